@@ -1,0 +1,233 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { InMemorySessionStore } from "../memory/in-memory-store.ts";
+import { tool } from "../spec/tool.ts";
+import { ProviderError } from "../spec/errors.ts";
+import { ScriptedModel } from "../testing/scripted-model.ts";
+import { collectEvents, eventsOfType } from "../testing/collect.ts";
+import { ToolRegistry } from "../tools/registry.ts";
+import { Agent } from "./agent.ts";
+
+function registryWith(...tools: Parameters<typeof tool>[0][]) {
+  return new ToolRegistry().register({ name: "test-tools", version: "1.0.0", tools });
+}
+
+const add = tool({
+  name: "add",
+  description: "Adds two numbers.",
+  inputSchema: z.object({ a: z.number(), b: z.number() }),
+  execute: ({ a, b }) => ({ sum: a + b }),
+});
+
+function slowEcho(name: string, delayMs: number, log: string[]) {
+  return tool({
+    name,
+    description: `Echoes after ${delayMs} ms.`,
+    inputSchema: z.object({ value: z.string() }),
+    execute: async ({ value }, context) => {
+      log.push(`start ${name}`);
+      await new Promise((resolve, reject) => {
+        const timer = setTimeout(resolve, delayMs);
+        context.signal.addEventListener("abort", () => { clearTimeout(timer); reject(context.signal.reason); });
+      });
+      log.push(`end ${name}`);
+      return value;
+    },
+  });
+}
+
+describe("Agent turn loop", () => {
+  it("streams a text answer and stores the turn", async () => {
+    const model = new ScriptedModel([{ text: "Hello there, friend." }]);
+    const store = new InMemorySessionStore();
+    const agent = new Agent({ model, store });
+    const events = await collectEvents(agent.runTurn({ sessionId: "s1", text: "  hi  " }));
+
+    expect(events[0]).toMatchObject({ type: "turn-start", sessionId: "s1" });
+    expect(eventsOfType(events, "text-delta").map((event) => event.text)).toEqual(["Hello ", "there, ", "friend."]);
+    const finish = eventsOfType(events, "turn-finish")[0]!;
+    expect(finish).toMatchObject({ outcome: "completed", text: "Hello there, friend.", provider: "scripted" });
+    expect(finish.usage.outputTokens).toBe(3);
+    expect(finish.timings.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
+    expect(finish.timings.totalMs).toBeGreaterThanOrEqual(finish.timings.timeToFirstTokenMs!);
+    expect(Object.keys(finish.timings.steps).sort()).toEqual(["inputGuard", "loadContext", "model", "store", "tools"]);
+    expect(model.requests[0]!.messages.at(-1)).toEqual({ role: "user", content: "hi" });
+    expect(model.requests[0]!.toolChoice).toBe("none");
+    expect(await store.history("s1")).toMatchObject([{ userText: "hi", assistantText: "Hello there, friend." }]);
+    model.assertDone();
+  });
+
+  it("recalls earlier turns of the same session, and only of that session", async () => {
+    const model = new ScriptedModel([{ text: "Noted." }, { text: "You are Ada." }, { text: "I don't know." }]);
+    const agent = new Agent({ model });
+    await collectEvents(agent.runTurn({ sessionId: "a", text: "My name is Ada." }));
+    await collectEvents(agent.runTurn({ sessionId: "a", text: "What is my name?" }));
+    await collectEvents(agent.runTurn({ sessionId: "b", text: "What is my name?" }));
+    const contents = (index: number) => model.requests[index]!.messages.map((message) => message.content);
+    expect(contents(1)).toContain("My name is Ada.");
+    expect(contents(1)).toContain("Noted.");
+    expect(contents(2)).not.toContain("My name is Ada.");
+  });
+
+  it("runs a tool round trip and gives the result back to the model", async () => {
+    const model = new ScriptedModel([
+      { toolCalls: [{ name: "add", arguments: { a: 2, b: 3 }, callId: "c1" }] },
+      {
+        text: "The sum is 5.",
+        expect: (request) => {
+          const toolMessage = request.messages.find((message) => message.role === "tool");
+          expect(toolMessage).toMatchObject({ role: "tool", callId: "c1", isError: false });
+          expect(JSON.parse(toolMessage!.content)).toEqual({ result: { sum: 5 } });
+        },
+      },
+    ]);
+    const agent = new Agent({ model, tools: registryWith(add) });
+    const events = await collectEvents(agent.runTurn({ sessionId: "s", text: "2+3?" }));
+
+    expect(events.map((event) => event.type)).toEqual([
+      "turn-start", "tool-call", "tool-result", "text-delta", "text-delta", "text-delta", "text-delta", "turn-finish",
+    ]);
+    expect(eventsOfType(events, "tool-result")[0]).toMatchObject({ callId: "c1", name: "add", result: { sum: 5 } });
+    expect(eventsOfType(events, "turn-finish")[0]).toMatchObject({ text: "The sum is 5.", toolsUsed: ["add"] });
+    expect(model.requests[0]!.tools.map((definition) => definition.name)).toEqual(["add"]);
+    model.assertDone();
+  });
+
+  it("runs independent tool calls in parallel and reports each as it finishes", async () => {
+    const log: string[] = [];
+    const model = new ScriptedModel([
+      { toolCalls: [
+        { name: "slow", arguments: { value: "s" }, callId: "slow-call" },
+        { name: "fast", arguments: { value: "f" }, callId: "fast-call" },
+      ] },
+      {
+        text: "done",
+        expect: (request) => {
+          const order = request.messages.filter((message) => message.role === "tool").map((message) => message.role === "tool" && message.callId);
+          expect(order).toEqual(["slow-call", "fast-call"]);
+        },
+      },
+    ]);
+    const agent = new Agent({ model, tools: registryWith(slowEcho("slow", 150, log), slowEcho("fast", 10, log)) });
+    const events = await collectEvents(agent.runTurn({ sessionId: "s", text: "go" }));
+
+    expect(log).toEqual(["start slow", "start fast", "end fast", "end slow"]);
+    expect(eventsOfType(events, "tool-result").map((event) => event.callId)).toEqual(["fast-call", "slow-call"]);
+  });
+
+  it("sends a tool failure back to the model as a structured error and keeps the turn alive", async () => {
+    const broken = tool({
+      name: "broken",
+      description: "Always fails.",
+      inputSchema: z.object({}),
+      execute: () => { throw new Error("disk on fire"); },
+    });
+    const model = new ScriptedModel([
+      { toolCalls: [{ name: "broken", arguments: {} }, { name: "add", arguments: { a: "two" } }, { name: "missing", arguments: {} }] },
+      {
+        text: "Sorry, the tools failed.",
+        expect: (request) => {
+          const errors = request.messages.filter((message) => message.role === "tool" && message.isError);
+          expect(errors).toHaveLength(3);
+        },
+      },
+    ]);
+    const agent = new Agent({ model, tools: registryWith(broken, add) });
+    const events = await collectEvents(agent.runTurn({ sessionId: "s", text: "break" }));
+
+    const codes = eventsOfType(events, "tool-result").map((event) => event.error?.code).sort();
+    expect(codes).toEqual(["TOOL_FAILED", "TOOL_INVALID_INPUT", "TOOL_NOT_FOUND"]);
+    expect(eventsOfType(events, "tool-result").find((event) => event.name === "broken")?.error?.message).toContain("disk on fire");
+    expect(events.at(-1)).toMatchObject({ type: "turn-finish", outcome: "completed" });
+  });
+
+  it("times out a slow tool", async () => {
+    const stuck = tool({
+      name: "stuck",
+      description: "Never finishes on time.",
+      inputSchema: z.object({}),
+      timeoutMs: 20,
+      execute: () => new Promise(() => {}),
+    });
+    const model = new ScriptedModel([{ toolCalls: [{ name: "stuck", arguments: {} }] }, { text: "It timed out." }]);
+    const agent = new Agent({ model, tools: registryWith(stuck) });
+    const events = await collectEvents(agent.runTurn({ sessionId: "s", text: "wait" }));
+    expect(eventsOfType(events, "tool-result")[0]?.error).toMatchObject({ code: "TOOL_TIMEOUT", retryable: true });
+  });
+
+  it("stops asking for tools after the maximum number of rounds", async () => {
+    const again = { toolCalls: [{ name: "add", arguments: { a: 1, b: 1 } }] };
+    const model = new ScriptedModel([again, again, { text: "Final answer: 2.", expect: (request) => expect(request.toolChoice).toBe("none") }]);
+    const agent = new Agent({ model, tools: registryWith(add), maxToolRounds: 2 });
+    const events = await collectEvents(agent.runTurn({ sessionId: "s", text: "loop" }));
+
+    expect(eventsOfType(events, "tool-call")).toHaveLength(2);
+    expect(eventsOfType(events, "system-event")[0]).toMatchObject({ event: "max_tool_rounds" });
+    expect(events.at(-1)).toMatchObject({ type: "turn-finish", text: "Final answer: 2." });
+    model.assertDone();
+  });
+
+  it("ends with TURN_MAX_ROUNDS when the model ignores the last round's toolChoice", async () => {
+    const again = { toolCalls: [{ name: "add", arguments: { a: 1, b: 1 } }] };
+    const model = new ScriptedModel([again, again]);
+    const agent = new Agent({ model, tools: registryWith(add), maxToolRounds: 1 });
+    const events = await collectEvents(agent.runTurn({ sessionId: "s", text: "loop" }));
+    expect(events.at(-1)).toMatchObject({ type: "error", code: "TURN_MAX_ROUNDS" });
+  });
+
+  it("aborts mid-stream: the model stops, and the turn ends with an aborted finish", async () => {
+    const model = new ScriptedModel([{ text: ["one ", "two ", "three ", "four ", "five"], delayMs: 30 }]);
+    const agent = new Agent({ model });
+    const controller = new AbortController();
+    const events = [];
+    for await (const event of agent.runTurn({ sessionId: "s", text: "count", signal: controller.signal })) {
+      events.push(event);
+      if (event.type === "text-delta" && event.text === "two ") controller.abort();
+    }
+    expect(eventsOfType(events, "text-delta").map((event) => event.text)).toEqual(["one ", "two "]);
+    expect(events.at(-1)).toMatchObject({ type: "turn-finish", outcome: "aborted", text: "one two " });
+    expect(await agent.store.history("s")).toEqual([]);
+  });
+
+  it("aborts running tools", async () => {
+    const log: string[] = [];
+    const model = new ScriptedModel([{ toolCalls: [{ name: "slow", arguments: { value: "x" } }] }, { text: "unused" }]);
+    const agent = new Agent({ model, tools: registryWith(slowEcho("slow", 5_000, log)) });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const started = Date.now();
+    const events = await collectEvents(agent.runTurn({ sessionId: "s", text: "go", signal: controller.signal }));
+    expect(log).toEqual(["start slow"]);
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(events.at(-1)).toMatchObject({ type: "turn-finish", outcome: "aborted" });
+    expect(model.remainingSteps).toBe(1);
+  });
+
+  it("turns a provider failure into a typed error event after the streamed text", async () => {
+    const model = new ScriptedModel([{ text: "partial ", error: new ProviderError("PROVIDER_FAILED", "upstream closed", { retryable: true }) }]);
+    const agent = new Agent({ model });
+    const events = await collectEvents(agent.runTurn({ sessionId: "s", text: "hi" }));
+    expect(events.map((event) => event.type)).toEqual(["turn-start", "text-delta", "error"]);
+    expect(events.at(-1)).toMatchObject({ code: "PROVIDER_FAILED", message: "upstream closed", retryable: true });
+  });
+
+  it("rejects empty and over-long input without calling the model", async () => {
+    const model = new ScriptedModel([]);
+    const agent = new Agent({ model, maxInputChars: 10 });
+    const empty = await collectEvents(agent.runTurn({ sessionId: "s", text: "   " }));
+    const long = await collectEvents(agent.runTurn({ sessionId: "s", text: "x".repeat(11) }));
+    expect(empty.at(-1)).toMatchObject({ type: "error", code: "INPUT_EMPTY", retryable: false });
+    expect(long.at(-1)).toMatchObject({ type: "error", code: "INPUT_TOO_LONG" });
+    expect(model.requests).toHaveLength(0);
+  });
+
+  it("serializes turns of one session so the second sees the first", async () => {
+    const model = new ScriptedModel([{ text: "first answer", delayMs: 20 }, { text: "second answer" }]);
+    const agent = new Agent({ model });
+    await Promise.all([
+      collectEvents(agent.runTurn({ sessionId: "s", text: "first" })),
+      collectEvents(agent.runTurn({ sessionId: "s", text: "second" })),
+    ]);
+    expect(model.requests[1]!.messages.map((message) => message.content)).toContain("first answer");
+  });
+});

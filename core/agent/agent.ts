@@ -1,0 +1,189 @@
+import { randomUUID } from "node:crypto";
+import { InMemorySessionStore } from "../memory/in-memory-store.ts";
+import { guardInput } from "../safety/input-guard.ts";
+import { AgentError, toAgentError } from "../spec/errors.ts";
+import type { AgentEvent } from "../spec/events.ts";
+import { addUsage, type ChatMessage, type TokenUsage } from "../spec/messages.ts";
+import type { ModelProvider } from "../spec/model.ts";
+import type { SessionStore, ToolCallRecord } from "../spec/store.ts";
+import type { Logger } from "../spec/tool.ts";
+import { silentLogger } from "../telemetry/logger.ts";
+import { executeToolCalls } from "../tools/executor.ts";
+import { ToolRegistry } from "../tools/registry.ts";
+import { buildMessages, defaultSystemPrompt } from "./build-messages.ts";
+import { runModelRound, type ModelRoundResult } from "./model-round.ts";
+import { SessionQueue } from "./session-queue.ts";
+import { StepTimer } from "./step-timer.ts";
+
+export interface AgentOptions {
+  model: ModelProvider;
+  tools?: ToolRegistry;
+  store?: SessionStore;
+  systemPrompt?: string;
+  /** Rounds in which the model may call tools before it must answer in text (default 3). */
+  maxToolRounds?: number;
+  maxInputChars?: number;
+  maxOutputTokens?: number;
+  temperature?: number;
+  seed?: number;
+  logger?: Logger;
+}
+
+export interface TurnInput {
+  sessionId: string;
+  text: string;
+  signal?: AbortSignal;
+  turnId?: string;
+}
+
+/**
+ * The turn loop, step by step: load context → guard input → let the model plan tools → run them
+ * (concurrently) → let the model synthesize the answer, streamed → store the turn. Every turn yields
+ * `turn-start` first and ends with `turn-finish` or `error`; it never throws.
+ */
+export class Agent {
+  readonly model: ModelProvider;
+  readonly tools: ToolRegistry;
+  readonly store: SessionStore;
+  readonly #options: AgentOptions;
+  readonly #logger: Logger;
+  readonly #sessions = new SessionQueue();
+
+  constructor(options: AgentOptions) {
+    this.model = options.model;
+    this.tools = options.tools ?? new ToolRegistry();
+    this.store = options.store ?? new InMemorySessionStore();
+    this.#options = options;
+    this.#logger = options.logger ?? silentLogger;
+  }
+
+  async *runTurn(input: TurnInput): AsyncGenerator<AgentEvent> {
+    const turnId = input.turnId ?? randomUUID();
+    const signal = input.signal ?? new AbortController().signal;
+    const timer = new StepTimer();
+    yield { type: "turn-start", turnId, sessionId: input.sessionId };
+
+    const release = await this.#sessions.acquire(input.sessionId);
+    let text = "";
+    let usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
+    let modelName = this.model.id;
+    const toolRecords: ToolCallRecord[] = [];
+    try {
+      const userText = await timer.time("inputGuard", () =>
+        guardInput(input.text, { maxInputChars: this.#options.maxInputChars }));
+      const context = await timer.time("loadContext", () => this.store.load(input.sessionId));
+      const messages = buildMessages(this.#options.systemPrompt ?? defaultSystemPrompt, context, userText);
+      const maxToolRounds = this.#options.maxToolRounds ?? 3;
+      const definitions = this.tools.definitions();
+
+      for (let round = 0; ; round++) {
+        throwIfAborted(signal);
+        const mayCallTools = definitions.length > 0 && round < maxToolRounds;
+        const stream = runModelRound(this.model, {
+          messages,
+          tools: definitions,
+          toolChoice: mayCallTools ? "auto" : "none",
+          signal,
+          ...(this.#options.maxOutputTokens !== undefined ? { maxOutputTokens: this.#options.maxOutputTokens } : {}),
+          ...(this.#options.temperature !== undefined ? { temperature: this.#options.temperature } : {}),
+          ...(this.#options.seed !== undefined ? { seed: this.#options.seed } : {}),
+        });
+        const modelStarted = performance.now();
+        let result: ModelRoundResult;
+        try {
+          for (;;) {
+            const next = await stream.next();
+            if (next.done) { result = next.value; break; }
+            timer.markFirstToken();
+            text += next.value;
+            yield { type: "text-delta", turnId, text: next.value };
+          }
+        } finally {
+          timer.add("model", performance.now() - modelStarted);
+        }
+        usage = addUsage(usage, result.usage);
+        modelName = result.model;
+        throwIfAborted(signal);
+        if (result.toolCalls.length === 0) break;
+        if (!mayCallTools) {
+          throw new AgentError("TURN_MAX_ROUNDS", `The model still asked for tools after ${maxToolRounds} tool rounds.`, "provider");
+        }
+
+        messages.push({ role: "assistant", content: result.text, toolCalls: result.toolCalls });
+        for (const call of result.toolCalls) {
+          yield { type: "tool-call", turnId, callId: call.callId, name: call.name, arguments: call.arguments };
+        }
+        const toolsStarted = performance.now();
+        const toolMessages: ChatMessage[] = [];
+        for await (const outcome of executeToolCalls(result.toolCalls, {
+          registry: this.tools, sessionId: input.sessionId, signal, logger: this.#logger,
+        })) {
+          const call = result.toolCalls.find((candidate) => candidate.callId === outcome.callId);
+          const record: ToolCallRecord = { callId: outcome.callId, name: outcome.name, arguments: call?.arguments ?? {} };
+          if (outcome.ok) {
+            record.result = outcome.result;
+            yield { type: "tool-result", turnId, callId: outcome.callId, name: outcome.name, result: outcome.result, durationMs: outcome.durationMs };
+          } else {
+            record.error = { code: outcome.error.code, message: outcome.error.message };
+            yield {
+              type: "tool-result", turnId, callId: outcome.callId, name: outcome.name, durationMs: outcome.durationMs,
+              error: { code: outcome.error.code, message: outcome.error.message, retryable: outcome.error.retryable },
+            };
+          }
+          toolRecords.push(record);
+          toolMessages.push({
+            role: "tool", callId: outcome.callId, name: outcome.name, isError: !outcome.ok,
+            content: JSON.stringify(outcome.ok ? { result: outcome.result } : { error: record.error }),
+          });
+        }
+        timer.add("tools", performance.now() - toolsStarted);
+        // Keep tool results in the order the model asked for them, whatever order they finished in.
+        const order = new Map(result.toolCalls.map((call, index) => [call.callId, index]));
+        toolMessages.sort((a, b) => (order.get(callIdOf(a)) ?? 0) - (order.get(callIdOf(b)) ?? 0));
+        messages.push(...toolMessages);
+        text = "";
+        if (round + 1 === maxToolRounds) {
+          yield { type: "system-event", turnId, event: "max_tool_rounds", message: `Tool rounds exhausted (${maxToolRounds}); asking for a final answer.` };
+        }
+      }
+
+      await timer.time("store", () => this.store.appendTurn(input.sessionId, {
+        turnId, userText, assistantText: text, toolCalls: toolRecords, usage, model: modelName,
+        createdAt: new Date().toISOString(),
+      }));
+      yield this.#finish(turnId, "completed", text, toolRecords, usage, modelName, timer);
+    } catch (error) {
+      const agentError = toAgentError(signal.aborted ? signal.reason ?? error : error);
+      if (signal.aborted || agentError.code === "TURN_ABORTED") {
+        yield this.#finish(turnId, "aborted", text, toolRecords, usage, modelName, timer);
+      } else {
+        this.#logger.warn("turn failed", { turnId, sessionId: input.sessionId, code: agentError.code, error: agentError.message });
+        yield { type: "error", turnId, code: agentError.code, message: agentError.message, retryable: agentError.retryable };
+      }
+    } finally {
+      release();
+    }
+  }
+
+  #finish(
+    turnId: string, outcome: "completed" | "aborted", text: string, tools: ToolCallRecord[],
+    usage: TokenUsage, model: string, timer: StepTimer,
+  ): AgentEvent {
+    return {
+      type: "turn-finish", turnId, outcome, text, toolsUsed: [...new Set(tools.map((record) => record.name))],
+      usage, provider: this.model.id, model, timings: timer.finish(),
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.model.close?.(), this.store.close?.(), this.tools.close()]);
+  }
+}
+
+function callIdOf(message: ChatMessage): string {
+  return message.role === "tool" ? message.callId : "";
+}
+
+function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw new AgentError("TURN_ABORTED", "The turn was cancelled.", "user");
+}

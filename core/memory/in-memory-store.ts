@@ -1,0 +1,85 @@
+import type { SessionContext, SessionStore, TurnRecord } from "../spec/store.ts";
+
+export interface InMemoryStoreOptions {
+  /** How many recent turns `load` returns as context (default 10). */
+  contextTurns?: number;
+  /** How many turns of history are kept per session; older ones are dropped (default 200). */
+  maxTurnsPerSession?: number;
+  /** Sessions idle longer than this are forgotten (default 24 h; 0 keeps them forever). */
+  sessionTtlMs?: number;
+  /** How many sessions are kept at most; the least recently used goes first (default 10,000). */
+  maxSessions?: number;
+}
+
+interface SessionEntry {
+  summary: string | undefined;
+  turns: TurnRecord[];
+  touchedAt: number;
+}
+
+/** The embedded default: per-session bounded history in this process, no server needed. */
+export class InMemorySessionStore implements SessionStore {
+  readonly kind = "memory";
+  readonly #sessions = new Map<string, SessionEntry>();
+  readonly #contextTurns: number;
+  readonly #maxTurns: number;
+  readonly #ttlMs: number;
+  readonly #maxSessions: number;
+
+  constructor(options: InMemoryStoreOptions = {}) {
+    this.#contextTurns = options.contextTurns ?? 10;
+    this.#maxTurns = options.maxTurnsPerSession ?? 200;
+    this.#ttlMs = options.sessionTtlMs ?? 24 * 60 * 60 * 1000;
+    this.#maxSessions = options.maxSessions ?? 10_000;
+  }
+
+  async load(sessionId: string): Promise<SessionContext> {
+    const entry = this.#live(sessionId);
+    return {
+      sessionId,
+      summary: entry?.summary,
+      recentTurns: entry ? entry.turns.slice(-this.#contextTurns) : [],
+    };
+  }
+
+  async appendTurn(sessionId: string, turn: TurnRecord): Promise<void> {
+    const entry = this.#live(sessionId) ?? { summary: undefined, turns: [], touchedAt: Date.now() };
+    entry.turns.push(structuredClone(turn));
+    if (entry.turns.length > this.#maxTurns) entry.turns.splice(0, entry.turns.length - this.#maxTurns);
+    this.#touch(sessionId, entry);
+  }
+
+  async history(sessionId: string, options: { limit?: number } = {}): Promise<TurnRecord[]> {
+    const turns = this.#live(sessionId)?.turns ?? [];
+    return structuredClone(options.limit === undefined ? turns : turns.slice(-options.limit));
+  }
+
+  async setSummary(sessionId: string, summary: string): Promise<void> {
+    const entry = this.#live(sessionId) ?? { summary: undefined, turns: [], touchedAt: Date.now() };
+    entry.summary = summary;
+    this.#touch(sessionId, entry);
+  }
+
+  async deleteSession(sessionId: string): Promise<void> {
+    this.#sessions.delete(sessionId);
+  }
+
+  #live(sessionId: string): SessionEntry | undefined {
+    const entry = this.#sessions.get(sessionId);
+    if (entry && this.#ttlMs > 0 && Date.now() - entry.touchedAt > this.#ttlMs) {
+      this.#sessions.delete(sessionId);
+      return undefined;
+    }
+    return entry;
+  }
+
+  #touch(sessionId: string, entry: SessionEntry): void {
+    entry.touchedAt = Date.now();
+    this.#sessions.delete(sessionId);
+    this.#sessions.set(sessionId, entry);
+    if (this.#sessions.size > this.#maxSessions) {
+      const oldest = this.#sessions.keys().next().value;
+      if (oldest !== undefined) this.#sessions.delete(oldest);
+    }
+  }
+}

@@ -1,0 +1,6 @@
+export * from "./errors.ts";
+export type * from "./events.ts";
+export * from "./messages.ts";
+export type * from "./model.ts";
+export * from "./store.ts";
+export * from "./tool.ts";

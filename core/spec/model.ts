@@ -1,0 +1,53 @@
+import type { ChatMessage, TokenUsage, ToolCallRequest } from "./messages.ts";
+
+/** What a model sees of a tool: its JSON Schema and, optionally, worked examples for small models. */
+export interface ToolDefinition {
+  name: string;
+  description: string;
+  inputSchema: JsonSchema;
+  examples?: readonly ToolExample[];
+}
+
+export interface ToolExample {
+  /** A user request this tool answers. */
+  request: string;
+  /** The arguments a correct call carries for that request. */
+  arguments: Record<string, unknown>;
+}
+
+export type JsonSchema = { [key: string]: unknown };
+
+export interface ModelRequest {
+  messages: readonly ChatMessage[];
+  tools: readonly ToolDefinition[];
+  /** `none` asks for a text answer even when tools are listed (used for the last round). */
+  toolChoice: "auto" | "none";
+  maxOutputTokens?: number;
+  temperature?: number;
+  seed?: number;
+  signal?: AbortSignal;
+}
+
+export type FinishReason = "stop" | "tool-calls" | "length" | "abort";
+
+export type ModelStreamEvent =
+  | { type: "text-delta"; text: string }
+  | ({ type: "tool-call" } & ToolCallRequest)
+  | { type: "finish"; reason: FinishReason; usage: TokenUsage; model: string };
+
+export interface ModelCapabilities {
+  toolCalling: boolean;
+  vision: boolean;
+  contextTokens: number;
+}
+
+/**
+ * A model provider streams one model response. It must end with exactly one `finish` event,
+ * throw a ProviderError for its own failures, and stop promptly when `request.signal` aborts.
+ */
+export interface ModelProvider {
+  readonly id: string;
+  readonly capabilities: ModelCapabilities;
+  stream(request: ModelRequest): AsyncIterable<ModelStreamEvent>;
+  close?(): Promise<void>;
+}

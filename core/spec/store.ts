@@ -1,0 +1,41 @@
+import type { TokenUsage } from "./messages.ts";
+
+export interface ToolCallRecord {
+  callId: string;
+  name: string;
+  arguments: Record<string, unknown>;
+  result?: unknown;
+  error?: { code: string; message: string };
+}
+
+/** One finished exchange: what the user said, what the agent answered, and the tools in between. */
+export interface TurnRecord {
+  turnId: string;
+  userText: string;
+  assistantText: string;
+  toolCalls: ToolCallRecord[];
+  usage: TokenUsage;
+  model: string;
+  createdAt: string;
+}
+
+/** What the turn loop recalls before answering: a summary of older turns plus the recent ones. */
+export interface SessionContext {
+  sessionId: string;
+  summary: string | undefined;
+  recentTurns: TurnRecord[];
+}
+
+/**
+ * Session stores keep per-session history. Implementations: in-process (default), Redis (hot context),
+ * PostgreSQL (durable history); a tiered store composes them. Failures throw StoreError.
+ */
+export interface SessionStore {
+  readonly kind: string;
+  load(sessionId: string): Promise<SessionContext>;
+  appendTurn(sessionId: string, turn: TurnRecord): Promise<void>;
+  history(sessionId: string, options?: { limit?: number }): Promise<TurnRecord[]>;
+  setSummary(sessionId: string, summary: string): Promise<void>;
+  deleteSession(sessionId: string): Promise<void>;
+  close?(): Promise<void>;
+}

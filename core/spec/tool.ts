@@ -1,0 +1,49 @@
+import type { z } from "zod";
+import type { ToolExample } from "./model.ts";
+
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface ToolContext {
+  signal: AbortSignal;
+  sessionId: string;
+  callId: string;
+  logger: Logger;
+}
+
+/** A tool is a plain object; `tool()` exists only so TypeScript infers `input` from the schema. */
+export interface Tool<Input = any, Output = unknown> {
+  name: string;
+  description: string;
+  inputSchema: z.ZodType<Input>;
+  outputSchema?: z.ZodType<Output>;
+  /** Abort the call after this many milliseconds (default 10 s). */
+  timeoutMs?: number;
+  /** How long a result may be reused; 0 for time-sensitive tools (default 0). */
+  cacheTtlMs?: number;
+  /** Hosts the tool may contact; empty for tools that never touch the network. */
+  networkHosts?: readonly string[];
+  /** Worked examples; small local models call tools far more reliably with them. */
+  examples?: readonly ToolExample[];
+  execute(input: Input, context: ToolContext): Promise<Output> | Output;
+}
+
+export function tool<Input, Output>(definition: Tool<Input, Output>): Tool<Input, Output> {
+  return definition;
+}
+
+export interface Plugin {
+  name: string;
+  version: string;
+  tools: readonly Tool[];
+  init?(): Promise<void>;
+  close?(): Promise<void>;
+}
+
+export function plugin(definition: Plugin): Plugin {
+  return definition;
+}

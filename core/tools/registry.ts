@@ -1,0 +1,115 @@
+import { z } from "zod";
+import { PluginError } from "../spec/errors.ts";
+import type { JsonSchema, ToolDefinition } from "../spec/model.ts";
+import type { Plugin, Tool } from "../spec/tool.ts";
+
+const toolNamePattern = /^[a-zA-Z][a-zA-Z0-9_.-]{0,63}$/;
+const pluginVersionPattern = /^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/;
+
+export interface RegisteredTool {
+  tool: Tool;
+  pluginName: string;
+  definition: ToolDefinition;
+}
+
+/** Holds tools by name. Validates each plugin when it is registered and fails fast with a PluginError. */
+export class ToolRegistry {
+  readonly #tools = new Map<string, RegisteredTool>();
+  readonly #plugins = new Map<string, Plugin>();
+
+  register(plugin: Plugin): this {
+    validatePluginMetadata(plugin);
+    if (this.#plugins.has(plugin.name)) {
+      throw new PluginError("PLUGIN_INVALID", `Plugin "${plugin.name}" is already registered.`);
+    }
+    const entries = plugin.tools.map((tool) => ({ tool, pluginName: plugin.name, definition: toToolDefinition(tool) }));
+    const seen = new Set<string>();
+    for (const entry of entries) {
+      const name = entry.tool.name;
+      if (this.#tools.has(name) || seen.has(name)) {
+        const owner = this.#tools.get(name)?.pluginName ?? plugin.name;
+        throw new PluginError("PLUGIN_DUPLICATE_TOOL", `Tool "${name}" from plugin "${plugin.name}" is already registered by plugin "${owner}".`);
+      }
+      seen.add(name);
+    }
+    for (const entry of entries) this.#tools.set(entry.tool.name, entry);
+    this.#plugins.set(plugin.name, plugin);
+    return this;
+  }
+
+  get(name: string): RegisteredTool | undefined {
+    return this.#tools.get(name);
+  }
+
+  list(): RegisteredTool[] {
+    return [...this.#tools.values()];
+  }
+
+  definitions(): ToolDefinition[] {
+    return this.list().map((entry) => entry.definition);
+  }
+
+  plugins(): Plugin[] {
+    return [...this.#plugins.values()];
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.plugins().map((plugin) => plugin.close?.()));
+  }
+}
+
+function validatePluginMetadata(plugin: Plugin): void {
+  if (typeof plugin.name !== "string" || !/^[a-z0-9][a-z0-9-]{0,63}$/.test(plugin.name)) {
+    throw new PluginError("PLUGIN_INVALID", `Plugin name ${JSON.stringify(plugin.name)} must be kebab-case (a-z, 0-9, -).`);
+  }
+  if (typeof plugin.version !== "string" || !pluginVersionPattern.test(plugin.version)) {
+    throw new PluginError("PLUGIN_INVALID", `Plugin "${plugin.name}" has version ${JSON.stringify(plugin.version)}; expected semver like 1.2.3.`);
+  }
+  if (!Array.isArray(plugin.tools) || plugin.tools.length === 0) {
+    throw new PluginError("PLUGIN_INVALID", `Plugin "${plugin.name}" declares no tools.`);
+  }
+}
+
+/** Checks one tool and derives what a model sees of it (its input schema as JSON Schema). */
+export function toToolDefinition(tool: Tool): ToolDefinition {
+  const where = `Tool ${JSON.stringify(tool?.name)}`;
+  if (typeof tool.name !== "string" || !toolNamePattern.test(tool.name)) {
+    throw new PluginError("PLUGIN_INVALID", `${where}: the name must match ${toolNamePattern}.`);
+  }
+  if (typeof tool.description !== "string" || tool.description.trim().length === 0) {
+    throw new PluginError("PLUGIN_INVALID", `${where}: a description is required; models choose tools by it.`);
+  }
+  if (typeof tool.execute !== "function") {
+    throw new PluginError("PLUGIN_INVALID", `${where}: execute must be a function.`);
+  }
+  if (!(tool.inputSchema instanceof z.ZodType)) {
+    throw new PluginError("PLUGIN_INVALID", `${where}: inputSchema must be a zod schema.`);
+  }
+  for (const [field, value] of [["timeoutMs", tool.timeoutMs], ["cacheTtlMs", tool.cacheTtlMs]] as const) {
+    if (value !== undefined && (!Number.isFinite(value) || value < 0)) {
+      throw new PluginError("PLUGIN_INVALID", `${where}: ${field} must be a non-negative number.`);
+    }
+  }
+  let inputSchema: JsonSchema;
+  try {
+    inputSchema = z.toJSONSchema(tool.inputSchema, { target: "draft-7", io: "input" }) as JsonSchema;
+  } catch (error) {
+    throw new PluginError("PLUGIN_INVALID", `${where}: its input schema cannot be expressed as JSON Schema.`, { cause: error });
+  }
+  if (inputSchema.type !== "object") {
+    throw new PluginError("PLUGIN_INVALID", `${where}: the input schema must describe an object (got ${String(inputSchema.type)}).`);
+  }
+  delete inputSchema.$schema;
+  for (const example of tool.examples ?? []) {
+    const parsed = tool.inputSchema.safeParse(example.arguments);
+    if (!parsed.success) {
+      throw new PluginError("PLUGIN_INVALID", `${where}: example ${JSON.stringify(example.request)} does not match the input schema.`);
+    }
+  }
+  return {
+    name: tool.name,
+    description: tool.description,
+    inputSchema,
+    ...(tool.examples ? { examples: tool.examples } : {}),
+  };
+}
