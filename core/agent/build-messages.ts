@@ -2,7 +2,7 @@ import type { ChatMessage } from "../spec/messages.ts";
 import type { SessionContext } from "../spec/store.ts";
 
 export const defaultSystemPrompt =
-  "You are a helpful, concise assistant. When a tool result is given, answer from it and state the numbers it gives.";
+  "You are a helpful assistant. Answer in one or two sentences. When a tool gives a result, use it in your answer.";
 
 /** Turns recalled session context plus the new user text into the messages a model sees. */
 export function buildMessages(systemPrompt: string, context: SessionContext, userText: string): ChatMessage[] {

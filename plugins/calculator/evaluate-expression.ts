@@ -4,6 +4,7 @@ import { all, create, type MathJsInstance } from "mathjs";
  * A locked-down mathjs: arithmetic, functions and units only. Functions that could define code,
  * import or re-enter the parser are replaced by ones that throw.
  */
+if (!all) throw new Error("mathjs did not export its function factories.");
 const math: MathJsInstance = create(all, { number: "number", precision: 64 });
 const evaluateExpression = math.evaluate.bind(math);
 const refuse = (name: string) => () => { throw new Error(`Function ${name} is disabled.`); };

@@ -1,0 +1,17 @@
+import { randomUUID } from "node:crypto";
+import { createRuntime, runtimeConfigFromEnv } from "../../server/runtime.ts";
+import { describeFinish, renderTurn } from "./render-turn.ts";
+
+export async function ask(question: string): Promise<number> {
+  const agent = createRuntime(runtimeConfigFromEnv());
+  const controller = new AbortController();
+  process.once("SIGINT", () => controller.abort());
+  try {
+    const last = await renderTurn(agent.runTurn({ sessionId: `cli-${randomUUID()}`, text: question, signal: controller.signal }), process.stdout);
+    const summary = describeFinish(last);
+    if (summary) process.stderr.write(`${summary}\n`);
+    return last?.type === "turn-finish" ? 0 : 1;
+  } finally {
+    await agent.close();
+  }
+}

@@ -1,0 +1,49 @@
+import { parseArgs } from "node:util";
+import { ask } from "./commands/ask.ts";
+import { chat } from "./commands/chat.ts";
+import { serve } from "./commands/serve.ts";
+
+const usage = `rta — realtime-agent
+
+Usage:
+  rta serve [--port N] [--host H]   start the HTTP + WebSocket server (PORT, HOST env too; default 3000, 127.0.0.1)
+  rta chat                          chat in the terminal; answers stream as they are generated
+  rta ask "<question>"              one question: the streamed answer, then time to first token, total time, tokens
+  rta help                          this text
+`;
+
+/** Runs one CLI command and returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case "serve": {
+        const { values } = parseArgs({ args: rest, options: { port: { type: "string" }, host: { type: "string" } } });
+        return await serve({ port: values.port ?? process.env.PORT ?? "3000", host: values.host ?? process.env.HOST ?? "127.0.0.1" });
+      }
+      case "chat":
+        parseArgs({ args: rest, options: {} });
+        return await chat();
+      case "ask": {
+        const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
+        if (positionals.length === 0) {
+          process.stderr.write('rta ask: give a question, e.g. rta ask "What is 12.5% of 3,480?"\n');
+          return 2;
+        }
+        return await ask(positionals.join(" "));
+      }
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        process.stdout.write(usage);
+        return 0;
+      default:
+        process.stderr.write(`rta: unknown command "${command}"\n\n${usage}`);
+        return 2;
+    }
+  } catch (error) {
+    process.stderr.write(`rta ${command}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { PluginError } from "../spec/errors.ts";
+import { tool, type Plugin } from "../spec/tool.ts";
+import { ToolRegistry } from "./registry.ts";
+
+const echo = tool({ name: "echo", description: "Echoes.", inputSchema: z.object({ text: z.string() }), execute: ({ text }) => text });
+const pluginOf = (name: string, tools: Plugin["tools"], version = "1.0.0"): Plugin => ({ name, version, tools });
+
+function registrationError(register: () => unknown): PluginError {
+  try {
+    register();
+  } catch (error) {
+    if (error instanceof PluginError) return error;
+    throw error;
+  }
+  throw new Error("expected registration to fail");
+}
+
+describe("ToolRegistry", () => {
+  it("registers a plugin and exposes each tool's input as JSON Schema", () => {
+    const registry = new ToolRegistry().register(pluginOf("echo", [echo]));
+    expect(registry.get("echo")?.pluginName).toBe("echo");
+    expect(registry.definitions()[0]).toMatchObject({
+      name: "echo",
+      inputSchema: { type: "object", properties: { text: { type: "string" } }, required: ["text"] },
+    });
+  });
+
+  it("rejects a tool name that is already registered, naming both plugins", () => {
+    const registry = new ToolRegistry().register(pluginOf("first", [echo]));
+    const error = registrationError(() => registry.register(pluginOf("second", [echo])));
+    expect(error.code).toBe("PLUGIN_DUPLICATE_TOOL");
+    expect(error.message).toContain('"first"');
+    expect(registry.list()).toHaveLength(1);
+  });
+
+  it("rejects a duplicate inside one plugin without registering any of its tools", () => {
+    const registry = new ToolRegistry();
+    expect(registrationError(() => registry.register(pluginOf("twice", [echo, echo]))).code).toBe("PLUGIN_DUPLICATE_TOOL");
+    expect(registry.list()).toHaveLength(0);
+  });
+
+  it.each([
+    ["a non-object input schema", { ...echo, inputSchema: z.string() }],
+    ["a schema that is not zod", { ...echo, inputSchema: { type: "object" } as never }],
+    ["a bad tool name", { ...echo, name: "has spaces" }],
+    ["a missing description", { ...echo, description: " " }],
+    ["a negative timeout", { ...echo, timeoutMs: -1 }],
+    ["an example that breaks the schema", { ...echo, examples: [{ request: "hi", arguments: { text: 5 } }] }],
+    ["a schema with no JSON Schema form", { ...echo, inputSchema: z.object({ when: z.date() }) }],
+  ])("rejects %s with PLUGIN_INVALID", (_, badTool) => {
+    expect(registrationError(() => new ToolRegistry().register(pluginOf("bad", [badTool as never]))).code).toBe("PLUGIN_INVALID");
+  });
+
+  it("rejects bad plugin metadata", () => {
+    expect(registrationError(() => new ToolRegistry().register(pluginOf("Bad Name", [echo]))).code).toBe("PLUGIN_INVALID");
+    expect(registrationError(() => new ToolRegistry().register(pluginOf("ok", [echo], "latest"))).code).toBe("PLUGIN_INVALID");
+    expect(registrationError(() => new ToolRegistry().register(pluginOf("empty", []))).code).toBe("PLUGIN_INVALID");
+  });
+});

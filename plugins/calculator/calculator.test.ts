@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { executeToolCall } from "../../core/tools/executor.ts";
+import { ToolRegistry } from "../../core/tools/registry.ts";
+import { silentLogger } from "../../core/telemetry/logger.ts";
+import { calculatorPlugin } from "./index.ts";
+import { calculate, normalizeExpression } from "./evaluate-expression.ts";
+
+describe("calculator", () => {
+  it.each([
+    ["12.5% of 3,480", 435],
+    ["12.5% * 3480", 435],
+    ["12.5 percent of 3480", 435],
+    ["3% * 1200", 36],
+    ["(45 + 15) / 4", 15],
+    ["1,234,567 + 1", 1234568],
+    ["0.1 + 0.2", 0.3],
+    ["2^10", 1024],
+    ["$84.20 * 15%", 12.63],
+    ["7 × 6", 42],
+    ["sqrt(16) + 1", 5],
+  ])("%s = %d", (expression, expected) => {
+    expect(calculate(expression).result).toBe(expected);
+  });
+
+  it("keeps a decimal comma list as an error, not a silent thousands separator", () => {
+    expect(normalizeExpression("1,5")).toBe("1,5");
+    expect(() => calculate("1,5")).toThrow(/Cannot evaluate/);
+  });
+
+  it("converts units", () => {
+    expect(calculate("5 km to m").result).toBe("5000 m");
+  });
+
+  it.each([
+    ["import({})", /disabled/],
+    ["evaluate(\"1+1\")", /disabled/],
+    ["createUnit(\"foo\")", /disabled/],
+    ["1/0", /no finite value/],
+    ["f(x) = x^2", /not an arithmetic expression/],
+    ["process.exit(1)", /Cannot evaluate/],
+  ])("refuses %s", (expression, message) => {
+    expect(() => calculate(expression)).toThrow(message);
+  });
+
+  it("returns errors to the model as tool errors through the executor", async () => {
+    const registry = new ToolRegistry().register(calculatorPlugin);
+    const options = { registry, sessionId: "s", signal: new AbortController().signal, logger: silentLogger };
+    const ok = await executeToolCall({ callId: "1", name: "calculator", arguments: { expression: "12.5% of 3,480" } }, options);
+    const bad = await executeToolCall({ callId: "2", name: "calculator", arguments: { expression: "1/0" } }, options);
+    const invalid = await executeToolCall({ callId: "3", name: "calculator", arguments: { expr: "1" } }, options);
+    expect(ok).toMatchObject({ ok: true, result: { result: 435 } });
+    expect(bad).toMatchObject({ ok: false, error: { code: "TOOL_FAILED" } });
+    expect(invalid).toMatchObject({ ok: false, error: { code: "TOOL_INVALID_INPUT" } });
+  });
+});

@@ -1,0 +1,81 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import express from "express";
+import type { Agent } from "../core/agent/agent.ts";
+import type { Logger } from "../core/spec/tool.ts";
+import { ServerMetrics } from "./metrics.ts";
+import { protocolVersion } from "./protocol.ts";
+import { WebSocketGateway, type GatewayOptions } from "./ws/gateway.ts";
+
+const staticDirectory = join(dirname(fileURLToPath(import.meta.url)), "static");
+
+export interface AgentServerOptions {
+  agent: Agent;
+  logger: Logger;
+  gateway?: Omit<GatewayOptions, "agent" | "metrics" | "logger">;
+}
+
+export interface AgentServer {
+  http: Server;
+  metrics: ServerMetrics;
+  listen(port: number, host?: string): Promise<AddressInfo>;
+  close(): Promise<void>;
+}
+
+/** HTTP (health, metrics, chat page) and WebSocket (/ws/:sessionId) in front of one agent. */
+export function createAgentServer(options: AgentServerOptions): AgentServer {
+  const metrics = new ServerMetrics();
+  const app = express();
+  app.disable("x-powered-by");
+  app.use((_request, response, next) => {
+    response.setHeader("X-Content-Type-Options", "nosniff");
+    response.setHeader("Referrer-Policy", "no-referrer");
+    next();
+  });
+
+  app.get("/health", (_request, response) => {
+    response.json({
+      status: "ok",
+      protocol: protocolVersion,
+      provider: options.agent.model.id,
+      store: options.agent.store.kind,
+      tools: options.agent.tools.list().map((entry) => entry.tool.name),
+      uptime_s: Math.round(process.uptime()),
+    });
+  });
+
+  app.get("/metrics", async (_request, response) => {
+    response.setHeader("Content-Type", metrics.registry.contentType);
+    response.send(await metrics.registry.metrics());
+  });
+
+  app.use(express.static(staticDirectory, { index: "index.html", maxAge: 0 }));
+  app.use((_request, response) => {
+    response.status(404).json({ error: { code: "NOT_FOUND", message: "No such route." } });
+  });
+
+  const http = createServer(app);
+  const gateway = new WebSocketGateway({ agent: options.agent, metrics, logger: options.logger, ...options.gateway });
+  http.on("upgrade", (request, socket, head) => gateway.handleUpgrade(request, socket, head));
+  http.on("clientError", (_error, socket) => socket.destroy());
+
+  return {
+    http,
+    metrics,
+    listen: (port, host = "127.0.0.1") =>
+      new Promise((resolve, reject) => {
+        http.once("error", reject);
+        http.listen(port, host, () => {
+          http.off("error", reject);
+          resolve(http.address() as AddressInfo);
+        });
+      }),
+    close: async () => {
+      await gateway.close();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { AgentEvent } from "../core/spec/events.ts";
+
+const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** Prometheus series for the server, fed from the same events that become WebSocket frames. */
+export class ServerMetrics {
+  readonly registry = new Registry();
+  readonly messages = new Counter({ name: "agent_messages_total", help: "User messages received.", registers: [this.registry] });
+  readonly responseTime = new Histogram({
+    name: "agent_response_time_seconds", help: "Time from a user message to the end of its turn.",
+    labelNames: ["outcome"], buckets: latencyBuckets, registers: [this.registry],
+  });
+  readonly timeToFirstToken = new Histogram({
+    name: "agent_time_to_first_token_seconds", help: "Time from a user message to its first streamed token.",
+    buckets: latencyBuckets, registers: [this.registry],
+  });
+  readonly errors = new Counter({
+    name: "agent_errors_total", help: "Errors sent to clients, by error code.", labelNames: ["error_type"], registers: [this.registry],
+  });
+  readonly activeSessions = new Gauge({
+    name: "agent_active_sessions", help: "Sessions with at least one open WebSocket.", registers: [this.registry],
+  });
+  readonly tokens = new Counter({
+    name: "agent_tokens_total", help: "Model tokens, by direction.", labelNames: ["direction"], registers: [this.registry],
+  });
+
+  constructor(options: { processMetrics?: boolean } = {}) {
+    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+  }
+
+  observe(event: AgentEvent): void {
+    if (event.type === "turn-finish") {
+      this.responseTime.observe({ outcome: event.outcome }, event.timings.totalMs / 1000);
+      if (event.timings.timeToFirstTokenMs !== undefined) this.timeToFirstToken.observe(event.timings.timeToFirstTokenMs / 1000);
+      this.tokens.inc({ direction: "in" }, event.usage.inputTokens);
+      this.tokens.inc({ direction: "out" }, event.usage.outputTokens);
+    } else if (event.type === "error") {
+      this.errors.inc({ error_type: event.code });
+    }
+  }
+}

@@ -1,0 +1,133 @@
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import type { AgentEvent } from "../core/spec/events.ts";
+import type { ErrorCode } from "../core/spec/errors.ts";
+
+/**
+ * The WebSocket protocol, version rta.v1 (docs/protocol.md). Each AgentEvent becomes exactly one
+ * server frame; frames carry a per-session sequence number so a client can resume where it left off.
+ */
+export const protocolVersion = "rta.v1";
+
+export type ServerFrameType =
+  | "turn_start"
+  | "agent_response_chunk"
+  | "tool_call"
+  | "tool_result"
+  | "system_event"
+  | "agent_response_complete"
+  | "error";
+
+export interface ServerFrame {
+  message_id: string;
+  session_id: string;
+  seq: number;
+  timestamp: string;
+  type: ServerFrameType;
+  content: Record<string, unknown>;
+  context: { protocol: string; turn_id?: string };
+}
+
+const frameTypeOf = {
+  "turn-start": "turn_start",
+  "text-delta": "agent_response_chunk",
+  "tool-call": "tool_call",
+  "tool-result": "tool_result",
+  "system-event": "system_event",
+  "turn-finish": "agent_response_complete",
+  error: "error",
+} as const satisfies Record<AgentEvent["type"], ServerFrameType>;
+
+export function frameContentOf(event: AgentEvent): Record<string, unknown> {
+  switch (event.type) {
+    case "turn-start":
+      return { turn_id: event.turnId };
+    case "text-delta":
+      return { text: event.text };
+    case "tool-call":
+      return { call_id: event.callId, name: event.name, arguments: event.arguments };
+    case "tool-result":
+      return event.error
+        ? { call_id: event.callId, name: event.name, error: event.error, duration_ms: event.durationMs }
+        : { call_id: event.callId, name: event.name, result: event.result, duration_ms: event.durationMs };
+    case "system-event":
+      return { event: event.event, message: event.message, ...(event.data ? { data: event.data } : {}) };
+    case "turn-finish":
+      return {
+        text: event.text,
+        outcome: event.outcome,
+        tools_used: event.toolsUsed,
+        usage: { input_tokens: event.usage.inputTokens, output_tokens: event.usage.outputTokens },
+        provider: event.provider,
+        model: event.model,
+        timings: {
+          time_to_first_token_ms: event.timings.timeToFirstTokenMs ?? null,
+          total_ms: event.timings.totalMs,
+          steps_ms: event.timings.steps,
+        },
+      };
+    case "error":
+      return { code: event.code, message: event.message, retryable: event.retryable };
+  }
+}
+
+export function frameOf(sessionId: string, seq: number, event: AgentEvent): ServerFrame {
+  return {
+    message_id: randomUUID(),
+    session_id: sessionId,
+    seq,
+    timestamp: new Date().toISOString(),
+    type: frameTypeOf[event.type],
+    content: frameContentOf(event),
+    context: { protocol: protocolVersion, turn_id: event.turnId },
+  };
+}
+
+export function errorFrame(sessionId: string, seq: number, code: ErrorCode, message: string, retryable = false): ServerFrame {
+  return {
+    message_id: randomUUID(),
+    session_id: sessionId,
+    seq,
+    timestamp: new Date().toISOString(),
+    type: "error",
+    content: { code, message, retryable },
+    context: { protocol: protocolVersion },
+  };
+}
+
+const shortForm = z.object({ text: z.string() }).strict();
+const userMessage = z.object({
+  type: z.literal("user_message"),
+  content: z.object({ text: z.string() }),
+  message_id: z.string().optional(),
+  session_id: z.string().optional(),
+  timestamp: z.string().optional(),
+  context: z.record(z.string(), z.unknown()).optional(),
+});
+const cancel = z.object({ type: z.literal("cancel"), turn_id: z.string().optional() });
+
+export type ClientMessage =
+  | { kind: "user_message"; text: string; messageId: string | undefined }
+  | { kind: "cancel"; turnId: string | undefined };
+
+export type ParsedClientFrame = { ok: true; message: ClientMessage } | { ok: false; message: string };
+
+/** Parses one client frame: the seed's short form `{"text"}`, the full envelope, or `cancel`. */
+export function parseClientFrame(raw: string): ParsedClientFrame {
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return { ok: false, message: "The frame is not valid JSON." };
+  }
+  const short = shortForm.safeParse(data);
+  if (short.success) return { ok: true, message: { kind: "user_message", text: short.data.text, messageId: undefined } };
+  const full = userMessage.safeParse(data);
+  if (full.success) return { ok: true, message: { kind: "user_message", text: full.data.content.text, messageId: full.data.message_id } };
+  const cancelled = cancel.safeParse(data);
+  if (cancelled.success) return { ok: true, message: { kind: "cancel", turnId: cancelled.data.turn_id } };
+  return {
+    ok: false,
+    message: 'Expected {"text": "..."}, {"type": "user_message", "content": {"text": "..."}}, or {"type": "cancel"}.',
+  };
+}

@@ -1,0 +1,151 @@
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocketServer, type RawData, type WebSocket } from "ws";
+import type { Agent } from "../../core/agent/agent.ts";
+import type { Logger } from "../../core/spec/tool.ts";
+import type { ErrorCode } from "../../core/spec/errors.ts";
+import type { ServerMetrics } from "../metrics.ts";
+import { errorFrame, frameOf, parseClientFrame } from "../protocol.ts";
+import { SessionChannel } from "./session-channel.ts";
+
+export interface GatewayOptions {
+  agent: Agent;
+  metrics: ServerMetrics;
+  logger: Logger;
+  /** Frames larger than this get an INPUT_TOO_LARGE error frame (default 64 KiB). */
+  maxFrameBytes?: number;
+  /** Frames larger than this close the connection with 1009, as `ws` does (default 1 MiB). */
+  hardFrameLimitBytes?: number;
+  /** Frames kept per session for clients resuming with ?last_seq=N (default 512). */
+  replayFrames?: number;
+  /** Forget a session's channel this long after its last socket closed (default 10 min). */
+  idleSessionMs?: number;
+}
+
+const sessionPathPattern = /^\/ws\/([A-Za-z0-9_.:-]{1,128})$/;
+
+/** Accepts WebSocket upgrades on /ws/:sessionId and runs each user message as an agent turn. */
+export class WebSocketGateway {
+  readonly #options: GatewayOptions;
+  readonly #server: WebSocketServer;
+  readonly #channels = new Map<string, SessionChannel>();
+  readonly #sweeper: NodeJS.Timeout;
+
+  constructor(options: GatewayOptions) {
+    this.#options = options;
+    this.#server = new WebSocketServer({ noServer: true, maxPayload: options.hardFrameLimitBytes ?? 1024 * 1024 });
+    this.#sweeper = setInterval(() => this.#sweep(), 30_000).unref();
+  }
+
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(request.url ?? "/", "http://localhost");
+    const match = sessionPathPattern.exec(url.pathname);
+    if (!match) {
+      const reason = url.pathname.startsWith("/ws/")
+        ? "Session ids are 1-128 characters of A-Z a-z 0-9 _ . : -"
+        : "WebSocket endpoint is /ws/:sessionId";
+      socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${reason}\n`);
+      return;
+    }
+    const sessionId = match[1]!;
+    const lastSeen = Number.parseInt(url.searchParams.get("last_seq") ?? "", 10);
+    this.#server.handleUpgrade(request, socket, head, (websocket) => this.#accept(websocket, sessionId, Number.isFinite(lastSeen) ? lastSeen : undefined));
+  }
+
+  #channel(sessionId: string): SessionChannel {
+    let channel = this.#channels.get(sessionId);
+    if (!channel) {
+      channel = new SessionChannel(sessionId, this.#options.replayFrames ?? 512);
+      this.#channels.set(sessionId, channel);
+    }
+    return channel;
+  }
+
+  #accept(socket: WebSocket, sessionId: string, lastSeen: number | undefined): void {
+    const channel = this.#channel(sessionId);
+    if (lastSeen !== undefined) {
+      const { frames, complete } = channel.framesAfter(lastSeen);
+      if (!complete) {
+        socket.send(JSON.stringify(errorFrame(sessionId, channel.lastSeq, "INPUT_MALFORMED", `Frames after seq ${lastSeen} are no longer held; some were missed.`)));
+      }
+      for (const frame of frames) socket.send(JSON.stringify(frame));
+    }
+    channel.sockets.add(socket);
+    this.#updateActiveSessions();
+
+    socket.on("message", (data, isBinary) => this.#onMessage(channel, data, isBinary));
+    socket.on("error", (error) => this.#options.logger.warn("websocket error", { sessionId, error: error.message }));
+    socket.on("close", () => {
+      channel.sockets.delete(socket);
+      channel.lastActivity = Date.now();
+      this.#updateActiveSessions();
+    });
+  }
+
+  #onMessage(channel: SessionChannel, data: RawData, isBinary: boolean): void {
+    const bytes = Array.isArray(data) ? data.reduce((sum, part) => sum + part.length, 0) : data instanceof ArrayBuffer ? data.byteLength : data.length;
+    const maxBytes = this.#options.maxFrameBytes ?? 64 * 1024;
+    if (bytes > maxBytes) return this.#sendError(channel, "INPUT_TOO_LARGE", `The frame has ${bytes} bytes; the limit is ${maxBytes}.`);
+    if (isBinary) return this.#sendError(channel, "INPUT_MALFORMED", "Binary frames are not accepted; send JSON text.");
+    const parsed = parseClientFrame(Buffer.isBuffer(data) ? data.toString("utf8") : Buffer.from(data as ArrayBuffer).toString("utf8"));
+    if (!parsed.ok) return this.#sendError(channel, "INPUT_MALFORMED", parsed.message);
+    const message = parsed.message;
+    if (message.kind === "cancel") {
+      for (const [turnId, controller] of channel.turns) if (!message.turnId || message.turnId === turnId) controller.abort();
+      return;
+    }
+    this.#options.metrics.messages.inc();
+    void this.#runTurn(channel, message.text);
+  }
+
+  async #runTurn(channel: SessionChannel, text: string): Promise<void> {
+    const controller = new AbortController();
+    const started = performance.now();
+    let turnId: string | undefined;
+    try {
+      for await (const event of this.#options.agent.runTurn({ sessionId: channel.sessionId, text, signal: controller.signal })) {
+        if (event.type === "turn-start") {
+          turnId = event.turnId;
+          channel.turns.set(turnId, controller);
+        }
+        this.#options.metrics.observe(event);
+        if (event.type === "error") this.#options.metrics.responseTime.observe({ outcome: "error" }, (performance.now() - started) / 1000);
+        channel.publish(frameOf(channel.sessionId, channel.nextSeq(), event));
+      }
+    } catch (error) {
+      // The agent never throws by contract; this guards the process if that contract is ever broken.
+      this.#options.logger.error("turn crashed", { sessionId: channel.sessionId, error: error instanceof Error ? error.message : String(error) });
+      this.#sendError(channel, "INTERNAL", "The turn failed unexpectedly.");
+    } finally {
+      if (turnId) channel.turns.delete(turnId);
+    }
+  }
+
+  #sendError(channel: SessionChannel, code: ErrorCode, message: string): void {
+    this.#options.metrics.errors.inc({ error_type: code });
+    channel.publish(errorFrame(channel.sessionId, channel.nextSeq(), code, message));
+  }
+
+  #updateActiveSessions(): void {
+    let active = 0;
+    for (const channel of this.#channels.values()) if (channel.sockets.size > 0) active++;
+    this.#options.metrics.activeSessions.set(active);
+  }
+
+  #sweep(): void {
+    const idleMs = this.#options.idleSessionMs ?? 10 * 60 * 1000;
+    const now = Date.now();
+    for (const [sessionId, channel] of this.#channels) {
+      if (channel.idle && now - channel.lastActivity > idleMs) this.#channels.delete(sessionId);
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#sweeper);
+    for (const channel of this.#channels.values()) {
+      for (const controller of channel.turns.values()) controller.abort();
+      for (const socket of channel.sockets) socket.close(1001, "server shutting down");
+    }
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+}
