@@ -12,7 +12,12 @@ export async function serve(options: { port: string; host: string }): Promise<nu
     const loaded = await agent.model.load();
     logger.info("local model loaded", { model: loaded.modelPath, loadMs: Math.round(loaded.loadMs) });
   }
-  const server = createAgentServer({ agent, logger });
+  const maxFrameBytes = Number.parseInt(process.env.RTA_MAX_FRAME_BYTES ?? "", 10);
+  const server = createAgentServer({
+    agent,
+    logger,
+    gateway: Number.isInteger(maxFrameBytes) && maxFrameBytes > 0 ? { maxFrameBytes } : {},
+  });
   const address = await server.listen(port, options.host);
   const url = `http://${address.address.includes(":") ? `[${address.address}]` : address.address}:${address.port}`;
   logger.info("listening", { url, websocket: `${url.replace("http", "ws")}/ws/:sessionId` });
