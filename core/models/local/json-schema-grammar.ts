@@ -1,0 +1,114 @@
+import type { JsonSchema, ToolDefinition } from "../../spec/model.ts";
+
+/**
+ * Compiles tool definitions into a GBNF grammar for a compact JSON list of calls, the format SmolLM2
+ * was trained on: `[{"name": "tool", "arguments": {...}}, ...]`. Every string the grammar admits
+ * parses as JSON and matches the tool's schema in shape (names, required keys, types, enums).
+ * Understands the JSON Schema that zod emits and BFCL's dialect (`dict`, `float`, `tuple`, `any`).
+ */
+export function buildToolCallGrammar(tools: readonly ToolDefinition[], options: { maxCalls?: number } = {}): string {
+  const builder = new GrammarBuilder();
+  const callRules = tools.map((tool) => {
+    const argumentsRule = builder.schemaRule(tool.inputSchema, `${sanitize(tool.name)}-arguments`);
+    return builder.addRule(
+      `${sanitize(tool.name)}-call`,
+      `"{\\"name\\": " ${literal(JSON.stringify(tool.name))} ", \\"arguments\\": " ${argumentsRule} "}"`,
+    );
+  });
+  const call = builder.addRule("call", callRules.join(" | "));
+  const maxCalls = Math.max(1, options.maxCalls ?? 8);
+  const more = `( ", " ${call} ){0,${maxCalls - 1}}`;
+  return [`root ::= "[" ( ${call} ${more} )? "]"`, ...builder.rules, ...primitiveRules].join("\n");
+}
+
+const primitiveRules = [
+  `string ::= "\\"" ( [^"\\\\\\x00-\\x1F<] | "\\\\" ["\\\\/bfnrt] ){0,300} "\\""`,
+  `number ::= "-"? [0-9]{1,15} ( "." [0-9]{1,10} )?`,
+  `integer ::= "-"? [0-9]{1,15}`,
+  `boolean ::= "true" | "false"`,
+  `null ::= "null"`,
+  `value ::= string | number | boolean | null | array | object`,
+  `array ::= "[" ( value ( ", " value ){0,31} )? "]"`,
+  `object ::= "{" ( string ": " value ( ", " string ": " value ){0,31} )? "}"`,
+];
+
+class GrammarBuilder {
+  readonly rules: string[] = [];
+  readonly #names = new Set<string>();
+
+  addRule(baseName: string, body: string): string {
+    let name = baseName;
+    for (let index = 2; this.#names.has(name); index++) name = `${baseName}-${index}`;
+    this.#names.add(name);
+    this.rules.push(`${name} ::= ${body}`);
+    return name;
+  }
+
+  schemaRule(schema: unknown, name: string, depth = 0): string {
+    if (depth > 8 || typeof schema !== "object" || schema === null) return "value";
+    const node = schema as JsonSchema;
+    if ("const" in node) return this.addRule(name, literal(JSON.stringify(node.const)));
+    if (Array.isArray(node.enum) && node.enum.length > 0) {
+      return this.addRule(name, node.enum.map((option) => literal(JSON.stringify(option))).join(" | "));
+    }
+    const variants = (node.anyOf ?? node.oneOf) as unknown[] | undefined;
+    if (Array.isArray(variants) && variants.length > 0) {
+      return this.addRule(name, variants.map((variant, index) => this.schemaRule(variant, `${name}-${index}`, depth + 1)).join(" | "));
+    }
+    const types = Array.isArray(node.type) ? node.type : [node.type];
+    const rules = types.map((type, index) => this.#typeRule(String(type), node, types.length > 1 ? `${name}-${index}` : name, depth));
+    return rules.length === 1 ? rules[0]! : this.addRule(name, rules.join(" | "));
+  }
+
+  #typeRule(type: string, node: JsonSchema, name: string, depth: number): string {
+    switch (type) {
+      case "string": return "string";
+      case "number": case "float": case "double": return "number";
+      case "integer": case "int": return "integer";
+      case "boolean": case "bool": return "boolean";
+      case "null": return "null";
+      case "array": case "tuple": {
+        const items = node.items === undefined ? "value" : this.schemaRule(node.items, `${name}-item`, depth + 1);
+        return this.addRule(name, `"[" ( ${items} ( ", " ${items} ){0,31} )? "]"`);
+      }
+      case "object": case "dict": return this.#objectRule(node, name, depth);
+      default: return "value";
+    }
+  }
+
+  #objectRule(node: JsonSchema, name: string, depth: number): string {
+    const properties = (typeof node.properties === "object" && node.properties !== null ? node.properties : {}) as Record<string, unknown>;
+    const keys = Object.keys(properties);
+    if (keys.length === 0) return "object";
+    const required = new Set(Array.isArray(node.required) ? (node.required as string[]) : []);
+    // Required keys first, in schema order, then each optional key may appear once, in order.
+    const ordered = [...keys.filter((key) => required.has(key)), ...keys.filter((key) => !required.has(key))];
+    const members = ordered.map((key, index) => ({
+      key,
+      required: required.has(key),
+      rule: `${literal(JSON.stringify(key))} ": " ${this.schemaRule(properties[key], `${name}-${sanitize(key)}`, depth + 1)}`,
+      index,
+    }));
+    const requiredMembers = members.filter((member) => member.required);
+    const optionalMembers = members.filter((member) => !member.required);
+    if (requiredMembers.length > 0) {
+      const head = requiredMembers.map((member) => member.rule).join(` ", " `);
+      const tail = optionalMembers.map((member) => `( ", " ${member.rule} )?`).join(" ");
+      return this.addRule(name, `"{" ${head} ${tail} "}"`);
+    }
+    // No required key: any in-order subset of the optional ones, commas only between members.
+    const alternatives = optionalMembers.map((member, index) => {
+      const rest = optionalMembers.slice(index + 1).map((later) => `( ", " ${later.rule} )?`).join(" ");
+      return `${member.rule} ${rest}`;
+    });
+    return this.addRule(name, `"{" ( ${alternatives.join(" | ")} )? "}"`);
+  }
+}
+
+function literal(text: string): string {
+  return JSON.stringify(text);
+}
+
+function sanitize(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "tool";
+}

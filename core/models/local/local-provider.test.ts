@@ -1,0 +1,126 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { Agent } from "../../agent/agent.ts";
+import type { ModelRequest, ModelStreamEvent, ToolDefinition } from "../../spec/model.ts";
+import { collectEvents, eventsOfType } from "../../testing/collect.ts";
+import { LocalModelProvider } from "./local-provider.ts";
+import { buildToolCallGrammar } from "./json-schema-grammar.ts";
+
+// Integration: the real SmolLM2-135M-Instruct GGUF fetched by `npm run setup`, on the CPU.
+const provider = new LocalModelProvider({ maxOutputTokens: 48 });
+
+async function drain(request: ModelRequest): Promise<ModelStreamEvent[]> {
+  const events: ModelStreamEvent[] = [];
+  for await (const event of provider.stream(request)) events.push(event);
+  return events;
+}
+
+const text = (events: readonly ModelStreamEvent[]) =>
+  events.flatMap((event) => (event.type === "text-delta" ? [event.text] : [])).join("");
+
+beforeAll(async () => {
+  await provider.load();
+});
+
+describe("LocalModelProvider (SmolLM2-135M-Instruct)", () => {
+  it("streams a short answer token by token, with usage and timings in the final event", async () => {
+    const agent = new Agent({ model: provider });
+    const events = await collectEvents(agent.runTurn({ sessionId: "local-1", text: "Name three colours." }));
+    const deltas = eventsOfType(events, "text-delta");
+    const finish = eventsOfType(events, "turn-finish")[0];
+
+    expect(deltas.length).toBeGreaterThan(3);
+    expect(finish).toBeDefined();
+    expect(finish!.text).toBe(deltas.map((delta) => delta.text).join(""));
+    expect(finish!.text.trim().length).toBeGreaterThan(0);
+    expect(finish!.usage.inputTokens).toBeGreaterThan(10);
+    expect(finish!.usage.outputTokens).toBeGreaterThanOrEqual(deltas.length);
+    expect(finish!.model).toBe("SmolLM2-135M-Instruct.Q4_1");
+    expect(finish!.timings.timeToFirstTokenMs).toBeGreaterThan(0);
+    expect(finish!.timings.totalMs).toBeGreaterThanOrEqual(finish!.timings.timeToFirstTokenMs!);
+  });
+
+  it("is deterministic at temperature 0", async () => {
+    const request: ModelRequest = { messages: [{ role: "user", content: "What is the sea?" }], tools: [], toolChoice: "auto" };
+    expect(text(await drain(request))).toBe(text(await drain(request)));
+  });
+
+  it("runs concurrent requests without mixing their streams", async () => {
+    const questions = ["Name a fruit.", "Name a planet.", "Name an animal.", "Name a city."];
+    const requests = questions.map((content): ModelRequest => ({ messages: [{ role: "user", content }], tools: [], toolChoice: "auto" }));
+    const sequential: string[] = [];
+    for (const request of requests) sequential.push(text(await drain(request)));
+    const concurrent = await Promise.all(requests.map(async (request) => text(await drain(request))));
+    expect(concurrent).toEqual(sequential);
+  });
+
+  it("stops generating when the signal aborts", async () => {
+    const controller = new AbortController();
+    const events: ModelStreamEvent[] = [];
+    for await (const event of provider.stream({
+      messages: [{ role: "user", content: "Write a long story about a dragon." }],
+      tools: [], toolChoice: "auto", maxOutputTokens: 400, signal: controller.signal,
+    })) {
+      events.push(event);
+      if (events.length === 3) controller.abort();
+    }
+    expect(events.at(-1)).toMatchObject({ type: "finish", reason: "abort" });
+    expect(events.filter((event) => event.type === "text-delta").length).toBeLessThan(10);
+  });
+
+  it("always emits tool calls that are valid JSON for the tools' schemas", async () => {
+    const tools: ToolDefinition[] = [
+      {
+        name: "get_weather",
+        description: "Get the current weather for a city.",
+        inputSchema: {
+          type: "dict",
+          properties: {
+            city: { type: "string", description: "City name" },
+            unit: { type: "string", enum: ["celsius", "fahrenheit"] },
+            days: { type: "integer" },
+          },
+          required: ["city"],
+        },
+      },
+      {
+        name: "convert_currency",
+        description: "Convert an amount of money between currencies.",
+        inputSchema: {
+          type: "object",
+          properties: { amount: { type: "float" }, from: { type: "string" }, to: { type: "string" } },
+          required: ["amount", "from", "to"],
+        },
+      },
+    ];
+    const questions = ["What's the weather in Paris in fahrenheit?", "Convert 100 USD to EUR.", "Weather in Tokyo for 3 days and 50 GBP in JPY"];
+    let calls = 0;
+    for (const question of questions) {
+      const events = await drain({ messages: [{ role: "user", content: question }], tools, toolChoice: "auto" });
+      for (const call of events.filter((event) => event.type === "tool-call")) {
+        if (call.type !== "tool-call") continue;
+        if (call.name === "get_weather") {
+          expect(typeof call.arguments.city).toBe("string");
+          if ("unit" in call.arguments) expect(["celsius", "fahrenheit"]).toContain(call.arguments.unit);
+          if ("days" in call.arguments) expect(Number.isInteger(call.arguments.days)).toBe(true);
+        } else {
+          expect(call.name).toBe("convert_currency");
+          expect(typeof call.arguments.amount).toBe("number");
+          expect(typeof call.arguments.from).toBe("string");
+        }
+        expect(call.callId).toMatch(/^call_/);
+        calls++;
+      }
+      expect(events.at(-1)).toMatchObject({ type: "finish" });
+    }
+    expect(calls).toBeGreaterThan(0);
+  });
+
+  it("compiles grammars the native sampler accepts, for zod and BFCL-style schemas", async () => {
+    const { llama } = await provider.load();
+    const grammar = buildToolCallGrammar([
+      { name: "a.b-c", description: "x", inputSchema: { type: "object", properties: { list: { type: "array", items: { type: "number" } }, flag: { type: "boolean" }, anything: {} } } },
+      { name: "nested", description: "y", inputSchema: { type: "object", properties: { inner: { type: "dict", properties: { n: { type: ["integer", "null"] } }, required: ["n"] }, choice: { anyOf: [{ type: "string" }, { const: 3 }] } }, required: ["inner"] } },
+    ]);
+    await expect(llama.createGrammar({ grammar })).resolves.toBeDefined();
+  });
+});
