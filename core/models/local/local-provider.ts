@@ -17,6 +17,11 @@ export interface LocalProviderOptions extends LocalModelOptions {
    * same call, so by default they answer from the results instead.
    */
   chainToolCalls?: boolean;
+  /**
+   * Penalty on tokens repeated within the last 64 of an answer (default 1.1; 1 turns it off).
+   * Small models otherwise loop on a sentence until the token limit.
+   */
+  repeatPenalty?: number;
 }
 
 const toolCallListSchema = z.array(z.object({ name: z.string(), arguments: z.record(z.string(), z.unknown()) }));
@@ -117,6 +122,7 @@ export class LocalModelProvider implements ModelProvider {
       signal: request.signal,
       stopOnAbortSignal: true,
       trimWhitespaceSuffix: true,
+      repeatPenalty: (this.#options.repeatPenalty ?? 1.1) === 1 ? false : { lastTokens: 64, penalty: this.#options.repeatPenalty ?? 1.1 },
       onTextChunk: (text) => chunks.push(text),
       onToken: (tokens) => { outputTokens += tokens.length; },
     });

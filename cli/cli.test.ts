@@ -1,0 +1,33 @@
+import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const bin = join(dirname(fileURLToPath(import.meta.url)), "../bin/rta.js");
+const rta = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", timeout: 60_000 });
+
+describe("rta command", () => {
+  it("ask streams an answer with the calculator, then prints time to first token, total time and tokens", () => {
+    const result = rta("ask", "What is 12.5% of 3,480?");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("calculator");
+    expect(result.stdout).toContain("435");
+    expect(result.stderr).toMatch(/time to first token \d+ ms · total \d+ ms · tokens \d+ in \/ \d+ out/);
+  });
+
+  it("explains its usage and rejects unknown commands and missing questions", () => {
+    expect(rta("help").stdout).toContain("rta serve");
+    const unknown = rta("fly");
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('unknown command "fly"');
+    expect(rta("ask").status).toBe(2);
+    expect(rta("serve", "--port", "99999").stderr).toContain("--port must be 0-65535");
+  });
+
+  it("chat answers lines from standard input until it closes", () => {
+    const result = spawnSync(process.execPath, [bin, "chat"], { input: "Name a colour.\n/exit\n", encoding: "utf8", timeout: 60_000 });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("agent ›");
+    expect(result.stdout).toMatch(/time to first token \d+ ms/);
+  });
+});
