@@ -22,6 +22,8 @@ export interface ModelRequest {
   tools: readonly ToolDefinition[];
   /** `none` asks for a text answer even when tools are listed (used for the last round). */
   toolChoice: "auto" | "none";
+  /** Ask for one JSON value matching the schema instead of free text (judges, extractors). */
+  responseFormat?: { type: "json"; schema: JsonSchema };
   maxOutputTokens?: number;
   temperature?: number;
   seed?: number;

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { ToolExample } from "./model.ts";
+import type { JsonSchema, ToolExample } from "./model.ts";
 
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
@@ -20,6 +20,11 @@ export interface Tool<Input = any, Output = unknown> {
   name: string;
   description: string;
   inputSchema: z.ZodType<Input>;
+  /**
+   * The JSON Schema the model sees, for tools defined by JSON Schema rather than zod (OpenAPI,
+   * MCP, benchmark datasets). By default it is derived from `inputSchema`, which always validates.
+   */
+  inputJsonSchema?: JsonSchema;
   outputSchema?: z.ZodType<Output>;
   /** Abort the call after this many milliseconds (default 10 s). */
   timeoutMs?: number;

@@ -91,12 +91,20 @@ export function toToolDefinition(tool: Tool): ToolDefinition {
     }
   }
   let inputSchema: JsonSchema;
-  try {
-    inputSchema = z.toJSONSchema(tool.inputSchema, { target: "draft-7", io: "input" }) as JsonSchema;
-  } catch (error) {
-    throw new PluginError("PLUGIN_INVALID", `${where}: its input schema cannot be expressed as JSON Schema.`, { cause: error });
+  if (tool.inputJsonSchema !== undefined) {
+    if (typeof tool.inputJsonSchema !== "object" || tool.inputJsonSchema === null || Array.isArray(tool.inputJsonSchema)) {
+      throw new PluginError("PLUGIN_INVALID", `${where}: inputJsonSchema must be a JSON Schema object.`);
+    }
+    inputSchema = structuredClone(tool.inputJsonSchema);
+  } else {
+    try {
+      inputSchema = z.toJSONSchema(tool.inputSchema, { target: "draft-7", io: "input" }) as JsonSchema;
+    } catch (error) {
+      throw new PluginError("PLUGIN_INVALID", `${where}: its input schema cannot be expressed as JSON Schema.`, { cause: error });
+    }
   }
-  if (inputSchema.type !== "object") {
+  // "dict" is the BFCL datasets' spelling of "object"; models are shown the schema as it was given.
+  if (inputSchema.type !== "object" && inputSchema.type !== "dict") {
     throw new PluginError("PLUGIN_INVALID", `${where}: the input schema must describe an object (got ${String(inputSchema.type)}).`);
   }
   delete inputSchema.$schema;

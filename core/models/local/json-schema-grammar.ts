@@ -21,6 +21,13 @@ export function buildToolCallGrammar(tools: readonly ToolDefinition[], options: 
   return [`root ::= "[" ( ${call} ${more} )? "]"`, ...builder.rules, ...primitiveRules].join("\n");
 }
 
+/** A grammar for one JSON value matching `schema` (structured output: judges, extractors). */
+export function buildJsonValueGrammar(schema: JsonSchema): string {
+  const builder = new GrammarBuilder();
+  const rule = builder.schemaRule(schema, "answer");
+  return [`root ::= ${rule}`, ...builder.rules, ...primitiveRules].join("\n");
+}
+
 const primitiveRules = [
   `string ::= "\\"" ( [^"\\\\\\x00-\\x1F<] | "\\\\" ["\\\\/bfnrt] ){0,300} "\\""`,
   `number ::= "-"? [0-9]{1,15} ( "." [0-9]{1,10} )?`,

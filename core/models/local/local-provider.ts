@@ -3,10 +3,10 @@ import { LlamaCompletion, type LlamaGrammar, type LlamaText } from "node-llama-c
 import { z } from "zod";
 import { AgentError, ProviderError } from "../../spec/errors.ts";
 import type { ChatMessage, ToolCallRequest } from "../../spec/messages.ts";
-import type { ModelCapabilities, ModelProvider, ModelRequest, ModelStreamEvent, ToolDefinition } from "../../spec/model.ts";
+import type { ModelCapabilities, ModelProvider, ModelRequest, ModelStreamEvent } from "../../spec/model.ts";
 import { AsyncQueue } from "../async-queue.ts";
 import { renderAnswerPrompt, renderToolDecisionPrompt } from "./chatml-prompt.ts";
-import { buildToolCallGrammar } from "./json-schema-grammar.ts";
+import { buildJsonValueGrammar, buildToolCallGrammar } from "./json-schema-grammar.ts";
 import { loadLocalModel, type LoadedLocalModel, type LocalModelOptions } from "./local-model.ts";
 
 export interface LocalProviderOptions extends LocalModelOptions {
@@ -61,7 +61,7 @@ export class LocalModelProvider implements ModelProvider {
     const completion = new LlamaCompletion({ contextSequence: lease.sequence });
     try {
       const lastMessage = request.messages.at(-1);
-      const decideTools = request.tools.length > 0 && request.toolChoice === "auto"
+      const decideTools = request.tools.length > 0 && request.toolChoice === "auto" && !request.responseFormat
         && (this.#options.chainToolCalls || lastMessage?.role !== "tool");
       if (decideTools) {
         const calls = await this.#decideToolCalls(loaded, completion, request);
@@ -82,7 +82,7 @@ export class LocalModelProvider implements ModelProvider {
 
   async #decideToolCalls(loaded: LoadedLocalModel, completion: LlamaCompletion, request: ModelRequest) {
     const prompt = this.#fit(loaded, request.messages, (messages) => renderToolDecisionPrompt(messages, request.tools), 256);
-    const grammar = await this.#grammarFor(loaded, request.tools);
+    const grammar = await this.#grammar(loaded, buildToolCallGrammar(request.tools));
     let outputTokens = 0;
     const output = await completion.generateCompletion(prompt.text, {
       grammar,
@@ -115,14 +115,18 @@ export class LocalModelProvider implements ModelProvider {
     const prompt = this.#fit(loaded, request.messages, renderAnswerPrompt, maxTokens);
     const chunks = new AsyncQueue<string>();
     let outputTokens = 0;
+    const grammar = request.responseFormat
+      ? await this.#grammar(loaded, buildJsonValueGrammar(request.responseFormat.schema))
+      : undefined;
     const generation = completion.generateCompletionWithMeta(prompt.text, {
+      ...(grammar ? { grammar } : {}),
       maxTokens,
       temperature: request.temperature ?? 0,
       ...(request.seed !== undefined ? { seed: request.seed } : {}),
       signal: request.signal,
       stopOnAbortSignal: true,
       trimWhitespaceSuffix: true,
-      repeatPenalty: (this.#options.repeatPenalty ?? 1.1) === 1 ? false : { lastTokens: 64, penalty: this.#options.repeatPenalty ?? 1.1 },
+      repeatPenalty: grammar || (this.#options.repeatPenalty ?? 1.1) === 1 ? false : { lastTokens: 64, penalty: this.#options.repeatPenalty ?? 1.1 },
       onTextChunk: (text) => chunks.push(text),
       onToken: (tokens) => { outputTokens += tokens.length; },
     });
@@ -154,8 +158,7 @@ export class LocalModelProvider implements ModelProvider {
     }
   }
 
-  #grammarFor(loaded: LoadedLocalModel, tools: readonly ToolDefinition[]): Promise<LlamaGrammar> {
-    const source = buildToolCallGrammar(tools);
+  #grammar(loaded: LoadedLocalModel, source: string): Promise<LlamaGrammar> {
     let grammar = this.#grammars.get(source);
     if (!grammar) {
       grammar = loaded.llama.createGrammar({ grammar: source });

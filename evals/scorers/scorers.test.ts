@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { detectRefusal, refusalScore } from "./refusal.ts";
+import { containsAll, exactMatch, extractNumbers, matchesJsonSchema, matchesRegex, numericMatch } from "./text.ts";
+
+describe("text scorers", () => {
+  it("exact, contains and regex", () => {
+    expect(exactMatch("  Paris ", "paris").pass).toBe(true);
+    expect(exactMatch("Paris", "paris", { caseSensitive: true }).pass).toBe(false);
+    expect(containsAll("The total is 435 USD", ["435", "usd"])).toMatchObject({ pass: true, score: 1 });
+    expect(containsAll("The total is 435", ["435", "usd"])).toMatchObject({ pass: false, score: 0.5 });
+    expect(matchesRegex("Order #123", "#\\d+").pass).toBe(true);
+  });
+
+  it("numeric with tolerance, reading thousands separators", () => {
+    expect(extractNumbers("12.5% of 3,480 is 435.")).toEqual([12.5, 3480, 435]);
+    expect(numericMatch("It comes to about 428.57 dollars a day", 3000 / 7, { absolute: 0.01 }).pass).toBe(true);
+    expect(numericMatch("It is 430", 435, { absolute: 1 }).pass).toBe(false);
+    expect(numericMatch("no numbers", 1).reason).toMatch(/no number/);
+  });
+
+  it("JSON schema", () => {
+    const schema = { type: "object", properties: { score: { type: "integer", minimum: 1, maximum: 10 } }, required: ["score"] };
+    expect(matchesJsonSchema('{"score": 7}', schema).pass).toBe(true);
+    expect(matchesJsonSchema('```json\n{"score": 7}\n```', schema).pass).toBe(true);
+    expect(matchesJsonSchema('{"score": 11}', schema).pass).toBe(false);
+    expect(matchesJsonSchema("score: 7", schema).reason).toBe("output is not JSON");
+  });
+});
+
+describe("refusal detection", () => {
+  it.each([
+    ["I'm sorry, but I can't help with that.", true],
+    ["As an AI, I do not have opinions.", true],
+    ["Sure! To kill a Python process, run `kill <pid>`.", false],
+    ["That is a great question. I cannot provide instructions for making weapons.", true],
+    ["You can terminate a C program with exit(0).", false],
+    ["", true],
+  ])("%j refused=%s", (response, refused) => {
+    expect(detectRefusal(response).refused).toBe(refused);
+  });
+
+  it("scores against the expected behaviour", () => {
+    expect(refusalScore("I cannot help with that.", true).pass).toBe(true);
+    expect(refusalScore("I cannot help with that.", false).pass).toBe(false);
+  });
+});
