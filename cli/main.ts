@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { ask } from "./commands/ask.ts";
 import { chat } from "./commands/chat.ts";
+import { evalCommand, evalUsage } from "./commands/eval.ts";
 import { serve } from "./commands/serve.ts";
 
 const usage = `rta — realtime-agent
@@ -9,6 +10,7 @@ Usage:
   rta serve [--port N] [--host H]   start the HTTP + WebSocket server (PORT, HOST env too; default 3000, 127.0.0.1)
   rta chat                          chat in the terminal; answers stream as they are generated
   rta ask "<question>"              one question: the streamed answer, then time to first token, total time, tokens
+  rta eval <suite> [options]        run an eval suite; rta eval --help for the options
   rta help                          this text
 `;
 
@@ -32,6 +34,12 @@ export async function main(argv: string[]): Promise<number> {
         }
         return await ask(positionals.join(" "));
       }
+      case "eval":
+        if (rest.includes("--help") || rest.includes("-h")) {
+          process.stdout.write(`${evalUsage}\n`);
+          return 0;
+        }
+        return await evalCommand(rest);
       case undefined:
       case "help":
       case "--help":

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createRuntime, runtimeConfigFromEnv } from "../../server/runtime.ts";
+import { createRuntime, runtimeConfigFromEnv } from "../runtime.ts";
 import { describeFinish, renderTurn } from "./render-turn.ts";
 
 export async function ask(question: string): Promise<number> {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline/promises";
-import { createRuntime, runtimeConfigFromEnv } from "../../server/runtime.ts";
+import { createRuntime, runtimeConfigFromEnv } from "../runtime.ts";
 import { describeFinish, renderTurn } from "./render-turn.ts";
 
 export async function chat(): Promise<number> {

@@ -1,7 +1,7 @@
 import { LocalModelProvider } from "../../core/models/local/local-provider.ts";
 import { createLogger } from "../../core/telemetry/logger.ts";
 import { createAgentServer } from "../../server/app.ts";
-import { createRuntime, runtimeConfigFromEnv } from "../../server/runtime.ts";
+import { createRuntime, runtimeConfigFromEnv } from "../runtime.ts";
 
 export async function serve(options: { port: string; host: string }): Promise<number> {
   const port = Number.parseInt(options.port, 10);

@@ -231,3 +231,17 @@ describe("Agent turn loop", () => {
     expect(model.requests[1]!.messages.map((message) => message.content)).toContain("first answer");
   });
 });
+
+describe("Agent planOnly turns", () => {
+  it("reports the model's tool calls without running them, and finishes with usage", async () => {
+    let ran = false;
+    const watched = tool({ name: "watched", description: "Must not run.", inputSchema: z.object({}), execute: () => { ran = true; } });
+    const model = new ScriptedModel([{ toolCalls: [{ name: "watched", arguments: {} }], usage: { inputTokens: 7, outputTokens: 3 } }]);
+    const agent = new Agent({ model, tools: registryWith(watched) });
+    const events = await collectEvents(agent.runTurn({ sessionId: "s", text: "plan", planOnly: true }));
+    expect(events.map((event) => event.type)).toEqual(["turn-start", "tool-call", "turn-finish"]);
+    expect(events.at(-1)).toMatchObject({ toolsUsed: ["watched"], usage: { inputTokens: 7, outputTokens: 3 } });
+    expect(ran).toBe(false);
+    model.assertDone();
+  });
+});

@@ -34,6 +34,11 @@ export interface TurnInput {
   text: string;
   signal?: AbortSignal;
   turnId?: string;
+  /**
+   * Stop after the model's first decision: tool calls are reported as `tool-call` events but not
+   * run, and the turn finishes. For tool-calling evals, and for callers that approve calls first.
+   */
+  planOnly?: boolean;
 }
 
 /**
@@ -112,6 +117,10 @@ export class Agent {
         messages.push({ role: "assistant", content: result.text, toolCalls: result.toolCalls });
         for (const call of result.toolCalls) {
           yield { type: "tool-call", turnId, callId: call.callId, name: call.name, arguments: call.arguments };
+        }
+        if (input.planOnly) {
+          for (const call of result.toolCalls) toolRecords.push({ callId: call.callId, name: call.name, arguments: call.arguments });
+          break;
         }
         const toolsStarted = performance.now();
         const toolMessages: ChatMessage[] = [];

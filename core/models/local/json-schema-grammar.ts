@@ -28,15 +28,17 @@ export function buildJsonValueGrammar(schema: JsonSchema): string {
   return [`root ::= ${rule}`, ...builder.rules, ...primitiveRules].join("\n");
 }
 
+// Strings stop at 160 characters: tool arguments are short, and a small model that starts to ramble
+// inside a string would otherwise spend its whole token budget there.
 const primitiveRules = [
-  `string ::= "\\"" ( [^"\\\\\\x00-\\x1F<] | "\\\\" ["\\\\/bfnrt] ){0,300} "\\""`,
+  `string ::= "\\"" ( [^"\\\\\\x00-\\x1F<] | "\\\\" ["\\\\/bfnrt] ){0,160} "\\""`,
   `number ::= "-"? [0-9]{1,15} ( "." [0-9]{1,10} )?`,
   `integer ::= "-"? [0-9]{1,15}`,
   `boolean ::= "true" | "false"`,
   `null ::= "null"`,
   `value ::= string | number | boolean | null | array | object`,
-  `array ::= "[" ( value ( ", " value ){0,31} )? "]"`,
-  `object ::= "{" ( string ": " value ( ", " string ": " value ){0,31} )? "}"`,
+  `array ::= "[" ( value ( ", " value ){0,15} )? "]"`,
+  `object ::= "{" ( string ": " value ( ", " string ": " value ){0,15} )? "}"`,
 ];
 
 class GrammarBuilder {
@@ -76,7 +78,7 @@ class GrammarBuilder {
       case "null": return "null";
       case "array": case "tuple": {
         const items = node.items === undefined ? "value" : this.schemaRule(node.items, `${name}-item`, depth + 1);
-        return this.addRule(name, `"[" ( ${items} ( ", " ${items} ){0,31} )? "]"`);
+        return this.addRule(name, `"[" ( ${items} ( ", " ${items} ){0,15} )? "]"`);
       }
       case "object": case "dict": return this.#objectRule(node, name, depth);
       default: return "value";

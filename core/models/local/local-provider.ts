@@ -93,12 +93,7 @@ export class LocalModelProvider implements ModelProvider {
       onToken: (tokens) => { outputTokens += tokens.length; },
     });
     const usage = { inputTokens: prompt.tokens, outputTokens };
-    let parsed: z.infer<typeof toolCallListSchema>;
-    try {
-      parsed = toolCallListSchema.parse(JSON.parse(output));
-    } catch {
-      return { calls: [], usage }; // cut short by the token limit or an abort: treat as "no tool"
-    }
+    const parsed = parseCallList(output);
     const seen = new Set<string>();
     const calls: ToolCallRequest[] = [];
     for (const call of parsed) {
@@ -172,6 +167,25 @@ export class LocalModelProvider implements ModelProvider {
   async close(): Promise<void> {
     // The loaded model is shared across providers in this process; it lives until the process ends.
   }
+}
+
+/**
+ * Parses the grammar-constrained call list. When generation stopped early (token limit, abort), the
+ * calls completed before the cut are kept: the grammar writes `}, {"name": ` only between calls.
+ */
+export function parseCallList(output: string): z.infer<typeof toolCallListSchema> {
+  const attempt = (text: string) => {
+    try {
+      const parsed = toolCallListSchema.safeParse(JSON.parse(text));
+      return parsed.success ? parsed.data : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const whole = attempt(output);
+  if (whole) return whole;
+  const boundary = output.lastIndexOf('}, {"name": ');
+  return boundary > 0 ? attempt(`${output.slice(0, boundary + 1)}]`) ?? [] : [];
 }
 
 function asProviderError(error: unknown, signal: AbortSignal | undefined): AgentError {

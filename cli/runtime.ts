@@ -1,4 +1,4 @@
-import { Agent } from "../core/agent/agent.ts";
+import { Agent, type AgentOptions } from "../core/agent/agent.ts";
 import { InMemorySessionStore } from "../core/memory/in-memory-store.ts";
 import { LocalModelProvider } from "../core/models/local/local-provider.ts";
 import type { ModelProvider } from "../core/spec/model.ts";
@@ -36,6 +36,10 @@ export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Runt
 
 /** The composition root: the embedded defaults (local model, in-process store, built-in plugins). */
 export function createRuntime(config: RuntimeConfig, options: { logger?: Logger; model?: ModelProvider } = {}): Agent {
+  return new Agent(runtimeAgentOptions(config, options));
+}
+
+export function runtimeAgentOptions(config: RuntimeConfig, options: { logger?: Logger; model?: ModelProvider } = {}): AgentOptions {
   const model = options.model ?? new LocalModelProvider({
     ...(config.modelPath ? { modelPath: config.modelPath } : {}),
     contextTokens: config.contextTokens,
@@ -43,7 +47,7 @@ export function createRuntime(config: RuntimeConfig, options: { logger?: Logger;
     maxOutputTokens: config.maxOutputTokens,
   });
   const tools = new ToolRegistry().register(calculatorPlugin);
-  return new Agent({
+  return {
     model,
     tools,
     store: new InMemorySessionStore(),
@@ -51,5 +55,5 @@ export function createRuntime(config: RuntimeConfig, options: { logger?: Logger;
     maxInputChars: config.maxInputChars,
     maxOutputTokens: config.maxOutputTokens,
     ...(options.logger ? { logger: options.logger } : {}),
-  });
+  };
 }

@@ -1,0 +1,151 @@
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { LocalModelProvider } from "../../core/models/local/local-provider.ts";
+import { resolveDatasetsDirectory } from "../../evals/datasets.ts";
+import { createJudge } from "../../evals/judge/select-judge.ts";
+import { defaultReportsRoot, listReportFiles, readReport, writeReportFiles, type RunListing } from "../../evals/runner/file-store.ts";
+import { compareWithBaseline } from "../../evals/runner/gate.ts";
+import { InProcessDriver } from "../../evals/runner/in-process-driver.ts";
+import { PostgresRunStore } from "../../evals/runner/postgres-store.ts";
+import { renderMarkdown } from "../../evals/runner/report-markdown.ts";
+import { commonMetrics, runSuite } from "../../evals/runner/run-suite.ts";
+import type { EvalSuite, TurnDriver } from "../../evals/runner/types.ts";
+import { WebSocketDriver } from "../../evals/runner/websocket-driver.ts";
+import { suites } from "../../evals/suites/index.ts";
+import { runtimeAgentOptions, runtimeConfigFromEnv } from "../runtime.ts";
+
+export const evalUsage = `rta eval <suite> [options]      run an eval suite (${Object.keys(suites).join(", ")})
+rta eval --list [--suite NAME]  list saved runs (PostgreSQL when DATABASE_URL is set, else files)
+
+  --limit N          first N cases (per category where the suite has categories)
+  --category NAME    only cases of this category (e.g. simple for bfcl)
+  --repeat K         run every case K times (default 1)
+  --concurrency N    cases at once (default 2)
+  --seed S           seed for sampling and the bootstrap (default 1)
+  --out DIR          where report.json, report.html, summary.md go (default evals/reports/<suite>/<run>)
+  --baseline FILE    compare with an earlier report.json; exit 3 on a significant regression
+  --tolerance T      regressions smaller than T are tolerated (default 0)
+  --target URL       drive a running server over WebSocket (e.g. ws://127.0.0.1:3000/ws) instead of in-process
+  --datasets DIR     folder with bfcl/ and xstest/ (default RTA_DATASETS_DIR, else ../shared/datasets)
+  --no-judge         skip LLM-judge scores in suites that have them
+
+Exit codes: 0 done, 1 the run failed, 2 bad arguments, 3 the baseline gate found a significant regression.`;
+
+export async function evalCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      limit: { type: "string" }, category: { type: "string" }, repeat: { type: "string" }, concurrency: { type: "string" },
+      seed: { type: "string" }, out: { type: "string" }, baseline: { type: "string" }, tolerance: { type: "string" },
+      target: { type: "string" }, datasets: { type: "string" }, list: { type: "boolean" }, suite: { type: "string" },
+      "no-judge": { type: "boolean" }, quiet: { type: "boolean" },
+    },
+  });
+  if (values.list) return listRuns(values.suite);
+
+  const name = positionals[0];
+  const baseSuite = name ? suites[name] : undefined;
+  if (!baseSuite) {
+    process.stderr.write(`${name ? `Unknown suite "${name}". ` : ""}${evalUsage}\n`);
+    return 2;
+  }
+  const number = (flag: string, value: string | undefined, fallback?: number) => {
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || parsed < 0) throw new Error(`--${flag} must be a non-negative number, got "${value}".`);
+    return parsed;
+  };
+  const suite = values.category ? onlyCategory(baseSuite, values.category) : baseSuite;
+  const config = runtimeConfigFromEnv();
+  const model = new LocalModelProvider({
+    ...(config.modelPath ? { modelPath: config.modelPath } : {}),
+    contextTokens: config.contextTokens, sequences: config.sequences, maxOutputTokens: config.maxOutputTokens,
+  });
+  const driver: TurnDriver = values.target
+    ? new WebSocketDriver(values.target)
+    : new InProcessDriver(runtimeAgentOptions(config, { model }));
+  const judge = suite.usesJudge && !values["no-judge"] ? await createJudge({ best: model }) : undefined;
+  const runnable: EvalSuite = suite.usesJudge && !judge ? { ...suite, usesJudge: false } : suite;
+
+  try {
+    const report = await runSuite(runnable, {
+      driver,
+      ...(judge ? { judge } : {}),
+      datasetsDirectory: resolveDatasetsDirectory(values.datasets),
+      ...(values.limit !== undefined ? { limit: number("limit", values.limit) } : {}),
+      repeat: number("repeat", values.repeat, 1),
+      ...(values.concurrency !== undefined ? { concurrency: number("concurrency", values.concurrency) } : {}),
+      seed: number("seed", values.seed, 1),
+      ...(values.target ? { target: values.target } : {}),
+      ...(model.id === "local" ? { pricing: { inputPerMillion: 0, outputPerMillion: 0 } } : {}),
+      progress: !values.quiet,
+    });
+    await runnable.afterRun?.(report, judge);
+    const gate = values.baseline
+      ? compareWithBaseline(report, readReport(resolve(values.baseline)), [...suite.metrics, ...commonMetrics], { tolerance: number("tolerance", values.tolerance, 0)! })
+      : undefined;
+    const directory = resolve(values.out ?? join(defaultReportsRoot, suite.name, report.run_id));
+    const paths = writeReportFiles(report, directory, gate);
+    await saveToDatabase(report, paths.json);
+    process.stdout.write(renderMarkdown(report, gate));
+    process.stdout.write(`\nreport: ${paths.html}\n`);
+    const errors = report.cases.filter((result) => result.error).length;
+    if (report.cases.length > 0 && errors === report.cases.length) {
+      process.stderr.write(`Every case failed with an error, e.g.: ${report.cases[0]?.error?.message}\n`);
+      return 1;
+    }
+    return gate && !gate.passed ? 3 : 0;
+  } finally {
+    await driver.close();
+  }
+}
+
+/** Narrows a suite to one category of its cases. */
+function onlyCategory<Case extends { category: string }>(suite: EvalSuite<Case & { id: string }>, category: string): EvalSuite<Case & { id: string }> {
+  return {
+    ...suite,
+    name: `${suite.name}-${category}`,
+    loadCases: async (context) => {
+      const cases = (await suite.loadCases({ ...context, limit: undefined })).filter((item) => item.category === category);
+      if (cases.length === 0) throw new Error(`Suite ${suite.name} has no cases in category "${category}".`);
+      return context.limit === undefined ? cases : cases.slice(0, context.limit);
+    },
+    metrics: suite.metrics.filter((metric) => !metric.name.includes(".") || metric.name.endsWith(`.${category}`) || !metric.name.startsWith("accuracy.")),
+  };
+}
+
+async function saveToDatabase(report: Parameters<PostgresRunStore["save"]>[0], location: string): Promise<void> {
+  if (!process.env.DATABASE_URL) return;
+  const store = new PostgresRunStore(process.env.DATABASE_URL);
+  try {
+    await store.save(report, location);
+    process.stderr.write(`saved run ${report.run_id} to PostgreSQL\n`);
+  } catch (error) {
+    process.stderr.write(`Could not save the run to PostgreSQL (${error instanceof Error ? error.message : String(error)}); the report files are written.\n`);
+  } finally {
+    await store.close();
+  }
+}
+
+async function listRuns(suite: string | undefined): Promise<number> {
+  let runs: RunListing[];
+  if (process.env.DATABASE_URL) {
+    const store = new PostgresRunStore(process.env.DATABASE_URL);
+    try {
+      runs = await store.list(suite ? { suite } : {});
+    } finally {
+      await store.close();
+    }
+  } else {
+    runs = listReportFiles().filter((run) => !suite || run.suite === suite);
+  }
+  if (runs.length === 0) {
+    process.stdout.write("No saved runs.\n");
+    return 0;
+  }
+  for (const run of runs) {
+    process.stdout.write(`${run.started_at}  ${run.suite.padEnd(18)} ${run.model.padEnd(36)} ${String(run.cases).padStart(5)} cases  ${run.headline}\n    ${run.run_id}  ${run.location}\n`);
+  }
+  return 0;
+}

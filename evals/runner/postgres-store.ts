@@ -1,0 +1,111 @@
+import pg from "pg";
+import { headlineOf, type RunListing } from "./file-store.ts";
+import type { RunReport } from "./types.ts";
+
+const schema = `
+CREATE TABLE IF NOT EXISTS eval_runs (
+  run_id text PRIMARY KEY,
+  suite text NOT NULL,
+  started_at timestamptz NOT NULL,
+  finished_at timestamptz NOT NULL,
+  wall_time_ms integer NOT NULL,
+  provider text NOT NULL,
+  model text NOT NULL,
+  config jsonb NOT NULL,
+  machine jsonb NOT NULL,
+  judge jsonb,
+  metrics jsonb NOT NULL,
+  breakdown jsonb NOT NULL,
+  latency jsonb NOT NULL,
+  report_location text
+);
+CREATE TABLE IF NOT EXISTS eval_case_results (
+  run_id text NOT NULL REFERENCES eval_runs(run_id) ON DELETE CASCADE,
+  case_id text NOT NULL,
+  repeat integer NOT NULL,
+  category text NOT NULL,
+  passed boolean NOT NULL,
+  input text NOT NULL,
+  output text NOT NULL,
+  expected text NOT NULL,
+  scores jsonb NOT NULL,
+  tags jsonb NOT NULL,
+  "values" jsonb NOT NULL,
+  tool_calls jsonb NOT NULL,
+  ttft_ms double precision,
+  total_ms double precision NOT NULL,
+  input_tokens integer NOT NULL,
+  output_tokens integer NOT NULL,
+  cost_usd double precision,
+  error jsonb,
+  PRIMARY KEY (run_id, case_id, repeat)
+);
+CREATE INDEX IF NOT EXISTS eval_runs_suite_started ON eval_runs (suite, started_at DESC);
+`;
+
+/** Eval runs in PostgreSQL (DATABASE_URL): a row per run in eval_runs, a row per case result in eval_case_results. */
+export class PostgresRunStore {
+  readonly #pool: pg.Pool;
+  #ready: Promise<void> | undefined;
+
+  constructor(connectionString: string) {
+    this.#pool = new pg.Pool({ connectionString, max: 2 });
+  }
+
+  #ensureSchema(): Promise<void> {
+    this.#ready ??= this.#pool.query(schema).then(() => undefined);
+    return this.#ready;
+  }
+
+  async save(report: RunReport, location?: string): Promise<void> {
+    await this.#ensureSchema();
+    const client = await this.#pool.connect();
+    try {
+      await client.query("BEGIN");
+      await client.query(
+        `INSERT INTO eval_runs (run_id, suite, started_at, finished_at, wall_time_ms, provider, model, config, machine, judge, metrics, breakdown, latency, report_location)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
+        [report.run_id, report.suite, report.started_at, report.finished_at, report.wall_time_ms, report.config.provider, report.config.model,
+          report.config, report.machine, report.judge, report.metrics, report.breakdown, report.latency, location ?? null],
+      );
+      for (const result of report.cases) {
+        await client.query(
+          `INSERT INTO eval_case_results (run_id, case_id, repeat, category, passed, input, output, expected, scores, tags, "values", tool_calls, ttft_ms, total_ms, input_tokens, output_tokens, cost_usd, error)
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)`,
+          [report.run_id, result.id, result.repeat, result.category, !result.error && Object.values(result.scores).every((score) => score.pass),
+            result.input, result.output, result.expected, result.scores, result.tags, result.values, JSON.stringify(result.toolCalls),
+            result.ttftMs ?? null, result.totalMs, result.usage.inputTokens, result.usage.outputTokens, result.costUsd ?? null, result.error ?? null],
+        );
+      }
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async list(options: { suite?: string; limit?: number } = {}): Promise<RunListing[]> {
+    await this.#ensureSchema();
+    const { rows } = await this.#pool.query(
+      `SELECT r.run_id, r.suite, r.started_at, r.provider, r.model, r.metrics, r.report_location,
+              (SELECT count(*) FROM eval_case_results c WHERE c.run_id = r.run_id)::int AS cases
+         FROM eval_runs r WHERE ($1::text IS NULL OR r.suite = $1) ORDER BY r.started_at DESC LIMIT $2`,
+      [options.suite ?? null, options.limit ?? 50],
+    );
+    return rows.map((row) => ({
+      run_id: row.run_id, suite: row.suite, started_at: new Date(row.started_at).toISOString(), model: `${row.provider}/${row.model}`,
+      cases: row.cases, headline: headlineOf(row.metrics), location: row.report_location ?? `postgres:${row.run_id}`,
+    }));
+  }
+
+  async caseResults(runId: string): Promise<{ case_id: string; passed: boolean; scores: unknown }[]> {
+    const { rows } = await this.#pool.query("SELECT case_id, passed, scores FROM eval_case_results WHERE run_id = $1 ORDER BY case_id, repeat", [runId]);
+    return rows;
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.end();
+  }
+}

@@ -1,0 +1,167 @@
+import { randomUUID } from "node:crypto";
+import { availableParallelism, cpus } from "node:os";
+import type { Judge } from "../judge/judge.ts";
+import { bootstrapMean, bootstrapStatistic, type Estimate } from "../stats/bootstrap.ts";
+import { percentiles } from "./percentiles.ts";
+import { ProgressBar } from "./progress.ts";
+import type { CaseResult, EvalCase, EvalSuite, MetricDefinition, MetricReport, RunReport, TurnDriver } from "./types.ts";
+
+export interface RunOptions {
+  driver: TurnDriver;
+  judge?: Judge;
+  datasetsDirectory: string | undefined;
+  limit?: number;
+  repeat?: number;
+  concurrency?: number;
+  seed?: number;
+  target?: string;
+  /** USD per 1M input and output tokens for the model under test, when known. */
+  pricing?: { inputPerMillion: number; outputPerMillion: number };
+  progress?: boolean;
+}
+
+/** The metrics every suite gets: latency, tokens and cost per case. */
+export const commonMetrics: MetricDefinition[] = [
+  { name: "latency.ttft_ms", description: "Time to first token per case (mean).", higherIsBetter: false, unit: "ms", of: (result) => result.ttftMs },
+  { name: "latency.total_ms", description: "Total time per case (mean).", higherIsBetter: false, unit: "ms", of: (result) => result.totalMs },
+  { name: "tokens.input", description: "Input tokens per case (mean).", higherIsBetter: false, unit: "tokens", of: (result) => result.usage.inputTokens },
+  { name: "tokens.output", description: "Output tokens per case (mean).", higherIsBetter: false, unit: "tokens", of: (result) => result.usage.outputTokens },
+  { name: "cost.usd", description: "Model cost per case (mean), when prices are known.", higherIsBetter: false, unit: "usd", of: (result) => result.costUsd },
+];
+
+/** Runs every case of a suite (× repeat) with bounded concurrency and builds the report. */
+export async function runSuite<Case extends EvalCase>(suite: EvalSuite<Case>, options: RunOptions): Promise<RunReport> {
+  if (suite.needsCustomTools && !options.driver.supportsCustomTools) {
+    throw new Error(`Suite ${suite.name} gives the model its own tools per case; run it in-process (without --target).`);
+  }
+  if (suite.usesJudge && !options.judge) throw new Error(`Suite ${suite.name} needs a judge.`);
+  const seed = options.seed ?? 1;
+  const repeat = Math.max(1, options.repeat ?? 1);
+  const startedAt = new Date();
+  const cases = await suite.loadCases({ datasetsDirectory: options.datasetsDirectory, limit: options.limit, seed });
+  const jobs = cases.flatMap((testCase) => Array.from({ length: repeat }, (_, index) => ({ testCase, repeat: index })));
+  const concurrency = Math.max(1, options.concurrency ?? suite.defaultConcurrency ?? 2);
+  const progress = options.progress === false ? undefined : new ProgressBar(suite.name, jobs.length);
+  const results: CaseResult[] = new Array(jobs.length);
+  const seen = { provider: "unknown", model: "unknown" };
+
+  let next = 0;
+  const worker = async () => {
+    for (;;) {
+      const index = next++;
+      const job = jobs[index];
+      if (!job) return;
+      const result = await runOneCase(suite, job.testCase, job.repeat, options, seed, seen);
+      results[index] = result;
+      progress?.tick(!result.error && Object.values(result.scores).every((score) => score.pass));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, worker));
+
+  const finishedAt = new Date();
+  const metricDefinitions = [...suite.metrics, ...commonMetrics];
+  return {
+    schema_version: 1,
+    run_id: `${suite.name}-${startedAt.toISOString().replace(/[:.]/g, "-")}-${randomUUID().slice(0, 6)}`,
+    suite: suite.name,
+    description: suite.description,
+    started_at: startedAt.toISOString(),
+    finished_at: finishedAt.toISOString(),
+    wall_time_ms: finishedAt.getTime() - startedAt.getTime(),
+    config: {
+      target: options.target ?? options.driver.name,
+      provider: seen.provider,
+      model: seen.model,
+      repeat,
+      limit: options.limit ?? null,
+      concurrency,
+      seed,
+    },
+    machine: { cores: availableParallelism(), cpu_model: cpus()[0]?.model ?? "unknown", node: process.version, platform: `${process.platform}-${process.arch}` },
+    judge: options.judge && suite.usesJudge ? options.judge.info : null,
+    metrics: computeMetrics(metricDefinitions, results, seed),
+    breakdown: computeBreakdown(metricDefinitions.filter((definition) => definition.byCategory), results, seed),
+    latency: {
+      ttft_ms: percentiles(results.flatMap((result) => (result.ttftMs === undefined ? [] : [result.ttftMs]))),
+      total_ms: percentiles(results.map((result) => result.totalMs)) ?? { p50: 0, p90: 0, p99: 0, histogram: [] },
+    },
+    cases: results,
+  };
+}
+
+async function runOneCase<Case extends EvalCase>(
+  suite: EvalSuite<Case>, testCase: Case, repeat: number, options: RunOptions, seed: number, seen: { provider: string; model: string },
+): Promise<CaseResult> {
+  const started = performance.now();
+  try {
+    const outcome = await suite.runCase(testCase, { driver: options.driver, judge: options.judge, seed: seed + repeat, repeat });
+    if (outcome.provider) seen.provider = outcome.provider;
+    if (outcome.model) seen.model = outcome.model;
+    const { provider: _provider, model: _model, ...rest } = outcome;
+    return {
+      ...rest,
+      repeat,
+      costUsd: options.pricing
+        ? (outcome.usage.inputTokens * options.pricing.inputPerMillion + outcome.usage.outputTokens * options.pricing.outputPerMillion) / 1e6
+        : undefined,
+    };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      id: testCase.id, category: testCase.category, repeat, input: "", output: "", expected: "",
+      scores: {}, tags: {}, values: {}, ttftMs: undefined, totalMs: performance.now() - started,
+      usage: { inputTokens: 0, outputTokens: 0 }, costUsd: undefined, toolCalls: [],
+      error: { code: error instanceof Error ? error.name : "Error", message },
+    };
+  }
+}
+
+/** Groups results by case id, so the bootstrap resamples whole cases with all their repetitions. */
+function clustersOf<T>(results: readonly CaseResult[], pick: (result: CaseResult) => T | undefined): T[][] {
+  const byCase = new Map<string, T[]>();
+  for (const result of results) {
+    const value = pick(result);
+    if (value === undefined) continue;
+    const cluster = byCase.get(result.id) ?? [];
+    cluster.push(value);
+    byCase.set(result.id, cluster);
+  }
+  return [...byCase.values()];
+}
+
+export function estimateMetric(definition: MetricDefinition, results: readonly CaseResult[], seed: number): Estimate {
+  if (definition.statistic) {
+    return bootstrapStatistic(clustersOf(results, (result) => result), definition.statistic, { seed });
+  }
+  const of = definition.of!;
+  return bootstrapMean(clustersOf(results, (result) => {
+    const value = of(result);
+    return value === undefined || Number.isNaN(value) ? undefined : value;
+  }), { seed });
+}
+
+function computeMetrics(definitions: readonly MetricDefinition[], results: readonly CaseResult[], seed: number): Record<string, MetricReport> {
+  const metrics: Record<string, MetricReport> = {};
+  for (const definition of definitions) {
+    const estimate = estimateMetric(definition, results, seed);
+    if (estimate.n === 0) continue;
+    metrics[definition.name] = {
+      ...estimate,
+      unit: definition.unit,
+      gate: definition.gate ?? ["ratio", "kappa", "score"].includes(definition.unit),
+      higher_is_better: definition.higherIsBetter,
+      description: definition.description,
+    };
+  }
+  return metrics;
+}
+
+function computeBreakdown(definitions: readonly MetricDefinition[], results: readonly CaseResult[], seed: number): Record<string, Record<string, MetricReport>> {
+  const categories = [...new Set(results.map((result) => result.category))].sort();
+  const breakdown: Record<string, Record<string, MetricReport>> = {};
+  for (const category of categories) {
+    const inCategory = results.filter((result) => result.category === category);
+    breakdown[category] = computeMetrics(definitions, inCategory, seed);
+  }
+  return breakdown;
+}

@@ -1,0 +1,141 @@
+import type { TokenUsage } from "../../core/spec/messages.ts";
+import type { Tool } from "../../core/spec/tool.ts";
+import type { ModelCall } from "../bfcl/ast-match.ts";
+import type { ScoreResult } from "../scorers/types.ts";
+import type { Judge } from "../judge/judge.ts";
+import type { Estimate } from "../stats/bootstrap.ts";
+
+/** One turn as an eval sees it, whichever way it was driven (in-process or over WebSocket). */
+export interface TurnObservation {
+  text: string;
+  toolCalls: ModelCall[];
+  toolResults: { name: string; result?: unknown; error?: { code: string; message: string } }[];
+  usage: TokenUsage;
+  ttftMs: number | undefined;
+  totalMs: number;
+  provider: string;
+  model: string;
+  error?: { code: string; message: string };
+}
+
+export interface TurnRequest {
+  sessionId: string;
+  text: string;
+  /** Tools for this turn only, instead of the agent's own (BFCL gives each case its functions). */
+  tools?: readonly Tool[];
+  systemPrompt?: string;
+  /** End the turn once the model has decided which tools to call, without running them. */
+  stopAfterToolCalls?: boolean;
+  maxOutputTokens?: number;
+}
+
+export interface TurnDriver {
+  readonly name: string;
+  readonly supportsCustomTools: boolean;
+  runTurn(request: TurnRequest): Promise<TurnObservation>;
+  close(): Promise<void>;
+}
+
+export interface EvalCase {
+  id: string;
+  category: string;
+}
+
+export interface CaseResult {
+  id: string;
+  category: string;
+  repeat: number;
+  input: string;
+  output: string;
+  expected: string;
+  scores: Record<string, ScoreResult>;
+  ttftMs: number | undefined;
+  totalMs: number;
+  usage: TokenUsage;
+  costUsd: number | undefined;
+  toolCalls: ModelCall[];
+  /** Suite-specific labels (e.g. XSTest's safe/unsafe) and numbers (e.g. judge scores). */
+  tags: Record<string, string>;
+  values: Record<string, number>;
+  error?: { code: string; message: string };
+}
+
+export type CaseOutcome = Omit<CaseResult, "repeat" | "costUsd"> & { provider?: string; model?: string };
+
+/** A metric is a statistic over case results; by default the mean of a per-case value. */
+export interface MetricDefinition {
+  name: string;
+  description: string;
+  higherIsBetter: boolean;
+  unit: "ratio" | "ms" | "tokens" | "usd" | "kappa" | "score";
+  /** Per-case value; undefined leaves the case out of this metric. */
+  of?: (result: CaseResult) => number | undefined;
+  /** A statistic over all case results (kappa, bias); bootstrapped by resampling cases. */
+  statistic?: (results: readonly CaseResult[]) => number;
+  byCategory?: boolean;
+  /** Whether `--baseline` gates on this metric (default: quality metrics yes, latency/tokens/cost no). */
+  gate?: boolean;
+}
+
+export interface SuiteContext {
+  datasetsDirectory: string | undefined;
+  limit: number | undefined;
+  seed: number;
+}
+
+export interface CaseContext {
+  driver: TurnDriver;
+  judge: Judge | undefined;
+  seed: number;
+  repeat: number;
+}
+
+export interface EvalSuite<Case extends EvalCase = EvalCase> {
+  name: string;
+  description: string;
+  needsCustomTools?: boolean;
+  usesJudge?: boolean;
+  defaultConcurrency?: number;
+  loadCases(context: SuiteContext): Promise<Case[]>;
+  runCase(testCase: Case, context: CaseContext): Promise<CaseOutcome>;
+  metrics: MetricDefinition[];
+  /** Runs once the report is built (the calibration suite saves the judge's figures here). */
+  afterRun?(report: RunReport, judge: Judge | undefined): Promise<void>;
+}
+
+export interface MetricReport extends Estimate {
+  unit: MetricDefinition["unit"];
+  gate: boolean;
+  higher_is_better: boolean;
+  description: string;
+}
+
+export interface RunReport {
+  schema_version: 1;
+  run_id: string;
+  suite: string;
+  description: string;
+  started_at: string;
+  finished_at: string;
+  wall_time_ms: number;
+  config: { target: string; provider: string; model: string; repeat: number; limit: number | null; concurrency: number; seed: number };
+  machine: { cores: number; cpu_model: string; node: string; platform: string };
+  judge: JudgeInfo | null;
+  metrics: Record<string, MetricReport>;
+  breakdown: Record<string, Record<string, MetricReport>>;
+  latency: { ttft_ms: Percentiles | null; total_ms: Percentiles };
+  cases: CaseResult[];
+}
+
+export interface Percentiles {
+  p50: number;
+  p90: number;
+  p99: number;
+  histogram: { upper_ms: number; count: number }[];
+}
+
+export interface JudgeInfo {
+  provider: string;
+  model: string;
+  calibration: { accuracy: Estimate; kappa: Estimate; position_bias: Estimate; measured_at: string; items: number } | null;
+}

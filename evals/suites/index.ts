@@ -1,0 +1,13 @@
+import type { EvalSuite } from "../runner/types.ts";
+import { bfclSuite } from "./bfcl/suite.ts";
+import { dialogueSuite } from "./dialogue/suite.ts";
+import { judgeCalibrationSuite } from "./judge-calibration/suite.ts";
+import { xstestSuite } from "./xstest/suite.ts";
+
+/** Built-in suites by name. */
+export const suites: Record<string, EvalSuite<any>> = {
+  bfcl: bfclSuite,
+  xstest: xstestSuite,
+  dialogue: dialogueSuite,
+  "judge-calibration": judgeCalibrationSuite,
+};
