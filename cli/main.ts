@@ -2,6 +2,8 @@ import { parseArgs } from "node:util";
 import { ask } from "./commands/ask.ts";
 import { chat } from "./commands/chat.ts";
 import { evalCommand, evalUsage } from "./commands/eval.ts";
+import { benchCommand, benchUsage } from "./commands/bench.ts";
+import { loadCommand, loadUsage } from "./commands/load.ts";
 import { serve } from "./commands/serve.ts";
 
 const usage = `rta — realtime-agent
@@ -11,6 +13,8 @@ Usage:
   rta chat                          chat in the terminal; answers stream as they are generated
   rta ask "<question>"              one question: the streamed answer, then time to first token, total time, tokens
   rta eval <suite> [options]        run an eval suite; rta eval --help for the options
+  rta bench [--quick] [--suite S]   in-process latency benchmarks; rta bench --help
+  rta load [--clients N] ...        WebSocket load test against a synthetic-model server; rta load --help
   rta help                          this text
 `;
 
@@ -40,6 +44,12 @@ export async function main(argv: string[]): Promise<number> {
           return 0;
         }
         return await evalCommand(rest);
+      case "bench":
+        if (rest.includes("--help")) { process.stdout.write(`${benchUsage}\n`); return 0; }
+        return await benchCommand(rest);
+      case "load":
+        if (rest.includes("--help")) { process.stdout.write(`${loadUsage}\n`); return 0; }
+        return await loadCommand(rest);
       case undefined:
       case "help":
       case "--help":

@@ -1,12 +1,16 @@
 import { Agent, type AgentOptions } from "../core/agent/agent.ts";
 import { InMemorySessionStore } from "../core/memory/in-memory-store.ts";
 import { LocalModelProvider } from "../core/models/local/local-provider.ts";
+import { SyntheticModel } from "../core/testing/synthetic-model.ts";
 import type { ModelProvider } from "../core/spec/model.ts";
 import type { Logger } from "../core/spec/tool.ts";
 import { ToolRegistry } from "../core/tools/registry.ts";
 import { calculatorPlugin } from "../plugins/calculator/index.ts";
 
 export interface RuntimeConfig {
+  /** `local` (default) or `synthetic`: a scripted model with set latency, for load tests only. */
+  model: "local" | "synthetic";
+  synthetic: { tokens: number; firstTokenMs: number; tokenIntervalMs: number };
   modelPath: string | undefined;
   maxToolRounds: number;
   maxInputChars: number;
@@ -24,7 +28,21 @@ export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Runt
     if (!Number.isFinite(parsed) || parsed <= 0) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(value)}.`);
     return parsed;
   };
+  const model = env.RTA_MODEL ?? "local";
+  if (model !== "local" && model !== "synthetic") throw new Error(`RTA_MODEL must be "local" or "synthetic", got ${JSON.stringify(model)}.`);
+  const whole = (name: string, fallback: number) => {
+    const value = env[name];
+    const parsed = value === undefined || value === "" ? fallback : Number.parseInt(value, 10);
+    if (!Number.isFinite(parsed) || parsed < 0) throw new Error(`${name} must be a whole number ≥ 0, got ${JSON.stringify(value)}.`);
+    return parsed;
+  };
   return {
+    model,
+    synthetic: {
+      tokens: whole("RTA_SYNTHETIC_TOKENS", 10),
+      firstTokenMs: whole("RTA_SYNTHETIC_LATENCY_MS", 0),
+      tokenIntervalMs: whole("RTA_SYNTHETIC_TOKEN_INTERVAL_MS", 0),
+    },
     modelPath: env.RTA_MODEL_PATH || undefined,
     maxToolRounds: integer("RTA_MAX_TOOL_ROUNDS", 3),
     maxInputChars: integer("RTA_MAX_INPUT_CHARS", 8_000),
@@ -40,12 +58,12 @@ export function createRuntime(config: RuntimeConfig, options: { logger?: Logger;
 }
 
 export function runtimeAgentOptions(config: RuntimeConfig, options: { logger?: Logger; model?: ModelProvider } = {}): AgentOptions {
-  const model = options.model ?? new LocalModelProvider({
+  const model = options.model ?? (config.model === "synthetic" ? SyntheticModel.streaming(config.synthetic) : new LocalModelProvider({
     ...(config.modelPath ? { modelPath: config.modelPath } : {}),
     contextTokens: config.contextTokens,
     sequences: config.sequences,
     maxOutputTokens: config.maxOutputTokens,
-  });
+  }));
   const tools = new ToolRegistry().register(calculatorPlugin);
   return {
     model,

@@ -17,6 +17,8 @@ export interface ScriptedStep {
   error?: Error;
   /** Wait this long before each chunk (and before the finish). */
   delayMs?: number;
+  /** Wait this long once, before the first chunk (a model's time to first token). */
+  firstDelayMs?: number;
   usage?: TokenUsage;
   /** Checks the request; throw to fail the test with a clear message. */
   expect?: (request: ModelRequest) => void;
@@ -59,26 +61,35 @@ export class ScriptedModel implements ModelProvider {
       throw new ScriptedModelError(`Unexpected model request #${this.requests.length}: no scripted step left.`);
     }
     step.expect?.(request);
-    const chunks = typeof step.text === "string" ? splitIntoChunks(step.text) : [...(step.text ?? [])];
-    let outputTokens = 0;
-    for (const chunk of chunks) {
-      await pause(step.delayMs, request.signal);
-      outputTokens++;
-      yield { type: "text-delta", text: chunk };
-    }
-    if (step.error) throw step.error;
-    for (const call of step.toolCalls ?? []) {
-      yield { type: "tool-call", callId: call.callId ?? `call_${++this.#callCounter}`, name: call.name, arguments: call.arguments };
-    }
-    await pause(step.delayMs, request.signal);
-    const inputTokens = request.messages.reduce((sum, message) => sum + Math.ceil(message.content.length / 4), 0);
-    yield {
-      type: "finish",
-      reason: step.toolCalls?.length ? "tool-calls" : "stop",
-      usage: step.usage ?? { inputTokens, outputTokens },
-      model: this.id,
-    };
+    yield* streamScriptedStep(step, request, this.id, () => `call_${++this.#callCounter}`);
   }
+}
+
+/** Streams one scripted step as a model would: chunks, then tool calls, then the finish event. */
+export async function* streamScriptedStep(
+  step: ScriptedStep, request: ModelRequest, model: string, nextCallId: () => string,
+): AsyncGenerator<ModelStreamEvent> {
+  const chunks = typeof step.text === "string" ? splitIntoChunks(step.text) : step.text ?? [];
+  if (step.firstDelayMs) await pause(step.firstDelayMs, request.signal);
+  let outputTokens = 0;
+  for (const chunk of chunks) {
+    if (step.delayMs || request.signal?.aborted) await pause(step.delayMs, request.signal);
+    outputTokens++;
+    yield { type: "text-delta", text: chunk };
+  }
+  if (step.error) throw step.error;
+  for (const call of step.toolCalls ?? []) {
+    yield { type: "tool-call", callId: call.callId ?? nextCallId(), name: call.name, arguments: call.arguments };
+  }
+  if (step.delayMs || request.signal?.aborted) await pause(step.delayMs, request.signal);
+  let inputTokens = 0;
+  if (!step.usage) for (const message of request.messages) inputTokens += Math.ceil(message.content.length / 4);
+  yield {
+    type: "finish",
+    reason: step.toolCalls?.length ? "tool-calls" : "stop",
+    usage: step.usage ?? { inputTokens, outputTokens },
+    model,
+  };
 }
 
 export function splitIntoChunks(text: string): string[] {

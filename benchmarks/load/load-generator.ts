@@ -1,0 +1,153 @@
+import hdr from "hdr-histogram-js";
+import WebSocket from "ws";
+import { z } from "zod";
+import { ServerSampler, type ServerSample } from "./server-sampler.ts";
+
+export interface LoadOptions {
+  /** ws://host:port (the generator appends /ws/<session>). */
+  wsBase: string;
+  /** http://host:port, for /metrics. */
+  httpBase: string;
+  clients: number;
+  messagesPerClient: number;
+  /** Chunks each answer should have; checked for loss. */
+  expectedChunks: number;
+  /** Stop sending new messages after this long. */
+  timeLimitMs: number;
+}
+
+export interface LatencySummary {
+  p50_ms: number;
+  p90_ms: number;
+  p99_ms: number;
+  max_ms: number;
+  mean_ms: number;
+}
+
+export interface LoadResult {
+  clients: number;
+  messages_sent: number;
+  messages_completed: number;
+  errors: number;
+  duration_s: number;
+  messages_per_s: number;
+  frames_received: number;
+  frames_per_s: number;
+  time_to_first_chunk: LatencySummary;
+  total_latency: LatencySummary;
+  frames_lost: number;
+  frames_duplicated: number;
+  frames_out_of_order: number;
+  chunks_missing: number;
+  server: { peak_rss_mib: number; peak_event_loop_lag_p99_ms: number; samples: ServerSample[] };
+}
+
+const frameSchema = z.object({ seq: z.number(), type: z.string(), content: z.record(z.string(), z.unknown()) });
+
+function summarize(histogram: hdr.Histogram): LatencySummary {
+  const ms = (microseconds: number) => Math.round(microseconds) / 1000;
+  return {
+    p50_ms: ms(histogram.getValueAtPercentile(50)),
+    p90_ms: ms(histogram.getValueAtPercentile(90)),
+    p99_ms: ms(histogram.getValueAtPercentile(99)),
+    max_ms: ms(histogram.maxValue),
+    mean_ms: ms(histogram.mean),
+  };
+}
+
+/**
+ * N concurrent WebSocket clients, each with its own session, each sending M messages one after the
+ * other. Latencies go into HDR histograms (microseconds); every frame's per-session sequence number is
+ * checked for gaps, repeats and reordering, and every answer for its full number of chunks.
+ */
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const firstChunk = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3 });
+  const total = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3 });
+  const counters = { sent: 0, completed: 0, errors: 0, frames: 0, lost: 0, duplicated: 0, outOfOrder: 0, chunksMissing: 0 };
+  const sampler = new ServerSampler(options.httpBase);
+  const runId = Math.random().toString(36).slice(2, 8);
+  const deadline = performance.now() + options.timeLimitMs;
+
+  const sockets: WebSocket[] = [];
+  for (let index = 0; index < options.clients; index += 100) {
+    const batch = Array.from({ length: Math.min(100, options.clients - index) }, (_, offset) => new Promise<WebSocket>((resolve, reject) => {
+      const socket = new WebSocket(`${options.wsBase}/ws/load-${runId}-${index + offset}`);
+      socket.once("open", () => resolve(socket));
+      socket.once("error", reject);
+    }));
+    sockets.push(...(await Promise.all(batch)));
+  }
+
+  sampler.start();
+  const started = performance.now();
+  await Promise.all(sockets.map((socket) => new Promise<void>((resolve) => {
+    let lastSeq = 0;
+    const seen = new Set<number>();
+    let sentAt = 0;
+    let firstChunkAt = 0;
+    let chunks = 0;
+    let remaining = options.messagesPerClient;
+    const sendNext = () => {
+      if (remaining === 0 || performance.now() > deadline) return resolve();
+      remaining--;
+      counters.sent++;
+      chunks = 0;
+      firstChunkAt = 0;
+      sentAt = performance.now();
+      socket.send(`{"text":"load test message ${remaining}"}`);
+    };
+    socket.on("message", (data) => {
+      counters.frames++;
+      const frame = frameSchema.parse(JSON.parse(data.toString()));
+      if (seen.has(frame.seq)) counters.duplicated++;
+      else if (frame.seq < lastSeq) counters.outOfOrder++;
+      else if (frame.seq > lastSeq + 1) counters.lost += frame.seq - lastSeq - 1;
+      seen.add(frame.seq);
+      lastSeq = Math.max(lastSeq, frame.seq);
+      if (frame.type === "agent_response_chunk") {
+        chunks++;
+        if (!firstChunkAt) {
+          firstChunkAt = performance.now();
+          firstChunk.recordValue(Math.max(1, Math.round((firstChunkAt - sentAt) * 1000)));
+        }
+      } else if (frame.type === "agent_response_complete" || frame.type === "error") {
+        total.recordValue(Math.max(1, Math.round((performance.now() - sentAt) * 1000)));
+        if (frame.type === "error") counters.errors++;
+        else counters.completed++;
+        if (frame.type !== "error" && chunks < options.expectedChunks) counters.chunksMissing += options.expectedChunks - chunks;
+        sendNext();
+      }
+    });
+    socket.once("close", () => resolve());
+    sendNext();
+  })));
+  const durationS = (performance.now() - started) / 1000;
+  const samples = sampler.stop();
+  await Promise.all(sockets.map((socket) => new Promise<void>((resolve) => {
+    socket.once("close", () => resolve());
+    socket.close();
+    setTimeout(resolve, 1_000).unref();
+  })));
+
+  return {
+    clients: options.clients,
+    messages_sent: counters.sent,
+    messages_completed: counters.completed,
+    errors: counters.errors,
+    duration_s: Math.round(durationS * 1000) / 1000,
+    messages_per_s: Math.round(counters.completed / durationS),
+    frames_received: counters.frames,
+    frames_per_s: Math.round(counters.frames / durationS),
+    time_to_first_chunk: summarize(firstChunk),
+    total_latency: summarize(total),
+    frames_lost: counters.lost,
+    frames_duplicated: counters.duplicated,
+    frames_out_of_order: counters.outOfOrder,
+    chunks_missing: counters.chunksMissing,
+    server: {
+      peak_rss_mib: Math.round(Math.max(0, ...samples.map((sample) => sample.rss_mib).filter(Number.isFinite)) * 10) / 10,
+      peak_event_loop_lag_p99_ms: Math.round(Math.max(0, ...samples.map((sample) => sample.event_loop_lag_p99_ms).filter(Number.isFinite)) * 100) / 100,
+      samples,
+    },
+  };
+}
