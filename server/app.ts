@@ -26,7 +26,7 @@ export interface AgentServer {
 
 /** HTTP (health, metrics, chat page) and WebSocket (/ws/:sessionId) in front of one agent. */
 export function createAgentServer(options: AgentServerOptions): AgentServer {
-  const metrics = new ServerMetrics();
+  const metrics = new ServerMetrics({ provider: options.agent.model.id });
   const app = express();
   app.disable("x-powered-by");
   app.use((_request, response, next) => {

@@ -24,9 +24,23 @@ export class ServerMetrics {
   readonly tokens = new Counter({
     name: "agent_tokens_total", help: "Model tokens, by direction.", labelNames: ["direction"], registers: [this.registry],
   });
+  readonly toolDuration = new Histogram({
+    name: "agent_tool_duration_seconds", help: "Tool call duration, by tool and outcome.",
+    labelNames: ["tool", "outcome"], buckets: latencyBuckets, registers: [this.registry],
+  });
+  readonly providerErrors = new Counter({
+    name: "agent_provider_errors_total", help: "Turns that ended in a model provider error, by provider and error code.",
+    labelNames: ["provider", "code"], registers: [this.registry],
+  });
+  readonly providerFallbacks = new Counter({
+    name: "agent_provider_fallbacks_total", help: "Switches from one model provider to the next in a fallback chain.",
+    labelNames: ["from", "to"], registers: [this.registry],
+  });
+  readonly #provider: string;
 
-  constructor(options: { processMetrics?: boolean } = {}) {
-    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+  constructor(options: { processMetrics?: boolean; provider?: string } = {}) {
+    this.#provider = options.provider ?? "unknown";
+    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
   }
 
   observe(event: AgentEvent): void {
@@ -35,8 +49,13 @@ export class ServerMetrics {
       if (event.timings.timeToFirstTokenMs !== undefined) this.timeToFirstToken.observe(event.timings.timeToFirstTokenMs / 1000);
       this.tokens.inc({ direction: "in" }, event.usage.inputTokens);
       this.tokens.inc({ direction: "out" }, event.usage.outputTokens);
+    } else if (event.type === "tool-result") {
+      this.toolDuration.observe({ tool: event.name, outcome: event.error ? "error" : "ok" }, event.durationMs / 1000);
+    } else if (event.type === "system-event" && event.event === "provider_fallback") {
+      this.providerFallbacks.inc({ from: String(event.data?.from ?? "unknown"), to: String(event.data?.to ?? "unknown") });
     } else if (event.type === "error") {
       this.errors.inc({ error_type: event.code });
+      if (event.code.startsWith("PROVIDER_")) this.providerErrors.inc({ provider: this.#provider, code: event.code });
     }
   }
 }

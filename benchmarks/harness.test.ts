@@ -1,0 +1,55 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Agent } from "../core/agent/agent.ts";
+import { silentLogger } from "../core/telemetry/logger.ts";
+import { SyntheticModel } from "../core/testing/synthetic-model.ts";
+import { createAgentServer, type AgentServer } from "../server/app.ts";
+import { runLoad } from "./load/load-generator.ts";
+import { buildBenchReport, compareBench, writeBenchReport } from "./report.ts";
+import { runBenchmarks } from "./run-benchmarks.ts";
+import { frameworkBenchmarks } from "./suites/framework.ts";
+
+// Benchmarks are not tests: these only check that the harnesses run and write well-formed reports.
+// No assertion here is about how fast anything is.
+describe("benchmark harness", () => {
+  it("runs tinybench suites and writes report.json, report.md and report.html", async () => {
+    const definitions = frameworkBenchmarks().filter((definition) => ["turn.text_only", "ws.encode_chunk_frame"].includes(definition.name));
+    const results = await runBenchmarks(definitions, { quick: true });
+    const report = buildBenchReport(results, true);
+    report.comparison = compareBench(report, report);
+    const directory = mkdtempSync(join(tmpdir(), "rta-bench-"));
+    const paths = writeBenchReport(report, directory);
+    const json = JSON.parse(readFileSync(paths.json, "utf8"));
+    expect(json.machine).toEqual(expect.objectContaining({ cores: expect.any(Number), cpuModel: expect.any(String), node: process.version, date: expect.any(String) }));
+    for (const result of json.benchmarks) {
+      expect(Object.keys(result)).toEqual(expect.arrayContaining(["name", "unit", "samples", "p50", "p95", "p99", "mean", "ops_per_s"]));
+      expect(result.samples).toBeGreaterThan(10);
+      expect(result.p50).toBeLessThanOrEqual(result.p99);
+    }
+    expect(json.comparison.map((comparison: { ratio: number }) => comparison.ratio)).toEqual([1, 1]);
+    expect(readFileSync(paths.markdown, "utf8")).toContain("| turn.text_only |");
+    expect(readFileSync(paths.html, "utf8")).toContain("<svg");
+  });
+});
+
+describe("WebSocket load generator", () => {
+  let server: AgentServer;
+  let port: number;
+  beforeAll(async () => {
+    const agent = new Agent({ model: SyntheticModel.streaming({ tokens: 5 }) });
+    server = createAgentServer({ agent, logger: silentLogger });
+    port = (await server.listen(0)).port;
+  });
+  afterAll(async () => { await server.close(); });
+
+  it("runs clients × messages and accounts for every frame", async () => {
+    const result = await runLoad({ wsBase: `ws://127.0.0.1:${port}`, httpBase: `http://127.0.0.1:${port}`, clients: 4, messagesPerClient: 3, expectedChunks: 5, timeLimitMs: 30_000 });
+    expect(result).toMatchObject({ clients: 4, messages_sent: 12, messages_completed: 12, errors: 0, frames_lost: 0, frames_duplicated: 0, frames_out_of_order: 0, chunks_missing: 0 });
+    // turn_start + 5 chunks + complete per message
+    expect(result.frames_received).toBe(12 * 7);
+    expect(result.total_latency.p50_ms).toBeLessThanOrEqual(result.total_latency.p99_ms);
+    expect(result.server.samples.length).toBeGreaterThan(0);
+  });
+});
