@@ -68,7 +68,7 @@ export class WebSocketGateway {
       if (!complete) {
         socket.send(JSON.stringify(errorFrame(sessionId, channel.lastSeq, "INPUT_MALFORMED", `Frames after seq ${lastSeen} are no longer held; some were missed.`)));
       }
-      for (const frame of frames) socket.send(JSON.stringify(frame));
+      for (const frame of frames) socket.send(frame);
     }
     channel.sockets.add(socket);
     this.#updateActiveSessions();

@@ -34,7 +34,8 @@ export class SessionChannel {
   readonly sockets = new Set<WebSocket>();
   readonly turns = new Map<string, AbortController>();
   #seq = 0;
-  readonly #recent: ServerFrame[] = [];
+  /** Recent frames, already serialized: strings cost far less memory than the frame objects. */
+  readonly #recent: { seq: number; data: string }[] = [];
   readonly #replayLimit: number;
   lastActivity = Date.now();
 
@@ -53,9 +54,9 @@ export class SessionChannel {
 
   publish(frame: ServerFrame): void {
     this.lastActivity = Date.now();
-    this.#recent.push(frame);
-    if (this.#recent.length > this.#replayLimit) this.#recent.splice(0, this.#recent.length - this.#replayLimit);
     const data = JSON.stringify(frame);
+    this.#recent.push({ seq: frame.seq, data });
+    if (this.#recent.length > this.#replayLimit) this.#recent.splice(0, this.#recent.length - this.#replayLimit);
     for (const socket of this.sockets) {
       if (socket.readyState !== socket.OPEN) continue;
       corkUntilIdle(socket);
@@ -63,9 +64,9 @@ export class SessionChannel {
     }
   }
 
-  /** Frames after `lastSeenSeq` still held; `complete` is false when older ones were already dropped. */
-  framesAfter(lastSeenSeq: number): { frames: ServerFrame[]; complete: boolean } {
-    const frames = this.#recent.filter((frame) => frame.seq > lastSeenSeq);
+  /** Serialized frames after `lastSeenSeq` still held; `complete` is false when older ones were already dropped. */
+  framesAfter(lastSeenSeq: number): { frames: string[]; complete: boolean } {
+    const frames = this.#recent.filter((frame) => frame.seq > lastSeenSeq).map((frame) => frame.data);
     const oldest = this.#recent[0]?.seq ?? this.#seq + 1;
     return { frames, complete: lastSeenSeq + 1 >= oldest || lastSeenSeq >= this.#seq };
   }
