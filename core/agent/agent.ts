@@ -3,17 +3,17 @@ import { InMemorySessionStore } from "../memory/in-memory-store.ts";
 import { guardInput } from "../safety/input-guard.ts";
 import { AgentError, toAgentError } from "../spec/errors.ts";
 import type { AgentEvent } from "../spec/events.ts";
-import { addUsage, type ChatMessage, type TokenUsage } from "../spec/messages.ts";
+import { addUsage, type TokenUsage } from "../spec/messages.ts";
 import type { ModelProvider } from "../spec/model.ts";
 import type { SessionStore, ToolCallRecord } from "../spec/store.ts";
 import type { Logger } from "../spec/tool.ts";
 import { silentLogger } from "../telemetry/logger.ts";
-import { executeToolCalls } from "../tools/executor.ts";
 import { ToolRegistry } from "../tools/registry.ts";
 import { buildMessages, defaultSystemPrompt } from "./build-messages.ts";
 import { runModelRound, type ModelRoundResult } from "./model-round.ts";
 import { SessionQueue } from "./session-queue.ts";
 import { StepTimer } from "./step-timer.ts";
+import { runToolRound, type ToolRoundResult } from "./tool-round.ts";
 
 export interface AgentOptions {
   model: ModelProvider;
@@ -123,33 +123,16 @@ export class Agent {
           break;
         }
         const toolsStarted = performance.now();
-        const toolMessages: ChatMessage[] = [];
-        for await (const outcome of executeToolCalls(result.toolCalls, {
-          registry: this.tools, sessionId: input.sessionId, signal, logger: this.#logger,
-        })) {
-          const call = result.toolCalls.find((candidate) => candidate.callId === outcome.callId);
-          const record: ToolCallRecord = { callId: outcome.callId, name: outcome.name, arguments: call?.arguments ?? {} };
-          if (outcome.ok) {
-            record.result = outcome.result;
-            yield { type: "tool-result", turnId, callId: outcome.callId, name: outcome.name, result: outcome.result, durationMs: outcome.durationMs };
-          } else {
-            record.error = { code: outcome.error.code, message: outcome.error.message };
-            yield {
-              type: "tool-result", turnId, callId: outcome.callId, name: outcome.name, durationMs: outcome.durationMs,
-              error: { code: outcome.error.code, message: outcome.error.message, retryable: outcome.error.retryable },
-            };
-          }
-          toolRecords.push(record);
-          toolMessages.push({
-            role: "tool", callId: outcome.callId, name: outcome.name, isError: !outcome.ok,
-            content: JSON.stringify(outcome.ok ? { result: outcome.result } : { error: record.error }),
-          });
+        const toolEvents = runToolRound(turnId, result.toolCalls, { registry: this.tools, sessionId: input.sessionId, signal, logger: this.#logger });
+        let toolRound: ToolRoundResult;
+        for (;;) {
+          const next = await toolEvents.next();
+          if (next.done) { toolRound = next.value; break; }
+          yield next.value;
         }
         timer.add("tools", performance.now() - toolsStarted);
-        // Keep tool results in the order the model asked for them, whatever order they finished in.
-        const order = new Map(result.toolCalls.map((call, index) => [call.callId, index]));
-        toolMessages.sort((a, b) => (order.get(callIdOf(a)) ?? 0) - (order.get(callIdOf(b)) ?? 0));
-        messages.push(...toolMessages);
+        toolRecords.push(...toolRound.records);
+        messages.push(...toolRound.messages);
         text = "";
         if (round + 1 === maxToolRounds) {
           yield { type: "system-event", turnId, event: "max_tool_rounds", message: `Tool rounds exhausted (${maxToolRounds}); asking for a final answer.` };
@@ -187,10 +170,6 @@ export class Agent {
   async close(): Promise<void> {
     await Promise.allSettled([this.model.close?.(), this.store.close?.(), this.tools.close()]);
   }
-}
-
-function callIdOf(message: ChatMessage): string {
-  return message.role === "tool" ? message.callId : "";
 }
 
 function throwIfAborted(signal: AbortSignal): void {
