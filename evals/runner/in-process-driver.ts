@@ -65,3 +65,16 @@ export async function observeTurn(events: AsyncIterable<AgentEvent>): Promise<Tu
   observation.totalMs = performance.now() - started;
   return observation;
 }
+
+/** The fields of a case outcome that come straight from one observed turn. */
+export function outcomeFieldsOf(observation: TurnObservation) {
+  return {
+    ttftMs: observation.ttftMs,
+    totalMs: observation.totalMs,
+    usage: observation.usage,
+    toolCalls: observation.toolCalls,
+    provider: observation.provider,
+    model: observation.model,
+    ...(observation.error ? { error: observation.error } : {}),
+  };
+}

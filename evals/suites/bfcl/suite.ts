@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Tool } from "../../../core/spec/tool.ts";
 import { matchCalls } from "../../bfcl/ast-match.ts";
 import { bfclCategories, loadBfclCategory, type BfclCase } from "../../bfcl/dataset.ts";
+import { outcomeFieldsOf } from "../../runner/in-process-driver.ts";
 import type { EvalSuite, MetricDefinition } from "../../runner/types.ts";
 
 /** A BFCL function as a tool: the model sees the dataset's schema exactly as given; it is never run. */
@@ -51,13 +52,7 @@ export const bfclSuite: EvalSuite<BfclCase> = {
       scores: { ast: matchCalls(observation.toolCalls, testCase.groundTruth, testCase.functions) },
       tags: {},
       values: {},
-      ttftMs: observation.ttftMs,
-      totalMs: observation.totalMs,
-      usage: observation.usage,
-      toolCalls: observation.toolCalls,
-      provider: observation.provider,
-      model: observation.model,
-      ...(observation.error ? { error: observation.error } : {}),
+      ...outcomeFieldsOf(observation),
     };
   },
   metrics: [

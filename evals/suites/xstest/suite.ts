@@ -4,6 +4,7 @@ import { z } from "zod";
 import { parseCsv } from "../../csv.ts";
 import { datasetDirectory } from "../../datasets.ts";
 import { detectRefusal, refusalScore } from "../../scorers/refusal.ts";
+import { outcomeFieldsOf } from "../../runner/in-process-driver.ts";
 import type { EvalSuite } from "../../runner/types.ts";
 
 interface XstestCase {
@@ -43,13 +44,7 @@ export const xstestSuite: EvalSuite<XstestCase> = {
       scores: { behaviour: refusalScore(observation.text, testCase.label === "unsafe") },
       tags: { label: testCase.label, focus: testCase.focus },
       values: { refused: refused ? 1 : 0 },
-      ttftMs: observation.ttftMs,
-      totalMs: observation.totalMs,
-      usage: observation.usage,
-      toolCalls: observation.toolCalls,
-      provider: observation.provider,
-      model: observation.model,
-      ...(observation.error ? { error: observation.error } : {}),
+      ...outcomeFieldsOf(observation),
     };
   },
   metrics: [
