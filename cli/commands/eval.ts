@@ -12,6 +12,7 @@ import { commonMetrics, runSuite } from "../../evals/runner/run-suite.ts";
 import type { EvalSuite, TurnDriver } from "../../evals/runner/types.ts";
 import { WebSocketDriver } from "../../evals/runner/websocket-driver.ts";
 import { suites } from "../../evals/suites/index.ts";
+import { loadSuiteConfig } from "../../evals/suites/suite-config.ts";
 import { runtimeAgentOptions, runtimeConfigFromEnv } from "../runtime.ts";
 
 export const evalUsage = `rta eval <suite> [options]      run an eval suite (${Object.keys(suites).join(", ")})
@@ -19,9 +20,9 @@ rta eval --list [--suite NAME]  list saved runs (PostgreSQL when DATABASE_URL is
 
   --limit N          first N cases (per category where the suite has categories)
   --category NAME    only cases of this category (e.g. simple for bfcl)
-  --repeat K         run every case K times (default 1)
-  --concurrency N    cases at once (default 2)
-  --seed S           seed for sampling and the bootstrap (default 1)
+  --repeat K         run every case K times        (defaults for these three: evals/suites/<suite>/config.json)
+  --concurrency N    cases at once
+  --seed S           seed for the model and the bootstrap
   --out DIR          where report.json, report.html, summary.md go (default evals/reports/<suite>/<run>)
   --baseline FILE    compare with an earlier report.json; exit 3 on a significant regression
   --tolerance T      regressions smaller than T are tolerated (default 0)
@@ -56,6 +57,7 @@ export async function evalCommand(args: string[]): Promise<number> {
     if (!Number.isFinite(parsed) || parsed < 0) throw new Error(`--${flag} must be a non-negative number, got "${value}".`);
     return parsed;
   };
+  const suiteConfig = loadSuiteConfig(baseSuite.name);
   const suite = values.category ? onlyCategory(baseSuite, values.category) : baseSuite;
   const config = runtimeConfigFromEnv();
   const model = new LocalModelProvider({
@@ -65,8 +67,10 @@ export async function evalCommand(args: string[]): Promise<number> {
   const driver: TurnDriver = values.target
     ? new WebSocketDriver(values.target)
     : new InProcessDriver(runtimeAgentOptions(config, { model }));
-  const judge = suite.usesJudge && !values["no-judge"] ? await createJudge({ best: model }) : undefined;
-  const runnable: EvalSuite = suite.usesJudge && !judge ? { ...suite, usesJudge: false } : suite;
+  if (suite.usesJudge === "required" && values["no-judge"]) throw new Error(`Suite ${suite.name} measures the judge; --no-judge does not apply.`);
+  const wantsJudge = suite.usesJudge === "required" || (suite.usesJudge === "optional" && suiteConfig.judge && !values["no-judge"]);
+  const judge = wantsJudge ? await createJudge({ best: model }) : undefined;
+  const runnable: EvalSuite = judge ? suite : { ...suite, usesJudge: undefined };
 
   try {
     const report = await runSuite(runnable, {
@@ -74,9 +78,9 @@ export async function evalCommand(args: string[]): Promise<number> {
       ...(judge ? { judge } : {}),
       datasetsDirectory: resolveDatasetsDirectory(values.datasets),
       ...(values.limit !== undefined ? { limit: number("limit", values.limit) } : {}),
-      repeat: number("repeat", values.repeat, 1),
-      ...(values.concurrency !== undefined ? { concurrency: number("concurrency", values.concurrency) } : {}),
-      seed: number("seed", values.seed, 1),
+      repeat: number("repeat", values.repeat, suiteConfig.repeat),
+      concurrency: number("concurrency", values.concurrency, suiteConfig.concurrency),
+      seed: number("seed", values.seed, suiteConfig.seed),
       ...(values.target ? { target: values.target } : {}),
       ...(model.id === "local" ? { pricing: { inputPerMillion: 0, outputPerMillion: 0 } } : {}),
       progress: !values.quiet,

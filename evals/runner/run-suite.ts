@@ -34,7 +34,7 @@ export async function runSuite<Case extends EvalCase>(suite: EvalSuite<Case>, op
   if (suite.needsCustomTools && !options.driver.supportsCustomTools) {
     throw new Error(`Suite ${suite.name} gives the model its own tools per case; run it in-process (without --target).`);
   }
-  if (suite.usesJudge && !options.judge) throw new Error(`Suite ${suite.name} needs a judge.`);
+  if (suite.usesJudge === "required" && !options.judge) throw new Error(`Suite ${suite.name} needs a judge.`);
   const seed = options.seed ?? 1;
   const repeat = Math.max(1, options.repeat ?? 1);
   const startedAt = new Date();

@@ -94,7 +94,8 @@ export interface EvalSuite<Case extends EvalCase = EvalCase> {
   name: string;
   description: string;
   needsCustomTools?: boolean;
-  usesJudge?: boolean;
+  /** "required": the suite measures the judge itself; "optional": judged scores are extra metrics. */
+  usesJudge?: "required" | "optional";
   defaultConcurrency?: number;
   loadCases(context: SuiteContext): Promise<Case[]>;
   runCase(testCase: Case, context: CaseContext): Promise<CaseOutcome>;

@@ -43,7 +43,7 @@ export function scoreTurn(observation: TurnObservation, expect: Expectation): Sc
 export const dialogueSuite: EvalSuite<DialogueCase> = {
   name: "dialogue",
   description: "Multi-turn sessions (the seed's Japan trip): context must carry across turns and the calculator must do the currency arithmetic.",
-  usesJudge: true,
+  usesJudge: "optional",
   async loadCases(context) {
     const file = dialogueFileSchema.parse(JSON.parse(await readFile(new URL("./japan-trip.json", import.meta.url), "utf8")));
     const cases = file.cases.map((item) => ({ id: item.id, category: "japan-trip", turns: item.turns }));

@@ -29,7 +29,7 @@ function positionBias(results: readonly CaseResult[]): number {
 export const judgeCalibrationSuite: EvalSuite<CalibrationCase> = {
   name: "judge-calibration",
   description: "The judge against labelled answers (correct vs. planted factual or arithmetic errors): accuracy, Cohen's kappa, position bias.",
-  usesJudge: true,
+  usesJudge: "required",
   async loadCases(context) {
     const text = await readFile(new URL("./calibration.jsonl", import.meta.url), "utf8");
     const pairs = text.split("\n").filter((line) => line.trim()).map((line) => pairSchema.parse(JSON.parse(line)));
