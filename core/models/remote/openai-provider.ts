@@ -1,0 +1,114 @@
+import OpenAI from "openai";
+import { ProviderError } from "../../spec/errors.ts";
+import type { ChatMessage } from "../../spec/messages.ts";
+import type { FinishReason, ModelCapabilities, ModelProvider, ModelRequest, ModelStreamEvent } from "../../spec/model.ts";
+import { parseToolArguments } from "./tool-arguments.ts";
+import { toProviderError } from "./provider-errors.ts";
+
+export interface OpenAIProviderOptions {
+  /** Optional for OpenAI-compatible servers that need none (Ollama, llama.cpp, vLLM without auth). */
+  apiKey?: string;
+  model?: string;
+  /** An OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 for Ollama. */
+  baseURL?: string;
+  /** Provider id in events, metrics and fallbacks (default "openai", or "openai-compatible" with a baseURL). */
+  id?: string;
+  maxOutputTokens?: number;
+  contextTokens?: number;
+  requestTimeoutMs?: number;
+}
+
+/** GPT, or any OpenAI-compatible server, through Chat Completions streaming with tool calls and usage. */
+export class OpenAIProvider implements ModelProvider {
+  readonly id: string;
+  readonly capabilities: ModelCapabilities;
+  readonly model: string;
+  readonly #client: OpenAI;
+  readonly #maxOutputTokens: number | undefined;
+
+  constructor(options: OpenAIProviderOptions) {
+    this.id = options.id ?? (options.baseURL ? "openai-compatible" : "openai");
+    this.model = options.model ?? "gpt-4o-mini";
+    this.#maxOutputTokens = options.maxOutputTokens;
+    this.capabilities = { toolCalling: true, vision: !options.baseURL, contextTokens: options.contextTokens ?? 128_000 };
+    this.#client = new OpenAI({
+      apiKey: options.apiKey ?? "not-needed",
+      ...(options.baseURL ? { baseURL: options.baseURL } : {}),
+      maxRetries: 0,
+      timeout: options.requestTimeoutMs ?? 60_000,
+    });
+  }
+
+  async *stream(request: ModelRequest): AsyncGenerator<ModelStreamEvent> {
+    const calls = new Map<number, { id: string; name: string; json: string }>();
+    let finishReason: string | null = null;
+    let usage = { inputTokens: 0, outputTokens: 0 };
+    let model = this.model;
+    try {
+      const maxTokens = request.maxOutputTokens ?? this.#maxOutputTokens;
+      const stream = await this.#client.chat.completions.create({
+        model: this.model,
+        messages: toOpenAIMessages(request.messages) as never,
+        stream: true,
+        stream_options: { include_usage: true },
+        ...(request.tools.length && request.toolChoice === "auto"
+          ? { tools: request.tools.map((tool) => ({ type: "function" as const, function: { name: tool.name, description: tool.description, parameters: tool.inputSchema } })) }
+          : {}),
+        ...(request.responseFormat ? { response_format: { type: "json_schema" as const, json_schema: { name: "response", schema: request.responseFormat.schema, strict: false } } } : {}),
+        ...(maxTokens !== undefined ? { max_completion_tokens: maxTokens } : {}),
+        ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+        ...(request.seed !== undefined ? { seed: request.seed } : {}),
+      }, { ...(request.signal ? { signal: request.signal } : {}) });
+      for await (const chunk of stream) {
+        if (chunk.model) model = chunk.model;
+        if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
+        for (const choice of chunk.choices ?? []) {
+          const delta = choice.delta;
+          if (delta?.content) yield { type: "text-delta", text: delta.content };
+          for (const call of delta?.tool_calls ?? []) {
+            const entry = calls.get(call.index) ?? { id: "", name: "", json: "" };
+            if (call.id) entry.id = call.id;
+            if (call.function?.name) entry.name += call.function.name;
+            if (call.function?.arguments) entry.json += call.function.arguments;
+            calls.set(call.index, entry);
+          }
+          if (choice.finish_reason) finishReason = choice.finish_reason;
+        }
+      }
+    } catch (error) {
+      throw toProviderError(this.id, error, request.signal, { connectionError: OpenAI.APIConnectionError, timeoutError: OpenAI.APIConnectionTimeoutError });
+    }
+    if (finishReason === null) throw new ProviderError("PROVIDER_FAILED", `${this.id}: the stream ended without a finish reason.`, { retryable: true });
+    for (const [index, call] of [...calls.entries()].sort(([a], [b]) => a - b)) {
+      yield { type: "tool-call", callId: call.id || `call_${index}`, name: call.name, arguments: parseToolArguments(this.id, call.name, call.json) };
+    }
+    yield { type: "finish", reason: finishReasonOf(finishReason, calls.size > 0), usage, model };
+  }
+}
+
+function finishReasonOf(reason: string, hasCalls: boolean): FinishReason {
+  if (reason === "tool_calls" || reason === "function_call" || hasCalls) return "tool-calls";
+  if (reason === "length") return "length";
+  return "stop";
+}
+
+/** Our messages as Chat Completions messages. */
+export function toOpenAIMessages(messages: readonly ChatMessage[]): Record<string, unknown>[] {
+  return messages.map((message) => {
+    switch (message.role) {
+      case "system":
+      case "user":
+        return { role: message.role, content: message.content };
+      case "assistant":
+        return {
+          role: "assistant",
+          content: message.content || null,
+          ...(message.toolCalls?.length
+            ? { tool_calls: message.toolCalls.map((call) => ({ id: call.callId, type: "function", function: { name: call.name, arguments: JSON.stringify(call.arguments) } })) }
+            : {}),
+        };
+      case "tool":
+        return { role: "tool", tool_call_id: message.callId, content: message.content };
+    }
+  });
+}
