@@ -72,6 +72,7 @@ export class Agent {
     let text = "";
     let usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
     let modelName = this.model.id;
+    let providerName = this.model.id;
     const toolRecords: ToolCallRecord[] = [];
     try {
       const userText = await timer.time("inputGuard", () =>
@@ -99,15 +100,21 @@ export class Agent {
           for (;;) {
             const next = await stream.next();
             if (next.done) { result = next.value; break; }
+            if (next.value.kind === "notice") {
+              const { event, message, data } = next.value;
+              yield { type: "system-event", turnId, event, message, ...(data ? { data } : {}) };
+              continue;
+            }
             timer.markFirstToken();
-            text += next.value;
-            yield { type: "text-delta", turnId, text: next.value };
+            text += next.value.text;
+            yield { type: "text-delta", turnId, text: next.value.text };
           }
         } finally {
           timer.add("model", performance.now() - modelStarted);
         }
         usage = addUsage(usage, result.usage);
         modelName = result.model;
+        providerName = result.provider;
         throwIfAborted(signal);
         if (result.toolCalls.length === 0) break;
         if (!mayCallTools) {
@@ -143,11 +150,11 @@ export class Agent {
         turnId, userText, assistantText: text, toolCalls: toolRecords, usage, model: modelName,
         createdAt: new Date().toISOString(),
       }));
-      yield this.#finish(turnId, "completed", text, toolRecords, usage, modelName, timer);
+      yield this.#finish(turnId, "completed", text, toolRecords, usage, providerName, modelName, timer);
     } catch (error) {
       const agentError = toAgentError(signal.aborted ? signal.reason ?? error : error);
       if (signal.aborted || agentError.code === "TURN_ABORTED") {
-        yield this.#finish(turnId, "aborted", text, toolRecords, usage, modelName, timer);
+        yield this.#finish(turnId, "aborted", text, toolRecords, usage, providerName, modelName, timer);
       } else {
         this.#logger.warn("turn failed", { turnId, sessionId: input.sessionId, code: agentError.code, error: agentError.message });
         yield { type: "error", turnId, code: agentError.code, message: agentError.message, retryable: agentError.retryable };
@@ -159,11 +166,11 @@ export class Agent {
 
   #finish(
     turnId: string, outcome: "completed" | "aborted", text: string, tools: ToolCallRecord[],
-    usage: TokenUsage, model: string, timer: StepTimer,
+    usage: TokenUsage, provider: string, model: string, timer: StepTimer,
   ): AgentEvent {
     return {
       type: "turn-finish", turnId, outcome, text, toolsUsed: [...new Set(tools.map((record) => record.name))],
-      usage, provider: this.model.id, model, timings: timer.finish(),
+      usage, provider, model, timings: timer.finish(),
     };
   }
 

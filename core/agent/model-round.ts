@@ -8,13 +8,16 @@ export interface ModelRoundResult {
   usage: TokenUsage;
   finishReason: FinishReason;
   model: string;
+  provider: string;
 }
 
-/** Streams one model response: yields text as it arrives and returns what the model decided. */
+export type ModelRoundOutput = { kind: "text"; text: string } | { kind: "notice"; event: string; message: string; data?: Record<string, unknown> };
+
+/** Streams one model response: yields text (and notices) as they arrive and returns what the model decided. */
 export async function* runModelRound(
   provider: ModelProvider,
   request: ModelRequest,
-): AsyncGenerator<string, ModelRoundResult> {
+): AsyncGenerator<ModelRoundOutput, ModelRoundResult> {
   let text = "";
   const toolCalls: ToolCallRequest[] = [];
   for await (const event of provider.stream(request)) {
@@ -22,13 +25,16 @@ export async function* runModelRound(
       case "text-delta":
         if (event.text.length === 0) break;
         text += event.text;
-        yield event.text;
+        yield { kind: "text", text: event.text };
+        break;
+      case "notice":
+        yield { kind: "notice", event: event.event, message: event.message, ...(event.data ? { data: event.data } : {}) };
         break;
       case "tool-call":
         toolCalls.push({ callId: event.callId, name: event.name, arguments: event.arguments });
         break;
       case "finish":
-        return { text, toolCalls, usage: event.usage, finishReason: event.reason, model: event.model };
+        return { text, toolCalls, usage: event.usage, finishReason: event.reason, model: event.model, provider: event.provider ?? provider.id };
     }
   }
   throw new ProviderError("PROVIDER_FAILED", `Provider ${provider.id} ended its stream without a finish event.`);

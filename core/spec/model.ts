@@ -34,8 +34,11 @@ export type FinishReason = "stop" | "tool-calls" | "length" | "abort";
 
 export type ModelStreamEvent =
   | { type: "text-delta"; text: string }
+  /** Something the user should know about the model side, e.g. a fallback to another provider. */
+  | { type: "notice"; event: string; message: string; data?: Record<string, unknown> }
   | ({ type: "tool-call" } & ToolCallRequest)
-  | { type: "finish"; reason: FinishReason; usage: TokenUsage; model: string };
+  /** `provider` names who answered when that is not the provider itself (a fallback chain). */
+  | { type: "finish"; reason: FinishReason; usage: TokenUsage; model: string; provider?: string };
 
 export interface ModelCapabilities {
   toolCalling: boolean;
