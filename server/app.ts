@@ -6,6 +6,7 @@ import express from "express";
 import type { Agent } from "../core/agent/agent.ts";
 import type { Logger } from "../core/spec/tool.ts";
 import { ServerMetrics } from "./metrics.ts";
+import { openAIRouter } from "./openai-api.ts";
 import { protocolVersion } from "./protocol.ts";
 import { WebSocketGateway, type GatewayOptions } from "./ws/gateway.ts";
 
@@ -15,6 +16,8 @@ export interface AgentServerOptions {
   agent: Agent;
   logger: Logger;
   gateway?: Omit<GatewayOptions, "agent" | "metrics" | "logger">;
+  /** When set, /v1 requires `Authorization: Bearer <key>`. */
+  apiKey?: string;
 }
 
 export interface AgentServer {
@@ -51,6 +54,13 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
     response.send(await metrics.registry.metrics());
   });
 
+  app.use("/v1", openAIRouter({ agent: options.agent, ...(options.apiKey ? { apiKey: options.apiKey } : {}) }));
+  app.use((error: unknown, _request: express.Request, response: express.Response, next: express.NextFunction) => {
+    // Body-parser errors (malformed JSON, too large) as typed JSON errors, never a stack trace.
+    if (response.headersSent) return next(error);
+    const status = typeof (error as { status?: unknown }).status === "number" ? (error as { status: number }).status : 500;
+    response.status(status).json({ error: { message: status === 413 ? "The request body is too large." : status < 500 ? "The request body is not valid JSON." : "Internal error.", type: status < 500 ? "invalid_request_error" : "server_error", code: status === 413 ? "INPUT_TOO_LARGE" : status < 500 ? "INPUT_MALFORMED" : "INTERNAL" } });
+  });
   app.use(express.static(staticDirectory, { index: "index.html", maxAge: 0 }));
   app.use((_request, response) => {
     response.status(404).json({ error: { code: "NOT_FOUND", message: "No such route." } });

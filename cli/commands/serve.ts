@@ -16,6 +16,7 @@ export async function serve(options: { port: string; host: string }): Promise<nu
   const server = createAgentServer({
     agent,
     logger,
+    ...(process.env.RTA_API_KEY ? { apiKey: process.env.RTA_API_KEY } : {}),
     gateway: Number.isInteger(maxFrameBytes) && maxFrameBytes > 0 ? { maxFrameBytes } : {},
   });
   const address = await server.listen(port, options.host);

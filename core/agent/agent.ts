@@ -5,7 +5,7 @@ import { AgentError, toAgentError } from "../spec/errors.ts";
 import type { AgentEvent } from "../spec/events.ts";
 import { addUsage, type TokenUsage } from "../spec/messages.ts";
 import type { ModelProvider } from "../spec/model.ts";
-import type { SessionStore, ToolCallRecord } from "../spec/store.ts";
+import type { SessionContext, SessionStore, ToolCallRecord } from "../spec/store.ts";
 import type { Logger } from "../spec/tool.ts";
 import { silentLogger } from "../telemetry/logger.ts";
 import { ToolRegistry } from "../tools/registry.ts";
@@ -39,6 +39,11 @@ export interface TurnInput {
    * run, and the turn finishes. For tool-calling evals, and for callers that approve calls first.
    */
   planOnly?: boolean;
+  /**
+   * Earlier messages supplied by the caller (stateless APIs such as /v1/chat/completions). When given,
+   * the session store is neither read nor written for this turn.
+   */
+  history?: readonly { role: "system" | "user" | "assistant"; content: string }[];
 }
 
 /**
@@ -77,8 +82,12 @@ export class Agent {
     try {
       const userText = await timer.time("inputGuard", () =>
         guardInput(input.text, { maxInputChars: this.#options.maxInputChars }));
-      const context = await timer.time("loadContext", () => this.store.load(input.sessionId));
-      const messages = buildMessages(this.#options.systemPrompt ?? defaultSystemPrompt, context, userText);
+      const context = input.history
+        ? contextFromHistory(input.sessionId, input.history)
+        : await timer.time("loadContext", () => this.store.load(input.sessionId));
+      const clientInstructions = input.history?.filter((message) => message.role === "system").map((message) => message.content).join("\n");
+      const systemPrompt = this.#options.systemPrompt ?? defaultSystemPrompt;
+      const messages = buildMessages(clientInstructions ? `${systemPrompt}\n\n${clientInstructions}` : systemPrompt, context, userText);
       const maxToolRounds = this.#options.maxToolRounds ?? 3;
       const definitions = this.tools.definitions();
 
@@ -146,7 +155,7 @@ export class Agent {
         }
       }
 
-      await timer.time("store", () => this.store.appendTurn(input.sessionId, {
+      if (!input.history) await timer.time("store", () => this.store.appendTurn(input.sessionId, {
         turnId, userText, assistantText: text, toolCalls: toolRecords, usage, model: modelName,
         createdAt: new Date().toISOString(),
       }));
@@ -177,6 +186,27 @@ export class Agent {
   async close(): Promise<void> {
     await Promise.allSettled([this.model.close?.(), this.store.close?.(), this.tools.close()]);
   }
+}
+
+/** Caller-supplied history as session context (its system messages join the system prompt instead). */
+function contextFromHistory(sessionId: string, history: NonNullable<TurnInput["history"]>): SessionContext {
+  const recentTurns: SessionContext["recentTurns"] = [];
+  let pendingUser: string | undefined;
+  for (const message of history) {
+    if (message.role === "user") {
+      if (pendingUser !== undefined) recentTurns.push(historyTurn(pendingUser, ""));
+      pendingUser = message.content;
+    } else if (message.role === "assistant") {
+      recentTurns.push(historyTurn(pendingUser ?? "", message.content));
+      pendingUser = undefined;
+    }
+  }
+  if (pendingUser !== undefined) recentTurns.push(historyTurn(pendingUser, ""));
+  return { sessionId, summary: undefined, recentTurns };
+}
+
+function historyTurn(userText: string, assistantText: string): SessionContext["recentTurns"][number] {
+  return { turnId: "", userText, assistantText, toolCalls: [], usage: { inputTokens: 0, outputTokens: 0 }, model: "", createdAt: "" };
 }
 
 function throwIfAborted(signal: AbortSignal): void {

@@ -1,0 +1,91 @@
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Agent } from "../core/agent/agent.ts";
+import { OpenAIProvider } from "../core/models/remote/openai-provider.ts";
+import { silentLogger } from "../core/telemetry/logger.ts";
+import { ScriptedModel } from "../core/testing/scripted-model.ts";
+import { createAgentServer, type AgentServer } from "./app.ts";
+
+// A running server (real HTTP on a free port) with a scripted model behind the agent, driven by the
+// real `openai` npm client and by our own OpenAI-compatible provider.
+const model = new ScriptedModel([]);
+let server: AgentServer;
+let baseURL: string;
+
+beforeAll(async () => {
+  server = createAgentServer({ agent: new Agent({ model }), logger: silentLogger, apiKey: "rta-test-key" });
+  baseURL = `http://127.0.0.1:${(await server.listen(0)).port}/v1`;
+});
+afterAll(async () => { await server.close(); });
+
+describe("OpenAI-compatible API", () => {
+  it("lists the agent as a model", async () => {
+    const client = new OpenAI({ apiKey: "rta-test-key", baseURL });
+    const models = await client.models.list();
+    expect(models.data.map((entry) => entry.id)).toEqual(["realtime-agent"]);
+  });
+
+  it("answers a non-streaming completion with the client's history and usage", async () => {
+    const agentModel = new ScriptedModel([{
+      text: "Paris is the capital.",
+      usage: { inputTokens: 9, outputTokens: 5 },
+      expect: (request) => {
+        expect(request.messages[0]!.content).toContain("Answer in French.");
+        expect(request.messages.slice(1).map((message) => message.content)).toEqual(["Hi", "Hello!", "Capital of France?"]);
+      },
+    }]);
+    const local = createAgentServer({ agent: new Agent({ model: agentModel }), logger: silentLogger });
+    const url = `http://127.0.0.1:${(await local.listen(0)).port}/v1`;
+    try {
+      const client = new OpenAI({ apiKey: "unused", baseURL: url });
+      const completion = await client.chat.completions.create({
+        model: "realtime-agent",
+        messages: [{ role: "system", content: "Answer in French." }, { role: "user", content: "Hi" }, { role: "assistant", content: "Hello!" }, { role: "user", content: "Capital of France?" }],
+      });
+      expect(completion.object).toBe("chat.completion");
+      expect(completion.choices[0]!.message.content).toBe("Paris is the capital.");
+      expect(completion.choices[0]!.finish_reason).toBe("stop");
+      expect(completion.usage).toEqual({ prompt_tokens: 9, completion_tokens: 5, total_tokens: 14 });
+      agentModel.assertDone();
+    } finally {
+      await local.close();
+    }
+  });
+
+  it("streams chunks that the openai client and our own OpenAI-compatible provider both read", async () => {
+    const agentModel = new ScriptedModel([{ text: ["One ", "two ", "three."] }, { text: ["Four ", "five."], usage: { inputTokens: 3, outputTokens: 2 } }]);
+    const local = createAgentServer({ agent: new Agent({ model: agentModel }), logger: silentLogger });
+    const url = `http://127.0.0.1:${(await local.listen(0)).port}/v1`;
+    try {
+      const client = new OpenAI({ apiKey: "unused", baseURL: url });
+      const stream = await client.chat.completions.create({ model: "realtime-agent", messages: [{ role: "user", content: "Count" }], stream: true });
+      const pieces: string[] = [];
+      for await (const chunk of stream) pieces.push(chunk.choices[0]?.delta.content ?? "");
+      expect(pieces.join("")).toBe("One two three.");
+      expect(pieces.filter(Boolean).length).toBe(3);
+
+      const provider = new OpenAIProvider({ baseURL: url, model: "realtime-agent", id: "rta" });
+      const events = [];
+      for await (const event of provider.stream({ messages: [{ role: "user", content: "More" }], tools: [], toolChoice: "auto" })) events.push(event);
+      expect(events.filter((event) => event.type === "text-delta").map((event) => event.type === "text-delta" && event.text)).toEqual(["Four ", "five."]);
+      expect(events.at(-1)).toMatchObject({ type: "finish", reason: "stop", usage: { inputTokens: 3, outputTokens: 2 }, model: "realtime-agent" });
+      agentModel.assertDone();
+    } finally {
+      await local.close();
+    }
+  });
+
+  it("rejects a missing key, a malformed body and a conversation that does not end with the user", async () => {
+    const noKey = await fetch(`${baseURL}/models`);
+    expect(noKey.status).toBe(401);
+    expect((await noKey.json()).error.code).toBe("invalid_api_key");
+    const headers = { authorization: "Bearer rta-test-key", "content-type": "application/json" };
+    const malformed = await fetch(`${baseURL}/chat/completions`, { method: "POST", headers, body: "{not json" });
+    expect(malformed.status).toBe(400);
+    expect((await malformed.json()).error.code).toBe("INPUT_MALFORMED");
+    const client = new OpenAI({ apiKey: "rta-test-key", baseURL });
+    await expect(client.chat.completions.create({ model: "realtime-agent", messages: [{ role: "assistant", content: "hi" }] })).rejects.toMatchObject({ status: 400 });
+    await expect(client.chat.completions.create({ model: "realtime-agent", messages: [] })).rejects.toMatchObject({ status: 400 });
+    expect(model.requests).toHaveLength(0);
+  });
+});
