@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -29,5 +29,31 @@ describe("rta command", () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("agent ›");
     expect(result.stdout).toMatch(/time to first token \d+ ms/);
+  });
+});
+
+describe("rta providers", () => {
+  it("lists configured providers, probes each, and never prints a key", async () => {
+    const { LoopbackApiServer, anthropicStream } = await import("../core/testing/loopback-api-server.ts");
+    const server = new LoopbackApiServer();
+    const url = await server.start();
+    server.reply({ kind: "sse", events: anthropicStream.text(["OK"]) });
+    try {
+      const result = await new Promise<{ status: number | null; stdout: string }>((resolve) => {
+        const child = spawn(process.execPath, [bin, "providers", "--json"], {
+          env: { ...process.env, RTA_PROVIDERS: "anthropic,openai", ANTHROPIC_API_KEY: "sk-ant-very-secret", ANTHROPIC_BASE_URL: url, OPENAI_API_KEY: "sk-openai-very-secret", OPENAI_BASE_URL: "http://127.0.0.1:9/v1" },
+        });
+        let stdout = "";
+        child.stdout.on("data", (chunk) => { stdout += chunk; });
+        child.on("exit", (status) => resolve({ status, stdout }));
+      });
+      expect(result.status).toBe(0);
+      const { providers } = JSON.parse(result.stdout);
+      expect(providers.map((provider: { name: string; answers: boolean; key: string }) => [provider.name, provider.answers, provider.key])).toEqual([["anthropic", true, "env"], ["openai", false, "env"]]);
+      expect(providers[1].error.code).toBe("PROVIDER_UNAVAILABLE");
+      expect(result.stdout).not.toMatch(/very-secret/);
+    } finally {
+      await server.close();
+    }
   });
 });

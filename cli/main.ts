@@ -4,6 +4,7 @@ import { chat } from "./commands/chat.ts";
 import { evalCommand, evalUsage } from "./commands/eval.ts";
 import { benchCommand, benchUsage } from "./commands/bench.ts";
 import { loadCommand, loadUsage } from "./commands/load.ts";
+import { providersCommand, providersUsage } from "./commands/providers.ts";
 import { serve } from "./commands/serve.ts";
 
 const usage = `rta — realtime-agent
@@ -15,6 +16,7 @@ Usage:
   rta eval <suite> [options]        run an eval suite; rta eval --help for the options
   rta bench [--quick] [--suite S]   in-process latency benchmarks; rta bench --help
   rta load [--clients N] ...        WebSocket load test against a synthetic-model server; rta load --help
+  rta providers [--json]            configured model providers and whether each answers
   rta help                          this text
 `;
 
@@ -50,6 +52,9 @@ export async function main(argv: string[]): Promise<number> {
       case "load":
         if (rest.includes("--help")) { process.stdout.write(`${loadUsage}\n`); return 0; }
         return await loadCommand(rest);
+      case "providers":
+        if (rest.includes("--help")) { process.stdout.write(`${providersUsage}\n`); return 0; }
+        return await providersCommand(rest);
       case undefined:
       case "help":
       case "--help":

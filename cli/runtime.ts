@@ -2,6 +2,8 @@ import { Agent, type AgentOptions } from "../core/agent/agent.ts";
 import { InMemorySessionStore } from "../core/memory/in-memory-store.ts";
 import { LocalModelProvider } from "../core/models/local/local-provider.ts";
 import { SyntheticModel } from "../core/testing/synthetic-model.ts";
+import { modelFromProviders, providersFromEnv } from "./provider-config.ts";
+import { loadPrices } from "../core/telemetry/pricing.ts";
 import type { ModelProvider } from "../core/spec/model.ts";
 import type { Logger } from "../core/spec/tool.ts";
 import { ToolRegistry } from "../core/tools/registry.ts";
@@ -57,13 +59,15 @@ export function createRuntime(config: RuntimeConfig, options: { logger?: Logger;
   return new Agent(runtimeAgentOptions(config, options));
 }
 
-export function runtimeAgentOptions(config: RuntimeConfig, options: { logger?: Logger; model?: ModelProvider } = {}): AgentOptions {
-  const model = options.model ?? (config.model === "synthetic" ? SyntheticModel.streaming(config.synthetic) : new LocalModelProvider({
+export function runtimeAgentOptions(config: RuntimeConfig, options: { logger?: Logger; model?: ModelProvider; env?: NodeJS.ProcessEnv } = {}): AgentOptions {
+  const local = () => new LocalModelProvider({
     ...(config.modelPath ? { modelPath: config.modelPath } : {}),
     contextTokens: config.contextTokens,
     sequences: config.sequences,
     maxOutputTokens: config.maxOutputTokens,
-  }));
+  });
+  const model = options.model
+    ?? (config.model === "synthetic" ? SyntheticModel.streaming(config.synthetic) : modelFromProviders(providersFromEnv(options.env ?? process.env, local), options.env ?? process.env));
   const tools = new ToolRegistry().register(calculatorPlugin);
   return {
     model,
@@ -72,6 +76,7 @@ export function runtimeAgentOptions(config: RuntimeConfig, options: { logger?: L
     maxToolRounds: config.maxToolRounds,
     maxInputChars: config.maxInputChars,
     maxOutputTokens: config.maxOutputTokens,
+    prices: loadPrices((options.env ?? process.env).RTA_PRICES_FILE),
     ...(options.logger ? { logger: options.logger } : {}),
   };
 }

@@ -60,6 +60,7 @@ export function frameContentOf(event: AgentEvent): Record<string, unknown> {
         usage: { input_tokens: event.usage.inputTokens, output_tokens: event.usage.outputTokens },
         provider: event.provider,
         model: event.model,
+        cost_usd: event.costUsd ?? null,
         timings: {
           time_to_first_token_ms: event.timings.timeToFirstTokenMs ?? null,
           total_ms: event.timings.totalMs,

@@ -245,3 +245,14 @@ describe("Agent planOnly turns", () => {
     model.assertDone();
   });
 });
+
+describe("Agent cost per turn", () => {
+  it("prices the turn's tokens with the model's entry, and leaves unknown models without a figure", async () => {
+    const priced = new Agent({ model: new ScriptedModel([{ text: "hi", usage: { inputTokens: 1_000, outputTokens: 2_000 } }], { id: "paid" }), prices: { paid: { inputPerMillion: 1, outputPerMillion: 10 } } });
+    const [finish] = eventsOfType(await collectEvents(priced.runTurn({ sessionId: "s", text: "hi" })), "turn-finish");
+    expect(finish!.costUsd).toBeCloseTo(0.021);
+    const unknown = new Agent({ model: new ScriptedModel([{ text: "hi" }], { id: "mystery" }) });
+    const [other] = eventsOfType(await collectEvents(unknown.runTurn({ sessionId: "s", text: "hi" })), "turn-finish");
+    expect(other!.costUsd).toBeUndefined();
+  });
+});

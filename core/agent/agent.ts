@@ -8,6 +8,7 @@ import type { ModelProvider } from "../spec/model.ts";
 import type { SessionContext, SessionStore, ToolCallRecord } from "../spec/store.ts";
 import type { Logger } from "../spec/tool.ts";
 import { silentLogger } from "../telemetry/logger.ts";
+import { costOf, defaultPrices, type PriceTable } from "../telemetry/pricing.ts";
 import { ToolRegistry } from "../tools/registry.ts";
 import { buildMessages, defaultSystemPrompt } from "./build-messages.ts";
 import { runModelRound, type ModelRoundResult } from "./model-round.ts";
@@ -27,6 +28,8 @@ export interface AgentOptions {
   temperature?: number;
   seed?: number;
   logger?: Logger;
+  /** Prices per model for the cost in `turn-finish` (default: the published list prices). */
+  prices?: PriceTable;
 }
 
 export interface TurnInput {
@@ -180,6 +183,7 @@ export class Agent {
     return {
       type: "turn-finish", turnId, outcome, text, toolsUsed: [...new Set(tools.map((record) => record.name))],
       usage, provider, model, timings: timer.finish(),
+      ...costField(costOf(this.#options.prices ?? defaultPrices, provider, model, usage)),
     };
   }
 
@@ -207,6 +211,10 @@ function contextFromHistory(sessionId: string, history: NonNullable<TurnInput["h
 
 function historyTurn(userText: string, assistantText: string): SessionContext["recentTurns"][number] {
   return { turnId: "", userText, assistantText, toolCalls: [], usage: { inputTokens: 0, outputTokens: 0 }, model: "", createdAt: "" };
+}
+
+function costField(cost: number | undefined): { costUsd?: number } {
+  return cost === undefined ? {} : { costUsd: cost };
 }
 
 function throwIfAborted(signal: AbortSignal): void {

@@ -39,6 +39,8 @@ export type AgentEvent =
       usage: TokenUsage;
       provider: string;
       model: string;
+      /** USD for this turn's tokens, when the model's price is known. */
+      costUsd?: number;
       timings: TurnTimings;
     }
   | { type: "error"; turnId: string; code: ErrorCode; message: string; retryable: boolean };

@@ -58,6 +58,7 @@ export async function observeTurn(events: AsyncIterable<AgentEvent>): Promise<Tu
       observation.provider = event.provider;
       observation.model = event.model;
       observation.ttftMs = event.timings.timeToFirstTokenMs ?? observation.ttftMs;
+      if (event.costUsd !== undefined) observation.costUsd = event.costUsd;
     } else if (event.type === "error") {
       observation.error = { code: event.code, message: event.message };
     }
@@ -75,6 +76,7 @@ export function outcomeFieldsOf(observation: TurnObservation) {
     toolCalls: observation.toolCalls,
     provider: observation.provider,
     model: observation.model,
+    ...(observation.costUsd !== undefined ? { costUsd: observation.costUsd } : {}),
     ...(observation.error ? { error: observation.error } : {}),
   };
 }

@@ -97,13 +97,13 @@ async function runOneCase<Case extends EvalCase>(
     const outcome = await suite.runCase(testCase, { driver: options.driver, judge: options.judge, seed: seed + repeat, repeat });
     if (outcome.provider) seen.provider = outcome.provider;
     if (outcome.model) seen.model = outcome.model;
-    const { provider: _provider, model: _model, ...rest } = outcome;
+    const { provider: _provider, model: _model, costUsd, ...rest } = outcome;
     return {
       ...rest,
       repeat,
-      costUsd: options.pricing
+      costUsd: costUsd ?? (options.pricing
         ? (outcome.usage.inputTokens * options.pricing.inputPerMillion + outcome.usage.outputTokens * options.pricing.outputPerMillion) / 1e6
-        : undefined,
+        : undefined),
     };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -15,6 +15,7 @@ export interface TurnObservation {
   totalMs: number;
   provider: string;
   model: string;
+  costUsd?: number;
   error?: { code: string; message: string };
 }
 
@@ -60,7 +61,7 @@ export interface CaseResult {
   error?: { code: string; message: string };
 }
 
-export type CaseOutcome = Omit<CaseResult, "repeat" | "costUsd"> & { provider?: string; model?: string };
+export type CaseOutcome = Omit<CaseResult, "repeat" | "costUsd"> & { provider?: string; model?: string; costUsd?: number };
 
 /** A metric is a statistic over case results; by default the mean of a per-case value. */
 export interface MetricDefinition {

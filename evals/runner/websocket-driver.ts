@@ -69,6 +69,7 @@ export class WebSocketDriver implements TurnDriver {
           observation.usage = { inputTokens: usage?.input_tokens ?? 0, outputTokens: usage?.output_tokens ?? 0 };
           observation.provider = String(content.provider ?? "");
           observation.model = String(content.model ?? "");
+          if (typeof content.cost_usd === "number") observation.costUsd = content.cost_usd;
           cleanup();
           resolve();
         } else if (type === "error") {

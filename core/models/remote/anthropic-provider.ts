@@ -25,7 +25,7 @@ export class AnthropicProvider implements ModelProvider {
   readonly #maxOutputTokens: number;
 
   constructor(options: AnthropicProviderOptions) {
-    this.model = options.model ?? "claude-sonnet-4-5";
+    this.model = options.model ?? "claude-sonnet-4-6";
     this.#maxOutputTokens = options.maxOutputTokens ?? 1024;
     this.#client = new Anthropic({
       apiKey: options.apiKey,
