@@ -20,6 +20,6 @@ describe("ServerMetrics", () => {
     expect(text).toMatch(/^agent_errors_total\{error_type="PROVIDER_TIMEOUT"\} 1$/m);
     expect(text).toMatch(/^agent_time_to_first_token_seconds_bucket\{le="0.025"\} 1$/m);
     expect(text).toMatch(/^agent_response_time_seconds_bucket\{le="0.05",outcome="completed"\} 1$/m);
-    expect(text).toMatch(/^agent_tokens_total\{direction="in"\} 5$/m);
+    expect(text).toMatch(/^agent_tokens_total\{direction="in",provider="local"\} 5$/m);
   });
 });

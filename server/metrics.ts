@@ -22,7 +22,10 @@ export class ServerMetrics {
     name: "agent_active_sessions", help: "Sessions with at least one open WebSocket.", registers: [this.registry],
   });
   readonly tokens = new Counter({
-    name: "agent_tokens_total", help: "Model tokens, by direction.", labelNames: ["direction"], registers: [this.registry],
+    name: "agent_tokens_total", help: "Model tokens, by direction and the provider that answered.", labelNames: ["direction", "provider"], registers: [this.registry],
+  });
+  readonly cost = new Counter({
+    name: "agent_cost_usd_total", help: "Model cost in USD, by provider (turns whose model has a known price).", labelNames: ["provider"], registers: [this.registry],
   });
   readonly toolDuration = new Histogram({
     name: "agent_tool_duration_seconds", help: "Tool call duration, by tool and outcome.",
@@ -47,8 +50,9 @@ export class ServerMetrics {
     if (event.type === "turn-finish") {
       this.responseTime.observe({ outcome: event.outcome }, event.timings.totalMs / 1000);
       if (event.timings.timeToFirstTokenMs !== undefined) this.timeToFirstToken.observe(event.timings.timeToFirstTokenMs / 1000);
-      this.tokens.inc({ direction: "in" }, event.usage.inputTokens);
-      this.tokens.inc({ direction: "out" }, event.usage.outputTokens);
+      this.tokens.inc({ direction: "in", provider: event.provider }, event.usage.inputTokens);
+      this.tokens.inc({ direction: "out", provider: event.provider }, event.usage.outputTokens);
+      if (event.costUsd !== undefined) this.cost.inc({ provider: event.provider }, event.costUsd);
     } else if (event.type === "tool-result") {
       this.toolDuration.observe({ tool: event.name, outcome: event.error ? "error" : "ok" }, event.durationMs / 1000);
     } else if (event.type === "system-event" && event.event === "provider_fallback") {

@@ -147,7 +147,7 @@ describe("WebSocket protocol rta.v1 with the local model", () => {
     expect(text).toMatch(/^agent_time_to_first_token_seconds_count [1-9]\d*$/m);
     expect(text).toMatch(/^agent_tool_duration_seconds_count\{tool="calculator",outcome="ok"\} [1-9]\d*$/m);
     expect(text).toMatch(/^agent_tool_duration_seconds_bucket\{le="0.001",tool="calculator",outcome="ok"\} \d+$/m);
-    expect(text).toMatch(/^agent_tokens_total\{direction="out"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^agent_tokens_total\{direction="out",provider="local"\} [1-9]\d*$/m);
     expect(text).toContain("# TYPE agent_provider_errors_total counter");
     expect(text).toContain("# TYPE agent_provider_fallbacks_total counter");
   });
