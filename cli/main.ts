@@ -5,6 +5,7 @@ import { evalCommand, evalUsage } from "./commands/eval.ts";
 import { benchCommand, benchUsage } from "./commands/bench.ts";
 import { loadCommand, loadUsage } from "./commands/load.ts";
 import { providersCommand, providersUsage } from "./commands/providers.ts";
+import { toolsCommand, toolsUsage } from "./commands/tools.ts";
 import { serve } from "./commands/serve.ts";
 
 const usage = `rta — realtime-agent
@@ -17,6 +18,7 @@ Usage:
   rta bench [--quick] [--suite S]   in-process latency benchmarks; rta bench --help
   rta load [--clients N] ...        WebSocket load test against a synthetic-model server; rta load --help
   rta providers [--json]            configured model providers and whether each answers
+  rta tools [--json]                registered tools with their schemas, timeouts and cache TTLs
   rta help                          this text
 `;
 
@@ -55,6 +57,9 @@ export async function main(argv: string[]): Promise<number> {
       case "providers":
         if (rest.includes("--help")) { process.stdout.write(`${providersUsage}\n`); return 0; }
         return await providersCommand(rest);
+      case "tools":
+        if (rest.includes("--help")) { process.stdout.write(`${toolsUsage}\n`); return 0; }
+        return await toolsCommand(rest);
       case undefined:
       case "help":
       case "--help":

@@ -2,12 +2,12 @@ import { Agent, type AgentOptions } from "../core/agent/agent.ts";
 import { InMemorySessionStore } from "../core/memory/in-memory-store.ts";
 import { LocalModelProvider } from "../core/models/local/local-provider.ts";
 import { SyntheticModel } from "../core/testing/synthetic-model.ts";
+import { builtInTools } from "./plugin-config.ts";
+import { createLexicalToolRouter } from "../core/tools/tool-router.ts";
 import { modelFromProviders, providersFromEnv } from "./provider-config.ts";
 import { loadPrices } from "../core/telemetry/pricing.ts";
 import type { ModelProvider } from "../core/spec/model.ts";
 import type { Logger } from "../core/spec/tool.ts";
-import { ToolRegistry } from "../core/tools/registry.ts";
-import { calculatorPlugin } from "../plugins/calculator/index.ts";
 
 export interface RuntimeConfig {
   /** `local` (default) or `synthetic`: a scripted model with set latency, for load tests only. */
@@ -68,7 +68,11 @@ export function runtimeAgentOptions(config: RuntimeConfig, options: { logger?: L
   });
   const model = options.model
     ?? (config.model === "synthetic" ? SyntheticModel.streaming(config.synthetic) : modelFromProviders(providersFromEnv(options.env ?? process.env, local), options.env ?? process.env));
-  const tools = new ToolRegistry().register(calculatorPlugin);
+  const env = options.env ?? process.env;
+  const tools = builtInTools(env);
+  // Small local models choose well among one or two tools, badly among many: route for them by default.
+  const routing = env.RTA_TOOL_ROUTING ?? "auto";
+  const route = routing === "on" || (routing === "auto" && model instanceof LocalModelProvider);
   return {
     model,
     tools,
@@ -76,7 +80,8 @@ export function runtimeAgentOptions(config: RuntimeConfig, options: { logger?: L
     maxToolRounds: config.maxToolRounds,
     maxInputChars: config.maxInputChars,
     maxOutputTokens: config.maxOutputTokens,
-    prices: loadPrices((options.env ?? process.env).RTA_PRICES_FILE),
+    prices: loadPrices(env.RTA_PRICES_FILE),
+    ...(route ? { toolRouter: createLexicalToolRouter({ topK: Number.parseInt(env.RTA_TOOL_ROUTING_TOP_K ?? "2", 10) }) } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   };
 }

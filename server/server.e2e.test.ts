@@ -27,7 +27,7 @@ describe("server over HTTP", () => {
   it("answers /health", async () => {
     const response = await fetch(`${server.url}/health`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: "ok", protocol: "rta.v1", provider: "local", tools: ["calculator"] });
+    expect(await response.json()).toMatchObject({ status: "ok", protocol: "rta.v1", provider: "local", tools: ["calculator", "currency", "weather", "web_search"] });
   });
 
   it("serves the chat page", async () => {

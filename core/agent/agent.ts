@@ -10,6 +10,7 @@ import type { Logger } from "../spec/tool.ts";
 import { silentLogger } from "../telemetry/logger.ts";
 import { costOf, defaultPrices, type PriceTable } from "../telemetry/pricing.ts";
 import { ToolRegistry } from "../tools/registry.ts";
+import type { ToolRouter } from "../tools/tool-router.ts";
 import { buildMessages, defaultSystemPrompt } from "./build-messages.ts";
 import { runModelRound, type ModelRoundResult } from "./model-round.ts";
 import { SessionQueue } from "./session-queue.ts";
@@ -30,6 +31,8 @@ export interface AgentOptions {
   logger?: Logger;
   /** Prices per model for the cost in `turn-finish` (default: the published list prices). */
   prices?: PriceTable;
+  /** Chooses which tools the model is offered for each message (default: all of them). */
+  toolRouter?: ToolRouter;
 }
 
 export interface TurnInput {
@@ -92,7 +95,8 @@ export class Agent {
       const systemPrompt = this.#options.systemPrompt ?? defaultSystemPrompt;
       const messages = buildMessages(clientInstructions ? `${systemPrompt}\n\n${clientInstructions}` : systemPrompt, context, userText);
       const maxToolRounds = this.#options.maxToolRounds ?? 3;
-      const definitions = this.tools.definitions();
+      const allTools = this.tools.definitions();
+      const definitions = this.#options.toolRouter ? this.#options.toolRouter(userText, allTools) : allTools;
 
       for (let round = 0; ; round++) {
         throwIfAborted(signal);

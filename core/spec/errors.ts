@@ -19,6 +19,7 @@ export const errorCodes = {
   TOOL_TIMEOUT: "The tool did not finish within its timeout.",
   PLUGIN_INVALID: "A plugin or tool definition is invalid (bad name, bad schema).",
   PLUGIN_DUPLICATE_TOOL: "Two registered tools have the same name.",
+  PLUGIN_CONFIG_INVALID: "A plugin's configuration is missing a value or a secret, or has a wrong one.",
   STORE_UNAVAILABLE: "The session store could not be reached.",
   SAFETY_BLOCKED: "A guard blocked the text.",
   TURN_ABORTED: "The turn was cancelled through its AbortSignal.",

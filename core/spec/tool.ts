@@ -41,14 +41,20 @@ export function tool<Input, Output>(definition: Tool<Input, Output>): Tool<Input
   return definition;
 }
 
-export interface Plugin {
+/**
+ * A plugin groups tools under a name and version. With a `configSchema`, the registry validates the
+ * configuration it is given (PLUGIN_CONFIG_INVALID when something is missing or wrong) and builds the
+ * tools from the parsed config.
+ */
+export interface Plugin<Config = any> {
   name: string;
   version: string;
-  tools: readonly Tool[];
-  init?(): Promise<void>;
-  close?(): Promise<void>;
+  configSchema?: z.ZodType<Config>;
+  tools: readonly Tool[] | ((config: Config) => readonly Tool[]);
+  init?(config: Config): Promise<void> | void;
+  close?(): Promise<void> | void;
 }
 
-export function plugin(definition: Plugin): Plugin {
+export function plugin<Config = undefined>(definition: Plugin<Config>): Plugin<Config> {
   return definition;
 }

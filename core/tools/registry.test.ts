@@ -59,3 +59,23 @@ describe("ToolRegistry", () => {
     expect(registrationError(() => new ToolRegistry().register(pluginOf("empty", []))).code).toBe("PLUGIN_INVALID");
   });
 });
+
+describe("plugin configuration", () => {
+  const configured = {
+    name: "greeter",
+    version: "1.0.0",
+    configSchema: z.object({ greeting: z.string().min(1), apiKey: z.string().min(1) }),
+    tools: (config: { greeting: string }) => [tool({ name: "greet", description: "Greets.", inputSchema: z.object({ name: z.string() }), execute: ({ name }) => `${config.greeting}, ${name}` })],
+  };
+
+  it("builds tools from a validated config", async () => {
+    const registry = new ToolRegistry().register(configured, { greeting: "Hello", apiKey: "k" });
+    expect(await registry.get("greet")!.tool.execute({ name: "Ada" }, {} as never)).toBe("Hello, Ada");
+  });
+
+  it("rejects a missing value or secret with PLUGIN_CONFIG_INVALID, naming the field", () => {
+    const error = registrationError(() => new ToolRegistry().register(configured, { greeting: "Hi" }));
+    expect(error.code).toBe("PLUGIN_CONFIG_INVALID");
+    expect(error.message).toContain("apiKey");
+  });
+});

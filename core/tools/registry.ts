@@ -15,14 +15,29 @@ export interface RegisteredTool {
 /** Holds tools by name. Validates each plugin when it is registered and fails fast with a PluginError. */
 export class ToolRegistry {
   readonly #tools = new Map<string, RegisteredTool>();
-  readonly #plugins = new Map<string, Plugin>();
+  readonly #plugins = new Map<string, { plugin: Plugin; config: unknown }>();
+  #definitions: readonly ToolDefinition[] | undefined;
 
-  register(plugin: Plugin): this {
+  /** Validates the plugin (and its config, when it declares a schema), then adds its tools. */
+  register<Config>(plugin: Plugin<Config>, config?: unknown): this {
     validatePluginMetadata(plugin);
     if (this.#plugins.has(plugin.name)) {
       throw new PluginError("PLUGIN_INVALID", `Plugin "${plugin.name}" is already registered.`);
     }
-    const entries = plugin.tools.map((tool) => ({ tool, pluginName: plugin.name, definition: toToolDefinition(tool) }));
+    let parsedConfig: Config = config as Config;
+    if (plugin.configSchema) {
+      const parsed = plugin.configSchema.safeParse(config ?? {});
+      if (!parsed.success) {
+        const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(config)"}: ${issue.message}`).join("; ");
+        throw new PluginError("PLUGIN_CONFIG_INVALID", `Plugin "${plugin.name}" is not configured correctly: ${problems}`);
+      }
+      parsedConfig = parsed.data;
+    }
+    const tools = typeof plugin.tools === "function" ? plugin.tools(parsedConfig) : plugin.tools;
+    if (!Array.isArray(tools) || tools.length === 0) {
+      throw new PluginError("PLUGIN_INVALID", `Plugin "${plugin.name}" declares no tools.`);
+    }
+    const entries = tools.map((tool) => ({ tool, pluginName: plugin.name, definition: toToolDefinition(tool) }));
     const seen = new Set<string>();
     for (const entry of entries) {
       const name = entry.tool.name;
@@ -33,8 +48,14 @@ export class ToolRegistry {
       seen.add(name);
     }
     for (const entry of entries) this.#tools.set(entry.tool.name, entry);
-    this.#plugins.set(plugin.name, plugin);
+    this.#definitions = undefined;
+    this.#plugins.set(plugin.name, { plugin, config: parsedConfig });
     return this;
+  }
+
+  /** Runs every plugin's init with its config (connections, warm caches). */
+  async init(): Promise<void> {
+    for (const { plugin, config } of this.#plugins.values()) await plugin.init?.(config);
   }
 
   get(name: string): RegisteredTool | undefined {
@@ -45,27 +66,29 @@ export class ToolRegistry {
     return [...this.#tools.values()];
   }
 
-  definitions(): ToolDefinition[] {
-    return this.list().map((entry) => entry.definition);
+  /** What models see of every tool; the same array until the next registration (routers cache by it). */
+  definitions(): readonly ToolDefinition[] {
+    this.#definitions ??= this.list().map((entry) => entry.definition);
+    return this.#definitions;
   }
 
   plugins(): Plugin[] {
-    return [...this.#plugins.values()];
+    return [...this.#plugins.values()].map((entry) => entry.plugin);
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled(this.plugins().map((plugin) => plugin.close?.()));
+    await Promise.allSettled(this.plugins().map(async (plugin) => plugin.close?.()));
   }
 }
 
-function validatePluginMetadata(plugin: Plugin): void {
+function validatePluginMetadata(plugin: Plugin<any>): void {
   if (typeof plugin.name !== "string" || !/^[a-z0-9][a-z0-9-]{0,63}$/.test(plugin.name)) {
     throw new PluginError("PLUGIN_INVALID", `Plugin name ${JSON.stringify(plugin.name)} must be kebab-case (a-z, 0-9, -).`);
   }
   if (typeof plugin.version !== "string" || !pluginVersionPattern.test(plugin.version)) {
     throw new PluginError("PLUGIN_INVALID", `Plugin "${plugin.name}" has version ${JSON.stringify(plugin.version)}; expected semver like 1.2.3.`);
   }
-  if (!Array.isArray(plugin.tools) || plugin.tools.length === 0) {
+  if (typeof plugin.tools !== "function" && (!Array.isArray(plugin.tools) || plugin.tools.length === 0)) {
     throw new PluginError("PLUGIN_INVALID", `Plugin "${plugin.name}" declares no tools.`);
   }
 }
