@@ -34,7 +34,18 @@ export interface Tool<Input = any, Output = unknown> {
   networkHosts?: readonly string[];
   /** Worked examples; small local models call tools far more reliably with them. */
   examples?: readonly ToolExample[];
+  /** Safe to run twice: retryable failures are retried (`retries` times, default 1). */
+  idempotent?: boolean;
+  retries?: number;
+  /** Largest result accepted, as JSON (default 64 KiB); larger results fail with a clear error. */
+  maxOutputBytes?: number;
   execute(input: Input, context: ToolContext): Promise<Output> | Output;
+  /**
+   * Optional: run several calls in one go (one API request for many lookups). Calls to this tool that
+   * arrive within `batchWindowMs` (default 100 ms), from any turn, are handed over together.
+   */
+  executeBatch?(inputs: readonly Input[], context: ToolContext): Promise<readonly Output[]>;
+  batchWindowMs?: number;
 }
 
 export function tool<Input, Output>(definition: Tool<Input, Output>): Tool<Input, Output> {

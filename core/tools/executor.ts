@@ -1,6 +1,7 @@
 import { AgentError, ToolError, toAgentError } from "../spec/errors.ts";
 import type { ToolCallRequest } from "../spec/messages.ts";
-import type { Logger } from "../spec/tool.ts";
+import type { Logger, Tool } from "../spec/tool.ts";
+import { enqueueBatched } from "./batcher.ts";
 import type { ToolRegistry } from "./registry.ts";
 
 export const defaultToolTimeoutMs = 10_000;
@@ -41,20 +42,36 @@ export async function executeToolCall(call: ToolCallRequest, options: ExecuteToo
     return finish({ ok: false, error: new ToolError("TOOL_INVALID_INPUT", `Invalid arguments for ${call.name}: ${problems}`) });
   }
 
+  const attempts = 1 + (tool.idempotent ? tool.retries ?? 1 : 0);
+  let outcome: ToolOutcome | undefined;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    outcome = await attemptToolCall(tool, input.data, call, options, finish);
+    if (outcome.ok || !outcome.error.retryable || options.signal.aborted) break;
+  }
+  return outcome!;
+}
+
+export const defaultMaxOutputBytes = 64 * 1024;
+
+async function attemptToolCall(
+  tool: Tool, input: unknown, call: ToolCallRequest, options: ExecuteToolOptions,
+  finish: (outcome: { ok: true; result: unknown } | { ok: false; error: AgentError }) => ToolOutcome,
+): Promise<ToolOutcome> {
   const timeoutMs = tool.timeoutMs ?? defaultToolTimeoutMs;
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(), timeoutMs);
   const signal = AbortSignal.any([options.signal, timeout.signal]);
+  const context = { signal, sessionId: options.sessionId, callId: call.callId, logger: options.logger };
   try {
     const result = await raceAbort(
-      Promise.resolve().then(() => tool.execute(input.data, {
-        signal,
-        sessionId: options.sessionId,
-        callId: call.callId,
-        logger: options.logger,
-      })),
+      Promise.resolve().then(() => (tool.executeBatch ? enqueueBatched(tool, input, context) : tool.execute(input, context))),
       signal,
     );
+    const size = Buffer.byteLength(JSON.stringify(result ?? null) ?? "null");
+    const maxBytes = tool.maxOutputBytes ?? defaultMaxOutputBytes;
+    if (size > maxBytes) {
+      return finish({ ok: false, error: new ToolError("TOOL_FAILED", `${call.name} returned ${size} bytes; the limit is ${maxBytes}.`) });
+    }
     if (tool.outputSchema) {
       const output = tool.outputSchema.safeParse(result);
       if (!output.success) {

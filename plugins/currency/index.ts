@@ -31,6 +31,7 @@ export function currencyTool(config: CurrencyConfig) {
     outputSchema: z.object({ amount: z.number(), from: z.string(), date: z.string(), converted: z.record(z.string(), z.number()), rates: z.record(z.string(), z.number()), source: z.string() }),
     timeoutMs: config.timeoutMs,
     cacheTtlMs: config.rateCacheMs,
+    idempotent: true,
     networkHosts: policy.allowedHosts,
     examples: [
       { request: "How much is 100 US dollars in euros and Mexican pesos?", arguments: { amount: 100, from: "USD", to: ["EUR", "MXN"] } },

@@ -37,6 +37,7 @@ export function weatherTool(config: WeatherConfig) {
     }),
     timeoutMs: config.timeoutMs * 2,
     cacheTtlMs: 0,
+    idempotent: true,
     networkHosts: policy.allowedHosts,
     examples: [{ request: "What's the weather like in Tokyo?", arguments: { city: "Tokyo" } }],
     async execute({ city, days }, { signal }) {

@@ -27,6 +27,7 @@ export function webSearchTool(config: WebSearchConfig) {
     inputSchema: z.object({ query: z.string().min(1).max(400).describe("What to search for"), count: z.number().int().min(1).max(20).optional() }),
     timeoutMs: config.timeoutMs,
     cacheTtlMs: 10 * 60 * 1000,
+    idempotent: true,
     networkHosts: hosts,
     examples: [{ request: "Search the web for the latest Node.js release", arguments: { query: "latest Node.js release" } }],
     async execute({ query, count }, { signal }) {
