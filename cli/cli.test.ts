@@ -57,3 +57,30 @@ describe("rta providers", () => {
     }
   });
 });
+
+describe("rta tools", () => {
+  it("lists built-in tools with schemas, and loads plugins from a folder with their config", async () => {
+    const { mkdirSync, writeFileSync, rmSync } = await import("node:fs");
+    const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+    const folder = join(root, ".rta", `plugins-${process.pid}`);
+    mkdirSync(join(folder, "shout"), { recursive: true });
+    writeFileSync(join(folder, "shout", "index.ts"), `import { z } from "zod";
+export default { name: "shout", version: "1.0.0", configSchema: z.object({ suffix: z.string() }),
+  tools: (config: { suffix: string }) => [{ name: "shout", description: "Shouts a text back in capitals.", inputSchema: z.object({ text: z.string() }),
+    timeoutMs: 100, cacheTtlMs: 0, networkHosts: [], execute: ({ text }: { text: string }) => text.toUpperCase() + config.suffix }] };\n`);
+    writeFileSync(join(folder, "config.json"), JSON.stringify({ shout: { suffix: "!" } }));
+    try {
+      const listed = spawnSync(process.execPath, [bin, "tools", "--json"], { encoding: "utf8", env: { ...process.env, RTA_PLUGINS_DIR: folder, RTA_PLUGINS_CONFIG: join(folder, "config.json") } });
+      expect(listed.status).toBe(0);
+      const { tools } = JSON.parse(listed.stdout);
+      expect(tools.map((tool: { name: string }) => tool.name)).toEqual(["calculator", "currency", "weather", "web_search", "shout"]);
+      expect(tools[0]).toMatchObject({ plugin: "calculator", timeout_ms: 1000, input_schema: { type: "object", required: ["expression"] } });
+      expect(tools[2]).toMatchObject({ cache_ttl_ms: 0, network_hosts: ["geocoding-api.open-meteo.com", "api.open-meteo.com"] });
+      const unconfigured = spawnSync(process.execPath, [bin, "tools"], { encoding: "utf8", env: { ...process.env, RTA_PLUGINS_DIR: folder } });
+      expect(unconfigured.status).toBe(1);
+      expect(unconfigured.stderr).toMatch(/Plugin "shout" is not configured correctly: suffix/);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});

@@ -6,6 +6,7 @@ import { benchCommand, benchUsage } from "./commands/bench.ts";
 import { loadCommand, loadUsage } from "./commands/load.ts";
 import { providersCommand, providersUsage } from "./commands/providers.ts";
 import { toolsCommand, toolsUsage } from "./commands/tools.ts";
+import { pluginNewCommand, pluginNewUsage } from "./commands/plugin-new.ts";
 import { serve } from "./commands/serve.ts";
 
 const usage = `rta — realtime-agent
@@ -19,6 +20,7 @@ Usage:
   rta load [--clients N] ...        WebSocket load test against a synthetic-model server; rta load --help
   rta providers [--json]            configured model providers and whether each answers
   rta tools [--json]                registered tools with their schemas, timeouts and cache TTLs
+  rta plugin new <name> [--dir D]   scaffold a plugin with a passing contract test
   rta help                          this text
 `;
 
@@ -60,6 +62,9 @@ export async function main(argv: string[]): Promise<number> {
       case "tools":
         if (rest.includes("--help")) { process.stdout.write(`${toolsUsage}\n`); return 0; }
         return await toolsCommand(rest);
+      case "plugin":
+        if (rest.includes("--help")) { process.stdout.write(`${pluginNewUsage}\n`); return 0; }
+        return await pluginNewCommand(rest);
       case undefined:
       case "help":
       case "--help":

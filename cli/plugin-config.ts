@@ -1,3 +1,9 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { z } from "zod";
+import { PluginError } from "../core/spec/errors.ts";
+import type { Plugin } from "../core/spec/tool.ts";
 import { ToolRegistry } from "../core/tools/registry.ts";
 import { calculatorPlugin } from "../plugins/calculator/index.ts";
 import { currencyPlugin } from "../plugins/currency/index.ts";
@@ -22,4 +28,41 @@ export function builtInTools(env: NodeJS.ProcessEnv): ToolRegistry {
       ...(braveKey ? { braveApiKey: braveKey.value } : {}),
       ...(env.RTA_SEARXNG_URL ? { searxngUrl: env.RTA_SEARXNG_URL } : {}),
     });
+}
+
+const pluginShape = (value: unknown): value is Plugin =>
+  typeof value === "object" && value !== null && typeof (value as Plugin).name === "string" && typeof (value as Plugin).version === "string" && "tools" in value;
+
+/**
+ * Plugins from outside the built-ins: every folder of RTA_PLUGINS_DIR with an index.ts/index.js, and
+ * the npm packages named in RTA_PLUGINS (comma-separated). Each module's default export (or its first
+ * export shaped like a plugin) is registered with its entry in the JSON file RTA_PLUGINS_CONFIG, if any.
+ */
+export async function loadExternalPlugins(registry: ToolRegistry, env: NodeJS.ProcessEnv): Promise<string[]> {
+  const configs = env.RTA_PLUGINS_CONFIG ? z.record(z.string(), z.unknown()).parse(JSON.parse(readFileSync(env.RTA_PLUGINS_CONFIG, "utf8"))) : {};
+  const modules: string[] = [];
+  if (env.RTA_PLUGINS_DIR) {
+    const directory = resolve(env.RTA_PLUGINS_DIR);
+    for (const entry of readdirSync(directory, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      const file = ["index.ts", "index.js", "index.mjs"].map((name) => join(directory, entry.name, name)).find(existsSync);
+      if (file) modules.push(pathToFileURL(file).href);
+    }
+  }
+  for (const name of (env.RTA_PLUGINS ?? "").split(",").map((item) => item.trim()).filter(Boolean)) modules.push(name);
+  const loaded: string[] = [];
+  for (const specifier of modules) {
+    let module: Record<string, unknown>;
+    try {
+      module = await import(specifier);
+    } catch (error) {
+      throw new PluginError("PLUGIN_INVALID", `Could not load plugin ${specifier}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const candidate = pluginShape(module.default) ? module.default : Object.values(module).find(pluginShape);
+    if (!candidate) throw new PluginError("PLUGIN_INVALID", `${specifier} exports no plugin (an object with name, version and tools).`);
+    registry.register(candidate, configs[candidate.name]);
+    loaded.push(candidate.name);
+  }
+  await registry.init();
+  return loaded;
 }

@@ -1,9 +1,11 @@
+import { loadExternalPlugins } from "../plugin-config.ts";
 import { randomUUID } from "node:crypto";
 import { createRuntime, runtimeConfigFromEnv } from "../runtime.ts";
 import { describeFinish, renderTurn } from "./render-turn.ts";
 
 export async function ask(question: string): Promise<number> {
   const agent = createRuntime(runtimeConfigFromEnv());
+  await loadExternalPlugins(agent.tools, process.env);
   const controller = new AbortController();
   process.once("SIGINT", () => controller.abort());
   try {

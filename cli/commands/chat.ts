@@ -1,3 +1,4 @@
+import { loadExternalPlugins } from "../plugin-config.ts";
 import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline/promises";
 import { createRuntime, runtimeConfigFromEnv } from "../runtime.ts";
@@ -5,6 +6,7 @@ import { describeFinish, renderTurn } from "./render-turn.ts";
 
 export async function chat(): Promise<number> {
   const agent = createRuntime(runtimeConfigFromEnv());
+  await loadExternalPlugins(agent.tools, process.env);
   const sessionId = `cli-${randomUUID()}`;
   const terminal = createInterface({ input: process.stdin, output: process.stdout });
   process.stdout.write("realtime-agent chat — Ctrl+C stops an answer, /exit or Ctrl+D quits.\n");

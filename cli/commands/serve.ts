@@ -1,3 +1,4 @@
+import { loadExternalPlugins } from "../plugin-config.ts";
 import { LocalModelProvider } from "../../core/models/local/local-provider.ts";
 import { createLogger } from "../../core/telemetry/logger.ts";
 import { createAgentServer } from "../../server/app.ts";
@@ -8,6 +9,8 @@ export async function serve(options: { port: string; host: string }): Promise<nu
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port must be 0-65535, got "${options.port}".`);
   const logger = createLogger({ level: (process.env.RTA_LOG_LEVEL as never) ?? "info", name: "rta.server" });
   const agent = createRuntime(runtimeConfigFromEnv(), { logger });
+  const external = await loadExternalPlugins(agent.tools, process.env);
+  if (external.length) logger.info("plugins loaded", { plugins: external });
   if (agent.model instanceof LocalModelProvider) {
     const loaded = await agent.model.load();
     logger.info("local model loaded", { model: loaded.modelPath, loadMs: Math.round(loaded.loadMs) });

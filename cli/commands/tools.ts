@@ -1,11 +1,12 @@
 import { parseArgs } from "node:util";
-import { builtInTools } from "../plugin-config.ts";
+import { builtInTools, loadExternalPlugins } from "../plugin-config.ts";
 
 export const toolsUsage = `rta tools [--json]   every registered tool: plugin, description, input JSON Schema, timeout, cache TTL, hosts`;
 
 export async function toolsCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { json: { type: "boolean" } } });
   const registry = builtInTools(process.env);
+  await loadExternalPlugins(registry, process.env);
   const tools = registry.list().map((entry) => ({
     name: entry.tool.name,
     plugin: entry.pluginName,

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { executeToolCall } from "../../core/tools/executor.ts";
 import { ToolRegistry } from "../../core/tools/registry.ts";
 import { silentLogger } from "../../core/telemetry/logger.ts";
+import { runPluginContract } from "../../core/testing/plugin-contract.ts";
 import { calculatorPlugin } from "./index.ts";
 import { calculate, normalizeExpression } from "./evaluate-expression.ts";
 
@@ -52,4 +53,8 @@ describe("calculator", () => {
     expect(bad).toMatchObject({ ok: false, error: { code: "TOOL_FAILED" } });
     expect(invalid).toMatchObject({ ok: false, error: { code: "TOOL_INVALID_INPUT" } });
   });
+});
+
+runPluginContract(calculatorPlugin, {
+  calls: [{ tool: "calculator", arguments: { expression: "12.5% of 3,480" }, check: (result) => expect(result).toMatchObject({ result: 435 }) }],
 });

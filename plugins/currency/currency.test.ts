@@ -7,6 +7,7 @@ import { executeToolCall } from "../../core/tools/executor.ts";
 import { ToolRegistry } from "../../core/tools/registry.ts";
 import { calculatorPlugin } from "../calculator/index.ts";
 import { JsonApiServer } from "../shared/test-support/json-api-server.ts";
+import { runPluginContract } from "../../core/testing/plugin-contract.ts";
 import { currencyPlugin } from "./index.ts";
 
 // Frankfurter's documented response for GET /latest?from=USD&to=EUR,MXN (ECB reference rates).
@@ -66,4 +67,11 @@ describe("currency tool", () => {
     expect(eventsOfType(events, "turn-finish")[0]!.text).toContain("4561.25 MXN");
     model.assertDone();
   });
+});
+
+describe("currency plugin contract", () => {
+  const api = new JsonApiServer((url) => (url.pathname === "/latest" ? { body: { amount: 1, base: "USD", date: "2026-11-25", rates: { EUR: 0.9, MXN: 18, USD: 1.1, JPY: 150 } } } : undefined));
+  beforeAll(async () => { await api.start(); });
+  afterAll(() => api.close());
+  runPluginContract(currencyPlugin, { config: { get baseUrl() { return api.url; }, allowPrivate: ["127.0.0.1"] } });
 });
