@@ -7,6 +7,7 @@ import type { Plugin } from "../core/spec/tool.ts";
 import { ToolRegistry } from "../core/tools/registry.ts";
 import { calculatorPlugin } from "../plugins/calculator/index.ts";
 import { currencyPlugin } from "../plugins/currency/index.ts";
+import { httpApiPlugin } from "../plugins/http-api/index.ts";
 import { weatherPlugin } from "../plugins/weather/index.ts";
 import { webSearchPlugin } from "../plugins/web-search/index.ts";
 import { readSecret } from "./provider-config.ts";
@@ -15,7 +16,7 @@ import { readSecret } from "./provider-config.ts";
 export function builtInTools(env: NodeJS.ProcessEnv): ToolRegistry {
   const allowPrivate = (env.RTA_TOOLS_ALLOW_PRIVATE ?? "").split(",").map((host) => host.trim()).filter(Boolean);
   const braveKey = readSecret(env, "BRAVE_API_KEY");
-  return new ToolRegistry()
+  const registry = new ToolRegistry()
     .register(calculatorPlugin)
     .register(currencyPlugin, { allowPrivate, ...(env.RTA_CURRENCY_URL ? { baseUrl: env.RTA_CURRENCY_URL } : {}) })
     .register(weatherPlugin, {
@@ -28,6 +29,11 @@ export function builtInTools(env: NodeJS.ProcessEnv): ToolRegistry {
       ...(braveKey ? { braveApiKey: braveKey.value } : {}),
       ...(env.RTA_SEARXNG_URL ? { searxngUrl: env.RTA_SEARXNG_URL } : {}),
     });
+  if (env.RTA_HTTP_API_SPEC_FILE) {
+    const headers = env.RTA_HTTP_API_HEADERS_FILE ? z.record(z.string(), z.string()).parse(JSON.parse(readFileSync(env.RTA_HTTP_API_HEADERS_FILE, "utf8"))) : {};
+    registry.register(httpApiPlugin, { specFile: env.RTA_HTTP_API_SPEC_FILE, headers, allowPrivate, ...(env.RTA_HTTP_API_BASE_URL ? { baseUrl: env.RTA_HTTP_API_BASE_URL } : {}) });
+  }
+  return registry;
 }
 
 const pluginShape = (value: unknown): value is Plugin =>

@@ -33,7 +33,13 @@ export class ToolRegistry {
       }
       parsedConfig = parsed.data;
     }
-    const tools = typeof plugin.tools === "function" ? plugin.tools(parsedConfig) : plugin.tools;
+    let tools: readonly Tool[];
+    try {
+      tools = typeof plugin.tools === "function" ? plugin.tools(parsedConfig) : plugin.tools;
+    } catch (error) {
+      if (error instanceof PluginError) throw error;
+      throw new PluginError("PLUGIN_INVALID", `Plugin "${plugin.name}" could not build its tools: ${error instanceof Error ? error.message.slice(0, 500) : String(error)}`, { cause: error });
+    }
     if (!Array.isArray(tools) || tools.length === 0) {
       throw new PluginError("PLUGIN_INVALID", `Plugin "${plugin.name}" declares no tools.`);
     }

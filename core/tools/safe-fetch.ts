@@ -9,7 +9,7 @@ export interface SafeFetchOptions {
   policy: NetworkPolicy;
   signal?: AbortSignal;
   headers?: Record<string, string>;
-  method?: "GET" | "POST";
+  method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   body?: string;
   maxRedirects?: number;
   /** Largest response body accepted (default 2 MiB). */
@@ -35,7 +35,7 @@ export async function safeFetch(url: string, options: SafeFetchOptions): Promise
     checkUrl(current, options.policy);
     const response = await requestOnce(current, options);
     const location = response.headers.location;
-    if (response.status >= 300 && response.status < 400 && location) {
+    if (response.status >= 300 && response.status < 400 && location && (options.method ?? "GET") === "GET") {
       if (redirects >= (options.maxRedirects ?? 5)) throw new ToolError("TOOL_FAILED", `Too many redirects from ${url}.`);
       current = new URL(location, current);
       continue;
