@@ -8,6 +8,7 @@ import { ToolRegistry } from "../core/tools/registry.ts";
 import { calculatorPlugin } from "../plugins/calculator/index.ts";
 import { currencyPlugin } from "../plugins/currency/index.ts";
 import { httpApiPlugin } from "../plugins/http-api/index.ts";
+import { createMcpPlugin, type McpConfig } from "../plugins/mcp/mcp-plugin.ts";
 import { weatherPlugin } from "../plugins/weather/index.ts";
 import { webSearchPlugin } from "../plugins/web-search/index.ts";
 import { readSecret } from "./provider-config.ts";
@@ -68,6 +69,11 @@ export async function loadExternalPlugins(registry: ToolRegistry, env: NodeJS.Pr
     if (!candidate) throw new PluginError("PLUGIN_INVALID", `${specifier} exports no plugin (an object with name, version and tools).`);
     registry.register(candidate, configs[candidate.name]);
     loaded.push(candidate.name);
+  }
+  if (env.RTA_MCP_SERVERS_FILE) {
+    const mcp = await createMcpPlugin(JSON.parse(readFileSync(env.RTA_MCP_SERVERS_FILE, "utf8")) as McpConfig);
+    registry.register(mcp);
+    loaded.push("mcp");
   }
   await registry.init();
   return loaded;
