@@ -29,6 +29,8 @@ rta eval --list [--suite NAME]  list saved runs (PostgreSQL when DATABASE_URL is
   --target URL       drive a running server over WebSocket (e.g. ws://127.0.0.1:3000/ws) instead of in-process
   --datasets DIR     folder with bfcl/ and xstest/ (default RTA_DATASETS_DIR, else ../shared/datasets)
   --no-judge         skip LLM-judge scores in suites that have them
+  --tool-routing M   on, off or auto: offer the model only the tools that match the message best
+                     (default: off for bfcl, which measures the model's own choice; auto elsewhere)
 
 Exit codes: 0 done, 1 the run failed, 2 bad arguments, 3 the baseline gate found a significant regression.`;
 
@@ -40,7 +42,7 @@ export async function evalCommand(args: string[]): Promise<number> {
       limit: { type: "string" }, category: { type: "string" }, repeat: { type: "string" }, concurrency: { type: "string" },
       seed: { type: "string" }, out: { type: "string" }, baseline: { type: "string" }, tolerance: { type: "string" },
       target: { type: "string" }, datasets: { type: "string" }, list: { type: "boolean" }, suite: { type: "string" },
-      "no-judge": { type: "boolean" }, quiet: { type: "boolean" },
+      "no-judge": { type: "boolean" }, quiet: { type: "boolean" }, "tool-routing": { type: "string" },
     },
   });
   if (values.list) return listRuns(values.suite);
@@ -64,9 +66,12 @@ export async function evalCommand(args: string[]): Promise<number> {
     ...(config.modelPath ? { modelPath: config.modelPath } : {}),
     contextTokens: config.contextTokens, sequences: config.sequences, maxOutputTokens: config.maxOutputTokens,
   });
+  // BFCL measures the model's own tool choice unless asked to route; other suites run the shipped agent.
+  const routing = values["tool-routing"] ?? (suite.needsCustomTools ? "off" : "auto");
+  if (!["on", "off", "auto"].includes(routing)) throw new Error(`--tool-routing must be on, off or auto, got "${routing}".`);
   const driver: TurnDriver = values.target
     ? new WebSocketDriver(values.target)
-    : new InProcessDriver(runtimeAgentOptions(config, { model }));
+    : new InProcessDriver(runtimeAgentOptions(config, { model, env: { ...process.env, RTA_TOOL_ROUTING: routing } }));
   if (suite.usesJudge === "required" && values["no-judge"]) throw new Error(`Suite ${suite.name} measures the judge; --no-judge does not apply.`);
   const wantsJudge = suite.usesJudge === "required" || (suite.usesJudge === "optional" && suiteConfig.judge && !values["no-judge"]);
   const judge = wantsJudge ? await createJudge({ best: model }) : undefined;

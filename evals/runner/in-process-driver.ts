@@ -5,8 +5,8 @@ import { ToolRegistry } from "../../core/tools/registry.ts";
 import type { TurnDriver, TurnObservation, TurnRequest } from "./types.ts";
 
 /**
- * Drives the core in this process: the same Agent the server runs, with the same model, tools and
- * store. A turn with its own tools gets an Agent that shares the model and store but not the tools.
+ * Drives the core in this process: the same Agent the server runs, with the same model, tools, store
+ * and tool router. A turn with its own tools gets an Agent that shares all of that but the tools.
  */
 export class InProcessDriver implements TurnDriver {
   readonly name = "in-process";
