@@ -89,6 +89,7 @@ export async function evalCommand(args: string[]): Promise<number> {
       ...(values.target ? { target: values.target } : {}),
       ...(model.id === "local" ? { pricing: { inputPerMillion: 0, outputPerMillion: 0 } } : {}),
       progress: !values.quiet,
+      toolRouting: routing,
     });
     await runnable.afterRun?.(report, judge);
     const gate = values.baseline

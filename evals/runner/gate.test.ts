@@ -19,7 +19,7 @@ function reportWith(passRate: number, cases: number, seed: number): RunReport {
   const estimate = bootstrapMean(results.map((result) => [result.scores.check!.score]));
   return {
     schema_version: 1, run_id: `run-${seed}`, suite: "test", description: "", started_at: "", finished_at: "", wall_time_ms: 0,
-    config: { target: "in-process", provider: "scripted", model: "scripted", repeat: 1, limit: null, concurrency: 1, seed: 1 },
+    config: { target: "in-process", provider: "scripted", model: "scripted", repeat: 1, limit: null, concurrency: 1, seed: 1, tool_routing: "off" },
     machine: { cores: 2, cpu_model: "", node: "", platform: "" }, judge: null,
     metrics: { accuracy: { ...estimate, unit: "ratio", gate: true, higher_is_better: true, description: "" } },
     breakdown: {}, latency: { ttft_ms: null, total_ms: { p50: 0, p90: 0, p99: 0, histogram: [] } }, cases: results,

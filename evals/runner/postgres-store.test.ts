@@ -19,7 +19,7 @@ afterAll(async () => {
 const report: RunReport = {
   schema_version: 1, run_id: runId, suite: "persistence-test", description: "d",
   started_at: new Date().toISOString(), finished_at: new Date().toISOString(), wall_time_ms: 12,
-  config: { target: "in-process", provider: "scripted", model: "scripted", repeat: 2, limit: null, concurrency: 1, seed: 1 },
+  config: { target: "in-process", provider: "scripted", model: "scripted", repeat: 2, limit: null, concurrency: 1, seed: 1, tool_routing: "off" },
   machine: { cores: 2, cpu_model: "cpu", node: "v20", platform: "linux-x64" }, judge: null,
   metrics: { accuracy: { value: 0.5, ci_low: 0, ci_high: 1, n: 1, unit: "ratio", gate: true, higher_is_better: true, description: "" } },
   breakdown: {}, latency: { ttft_ms: null, total_ms: { p50: 1, p90: 1, p99: 1, histogram: [] } },

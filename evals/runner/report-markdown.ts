@@ -21,7 +21,7 @@ export function renderMarkdown(report: RunReport, gate?: GateResult): string {
   const lines = [
     `# ${report.suite} — ${report.config.provider}/${report.config.model}`,
     "",
-    `${report.started_at} · ${report.cases.length} case runs (repeat ${report.config.repeat}${report.config.limit ? `, limit ${report.config.limit}` : ""}) · wall time ${(report.wall_time_ms / 1000).toFixed(1)} s · ${report.machine.cores} cores, ${report.machine.cpu_model} · target ${report.config.target}`,
+    `${report.started_at} · ${report.cases.length} case runs (repeat ${report.config.repeat}${report.config.limit ? `, limit ${report.config.limit}` : ""}) · wall time ${(report.wall_time_ms / 1000).toFixed(1)} s · ${report.machine.cores} cores, ${report.machine.cpu_model} · target ${report.config.target} · tool routing ${report.config.tool_routing ?? "off"}`,
     "",
     "| metric | value [95% CI] | n |",
     "| --- | --- | --- |",

@@ -18,6 +18,8 @@ export interface RunOptions {
   /** USD per 1M input and output tokens for the model under test, when known. */
   pricing?: { inputPerMillion: number; outputPerMillion: number };
   progress?: boolean;
+  /** Recorded in the report: whether the agent offered the model only the best-matching tools. */
+  toolRouting?: string;
 }
 
 /** The metrics every suite gets: latency, tokens and cost per case. */
@@ -76,6 +78,7 @@ export async function runSuite<Case extends EvalCase>(suite: EvalSuite<Case>, op
       limit: options.limit ?? null,
       concurrency,
       seed,
+      tool_routing: options.toolRouting ?? "off",
     },
     machine: { cores: availableParallelism(), cpu_model: cpus()[0]?.model ?? "unknown", node: process.version, platform: `${process.platform}-${process.arch}` },
     judge: options.judge && suite.usesJudge ? options.judge.info : null,

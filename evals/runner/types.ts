@@ -120,7 +120,7 @@ export interface RunReport {
   started_at: string;
   finished_at: string;
   wall_time_ms: number;
-  config: { target: string; provider: string; model: string; repeat: number; limit: number | null; concurrency: number; seed: number };
+  config: { target: string; provider: string; model: string; repeat: number; limit: number | null; concurrency: number; seed: number; tool_routing: string };
   machine: { cores: number; cpu_model: string; node: string; platform: string };
   judge: JudgeInfo | null;
   metrics: Record<string, MetricReport>;
