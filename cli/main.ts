@@ -1,13 +1,13 @@
 import { parseArgs } from "node:util";
 import { ask } from "./commands/ask.ts";
+import { benchCommand, benchUsage } from "./commands/bench.ts";
 import { chat } from "./commands/chat.ts";
 import { evalCommand, evalUsage } from "./commands/eval.ts";
-import { benchCommand, benchUsage } from "./commands/bench.ts";
 import { loadCommand, loadUsage } from "./commands/load.ts";
-import { providersCommand, providersUsage } from "./commands/providers.ts";
-import { toolsCommand, toolsUsage } from "./commands/tools.ts";
 import { pluginNewCommand, pluginNewUsage } from "./commands/plugin-new.ts";
+import { providersCommand, providersUsage } from "./commands/providers.ts";
 import { serve } from "./commands/serve.ts";
+import { toolsCommand, toolsUsage } from "./commands/tools.ts";
 
 const usage = `rta — realtime-agent
 
@@ -24,59 +24,58 @@ Usage:
   rta help                          this text
 `;
 
+async function serveCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { port: { type: "string" }, host: { type: "string" } } });
+  return serve({ port: values.port ?? process.env.PORT ?? "3000", host: values.host ?? process.env.HOST ?? "127.0.0.1" });
+}
+
+async function askCommand(args: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  if (positionals.length === 0) {
+    process.stderr.write('rta ask: give a question, e.g. rta ask "What is 12.5% of 3,480?"\n');
+    return 2;
+  }
+  return ask(positionals.join(" "));
+}
+
+async function chatCommand(args: string[]): Promise<number> {
+  parseArgs({ args, options: {} });
+  return chat();
+}
+
+/** Every command with its own usage text (shown for `rta <command> --help`). */
+const commands: Record<string, { run: (args: string[]) => Promise<number>; usage?: string }> = {
+  serve: { run: serveCommand },
+  chat: { run: chatCommand },
+  ask: { run: askCommand },
+  eval: { run: evalCommand, usage: evalUsage },
+  bench: { run: benchCommand, usage: benchUsage },
+  load: { run: loadCommand, usage: loadUsage },
+  providers: { run: providersCommand, usage: providersUsage },
+  tools: { run: toolsCommand, usage: toolsUsage },
+  plugin: { run: pluginNewCommand, usage: pluginNewUsage },
+};
+
 /** Runs one CLI command and returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    process.stdout.write(usage);
+    return 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`rta: unknown command "${name}"\n\n${usage}`);
+    return 2;
+  }
+  if (command.usage && (rest.includes("--help") || rest.includes("-h"))) {
+    process.stdout.write(`${command.usage}\n`);
+    return 0;
+  }
   try {
-    switch (command) {
-      case "serve": {
-        const { values } = parseArgs({ args: rest, options: { port: { type: "string" }, host: { type: "string" } } });
-        return await serve({ port: values.port ?? process.env.PORT ?? "3000", host: values.host ?? process.env.HOST ?? "127.0.0.1" });
-      }
-      case "chat":
-        parseArgs({ args: rest, options: {} });
-        return await chat();
-      case "ask": {
-        const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
-        if (positionals.length === 0) {
-          process.stderr.write('rta ask: give a question, e.g. rta ask "What is 12.5% of 3,480?"\n');
-          return 2;
-        }
-        return await ask(positionals.join(" "));
-      }
-      case "eval":
-        if (rest.includes("--help") || rest.includes("-h")) {
-          process.stdout.write(`${evalUsage}\n`);
-          return 0;
-        }
-        return await evalCommand(rest);
-      case "bench":
-        if (rest.includes("--help")) { process.stdout.write(`${benchUsage}\n`); return 0; }
-        return await benchCommand(rest);
-      case "load":
-        if (rest.includes("--help")) { process.stdout.write(`${loadUsage}\n`); return 0; }
-        return await loadCommand(rest);
-      case "providers":
-        if (rest.includes("--help")) { process.stdout.write(`${providersUsage}\n`); return 0; }
-        return await providersCommand(rest);
-      case "tools":
-        if (rest.includes("--help")) { process.stdout.write(`${toolsUsage}\n`); return 0; }
-        return await toolsCommand(rest);
-      case "plugin":
-        if (rest.includes("--help")) { process.stdout.write(`${pluginNewUsage}\n`); return 0; }
-        return await pluginNewCommand(rest);
-      case undefined:
-      case "help":
-      case "--help":
-      case "-h":
-        process.stdout.write(usage);
-        return 0;
-      default:
-        process.stderr.write(`rta: unknown command "${command}"\n\n${usage}`);
-        return 2;
-    }
+    return await command.run(rest);
   } catch (error) {
-    process.stderr.write(`rta ${command}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`rta ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
 }
