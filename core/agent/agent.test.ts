@@ -256,3 +256,16 @@ describe("Agent cost per turn", () => {
     expect(other!.costUsd).toBeUndefined();
   });
 });
+
+describe("Agent keeps the user's message when a turn fails", () => {
+  it("stores the message with the error, and the next turn sees it", async () => {
+    const model = new ScriptedModel([{ error: new ProviderError("PROVIDER_UNAVAILABLE", "all providers down", { retryable: true }) }, { text: "Sorry about that. Your question was about Rome." }]);
+    const store = new InMemorySessionStore();
+    const agent = new Agent({ model, store });
+    const failed = await collectEvents(agent.runTurn({ sessionId: "s", text: "Tell me about Rome" }));
+    expect(failed.at(-1)).toMatchObject({ type: "error", code: "PROVIDER_UNAVAILABLE", retryable: true });
+    expect(await store.history("s")).toMatchObject([{ userText: "Tell me about Rome", assistantText: "", error: { code: "PROVIDER_UNAVAILABLE" } }]);
+    await collectEvents(agent.runTurn({ sessionId: "s", text: "Are you back?" }));
+    expect(model.requests[1]!.messages.map((message) => message.content)).toContain("Tell me about Rome");
+  });
+});

@@ -173,10 +173,24 @@ export class Agent {
         yield this.#finish(turnId, "aborted", text, toolRecords, usage, providerName, modelName, timer);
       } else {
         this.#logger.warn("turn failed", { turnId, sessionId: input.sessionId, code: agentError.code, error: agentError.message });
+        await this.#keepFailedTurn(input, turnId, toolRecords, usage, modelName, agentError);
         yield { type: "error", turnId, code: agentError.code, message: agentError.message, retryable: agentError.retryable };
       }
     } finally {
       release();
+    }
+  }
+
+  /** A failed turn still records what the user said (not for input the guard refused, nor without a store). */
+  async #keepFailedTurn(input: TurnInput, turnId: string, toolCalls: ToolCallRecord[], usage: TokenUsage, model: string, error: AgentError): Promise<void> {
+    if (input.history || error.fault === "user" || error.fault === "store") return;
+    try {
+      await this.store.appendTurn(input.sessionId, {
+        turnId, userText: input.text.trim(), assistantText: "", toolCalls, usage, model,
+        createdAt: new Date().toISOString(), error: { code: error.code, message: error.message },
+      });
+    } catch (storeError) {
+      this.#logger.error("could not keep the failed turn", { turnId, error: storeError instanceof Error ? storeError.message : String(storeError) });
     }
   }
 

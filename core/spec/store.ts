@@ -17,6 +17,8 @@ export interface TurnRecord {
   usage: TokenUsage;
   model: string;
   createdAt: string;
+  /** Set when the turn failed: the user's message is kept even though no answer came. */
+  error?: { code: string; message: string };
 }
 
 /** What the turn loop recalls before answering: a summary of older turns plus the recent ones. */
