@@ -9,7 +9,7 @@ const oneToTen = { type: "integer", enum: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] };
 /** The JSON Schema the judge's output is forced to (a grammar for the local model). */
 export const rubricSchema = {
   type: "object",
-  properties: { ...Object.fromEntries(rubricCriteria.map((criterion) => [criterion, oneToTen])), reason: { type: "string" } },
+  properties: { ...Object.fromEntries(rubricCriteria.map((criterion) => [criterion, oneToTen])), reason: { type: "string", maxLength: 100 } },
   required: [...rubricCriteria, "reason"],
 };
 const rubricOutput = z.object({
@@ -22,7 +22,7 @@ const rubricOutput = z.object({
 
 export const pairwiseSchema = {
   type: "object",
-  properties: { winner: { type: "string", enum: ["A", "B", "tie"] }, reason: { type: "string" } },
+  properties: { winner: { type: "string", enum: ["A", "B", "tie"] }, reason: { type: "string", maxLength: 100 } },
   required: ["winner", "reason"],
 };
 const pairwiseOutput = z.object({ winner: z.enum(["A", "B", "tie"]), reason: z.string() });
@@ -110,7 +110,7 @@ export class Judge {
       toolChoice: "none",
       responseFormat: { type: "json", schema },
       temperature: 0,
-      maxOutputTokens: 160,
+      maxOutputTokens: 200,
     };
     let text = "";
     for await (const event of this.provider.stream(request)) {

@@ -71,7 +71,11 @@ class GrammarBuilder {
 
   #typeRule(type: string, node: JsonSchema, name: string, depth: number): string {
     switch (type) {
-      case "string": return "string";
+      case "string": {
+        const maxLength = typeof node.maxLength === "number" ? Math.max(0, Math.floor(node.maxLength)) : undefined;
+        if (maxLength === undefined || maxLength >= 160) return "string";
+        return this.addRule(name, `"\\"" ( [^"\\\\\\x00-\\x1F<] | "\\\\" ["\\\\/bfnrt] ){0,${maxLength}} "\\""`);
+      }
       case "number": case "float": case "double": return "number";
       case "integer": case "int": return "integer";
       case "boolean": case "bool": return "boolean";

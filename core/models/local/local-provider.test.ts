@@ -118,7 +118,7 @@ describe("LocalModelProvider (SmolLM2-135M-Instruct)", () => {
   it("compiles grammars the native sampler accepts, for zod and BFCL-style schemas", async () => {
     const { llama } = await provider.load();
     const grammar = buildToolCallGrammar([
-      { name: "a.b-c", description: "x", inputSchema: { type: "object", properties: { list: { type: "array", items: { type: "number" } }, flag: { type: "boolean" }, anything: {} } } },
+      { name: "a.b-c", description: "x", inputSchema: { type: "object", properties: { list: { type: "array", items: { type: "number" } }, flag: { type: "boolean" }, anything: {}, short: { type: "string", maxLength: 20 } } } },
       { name: "nested", description: "y", inputSchema: { type: "object", properties: { inner: { type: "dict", properties: { n: { type: ["integer", "null"] } }, required: ["n"] }, choice: { anyOf: [{ type: "string" }, { const: 3 }] } }, required: ["inner"] } },
     ]);
     await expect(llama.createGrammar({ grammar })).resolves.toBeDefined();
