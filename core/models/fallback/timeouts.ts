@@ -22,14 +22,17 @@ export async function* streamWithTimeouts(provider: ModelProvider, request: Mode
   const total = setTimeout(expire(`no complete answer within ${timeouts.totalMs ?? 120_000} ms`), timeouts.totalMs ?? 120_000);
   let idle = setTimeout(expire(`no first token within ${timeouts.firstTokenMs ?? 30_000} ms`), timeouts.firstTokenMs ?? 30_000);
   const iterator = provider.stream({ ...request, signal })[Symbol.asyncIterator]();
+  // One abort promise for the whole stream: a listener per chunk would pile up on long answers.
+  const aborted = new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+  });
+  aborted.catch(() => undefined);
   try {
     for (;;) {
       let next: IteratorResult<ModelStreamEvent>;
       try {
-        next = await Promise.race([
-          iterator.next(),
-          new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true })),
-        ]);
+        next = await Promise.race([iterator.next(), aborted]);
       } catch (error) {
         if (expired && !request.signal?.aborted) throw new ProviderError("PROVIDER_TIMEOUT", `${provider.id}: ${expired}.`, { retryable: true, cause: error });
         throw error;
