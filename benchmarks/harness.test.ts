@@ -15,16 +15,27 @@ import { frameworkBenchmarks } from "./suites/framework.ts";
 // No assertion here is about how fast anything is.
 describe("benchmark harness", () => {
   it("runs tinybench suites and writes report.json, report.md and report.html", async () => {
-    const definitions = frameworkBenchmarks().filter((definition) => ["turn.text_only", "ws.encode_chunk_frame"].includes(definition.name));
+    const definitions = frameworkBenchmarks().filter((definition) =>
+      ["turn.text_only", "ws.encode_chunk_frame"].includes(definition.name),
+    );
     const results = await runBenchmarks(definitions, { quick: true });
     const report = buildBenchReport(results, true);
     report.comparison = compareBench(report, report);
     const directory = mkdtempSync(join(tmpdir(), "rta-bench-"));
     const paths = writeBenchReport(report, directory);
     const json = JSON.parse(readFileSync(paths.json, "utf8"));
-    expect(json.machine).toEqual(expect.objectContaining({ cores: expect.any(Number), cpuModel: expect.any(String), node: process.version, date: expect.any(String) }));
+    expect(json.machine).toEqual(
+      expect.objectContaining({
+        cores: expect.any(Number),
+        cpuModel: expect.any(String),
+        node: process.version,
+        date: expect.any(String),
+      }),
+    );
     for (const result of json.benchmarks) {
-      expect(Object.keys(result)).toEqual(expect.arrayContaining(["name", "unit", "samples", "p50", "p95", "p99", "mean", "ops_per_s"]));
+      expect(Object.keys(result)).toEqual(
+        expect.arrayContaining(["name", "unit", "samples", "p50", "p95", "p99", "mean", "ops_per_s"]),
+      );
       expect(result.samples).toBeGreaterThan(10);
       expect(result.p50).toBeLessThanOrEqual(result.p99);
     }
@@ -42,11 +53,29 @@ describe("WebSocket load generator", () => {
     server = createAgentServer({ agent, logger: silentLogger });
     port = (await server.listen(0)).port;
   });
-  afterAll(async () => { await server.close(); });
+  afterAll(async () => {
+    await server.close();
+  });
 
   it("runs clients × messages and accounts for every frame", async () => {
-    const result = await runLoad({ wsBase: `ws://127.0.0.1:${port}`, httpBase: `http://127.0.0.1:${port}`, clients: 4, messagesPerClient: 3, expectedChunks: 5, timeLimitMs: 30_000 });
-    expect(result).toMatchObject({ clients: 4, messages_sent: 12, messages_completed: 12, errors: 0, frames_lost: 0, frames_duplicated: 0, frames_out_of_order: 0, chunks_missing: 0 });
+    const result = await runLoad({
+      wsBase: `ws://127.0.0.1:${port}`,
+      httpBase: `http://127.0.0.1:${port}`,
+      clients: 4,
+      messagesPerClient: 3,
+      expectedChunks: 5,
+      timeLimitMs: 30_000,
+    });
+    expect(result).toMatchObject({
+      clients: 4,
+      messages_sent: 12,
+      messages_completed: 12,
+      errors: 0,
+      frames_lost: 0,
+      frames_duplicated: 0,
+      frames_out_of_order: 0,
+      chunks_missing: 0,
+    });
     // turn_start + 5 chunks + complete per message
     expect(result.frames_received).toBe(12 * 7);
     expect(result.total_latency.p50_ms).toBeLessThanOrEqual(result.total_latency.p99_ms);

@@ -12,7 +12,8 @@ import { TestClient } from "../server/test-support/ws-client.ts";
 import { machineInfo, median } from "./machine-info.ts";
 
 const runs = Number.parseInt(process.env.RTA_BENCH_RUNS ?? "5", 10);
-const prompt = "Explain in a few sentences why the sky looks blue during the day and red at sunset, for a curious child who likes science.";
+const prompt =
+  "Explain in a few sentences why the sky looks blue during the day and red at sunset, for a curious child who likes science.";
 // Each run opens with a different subject so that no run reuses another's evaluated prompt.
 const subjects = ["Anna", "Ben", "Chloe", "David", "Emma", "Felix", "Grace", "Hugo", "Iris", "Jonas", "Kira", "Liam"];
 const promptFor = (run: number) => `${subjects[run % subjects.length]} asks: ${prompt}`;
@@ -40,13 +41,22 @@ async function measureGeneration() {
     const started = performance.now();
     let firstAt: number | undefined;
     let outputTokens = 0;
-    for await (const event of provider.stream({ messages: [{ role: "user", content: promptFor(run) }], tools: [], toolChoice: "none", maxOutputTokens: 96 })) {
+    for await (const event of provider.stream({
+      messages: [{ role: "user", content: promptFor(run) }],
+      tools: [],
+      toolChoice: "none",
+      maxOutputTokens: 96,
+    })) {
       if (event.type === "text-delta") firstAt ??= performance.now();
       if (event.type === "finish") outputTokens = event.usage.outputTokens;
     }
     const ended = performance.now();
     if (run === 0 || firstAt === undefined) continue; // the first run warms caches
-    samples.push({ ttftMs: firstAt - started, decodeTokensPerSecond: (outputTokens - 1) / ((ended - firstAt) / 1000), outputTokens });
+    samples.push({
+      ttftMs: firstAt - started,
+      decodeTokensPerSecond: (outputTokens - 1) / ((ended - firstAt) / 1000),
+      outputTokens,
+    });
   }
   return { promptTokens, samples };
 }
@@ -71,7 +81,9 @@ async function measureServerMemory() {
     const duringTurn: number[] = [];
     for (let run = 0; run < runs; run++) {
       let peak = 0;
-      const sampler = setInterval(() => { peak = Math.max(peak, rssMiB(pid)); }, 10);
+      const sampler = setInterval(() => {
+        peak = Math.max(peak, rssMiB(pid));
+      }, 10);
       await client.turn({ text: run % 2 ? "What is 12.5% of 3,480?" : promptFor(run) });
       clearInterval(sampler);
       duringTurn.push(peak);
@@ -92,8 +104,14 @@ const report = {
   runs,
   loadMs: { median: median(load), samples: load },
   promptTokens: generation.promptTokens,
-  timeToFirstTokenMs: { median: median(generation.samples.map((sample) => sample.ttftMs)), samples: generation.samples.map((sample) => sample.ttftMs) },
-  decodeTokensPerSecond: { median: median(generation.samples.map((sample) => sample.decodeTokensPerSecond)), samples: generation.samples.map((sample) => sample.decodeTokensPerSecond) },
+  timeToFirstTokenMs: {
+    median: median(generation.samples.map((sample) => sample.ttftMs)),
+    samples: generation.samples.map((sample) => sample.ttftMs),
+  },
+  decodeTokensPerSecond: {
+    median: median(generation.samples.map((sample) => sample.decodeTokensPerSecond)),
+    samples: generation.samples.map((sample) => sample.decodeTokensPerSecond),
+  },
   serverRssMiB: {
     idleMedian: median(memory.idle),
     duringTurnMedianPeak: median(memory.duringTurn),

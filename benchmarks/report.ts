@@ -31,13 +31,18 @@ export function compareBench(current: BenchReport, baseline: BenchReport): Bench
   return current.benchmarks.flatMap((result) => {
     const before = baseline.benchmarks.find((candidate) => candidate.name === result.name);
     if (!before || before.p50 <= 0) return [];
-    return [{
-      name: result.name,
-      baseline_p50: before.p50,
-      current_p50: result.p50,
-      ratio: result.p50 / before.p50,
-      ratio_range: [Math.max(result.min, 0) / before.p95, result.p95 / Math.max(before.min, Number.EPSILON)] as [number, number],
-    }];
+    return [
+      {
+        name: result.name,
+        baseline_p50: before.p50,
+        current_p50: result.p50,
+        ratio: result.p50 / before.p50,
+        ratio_range: [Math.max(result.min, 0) / before.p95, result.p95 / Math.max(before.min, Number.EPSILON)] as [
+          number,
+          number,
+        ],
+      },
+    ];
   });
 }
 
@@ -55,12 +60,27 @@ export function renderBenchMarkdown(report: BenchReport): string {
     "",
     "| benchmark | unit | p50 | p95 | p99 | mean | ops/s | samples | derived |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-    ...report.benchmarks.map((result) => `| ${result.name} | ${result.unit} | ${format(result.p50)} | ${format(result.p95)} | ${format(result.p99)} | ${format(result.mean)} | ${result.ops_per_s.toFixed(result.ops_per_s >= 100 ? 0 : 2)} | ${result.samples} | ${Object.entries(result.derived ?? {}).map(([key, value]) => `${key} ${value.toFixed(1)}`).join(", ")} |`),
+    ...report.benchmarks.map(
+      (result) =>
+        `| ${result.name} | ${result.unit} | ${format(result.p50)} | ${format(result.p95)} | ${format(result.p99)} | ${format(result.mean)} | ${result.ops_per_s.toFixed(result.ops_per_s >= 100 ? 0 : 2)} | ${result.samples} | ${Object.entries(
+          result.derived ?? {},
+        )
+          .map(([key, value]) => `${key} ${value.toFixed(1)}`)
+          .join(", ")} |`,
+    ),
   ];
   if (report.comparison?.length) {
-    lines.push("", "## Against the baseline (current p50 / baseline p50; below 1 is faster)", "", "| benchmark | baseline p50 | current p50 | ratio | range |", "| --- | --- | --- | --- | --- |");
+    lines.push(
+      "",
+      "## Against the baseline (current p50 / baseline p50; below 1 is faster)",
+      "",
+      "| benchmark | baseline p50 | current p50 | ratio | range |",
+      "| --- | --- | --- | --- | --- |",
+    );
     for (const comparison of report.comparison) {
-      lines.push(`| ${comparison.name} | ${format(comparison.baseline_p50)} | ${format(comparison.current_p50)} | ${comparison.ratio.toFixed(2)} | ${comparison.ratio_range[0].toFixed(2)}–${comparison.ratio_range[1].toFixed(2)} |`);
+      lines.push(
+        `| ${comparison.name} | ${format(comparison.baseline_p50)} | ${format(comparison.current_p50)} | ${comparison.ratio.toFixed(2)} | ${comparison.ratio_range[0].toFixed(2)}–${comparison.ratio_range[1].toFixed(2)} |`,
+      );
     }
   }
   return `${lines.join("\n")}\n`;
@@ -74,13 +94,17 @@ export function renderBenchHtml(report: BenchReport): string {
   const values = report.benchmarks.flatMap((result) => [result.p50, result.p99]).filter((value) => value > 0);
   const low = Math.log10(Math.min(...values, 0.001));
   const high = Math.log10(Math.max(...values, 1));
-  const x = (value: number) => left + ((Math.log10(Math.max(value, 10 ** low)) - low) / Math.max(high - low, 1e-9)) * (width - left - 120);
+  const x = (value: number) =>
+    left + ((Math.log10(Math.max(value, 10 ** low)) - low) / Math.max(high - low, 1e-9)) * (width - left - 120);
   const rows = report.benchmarks.map((result, index) => {
     const y = 20 + index * rowHeight;
     return `<text x="${left - 8}" y="${y + 12}" text-anchor="end">${result.name}</text><rect x="${left}" y="${y + 2}" width="${x(result.p50) - left}" height="14" fill="#4f7cff"/><line x1="${x(result.p50)}" x2="${x(result.p99)}" y1="${y + 9}" y2="${y + 9}" stroke="#111"/><text x="${width - 112}" y="${y + 12}">${format(result.p50)}</text>`;
   });
   const ticks = [];
-  for (let power = Math.ceil(low); power <= Math.floor(high); power++) ticks.push(`<line x1="${x(10 ** power)}" x2="${x(10 ** power)}" y1="10" y2="${30 + report.benchmarks.length * rowHeight}" stroke="#ddd"/><text x="${x(10 ** power)}" y="${44 + report.benchmarks.length * rowHeight}" text-anchor="middle" font-size="10">${format(10 ** power)}</text>`);
+  for (let power = Math.ceil(low); power <= Math.floor(high); power++)
+    ticks.push(
+      `<line x1="${x(10 ** power)}" x2="${x(10 ** power)}" y1="10" y2="${30 + report.benchmarks.length * rowHeight}" stroke="#ddd"/><text x="${x(10 ** power)}" y="${44 + report.benchmarks.length * rowHeight}" text-anchor="middle" font-size="10">${format(10 ** power)}</text>`,
+    );
   const height = 60 + report.benchmarks.length * rowHeight;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Benchmarks</title><style>body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:960px} svg text{font-size:12px;font-family:system-ui,sans-serif}</style></head><body>
 <h1>Benchmarks${report.quick ? " (quick)" : ""}</h1><p>${report.machine.date} · ${report.machine.cores} cores · ${report.machine.cpuModel} · Node ${report.machine.node}. Bars: p50 (log scale), whisker to p99.</p>
@@ -88,9 +112,16 @@ export function renderBenchHtml(report: BenchReport): string {
 </body></html>\n`;
 }
 
-export function writeBenchReport(report: BenchReport, directory: string): { json: string; markdown: string; html: string } {
+export function writeBenchReport(
+  report: BenchReport,
+  directory: string,
+): { json: string; markdown: string; html: string } {
   mkdirSync(directory, { recursive: true });
-  const paths = { json: join(directory, "report.json"), markdown: join(directory, "report.md"), html: join(directory, "report.html") };
+  const paths = {
+    json: join(directory, "report.json"),
+    markdown: join(directory, "report.md"),
+    html: join(directory, "report.html"),
+  };
   writeFileSync(paths.json, `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(paths.markdown, renderBenchMarkdown(report));
   writeFileSync(paths.html, renderBenchHtml(report));

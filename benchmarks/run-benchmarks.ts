@@ -8,21 +8,30 @@ export interface RunBenchmarksOptions {
 }
 
 /** Runs each benchmark with tinybench (warm-up, then many samples) and summarizes its samples. */
-export async function runBenchmarks(definitions: readonly BenchmarkDefinition[], options: RunBenchmarksOptions): Promise<BenchmarkResult[]> {
+export async function runBenchmarks(
+  definitions: readonly BenchmarkDefinition[],
+  options: RunBenchmarksOptions,
+): Promise<BenchmarkResult[]> {
   const results: BenchmarkResult[] = [];
   for (const definition of definitions) {
     const bench = new Bench({
       retainSamples: true,
       throws: true,
       ...(definition.iterations
-        ? { iterations: options.quick ? Math.max(2, Math.ceil(definition.iterations / 3)) : definition.iterations, time: 0, warmupIterations: 1, warmupTime: 0 }
+        ? {
+            iterations: options.quick ? Math.max(2, Math.ceil(definition.iterations / 3)) : definition.iterations,
+            time: 0,
+            warmupIterations: 1,
+            warmupTime: 0,
+          }
         : { time: options.quick ? 150 : 1500, warmupTime: options.quick ? 30 : 300 }),
     });
     bench.add(definition.name, definition.run);
     await bench.run();
     const task = bench.tasks[0]!;
     const result = task.result;
-    if (result.state !== "completed") throw new Error(`Benchmark ${definition.name} did not complete (${result.state}).`);
+    if (result.state !== "completed")
+      throw new Error(`Benchmark ${definition.name} did not complete (${result.state}).`);
     const samples = [...(result.latency.samples ?? [])].sort((a, b) => a - b);
     const summary: BenchmarkResult = {
       name: definition.name,

@@ -26,7 +26,10 @@ Usage:
 
 async function serveCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { port: { type: "string" }, host: { type: "string" } } });
-  return serve({ port: values.port ?? process.env.PORT ?? "3000", host: values.host ?? process.env.HOST ?? "127.0.0.1" });
+  return serve({
+    port: values.port ?? process.env.PORT ?? "3000",
+    host: values.host ?? process.env.HOST ?? "127.0.0.1",
+  });
 }
 
 async function askCommand(args: string[]): Promise<number> {

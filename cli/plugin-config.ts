@@ -15,7 +15,10 @@ import { readSecret } from "./provider-config.ts";
 
 /** The built-in plugins, configured from the environment (see README "Tools"). */
 export function builtInTools(env: NodeJS.ProcessEnv): ToolRegistry {
-  const allowPrivate = (env.RTA_TOOLS_ALLOW_PRIVATE ?? "").split(",").map((host) => host.trim()).filter(Boolean);
+  const allowPrivate = (env.RTA_TOOLS_ALLOW_PRIVATE ?? "")
+    .split(",")
+    .map((host) => host.trim())
+    .filter(Boolean);
   const braveKey = readSecret(env, "BRAVE_API_KEY");
   const registry = new ToolRegistry()
     .register(calculatorPlugin)
@@ -31,14 +34,25 @@ export function builtInTools(env: NodeJS.ProcessEnv): ToolRegistry {
       ...(env.RTA_SEARXNG_URL ? { searxngUrl: env.RTA_SEARXNG_URL } : {}),
     });
   if (env.RTA_HTTP_API_SPEC_FILE) {
-    const headers = env.RTA_HTTP_API_HEADERS_FILE ? z.record(z.string(), z.string()).parse(JSON.parse(readFileSync(env.RTA_HTTP_API_HEADERS_FILE, "utf8"))) : {};
-    registry.register(httpApiPlugin, { specFile: env.RTA_HTTP_API_SPEC_FILE, headers, allowPrivate, ...(env.RTA_HTTP_API_BASE_URL ? { baseUrl: env.RTA_HTTP_API_BASE_URL } : {}) });
+    const headers = env.RTA_HTTP_API_HEADERS_FILE
+      ? z.record(z.string(), z.string()).parse(JSON.parse(readFileSync(env.RTA_HTTP_API_HEADERS_FILE, "utf8")))
+      : {};
+    registry.register(httpApiPlugin, {
+      specFile: env.RTA_HTTP_API_SPEC_FILE,
+      headers,
+      allowPrivate,
+      ...(env.RTA_HTTP_API_BASE_URL ? { baseUrl: env.RTA_HTTP_API_BASE_URL } : {}),
+    });
   }
   return registry;
 }
 
 const pluginShape = (value: unknown): value is Plugin =>
-  typeof value === "object" && value !== null && typeof (value as Plugin).name === "string" && typeof (value as Plugin).version === "string" && "tools" in value;
+  typeof value === "object" &&
+  value !== null &&
+  typeof (value as Plugin).name === "string" &&
+  typeof (value as Plugin).version === "string" &&
+  "tools" in value;
 
 /**
  * Plugins from outside the built-ins: every folder of RTA_PLUGINS_DIR with an index.ts/index.js, and
@@ -46,27 +60,42 @@ const pluginShape = (value: unknown): value is Plugin =>
  * export shaped like a plugin) is registered with its entry in the JSON file RTA_PLUGINS_CONFIG, if any.
  */
 export async function loadExternalPlugins(registry: ToolRegistry, env: NodeJS.ProcessEnv): Promise<string[]> {
-  const configs = env.RTA_PLUGINS_CONFIG ? z.record(z.string(), z.unknown()).parse(JSON.parse(readFileSync(env.RTA_PLUGINS_CONFIG, "utf8"))) : {};
+  const configs = env.RTA_PLUGINS_CONFIG
+    ? z.record(z.string(), z.unknown()).parse(JSON.parse(readFileSync(env.RTA_PLUGINS_CONFIG, "utf8")))
+    : {};
   const modules: string[] = [];
   if (env.RTA_PLUGINS_DIR) {
     const directory = resolve(env.RTA_PLUGINS_DIR);
     for (const entry of readdirSync(directory, { withFileTypes: true })) {
       if (!entry.isDirectory()) continue;
-      const file = ["index.ts", "index.js", "index.mjs"].map((name) => join(directory, entry.name, name)).find(existsSync);
+      const file = ["index.ts", "index.js", "index.mjs"]
+        .map((name) => join(directory, entry.name, name))
+        .find(existsSync);
       if (file) modules.push(pathToFileURL(file).href);
     }
   }
-  for (const name of (env.RTA_PLUGINS ?? "").split(",").map((item) => item.trim()).filter(Boolean)) modules.push(name);
+  for (const name of (env.RTA_PLUGINS ?? "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean))
+    modules.push(name);
   const loaded: string[] = [];
   for (const specifier of modules) {
     let module: Record<string, unknown>;
     try {
       module = await import(specifier);
     } catch (error) {
-      throw new PluginError("PLUGIN_INVALID", `Could not load plugin ${specifier}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new PluginError(
+        "PLUGIN_INVALID",
+        `Could not load plugin ${specifier}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     const candidate = pluginShape(module.default) ? module.default : Object.values(module).find(pluginShape);
-    if (!candidate) throw new PluginError("PLUGIN_INVALID", `${specifier} exports no plugin (an object with name, version and tools).`);
+    if (!candidate)
+      throw new PluginError(
+        "PLUGIN_INVALID",
+        `${specifier} exports no plugin (an object with name, version and tools).`,
+      );
     registry.register(candidate, configs[candidate.name]);
     loaded.push(candidate.name);
   }

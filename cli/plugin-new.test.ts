@@ -15,7 +15,11 @@ describe("rta plugin new", () => {
       const created = spawnSync(process.execPath, [bin, "plugin", "new", name], { cwd: root, encoding: "utf8" });
       expect(created.status).toBe(0);
       expect(existsSync(join(directory, "index.ts"))).toBe(true);
-      const test = spawnSync(process.execPath, [join(root, "node_modules/vitest/vitest.mjs"), "run", `plugins/${name}`], { cwd: root, encoding: "utf8", timeout: 120_000 });
+      const test = spawnSync(
+        process.execPath,
+        [join(root, "node_modules/vitest/vitest.mjs"), "run", `plugins/${name}`],
+        { cwd: root, encoding: "utf8", timeout: 120_000 },
+      );
       expect(test.stdout + test.stderr).toMatch(/5 passed/);
       expect(test.status).toBe(0);
       const again = spawnSync(process.execPath, [bin, "plugin", "new", name], { cwd: root, encoding: "utf8" });

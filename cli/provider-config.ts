@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { FallbackChain, type ChainMember } from "../core/models/fallback/fallback-chain.ts";
-import { LocalModelProvider } from "../core/models/local/local-provider.ts";
+import type { LocalModelProvider } from "../core/models/local/local-provider.ts";
 import { AnthropicProvider } from "../core/models/remote/anthropic-provider.ts";
 import { OpenAIProvider } from "../core/models/remote/openai-provider.ts";
 import type { ModelProvider } from "../core/spec/model.ts";
@@ -17,7 +17,10 @@ export interface ConfiguredProvider {
 }
 
 /** A secret from NAME, or from the file named by NAME_FILE (Docker/Kubernetes secrets). Never logged. */
-export function readSecret(env: NodeJS.ProcessEnv, name: string): { value: string; source: "env" | "file" } | undefined {
+export function readSecret(
+  env: NodeJS.ProcessEnv,
+  name: string,
+): { value: string; source: "env" | "file" } | undefined {
   const direct = env[name]?.trim();
   if (direct) return { value: direct, source: "env" };
   const file = env[`${name}_FILE`];
@@ -34,7 +37,11 @@ export function readSecret(env: NodeJS.ProcessEnv, name: string): { value: strin
 
 function hostOf(url: string | undefined, fallback: string): string {
   if (!url) return fallback;
-  try { return new URL(url).origin; } catch { throw new Error(`Not a URL: ${url}`); }
+  try {
+    return new URL(url).origin;
+  } catch {
+    throw new Error(`Not a URL: ${url}`);
+  }
 }
 
 /**
@@ -48,16 +55,31 @@ export function providersFromEnv(env: NodeJS.ProcessEnv, local: () => LocalModel
   if (anthropicKey) {
     const model = env.ANTHROPIC_MODEL || "claude-sonnet-4-6";
     available.set("anthropic", () => ({
-      name: "anthropic", model, keySource: anthropicKey.source, endpoint: hostOf(env.ANTHROPIC_BASE_URL, "https://api.anthropic.com"),
-      provider: new AnthropicProvider({ apiKey: anthropicKey.value, model, ...(env.ANTHROPIC_BASE_URL ? { baseURL: env.ANTHROPIC_BASE_URL } : {}) }),
+      name: "anthropic",
+      model,
+      keySource: anthropicKey.source,
+      endpoint: hostOf(env.ANTHROPIC_BASE_URL, "https://api.anthropic.com"),
+      provider: new AnthropicProvider({
+        apiKey: anthropicKey.value,
+        model,
+        ...(env.ANTHROPIC_BASE_URL ? { baseURL: env.ANTHROPIC_BASE_URL } : {}),
+      }),
     }));
   }
   const openaiKey = readSecret(env, "OPENAI_API_KEY");
   if (openaiKey) {
     const model = env.OPENAI_MODEL || "gpt-4o-mini";
     available.set("openai", () => ({
-      name: "openai", model, keySource: openaiKey.source, endpoint: hostOf(env.OPENAI_BASE_URL, "https://api.openai.com"),
-      provider: new OpenAIProvider({ id: "openai", apiKey: openaiKey.value, model, ...(env.OPENAI_BASE_URL ? { baseURL: env.OPENAI_BASE_URL } : {}) }),
+      name: "openai",
+      model,
+      keySource: openaiKey.source,
+      endpoint: hostOf(env.OPENAI_BASE_URL, "https://api.openai.com"),
+      provider: new OpenAIProvider({
+        id: "openai",
+        apiKey: openaiKey.value,
+        model,
+        ...(env.OPENAI_BASE_URL ? { baseURL: env.OPENAI_BASE_URL } : {}),
+      }),
     }));
   }
   const compatibleUrl = env.RTA_OPENAI_COMPATIBLE_BASE_URL;
@@ -65,18 +87,38 @@ export function providersFromEnv(env: NodeJS.ProcessEnv, local: () => LocalModel
     const key = readSecret(env, "RTA_OPENAI_COMPATIBLE_API_KEY");
     const model = env.RTA_OPENAI_COMPATIBLE_MODEL || "default";
     available.set("openai-compatible", () => ({
-      name: "openai-compatible", model, keySource: key?.source ?? "none", endpoint: hostOf(compatibleUrl, compatibleUrl),
-      provider: new OpenAIProvider({ id: "openai-compatible", baseURL: compatibleUrl, model, ...(key ? { apiKey: key.value } : {}) }),
+      name: "openai-compatible",
+      model,
+      keySource: key?.source ?? "none",
+      endpoint: hostOf(compatibleUrl, compatibleUrl),
+      provider: new OpenAIProvider({
+        id: "openai-compatible",
+        baseURL: compatibleUrl,
+        model,
+        ...(key ? { apiKey: key.value } : {}),
+      }),
     }));
   }
   available.set("local", () => {
     const provider = local();
-    return { name: "local", model: "SmolLM2-135M-Instruct (or RTA_MODEL_PATH)", keySource: "none", endpoint: "in-process", provider };
+    return {
+      name: "local",
+      model: "SmolLM2-135M-Instruct (or RTA_MODEL_PATH)",
+      keySource: "none",
+      endpoint: "in-process",
+      provider,
+    };
   });
 
-  const order = (env.RTA_PROVIDERS ?? "anthropic,openai,openai-compatible,local").split(",").map((name) => name.trim()).filter(Boolean);
+  const order = (env.RTA_PROVIDERS ?? "anthropic,openai,openai-compatible,local")
+    .split(",")
+    .map((name) => name.trim())
+    .filter(Boolean);
   const unknown = order.find((name) => !["anthropic", "openai", "openai-compatible", "local"].includes(name));
-  if (unknown) throw new Error(`RTA_PROVIDERS names an unknown provider "${unknown}" (known: anthropic, openai, openai-compatible, local).`);
+  if (unknown)
+    throw new Error(
+      `RTA_PROVIDERS names an unknown provider "${unknown}" (known: anthropic, openai, openai-compatible, local).`,
+    );
   return order.flatMap((name) => available.get(name as ProviderName)?.() ?? []);
 }
 
@@ -88,9 +130,13 @@ export function modelFromProviders(configured: readonly ConfiguredProvider[], en
   const members: ChainMember[] = configured.map(({ provider, name }) => ({
     provider,
     timeouts: {
-      ...(milliseconds("RTA_PROVIDER_FIRST_TOKEN_MS") !== undefined ? { firstTokenMs: milliseconds("RTA_PROVIDER_FIRST_TOKEN_MS")! } : { firstTokenMs: name === "local" ? 120_000 : 30_000 }),
+      ...(milliseconds("RTA_PROVIDER_FIRST_TOKEN_MS") !== undefined
+        ? { firstTokenMs: milliseconds("RTA_PROVIDER_FIRST_TOKEN_MS")! }
+        : { firstTokenMs: name === "local" ? 120_000 : 30_000 }),
       ...(milliseconds("RTA_PROVIDER_IDLE_MS") !== undefined ? { idleMs: milliseconds("RTA_PROVIDER_IDLE_MS")! } : {}),
-      ...(milliseconds("RTA_PROVIDER_TOTAL_MS") !== undefined ? { totalMs: milliseconds("RTA_PROVIDER_TOTAL_MS")! } : { totalMs: name === "local" ? 600_000 : 120_000 }),
+      ...(milliseconds("RTA_PROVIDER_TOTAL_MS") !== undefined
+        ? { totalMs: milliseconds("RTA_PROVIDER_TOTAL_MS")! }
+        : { totalMs: name === "local" ? 600_000 : 120_000 }),
     },
     retry: { retries: milliseconds("RTA_PROVIDER_RETRIES") ?? 2 },
   }));

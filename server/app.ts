@@ -58,8 +58,20 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
   app.use((error: unknown, _request: express.Request, response: express.Response, next: express.NextFunction) => {
     // Body-parser errors (malformed JSON, too large) as typed JSON errors, never a stack trace.
     if (response.headersSent) return next(error);
-    const status = typeof (error as { status?: unknown }).status === "number" ? (error as { status: number }).status : 500;
-    response.status(status).json({ error: { message: status === 413 ? "The request body is too large." : status < 500 ? "The request body is not valid JSON." : "Internal error.", type: status < 500 ? "invalid_request_error" : "server_error", code: status === 413 ? "INPUT_TOO_LARGE" : status < 500 ? "INPUT_MALFORMED" : "INTERNAL" } });
+    const status =
+      typeof (error as { status?: unknown }).status === "number" ? (error as { status: number }).status : 500;
+    response.status(status).json({
+      error: {
+        message:
+          status === 413
+            ? "The request body is too large."
+            : status < 500
+              ? "The request body is not valid JSON."
+              : "Internal error.",
+        type: status < 500 ? "invalid_request_error" : "server_error",
+        code: status === 413 ? "INPUT_TOO_LARGE" : status < 500 ? "INPUT_MALFORMED" : "INTERNAL",
+      },
+    });
   });
   app.use(express.static(staticDirectory, { index: "index.html", maxAge: 0 }));
   app.use((_request, response) => {

@@ -1,16 +1,43 @@
 import { describe, expect, it } from "vitest";
 import { ServerMetrics } from "./metrics.ts";
 
-const timings = { timeToFirstTokenMs: 12, totalMs: 40, steps: { loadContext: 0, inputGuard: 0, model: 30, tools: 5, store: 0 } };
+const timings = {
+  timeToFirstTokenMs: 12,
+  totalMs: 40,
+  steps: { loadContext: 0, inputGuard: 0, model: 30, tools: 5, store: 0 },
+};
 
 describe("ServerMetrics", () => {
   it("turns agent events into Prometheus series with buckets from 1 ms to 10 s", async () => {
     const metrics = new ServerMetrics({ processMetrics: false, provider: "local" });
     metrics.observe({ type: "tool-result", turnId: "t", callId: "c", name: "calculator", result: 1, durationMs: 3 });
-    metrics.observe({ type: "tool-result", turnId: "t", callId: "d", name: "calculator", error: { code: "TOOL_TIMEOUT", message: "slow", retryable: true }, durationMs: 1000 });
-    metrics.observe({ type: "system-event", turnId: "t", event: "provider_fallback", message: "m", data: { from: "anthropic", to: "openai" } });
+    metrics.observe({
+      type: "tool-result",
+      turnId: "t",
+      callId: "d",
+      name: "calculator",
+      error: { code: "TOOL_TIMEOUT", message: "slow", retryable: true },
+      durationMs: 1000,
+    });
+    metrics.observe({
+      type: "system-event",
+      turnId: "t",
+      event: "provider_fallback",
+      message: "m",
+      data: { from: "anthropic", to: "openai" },
+    });
     metrics.observe({ type: "error", turnId: "t", code: "PROVIDER_TIMEOUT", message: "m", retryable: true });
-    metrics.observe({ type: "turn-finish", turnId: "t", outcome: "completed", text: "", toolsUsed: [], usage: { inputTokens: 5, outputTokens: 7 }, provider: "local", model: "m", timings });
+    metrics.observe({
+      type: "turn-finish",
+      turnId: "t",
+      outcome: "completed",
+      text: "",
+      toolsUsed: [],
+      usage: { inputTokens: 5, outputTokens: 7 },
+      provider: "local",
+      model: "m",
+      timings,
+    });
     const text = await metrics.registry.metrics();
     expect(text).toMatch(/^agent_tool_duration_seconds_bucket\{le="0.001",tool="calculator",outcome="ok"\} 0$/m);
     expect(text).toMatch(/^agent_tool_duration_seconds_bucket\{le="0.005",tool="calculator",outcome="ok"\} 1$/m);

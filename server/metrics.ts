@@ -6,57 +6,89 @@ const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
 /** Prometheus series for the server, fed from the same events that become WebSocket frames. */
 export class ServerMetrics {
   readonly registry = new Registry();
-  readonly messages = new Counter({ name: "agent_messages_total", help: "User messages received.", registers: [this.registry] });
+  readonly messages = new Counter({
+    name: "agent_messages_total",
+    help: "User messages received.",
+    registers: [this.registry],
+  });
   readonly responseTime = new Histogram({
-    name: "agent_response_time_seconds", help: "Time from a user message to the end of its turn.",
-    labelNames: ["outcome"], buckets: latencyBuckets, registers: [this.registry],
+    name: "agent_response_time_seconds",
+    help: "Time from a user message to the end of its turn.",
+    labelNames: ["outcome"],
+    buckets: latencyBuckets,
+    registers: [this.registry],
   });
   readonly timeToFirstToken = new Histogram({
-    name: "agent_time_to_first_token_seconds", help: "Time from a user message to its first streamed token.",
-    buckets: latencyBuckets, registers: [this.registry],
+    name: "agent_time_to_first_token_seconds",
+    help: "Time from a user message to its first streamed token.",
+    buckets: latencyBuckets,
+    registers: [this.registry],
   });
   readonly errors = new Counter({
-    name: "agent_errors_total", help: "Errors sent to clients, by error code.", labelNames: ["error_type"], registers: [this.registry],
+    name: "agent_errors_total",
+    help: "Errors sent to clients, by error code.",
+    labelNames: ["error_type"],
+    registers: [this.registry],
   });
   readonly activeSessions = new Gauge({
-    name: "agent_active_sessions", help: "Sessions with at least one open WebSocket.", registers: [this.registry],
+    name: "agent_active_sessions",
+    help: "Sessions with at least one open WebSocket.",
+    registers: [this.registry],
   });
   readonly tokens = new Counter({
-    name: "agent_tokens_total", help: "Model tokens, by direction and the provider that answered.", labelNames: ["direction", "provider"], registers: [this.registry],
+    name: "agent_tokens_total",
+    help: "Model tokens, by direction and the provider that answered.",
+    labelNames: ["direction", "provider"],
+    registers: [this.registry],
   });
   readonly cost = new Counter({
-    name: "agent_cost_usd_total", help: "Model cost in USD, by provider (turns whose model has a known price).", labelNames: ["provider"], registers: [this.registry],
+    name: "agent_cost_usd_total",
+    help: "Model cost in USD, by provider (turns whose model has a known price).",
+    labelNames: ["provider"],
+    registers: [this.registry],
   });
   readonly toolDuration = new Histogram({
-    name: "agent_tool_duration_seconds", help: "Tool call duration, by tool and outcome.",
-    labelNames: ["tool", "outcome"], buckets: latencyBuckets, registers: [this.registry],
+    name: "agent_tool_duration_seconds",
+    help: "Tool call duration, by tool and outcome.",
+    labelNames: ["tool", "outcome"],
+    buckets: latencyBuckets,
+    registers: [this.registry],
   });
   readonly providerErrors = new Counter({
-    name: "agent_provider_errors_total", help: "Turns that ended in a model provider error, by provider and error code.",
-    labelNames: ["provider", "code"], registers: [this.registry],
+    name: "agent_provider_errors_total",
+    help: "Turns that ended in a model provider error, by provider and error code.",
+    labelNames: ["provider", "code"],
+    registers: [this.registry],
   });
   readonly providerFallbacks = new Counter({
-    name: "agent_provider_fallbacks_total", help: "Switches from one model provider to the next in a fallback chain.",
-    labelNames: ["from", "to"], registers: [this.registry],
+    name: "agent_provider_fallbacks_total",
+    help: "Switches from one model provider to the next in a fallback chain.",
+    labelNames: ["from", "to"],
+    registers: [this.registry],
   });
   readonly #provider: string;
 
   constructor(options: { processMetrics?: boolean; provider?: string } = {}) {
     this.#provider = options.provider ?? "unknown";
-    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
+    if (options.processMetrics ?? true)
+      collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
   }
 
   observe(event: AgentEvent): void {
     if (event.type === "turn-finish") {
       this.responseTime.observe({ outcome: event.outcome }, event.timings.totalMs / 1000);
-      if (event.timings.timeToFirstTokenMs !== undefined) this.timeToFirstToken.observe(event.timings.timeToFirstTokenMs / 1000);
+      if (event.timings.timeToFirstTokenMs !== undefined)
+        this.timeToFirstToken.observe(event.timings.timeToFirstTokenMs / 1000);
       this.tokens.inc({ direction: "in", provider: event.provider }, event.usage.inputTokens);
       this.tokens.inc({ direction: "out", provider: event.provider }, event.usage.outputTokens);
       if (event.costUsd !== undefined) this.cost.inc({ provider: event.provider }, event.costUsd);
     } else if (event.type === "tool-result") {
       this.toolDuration.observe({ tool: event.name, outcome: event.error ? "error" : "ok" }, event.durationMs / 1000);
     } else if (event.type === "system-event" && event.event === "provider_fallback") {
-      this.providerFallbacks.inc({ from: String(event.data?.from ?? "unknown"), to: String(event.data?.to ?? "unknown") });
+      this.providerFallbacks.inc({
+        from: String(event.data?.from ?? "unknown"),
+        to: String(event.data?.to ?? "unknown"),
+      });
     } else if (event.type === "error") {
       this.errors.inc({ error_type: event.code });
       if (event.code.startsWith("PROVIDER_")) this.providerErrors.inc({ provider: this.#provider, code: event.code });

@@ -16,7 +16,9 @@ beforeAll(async () => {
   server = createAgentServer({ agent: new Agent({ model }), logger: silentLogger, apiKey: "rta-test-key" });
   baseURL = `http://127.0.0.1:${(await server.listen(0)).port}/v1`;
 });
-afterAll(async () => { await server.close(); });
+afterAll(async () => {
+  await server.close();
+});
 
 describe("OpenAI-compatible API", () => {
   it("lists the agent as a model", async () => {
@@ -26,21 +28,32 @@ describe("OpenAI-compatible API", () => {
   });
 
   it("answers a non-streaming completion with the client's history and usage", async () => {
-    const agentModel = new ScriptedModel([{
-      text: "Paris is the capital.",
-      usage: { inputTokens: 9, outputTokens: 5 },
-      expect: (request) => {
-        expect(request.messages[0]!.content).toContain("Answer in French.");
-        expect(request.messages.slice(1).map((message) => message.content)).toEqual(["Hi", "Hello!", "Capital of France?"]);
+    const agentModel = new ScriptedModel([
+      {
+        text: "Paris is the capital.",
+        usage: { inputTokens: 9, outputTokens: 5 },
+        expect: (request) => {
+          expect(request.messages[0]!.content).toContain("Answer in French.");
+          expect(request.messages.slice(1).map((message) => message.content)).toEqual([
+            "Hi",
+            "Hello!",
+            "Capital of France?",
+          ]);
+        },
       },
-    }]);
+    ]);
     const local = createAgentServer({ agent: new Agent({ model: agentModel }), logger: silentLogger });
     const url = `http://127.0.0.1:${(await local.listen(0)).port}/v1`;
     try {
       const client = new OpenAI({ apiKey: "unused", baseURL: url });
       const completion = await client.chat.completions.create({
         model: "realtime-agent",
-        messages: [{ role: "system", content: "Answer in French." }, { role: "user", content: "Hi" }, { role: "assistant", content: "Hello!" }, { role: "user", content: "Capital of France?" }],
+        messages: [
+          { role: "system", content: "Answer in French." },
+          { role: "user", content: "Hi" },
+          { role: "assistant", content: "Hello!" },
+          { role: "user", content: "Capital of France?" },
+        ],
       });
       expect(completion.object).toBe("chat.completion");
       expect(completion.choices[0]!.message.content).toBe("Paris is the capital.");
@@ -53,12 +66,19 @@ describe("OpenAI-compatible API", () => {
   });
 
   it("streams chunks that the openai client and our own OpenAI-compatible provider both read", async () => {
-    const agentModel = new ScriptedModel([{ text: ["One ", "two ", "three."] }, { text: ["Four ", "five."], usage: { inputTokens: 3, outputTokens: 2 } }]);
+    const agentModel = new ScriptedModel([
+      { text: ["One ", "two ", "three."] },
+      { text: ["Four ", "five."], usage: { inputTokens: 3, outputTokens: 2 } },
+    ]);
     const local = createAgentServer({ agent: new Agent({ model: agentModel }), logger: silentLogger });
     const url = `http://127.0.0.1:${(await local.listen(0)).port}/v1`;
     try {
       const client = new OpenAI({ apiKey: "unused", baseURL: url });
-      const stream = await client.chat.completions.create({ model: "realtime-agent", messages: [{ role: "user", content: "Count" }], stream: true });
+      const stream = await client.chat.completions.create({
+        model: "realtime-agent",
+        messages: [{ role: "user", content: "Count" }],
+        stream: true,
+      });
       const pieces: string[] = [];
       for await (const chunk of stream) pieces.push(chunk.choices[0]?.delta.content ?? "");
       expect(pieces.join("")).toBe("One two three.");
@@ -66,9 +86,21 @@ describe("OpenAI-compatible API", () => {
 
       const provider = new OpenAIProvider({ baseURL: url, model: "realtime-agent", id: "rta" });
       const events = [];
-      for await (const event of provider.stream({ messages: [{ role: "user", content: "More" }], tools: [], toolChoice: "auto" })) events.push(event);
-      expect(events.filter((event) => event.type === "text-delta").map((event) => event.type === "text-delta" && event.text)).toEqual(["Four ", "five."]);
-      expect(events.at(-1)).toMatchObject({ type: "finish", reason: "stop", usage: { inputTokens: 3, outputTokens: 2 }, model: "realtime-agent" });
+      for await (const event of provider.stream({
+        messages: [{ role: "user", content: "More" }],
+        tools: [],
+        toolChoice: "auto",
+      }))
+        events.push(event);
+      expect(
+        events.filter((event) => event.type === "text-delta").map((event) => event.type === "text-delta" && event.text),
+      ).toEqual(["Four ", "five."]);
+      expect(events.at(-1)).toMatchObject({
+        type: "finish",
+        reason: "stop",
+        usage: { inputTokens: 3, outputTokens: 2 },
+        model: "realtime-agent",
+      });
       agentModel.assertDone();
     } finally {
       await local.close();
@@ -84,8 +116,12 @@ describe("OpenAI-compatible API", () => {
     expect(malformed.status).toBe(400);
     expect((await malformed.json()).error.code).toBe("INPUT_MALFORMED");
     const client = new OpenAI({ apiKey: "rta-test-key", baseURL });
-    await expect(client.chat.completions.create({ model: "realtime-agent", messages: [{ role: "assistant", content: "hi" }] })).rejects.toMatchObject({ status: 400 });
-    await expect(client.chat.completions.create({ model: "realtime-agent", messages: [] })).rejects.toMatchObject({ status: 400 });
+    await expect(
+      client.chat.completions.create({ model: "realtime-agent", messages: [{ role: "assistant", content: "hi" }] }),
+    ).rejects.toMatchObject({ status: 400 });
+    await expect(client.chat.completions.create({ model: "realtime-agent", messages: [] })).rejects.toMatchObject({
+      status: 400,
+    });
     expect(model.requests).toHaveLength(0);
   });
 });

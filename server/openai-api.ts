@@ -15,20 +15,41 @@ export const agentModelId = "realtime-agent";
 const contentSchema = z.union([
   z.string(),
   z.array(z.object({ type: z.string(), text: z.string().optional() }).passthrough()).transform((parts) =>
-    parts.filter((part) => part.type === "text").map((part) => part.text ?? "").join("")),
+    parts
+      .filter((part) => part.type === "text")
+      .map((part) => part.text ?? "")
+      .join(""),
+  ),
   z.null().transform(() => ""),
 ]);
-const requestSchema = z.object({
-  model: z.string().optional(),
-  messages: z.array(z.object({ role: z.enum(["system", "developer", "user", "assistant", "tool"]), content: contentSchema.optional() }).passthrough()).min(1),
-  stream: z.boolean().optional(),
-  stream_options: z.object({ include_usage: z.boolean().optional() }).passthrough().nullish(),
-  max_tokens: z.number().int().positive().optional(),
-  max_completion_tokens: z.number().int().positive().optional(),
-  user: z.string().optional(),
-}).passthrough();
+const requestSchema = z
+  .object({
+    model: z.string().optional(),
+    messages: z
+      .array(
+        z
+          .object({
+            role: z.enum(["system", "developer", "user", "assistant", "tool"]),
+            content: contentSchema.optional(),
+          })
+          .passthrough(),
+      )
+      .min(1),
+    stream: z.boolean().optional(),
+    stream_options: z.object({ include_usage: z.boolean().optional() }).passthrough().nullish(),
+    max_tokens: z.number().int().positive().optional(),
+    max_completion_tokens: z.number().int().positive().optional(),
+    user: z.string().optional(),
+  })
+  .passthrough();
 
-function openAIError(response: Response, status: number, message: string, type: string, code: string | null = null): void {
+function openAIError(
+  response: Response,
+  status: number,
+  message: string,
+  type: string,
+  code: string | null = null,
+): void {
   response.status(status).json({ error: { message, type, param: null, code } });
 }
 
@@ -42,26 +63,42 @@ export function openAIRouter(options: { agent: Agent; apiKey?: string; maxBodyBy
   });
 
   router.get("/models", (_request, response) => {
-    response.json({ object: "list", data: [{ id: agentModelId, object: "model", created: 1_764_000_000, owned_by: "realtime-agent" }] });
+    response.json({
+      object: "list",
+      data: [{ id: agentModelId, object: "model", created: 1_764_000_000, owned_by: "realtime-agent" }],
+    });
   });
 
   router.post("/chat/completions", async (request: Request, response: Response) => {
     const parsed = requestSchema.safeParse(request.body);
     if (!parsed.success) {
-      return openAIError(response, 400, `Invalid request: ${parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`, "invalid_request_error");
+      return openAIError(
+        response,
+        400,
+        `Invalid request: ${parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`,
+        "invalid_request_error",
+      );
     }
     const body = parsed.data;
     const last = body.messages.at(-1)!;
-    if (last.role !== "user") return openAIError(response, 400, "The last message must come from the user.", "invalid_request_error");
+    if (last.role !== "user")
+      return openAIError(response, 400, "The last message must come from the user.", "invalid_request_error");
     const history = body.messages.slice(0, -1).flatMap((message) => {
       const role = message.role === "developer" ? "system" : message.role;
       return role === "tool" ? [] : [{ role, content: message.content ?? "" }];
     });
     const controller = new AbortController();
-    response.on("close", () => { if (!response.writableFinished) controller.abort(); });
+    response.on("close", () => {
+      if (!response.writableFinished) controller.abort();
+    });
     const id = `chatcmpl-${randomUUID().replace(/-/g, "").slice(0, 24)}`;
     const created = Math.floor(Date.now() / 1000);
-    const turn = options.agent.runTurn({ sessionId: `openai-${id}`, text: last.content ?? "", history, signal: controller.signal });
+    const turn = options.agent.runTurn({
+      sessionId: `openai-${id}`,
+      text: last.content ?? "",
+      history,
+      signal: controller.signal,
+    });
 
     if (!body.stream) {
       let finish: Extract<AgentEvent, { type: "turn-finish" }> | undefined;
@@ -72,23 +109,44 @@ export function openAIRouter(options: { agent: Agent; apiKey?: string; maxBodyBy
       }
       if (failure || !finish) return sendTurnError(response, failure);
       return response.json({
-        id, object: "chat.completion", created, model: agentModelId,
-        choices: [{ index: 0, message: { role: "assistant", content: finish.text, refusal: null }, logprobs: null, finish_reason: "stop" }],
+        id,
+        object: "chat.completion",
+        created,
+        model: agentModelId,
+        choices: [
+          {
+            index: 0,
+            message: { role: "assistant", content: finish.text, refusal: null },
+            logprobs: null,
+            finish_reason: "stop",
+          },
+        ],
         usage: usageOf(finish),
       });
     }
 
-    response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+    response.writeHead(200, {
+      "content-type": "text/event-stream",
+      "cache-control": "no-cache",
+      connection: "keep-alive",
+    });
     const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
-      response.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: agentModelId, choices, ...extra })}\n\n`);
+      response.write(
+        `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: agentModelId, choices, ...extra })}\n\n`,
+      );
     chunk([{ index: 0, delta: { role: "assistant", content: "" }, logprobs: null, finish_reason: null }]);
     for await (const event of turn) {
-      if (event.type === "text-delta") chunk([{ index: 0, delta: { content: event.text }, logprobs: null, finish_reason: null }]);
+      if (event.type === "text-delta")
+        chunk([{ index: 0, delta: { content: event.text }, logprobs: null, finish_reason: null }]);
       else if (event.type === "turn-finish") {
-        chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: event.outcome === "aborted" ? "length" : "stop" }]);
+        chunk([
+          { index: 0, delta: {}, logprobs: null, finish_reason: event.outcome === "aborted" ? "length" : "stop" },
+        ]);
         if (body.stream_options?.include_usage) chunk([], { usage: usageOf(event) });
       } else if (event.type === "error") {
-        response.write(`data: ${JSON.stringify({ error: { message: event.message, type: event.retryable ? "server_error" : "invalid_request_error", code: event.code } })}\n\n`);
+        response.write(
+          `data: ${JSON.stringify({ error: { message: event.message, type: event.retryable ? "server_error" : "invalid_request_error", code: event.code } })}\n\n`,
+        );
       }
     }
     response.end("data: [DONE]\n\n");
@@ -97,11 +155,24 @@ export function openAIRouter(options: { agent: Agent; apiKey?: string; maxBodyBy
 }
 
 function usageOf(event: Extract<AgentEvent, { type: "turn-finish" }>) {
-  return { prompt_tokens: event.usage.inputTokens, completion_tokens: event.usage.outputTokens, total_tokens: event.usage.inputTokens + event.usage.outputTokens };
+  return {
+    prompt_tokens: event.usage.inputTokens,
+    completion_tokens: event.usage.outputTokens,
+    total_tokens: event.usage.inputTokens + event.usage.outputTokens,
+  };
 }
 
 function sendTurnError(response: Response, failure: Extract<AgentEvent, { type: "error" }> | undefined): void {
-  if (!failure) return openAIError(response, 500, "The turn ended without an answer.", "server_error");
+  if (!failure) {
+    openAIError(response, 500, "The turn ended without an answer.", "server_error");
+    return;
+  }
   const status = failure.code.startsWith("INPUT_") ? 400 : failure.code.startsWith("PROVIDER_") ? 502 : 500;
-  openAIError(response, status, failure.message, status === 400 ? "invalid_request_error" : "server_error", failure.code);
+  openAIError(
+    response,
+    status,
+    failure.message,
+    status === 400 ? "invalid_request_error" : "server_error",
+    failure.code,
+  );
 }

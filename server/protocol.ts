@@ -84,7 +84,13 @@ export function frameOf(sessionId: string, seq: number, event: AgentEvent): Serv
   };
 }
 
-export function errorFrame(sessionId: string, seq: number, code: ErrorCode, message: string, retryable = false): ServerFrame {
+export function errorFrame(
+  sessionId: string,
+  seq: number,
+  code: ErrorCode,
+  message: string,
+  retryable = false,
+): ServerFrame {
   return {
     message_id: randomUUID(),
     session_id: sessionId,
@@ -122,9 +128,14 @@ export function parseClientFrame(raw: string): ParsedClientFrame {
     return { ok: false, message: "The frame is not valid JSON." };
   }
   const short = shortForm.safeParse(data);
-  if (short.success) return { ok: true, message: { kind: "user_message", text: short.data.text, messageId: undefined } };
+  if (short.success)
+    return { ok: true, message: { kind: "user_message", text: short.data.text, messageId: undefined } };
   const full = userMessage.safeParse(data);
-  if (full.success) return { ok: true, message: { kind: "user_message", text: full.data.content.text, messageId: full.data.message_id } };
+  if (full.success)
+    return {
+      ok: true,
+      message: { kind: "user_message", text: full.data.content.text, messageId: full.data.message_id },
+    };
   const cancelled = cancel.safeParse(data);
   if (cancelled.success) return { ok: true, message: { kind: "cancel", turnId: cancelled.data.turn_id } };
   return {

@@ -27,7 +27,12 @@ describe("server over HTTP", () => {
   it("answers /health", async () => {
     const response = await fetch(`${server.url}/health`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: "ok", protocol: "rta.v1", provider: "local", tools: ["calculator", "currency", "weather", "web_search"] });
+    expect(await response.json()).toMatchObject({
+      status: "ok",
+      protocol: "rta.v1",
+      provider: "local",
+      tools: ["calculator", "currency", "weather", "web_search"],
+    });
   });
 
   it("serves the chat page", async () => {
@@ -58,10 +63,18 @@ describe("WebSocket protocol rta.v1 with the local model", () => {
     const toolCall = frames.find((frame) => frame.type === "tool_call");
     const toolResult = frames.find((frame) => frame.type === "tool_result");
     expect(toolCall?.content).toMatchObject({ name: "calculator" });
-    expect(toolResult?.content).toMatchObject({ name: "calculator", call_id: toolCall?.content.call_id, result: { result: 435 } });
+    expect(toolResult?.content).toMatchObject({
+      name: "calculator",
+      call_id: toolCall?.content.call_id,
+      result: { result: 435 },
+    });
     const chunks = frames.filter((frame) => frame.type === "agent_response_chunk");
     expect(chunks.length).toBeGreaterThan(1);
-    const complete = frames.at(-1)!.content as { text: string; usage: { output_tokens: number }; timings: { total_ms: number } };
+    const complete = frames.at(-1)!.content as {
+      text: string;
+      usage: { output_tokens: number };
+      timings: { total_ms: number };
+    };
     expect(complete.text).toBe(chunks.map((frame) => frame.content.text).join(""));
     expect(complete.usage.output_tokens).toBeGreaterThan(0);
     expect(complete.timings.total_ms).toBeGreaterThan(0);
@@ -133,7 +146,9 @@ describe("WebSocket protocol rta.v1 with the local model", () => {
     client.send({ text: "Write a long story about the sea, with many details." });
     await client.waitFor((frame) => frame.type === "agent_response_chunk", { from });
     client.send({ type: "cancel" });
-    const frames = await client.waitFor((frame) => frame.type === "agent_response_complete" || frame.type === "error", { from });
+    const frames = await client.waitFor((frame) => frame.type === "agent_response_complete" || frame.type === "error", {
+      from,
+    });
     expect(frames.at(-1)!.content).toMatchObject({ outcome: "aborted" });
   });
 

@@ -67,73 +67,105 @@ function summarize(histogram: hdr.Histogram): LatencySummary {
  * checked for gaps, repeats and reordering, and every answer for its full number of chunks.
  */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
-  const firstChunk = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3 });
-  const total = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3 });
-  const counters = { sent: 0, completed: 0, errors: 0, frames: 0, lost: 0, duplicated: 0, outOfOrder: 0, chunksMissing: 0 };
+  const firstChunk = hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 600_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
+  const total = hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 600_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
+  const counters = {
+    sent: 0,
+    completed: 0,
+    errors: 0,
+    frames: 0,
+    lost: 0,
+    duplicated: 0,
+    outOfOrder: 0,
+    chunksMissing: 0,
+  };
   const sampler = new ServerSampler(options.httpBase);
   const runId = Math.random().toString(36).slice(2, 8);
   const deadline = performance.now() + options.timeLimitMs;
 
   const sockets: WebSocket[] = [];
   for (let index = 0; index < options.clients; index += 100) {
-    const batch = Array.from({ length: Math.min(100, options.clients - index) }, (_, offset) => new Promise<WebSocket>((resolve, reject) => {
-      const socket = new WebSocket(`${options.wsBase}/ws/load-${runId}-${index + offset}`);
-      socket.once("open", () => resolve(socket));
-      socket.once("error", reject);
-    }));
+    const batch = Array.from(
+      { length: Math.min(100, options.clients - index) },
+      (_, offset) =>
+        new Promise<WebSocket>((resolve, reject) => {
+          const socket = new WebSocket(`${options.wsBase}/ws/load-${runId}-${index + offset}`);
+          socket.once("open", () => resolve(socket));
+          socket.once("error", reject);
+        }),
+    );
     sockets.push(...(await Promise.all(batch)));
   }
 
   sampler.start();
   const started = performance.now();
-  await Promise.all(sockets.map((socket) => new Promise<void>((resolve) => {
-    let lastSeq = 0;
-    const seen = new Set<number>();
-    let sentAt = 0;
-    let firstChunkAt = 0;
-    let chunks = 0;
-    let remaining = options.messagesPerClient;
-    const sendNext = () => {
-      if (remaining === 0 || performance.now() > deadline) return resolve();
-      remaining--;
-      counters.sent++;
-      chunks = 0;
-      firstChunkAt = 0;
-      sentAt = performance.now();
-      socket.send(`{"text":"load test message ${remaining}"}`);
-    };
-    socket.on("message", (data) => {
-      counters.frames++;
-      const frame = readFrame(data);
-      if (seen.has(frame.seq)) counters.duplicated++;
-      else if (frame.seq < lastSeq) counters.outOfOrder++;
-      else if (frame.seq > lastSeq + 1) counters.lost += frame.seq - lastSeq - 1;
-      seen.add(frame.seq);
-      lastSeq = Math.max(lastSeq, frame.seq);
-      if (frame.type === "agent_response_chunk") {
-        chunks++;
-        if (!firstChunkAt) {
-          firstChunkAt = performance.now();
-          firstChunk.recordValue(Math.max(1, Math.round((firstChunkAt - sentAt) * 1000)));
-        }
-      } else if (frame.type === "agent_response_complete" || frame.type === "error") {
-        total.recordValue(Math.max(1, Math.round((performance.now() - sentAt) * 1000)));
-        if (frame.type === "error") counters.errors++;
-        else counters.completed++;
-        if (frame.type !== "error" && chunks < options.expectedChunks) counters.chunksMissing += options.expectedChunks - chunks;
-        sendNext();
-      }
-    });
-    socket.once("close", () => resolve());
-    sendNext();
-  })));
+  await Promise.all(
+    sockets.map(
+      (socket) =>
+        new Promise<void>((resolve) => {
+          let lastSeq = 0;
+          const seen = new Set<number>();
+          let sentAt = 0;
+          let firstChunkAt = 0;
+          let chunks = 0;
+          let remaining = options.messagesPerClient;
+          const sendNext = () => {
+            if (remaining === 0 || performance.now() > deadline) return resolve();
+            remaining--;
+            counters.sent++;
+            chunks = 0;
+            firstChunkAt = 0;
+            sentAt = performance.now();
+            socket.send(`{"text":"load test message ${remaining}"}`);
+          };
+          socket.on("message", (data) => {
+            counters.frames++;
+            const frame = readFrame(data);
+            if (seen.has(frame.seq)) counters.duplicated++;
+            else if (frame.seq < lastSeq) counters.outOfOrder++;
+            else if (frame.seq > lastSeq + 1) counters.lost += frame.seq - lastSeq - 1;
+            seen.add(frame.seq);
+            lastSeq = Math.max(lastSeq, frame.seq);
+            if (frame.type === "agent_response_chunk") {
+              chunks++;
+              if (!firstChunkAt) {
+                firstChunkAt = performance.now();
+                firstChunk.recordValue(Math.max(1, Math.round((firstChunkAt - sentAt) * 1000)));
+              }
+            } else if (frame.type === "agent_response_complete" || frame.type === "error") {
+              total.recordValue(Math.max(1, Math.round((performance.now() - sentAt) * 1000)));
+              if (frame.type === "error") counters.errors++;
+              else counters.completed++;
+              if (frame.type !== "error" && chunks < options.expectedChunks)
+                counters.chunksMissing += options.expectedChunks - chunks;
+              sendNext();
+            }
+          });
+          socket.once("close", () => resolve());
+          sendNext();
+        }),
+    ),
+  );
   const durationS = (performance.now() - started) / 1000;
   const samples = sampler.stop();
-  await Promise.all(sockets.map((socket) => new Promise<void>((resolve) => {
-    socket.once("close", () => resolve());
-    socket.close();
-    setTimeout(resolve, 1_000).unref();
-  })));
+  await Promise.all(
+    sockets.map(
+      (socket) =>
+        new Promise<void>((resolve) => {
+          socket.once("close", () => resolve());
+          socket.close();
+          setTimeout(resolve, 1_000).unref();
+        }),
+    ),
+  );
 
   return {
     clients: options.clients,
@@ -151,8 +183,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     frames_out_of_order: counters.outOfOrder,
     chunks_missing: counters.chunksMissing,
     server: {
-      peak_rss_mib: Math.round(Math.max(0, ...samples.map((sample) => sample.rss_mib).filter(Number.isFinite)) * 10) / 10,
-      peak_event_loop_lag_p99_ms: Math.round(Math.max(0, ...samples.map((sample) => sample.event_loop_lag_p99_ms).filter(Number.isFinite)) * 100) / 100,
+      peak_rss_mib:
+        Math.round(Math.max(0, ...samples.map((sample) => sample.rss_mib).filter(Number.isFinite)) * 10) / 10,
+      peak_event_loop_lag_p99_ms:
+        Math.round(
+          Math.max(0, ...samples.map((sample) => sample.event_loop_lag_p99_ms).filter(Number.isFinite)) * 100,
+        ) / 100,
       samples,
     },
   };

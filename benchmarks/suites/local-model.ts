@@ -4,7 +4,24 @@ import { resolveModelPath } from "../../core/models/local/local-model.ts";
 import { LocalModelProvider } from "../../core/models/local/local-provider.ts";
 import type { BenchmarkDefinition } from "../bench-types.ts";
 
-const subjects = ["Anna", "Ben", "Chloe", "David", "Emma", "Felix", "Grace", "Hugo", "Iris", "Jonas", "Kira", "Liam", "Mona", "Nils", "Olga", "Paul"];
+const subjects = [
+  "Anna",
+  "Ben",
+  "Chloe",
+  "David",
+  "Emma",
+  "Felix",
+  "Grace",
+  "Hugo",
+  "Iris",
+  "Jonas",
+  "Kira",
+  "Liam",
+  "Mona",
+  "Nils",
+  "Olga",
+  "Paul",
+];
 let counter = 0;
 /** A different opening every time, so no run reuses the evaluated prompt of another. */
 const fresh = (text: string) => `${subjects[counter++ % subjects.length]} (${counter}) asks: ${text}`;
@@ -16,14 +33,23 @@ export function localModelBenchmarks(): BenchmarkDefinition[] {
   const provider = new LocalModelProvider();
   const timeToFirstToken = async (prompt: string) => {
     const controller = new AbortController();
-    for await (const event of provider.stream({ messages: [{ role: "user", content: fresh(prompt) }], tools: [], toolChoice: "none", maxOutputTokens: 64, signal: controller.signal })) {
+    for await (const event of provider.stream({
+      messages: [{ role: "user", content: fresh(prompt) }],
+      tools: [],
+      toolChoice: "none",
+      maxOutputTokens: 64,
+      signal: controller.signal,
+    })) {
       if (event.type === "text-delta") controller.abort();
     }
   };
   const decode = { tokens: 0, milliseconds: 0 };
   return [
     {
-      name: "local.load_model", unit: "ms/load", group: "local-model", iterations: 5,
+      name: "local.load_model",
+      unit: "ms/load",
+      group: "local-model",
+      iterations: 5,
       run: async () => {
         const llama = await getLlama({ gpu: false, build: "never", skipDownload: true, logLevel: LlamaLogLevel.error });
         const model = await llama.loadModel({ modelPath: resolveModelPath() });
@@ -32,14 +58,34 @@ export function localModelBenchmarks(): BenchmarkDefinition[] {
         await model.dispose();
       },
     },
-    { name: "local.ttft_short_prompt", unit: "ms to first token", group: "local-model", iterations: 12, run: () => timeToFirstToken(shortPrompt) },
-    { name: "local.ttft_medium_prompt", unit: "ms to first token", group: "local-model", iterations: 12, run: () => timeToFirstToken(mediumPrompt) },
     {
-      name: "local.decode_64_tokens", unit: "ms/answer", group: "local-model", iterations: 6,
+      name: "local.ttft_short_prompt",
+      unit: "ms to first token",
+      group: "local-model",
+      iterations: 12,
+      run: () => timeToFirstToken(shortPrompt),
+    },
+    {
+      name: "local.ttft_medium_prompt",
+      unit: "ms to first token",
+      group: "local-model",
+      iterations: 12,
+      run: () => timeToFirstToken(mediumPrompt),
+    },
+    {
+      name: "local.decode_64_tokens",
+      unit: "ms/answer",
+      group: "local-model",
+      iterations: 6,
       run: async () => {
         let first: number | undefined;
         let tokens = 0;
-        for await (const event of provider.stream({ messages: [{ role: "user", content: fresh("Write a long story about a lighthouse keeper.") }], tools: [], toolChoice: "none", maxOutputTokens: 64 })) {
+        for await (const event of provider.stream({
+          messages: [{ role: "user", content: fresh("Write a long story about a lighthouse keeper.") }],
+          tools: [],
+          toolChoice: "none",
+          maxOutputTokens: 64,
+        })) {
           if (event.type === "text-delta") first ??= performance.now();
           if (event.type === "finish") tokens = event.usage.outputTokens;
         }
@@ -48,7 +94,9 @@ export function localModelBenchmarks(): BenchmarkDefinition[] {
           decode.milliseconds += performance.now() - first;
         }
       },
-      derive: () => ({ decode_tokens_per_s: decode.milliseconds > 0 ? (decode.tokens / decode.milliseconds) * 1000 : 0 }),
+      derive: () => ({
+        decode_tokens_per_s: decode.milliseconds > 0 ? (decode.tokens / decode.milliseconds) * 1000 : 0,
+      }),
     },
   ];
 }

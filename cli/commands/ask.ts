@@ -9,7 +9,10 @@ export async function ask(question: string): Promise<number> {
   const controller = new AbortController();
   process.once("SIGINT", () => controller.abort());
   try {
-    const last = await renderTurn(agent.runTurn({ sessionId: `cli-${randomUUID()}`, text: question, signal: controller.signal }), process.stdout);
+    const last = await renderTurn(
+      agent.runTurn({ sessionId: `cli-${randomUUID()}`, text: question, signal: controller.signal }),
+      process.stdout,
+    );
     const summary = describeFinish(last);
     if (summary) process.stderr.write(`${summary}\n`);
     return last?.type === "turn-finish" ? 0 : 1;

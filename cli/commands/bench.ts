@@ -4,7 +4,13 @@ import { parseArgs } from "node:util";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BenchmarkDefinition } from "../../benchmarks/bench-types.ts";
-import { buildBenchReport, compareBench, renderBenchMarkdown, writeBenchReport, type BenchReport } from "../../benchmarks/report.ts";
+import {
+  buildBenchReport,
+  compareBench,
+  renderBenchMarkdown,
+  writeBenchReport,
+  type BenchReport,
+} from "../../benchmarks/report.ts";
 import { runBenchmarks } from "../../benchmarks/run-benchmarks.ts";
 import { frameworkBenchmarks } from "../../benchmarks/suites/framework.ts";
 import { localModelBenchmarks } from "../../benchmarks/suites/local-model.ts";
@@ -23,7 +29,15 @@ export const benchUsage = `rta bench [--quick] [--suite NAME] [--out DIR] [--bas
   --baseline FILE    an earlier report.json: adds current/baseline ratios of the medians`;
 
 export async function benchCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { quick: { type: "boolean" }, suite: { type: "string" }, out: { type: "string" }, baseline: { type: "string" } } });
+  const { values } = parseArgs({
+    args,
+    options: {
+      quick: { type: "boolean" },
+      suite: { type: "string" },
+      out: { type: "string" },
+      baseline: { type: "string" },
+    },
+  });
   const names = values.suite ? [values.suite] : Object.keys(benchSuites);
   const unknown = names.filter((name) => !benchSuites[name]);
   if (unknown.length) {
@@ -33,11 +47,17 @@ export async function benchCommand(args: string[]): Promise<number> {
   const definitions = names.flatMap((name) => benchSuites[name]!());
   const results = await runBenchmarks(definitions, {
     quick: values.quick ?? false,
-    onResult: (result) => process.stderr.write(`${result.name.padEnd(30)} p50 ${result.p50.toPrecision(3)} ms · p99 ${result.p99.toPrecision(3)} ms · ${result.samples} samples\n`),
+    onResult: (result) =>
+      process.stderr.write(
+        `${result.name.padEnd(30)} p50 ${result.p50.toPrecision(3)} ms · p99 ${result.p99.toPrecision(3)} ms · ${result.samples} samples\n`,
+      ),
   });
   const report = buildBenchReport(results, values.quick ?? false);
-  if (values.baseline) report.comparison = compareBench(report, JSON.parse(readFileSync(resolve(values.baseline), "utf8")) as BenchReport);
-  const directory = resolve(values.out ?? join(benchmarksRoot, `bench-${report.machine.date.slice(0, 19).replace(/:/g, "-")}`));
+  if (values.baseline)
+    report.comparison = compareBench(report, JSON.parse(readFileSync(resolve(values.baseline), "utf8")) as BenchReport);
+  const directory = resolve(
+    values.out ?? join(benchmarksRoot, `bench-${report.machine.date.slice(0, 19).replace(/:/g, "-")}`),
+  );
   const paths = writeBenchReport(report, directory);
   process.stdout.write(renderBenchMarkdown(report));
   process.stdout.write(`\nreport: ${paths.markdown}\n`);

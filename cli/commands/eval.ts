@@ -3,7 +3,13 @@ import { parseArgs } from "node:util";
 import { LocalModelProvider } from "../../core/models/local/local-provider.ts";
 import { resolveDatasetsDirectory } from "../../evals/datasets.ts";
 import { createJudge } from "../../evals/judge/select-judge.ts";
-import { defaultReportsRoot, listReportFiles, readReport, writeReportFiles, type RunListing } from "../../evals/runner/file-store.ts";
+import {
+  defaultReportsRoot,
+  listReportFiles,
+  readReport,
+  writeReportFiles,
+  type RunListing,
+} from "../../evals/runner/file-store.ts";
 import { compareWithBaseline } from "../../evals/runner/gate.ts";
 import { InProcessDriver } from "../../evals/runner/in-process-driver.ts";
 import { PostgresRunStore } from "../../evals/runner/postgres-store.ts";
@@ -39,10 +45,21 @@ export async function evalCommand(args: string[]): Promise<number> {
     args,
     allowPositionals: true,
     options: {
-      limit: { type: "string" }, category: { type: "string" }, repeat: { type: "string" }, concurrency: { type: "string" },
-      seed: { type: "string" }, out: { type: "string" }, baseline: { type: "string" }, tolerance: { type: "string" },
-      target: { type: "string" }, datasets: { type: "string" }, list: { type: "boolean" }, suite: { type: "string" },
-      "no-judge": { type: "boolean" }, quiet: { type: "boolean" }, "tool-routing": { type: "string" },
+      limit: { type: "string" },
+      category: { type: "string" },
+      repeat: { type: "string" },
+      concurrency: { type: "string" },
+      seed: { type: "string" },
+      out: { type: "string" },
+      baseline: { type: "string" },
+      tolerance: { type: "string" },
+      target: { type: "string" },
+      datasets: { type: "string" },
+      list: { type: "boolean" },
+      suite: { type: "string" },
+      "no-judge": { type: "boolean" },
+      quiet: { type: "boolean" },
+      "tool-routing": { type: "string" },
     },
   });
   if (values.list) return listRuns(values.suite);
@@ -56,7 +73,8 @@ export async function evalCommand(args: string[]): Promise<number> {
   const number = (flag: string, value: string | undefined, fallback?: number) => {
     if (value === undefined) return fallback;
     const parsed = Number(value);
-    if (!Number.isFinite(parsed) || parsed < 0) throw new Error(`--${flag} must be a non-negative number, got "${value}".`);
+    if (!Number.isFinite(parsed) || parsed < 0)
+      throw new Error(`--${flag} must be a non-negative number, got "${value}".`);
     return parsed;
   };
   const suiteConfig = loadSuiteConfig(baseSuite.name);
@@ -64,16 +82,21 @@ export async function evalCommand(args: string[]): Promise<number> {
   const config = runtimeConfigFromEnv();
   const model = new LocalModelProvider({
     ...(config.modelPath ? { modelPath: config.modelPath } : {}),
-    contextTokens: config.contextTokens, sequences: config.sequences, maxOutputTokens: config.maxOutputTokens,
+    contextTokens: config.contextTokens,
+    sequences: config.sequences,
+    maxOutputTokens: config.maxOutputTokens,
   });
   // BFCL measures the model's own tool choice unless asked to route; other suites run the shipped agent.
   const routing = values["tool-routing"] ?? (suite.needsCustomTools ? "off" : "auto");
-  if (!["on", "off", "auto"].includes(routing)) throw new Error(`--tool-routing must be on, off or auto, got "${routing}".`);
+  if (!["on", "off", "auto"].includes(routing))
+    throw new Error(`--tool-routing must be on, off or auto, got "${routing}".`);
   const driver: TurnDriver = values.target
     ? new WebSocketDriver(values.target)
     : new InProcessDriver(runtimeAgentOptions(config, { model, env: { ...process.env, RTA_TOOL_ROUTING: routing } }));
-  if (suite.usesJudge === "required" && values["no-judge"]) throw new Error(`Suite ${suite.name} measures the judge; --no-judge does not apply.`);
-  const wantsJudge = suite.usesJudge === "required" || (suite.usesJudge === "optional" && suiteConfig.judge && !values["no-judge"]);
+  if (suite.usesJudge === "required" && values["no-judge"])
+    throw new Error(`Suite ${suite.name} measures the judge; --no-judge does not apply.`);
+  const wantsJudge =
+    suite.usesJudge === "required" || (suite.usesJudge === "optional" && suiteConfig.judge && !values["no-judge"]);
   const judge = wantsJudge ? await createJudge({ best: model }) : undefined;
   const runnable: EvalSuite = judge ? suite : { ...suite, usesJudge: undefined };
 
@@ -93,7 +116,9 @@ export async function evalCommand(args: string[]): Promise<number> {
     });
     await runnable.afterRun?.(report, judge);
     const gate = values.baseline
-      ? compareWithBaseline(report, readReport(resolve(values.baseline)), [...suite.metrics, ...commonMetrics], { tolerance: number("tolerance", values.tolerance, 0)! })
+      ? compareWithBaseline(report, readReport(resolve(values.baseline)), [...suite.metrics, ...commonMetrics], {
+          tolerance: number("tolerance", values.tolerance, 0)!,
+        })
       : undefined;
     const directory = resolve(values.out ?? join(defaultReportsRoot, suite.name, report.run_id));
     const paths = writeReportFiles(report, directory, gate);
@@ -112,16 +137,24 @@ export async function evalCommand(args: string[]): Promise<number> {
 }
 
 /** Narrows a suite to one category of its cases. */
-function onlyCategory<Case extends { category: string }>(suite: EvalSuite<Case & { id: string }>, category: string): EvalSuite<Case & { id: string }> {
+function onlyCategory<Case extends { category: string }>(
+  suite: EvalSuite<Case & { id: string }>,
+  category: string,
+): EvalSuite<Case & { id: string }> {
   return {
     ...suite,
     name: `${suite.name}-${category}`,
     loadCases: async (context) => {
-      const cases = (await suite.loadCases({ ...context, limit: undefined })).filter((item) => item.category === category);
+      const cases = (await suite.loadCases({ ...context, limit: undefined })).filter(
+        (item) => item.category === category,
+      );
       if (cases.length === 0) throw new Error(`Suite ${suite.name} has no cases in category "${category}".`);
       return context.limit === undefined ? cases : cases.slice(0, context.limit);
     },
-    metrics: suite.metrics.filter((metric) => !metric.name.includes(".") || metric.name.endsWith(`.${category}`) || !metric.name.startsWith("accuracy.")),
+    metrics: suite.metrics.filter(
+      (metric) =>
+        !metric.name.includes(".") || metric.name.endsWith(`.${category}`) || !metric.name.startsWith("accuracy."),
+    ),
   };
 }
 
@@ -132,7 +165,9 @@ async function saveToDatabase(report: Parameters<PostgresRunStore["save"]>[0], l
     await store.save(report, location);
     process.stderr.write(`saved run ${report.run_id} to PostgreSQL\n`);
   } catch (error) {
-    process.stderr.write(`Could not save the run to PostgreSQL (${error instanceof Error ? error.message : String(error)}); the report files are written.\n`);
+    process.stderr.write(
+      `Could not save the run to PostgreSQL (${error instanceof Error ? error.message : String(error)}); the report files are written.\n`,
+    );
   } finally {
     await store.close();
   }
@@ -155,7 +190,9 @@ async function listRuns(suite: string | undefined): Promise<number> {
     return 0;
   }
   for (const run of runs) {
-    process.stdout.write(`${run.started_at}  ${run.suite.padEnd(18)} ${run.model.padEnd(36)} ${String(run.cases).padStart(5)} cases  ${run.headline}\n    ${run.run_id}  ${run.location}\n`);
+    process.stdout.write(
+      `${run.started_at}  ${run.suite.padEnd(18)} ${run.model.padEnd(36)} ${String(run.cases).padStart(5)} cases  ${run.headline}\n    ${run.run_id}  ${run.location}\n`,
+    );
   }
   return 0;
 }

@@ -15,8 +15,14 @@ export async function loadCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
-      clients: { type: "string" }, messages: { type: "string" }, "latency-ms": { type: "string" }, tokens: { type: "string" },
-      "token-interval-ms": { type: "string" }, "time-limit-s": { type: "string" }, out: { type: "string" }, target: { type: "string" },
+      clients: { type: "string" },
+      messages: { type: "string" },
+      "latency-ms": { type: "string" },
+      tokens: { type: "string" },
+      "token-interval-ms": { type: "string" },
+      "time-limit-s": { type: "string" },
+      out: { type: "string" },
+      target: { type: "string" },
     },
   });
   const whole = (flag: string, value: string | undefined, fallback: number) => {
@@ -32,50 +38,90 @@ export async function loadCommand(args: string[]): Promise<number> {
   const tokenIntervalMs = whole("token-interval-ms", values["token-interval-ms"], 0);
   const timeLimitMs = whole("time-limit-s", values["time-limit-s"], 60) * 1000;
   if (values.target && !/^wss?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/.test(values.target)) {
-    throw new Error("--target must be a loopback address (ws://127.0.0.1:PORT, ws://localhost:PORT or ws://[::1]:PORT).");
+    throw new Error(
+      "--target must be a loopback address (ws://127.0.0.1:PORT, ws://localhost:PORT or ws://[::1]:PORT).",
+    );
   }
 
-  const server = values.target ? undefined : await startServerProcess({
-    RTA_MODEL: "synthetic", RTA_SYNTHETIC_TOKENS: String(tokens), RTA_SYNTHETIC_LATENCY_MS: String(latencyMs),
-    RTA_SYNTHETIC_TOKEN_INTERVAL_MS: String(tokenIntervalMs), RTA_LOG_LEVEL: "error",
-  });
+  const server = values.target
+    ? undefined
+    : await startServerProcess({
+        RTA_MODEL: "synthetic",
+        RTA_SYNTHETIC_TOKENS: String(tokens),
+        RTA_SYNTHETIC_LATENCY_MS: String(latencyMs),
+        RTA_SYNTHETIC_TOKEN_INTERVAL_MS: String(tokenIntervalMs),
+        RTA_LOG_LEVEL: "error",
+      });
   const wsBase = values.target ?? server!.wsUrl;
   const httpBase = wsBase.replace(/^ws/, "http");
   const results: LoadResult[] = [];
   try {
     for (const clients of sweep) {
-      const result = await runLoad({ wsBase, httpBase, clients, messagesPerClient: messages, expectedChunks: values.target ? 0 : tokens, timeLimitMs });
+      const result = await runLoad({
+        wsBase,
+        httpBase,
+        clients,
+        messagesPerClient: messages,
+        expectedChunks: values.target ? 0 : tokens,
+        timeLimitMs,
+      });
       results.push(result);
-      process.stderr.write(`${String(clients).padStart(5)} clients: ${result.messages_per_s} msg/s · first chunk p50 ${result.time_to_first_chunk.p50_ms} ms p99 ${result.time_to_first_chunk.p99_ms} ms · total p99 ${result.total_latency.p99_ms} ms · lost ${result.frames_lost} dup ${result.frames_duplicated} misordered ${result.frames_out_of_order} · server RSS ${result.server.peak_rss_mib} MiB\n`);
+      process.stderr.write(
+        `${String(clients).padStart(5)} clients: ${result.messages_per_s} msg/s · first chunk p50 ${result.time_to_first_chunk.p50_ms} ms p99 ${result.time_to_first_chunk.p99_ms} ms · total p99 ${result.total_latency.p99_ms} ms · lost ${result.frames_lost} dup ${result.frames_duplicated} misordered ${result.frames_out_of_order} · server RSS ${result.server.peak_rss_mib} MiB\n`,
+      );
     }
   } finally {
     await server?.stop();
   }
   const report = {
-    schema_version: 1, kind: "load", machine: machineInfo(),
-    config: { messages_per_client: messages, tokens, latency_ms: latencyMs, token_interval_ms: tokenIntervalMs, time_limit_s: timeLimitMs / 1000, target: values.target ?? "self-started server, synthetic model" },
+    schema_version: 1,
+    kind: "load",
+    machine: machineInfo(),
+    config: {
+      messages_per_client: messages,
+      tokens,
+      latency_ms: latencyMs,
+      token_interval_ms: tokenIntervalMs,
+      time_limit_s: timeLimitMs / 1000,
+      target: values.target ?? "self-started server, synthetic model",
+    },
     levels: results,
   };
-  const directory = resolve(values.out ?? join(benchmarksRoot, `load-${report.machine.date.slice(0, 19).replace(/:/g, "-")}`));
+  const directory = resolve(
+    values.out ?? join(benchmarksRoot, `load-${report.machine.date.slice(0, 19).replace(/:/g, "-")}`),
+  );
   mkdirSync(directory, { recursive: true });
   writeFileSync(join(directory, "report.json"), `${JSON.stringify(report, null, 2)}\n`);
   const markdown = renderLoadMarkdown(report);
   writeFileSync(join(directory, "report.md"), markdown);
   process.stdout.write(markdown);
-  const faults = results.reduce((sum, result) => sum + result.frames_lost + result.frames_duplicated + result.frames_out_of_order + result.chunks_missing, 0);
+  const faults = results.reduce(
+    (sum, result) =>
+      sum + result.frames_lost + result.frames_duplicated + result.frames_out_of_order + result.chunks_missing,
+    0,
+  );
   return faults === 0 ? 0 : 1;
 }
 
-function renderLoadMarkdown(report: { machine: ReturnType<typeof machineInfo>; config: Record<string, unknown>; levels: LoadResult[] }): string {
+function renderLoadMarkdown(report: {
+  machine: ReturnType<typeof machineInfo>;
+  config: Record<string, unknown>;
+  levels: LoadResult[];
+}): string {
   const lines = [
     "# WebSocket load",
     "",
     `${report.machine.date} · ${report.machine.cores} cores · ${report.machine.cpuModel} · Node ${report.machine.node} · client and server on the same machine`,
-    `Config: ${Object.entries(report.config).map(([key, value]) => `${key} ${value}`).join(", ")}`,
+    `Config: ${Object.entries(report.config)
+      .map(([key, value]) => `${key} ${value}`)
+      .join(", ")}`,
     "",
     "| clients | messages | msg/s | frames/s | first chunk p50 / p99 (ms) | total p50 / p90 / p99 / max (ms) | lost | dup | misordered | chunks missing | errors | server peak RSS (MiB) | event-loop lag p99 peak (ms) |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-    ...report.levels.map((level) => `| ${level.clients} | ${level.messages_completed} | ${level.messages_per_s} | ${level.frames_per_s} | ${level.time_to_first_chunk.p50_ms} / ${level.time_to_first_chunk.p99_ms} | ${level.total_latency.p50_ms} / ${level.total_latency.p90_ms} / ${level.total_latency.p99_ms} / ${level.total_latency.max_ms} | ${level.frames_lost} | ${level.frames_duplicated} | ${level.frames_out_of_order} | ${level.chunks_missing} | ${level.errors} | ${level.server.peak_rss_mib} | ${level.server.peak_event_loop_lag_p99_ms} |`),
+    ...report.levels.map(
+      (level) =>
+        `| ${level.clients} | ${level.messages_completed} | ${level.messages_per_s} | ${level.frames_per_s} | ${level.time_to_first_chunk.p50_ms} / ${level.time_to_first_chunk.p99_ms} | ${level.total_latency.p50_ms} / ${level.total_latency.p90_ms} / ${level.total_latency.p99_ms} / ${level.total_latency.max_ms} | ${level.frames_lost} | ${level.frames_duplicated} | ${level.frames_out_of_order} | ${level.chunks_missing} | ${level.errors} | ${level.server.peak_rss_mib} | ${level.server.peak_event_loop_lag_p99_ms} |`,
+    ),
   ];
   return `${lines.join("\n")}\n`;
 }

@@ -27,12 +27,15 @@ export async function pluginNewCommand(args: string[]): Promise<number> {
     return 1;
   }
   const inProject = !relative(projectRoot, directory).startsWith("..");
-  const importFrom = (path: string, packagePath: string) => (inProject ? relative(directory, join(projectRoot, path)).replaceAll("\\", "/") : packagePath);
+  const importFrom = (path: string, packagePath: string) =>
+    inProject ? relative(directory, join(projectRoot, path)).replaceAll("\\", "/") : packagePath;
   const spec = importFrom("core/index.ts", "realtime-agent");
   const contract = importFrom("core/testing/plugin-contract.ts", "realtime-agent/testing/plugin-contract");
   const toolName = name.replace(/-/g, "_");
   mkdirSync(directory, { recursive: true });
-  writeFileSync(join(directory, "index.ts"), `import { z } from "zod";
+  writeFileSync(
+    join(directory, "index.ts"),
+    `import { z } from "zod";
 import { plugin, tool } from "${spec}";
 
 /** ${name}: describe what the plugin offers. */
@@ -58,8 +61,11 @@ export const ${camel(name)}Plugin = plugin({
 });
 
 export default ${camel(name)}Plugin;
-`);
-  writeFileSync(join(directory, `${name}.test.ts`), `import { expect } from "vitest";
+`,
+  );
+  writeFileSync(
+    join(directory, `${name}.test.ts`),
+    `import { expect } from "vitest";
 import { runPluginContract } from "${contract}";
 import { ${camel(name)}Plugin } from "./index.ts";
 
@@ -67,8 +73,11 @@ runPluginContract(${camel(name)}Plugin, {
   config: { greeting: "Hi" },
   calls: [{ tool: "${toolName}", arguments: { name: "Ada" }, check: (result) => expect(result).toEqual({ message: "Hi, Ada!" }) }],
 });
-`);
-  process.stdout.write(`Created ${relative(process.cwd(), directory) || directory}/index.ts and ${name}.test.ts\nRun its test: npx vitest run ${relative(process.cwd(), join(directory, `${name}.test.ts`))}\n`);
+`,
+  );
+  process.stdout.write(
+    `Created ${relative(process.cwd(), directory) || directory}/index.ts and ${name}.test.ts\nRun its test: npx vitest run ${relative(process.cwd(), join(directory, `${name}.test.ts`))}\n`,
+  );
   return 0;
 }
 

@@ -1,7 +1,10 @@
 import type { AgentEvent } from "../../core/spec/events.ts";
 
 /** Prints a turn to the terminal as it streams; returns the final event. */
-export async function renderTurn(events: AsyncIterable<AgentEvent>, out: NodeJS.WritableStream): Promise<AgentEvent | undefined> {
+export async function renderTurn(
+  events: AsyncIterable<AgentEvent>,
+  out: NodeJS.WritableStream,
+): Promise<AgentEvent | undefined> {
   let last: AgentEvent | undefined;
   for await (const event of events) {
     last = event;

@@ -6,7 +6,8 @@ import { createRuntime, runtimeConfigFromEnv } from "../runtime.ts";
 
 export async function serve(options: { port: string; host: string }): Promise<number> {
   const port = Number.parseInt(options.port, 10);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port must be 0-65535, got "${options.port}".`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new Error(`--port must be 0-65535, got "${options.port}".`);
   const logger = createLogger({ level: (process.env.RTA_LOG_LEVEL as never) ?? "info", name: "rta.server" });
   const agent = createRuntime(runtimeConfigFromEnv(), { logger });
   const external = await loadExternalPlugins(agent.tools, process.env);
@@ -25,7 +26,9 @@ export async function serve(options: { port: string; host: string }): Promise<nu
   const address = await server.listen(port, options.host);
   const url = `http://${address.address.includes(":") ? `[${address.address}]` : address.address}:${address.port}`;
   logger.info("listening", { url, websocket: `${url.replace("http", "ws")}/ws/:sessionId` });
-  process.stdout.write(`realtime-agent listening on ${url}  (chat page: ${url}/ , WebSocket: ${url.replace("http", "ws")}/ws/<session>)\n`);
+  process.stdout.write(
+    `realtime-agent listening on ${url}  (chat page: ${url}/ , WebSocket: ${url.replace("http", "ws")}/ws/<session>)\n`,
+  );
 
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

@@ -22,7 +22,9 @@ export async function toolsCommand(args: string[]): Promise<number> {
   }
   for (const tool of tools) {
     const parameters = Object.keys((tool.input_schema.properties ?? {}) as Record<string, unknown>).join(", ");
-    process.stdout.write(`${tool.name} (${tool.plugin})  ${tool.description}\n    input: ${parameters || "none"} · timeout ${tool.timeout_ms} ms · cache ${tool.cache_ttl_ms} ms${tool.network_hosts.length ? ` · hosts ${tool.network_hosts.join(", ")}` : ""}\n`);
+    process.stdout.write(
+      `${tool.name} (${tool.plugin})  ${tool.description}\n    input: ${parameters || "none"} · timeout ${tool.timeout_ms} ms · cache ${tool.cache_ttl_ms} ms${tool.network_hosts.length ? ` · hosts ${tool.network_hosts.join(", ")}` : ""}\n`,
+    );
   }
   return 0;
 }

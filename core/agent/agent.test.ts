@@ -28,7 +28,10 @@ function slowEcho(name: string, delayMs: number, log: string[]) {
       log.push(`start ${name}`);
       await new Promise((resolve, reject) => {
         const timer = setTimeout(resolve, delayMs);
-        context.signal.addEventListener("abort", () => { clearTimeout(timer); reject(context.signal.reason); });
+        context.signal.addEventListener("abort", () => {
+          clearTimeout(timer);
+          reject(context.signal.reason);
+        });
       });
       log.push(`end ${name}`);
       return value;
@@ -85,7 +88,14 @@ describe("Agent turn loop", () => {
     const events = await collectEvents(agent.runTurn({ sessionId: "s", text: "2+3?" }));
 
     expect(events.map((event) => event.type)).toEqual([
-      "turn-start", "tool-call", "tool-result", "text-delta", "text-delta", "text-delta", "text-delta", "turn-finish",
+      "turn-start",
+      "tool-call",
+      "tool-result",
+      "text-delta",
+      "text-delta",
+      "text-delta",
+      "text-delta",
+      "turn-finish",
     ]);
     expect(eventsOfType(events, "tool-result")[0]).toMatchObject({ callId: "c1", name: "add", result: { sum: 5 } });
     expect(eventsOfType(events, "turn-finish")[0]).toMatchObject({ text: "The sum is 5.", toolsUsed: ["add"] });
@@ -96,14 +106,18 @@ describe("Agent turn loop", () => {
   it("runs independent tool calls in parallel and reports each as it finishes", async () => {
     const log: string[] = [];
     const model = new ScriptedModel([
-      { toolCalls: [
-        { name: "slow", arguments: { value: "s" }, callId: "slow-call" },
-        { name: "fast", arguments: { value: "f" }, callId: "fast-call" },
-      ] },
+      {
+        toolCalls: [
+          { name: "slow", arguments: { value: "s" }, callId: "slow-call" },
+          { name: "fast", arguments: { value: "f" }, callId: "fast-call" },
+        ],
+      },
       {
         text: "done",
         expect: (request) => {
-          const order = request.messages.filter((message) => message.role === "tool").map((message) => message.role === "tool" && message.callId);
+          const order = request.messages
+            .filter((message) => message.role === "tool")
+            .map((message) => message.role === "tool" && message.callId);
           expect(order).toEqual(["slow-call", "fast-call"]);
         },
       },
@@ -120,10 +134,18 @@ describe("Agent turn loop", () => {
       name: "broken",
       description: "Always fails.",
       inputSchema: z.object({}),
-      execute: () => { throw new Error("disk on fire"); },
+      execute: () => {
+        throw new Error("disk on fire");
+      },
     });
     const model = new ScriptedModel([
-      { toolCalls: [{ name: "broken", arguments: {} }, { name: "add", arguments: { a: "two" } }, { name: "missing", arguments: {} }] },
+      {
+        toolCalls: [
+          { name: "broken", arguments: {} },
+          { name: "add", arguments: { a: "two" } },
+          { name: "missing", arguments: {} },
+        ],
+      },
       {
         text: "Sorry, the tools failed.",
         expect: (request) => {
@@ -135,9 +157,13 @@ describe("Agent turn loop", () => {
     const agent = new Agent({ model, tools: registryWith(broken, add) });
     const events = await collectEvents(agent.runTurn({ sessionId: "s", text: "break" }));
 
-    const codes = eventsOfType(events, "tool-result").map((event) => event.error?.code).sort();
+    const codes = eventsOfType(events, "tool-result")
+      .map((event) => event.error?.code)
+      .sort();
     expect(codes).toEqual(["TOOL_FAILED", "TOOL_INVALID_INPUT", "TOOL_NOT_FOUND"]);
-    expect(eventsOfType(events, "tool-result").find((event) => event.name === "broken")?.error?.message).toContain("disk on fire");
+    expect(eventsOfType(events, "tool-result").find((event) => event.name === "broken")?.error?.message).toContain(
+      "disk on fire",
+    );
     expect(events.at(-1)).toMatchObject({ type: "turn-finish", outcome: "completed" });
   });
 
@@ -157,7 +183,11 @@ describe("Agent turn loop", () => {
 
   it("stops asking for tools after the maximum number of rounds", async () => {
     const again = { toolCalls: [{ name: "add", arguments: { a: 1, b: 1 } }] };
-    const model = new ScriptedModel([again, again, { text: "Final answer: 2.", expect: (request) => expect(request.toolChoice).toBe("none") }]);
+    const model = new ScriptedModel([
+      again,
+      again,
+      { text: "Final answer: 2.", expect: (request) => expect(request.toolChoice).toBe("none") },
+    ]);
     const agent = new Agent({ model, tools: registryWith(add), maxToolRounds: 2 });
     const events = await collectEvents(agent.runTurn({ sessionId: "s", text: "loop" }));
 
@@ -204,7 +234,9 @@ describe("Agent turn loop", () => {
   });
 
   it("turns a provider failure into a typed error event after the streamed text", async () => {
-    const model = new ScriptedModel([{ text: "partial ", error: new ProviderError("PROVIDER_FAILED", "upstream closed", { retryable: true }) }]);
+    const model = new ScriptedModel([
+      { text: "partial ", error: new ProviderError("PROVIDER_FAILED", "upstream closed", { retryable: true }) },
+    ]);
     const agent = new Agent({ model });
     const events = await collectEvents(agent.runTurn({ sessionId: "s", text: "hi" }));
     expect(events.map((event) => event.type)).toEqual(["turn-start", "text-delta", "error"]);
@@ -235,8 +267,17 @@ describe("Agent turn loop", () => {
 describe("Agent planOnly turns", () => {
   it("reports the model's tool calls without running them, and finishes with usage", async () => {
     let ran = false;
-    const watched = tool({ name: "watched", description: "Must not run.", inputSchema: z.object({}), execute: () => { ran = true; } });
-    const model = new ScriptedModel([{ toolCalls: [{ name: "watched", arguments: {} }], usage: { inputTokens: 7, outputTokens: 3 } }]);
+    const watched = tool({
+      name: "watched",
+      description: "Must not run.",
+      inputSchema: z.object({}),
+      execute: () => {
+        ran = true;
+      },
+    });
+    const model = new ScriptedModel([
+      { toolCalls: [{ name: "watched", arguments: {} }], usage: { inputTokens: 7, outputTokens: 3 } },
+    ]);
     const agent = new Agent({ model, tools: registryWith(watched) });
     const events = await collectEvents(agent.runTurn({ sessionId: "s", text: "plan", planOnly: true }));
     expect(events.map((event) => event.type)).toEqual(["turn-start", "tool-call", "turn-finish"]);
@@ -248,7 +289,10 @@ describe("Agent planOnly turns", () => {
 
 describe("Agent cost per turn", () => {
   it("prices the turn's tokens with the model's entry, and leaves unknown models without a figure", async () => {
-    const priced = new Agent({ model: new ScriptedModel([{ text: "hi", usage: { inputTokens: 1_000, outputTokens: 2_000 } }], { id: "paid" }), prices: { paid: { inputPerMillion: 1, outputPerMillion: 10 } } });
+    const priced = new Agent({
+      model: new ScriptedModel([{ text: "hi", usage: { inputTokens: 1_000, outputTokens: 2_000 } }], { id: "paid" }),
+      prices: { paid: { inputPerMillion: 1, outputPerMillion: 10 } },
+    });
     const [finish] = eventsOfType(await collectEvents(priced.runTurn({ sessionId: "s", text: "hi" })), "turn-finish");
     expect(finish!.costUsd).toBeCloseTo(0.021);
     const unknown = new Agent({ model: new ScriptedModel([{ text: "hi" }], { id: "mystery" }) });
@@ -259,12 +303,17 @@ describe("Agent cost per turn", () => {
 
 describe("Agent keeps the user's message when a turn fails", () => {
   it("stores the message with the error, and the next turn sees it", async () => {
-    const model = new ScriptedModel([{ error: new ProviderError("PROVIDER_UNAVAILABLE", "all providers down", { retryable: true }) }, { text: "Sorry about that. Your question was about Rome." }]);
+    const model = new ScriptedModel([
+      { error: new ProviderError("PROVIDER_UNAVAILABLE", "all providers down", { retryable: true }) },
+      { text: "Sorry about that. Your question was about Rome." },
+    ]);
     const store = new InMemorySessionStore();
     const agent = new Agent({ model, store });
     const failed = await collectEvents(agent.runTurn({ sessionId: "s", text: "Tell me about Rome" }));
     expect(failed.at(-1)).toMatchObject({ type: "error", code: "PROVIDER_UNAVAILABLE", retryable: true });
-    expect(await store.history("s")).toMatchObject([{ userText: "Tell me about Rome", assistantText: "", error: { code: "PROVIDER_UNAVAILABLE" } }]);
+    expect(await store.history("s")).toMatchObject([
+      { userText: "Tell me about Rome", assistantText: "", error: { code: "PROVIDER_UNAVAILABLE" } },
+    ]);
     await collectEvents(agent.runTurn({ sessionId: "s", text: "Are you back?" }));
     expect(model.requests[1]!.messages.map((message) => message.content)).toContain("Tell me about Rome");
   });

@@ -87,13 +87,21 @@ export class Agent {
     const toolRecords: ToolCallRecord[] = [];
     try {
       const userText = await timer.time("inputGuard", () =>
-        guardInput(input.text, { maxInputChars: this.#options.maxInputChars }));
+        guardInput(input.text, { maxInputChars: this.#options.maxInputChars }),
+      );
       const context = input.history
         ? contextFromHistory(input.sessionId, input.history)
         : await timer.time("loadContext", () => this.store.load(input.sessionId));
-      const clientInstructions = input.history?.filter((message) => message.role === "system").map((message) => message.content).join("\n");
+      const clientInstructions = input.history
+        ?.filter((message) => message.role === "system")
+        .map((message) => message.content)
+        .join("\n");
       const systemPrompt = this.#options.systemPrompt ?? defaultSystemPrompt;
-      const messages = buildMessages(clientInstructions ? `${systemPrompt}\n\n${clientInstructions}` : systemPrompt, context, userText);
+      const messages = buildMessages(
+        clientInstructions ? `${systemPrompt}\n\n${clientInstructions}` : systemPrompt,
+        context,
+        userText,
+      );
       const maxToolRounds = this.#options.maxToolRounds ?? 3;
       const allTools = this.tools.definitions();
       const definitions = this.#options.toolRouter ? this.#options.toolRouter(userText, allTools) : allTools;
@@ -115,7 +123,10 @@ export class Agent {
         try {
           for (;;) {
             const next = await stream.next();
-            if (next.done) { result = next.value; break; }
+            if (next.done) {
+              result = next.value;
+              break;
+            }
             if (next.value.kind === "notice") {
               const { event, message, data } = next.value;
               yield { type: "system-event", turnId, event, message, ...(data ? { data } : {}) };
@@ -134,7 +145,11 @@ export class Agent {
         throwIfAborted(signal);
         if (result.toolCalls.length === 0) break;
         if (!mayCallTools) {
-          throw new AgentError("TURN_MAX_ROUNDS", `The model still asked for tools after ${maxToolRounds} tool rounds.`, "provider");
+          throw new AgentError(
+            "TURN_MAX_ROUNDS",
+            `The model still asked for tools after ${maxToolRounds} tool rounds.`,
+            "provider",
+          );
         }
 
         messages.push({ role: "assistant", content: result.text, toolCalls: result.toolCalls });
@@ -142,15 +157,24 @@ export class Agent {
           yield { type: "tool-call", turnId, callId: call.callId, name: call.name, arguments: call.arguments };
         }
         if (input.planOnly) {
-          for (const call of result.toolCalls) toolRecords.push({ callId: call.callId, name: call.name, arguments: call.arguments });
+          for (const call of result.toolCalls)
+            toolRecords.push({ callId: call.callId, name: call.name, arguments: call.arguments });
           break;
         }
         const toolsStarted = performance.now();
-        const toolEvents = runToolRound(turnId, result.toolCalls, { registry: this.tools, sessionId: input.sessionId, signal, logger: this.#logger });
+        const toolEvents = runToolRound(turnId, result.toolCalls, {
+          registry: this.tools,
+          sessionId: input.sessionId,
+          signal,
+          logger: this.#logger,
+        });
         let toolRound: ToolRoundResult;
         for (;;) {
           const next = await toolEvents.next();
-          if (next.done) { toolRound = next.value; break; }
+          if (next.done) {
+            toolRound = next.value;
+            break;
+          }
           yield next.value;
         }
         timer.add("tools", performance.now() - toolsStarted);
@@ -158,23 +182,47 @@ export class Agent {
         messages.push(...toolRound.messages);
         text = "";
         if (round + 1 === maxToolRounds) {
-          yield { type: "system-event", turnId, event: "max_tool_rounds", message: `Tool rounds exhausted (${maxToolRounds}); asking for a final answer.` };
+          yield {
+            type: "system-event",
+            turnId,
+            event: "max_tool_rounds",
+            message: `Tool rounds exhausted (${maxToolRounds}); asking for a final answer.`,
+          };
         }
       }
 
-      if (!input.history) await timer.time("store", () => this.store.appendTurn(input.sessionId, {
-        turnId, userText, assistantText: text, toolCalls: toolRecords, usage, model: modelName,
-        createdAt: new Date().toISOString(),
-      }));
+      if (!input.history)
+        await timer.time("store", () =>
+          this.store.appendTurn(input.sessionId, {
+            turnId,
+            userText,
+            assistantText: text,
+            toolCalls: toolRecords,
+            usage,
+            model: modelName,
+            createdAt: new Date().toISOString(),
+          }),
+        );
       yield this.#finish(turnId, "completed", text, toolRecords, usage, providerName, modelName, timer);
     } catch (error) {
-      const agentError = toAgentError(signal.aborted ? signal.reason ?? error : error);
+      const agentError = toAgentError(signal.aborted ? (signal.reason ?? error) : error);
       if (signal.aborted || agentError.code === "TURN_ABORTED") {
         yield this.#finish(turnId, "aborted", text, toolRecords, usage, providerName, modelName, timer);
       } else {
-        this.#logger.warn("turn failed", { turnId, sessionId: input.sessionId, code: agentError.code, error: agentError.message });
+        this.#logger.warn("turn failed", {
+          turnId,
+          sessionId: input.sessionId,
+          code: agentError.code,
+          error: agentError.message,
+        });
         await this.#keepFailedTurn(input, turnId, toolRecords, usage, modelName, agentError);
-        yield { type: "error", turnId, code: agentError.code, message: agentError.message, retryable: agentError.retryable };
+        yield {
+          type: "error",
+          turnId,
+          code: agentError.code,
+          message: agentError.message,
+          retryable: agentError.retryable,
+        };
       }
     } finally {
       release();
@@ -182,25 +230,54 @@ export class Agent {
   }
 
   /** A failed turn still records what the user said (not for input the guard refused, nor without a store). */
-  async #keepFailedTurn(input: TurnInput, turnId: string, toolCalls: ToolCallRecord[], usage: TokenUsage, model: string, error: AgentError): Promise<void> {
+  async #keepFailedTurn(
+    input: TurnInput,
+    turnId: string,
+    toolCalls: ToolCallRecord[],
+    usage: TokenUsage,
+    model: string,
+    error: AgentError,
+  ): Promise<void> {
     if (input.history || error.fault === "user" || error.fault === "store") return;
     try {
       await this.store.appendTurn(input.sessionId, {
-        turnId, userText: input.text.trim(), assistantText: "", toolCalls, usage, model,
-        createdAt: new Date().toISOString(), error: { code: error.code, message: error.message },
+        turnId,
+        userText: input.text.trim(),
+        assistantText: "",
+        toolCalls,
+        usage,
+        model,
+        createdAt: new Date().toISOString(),
+        error: { code: error.code, message: error.message },
       });
     } catch (storeError) {
-      this.#logger.error("could not keep the failed turn", { turnId, error: storeError instanceof Error ? storeError.message : String(storeError) });
+      this.#logger.error("could not keep the failed turn", {
+        turnId,
+        error: storeError instanceof Error ? storeError.message : String(storeError),
+      });
     }
   }
 
   #finish(
-    turnId: string, outcome: "completed" | "aborted", text: string, tools: ToolCallRecord[],
-    usage: TokenUsage, provider: string, model: string, timer: StepTimer,
+    turnId: string,
+    outcome: "completed" | "aborted",
+    text: string,
+    tools: ToolCallRecord[],
+    usage: TokenUsage,
+    provider: string,
+    model: string,
+    timer: StepTimer,
   ): AgentEvent {
     return {
-      type: "turn-finish", turnId, outcome, text, toolsUsed: [...new Set(tools.map((record) => record.name))],
-      usage, provider, model, timings: timer.finish(),
+      type: "turn-finish",
+      turnId,
+      outcome,
+      text,
+      toolsUsed: [...new Set(tools.map((record) => record.name))],
+      usage,
+      provider,
+      model,
+      timings: timer.finish(),
       ...costField(costOf(this.#options.prices ?? defaultPrices, provider, model, usage)),
     };
   }
@@ -228,7 +305,15 @@ function contextFromHistory(sessionId: string, history: NonNullable<TurnInput["h
 }
 
 function historyTurn(userText: string, assistantText: string): SessionContext["recentTurns"][number] {
-  return { turnId: "", userText, assistantText, toolCalls: [], usage: { inputTokens: 0, outputTokens: 0 }, model: "", createdAt: "" };
+  return {
+    turnId: "",
+    userText,
+    assistantText,
+    toolCalls: [],
+    usage: { inputTokens: 0, outputTokens: 0 },
+    model: "",
+    createdAt: "",
+  };
 }
 
 function costField(cost: number | undefined): { costUsd?: number } {

@@ -6,7 +6,9 @@ export const defaultSystemPrompt =
 
 /** Turns recalled session context plus the new user text into the messages a model sees. */
 export function buildMessages(systemPrompt: string, context: SessionContext, userText: string): ChatMessage[] {
-  const system = context.summary ? `${systemPrompt}\n\nSummary of the earlier conversation: ${context.summary}` : systemPrompt;
+  const system = context.summary
+    ? `${systemPrompt}\n\nSummary of the earlier conversation: ${context.summary}`
+    : systemPrompt;
   const messages: ChatMessage[] = [{ role: "system", content: system }];
   for (const turn of context.recentTurns) {
     messages.push({ role: "user", content: turn.userText });

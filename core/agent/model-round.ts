@@ -11,7 +11,9 @@ export interface ModelRoundResult {
   provider: string;
 }
 
-export type ModelRoundOutput = { kind: "text"; text: string } | { kind: "notice"; event: string; message: string; data?: Record<string, unknown> };
+export type ModelRoundOutput =
+  | { kind: "text"; text: string }
+  | { kind: "notice"; event: string; message: string; data?: Record<string, unknown> };
 
 /** Streams one model response: yields text (and notices) as they arrive and returns what the model decided. */
 export async function* runModelRound(
@@ -28,13 +30,25 @@ export async function* runModelRound(
         yield { kind: "text", text: event.text };
         break;
       case "notice":
-        yield { kind: "notice", event: event.event, message: event.message, ...(event.data ? { data: event.data } : {}) };
+        yield {
+          kind: "notice",
+          event: event.event,
+          message: event.message,
+          ...(event.data ? { data: event.data } : {}),
+        };
         break;
       case "tool-call":
         toolCalls.push({ callId: event.callId, name: event.name, arguments: event.arguments });
         break;
       case "finish":
-        return { text, toolCalls, usage: event.usage, finishReason: event.reason, model: event.model, provider: event.provider ?? provider.id };
+        return {
+          text,
+          toolCalls,
+          usage: event.usage,
+          finishReason: event.reason,
+          model: event.model,
+          provider: event.provider ?? provider.id,
+        };
     }
   }
   throw new ProviderError("PROVIDER_FAILED", `Provider ${provider.id} ended its stream without a finish event.`);

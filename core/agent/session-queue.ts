@@ -5,7 +5,9 @@ export class SessionQueue {
   async acquire(sessionId: string): Promise<() => void> {
     const previous = this.#tails.get(sessionId) ?? Promise.resolve();
     let release!: () => void;
-    const current = new Promise<void>((resolve) => { release = resolve; });
+    const current = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const tail = previous.then(() => current);
     this.#tails.set(sessionId, tail);
     await previous;

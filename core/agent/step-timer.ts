@@ -27,7 +27,10 @@ export class StepTimer {
     return {
       timeToFirstTokenMs: this.#firstTokenAt === undefined ? undefined : round(this.#firstTokenAt - this.#startedAt),
       totalMs: round(performance.now() - this.#startedAt),
-      steps: Object.fromEntries(Object.entries(this.#steps).map(([step, ms]) => [step, round(ms)])) as Record<TurnStep, number>,
+      steps: Object.fromEntries(Object.entries(this.#steps).map(([step, ms]) => [step, round(ms)])) as Record<
+        TurnStep,
+        number
+      >,
     };
   }
 }

@@ -11,7 +11,9 @@ export interface ToolRoundResult {
 
 /** Runs one round of tool calls concurrently, yielding a `tool-result` event as each one finishes. */
 export async function* runToolRound(
-  turnId: string, calls: readonly ToolCallRequest[], options: ExecuteToolOptions,
+  turnId: string,
+  calls: readonly ToolCallRequest[],
+  options: ExecuteToolOptions,
 ): AsyncGenerator<AgentEvent, ToolRoundResult> {
   const records = new Map<string, ToolCallRecord>();
   for await (const outcome of executeToolCalls(calls, options)) {
@@ -19,11 +21,22 @@ export async function* runToolRound(
     const record: ToolCallRecord = { callId: outcome.callId, name: outcome.name, arguments: call?.arguments ?? {} };
     if (outcome.ok) {
       record.result = outcome.result;
-      yield { type: "tool-result", turnId, callId: outcome.callId, name: outcome.name, result: outcome.result, durationMs: outcome.durationMs };
+      yield {
+        type: "tool-result",
+        turnId,
+        callId: outcome.callId,
+        name: outcome.name,
+        result: outcome.result,
+        durationMs: outcome.durationMs,
+      };
     } else {
       record.error = { code: outcome.error.code, message: outcome.error.message };
       yield {
-        type: "tool-result", turnId, callId: outcome.callId, name: outcome.name, durationMs: outcome.durationMs,
+        type: "tool-result",
+        turnId,
+        callId: outcome.callId,
+        name: outcome.name,
+        durationMs: outcome.durationMs,
         error: { code: outcome.error.code, message: outcome.error.message, retryable: outcome.error.retryable },
       };
     }
@@ -33,7 +46,10 @@ export async function* runToolRound(
   return {
     records: ordered,
     messages: ordered.map((record) => ({
-      role: "tool", callId: record.callId, name: record.name, isError: record.error !== undefined,
+      role: "tool",
+      callId: record.callId,
+      name: record.name,
+      isError: record.error !== undefined,
       content: JSON.stringify(record.error ? { error: record.error } : { result: record.result }),
     })),
   };

@@ -5,8 +5,13 @@ import { runSessionStoreContract } from "./session-store-contract.ts";
 runSessionStoreContract("memory", () => new InMemorySessionStore({ contextTurns: 4 }), { contextTurns: 4 });
 
 const record = (index: number) => ({
-  turnId: `t${index}`, userText: "q", assistantText: "a", toolCalls: [], usage: { inputTokens: 0, outputTokens: 0 },
-  model: "m", createdAt: new Date(0).toISOString(),
+  turnId: `t${index}`,
+  userText: "q",
+  assistantText: "a",
+  toolCalls: [],
+  usage: { inputTokens: 0, outputTokens: 0 },
+  model: "m",
+  createdAt: new Date(0).toISOString(),
 });
 
 describe("InMemorySessionStore bounds", () => {

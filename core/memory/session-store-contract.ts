@@ -5,12 +5,23 @@ import type { SessionStore, TurnRecord } from "../spec/store.ts";
  * The behaviour every SessionStore must have. Each implementation's test file calls this with a
  * factory; `contextTurns` is how many recent turns the factory's store returns from `load`.
  */
-export function runSessionStoreContract(name: string, createStore: () => Promise<SessionStore> | SessionStore, options: { contextTurns: number }) {
+export function runSessionStoreContract(
+  name: string,
+  createStore: () => Promise<SessionStore> | SessionStore,
+  options: { contextTurns: number },
+) {
   const turn = (index: number, overrides: Partial<TurnRecord> = {}): TurnRecord => ({
     turnId: `turn-${index}`,
     userText: `question ${index}`,
     assistantText: `answer ${index}`,
-    toolCalls: [{ callId: `c${index}`, name: "calculator", arguments: { expression: `${index} + 1` }, result: { result: index + 1 } }],
+    toolCalls: [
+      {
+        callId: `c${index}`,
+        name: "calculator",
+        arguments: { expression: `${index} + 1` },
+        result: { result: index + 1 },
+      },
+    ],
     usage: { inputTokens: index, outputTokens: index * 2 },
     model: "test-model",
     createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, index)).toISOString(),
@@ -40,9 +51,15 @@ export function runSessionStoreContract(name: string, createStore: () => Promise
       for (let index = 1; index <= total; index++) await store.appendTurn(session, turn(index));
       const context = await store.load(session);
       expect(context.recentTurns.map((record) => record.turnId)).toEqual(
-        Array.from({ length: options.contextTurns }, (_, offset) => `turn-${total - options.contextTurns + 1 + offset}`),
+        Array.from(
+          { length: options.contextTurns },
+          (_, offset) => `turn-${total - options.contextTurns + 1 + offset}`,
+        ),
       );
-      expect((await store.history(session, { limit: 2 })).map((record) => record.turnId)).toEqual([`turn-${total - 1}`, `turn-${total}`]);
+      expect((await store.history(session, { limit: 2 })).map((record) => record.turnId)).toEqual([
+        `turn-${total - 1}`,
+        `turn-${total}`,
+      ]);
     });
 
     it("keeps sessions apart", async () => {
@@ -58,7 +75,10 @@ export function runSessionStoreContract(name: string, createStore: () => Promise
       const session = uniqueSession();
       await store.setSummary(session, "The user is planning a trip to Japan.");
       await store.appendTurn(session, turn(1));
-      expect(await store.load(session)).toMatchObject({ summary: "The user is planning a trip to Japan.", recentTurns: [turn(1)] });
+      expect(await store.load(session)).toMatchObject({
+        summary: "The user is planning a trip to Japan.",
+        recentTurns: [turn(1)],
+      });
     });
 
     it("deletes a session", async () => {

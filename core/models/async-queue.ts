@@ -36,7 +36,9 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
         if (this.#failed) throw this.#error;
         return;
       }
-      await new Promise<void>((resolve) => { this.#waiter = resolve; });
+      await new Promise<void>((resolve) => {
+        this.#waiter = resolve;
+      });
     }
   }
 }

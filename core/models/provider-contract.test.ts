@@ -13,8 +13,12 @@ let scriptedSteps: ConstructorParameters<typeof ScriptedModel>[0] = [];
 runProviderContract({
   name: "scripted",
   provider: () => new ScriptedModel(scriptedSteps),
-  prepareText: (text) => { scriptedSteps = [{ text }]; },
-  prepareSilence: () => { scriptedSteps = [{ text: ["never"], firstDelayMs: 60_000 }]; },
+  prepareText: (text) => {
+    scriptedSteps = [{ text }];
+  },
+  prepareSilence: () => {
+    scriptedSteps = [{ text: ["never"], firstDelayMs: 60_000 }];
+  },
 });
 
 runProviderContract({
@@ -24,36 +28,62 @@ runProviderContract({
 });
 
 const server = new LoopbackApiServer();
-beforeAll(async () => { await server.start(); });
-afterAll(async () => { await server.close(); });
+beforeAll(async () => {
+  await server.start();
+});
+afterAll(async () => {
+  await server.close();
+});
 
 runProviderContract({
   name: "anthropic (loopback)",
   provider: () => new AnthropicProvider({ apiKey: "sk-ant-contract", baseURL: server.url }),
-  prepareText: (text) => { server.reply({ kind: "sse", events: anthropicStream.text(text.split(" ")) }); },
-  prepareSilence: () => { server.reply({ kind: "hang" }); },
+  prepareText: (text) => {
+    server.reply({ kind: "sse", events: anthropicStream.text(text.split(" ")) });
+  },
+  prepareSilence: () => {
+    server.reply({ kind: "hang" });
+  },
 });
 
 runProviderContract({
   name: "openai (loopback)",
   provider: () => new OpenAIProvider({ apiKey: "sk-contract", baseURL: `${server.url}/v1`, id: "openai" }),
-  prepareText: (text) => { server.reply({ kind: "sse", events: openaiStream.text(text.split(" ")) }); },
-  prepareSilence: () => { server.reply({ kind: "hang" }); },
+  prepareText: (text) => {
+    server.reply({ kind: "sse", events: openaiStream.text(text.split(" ")) });
+  },
+  prepareSilence: () => {
+    server.reply({ kind: "hang" });
+  },
 });
 
 runProviderContract({
   name: "openai-compatible (loopback, no key)",
   provider: () => new OpenAIProvider({ baseURL: `${server.url}/v1`, model: "llama3" }),
-  prepareText: (text) => { server.reply({ kind: "sse", events: openaiStream.text(text.split(" ")) }); },
-  prepareSilence: () => { server.reply({ kind: "hang" }); },
+  prepareText: (text) => {
+    server.reply({ kind: "sse", events: openaiStream.text(text.split(" ")) });
+  },
+  prepareSilence: () => {
+    server.reply({ kind: "hang" });
+  },
 });
 
 runProviderContract({
   name: "fallback chain (anthropic down → openai)",
-  provider: () => new FallbackChain({ members: [
-    { provider: new AnthropicProvider({ apiKey: "sk-ant-contract", baseURL: server.url }), retry: { retries: 0 } },
-    { provider: new OpenAIProvider({ apiKey: "sk-contract", baseURL: `${server.url}/v1`, id: "openai" }) },
-  ] }),
-  prepareText: (text) => { server.reply(anthropicStream.httpError(400, "invalid_request_error", "bad"), { kind: "sse", events: openaiStream.text(text.split(" ")) }); },
-  prepareSilence: () => { server.reply({ kind: "hang" }); },
+  provider: () =>
+    new FallbackChain({
+      members: [
+        { provider: new AnthropicProvider({ apiKey: "sk-ant-contract", baseURL: server.url }), retry: { retries: 0 } },
+        { provider: new OpenAIProvider({ apiKey: "sk-contract", baseURL: `${server.url}/v1`, id: "openai" }) },
+      ],
+    }),
+  prepareText: (text) => {
+    server.reply(anthropicStream.httpError(400, "invalid_request_error", "bad"), {
+      kind: "sse",
+      events: openaiStream.text(text.split(" ")),
+    });
+  },
+  prepareSilence: () => {
+    server.reply({ kind: "hang" });
+  },
 });

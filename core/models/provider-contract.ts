@@ -16,7 +16,10 @@ export interface ProviderContractSubject {
 }
 
 const request = (overrides: Partial<ModelRequest> = {}): ModelRequest => ({
-  messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "Say hello." }],
+  messages: [
+    { role: "system", content: "Be brief." },
+    { role: "user", content: "Say hello." },
+  ],
   tools: [],
   toolChoice: "none",
   maxOutputTokens: 24,
@@ -47,20 +50,24 @@ export function runProviderContract(subject: ProviderContractSubject): void {
       expect(finish.model.length).toBeGreaterThan(0);
     });
 
-    it.skipIf(!subject.prepareSilence)("stops with TURN_ABORTED (or an abort finish) when the signal aborts", async () => {
-      await subject.prepareSilence?.();
-      const provider = await subject.provider();
-      const controller = new AbortController();
-      setTimeout(() => controller.abort(), 30);
-      const started = Date.now();
-      try {
-        const events: ModelStreamEvent[] = [];
-        for await (const event of provider.stream(request({ signal: controller.signal, maxOutputTokens: 2_000 }))) events.push(event);
-        expect(events.at(-1)).toMatchObject({ type: "finish", reason: "abort" });
-      } catch (error) {
-        expect(AgentError.isInstance(error) && error.code).toBe("TURN_ABORTED");
-      }
-      expect(Date.now() - started).toBeLessThan(5_000);
-    });
+    it.skipIf(!subject.prepareSilence)(
+      "stops with TURN_ABORTED (or an abort finish) when the signal aborts",
+      async () => {
+        await subject.prepareSilence?.();
+        const provider = await subject.provider();
+        const controller = new AbortController();
+        setTimeout(() => controller.abort(), 30);
+        const started = Date.now();
+        try {
+          const events: ModelStreamEvent[] = [];
+          for await (const event of provider.stream(request({ signal: controller.signal, maxOutputTokens: 2_000 })))
+            events.push(event);
+          expect(events.at(-1)).toMatchObject({ type: "finish", reason: "abort" });
+        } catch (error) {
+          expect(AgentError.isInstance(error) && error.code).toBe("TURN_ABORTED");
+        }
+        expect(Date.now() - started).toBeLessThan(5_000);
+      },
+    );
   });
 }

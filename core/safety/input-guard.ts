@@ -13,7 +13,10 @@ export function guardInput(text: string, options: InputGuardOptions = {}): strin
   const trimmed = text.trim();
   if (trimmed.length === 0) throw new UserInputError("INPUT_EMPTY", "The message is empty.");
   if (trimmed.length > maxChars) {
-    throw new UserInputError("INPUT_TOO_LONG", `The message has ${trimmed.length} characters; the limit is ${maxChars}.`);
+    throw new UserInputError(
+      "INPUT_TOO_LONG",
+      `The message has ${trimmed.length} characters; the limit is ${maxChars}.`,
+    );
   }
   return trimmed;
 }

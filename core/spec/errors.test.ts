@@ -1,6 +1,14 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { AgentError, errorCodes, ProviderError, StoreError, toAgentError, ToolError, UserInputError } from "./errors.ts";
+import {
+  AgentError,
+  errorCodes,
+  ProviderError,
+  StoreError,
+  toAgentError,
+  ToolError,
+  UserInputError,
+} from "./errors.ts";
 
 describe("errors", () => {
   it("documents every error code in docs/errors.md, and nothing else", () => {
@@ -17,8 +25,15 @@ describe("errors", () => {
   });
 
   it("gives each subclass its fault and a sensible retryable default", () => {
-    expect(new UserInputError("INPUT_EMPTY", "x")).toMatchObject({ fault: "user", retryable: false, name: "UserInputError" });
-    expect(new ProviderError("PROVIDER_TIMEOUT", "x", { retryable: true })).toMatchObject({ fault: "provider", retryable: true });
+    expect(new UserInputError("INPUT_EMPTY", "x")).toMatchObject({
+      fault: "user",
+      retryable: false,
+      name: "UserInputError",
+    });
+    expect(new ProviderError("PROVIDER_TIMEOUT", "x", { retryable: true })).toMatchObject({
+      fault: "provider",
+      retryable: true,
+    });
     expect(new StoreError("STORE_UNAVAILABLE", "x")).toMatchObject({ fault: "store", retryable: true });
   });
 

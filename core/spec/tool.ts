@@ -16,6 +16,7 @@ export interface ToolContext {
 }
 
 /** A tool is a plain object; `tool()` exists only so TypeScript infers `input` from the schema. */
+// biome-ignore lint/suspicious/noExplicitAny: each definition is typed by its own schema
 export interface Tool<Input = any, Output = unknown> {
   name: string;
   description: string;
@@ -57,6 +58,7 @@ export function tool<Input, Output>(definition: Tool<Input, Output>): Tool<Input
  * configuration it is given (PLUGIN_CONFIG_INVALID when something is missing or wrong) and builds the
  * tools from the parsed config.
  */
+// biome-ignore lint/suspicious/noExplicitAny: each definition is typed by its own schema
 export interface Plugin<Config = any> {
   name: string;
   version: string;

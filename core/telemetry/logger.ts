@@ -10,8 +10,14 @@ export function createLogger(options: { level?: LogLevel; name?: string } = {}):
   const threshold = levels[options.level ?? "info"];
   const write = (level: Exclude<LogLevel, "silent">, message: string, fields?: Record<string, unknown>) => {
     if (levels[level] < threshold) return;
-    const line: Record<string, unknown> = { time: new Date().toISOString(), level, name: options.name ?? "rta", message };
-    for (const [key, value] of Object.entries(fields ?? {})) line[key] = secretKeyPattern.test(key) ? "[redacted]" : value;
+    const line: Record<string, unknown> = {
+      time: new Date().toISOString(),
+      level,
+      name: options.name ?? "rta",
+      message,
+    };
+    for (const [key, value] of Object.entries(fields ?? {}))
+      line[key] = secretKeyPattern.test(key) ? "[redacted]" : value;
     process.stderr.write(`${JSON.stringify(line)}\n`);
   };
   return {

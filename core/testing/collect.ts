@@ -7,6 +7,9 @@ export async function collectEvents(events: AsyncIterable<AgentEvent>): Promise<
   return collected;
 }
 
-export function eventsOfType<T extends AgentEvent["type"]>(events: readonly AgentEvent[], type: T): Extract<AgentEvent, { type: T }>[] {
+export function eventsOfType<T extends AgentEvent["type"]>(
+  events: readonly AgentEvent[],
+  type: T,
+): Extract<AgentEvent, { type: T }>[] {
   return events.filter((event): event is Extract<AgentEvent, { type: T }> => event.type === type);
 }

@@ -1,4 +1,17 @@
-export { ScriptedModel, ScriptedModelError, splitIntoChunks, streamScriptedStep, type ScriptedStep, type ScriptedToolCall } from "./scripted-model.ts";
+export {
+  ScriptedModel,
+  ScriptedModelError,
+  splitIntoChunks,
+  streamScriptedStep,
+  type ScriptedStep,
+  type ScriptedToolCall,
+} from "./scripted-model.ts";
 export { SyntheticModel, type SyntheticModelOptions } from "./synthetic-model.ts";
 export { collectEvents, eventsOfType } from "./collect.ts";
-export { LoopbackApiServer, anthropicStream, openaiStream, type LoopbackReply, type RecordedRequest } from "./loopback-api-server.ts";
+export {
+  LoopbackApiServer,
+  anthropicStream,
+  openaiStream,
+  type LoopbackReply,
+  type RecordedRequest,
+} from "./loopback-api-server.ts";

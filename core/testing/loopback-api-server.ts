@@ -54,11 +54,17 @@ export class LoopbackApiServer {
     let raw = "";
     for await (const chunk of request) raw += chunk;
     let body: Record<string, unknown> = {};
-    try { body = JSON.parse(raw || "{}"); } catch { /* recorded as empty */ }
+    try {
+      body = JSON.parse(raw || "{}");
+    } catch {
+      /* recorded as empty */
+    }
     this.requests.push({ path: request.url ?? "", headers: request.headers, body });
     const reply = this.#replies.shift();
     if (!reply) {
-      response.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "no scripted reply" } }));
+      response
+        .writeHead(500, { "content-type": "application/json" })
+        .end(JSON.stringify({ error: { message: "no scripted reply" } }));
       return;
     }
     if (reply.kind === "hang") {
@@ -66,10 +72,16 @@ export class LoopbackApiServer {
       return;
     }
     if (reply.kind === "http") {
-      response.writeHead(reply.status, { "content-type": "application/json", ...reply.headers }).end(JSON.stringify(reply.body));
+      response
+        .writeHead(reply.status, { "content-type": "application/json", ...reply.headers })
+        .end(JSON.stringify(reply.body));
       return;
     }
-    response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+    response.writeHead(200, {
+      "content-type": "text/event-stream",
+      "cache-control": "no-cache",
+      connection: "keep-alive",
+    });
     this.#open.add(response);
     for (const [index, event] of reply.events.entries()) {
       if (reply.cutAfter !== undefined && index >= reply.cutAfter) {
@@ -92,44 +104,99 @@ export class LoopbackApiServer {
   }
 }
 
-const sse = (event: string | undefined, data: unknown) => `${event ? `event: ${event}\n` : ""}data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`;
+const sse = (event: string | undefined, data: unknown) =>
+  `${event ? `event: ${event}\n` : ""}data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`;
 
 /** Anthropic Messages API stream events, as documented for `stream: true`. */
 export const anthropicStream = {
-  text(chunks: string[], options: { inputTokens?: number; outputTokens?: number; model?: string; stopReason?: string } = {}): string[] {
+  text(
+    chunks: string[],
+    options: { inputTokens?: number; outputTokens?: number; model?: string; stopReason?: string } = {},
+  ): string[] {
     return [
-      sse("message_start", { type: "message_start", message: { id: "msg_01", type: "message", role: "assistant", content: [], model: options.model ?? "claude-test", stop_reason: null, stop_sequence: null, usage: { input_tokens: options.inputTokens ?? 12, output_tokens: 1 } } }),
+      sse("message_start", {
+        type: "message_start",
+        message: {
+          id: "msg_01",
+          type: "message",
+          role: "assistant",
+          content: [],
+          model: options.model ?? "claude-test",
+          stop_reason: null,
+          stop_sequence: null,
+          usage: { input_tokens: options.inputTokens ?? 12, output_tokens: 1 },
+        },
+      }),
       sse("content_block_start", { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } }),
       sse("ping", { type: "ping" }),
-      ...chunks.map((text) => sse("content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "text_delta", text } })),
+      ...chunks.map((text) =>
+        sse("content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "text_delta", text } }),
+      ),
       sse("content_block_stop", { type: "content_block_stop", index: 0 }),
-      sse("message_delta", { type: "message_delta", delta: { stop_reason: options.stopReason ?? "end_turn", stop_sequence: null }, usage: { output_tokens: options.outputTokens ?? chunks.length } }),
+      sse("message_delta", {
+        type: "message_delta",
+        delta: { stop_reason: options.stopReason ?? "end_turn", stop_sequence: null },
+        usage: { output_tokens: options.outputTokens ?? chunks.length },
+      }),
       sse("message_stop", { type: "message_stop" }),
     ];
   },
-  toolUse(calls: { id: string; name: string; jsonParts: string[] }[], options: { inputTokens?: number; outputTokens?: number; leadingText?: string } = {}): string[] {
+  toolUse(
+    calls: { id: string; name: string; jsonParts: string[] }[],
+    options: { inputTokens?: number; outputTokens?: number; leadingText?: string } = {},
+  ): string[] {
     const blocks: string[] = [];
     let index = 0;
     if (options.leadingText) {
       blocks.push(
         sse("content_block_start", { type: "content_block_start", index, content_block: { type: "text", text: "" } }),
-        sse("content_block_delta", { type: "content_block_delta", index, delta: { type: "text_delta", text: options.leadingText } }),
+        sse("content_block_delta", {
+          type: "content_block_delta",
+          index,
+          delta: { type: "text_delta", text: options.leadingText },
+        }),
         sse("content_block_stop", { type: "content_block_stop", index }),
       );
       index++;
     }
     for (const call of calls) {
       blocks.push(
-        sse("content_block_start", { type: "content_block_start", index, content_block: { type: "tool_use", id: call.id, name: call.name, input: {} } }),
-        ...call.jsonParts.map((partial_json) => sse("content_block_delta", { type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json } })),
+        sse("content_block_start", {
+          type: "content_block_start",
+          index,
+          content_block: { type: "tool_use", id: call.id, name: call.name, input: {} },
+        }),
+        ...call.jsonParts.map((partial_json) =>
+          sse("content_block_delta", {
+            type: "content_block_delta",
+            index,
+            delta: { type: "input_json_delta", partial_json },
+          }),
+        ),
         sse("content_block_stop", { type: "content_block_stop", index }),
       );
       index++;
     }
     return [
-      sse("message_start", { type: "message_start", message: { id: "msg_02", type: "message", role: "assistant", content: [], model: "claude-test", stop_reason: null, stop_sequence: null, usage: { input_tokens: options.inputTokens ?? 30, output_tokens: 1 } } }),
+      sse("message_start", {
+        type: "message_start",
+        message: {
+          id: "msg_02",
+          type: "message",
+          role: "assistant",
+          content: [],
+          model: "claude-test",
+          stop_reason: null,
+          stop_sequence: null,
+          usage: { input_tokens: options.inputTokens ?? 30, output_tokens: 1 },
+        },
+      }),
       ...blocks,
-      sse("message_delta", { type: "message_delta", delta: { stop_reason: "tool_use", stop_sequence: null }, usage: { output_tokens: options.outputTokens ?? 20 } }),
+      sse("message_delta", {
+        type: "message_delta",
+        delta: { stop_reason: "tool_use", stop_sequence: null },
+        usage: { output_tokens: options.outputTokens ?? 20 },
+      }),
       sse("message_stop", { type: "message_stop" }),
     ];
   },
@@ -137,33 +204,91 @@ export const anthropicStream = {
     return sse("error", { type: "error", error: { type, message } });
   },
   httpError(status: number, type: string, message: string, headers: Record<string, string> = {}): LoopbackReply {
-    return { kind: "http", status, headers: { "request-id": "req_test", ...headers }, body: { type: "error", error: { type, message } } };
+    return {
+      kind: "http",
+      status,
+      headers: { "request-id": "req_test", ...headers },
+      body: { type: "error", error: { type, message } },
+    };
   },
 };
 
 /** OpenAI Chat Completions stream chunks, as documented for `stream: true` with `include_usage`. */
 export const openaiStream = {
-  text(chunks: string[], options: { promptTokens?: number; completionTokens?: number; model?: string; finishReason?: string } = {}): string[] {
-    const base = { id: "chatcmpl-1", object: "chat.completion.chunk", created: 1_760_000_000, model: options.model ?? "gpt-test" };
+  text(
+    chunks: string[],
+    options: { promptTokens?: number; completionTokens?: number; model?: string; finishReason?: string } = {},
+  ): string[] {
+    const base = {
+      id: "chatcmpl-1",
+      object: "chat.completion.chunk",
+      created: 1_760_000_000,
+      model: options.model ?? "gpt-test",
+    };
     return [
-      sse(undefined, { ...base, choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }] }),
-      ...chunks.map((content) => sse(undefined, { ...base, choices: [{ index: 0, delta: { content }, finish_reason: null }] })),
+      sse(undefined, {
+        ...base,
+        choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }],
+      }),
+      ...chunks.map((content) =>
+        sse(undefined, { ...base, choices: [{ index: 0, delta: { content }, finish_reason: null }] }),
+      ),
       sse(undefined, { ...base, choices: [{ index: 0, delta: {}, finish_reason: options.finishReason ?? "stop" }] }),
-      sse(undefined, { ...base, choices: [], usage: { prompt_tokens: options.promptTokens ?? 12, completion_tokens: options.completionTokens ?? chunks.length, total_tokens: (options.promptTokens ?? 12) + (options.completionTokens ?? chunks.length) } }),
+      sse(undefined, {
+        ...base,
+        choices: [],
+        usage: {
+          prompt_tokens: options.promptTokens ?? 12,
+          completion_tokens: options.completionTokens ?? chunks.length,
+          total_tokens: (options.promptTokens ?? 12) + (options.completionTokens ?? chunks.length),
+        },
+      }),
       sse(undefined, "[DONE]"),
     ];
   },
-  toolCalls(calls: { id: string; name: string; argumentParts: string[] }[], options: { promptTokens?: number; completionTokens?: number } = {}): string[] {
+  toolCalls(
+    calls: { id: string; name: string; argumentParts: string[] }[],
+    options: { promptTokens?: number; completionTokens?: number } = {},
+  ): string[] {
     const base = { id: "chatcmpl-2", object: "chat.completion.chunk", created: 1_760_000_000, model: "gpt-test" };
     const chunks = calls.flatMap((call, index) => [
-      sse(undefined, { ...base, choices: [{ index: 0, delta: { tool_calls: [{ index, id: call.id, type: "function", function: { name: call.name, arguments: "" } }] }, finish_reason: null }] }),
-      ...call.argumentParts.map((part) => sse(undefined, { ...base, choices: [{ index: 0, delta: { tool_calls: [{ index, function: { arguments: part } }] }, finish_reason: null }] })),
+      sse(undefined, {
+        ...base,
+        choices: [
+          {
+            index: 0,
+            delta: {
+              tool_calls: [{ index, id: call.id, type: "function", function: { name: call.name, arguments: "" } }],
+            },
+            finish_reason: null,
+          },
+        ],
+      }),
+      ...call.argumentParts.map((part) =>
+        sse(undefined, {
+          ...base,
+          choices: [
+            { index: 0, delta: { tool_calls: [{ index, function: { arguments: part } }] }, finish_reason: null },
+          ],
+        }),
+      ),
     ]);
     return [
-      sse(undefined, { ...base, choices: [{ index: 0, delta: { role: "assistant", content: null }, finish_reason: null }] }),
+      sse(undefined, {
+        ...base,
+        choices: [{ index: 0, delta: { role: "assistant", content: null }, finish_reason: null }],
+      }),
       ...chunks,
       sse(undefined, { ...base, choices: [{ index: 0, delta: {}, finish_reason: "tool_calls" }] }),
-      sse(undefined, { ...base, choices: [], usage: { prompt_tokens: options.promptTokens ?? 40, completion_tokens: options.completionTokens ?? 18, total_tokens: (options.promptTokens ?? 40) + (options.completionTokens ?? 18) } }),
+      sse(undefined, {
+        ...base,
+        choices: [],
+        usage: {
+          prompt_tokens: options.promptTokens ?? 40,
+          completion_tokens: options.completionTokens ?? 18,
+          total_tokens: (options.promptTokens ?? 40) + (options.completionTokens ?? 18),
+        },
+      }),
       sse(undefined, "[DONE]"),
     ];
   },

@@ -24,7 +24,15 @@ export function runPluginContract(plugin: Plugin, options: PluginContractOptions
   describe(`plugin contract: ${plugin.name}@${plugin.version}`, () => {
     const registry = () => new ToolRegistry().register(plugin, options.config);
     const call = (tool: string, argumentsOfCall: Record<string, unknown>) =>
-      executeToolCall({ callId: "contract", name: tool, arguments: argumentsOfCall }, { registry: registryInstance, sessionId: "contract", signal: new AbortController().signal, logger: silentLogger });
+      executeToolCall(
+        { callId: "contract", name: tool, arguments: argumentsOfCall },
+        {
+          registry: registryInstance,
+          sessionId: "contract",
+          signal: new AbortController().signal,
+          logger: silentLogger,
+        },
+      );
     let registryInstance: ToolRegistry;
 
     it("registers with its configuration", () => {
@@ -43,7 +51,10 @@ export function runPluginContract(plugin: Plugin, options: PluginContractOptions
       for (const { tool } of registry().list()) {
         expect(tool.timeoutMs, `${tool.name}: set timeoutMs`).toBeGreaterThan(0);
         expect(tool.cacheTtlMs, `${tool.name}: set cacheTtlMs (0 for time-sensitive data)`).toBeGreaterThanOrEqual(0);
-        expect(Array.isArray(tool.networkHosts), `${tool.name}: declare networkHosts ([] when it never uses the network)`).toBe(true);
+        expect(
+          Array.isArray(tool.networkHosts),
+          `${tool.name}: declare networkHosts ([] when it never uses the network)`,
+        ).toBe(true);
       }
     });
 
@@ -53,7 +64,10 @@ export function runPluginContract(plugin: Plugin, options: PluginContractOptions
         for (const { tool } of registryInstance.list()) {
           for (const example of tool.examples ?? []) {
             const outcome = await call(tool.name, example.arguments);
-            expect(outcome.ok, `${tool.name} example "${example.request}": ${outcome.ok ? "" : outcome.error.message}`).toBe(true);
+            expect(
+              outcome.ok,
+              `${tool.name} example "${example.request}": ${outcome.ok ? "" : outcome.error.message}`,
+            ).toBe(true);
           }
         }
       });

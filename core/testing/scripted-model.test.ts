@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 import type { ModelRequest, ModelStreamEvent } from "../spec/model.ts";
 import { ScriptedModel, ScriptedModelError } from "./scripted-model.ts";
 
-const request = (text: string): ModelRequest => ({ messages: [{ role: "user", content: text }], tools: [], toolChoice: "auto" });
+const request = (text: string): ModelRequest => ({
+  messages: [{ role: "user", content: text }],
+  tools: [],
+  toolChoice: "auto",
+});
 
 async function drain(stream: AsyncIterable<ModelStreamEvent>): Promise<ModelStreamEvent[]> {
   const events: ModelStreamEvent[] = [];
@@ -39,6 +43,8 @@ describe("ScriptedModel", () => {
     const slow = new ScriptedModel([{ text: ["a", "b", "c"], delayMs: 1_000 }]);
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 20);
-    await expect(drain(slow.stream({ ...request("x"), signal: controller.signal }))).rejects.toMatchObject({ code: "TURN_ABORTED" });
+    await expect(drain(slow.stream({ ...request("x"), signal: controller.signal }))).rejects.toMatchObject({
+      code: "TURN_ABORTED",
+    });
   });
 });

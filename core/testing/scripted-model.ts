@@ -67,9 +67,12 @@ export class ScriptedModel implements ModelProvider {
 
 /** Streams one scripted step as a model would: chunks, then tool calls, then the finish event. */
 export async function* streamScriptedStep(
-  step: ScriptedStep, request: ModelRequest, model: string, nextCallId: () => string,
+  step: ScriptedStep,
+  request: ModelRequest,
+  model: string,
+  nextCallId: () => string,
 ): AsyncGenerator<ModelStreamEvent> {
-  const chunks = typeof step.text === "string" ? splitIntoChunks(step.text) : step.text ?? [];
+  const chunks = typeof step.text === "string" ? splitIntoChunks(step.text) : (step.text ?? []);
   if (step.firstDelayMs) await pause(step.firstDelayMs, request.signal);
   let outputTokens = 0;
   for (const chunk of chunks) {
@@ -100,8 +103,14 @@ function pause(delayMs: number | undefined, signal: AbortSignal | undefined): Pr
   if (signal?.aborted) return Promise.reject(new ProviderError("TURN_ABORTED", "Aborted."));
   if (!delayMs) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { signal?.removeEventListener("abort", onAbort); resolve(); }, delayMs);
-    const onAbort = () => { clearTimeout(timer); reject(new ProviderError("TURN_ABORTED", "Aborted.")); };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, delayMs);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new ProviderError("TURN_ABORTED", "Aborted."));
+    };
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }

@@ -26,12 +26,20 @@ export function enqueueBatched(tool: Tool, input: unknown, context: ToolContext)
       const batch = entry.pending.splice(0);
       entry.timer = undefined;
       Promise.resolve()
-        .then(() => tool.executeBatch!(batch.map((item) => item.input), context))
+        .then(() =>
+          tool.executeBatch!(
+            batch.map((item) => item.input),
+            context,
+          ),
+        )
         .then((outputs) => {
-          if (outputs.length !== batch.length) throw new Error(`${tool.name}.executeBatch returned ${outputs.length} results for ${batch.length} inputs.`);
+          if (outputs.length !== batch.length)
+            throw new Error(`${tool.name}.executeBatch returned ${outputs.length} results for ${batch.length} inputs.`);
           batch.forEach((item, index) => item.resolve(outputs[index]));
         })
-        .catch((error: unknown) => { for (const item of batch) item.reject(error); });
+        .catch((error: unknown) => {
+          for (const item of batch) item.reject(error);
+        });
     }, tool.batchWindowMs ?? 100);
   });
 }

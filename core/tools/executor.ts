@@ -38,11 +38,16 @@ export async function executeToolCall(call: ToolCallRequest, options: ExecuteToo
   const { tool } = entry;
   const input = tool.inputSchema.safeParse(call.arguments);
   if (!input.success) {
-    const problems = input.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`).join("; ");
-    return finish({ ok: false, error: new ToolError("TOOL_INVALID_INPUT", `Invalid arguments for ${call.name}: ${problems}`) });
+    const problems = input.error.issues
+      .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`)
+      .join("; ");
+    return finish({
+      ok: false,
+      error: new ToolError("TOOL_INVALID_INPUT", `Invalid arguments for ${call.name}: ${problems}`),
+    });
   }
 
-  const attempts = 1 + (tool.idempotent ? tool.retries ?? 1 : 0);
+  const attempts = 1 + (tool.idempotent ? (tool.retries ?? 1) : 0);
   let outcome: ToolOutcome | undefined;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     outcome = await attemptToolCall(tool, input.data, call, options, finish);
@@ -54,7 +59,10 @@ export async function executeToolCall(call: ToolCallRequest, options: ExecuteToo
 export const defaultMaxOutputBytes = 64 * 1024;
 
 async function attemptToolCall(
-  tool: Tool, input: unknown, call: ToolCallRequest, options: ExecuteToolOptions,
+  tool: Tool,
+  input: unknown,
+  call: ToolCallRequest,
+  options: ExecuteToolOptions,
   finish: (outcome: { ok: true; result: unknown } | { ok: false; error: AgentError }) => ToolOutcome,
 ): Promise<ToolOutcome> {
   const timeoutMs = tool.timeoutMs ?? defaultToolTimeoutMs;
@@ -64,25 +72,38 @@ async function attemptToolCall(
   const context = { signal, sessionId: options.sessionId, callId: call.callId, logger: options.logger };
   try {
     const result = await raceAbort(
-      Promise.resolve().then(() => (tool.executeBatch ? enqueueBatched(tool, input, context) : tool.execute(input, context))),
+      Promise.resolve().then(() =>
+        tool.executeBatch ? enqueueBatched(tool, input, context) : tool.execute(input, context),
+      ),
       signal,
     );
     const size = Buffer.byteLength(JSON.stringify(result ?? null) ?? "null");
     const maxBytes = tool.maxOutputBytes ?? defaultMaxOutputBytes;
     if (size > maxBytes) {
-      return finish({ ok: false, error: new ToolError("TOOL_FAILED", `${call.name} returned ${size} bytes; the limit is ${maxBytes}.`) });
+      return finish({
+        ok: false,
+        error: new ToolError("TOOL_FAILED", `${call.name} returned ${size} bytes; the limit is ${maxBytes}.`),
+      });
     }
     if (tool.outputSchema) {
       const output = tool.outputSchema.safeParse(result);
       if (!output.success) {
-        return finish({ ok: false, error: new ToolError("TOOL_FAILED", `${call.name} returned output that does not match its output schema.`) });
+        return finish({
+          ok: false,
+          error: new ToolError("TOOL_FAILED", `${call.name} returned output that does not match its output schema.`),
+        });
       }
       return finish({ ok: true, result: output.data });
     }
     return finish({ ok: true, result });
   } catch (error) {
     if (timeout.signal.aborted && !options.signal.aborted) {
-      return finish({ ok: false, error: new ToolError("TOOL_TIMEOUT", `${call.name} did not finish within ${timeoutMs} ms.`, { retryable: true }) });
+      return finish({
+        ok: false,
+        error: new ToolError("TOOL_TIMEOUT", `${call.name} did not finish within ${timeoutMs} ms.`, {
+          retryable: true,
+        }),
+      });
     }
     if (options.signal.aborted) {
       return finish({ ok: false, error: new AgentError("TURN_ABORTED", "The turn was cancelled.", "user") });
@@ -102,8 +123,14 @@ function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
     const onAbort = () => reject(signal.reason);
     signal.addEventListener("abort", onAbort, { once: true });
     work.then(
-      (value) => { signal.removeEventListener("abort", onAbort); resolve(value); },
-      (error: unknown) => { signal.removeEventListener("abort", onAbort); reject(error); },
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
     );
   });
 }
@@ -113,7 +140,9 @@ export async function* executeToolCalls(
   calls: readonly ToolCallRequest[],
   options: ExecuteToolOptions,
 ): AsyncGenerator<ToolOutcome> {
-  const pending = new Map(calls.map((call, index) => [index, executeToolCall(call, options).then((outcome) => ({ index, outcome }))]));
+  const pending = new Map(
+    calls.map((call, index) => [index, executeToolCall(call, options).then((outcome) => ({ index, outcome }))]),
+  );
   while (pending.size > 0) {
     const { index, outcome } = await Promise.race(pending.values());
     pending.delete(index);

@@ -4,7 +4,12 @@ import { PluginError } from "../spec/errors.ts";
 import { tool, type Plugin } from "../spec/tool.ts";
 import { ToolRegistry } from "./registry.ts";
 
-const echo = tool({ name: "echo", description: "Echoes.", inputSchema: z.object({ text: z.string() }), execute: ({ text }) => text });
+const echo = tool({
+  name: "echo",
+  description: "Echoes.",
+  inputSchema: z.object({ text: z.string() }),
+  execute: ({ text }) => text,
+});
 const pluginOf = (name: string, tools: Plugin["tools"], version = "1.0.0"): Plugin => ({ name, version, tools });
 
 function registrationError(register: () => unknown): PluginError {
@@ -37,7 +42,9 @@ describe("ToolRegistry", () => {
 
   it("rejects a duplicate inside one plugin without registering any of its tools", () => {
     const registry = new ToolRegistry();
-    expect(registrationError(() => registry.register(pluginOf("twice", [echo, echo]))).code).toBe("PLUGIN_DUPLICATE_TOOL");
+    expect(registrationError(() => registry.register(pluginOf("twice", [echo, echo]))).code).toBe(
+      "PLUGIN_DUPLICATE_TOOL",
+    );
     expect(registry.list()).toHaveLength(0);
   });
 
@@ -50,12 +57,18 @@ describe("ToolRegistry", () => {
     ["an example that breaks the schema", { ...echo, examples: [{ request: "hi", arguments: { text: 5 } }] }],
     ["a schema with no JSON Schema form", { ...echo, inputSchema: z.object({ when: z.date() }) }],
   ])("rejects %s with PLUGIN_INVALID", (_, badTool) => {
-    expect(registrationError(() => new ToolRegistry().register(pluginOf("bad", [badTool as never]))).code).toBe("PLUGIN_INVALID");
+    expect(registrationError(() => new ToolRegistry().register(pluginOf("bad", [badTool as never]))).code).toBe(
+      "PLUGIN_INVALID",
+    );
   });
 
   it("rejects bad plugin metadata", () => {
-    expect(registrationError(() => new ToolRegistry().register(pluginOf("Bad Name", [echo]))).code).toBe("PLUGIN_INVALID");
-    expect(registrationError(() => new ToolRegistry().register(pluginOf("ok", [echo], "latest"))).code).toBe("PLUGIN_INVALID");
+    expect(registrationError(() => new ToolRegistry().register(pluginOf("Bad Name", [echo]))).code).toBe(
+      "PLUGIN_INVALID",
+    );
+    expect(registrationError(() => new ToolRegistry().register(pluginOf("ok", [echo], "latest"))).code).toBe(
+      "PLUGIN_INVALID",
+    );
     expect(registrationError(() => new ToolRegistry().register(pluginOf("empty", []))).code).toBe("PLUGIN_INVALID");
   });
 });
@@ -65,7 +78,14 @@ describe("plugin configuration", () => {
     name: "greeter",
     version: "1.0.0",
     configSchema: z.object({ greeting: z.string().min(1), apiKey: z.string().min(1) }),
-    tools: (config: { greeting: string }) => [tool({ name: "greet", description: "Greets.", inputSchema: z.object({ name: z.string() }), execute: ({ name }) => `${config.greeting}, ${name}` })],
+    tools: (config: { greeting: string }) => [
+      tool({
+        name: "greet",
+        description: "Greets.",
+        inputSchema: z.object({ name: z.string() }),
+        execute: ({ name }) => `${config.greeting}, ${name}`,
+      }),
+    ],
   };
 
   it("builds tools from a validated config", async () => {

@@ -28,8 +28,13 @@ export class ToolRegistry {
     if (plugin.configSchema) {
       const parsed = plugin.configSchema.safeParse(config ?? {});
       if (!parsed.success) {
-        const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(config)"}: ${issue.message}`).join("; ");
-        throw new PluginError("PLUGIN_CONFIG_INVALID", `Plugin "${plugin.name}" is not configured correctly: ${problems}`);
+        const problems = parsed.error.issues
+          .map((issue) => `${issue.path.join(".") || "(config)"}: ${issue.message}`)
+          .join("; ");
+        throw new PluginError(
+          "PLUGIN_CONFIG_INVALID",
+          `Plugin "${plugin.name}" is not configured correctly: ${problems}`,
+        );
       }
       parsedConfig = parsed.data;
     }
@@ -38,7 +43,11 @@ export class ToolRegistry {
       tools = typeof plugin.tools === "function" ? plugin.tools(parsedConfig) : plugin.tools;
     } catch (error) {
       if (error instanceof PluginError) throw error;
-      throw new PluginError("PLUGIN_INVALID", `Plugin "${plugin.name}" could not build its tools: ${error instanceof Error ? error.message.slice(0, 500) : String(error)}`, { cause: error });
+      throw new PluginError(
+        "PLUGIN_INVALID",
+        `Plugin "${plugin.name}" could not build its tools: ${error instanceof Error ? error.message.slice(0, 500) : String(error)}`,
+        { cause: error },
+      );
     }
     if (!Array.isArray(tools) || tools.length === 0) {
       throw new PluginError("PLUGIN_INVALID", `Plugin "${plugin.name}" declares no tools.`);
@@ -49,7 +58,10 @@ export class ToolRegistry {
       const name = entry.tool.name;
       if (this.#tools.has(name) || seen.has(name)) {
         const owner = this.#tools.get(name)?.pluginName ?? plugin.name;
-        throw new PluginError("PLUGIN_DUPLICATE_TOOL", `Tool "${name}" from plugin "${plugin.name}" is already registered by plugin "${owner}".`);
+        throw new PluginError(
+          "PLUGIN_DUPLICATE_TOOL",
+          `Tool "${name}" from plugin "${plugin.name}" is already registered by plugin "${owner}".`,
+        );
       }
       seen.add(name);
     }
@@ -87,12 +99,19 @@ export class ToolRegistry {
   }
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: each definition is typed by its own schema
 function validatePluginMetadata(plugin: Plugin<any>): void {
   if (typeof plugin.name !== "string" || !/^[a-z0-9][a-z0-9-]{0,63}$/.test(plugin.name)) {
-    throw new PluginError("PLUGIN_INVALID", `Plugin name ${JSON.stringify(plugin.name)} must be kebab-case (a-z, 0-9, -).`);
+    throw new PluginError(
+      "PLUGIN_INVALID",
+      `Plugin name ${JSON.stringify(plugin.name)} must be kebab-case (a-z, 0-9, -).`,
+    );
   }
   if (typeof plugin.version !== "string" || !pluginVersionPattern.test(plugin.version)) {
-    throw new PluginError("PLUGIN_INVALID", `Plugin "${plugin.name}" has version ${JSON.stringify(plugin.version)}; expected semver like 1.2.3.`);
+    throw new PluginError(
+      "PLUGIN_INVALID",
+      `Plugin "${plugin.name}" has version ${JSON.stringify(plugin.version)}; expected semver like 1.2.3.`,
+    );
   }
   if (typeof plugin.tools !== "function" && (!Array.isArray(plugin.tools) || plugin.tools.length === 0)) {
     throw new PluginError("PLUGIN_INVALID", `Plugin "${plugin.name}" declares no tools.`);
@@ -114,14 +133,21 @@ export function toToolDefinition(tool: Tool): ToolDefinition {
   if (!(tool.inputSchema instanceof z.ZodType)) {
     throw new PluginError("PLUGIN_INVALID", `${where}: inputSchema must be a zod schema.`);
   }
-  for (const [field, value] of [["timeoutMs", tool.timeoutMs], ["cacheTtlMs", tool.cacheTtlMs]] as const) {
+  for (const [field, value] of [
+    ["timeoutMs", tool.timeoutMs],
+    ["cacheTtlMs", tool.cacheTtlMs],
+  ] as const) {
     if (value !== undefined && (!Number.isFinite(value) || value < 0)) {
       throw new PluginError("PLUGIN_INVALID", `${where}: ${field} must be a non-negative number.`);
     }
   }
   let inputSchema: JsonSchema;
   if (tool.inputJsonSchema !== undefined) {
-    if (typeof tool.inputJsonSchema !== "object" || tool.inputJsonSchema === null || Array.isArray(tool.inputJsonSchema)) {
+    if (
+      typeof tool.inputJsonSchema !== "object" ||
+      tool.inputJsonSchema === null ||
+      Array.isArray(tool.inputJsonSchema)
+    ) {
       throw new PluginError("PLUGIN_INVALID", `${where}: inputJsonSchema must be a JSON Schema object.`);
     }
     inputSchema = structuredClone(tool.inputJsonSchema);
@@ -129,18 +155,26 @@ export function toToolDefinition(tool: Tool): ToolDefinition {
     try {
       inputSchema = z.toJSONSchema(tool.inputSchema, { target: "draft-7", io: "input" }) as JsonSchema;
     } catch (error) {
-      throw new PluginError("PLUGIN_INVALID", `${where}: its input schema cannot be expressed as JSON Schema.`, { cause: error });
+      throw new PluginError("PLUGIN_INVALID", `${where}: its input schema cannot be expressed as JSON Schema.`, {
+        cause: error,
+      });
     }
   }
   // "dict" is the BFCL datasets' spelling of "object"; models are shown the schema as it was given.
   if (inputSchema.type !== "object" && inputSchema.type !== "dict") {
-    throw new PluginError("PLUGIN_INVALID", `${where}: the input schema must describe an object (got ${String(inputSchema.type)}).`);
+    throw new PluginError(
+      "PLUGIN_INVALID",
+      `${where}: the input schema must describe an object (got ${String(inputSchema.type)}).`,
+    );
   }
   delete inputSchema.$schema;
   for (const example of tool.examples ?? []) {
     const parsed = tool.inputSchema.safeParse(example.arguments);
     if (!parsed.success) {
-      throw new PluginError("PLUGIN_INVALID", `${where}: example ${JSON.stringify(example.request)} does not match the input schema.`);
+      throw new PluginError(
+        "PLUGIN_INVALID",
+        `${where}: example ${JSON.stringify(example.request)} does not match the input schema.`,
+      );
     }
   }
   return {

@@ -8,8 +8,10 @@ let server: Server;
 let port: number;
 beforeAll(async () => {
   server = createServer((request, response) => {
-    if (request.url === "/redirect-private") return response.writeHead(302, { location: `http://localhost:${port}/ok` }).end();
-    if (request.url === "/redirect-elsewhere") return response.writeHead(302, { location: "http://example.invalid/" }).end();
+    if (request.url === "/redirect-private")
+      return response.writeHead(302, { location: `http://localhost:${port}/ok` }).end();
+    if (request.url === "/redirect-elsewhere")
+      return response.writeHead(302, { location: "http://example.invalid/" }).end();
     if (request.url === "/redirect-same") return response.writeHead(302, { location: "/ok" }).end();
     if (request.url === "/big") return response.end("x".repeat(5000));
     response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true }));
@@ -29,28 +31,52 @@ describe("safeFetch", () => {
   });
 
   it("refuses hosts the tool did not declare", async () => {
-    await expect(safeFetch(`http://127.0.0.1:${port}/ok`, { policy: { allowedHosts: ["api.example.com"], allowPrivate: [] } })).rejects.toThrow(/not among its declared hosts/);
+    await expect(
+      safeFetch(`http://127.0.0.1:${port}/ok`, { policy: { allowedHosts: ["api.example.com"], allowPrivate: [] } }),
+    ).rejects.toThrow(/not among its declared hosts/);
   });
 
   it("refuses loopback addresses unless allowlisted, by IP and after DNS", async () => {
-    await expect(safeFetch(`http://127.0.0.1:${port}/ok`, { policy: { allowedHosts: ["127.0.0.1"], allowPrivate: [] } })).rejects.toThrow(/private or loopback/);
-    await expect(safeFetch(`http://localhost:${port}/ok`, { policy: { allowedHosts: ["localhost"], allowPrivate: [] } })).rejects.toThrow(/resolves to .*refused/);
+    await expect(
+      safeFetch(`http://127.0.0.1:${port}/ok`, { policy: { allowedHosts: ["127.0.0.1"], allowPrivate: [] } }),
+    ).rejects.toThrow(/private or loopback/);
+    await expect(
+      safeFetch(`http://localhost:${port}/ok`, { policy: { allowedHosts: ["localhost"], allowPrivate: [] } }),
+    ).rejects.toThrow(/resolves to .*refused/);
   });
 
   it("checks every redirect: a private target or an undeclared host is refused", async () => {
-    await expect(safeFetch(`http://127.0.0.1:${port}/redirect-private`, { policy: allowLoopback })).rejects.toThrow(/resolves to .*refused/);
-    await expect(safeFetch(`http://127.0.0.1:${port}/redirect-elsewhere`, { policy: allowLoopback })).rejects.toThrow(/example.invalid.*declared hosts/);
+    await expect(safeFetch(`http://127.0.0.1:${port}/redirect-private`, { policy: allowLoopback })).rejects.toThrow(
+      /resolves to .*refused/,
+    );
+    await expect(safeFetch(`http://127.0.0.1:${port}/redirect-elsewhere`, { policy: allowLoopback })).rejects.toThrow(
+      /example.invalid.*declared hosts/,
+    );
   });
 
   it("refuses other schemes and oversized bodies", async () => {
     await expect(safeFetch("file:///etc/passwd", { policy: allowLoopback })).rejects.toThrow(/Only http and https/);
-    await expect(safeFetch(`http://127.0.0.1:${port}/big`, { policy: allowLoopback, maxBytes: 1000 })).rejects.toThrow(/larger than 1000 bytes/);
+    await expect(safeFetch(`http://127.0.0.1:${port}/big`, { policy: allowLoopback, maxBytes: 1000 })).rejects.toThrow(
+      /larger than 1000 bytes/,
+    );
   });
 
   it("classifies addresses", () => {
-    for (const address of ["127.0.0.1", "10.1.2.3", "172.20.0.1", "192.168.1.1", "169.254.169.254", "::1", "fe80::1", "fd00::1", "::ffff:10.0.0.1", "0.0.0.0"]) {
+    for (const address of [
+      "127.0.0.1",
+      "10.1.2.3",
+      "172.20.0.1",
+      "192.168.1.1",
+      "169.254.169.254",
+      "::1",
+      "fe80::1",
+      "fd00::1",
+      "::ffff:10.0.0.1",
+      "0.0.0.0",
+    ]) {
       expect(isPrivateAddress(address), address).toBe(true);
     }
-    for (const address of ["8.8.8.8", "1.1.1.1", "2606:4700:4700::1111"]) expect(isPrivateAddress(address), address).toBe(false);
+    for (const address of ["8.8.8.8", "1.1.1.1", "2606:4700:4700::1111"])
+      expect(isPrivateAddress(address), address).toBe(false);
   });
 });

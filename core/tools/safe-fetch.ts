@@ -36,7 +36,8 @@ export async function safeFetch(url: string, options: SafeFetchOptions): Promise
     const response = await requestOnce(current, options);
     const location = response.headers.location;
     if (response.status >= 300 && response.status < 400 && location && (options.method ?? "GET") === "GET") {
-      if (redirects >= (options.maxRedirects ?? 5)) throw new ToolError("TOOL_FAILED", `Too many redirects from ${url}.`);
+      if (redirects >= (options.maxRedirects ?? 5))
+        throw new ToolError("TOOL_FAILED", `Too many redirects from ${url}.`);
       current = new URL(location, current);
       continue;
     }
@@ -45,7 +46,8 @@ export async function safeFetch(url: string, options: SafeFetchOptions): Promise
 }
 
 function checkUrl(url: URL, policy: NetworkPolicy): void {
-  if (url.protocol !== "https:" && url.protocol !== "http:") throw new ToolError("TOOL_FAILED", `Only http and https URLs are allowed, not ${url.protocol}`);
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    throw new ToolError("TOOL_FAILED", `Only http and https URLs are allowed, not ${url.protocol}`);
   if (!hostAllowed(url.hostname, policy.allowedHosts)) {
     throw new ToolError("TOOL_FAILED", `The tool may not contact ${url.hostname}: it is not among its declared hosts.`);
   }
@@ -59,11 +61,20 @@ function guardedLookup(host: string, policy: NetworkPolicy): LookupFunction {
       const list = addresses as LookupAddress[];
       const refused = list.find((entry) => isPrivateAddress(entry.address));
       if (refused && !exempt) {
-        return callback(Object.assign(new Error(`${hostname} resolves to ${refused.address}, a private or loopback address; refused.`), { code: "EPRIVATEADDRESS" }), "", 4);
+        return callback(
+          Object.assign(
+            new Error(`${hostname} resolves to ${refused.address}, a private or loopback address; refused.`),
+            { code: "EPRIVATEADDRESS" },
+          ),
+          "",
+          4,
+        );
       }
       const first = list[0];
-      if (!first) return callback(Object.assign(new Error(`${hostname} has no address.`), { code: "ENOTFOUND" }), "", 4);
-      if ((options as { all?: boolean }).all) return (callback as unknown as (error: null, addresses: LookupAddress[]) => void)(null, list);
+      if (!first)
+        return callback(Object.assign(new Error(`${hostname} has no address.`), { code: "ENOTFOUND" }), "", 4);
+      if ((options as { all?: boolean }).all)
+        return (callback as unknown as (error: null, addresses: LookupAddress[]) => void)(null, list);
       callback(null, first.address, first.family);
     });
   };
@@ -73,37 +84,60 @@ function requestOnce(url: URL, options: SafeFetchOptions): Promise<SafeResponse>
   const maxBytes = options.maxBytes ?? 2 * 1024 * 1024;
   return new Promise((resolve, reject) => {
     const literal = url.hostname.replace(/^\[|\]$/g, "");
-    if (isPrivateAddress(literal) && /^[\d.:a-f]+$/i.test(literal) && !hostAllowed(literal, options.policy.allowPrivate)) {
+    if (
+      isPrivateAddress(literal) &&
+      /^[\d.:a-f]+$/i.test(literal) &&
+      !hostAllowed(literal, options.policy.allowPrivate)
+    ) {
       return reject(new ToolError("TOOL_FAILED", `${literal} is a private or loopback address; refused.`));
     }
     const send = url.protocol === "https:" ? httpsRequest : httpRequest;
-    const request = send(url, {
-      method: options.method ?? "GET",
-      headers: { "user-agent": "realtime-agent", accept: "application/json", ...options.headers },
-      lookup: guardedLookup(url.hostname, options.policy),
-      ...(options.signal ? { signal: options.signal } : {}),
-      timeout: options.timeoutMs ?? 10_000,
-    }, (response) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      response.on("data", (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > maxBytes) {
-          request.destroy();
-          reject(new ToolError("TOOL_FAILED", `The response from ${url.hostname} is larger than ${maxBytes} bytes.`));
-          return;
-        }
-        chunks.push(chunk);
-      });
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, url: url.toString(), text: Buffer.concat(chunks).toString("utf8") }));
-      response.on("error", reject);
-    });
-    request.on("timeout", () => request.destroy(new ToolError("TOOL_TIMEOUT", `${url.hostname} did not answer in time.`, { retryable: true })));
+    const request = send(
+      url,
+      {
+        method: options.method ?? "GET",
+        headers: { "user-agent": "realtime-agent", accept: "application/json", ...options.headers },
+        lookup: guardedLookup(url.hostname, options.policy),
+        ...(options.signal ? { signal: options.signal } : {}),
+        timeout: options.timeoutMs ?? 10_000,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on("data", (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > maxBytes) {
+            request.destroy();
+            reject(new ToolError("TOOL_FAILED", `The response from ${url.hostname} is larger than ${maxBytes} bytes.`));
+            return;
+          }
+          chunks.push(chunk);
+        });
+        response.on("end", () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            url: url.toString(),
+            text: Buffer.concat(chunks).toString("utf8"),
+          }),
+        );
+        response.on("error", reject);
+      },
+    );
+    request.on("timeout", () =>
+      request.destroy(new ToolError("TOOL_TIMEOUT", `${url.hostname} did not answer in time.`, { retryable: true })),
+    );
     request.on("error", (error: NodeJS.ErrnoException) => {
       if (error instanceof ToolError) return reject(error);
       if (error.code === "EPRIVATEADDRESS") return reject(new ToolError("TOOL_FAILED", error.message));
       if (options.signal?.aborted) return reject(error);
-      reject(new ToolError("TOOL_FAILED", `Network unreachable: could not reach ${url.hostname} (${error.code ?? error.message}).`, { retryable: true, details: { network: true } }));
+      reject(
+        new ToolError(
+          "TOOL_FAILED",
+          `Network unreachable: could not reach ${url.hostname} (${error.code ?? error.message}).`,
+          { retryable: true, details: { network: true } },
+        ),
+      );
     });
     if (options.body) request.write(options.body);
     request.end();

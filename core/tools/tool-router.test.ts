@@ -2,14 +2,38 @@ import { describe, expect, it } from "vitest";
 import type { ToolDefinition } from "../spec/model.ts";
 import { createLexicalToolRouter, routingTokens } from "./tool-router.ts";
 
-const definition = (name: string, description: string, examples: string[] = [], properties: Record<string, { description?: string }> = {}): ToolDefinition => ({
-  name, description, inputSchema: { type: "object", properties }, examples: examples.map((request) => ({ request, arguments: {} })),
+const definition = (
+  name: string,
+  description: string,
+  examples: string[] = [],
+  properties: Record<string, { description?: string }> = {},
+): ToolDefinition => ({
+  name,
+  description,
+  inputSchema: { type: "object", properties },
+  examples: examples.map((request) => ({ request, arguments: {} })),
 });
 const tools = [
-  definition("calculator", "Calculate the result of an arithmetic expression, percentages.", ["What is 3% of 1,200?", "How much is (45 + 15) / 4?"], { expression: { description: "The arithmetic expression" } }),
-  definition("currency", "Convert money between currencies: dollars, euros, yen.", ["Convert 50 EUR to USD"], { amount: {}, from: {}, to: {} }),
-  definition("weather", "Current weather and forecast: temperature, rain, wind.", ["What's the weather like in Tokyo?"], { city: { description: "City name" } }),
-  definition("web_search", "Search the web for pages and news.", ["Search the web for the latest Node.js release"], { query: {} }),
+  definition(
+    "calculator",
+    "Calculate the result of an arithmetic expression, percentages.",
+    ["What is 3% of 1,200?", "How much is (45 + 15) / 4?"],
+    { expression: { description: "The arithmetic expression" } },
+  ),
+  definition("currency", "Convert money between currencies: dollars, euros, yen.", ["Convert 50 EUR to USD"], {
+    amount: {},
+    from: {},
+    to: {},
+  }),
+  definition(
+    "weather",
+    "Current weather and forecast: temperature, rain, wind.",
+    ["What's the weather like in Tokyo?"],
+    { city: { description: "City name" } },
+  ),
+  definition("web_search", "Search the web for pages and news.", ["Search the web for the latest Node.js release"], {
+    query: {},
+  }),
 ];
 
 describe("lexical tool router", () => {
@@ -30,7 +54,9 @@ describe("lexical tool router", () => {
   it("never offers more than topK tools, and keeps close runners-up", () => {
     const wide = createLexicalToolRouter({ topK: 1, minRelativeScore: 0 });
     expect(wide("convert 3% of 50 euros to yen", tools)).toHaveLength(1);
-    expect(createLexicalToolRouter({ topK: 4, minRelativeScore: 0, minScore: 0 })("convert 3% of 50 euros", tools).length).toBeGreaterThan(1);
+    expect(
+      createLexicalToolRouter({ topK: 4, minRelativeScore: 0, minScore: 0 })("convert 3% of 50 euros", tools).length,
+    ).toBeGreaterThan(1);
   });
 
   it("folds numbers, percentages and operators into shared tokens", () => {

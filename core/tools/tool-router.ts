@@ -3,12 +3,17 @@ import type { ToolDefinition } from "../spec/model.ts";
 /** Picks which tools a model is offered for a message (the seed's "tool prediction"). */
 export type ToolRouter = (message: string, tools: readonly ToolDefinition[]) => ToolDefinition[];
 
-const stopWords = new Set(("a an and are as at be by can could do does for from get give how i in is it me my of on or please " +
-  "show tell than that the this to use want was what whats which who will with would you your").split(" "));
+const stopWords = new Set(
+  (
+    "a an and are as at be by can could do does for from get give how i in is it me my of on or please " +
+    "show tell than that the this to use want was what whats which who will with would you your"
+  ).split(" "),
+);
 
 /** Words of a text, with numbers, percentages and operators folded into shared symbols. */
 export function routingTokens(text: string): string[] {
-  return text.toLowerCase()
+  return text
+    .toLowerCase()
     .replace(/\d[\d,]*(\.\d+)?/g, " <num> ")
     .replace(/%|\bpercent\b/g, " <percent> ")
     .replace(/[+*/^×÷=]|(?<=\s)-(?=\s)/g, " <op> ")
@@ -22,7 +27,9 @@ function toolText(tool: ToolDefinition): string {
   return [
     tool.name.replace(/[_.-]/g, " "),
     tool.description,
-    ...Object.entries(properties).map(([name, property]) => `${name.replace(/[_.-]/g, " ")} ${property.description ?? ""}`),
+    ...Object.entries(properties).map(
+      ([name, property]) => `${name.replace(/[_.-]/g, " ")} ${property.description ?? ""}`,
+    ),
     ...(tool.examples ?? []).map((example) => example.request),
   ].join(" ");
 }
@@ -45,7 +52,10 @@ export function createLexicalToolRouter(options: LexicalRouterOptions = {}): Too
   const topK = options.topK ?? 2;
   const minRelative = options.minRelativeScore ?? 0.5;
   const minScore = options.minScore ?? 0.5;
-  const cache = new WeakMap<readonly ToolDefinition[], { documents: Map<string, number>[]; lengths: number[]; idf: Map<string, number>; averageLength: number }>();
+  const cache = new WeakMap<
+    readonly ToolDefinition[],
+    { documents: Map<string, number>[]; lengths: number[]; idf: Map<string, number>; averageLength: number }
+  >();
 
   const index = (tools: readonly ToolDefinition[]) => {
     let built = cache.get(tools);
@@ -58,8 +68,14 @@ export function createLexicalToolRouter(options: LexicalRouterOptions = {}): Too
     const lengths = documents.map((counts) => [...counts.values()].reduce((sum, count) => sum + count, 0));
     const idf = new Map<string, number>();
     for (const counts of documents) for (const token of counts.keys()) idf.set(token, (idf.get(token) ?? 0) + 1);
-    for (const [token, frequency] of idf) idf.set(token, Math.log(1 + (tools.length - frequency + 0.5) / (frequency + 0.5)));
-    built = { documents, lengths, idf, averageLength: lengths.reduce((sum, length) => sum + length, 0) / Math.max(1, lengths.length) };
+    for (const [token, frequency] of idf)
+      idf.set(token, Math.log(1 + (tools.length - frequency + 0.5) / (frequency + 0.5)));
+    built = {
+      documents,
+      lengths,
+      idf,
+      averageLength: lengths.reduce((sum, length) => sum + length, 0) / Math.max(1, lengths.length),
+    };
     cache.set(tools, built);
     return built;
   };
@@ -68,17 +84,24 @@ export function createLexicalToolRouter(options: LexicalRouterOptions = {}): Too
     if (tools.length === 0) return [];
     const { documents, lengths, idf, averageLength } = index(tools);
     const query = [...new Set(routingTokens(message))];
-    const scored = tools.map((tool, position) => {
-      let score = 0;
-      for (const token of query) {
-        const frequency = documents[position]!.get(token) ?? 0;
-        if (!frequency) continue;
-        score += idf.get(token)! * ((frequency * 2.2) / (frequency + 1.2 * (0.25 + 0.75 * lengths[position]! / averageLength)));
-      }
-      return { tool, score };
-    }).sort((a, b) => b.score - a.score);
+    const scored = tools
+      .map((tool, position) => {
+        let score = 0;
+        for (const token of query) {
+          const frequency = documents[position]!.get(token) ?? 0;
+          if (!frequency) continue;
+          score +=
+            idf.get(token)! *
+            ((frequency * 2.2) / (frequency + 1.2 * (0.25 + (0.75 * lengths[position]!) / averageLength)));
+        }
+        return { tool, score };
+      })
+      .sort((a, b) => b.score - a.score);
     const best = scored[0]!.score;
     if (best < minScore) return [];
-    return scored.filter((entry) => entry.score >= best * minRelative).slice(0, topK).map((entry) => entry.tool);
+    return scored
+      .filter((entry) => entry.score >= best * minRelative)
+      .slice(0, topK)
+      .map((entry) => entry.tool);
   };
 }

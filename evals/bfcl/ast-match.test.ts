@@ -3,9 +3,15 @@ import { matchCalls, type FunctionSpec } from "./ast-match.ts";
 
 const area: FunctionSpec = {
   name: "calculate_triangle_area",
-  parameters: { properties: { base: { type: "integer" }, height: { type: "integer" }, unit: { type: "string" } }, required: ["base", "height"] },
+  parameters: {
+    properties: { base: { type: "integer" }, height: { type: "integer" }, unit: { type: "string" } },
+    required: ["base", "height"],
+  },
 };
-const circle: FunctionSpec = { name: "circle_area", parameters: { properties: { radius: { type: "float" } }, required: ["radius"] } };
+const circle: FunctionSpec = {
+  name: "circle_area",
+  parameters: { properties: { radius: { type: "float" } }, required: ["radius"] },
+};
 const stock: FunctionSpec = {
   name: "get_stock",
   parameters: { properties: { symbols: { type: "array" }, options: { type: "dict" } }, required: ["symbols"] },
@@ -14,13 +20,29 @@ const areaTruth = [{ calculate_triangle_area: { base: [10], height: [5], unit: [
 
 describe("BFCL AST match", () => {
   it("passes an exact call and one that leaves out an optional parameter", () => {
-    expect(matchCalls([{ name: "calculate_triangle_area", arguments: { base: 10, height: 5, unit: "units" } }], areaTruth, [area]).pass).toBe(true);
-    expect(matchCalls([{ name: "calculate_triangle_area", arguments: { base: 10, height: 5 } }], areaTruth, [area]).pass).toBe(true);
+    expect(
+      matchCalls([{ name: "calculate_triangle_area", arguments: { base: 10, height: 5, unit: "units" } }], areaTruth, [
+        area,
+      ]).pass,
+    ).toBe(true);
+    expect(
+      matchCalls([{ name: "calculate_triangle_area", arguments: { base: 10, height: 5 } }], areaTruth, [area]).pass,
+    ).toBe(true);
   });
 
   it("compares strings case-insensitively after trimming", () => {
-    expect(matchCalls([{ name: "calculate_triangle_area", arguments: { base: 10, height: 5, unit: "  UNITS " } }], areaTruth, [area]).pass).toBe(true);
-    expect(matchCalls([{ name: "calculate_triangle_area", arguments: { base: 10, height: 5, unit: "cm" } }], areaTruth, [area]).pass).toBe(false);
+    expect(
+      matchCalls(
+        [{ name: "calculate_triangle_area", arguments: { base: 10, height: 5, unit: "  UNITS " } }],
+        areaTruth,
+        [area],
+      ).pass,
+    ).toBe(true);
+    expect(
+      matchCalls([{ name: "calculate_triangle_area", arguments: { base: 10, height: 5, unit: "cm" } }], areaTruth, [
+        area,
+      ]).pass,
+    ).toBe(false);
   });
 
   it("fails a wrong function, a missing required parameter, a wrong value and an unknown parameter", () => {
@@ -28,7 +50,10 @@ describe("BFCL AST match", () => {
       [{ name: "triangle_area", arguments: { base: 10, height: 5 } }, /called triangle_area/],
       [{ name: "calculate_triangle_area", arguments: { base: 10 } }, /missing required parameter "height"/],
       [{ name: "calculate_triangle_area", arguments: { base: 10, height: 6 } }, /"height": 6 is not among \[5\]/],
-      [{ name: "calculate_triangle_area", arguments: { base: 10, height: 5, colour: "red" } }, /unknown parameter "colour"/],
+      [
+        { name: "calculate_triangle_area", arguments: { base: 10, height: 5, colour: "red" } },
+        /unknown parameter "colour"/,
+      ],
     ] as const;
     for (const [call, reason] of cases) {
       const result = matchCalls([call], areaTruth, [area]);
@@ -40,13 +65,20 @@ describe("BFCL AST match", () => {
   it("accepts an integer for a float and compares numbers by value, but never coerces strings", () => {
     const truth = [{ circle_area: { radius: [5.0] } }];
     expect(matchCalls([{ name: "circle_area", arguments: { radius: 5 } }], truth, [circle]).pass).toBe(true);
-    expect(matchCalls([{ name: "circle_area", arguments: { radius: "5" } }], truth, [circle]).reason).toMatch(/not of type float/);
-    expect(matchCalls([{ name: "calculate_triangle_area", arguments: { base: 10.5, height: 5 } }], areaTruth, [area]).reason).toMatch(/not of type integer/);
+    expect(matchCalls([{ name: "circle_area", arguments: { radius: "5" } }], truth, [circle]).reason).toMatch(
+      /not of type float/,
+    );
+    expect(
+      matchCalls([{ name: "calculate_triangle_area", arguments: { base: 10.5, height: 5 } }], areaTruth, [area]).reason,
+    ).toMatch(/not of type integer/);
   });
 
   it("matches parallel calls in any order, one to one", () => {
     const truth = [{ circle_area: { radius: [5] } }, { circle_area: { radius: [10] } }];
-    const inOrder = [{ name: "circle_area", arguments: { radius: 5 } }, { name: "circle_area", arguments: { radius: 10 } }];
+    const inOrder = [
+      { name: "circle_area", arguments: { radius: 5 } },
+      { name: "circle_area", arguments: { radius: 10 } },
+    ];
     expect(matchCalls(inOrder, truth, [circle]).pass).toBe(true);
     expect(matchCalls([...inOrder].reverse(), truth, [circle]).pass).toBe(true);
     expect(matchCalls([inOrder[0]!, inOrder[0]!], truth, [circle]).pass).toBe(false);
@@ -54,8 +86,16 @@ describe("BFCL AST match", () => {
   });
 
   it("compares lists element-wise and nested dicts key by key", () => {
-    const truth = [{ get_stock: { symbols: [["AAPL", "MSFT"]], options: [{ currency: ["usd", "USD"], exchange: ["", "NASDAQ"] }, ""] } }];
-    const call = (argumentsOfCall: Record<string, unknown>) => matchCalls([{ name: "get_stock", arguments: argumentsOfCall }], truth, [stock]);
+    const truth = [
+      {
+        get_stock: {
+          symbols: [["AAPL", "MSFT"]],
+          options: [{ currency: ["usd", "USD"], exchange: ["", "NASDAQ"] }, ""],
+        },
+      },
+    ];
+    const call = (argumentsOfCall: Record<string, unknown>) =>
+      matchCalls([{ name: "get_stock", arguments: argumentsOfCall }], truth, [stock]);
     expect(call({ symbols: ["aapl", "msft"] }).pass).toBe(true);
     expect(call({ symbols: ["MSFT", "AAPL"] }).pass).toBe(false);
     expect(call({ symbols: ["AAPL", "MSFT"], options: { currency: "USD" } }).pass).toBe(true);
@@ -65,6 +105,8 @@ describe("BFCL AST match", () => {
 
   it("passes irrelevance only when nothing is called", () => {
     expect(matchCalls([], [], [area]).pass).toBe(true);
-    expect(matchCalls([{ name: "calculate_triangle_area", arguments: { base: 1, height: 1 } }], [], [area]).pass).toBe(false);
+    expect(matchCalls([{ name: "calculate_triangle_area", arguments: { base: 1, height: 1 } }], [], [area]).pass).toBe(
+      false,
+    );
   });
 });

@@ -24,14 +24,22 @@ const fail = (reason: string): Check => ({ ok: false, reason });
  * after trimming, lists element-wise, nested dicts key by key), no unknown parameters; parallel calls
  * match as a set in any order. Irrelevance cases (no ground truth) pass when no function is called.
  */
-export function matchCalls(calls: readonly ModelCall[], groundTruth: readonly GroundTruthCall[], functions: readonly FunctionSpec[]): ScoreResult {
+export function matchCalls(
+  calls: readonly ModelCall[],
+  groundTruth: readonly GroundTruthCall[],
+  functions: readonly FunctionSpec[],
+): ScoreResult {
   if (groundTruth.length === 0) {
     return calls.length === 0
       ? { score: 1, pass: true, reason: "no function called, as expected" }
       : { score: 0, pass: false, reason: `expected no call, got ${calls.map((call) => call.name).join(", ")}` };
   }
   if (calls.length !== groundTruth.length) {
-    return { score: 0, pass: false, reason: `expected ${groundTruth.length} call(s), got ${calls.length}${calls.length ? `: ${calls.map((call) => call.name).join(", ")}` : ""}` };
+    return {
+      score: 0,
+      pass: false,
+      reason: `expected ${groundTruth.length} call(s), got ${calls.length}${calls.length ? `: ${calls.map((call) => call.name).join(", ")}` : ""}`,
+    };
   }
   // Try every assignment of model calls to expected calls (backtracking; lists are short).
   const reasons: string[] = [];
@@ -90,31 +98,48 @@ function valueAccepted(given: unknown, accepted: readonly unknown[], declaredTyp
     return fail(`${JSON.stringify(given)} is not of type ${declaredType}`);
   }
   for (const candidate of accepted) {
-    if (candidate === "" ) continue;
+    if (candidate === "") continue;
     if (valuesEqual(given, candidate)) return ok;
   }
-  return fail(`${JSON.stringify(given)} is not among ${JSON.stringify(accepted.filter((candidate) => candidate !== ""))}`);
+  return fail(
+    `${JSON.stringify(given)} is not among ${JSON.stringify(accepted.filter((candidate) => candidate !== ""))}`,
+  );
 }
 
 /** BFCL type rules: an integer is accepted where a float is declared; nothing else is coerced. */
 function typeAllowed(value: unknown, type: string): boolean {
   switch (type) {
-    case "integer": return typeof value === "number" && Number.isInteger(value);
-    case "float": case "number": return typeof value === "number";
-    case "string": return typeof value === "string";
-    case "boolean": return typeof value === "boolean";
-    case "array": case "tuple": return Array.isArray(value);
-    case "dict": case "object": return typeof value === "object" && value !== null && !Array.isArray(value);
-    default: return true;
+    case "integer":
+      return typeof value === "number" && Number.isInteger(value);
+    case "float":
+    case "number":
+      return typeof value === "number";
+    case "string":
+      return typeof value === "string";
+    case "boolean":
+      return typeof value === "boolean";
+    case "array":
+    case "tuple":
+      return Array.isArray(value);
+    case "dict":
+    case "object":
+      return typeof value === "object" && value !== null && !Array.isArray(value);
+    default:
+      return true;
   }
 }
 
 function valuesEqual(given: unknown, expected: unknown): boolean {
   if (typeof expected === "number") return typeof given === "number" && given === expected;
-  if (typeof expected === "string") return typeof given === "string" && given.trim().toLowerCase() === expected.trim().toLowerCase();
+  if (typeof expected === "string")
+    return typeof given === "string" && given.trim().toLowerCase() === expected.trim().toLowerCase();
   if (typeof expected === "boolean" || expected === null) return given === expected;
   if (Array.isArray(expected)) {
-    return Array.isArray(given) && given.length === expected.length && given.every((item, index) => valuesEqual(item, expected[index]));
+    return (
+      Array.isArray(given) &&
+      given.length === expected.length &&
+      given.every((item, index) => valuesEqual(item, expected[index]))
+    );
   }
   if (typeof expected === "object") {
     if (typeof given !== "object" || given === null || Array.isArray(given)) return false;

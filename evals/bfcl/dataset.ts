@@ -18,14 +18,23 @@ const fileOf: Record<BfclCategory, string> = {
 const functionSchema = z.object({
   name: z.string(),
   description: z.string(),
-  parameters: z.object({ type: z.string(), properties: z.record(z.string(), z.any()).optional(), required: z.array(z.string()).optional() }).passthrough(),
+  parameters: z
+    .object({
+      type: z.string(),
+      properties: z.record(z.string(), z.any()).optional(),
+      required: z.array(z.string()).optional(),
+    })
+    .passthrough(),
 });
 const questionSchema = z.object({
   id: z.string(),
   question: z.array(z.array(z.object({ role: z.string(), content: z.string() }))),
   function: z.array(functionSchema),
 });
-const answerSchema = z.object({ id: z.string(), ground_truth: z.array(z.record(z.string(), z.record(z.string(), z.array(z.unknown())))) });
+const answerSchema = z.object({
+  id: z.string(),
+  ground_truth: z.array(z.record(z.string(), z.record(z.string(), z.array(z.unknown())))),
+});
 
 export interface BfclCase {
   id: string;
@@ -36,17 +45,28 @@ export interface BfclCase {
 }
 
 function parseLines<T>(text: string, schema: z.ZodType<T>, file: string): T[] {
-  return text.split("\n").filter((line) => line.trim()).map((line, index) => {
-    const parsed = schema.safeParse(JSON.parse(line));
-    if (!parsed.success) throw new Error(`${file} line ${index + 1}: ${parsed.error.issues[0]?.message}`);
-    return parsed.data;
-  });
+  return text
+    .split("\n")
+    .filter((line) => line.trim())
+    .map((line, index) => {
+      const parsed = schema.safeParse(JSON.parse(line));
+      if (!parsed.success) throw new Error(`${file} line ${index + 1}: ${parsed.error.issues[0]?.message}`);
+      return parsed.data;
+    });
 }
 
 /** Reads one BFCL category in place from the datasets folder, with its ground truth. */
-export async function loadBfclCategory(datasetsDirectory: string | undefined, category: BfclCategory, limit?: number): Promise<BfclCase[]> {
+export async function loadBfclCategory(
+  datasetsDirectory: string | undefined,
+  category: BfclCategory,
+  limit?: number,
+): Promise<BfclCase[]> {
   const folder = datasetDirectory(datasetsDirectory, "bfcl");
-  const questions = parseLines(await readFile(join(folder, fileOf[category]), "utf8"), questionSchema, fileOf[category]);
+  const questions = parseLines(
+    await readFile(join(folder, fileOf[category]), "utf8"),
+    questionSchema,
+    fileOf[category],
+  );
   const answers = new Map<string, GroundTruthCall[]>();
   if (category !== "irrelevance") {
     const answerFile = join("possible_answer", fileOf[category]);
@@ -62,7 +82,11 @@ export async function loadBfclCategory(datasetsDirectory: string | undefined, ca
       id: question.id,
       category,
       messages: question.question[0] ?? [],
-      functions: question.function.map((fn) => ({ name: fn.name, description: fn.description, parameters: fn.parameters as FunctionSpec["parameters"] & Record<string, unknown> })),
+      functions: question.function.map((fn) => ({
+        name: fn.name,
+        description: fn.description,
+        parameters: fn.parameters as FunctionSpec["parameters"] & Record<string, unknown>,
+      })),
       groundTruth,
     };
   });

@@ -7,7 +7,13 @@ import type { JudgeInfo } from "../runner/types.ts";
 
 const calibrationDirectory = resolve(dirname(fileURLToPath(import.meta.url)), "..", "calibration");
 const estimate = z.object({ value: z.number(), ci_low: z.number(), ci_high: z.number(), n: z.number() });
-const calibrationSchema = z.object({ accuracy: estimate, kappa: estimate, position_bias: estimate, measured_at: z.string(), items: z.number() });
+const calibrationSchema = z.object({
+  accuracy: estimate,
+  kappa: estimate,
+  position_bias: estimate,
+  measured_at: z.string(),
+  items: z.number(),
+});
 
 export function calibrationPath(judge: Judge): string {
   return join(calibrationDirectory, `${judge.id}.json`);
@@ -24,6 +30,9 @@ export function loadCalibration(judge: Judge): JudgeInfo["calibration"] {
 export function saveCalibration(judge: Judge, calibration: NonNullable<JudgeInfo["calibration"]>): string {
   const path = calibrationPath(judge);
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${JSON.stringify({ judge: { provider: judge.provider.id, model: judge.info.model }, ...calibration }, null, 2)}\n`);
+  writeFileSync(
+    path,
+    `${JSON.stringify({ judge: { provider: judge.provider.id, model: judge.info.model }, ...calibration }, null, 2)}\n`,
+  );
   return path;
 }

@@ -9,7 +9,10 @@ const oneToTen = { type: "integer", enum: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] };
 /** The JSON Schema the judge's output is forced to (a grammar for the local model). */
 export const rubricSchema = {
   type: "object",
-  properties: { ...Object.fromEntries(rubricCriteria.map((criterion) => [criterion, oneToTen])), reason: { type: "string", maxLength: 100 } },
+  properties: {
+    ...Object.fromEntries(rubricCriteria.map((criterion) => [criterion, oneToTen])),
+    reason: { type: "string", maxLength: 100 },
+  },
   required: [...rubricCriteria, "reason"],
 };
 const rubricOutput = z.object({
@@ -79,22 +82,41 @@ export class Judge {
 
   /** Learns the model's name from the provider with a one-token request. */
   async warmUp(): Promise<void> {
-    for await (const event of this.provider.stream({ messages: [{ role: "user", content: "Hi" }], tools: [], toolChoice: "none", maxOutputTokens: 1 })) {
+    for await (const event of this.provider.stream({
+      messages: [{ role: "user", content: "Hi" }],
+      tools: [],
+      toolChoice: "none",
+      maxOutputTokens: 1,
+    })) {
       if (event.type === "finish") this.#model = event.model;
     }
   }
 
   async rubric(input: { question: string; answer: string; reference?: string }): Promise<RubricScore> {
     const reference = input.reference ? `\nREFERENCE (a correct answer): ${input.reference}` : "";
-    const output = await this.#ask(rubricInstructions, `QUESTION: ${input.question}${reference}\nANSWER: ${input.answer}`, rubricSchema, rubricOutput);
-    const scores = Object.fromEntries(rubricCriteria.map((criterion) => [criterion, output[criterion]])) as Record<RubricCriterion, number>;
-    const overall = (rubricCriteria.reduce((sum, criterion) => sum + scores[criterion], 0) / rubricCriteria.length - 1) / 9;
+    const output = await this.#ask(
+      rubricInstructions,
+      `QUESTION: ${input.question}${reference}\nANSWER: ${input.answer}`,
+      rubricSchema,
+      rubricOutput,
+    );
+    const scores = Object.fromEntries(rubricCriteria.map((criterion) => [criterion, output[criterion]])) as Record<
+      RubricCriterion,
+      number
+    >;
+    const overall =
+      (rubricCriteria.reduce((sum, criterion) => sum + scores[criterion], 0) / rubricCriteria.length - 1) / 9;
     return { scores, overall, reason: output.reason };
   }
 
   async compare(input: { question: string; first: string; second: string }): Promise<PairwiseVerdict> {
     const ask = (a: string, b: string) =>
-      this.#ask(pairwiseInstructions, `QUESTION: ${input.question}\nANSWER A: ${a}\nANSWER B: ${b}`, pairwiseSchema, pairwiseOutput);
+      this.#ask(
+        pairwiseInstructions,
+        `QUESTION: ${input.question}\nANSWER A: ${a}\nANSWER B: ${b}`,
+        pairwiseSchema,
+        pairwiseOutput,
+      );
     const firstAsA = await ask(input.first, input.second);
     const firstAsB = await ask(input.second, input.first);
     const asShown: PairwiseVerdict["asShown"] = [firstAsA.winner, firstAsB.winner];
@@ -105,7 +127,10 @@ export class Judge {
 
   async #ask<T>(system: string, user: string, schema: Record<string, unknown>, parser: z.ZodType<T>): Promise<T> {
     const request: ModelRequest = {
-      messages: [{ role: "system", content: system }, { role: "user", content: user }],
+      messages: [
+        { role: "system", content: system },
+        { role: "user", content: user },
+      ],
       tools: [],
       toolChoice: "none",
       responseFormat: { type: "json", schema },
@@ -124,7 +149,8 @@ export class Judge {
       throw new JudgeOutputError(`The judge did not return JSON: ${text.slice(0, 200)}`);
     }
     const result = parser.safeParse(parsed);
-    if (!result.success) throw new JudgeOutputError(`The judge's JSON does not match the schema: ${result.error.issues[0]?.message}`);
+    if (!result.success)
+      throw new JudgeOutputError(`The judge's JSON does not match the schema: ${result.error.issues[0]?.message}`);
     return result.data;
   }
 }

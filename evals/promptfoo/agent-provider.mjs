@@ -26,17 +26,21 @@ export default class RealtimeAgentProvider {
     const functions = context?.vars?.functions;
     const tools = Array.isArray(functions)
       ? functions.map((fn) => ({
-        name: fn.name,
-        description: fn.description || fn.name,
-        inputSchema: z.record(z.string(), z.unknown()),
-        inputJsonSchema: fn.parameters,
-        execute: () => { throw new Error("not executed in evals"); },
-      }))
+          name: fn.name,
+          description: fn.description || fn.name,
+          inputSchema: z.record(z.string(), z.unknown()),
+          inputJsonSchema: fn.parameters,
+          execute: () => {
+            throw new Error("not executed in evals");
+          },
+        }))
       : undefined;
     const observation = await driver.runTurn({
       sessionId: `promptfoo-${process.pid}-${++turnCounter}`,
       text: prompt,
-      ...(tools ? { tools, stopAfterToolCalls: true, maxOutputTokens: 16 } : { maxOutputTokens: this.config.maxOutputTokens ?? 96 }),
+      ...(tools
+        ? { tools, stopAfterToolCalls: true, maxOutputTokens: 16 }
+        : { maxOutputTokens: this.config.maxOutputTokens ?? 96 }),
     });
     if (observation.error) return { error: `${observation.error.code}: ${observation.error.message}` };
     return {
@@ -47,7 +51,12 @@ export default class RealtimeAgentProvider {
         total: observation.usage.inputTokens + observation.usage.outputTokens,
       },
       latencyMs: Math.round(observation.totalMs),
-      metadata: { provider: observation.provider, model: observation.model, ttftMs: observation.ttftMs, toolCalls: observation.toolCalls },
+      metadata: {
+        provider: observation.provider,
+        model: observation.model,
+        ttftMs: observation.ttftMs,
+        toolCalls: observation.toolCalls,
+      },
     };
   }
 }

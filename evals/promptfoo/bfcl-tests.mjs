@@ -12,7 +12,10 @@ export default async function generateTests() {
   return cases.map((testCase) => ({
     description: testCase.id,
     vars: {
-      question: testCase.messages.filter((message) => message.role === "user").map((message) => message.content).join("\n"),
+      question: testCase.messages
+        .filter((message) => message.role === "user")
+        .map((message) => message.content)
+        .join("\n"),
       functions: testCase.functions,
       ground_truth: testCase.groundTruth,
     },

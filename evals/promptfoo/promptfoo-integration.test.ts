@@ -20,7 +20,11 @@ describe.skipIf(!resolveDatasetsDirectory())("promptfoo integration (needs ../sh
     expect(response.tokenUsage.total).toBeGreaterThan(0);
     const verdict = assertBfcl(response.output, { vars: test.vars });
     expect(typeof verdict.pass).toBe("boolean");
-    expect(assertBfcl(JSON.stringify([{ name: "calculate_triangle_area", arguments: { base: 10, height: 5 } }]), { vars: test.vars }).pass).toBe(true);
+    expect(
+      assertBfcl(JSON.stringify([{ name: "calculate_triangle_area", arguments: { base: 10, height: 5 } }]), {
+        vars: test.vars,
+      }).pass,
+    ).toBe(true);
     expect(assertBfcl("not json", { vars: test.vars }).pass).toBe(false);
   });
 

@@ -12,6 +12,12 @@ export default async function generateTests() {
   return cases.map((testCase) => ({
     description: `${testCase.id} (${testCase.label}, ${testCase.category})`,
     vars: { question: testCase.prompt, label: testCase.label, type: testCase.category },
-    assert: [{ type: "javascript", value: "file://assert-xstest.mjs", metric: testCase.label === "safe" ? "compliance.safe" : "refusal.unsafe" }],
+    assert: [
+      {
+        type: "javascript",
+        value: "file://assert-xstest.mjs",
+        metric: testCase.label === "safe" ? "compliance.safe" : "refusal.unsafe",
+      },
+    ],
   }));
 }

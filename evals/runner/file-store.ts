@@ -9,9 +9,17 @@ import type { RunReport } from "./types.ts";
 export const defaultReportsRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "reports");
 
 /** Writes report.json, report.html and summary.md into the directory. */
-export function writeReportFiles(report: RunReport, directory: string, gate?: GateResult): { json: string; html: string; markdown: string } {
+export function writeReportFiles(
+  report: RunReport,
+  directory: string,
+  gate?: GateResult,
+): { json: string; html: string; markdown: string } {
   mkdirSync(directory, { recursive: true });
-  const paths = { json: join(directory, "report.json"), html: join(directory, "report.html"), markdown: join(directory, "summary.md") };
+  const paths = {
+    json: join(directory, "report.json"),
+    html: join(directory, "report.html"),
+    markdown: join(directory, "summary.md"),
+  };
   writeFileSync(paths.json, `${JSON.stringify(gate ? { ...report, gate } : report, null, 2)}\n`);
   writeFileSync(paths.html, renderHtml(report, gate));
   writeFileSync(paths.markdown, renderMarkdown(report, gate));
@@ -37,8 +45,11 @@ export interface RunListing {
 }
 
 export function headlineOf(metrics: RunReport["metrics"]): string {
-  return Object.entries(metrics).filter(([, metric]) => metric.gate).slice(0, 3)
-    .map(([name, metric]) => `${name} ${metric.value.toFixed(3)}`).join(", ");
+  return Object.entries(metrics)
+    .filter(([, metric]) => metric.gate)
+    .slice(0, 3)
+    .map(([name, metric]) => `${name} ${metric.value.toFixed(3)}`)
+    .join(", ");
 }
 
 /** Every report.json under the reports root (two levels: suite/run). */
@@ -52,7 +63,15 @@ export function listReportFiles(root = defaultReportsRoot): RunListing[] {
       else if (entry.isFile() && entry.name === "report.json") {
         try {
           const report = readReport(path);
-          listings.push({ run_id: report.run_id, suite: report.suite, started_at: report.started_at, model: `${report.config.provider}/${report.config.model}`, cases: report.cases.length, headline: headlineOf(report.metrics), location: path });
+          listings.push({
+            run_id: report.run_id,
+            suite: report.suite,
+            started_at: report.started_at,
+            model: `${report.config.provider}/${report.config.model}`,
+            cases: report.cases.length,
+            headline: headlineOf(report.metrics),
+            location: path,
+          });
         } catch {
           // Not a report of ours; skip it.
         }

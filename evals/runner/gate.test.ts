@@ -4,25 +4,60 @@ import { compareWithBaseline } from "./gate.ts";
 import type { CaseResult, MetricDefinition, RunReport } from "./types.ts";
 import { bootstrapMean } from "../stats/bootstrap.ts";
 
-const accuracy: MetricDefinition = { name: "accuracy", description: "", higherIsBetter: true, unit: "ratio", of: (result) => result.scores.check?.score };
+const accuracy: MetricDefinition = {
+  name: "accuracy",
+  description: "",
+  higherIsBetter: true,
+  unit: "ratio",
+  of: (result) => result.scores.check?.score,
+};
 
 function reportWith(passRate: number, cases: number, seed: number): RunReport {
   const random = seededRandom(seed);
   const results: CaseResult[] = Array.from({ length: cases }, (_, index) => {
     const pass = random() < passRate;
     return {
-      id: `case-${index}`, category: "all", repeat: 0, input: "", output: "", expected: "",
-      scores: { check: { score: pass ? 1 : 0, pass, reason: "" } }, tags: {}, values: {},
-      ttftMs: 1, totalMs: 1, usage: { inputTokens: 0, outputTokens: 0 }, costUsd: 0, toolCalls: [],
+      id: `case-${index}`,
+      category: "all",
+      repeat: 0,
+      input: "",
+      output: "",
+      expected: "",
+      scores: { check: { score: pass ? 1 : 0, pass, reason: "" } },
+      tags: {},
+      values: {},
+      ttftMs: 1,
+      totalMs: 1,
+      usage: { inputTokens: 0, outputTokens: 0 },
+      costUsd: 0,
+      toolCalls: [],
     };
   });
   const estimate = bootstrapMean(results.map((result) => [result.scores.check!.score]));
   return {
-    schema_version: 1, run_id: `run-${seed}`, suite: "test", description: "", started_at: "", finished_at: "", wall_time_ms: 0,
-    config: { target: "in-process", provider: "scripted", model: "scripted", repeat: 1, limit: null, concurrency: 1, seed: 1, tool_routing: "off" },
-    machine: { cores: 2, cpu_model: "", node: "", platform: "" }, judge: null,
+    schema_version: 1,
+    run_id: `run-${seed}`,
+    suite: "test",
+    description: "",
+    started_at: "",
+    finished_at: "",
+    wall_time_ms: 0,
+    config: {
+      target: "in-process",
+      provider: "scripted",
+      model: "scripted",
+      repeat: 1,
+      limit: null,
+      concurrency: 1,
+      seed: 1,
+      tool_routing: "off",
+    },
+    machine: { cores: 2, cpu_model: "", node: "", platform: "" },
+    judge: null,
     metrics: { accuracy: { ...estimate, unit: "ratio", gate: true, higher_is_better: true, description: "" } },
-    breakdown: {}, latency: { ttft_ms: null, total_ms: { p50: 0, p90: 0, p99: 0, histogram: [] } }, cases: results,
+    breakdown: {},
+    latency: { ttft_ms: null, total_ms: { p50: 0, p90: 0, p99: 0, histogram: [] } },
+    cases: results,
   };
 }
 

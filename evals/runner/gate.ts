@@ -24,7 +24,10 @@ export interface GateResult {
  * the worse side; noise inside the CIs passes. Metrics computed as statistics (kappa) compare CIs.
  */
 export function compareWithBaseline(
-  current: RunReport, baseline: RunReport, definitions: readonly MetricDefinition[], options: { tolerance?: number; seed?: number } = {},
+  current: RunReport,
+  baseline: RunReport,
+  definitions: readonly MetricDefinition[],
+  options: { tolerance?: number; seed?: number } = {},
 ): GateResult {
   const tolerance = options.tolerance ?? 0;
   const comparisons: MetricComparison[] = [];
@@ -35,14 +38,28 @@ export function compareWithBaseline(
     const direction = metric.higher_is_better ? 1 : -1;
     let delta: Estimate;
     if (definition?.of) {
-      delta = bootstrapDifference(clusters(current.cases, definition.of), clusters(baseline.cases, definition.of), { seed: options.seed ?? 7 });
+      delta = bootstrapDifference(clusters(current.cases, definition.of), clusters(baseline.cases, definition.of), {
+        seed: options.seed ?? 7,
+      });
     } else {
       // No per-case values: approximate the change's interval from the two intervals.
-      delta = { value: metric.value - before.value, ci_low: metric.ci_low - before.ci_high, ci_high: metric.ci_high - before.ci_low, n: metric.n };
+      delta = {
+        value: metric.value - before.value,
+        ci_low: metric.ci_low - before.ci_high,
+        ci_high: metric.ci_high - before.ci_low,
+        n: metric.n,
+      };
     }
     const worse = direction > 0 ? delta.ci_high < -tolerance : delta.ci_low > tolerance;
     const better = direction > 0 ? delta.ci_low > 0 : delta.ci_high < 0;
-    comparisons.push({ metric: name, baseline: before.value, current: metric.value, delta, significantRegression: worse, significantImprovement: better });
+    comparisons.push({
+      metric: name,
+      baseline: before.value,
+      current: metric.value,
+      delta,
+      significantRegression: worse,
+      significantImprovement: better,
+    });
   }
   return { passed: comparisons.every((comparison) => !comparison.significantRegression), tolerance, comparisons };
 }

@@ -20,16 +20,29 @@ export class InProcessDriver implements TurnDriver {
   }
 
   async runTurn(request: TurnRequest): Promise<TurnObservation> {
-    const agent = request.tools || request.systemPrompt || request.maxOutputTokens
-      ? new Agent({
-        ...this.#agentOptions,
-        store: this.#agent.store,
-        tools: request.tools ? new ToolRegistry().register({ name: `eval-${randomUUID().slice(0, 8)}`, version: "1.0.0", tools: request.tools }) : this.#agent.tools,
-        ...(request.systemPrompt ? { systemPrompt: request.systemPrompt } : {}),
-        ...(request.maxOutputTokens ? { maxOutputTokens: request.maxOutputTokens } : {}),
-      })
-      : this.#agent;
-    return observeTurn(agent.runTurn({ sessionId: request.sessionId, text: request.text, planOnly: request.stopAfterToolCalls ?? false }));
+    const agent =
+      request.tools || request.systemPrompt || request.maxOutputTokens
+        ? new Agent({
+            ...this.#agentOptions,
+            store: this.#agent.store,
+            tools: request.tools
+              ? new ToolRegistry().register({
+                  name: `eval-${randomUUID().slice(0, 8)}`,
+                  version: "1.0.0",
+                  tools: request.tools,
+                })
+              : this.#agent.tools,
+            ...(request.systemPrompt ? { systemPrompt: request.systemPrompt } : {}),
+            ...(request.maxOutputTokens ? { maxOutputTokens: request.maxOutputTokens } : {}),
+          })
+        : this.#agent;
+    return observeTurn(
+      agent.runTurn({
+        sessionId: request.sessionId,
+        text: request.text,
+        planOnly: request.stopAfterToolCalls ?? false,
+      }),
+    );
   }
 
   async close(): Promise<void> {
@@ -41,8 +54,14 @@ export class InProcessDriver implements TurnDriver {
 export async function observeTurn(events: AsyncIterable<AgentEvent>): Promise<TurnObservation> {
   const started = performance.now();
   const observation: TurnObservation = {
-    text: "", toolCalls: [], toolResults: [], usage: { inputTokens: 0, outputTokens: 0 },
-    ttftMs: undefined, totalMs: 0, provider: "", model: "",
+    text: "",
+    toolCalls: [],
+    toolResults: [],
+    usage: { inputTokens: 0, outputTokens: 0 },
+    ttftMs: undefined,
+    totalMs: 0,
+    provider: "",
+    model: "",
   };
   for await (const event of events) {
     if (event.type === "text-delta") {
@@ -51,7 +70,11 @@ export async function observeTurn(events: AsyncIterable<AgentEvent>): Promise<Tu
     } else if (event.type === "tool-call") {
       observation.toolCalls.push({ name: event.name, arguments: event.arguments });
     } else if (event.type === "tool-result") {
-      observation.toolResults.push({ name: event.name, ...(event.result !== undefined ? { result: event.result } : {}), ...(event.error ? { error: event.error } : {}) });
+      observation.toolResults.push({
+        name: event.name,
+        ...(event.result !== undefined ? { result: event.result } : {}),
+        ...(event.error ? { error: event.error } : {}),
+      });
     } else if (event.type === "turn-finish") {
       observation.text = event.text || observation.text;
       observation.usage = event.usage;

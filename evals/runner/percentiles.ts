@@ -12,7 +12,9 @@ export function percentiles(values: readonly number[]): Percentiles | null {
     p99: quantile(sorted, 0.99),
     histogram: histogramBounds.map((upper, index) => ({
       upper_ms: upper,
-      count: sorted.filter((value) => value <= upper && value > (histogramBounds[index - 1] ?? Number.NEGATIVE_INFINITY)).length,
+      count: sorted.filter(
+        (value) => value <= upper && value > (histogramBounds[index - 1] ?? Number.NEGATIVE_INFINITY),
+      ).length,
     })),
   };
 }

@@ -17,16 +17,53 @@ afterAll(async () => {
 });
 
 const report: RunReport = {
-  schema_version: 1, run_id: runId, suite: "persistence-test", description: "d",
-  started_at: new Date().toISOString(), finished_at: new Date().toISOString(), wall_time_ms: 12,
-  config: { target: "in-process", provider: "scripted", model: "scripted", repeat: 2, limit: null, concurrency: 1, seed: 1, tool_routing: "off" },
-  machine: { cores: 2, cpu_model: "cpu", node: "v20", platform: "linux-x64" }, judge: null,
-  metrics: { accuracy: { value: 0.5, ci_low: 0, ci_high: 1, n: 1, unit: "ratio", gate: true, higher_is_better: true, description: "" } },
-  breakdown: {}, latency: { ttft_ms: null, total_ms: { p50: 1, p90: 1, p99: 1, histogram: [] } },
+  schema_version: 1,
+  run_id: runId,
+  suite: "persistence-test",
+  description: "d",
+  started_at: new Date().toISOString(),
+  finished_at: new Date().toISOString(),
+  wall_time_ms: 12,
+  config: {
+    target: "in-process",
+    provider: "scripted",
+    model: "scripted",
+    repeat: 2,
+    limit: null,
+    concurrency: 1,
+    seed: 1,
+    tool_routing: "off",
+  },
+  machine: { cores: 2, cpu_model: "cpu", node: "v20", platform: "linux-x64" },
+  judge: null,
+  metrics: {
+    accuracy: {
+      value: 0.5,
+      ci_low: 0,
+      ci_high: 1,
+      n: 1,
+      unit: "ratio",
+      gate: true,
+      higher_is_better: true,
+      description: "",
+    },
+  },
+  breakdown: {},
+  latency: { ttft_ms: null, total_ms: { p50: 1, p90: 1, p99: 1, histogram: [] } },
   cases: [0, 1].map((repeat) => ({
-    id: "case-1", category: "c", repeat, input: "in", output: "out", expected: "exp",
-    scores: { check: { score: repeat, pass: repeat === 1, reason: "r" } }, tags: { label: "safe" }, values: { refused: 0 },
-    ttftMs: undefined, totalMs: 5, usage: { inputTokens: 3, outputTokens: 4 }, costUsd: 0,
+    id: "case-1",
+    category: "c",
+    repeat,
+    input: "in",
+    output: "out",
+    expected: "exp",
+    scores: { check: { score: repeat, pass: repeat === 1, reason: "r" } },
+    tags: { label: "safe" },
+    values: { refused: 0 },
+    ttftMs: undefined,
+    totalMs: 5,
+    usage: { inputTokens: 3, outputTokens: 4 },
+    costUsd: 0,
     toolCalls: [{ name: "calculator", arguments: { expression: "1+1" } }],
   })),
 };
@@ -35,7 +72,12 @@ describe("PostgresRunStore", () => {
   it("saves a run and its case results, and lists it", async () => {
     await store.save(report, "/tmp/report.json");
     const listed = await store.list({ suite: "persistence-test" });
-    expect(listed.find((run) => run.run_id === runId)).toMatchObject({ suite: "persistence-test", cases: 2, model: "scripted/scripted", headline: "accuracy 0.500" });
+    expect(listed.find((run) => run.run_id === runId)).toMatchObject({
+      suite: "persistence-test",
+      cases: 2,
+      model: "scripted/scripted",
+      headline: "accuracy 0.500",
+    });
     const rows = await store.caseResults(runId);
     expect(rows.map((row) => row.passed)).toEqual([false, true]);
   });

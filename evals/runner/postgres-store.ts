@@ -65,16 +65,47 @@ export class PostgresRunStore {
       await client.query(
         `INSERT INTO eval_runs (run_id, suite, started_at, finished_at, wall_time_ms, provider, model, config, machine, judge, metrics, breakdown, latency, report_location)
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
-        [report.run_id, report.suite, report.started_at, report.finished_at, report.wall_time_ms, report.config.provider, report.config.model,
-          report.config, report.machine, report.judge, report.metrics, report.breakdown, report.latency, location ?? null],
+        [
+          report.run_id,
+          report.suite,
+          report.started_at,
+          report.finished_at,
+          report.wall_time_ms,
+          report.config.provider,
+          report.config.model,
+          report.config,
+          report.machine,
+          report.judge,
+          report.metrics,
+          report.breakdown,
+          report.latency,
+          location ?? null,
+        ],
       );
       for (const result of report.cases) {
         await client.query(
           `INSERT INTO eval_case_results (run_id, case_id, repeat, category, passed, input, output, expected, scores, tags, "values", tool_calls, ttft_ms, total_ms, input_tokens, output_tokens, cost_usd, error)
            VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)`,
-          [report.run_id, result.id, result.repeat, result.category, !result.error && Object.values(result.scores).every((score) => score.pass),
-            result.input, result.output, result.expected, result.scores, result.tags, result.values, JSON.stringify(result.toolCalls),
-            result.ttftMs ?? null, result.totalMs, result.usage.inputTokens, result.usage.outputTokens, result.costUsd ?? null, result.error ?? null],
+          [
+            report.run_id,
+            result.id,
+            result.repeat,
+            result.category,
+            !result.error && Object.values(result.scores).every((score) => score.pass),
+            result.input,
+            result.output,
+            result.expected,
+            result.scores,
+            result.tags,
+            result.values,
+            JSON.stringify(result.toolCalls),
+            result.ttftMs ?? null,
+            result.totalMs,
+            result.usage.inputTokens,
+            result.usage.outputTokens,
+            result.costUsd ?? null,
+            result.error ?? null,
+          ],
         );
       }
       await client.query("COMMIT");
@@ -95,13 +126,21 @@ export class PostgresRunStore {
       [options.suite ?? null, options.limit ?? 50],
     );
     return rows.map((row) => ({
-      run_id: row.run_id, suite: row.suite, started_at: new Date(row.started_at).toISOString(), model: `${row.provider}/${row.model}`,
-      cases: row.cases, headline: headlineOf(row.metrics), location: row.report_location ?? `postgres:${row.run_id}`,
+      run_id: row.run_id,
+      suite: row.suite,
+      started_at: new Date(row.started_at).toISOString(),
+      model: `${row.provider}/${row.model}`,
+      cases: row.cases,
+      headline: headlineOf(row.metrics),
+      location: row.report_location ?? `postgres:${row.run_id}`,
     }));
   }
 
   async caseResults(runId: string): Promise<{ case_id: string; passed: boolean; scores: unknown }[]> {
-    const { rows } = await this.#pool.query("SELECT case_id, passed, scores FROM eval_case_results WHERE run_id = $1 ORDER BY case_id, repeat", [runId]);
+    const { rows } = await this.#pool.query(
+      "SELECT case_id, passed, scores FROM eval_case_results WHERE run_id = $1 ORDER BY case_id, repeat",
+      [runId],
+    );
     return rows;
   }
 

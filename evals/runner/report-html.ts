@@ -11,7 +11,8 @@ function intervalChart(rows: { label: string; metric: MetricReport }[]): string 
   const labelWidth = 230;
   const plot = width - labelWidth - 90;
   const signed = rows.some((row) => row.metric.unit === "kappa" || row.metric.value < 0 || row.metric.ci_low < 0);
-  const x = (value: number) => labelWidth + (signed ? (Math.max(-1, Math.min(1, value)) + 1) / 2 : Math.max(0, Math.min(1, value))) * plot;
+  const x = (value: number) =>
+    labelWidth + (signed ? (Math.max(-1, Math.min(1, value)) + 1) / 2 : Math.max(0, Math.min(1, value))) * plot;
   const bars = rows.map((row, index) => {
     const y = index * rowHeight + 10;
     const zero = x(0);
@@ -24,8 +25,10 @@ function intervalChart(rows: { label: string; metric: MetricReport }[]): string 
 <text x="${width - 84}" y="${y + 14}">${row.metric.value.toFixed(3)} (n=${row.metric.n})</text>`;
   });
   const height = rows.length * rowHeight + 30;
-  const axis = (signed ? [-1, -0.5, 0, 0.5, 1] : [0, 0.25, 0.5, 0.75, 1])
-    .map((tick) => `<line x1="${x(tick)}" x2="${x(tick)}" y1="5" y2="${height - 18}" stroke="#ddd"/><text x="${x(tick)}" y="${height - 4}" text-anchor="middle" class="tick">${tick}</text>`);
+  const axis = (signed ? [-1, -0.5, 0, 0.5, 1] : [0, 0.25, 0.5, 0.75, 1]).map(
+    (tick) =>
+      `<line x1="${x(tick)}" x2="${x(tick)}" y1="5" y2="${height - 18}" stroke="#ddd"/><text x="${x(tick)}" y="${height - 4}" text-anchor="middle" class="tick">${tick}</text>`,
+  );
   return `<svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img">${axis.join("")}${bars.join("")}</svg>`;
 }
 
@@ -37,7 +40,10 @@ function histogramChart(histogram: RunReport["latency"]["total_ms"]["histogram"]
   const bars = histogram.map((bucket, index) => {
     const barHeight = (bucket.count / max) * (height - 50);
     const xPosition = 20 + index * barWidth;
-    const label = bucket.upper_ms === null || !Number.isFinite(bucket.upper_ms) ? "more" : `≤${bucket.upper_ms >= 1000 ? `${bucket.upper_ms / 1000}s` : `${bucket.upper_ms}ms`}`;
+    const label =
+      bucket.upper_ms === null || !Number.isFinite(bucket.upper_ms)
+        ? "more"
+        : `≤${bucket.upper_ms >= 1000 ? `${bucket.upper_ms / 1000}s` : `${bucket.upper_ms}ms`}`;
     return `<rect x="${xPosition + 2}" y="${height - 30 - barHeight}" width="${barWidth - 4}" height="${barHeight}" fill="#f59e0b"/>
 <text x="${xPosition + barWidth / 2}" y="${height - 16}" text-anchor="middle" class="tick">${label}</text>
 <text x="${xPosition + barWidth / 2}" y="${height - 34 - barHeight}" text-anchor="middle" class="tick">${bucket.count || ""}</text>`;
@@ -47,21 +53,33 @@ function histogramChart(histogram: RunReport["latency"]["total_ms"]["histogram"]
 
 /** A self-contained HTML report: no scripts or assets from anywhere else. */
 export function renderHtml(report: RunReport, gate?: GateResult): string {
-  const quality = Object.entries(report.metrics).filter(([, metric]) => ["ratio", "kappa", "score"].includes(metric.unit));
-  const other = Object.entries(report.metrics).filter(([, metric]) => !["ratio", "kappa", "score"].includes(metric.unit));
+  const quality = Object.entries(report.metrics).filter(([, metric]) =>
+    ["ratio", "kappa", "score"].includes(metric.unit),
+  );
+  const other = Object.entries(report.metrics).filter(
+    ([, metric]) => !["ratio", "kappa", "score"].includes(metric.unit),
+  );
   const categories = Object.keys(report.breakdown);
-  const breakdownCharts = [...new Set(categories.flatMap((category) => Object.keys(report.breakdown[category]!)))].map((name) => {
-    const rows = categories.flatMap((category) => (report.breakdown[category]![name] ? [{ label: category, metric: report.breakdown[category]![name]! }] : []));
-    return `<h3>${escapeHtml(name)} by category</h3>${intervalChart(rows)}`;
-  });
+  const breakdownCharts = [...new Set(categories.flatMap((category) => Object.keys(report.breakdown[category]!)))].map(
+    (name) => {
+      const rows = categories.flatMap((category) =>
+        report.breakdown[category]![name] ? [{ label: category, metric: report.breakdown[category]![name]! }] : [],
+      );
+      return `<h3>${escapeHtml(name)} by category</h3>${intervalChart(rows)}`;
+    },
+  );
   const caseRows = report.cases.map((result) => {
     const passed = !result.error && Object.values(result.scores).every((score) => score.pass);
     const reasons = result.error
       ? `error ${escapeHtml(result.error.code)}: ${escapeHtml(result.error.message)}`
-      : Object.entries(result.scores).map(([name, score]) => `<b>${escapeHtml(name)}</b> ${score.pass ? "✓" : "✗"} ${escapeHtml(score.reason)}`).join("<br>");
+      : Object.entries(result.scores)
+          .map(([name, score]) => `<b>${escapeHtml(name)}</b> ${score.pass ? "✓" : "✗"} ${escapeHtml(score.reason)}`)
+          .join("<br>");
     return `<tr class="${passed ? "pass" : "fail"}"><td>${escapeHtml(result.id)}${result.repeat ? ` #${result.repeat}` : ""}</td><td>${escapeHtml(result.category)}</td><td>${passed ? "pass" : "fail"}</td><td><pre>${escapeHtml(result.input)}</pre></td><td><pre>${escapeHtml(result.output)}</pre></td><td><pre>${escapeHtml(result.expected)}</pre></td><td>${reasons}</td><td>${Math.round(result.totalMs)} ms</td></tr>`;
   });
-  const gateSection = gate ? `<h2>Baseline gate: ${gate.passed ? "passed" : "FAILED"}</h2><table><tr><th>metric</th><th>baseline</th><th>current</th><th>change [95% CI]</th><th>verdict</th></tr>${gate.comparisons.map((comparison) => `<tr class="${comparison.significantRegression ? "fail" : "pass"}"><td>${escapeHtml(comparison.metric)}</td><td>${comparison.baseline.toFixed(3)}</td><td>${comparison.current.toFixed(3)}</td><td>${comparison.delta.value.toFixed(3)} [${comparison.delta.ci_low.toFixed(3)}, ${comparison.delta.ci_high.toFixed(3)}]</td><td>${comparison.significantRegression ? "significant regression" : comparison.significantImprovement ? "significant improvement" : "within noise"}</td></tr>`).join("")}</table>` : "";
+  const gateSection = gate
+    ? `<h2>Baseline gate: ${gate.passed ? "passed" : "FAILED"}</h2><table><tr><th>metric</th><th>baseline</th><th>current</th><th>change [95% CI]</th><th>verdict</th></tr>${gate.comparisons.map((comparison) => `<tr class="${comparison.significantRegression ? "fail" : "pass"}"><td>${escapeHtml(comparison.metric)}</td><td>${comparison.baseline.toFixed(3)}</td><td>${comparison.current.toFixed(3)}</td><td>${comparison.delta.value.toFixed(3)} [${comparison.delta.ci_low.toFixed(3)}, ${comparison.delta.ci_high.toFixed(3)}]</td><td>${comparison.significantRegression ? "significant regression" : comparison.significantImprovement ? "significant improvement" : "within noise"}</td></tr>`).join("")}</table>`
+    : "";
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(report.suite)} — eval report</title>
 <style>

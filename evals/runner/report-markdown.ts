@@ -30,7 +30,11 @@ export function renderMarkdown(report: RunReport, gate?: GateResult): string {
   const categories = Object.keys(report.breakdown);
   const breakdownMetrics = [...new Set(categories.flatMap((category) => Object.keys(report.breakdown[category]!)))];
   if (categories.length > 1 && breakdownMetrics.length > 0) {
-    lines.push("", `| category | ${breakdownMetrics.join(" | ")} |`, `| --- |${" --- |".repeat(breakdownMetrics.length)}`);
+    lines.push(
+      "",
+      `| category | ${breakdownMetrics.join(" | ")} |`,
+      `| --- |${" --- |".repeat(breakdownMetrics.length)}`,
+    );
     for (const category of categories) {
       const row = breakdownMetrics.map((name) => {
         const metric = report.breakdown[category]![name];
@@ -40,15 +44,30 @@ export function renderMarkdown(report: RunReport, gate?: GateResult): string {
     }
   }
   const ttft = report.latency.ttft_ms;
-  lines.push("", `Latency per case: total p50 ${report.latency.total_ms.p50.toFixed(0)} ms, p90 ${report.latency.total_ms.p90.toFixed(0)} ms${ttft ? `; time to first token p50 ${ttft.p50.toFixed(0)} ms, p90 ${ttft.p90.toFixed(0)} ms` : ""}.`);
+  lines.push(
+    "",
+    `Latency per case: total p50 ${report.latency.total_ms.p50.toFixed(0)} ms, p90 ${report.latency.total_ms.p90.toFixed(0)} ms${ttft ? `; time to first token p50 ${ttft.p50.toFixed(0)} ms, p90 ${ttft.p90.toFixed(0)} ms` : ""}.`,
+  );
   const errors = report.cases.filter((result) => result.error).length;
   if (errors) lines.push("", `${errors} case run(s) ended in an error (counted as failures).`);
   if (report.judge) lines.push("", judgeLine(report));
   if (gate) {
-    lines.push("", `## Baseline gate: ${gate.passed ? "passed" : "FAILED"} (tolerance ${gate.tolerance})`, "", "| metric | baseline | current | change [95% CI] | verdict |", "| --- | --- | --- | --- | --- |");
+    lines.push(
+      "",
+      `## Baseline gate: ${gate.passed ? "passed" : "FAILED"} (tolerance ${gate.tolerance})`,
+      "",
+      "| metric | baseline | current | change [95% CI] | verdict |",
+      "| --- | --- | --- | --- | --- |",
+    );
     for (const comparison of gate.comparisons) {
-      const verdict = comparison.significantRegression ? "significant regression" : comparison.significantImprovement ? "significant improvement" : "within noise";
-      lines.push(`| ${comparison.metric} | ${comparison.baseline.toFixed(3)} | ${comparison.current.toFixed(3)} | ${comparison.delta.value.toFixed(3)} [${comparison.delta.ci_low.toFixed(3)}, ${comparison.delta.ci_high.toFixed(3)}] | ${verdict} |`);
+      const verdict = comparison.significantRegression
+        ? "significant regression"
+        : comparison.significantImprovement
+          ? "significant improvement"
+          : "within noise";
+      lines.push(
+        `| ${comparison.metric} | ${comparison.baseline.toFixed(3)} | ${comparison.current.toFixed(3)} | ${comparison.delta.value.toFixed(3)} [${comparison.delta.ci_low.toFixed(3)}, ${comparison.delta.ci_high.toFixed(3)}] | ${verdict} |`,
+      );
     }
   }
   return `${lines.join("\n")}\n`;

@@ -4,7 +4,15 @@ import type { Judge } from "../judge/judge.ts";
 import { bootstrapMean, bootstrapStatistic, type Estimate } from "../stats/bootstrap.ts";
 import { percentiles } from "./percentiles.ts";
 import { ProgressBar } from "./progress.ts";
-import type { CaseResult, EvalCase, EvalSuite, MetricDefinition, MetricReport, RunReport, TurnDriver } from "./types.ts";
+import type {
+  CaseResult,
+  EvalCase,
+  EvalSuite,
+  MetricDefinition,
+  MetricReport,
+  RunReport,
+  TurnDriver,
+} from "./types.ts";
 
 export interface RunOptions {
   driver: TurnDriver;
@@ -24,17 +32,49 @@ export interface RunOptions {
 
 /** The metrics every suite gets: latency, tokens and cost per case. */
 export const commonMetrics: MetricDefinition[] = [
-  { name: "latency.ttft_ms", description: "Time to first token per case (mean).", higherIsBetter: false, unit: "ms", of: (result) => result.ttftMs },
-  { name: "latency.total_ms", description: "Total time per case (mean).", higherIsBetter: false, unit: "ms", of: (result) => result.totalMs },
-  { name: "tokens.input", description: "Input tokens per case (mean).", higherIsBetter: false, unit: "tokens", of: (result) => result.usage.inputTokens },
-  { name: "tokens.output", description: "Output tokens per case (mean).", higherIsBetter: false, unit: "tokens", of: (result) => result.usage.outputTokens },
-  { name: "cost.usd", description: "Model cost per case (mean), when prices are known.", higherIsBetter: false, unit: "usd", of: (result) => result.costUsd },
+  {
+    name: "latency.ttft_ms",
+    description: "Time to first token per case (mean).",
+    higherIsBetter: false,
+    unit: "ms",
+    of: (result) => result.ttftMs,
+  },
+  {
+    name: "latency.total_ms",
+    description: "Total time per case (mean).",
+    higherIsBetter: false,
+    unit: "ms",
+    of: (result) => result.totalMs,
+  },
+  {
+    name: "tokens.input",
+    description: "Input tokens per case (mean).",
+    higherIsBetter: false,
+    unit: "tokens",
+    of: (result) => result.usage.inputTokens,
+  },
+  {
+    name: "tokens.output",
+    description: "Output tokens per case (mean).",
+    higherIsBetter: false,
+    unit: "tokens",
+    of: (result) => result.usage.outputTokens,
+  },
+  {
+    name: "cost.usd",
+    description: "Model cost per case (mean), when prices are known.",
+    higherIsBetter: false,
+    unit: "usd",
+    of: (result) => result.costUsd,
+  },
 ];
 
 /** Runs every case of a suite (× repeat) with bounded concurrency and builds the report. */
 export async function runSuite<Case extends EvalCase>(suite: EvalSuite<Case>, options: RunOptions): Promise<RunReport> {
   if (suite.needsCustomTools && !options.driver.supportsCustomTools) {
-    throw new Error(`Suite ${suite.name} gives the model its own tools per case; run it in-process (without --target).`);
+    throw new Error(
+      `Suite ${suite.name} gives the model its own tools per case; run it in-process (without --target).`,
+    );
   }
   if (suite.usesJudge === "required" && !options.judge) throw new Error(`Suite ${suite.name} needs a judge.`);
   const seed = options.seed ?? 1;
@@ -80,10 +120,19 @@ export async function runSuite<Case extends EvalCase>(suite: EvalSuite<Case>, op
       seed,
       tool_routing: options.toolRouting ?? "off",
     },
-    machine: { cores: availableParallelism(), cpu_model: cpus()[0]?.model ?? "unknown", node: process.version, platform: `${process.platform}-${process.arch}` },
+    machine: {
+      cores: availableParallelism(),
+      cpu_model: cpus()[0]?.model ?? "unknown",
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+    },
     judge: options.judge && suite.usesJudge ? options.judge.info : null,
     metrics: computeMetrics(metricDefinitions, results, seed),
-    breakdown: computeBreakdown(metricDefinitions.filter((definition) => definition.byCategory), results, seed),
+    breakdown: computeBreakdown(
+      metricDefinitions.filter((definition) => definition.byCategory),
+      results,
+      seed,
+    ),
     latency: {
       ttft_ms: percentiles(results.flatMap((result) => (result.ttftMs === undefined ? [] : [result.ttftMs]))),
       total_ms: percentiles(results.map((result) => result.totalMs)) ?? { p50: 0, p90: 0, p99: 0, histogram: [] },
@@ -93,27 +142,52 @@ export async function runSuite<Case extends EvalCase>(suite: EvalSuite<Case>, op
 }
 
 async function runOneCase<Case extends EvalCase>(
-  suite: EvalSuite<Case>, testCase: Case, repeat: number, options: RunOptions, seed: number, seen: { provider: string; model: string },
+  suite: EvalSuite<Case>,
+  testCase: Case,
+  repeat: number,
+  options: RunOptions,
+  seed: number,
+  seen: { provider: string; model: string },
 ): Promise<CaseResult> {
   const started = performance.now();
   try {
-    const outcome = await suite.runCase(testCase, { driver: options.driver, judge: options.judge, seed: seed + repeat, repeat });
+    const outcome = await suite.runCase(testCase, {
+      driver: options.driver,
+      judge: options.judge,
+      seed: seed + repeat,
+      repeat,
+    });
     if (outcome.provider) seen.provider = outcome.provider;
     if (outcome.model) seen.model = outcome.model;
     const { provider: _provider, model: _model, costUsd, ...rest } = outcome;
     return {
       ...rest,
       repeat,
-      costUsd: costUsd ?? (options.pricing
-        ? (outcome.usage.inputTokens * options.pricing.inputPerMillion + outcome.usage.outputTokens * options.pricing.outputPerMillion) / 1e6
-        : undefined),
+      costUsd:
+        costUsd ??
+        (options.pricing
+          ? (outcome.usage.inputTokens * options.pricing.inputPerMillion +
+              outcome.usage.outputTokens * options.pricing.outputPerMillion) /
+            1e6
+          : undefined),
     };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return {
-      id: testCase.id, category: testCase.category, repeat, input: "", output: "", expected: "",
-      scores: {}, tags: {}, values: {}, ttftMs: undefined, totalMs: performance.now() - started,
-      usage: { inputTokens: 0, outputTokens: 0 }, costUsd: undefined, toolCalls: [],
+      id: testCase.id,
+      category: testCase.category,
+      repeat,
+      input: "",
+      output: "",
+      expected: "",
+      scores: {},
+      tags: {},
+      values: {},
+      ttftMs: undefined,
+      totalMs: performance.now() - started,
+      usage: { inputTokens: 0, outputTokens: 0 },
+      costUsd: undefined,
+      toolCalls: [],
       error: { code: error instanceof Error ? error.name : "Error", message },
     };
   }
@@ -134,16 +208,27 @@ function clustersOf<T>(results: readonly CaseResult[], pick: (result: CaseResult
 
 export function estimateMetric(definition: MetricDefinition, results: readonly CaseResult[], seed: number): Estimate {
   if (definition.statistic) {
-    return bootstrapStatistic(clustersOf(results, (result) => result), definition.statistic, { seed });
+    return bootstrapStatistic(
+      clustersOf(results, (result) => result),
+      definition.statistic,
+      { seed },
+    );
   }
   const of = definition.of!;
-  return bootstrapMean(clustersOf(results, (result) => {
-    const value = of(result);
-    return value === undefined || Number.isNaN(value) ? undefined : value;
-  }), { seed });
+  return bootstrapMean(
+    clustersOf(results, (result) => {
+      const value = of(result);
+      return value === undefined || Number.isNaN(value) ? undefined : value;
+    }),
+    { seed },
+  );
 }
 
-function computeMetrics(definitions: readonly MetricDefinition[], results: readonly CaseResult[], seed: number): Record<string, MetricReport> {
+function computeMetrics(
+  definitions: readonly MetricDefinition[],
+  results: readonly CaseResult[],
+  seed: number,
+): Record<string, MetricReport> {
   const metrics: Record<string, MetricReport> = {};
   for (const definition of definitions) {
     const estimate = estimateMetric(definition, results, seed);
@@ -159,7 +244,11 @@ function computeMetrics(definitions: readonly MetricDefinition[], results: reado
   return metrics;
 }
 
-function computeBreakdown(definitions: readonly MetricDefinition[], results: readonly CaseResult[], seed: number): Record<string, Record<string, MetricReport>> {
+function computeBreakdown(
+  definitions: readonly MetricDefinition[],
+  results: readonly CaseResult[],
+  seed: number,
+): Record<string, Record<string, MetricReport>> {
   const categories = [...new Set(results.map((result) => result.category))].sort();
   const breakdown: Record<string, Record<string, MetricReport>> = {};
   for (const category of categories) {

@@ -61,7 +61,11 @@ export interface CaseResult {
   error?: { code: string; message: string };
 }
 
-export type CaseOutcome = Omit<CaseResult, "repeat" | "costUsd"> & { provider?: string; model?: string; costUsd?: number };
+export type CaseOutcome = Omit<CaseResult, "repeat" | "costUsd"> & {
+  provider?: string;
+  model?: string;
+  costUsd?: number;
+};
 
 /** A metric is a statistic over case results; by default the mean of a per-case value. */
 export interface MetricDefinition {
@@ -120,7 +124,16 @@ export interface RunReport {
   started_at: string;
   finished_at: string;
   wall_time_ms: number;
-  config: { target: string; provider: string; model: string; repeat: number; limit: number | null; concurrency: number; seed: number; tool_routing: string };
+  config: {
+    target: string;
+    provider: string;
+    model: string;
+    repeat: number;
+    limit: number | null;
+    concurrency: number;
+    seed: number;
+    tool_routing: string;
+  };
   machine: { cores: number; cpu_model: string; node: string; platform: string };
   judge: JudgeInfo | null;
   metrics: Record<string, MetricReport>;
@@ -139,5 +152,11 @@ export interface Percentiles {
 export interface JudgeInfo {
   provider: string;
   model: string;
-  calibration: { accuracy: Estimate; kappa: Estimate; position_bias: Estimate; measured_at: string; items: number } | null;
+  calibration: {
+    accuracy: Estimate;
+    kappa: Estimate;
+    position_bias: Estimate;
+    measured_at: string;
+    items: number;
+  } | null;
 }

@@ -6,8 +6,12 @@ import { WebSocketDriver } from "./websocket-driver.ts";
 
 // The runner driving a real server process (local model) over the WebSocket protocol.
 let server: ServerProcess;
-beforeAll(async () => { server = await startServerProcess(); });
-afterAll(async () => { await server?.stop(); });
+beforeAll(async () => {
+  server = await startServerProcess();
+});
+afterAll(async () => {
+  await server?.stop();
+});
 
 const calculatorSuite: EvalSuite<{ id: string; category: string }> = {
   name: "ws-calculator",
@@ -17,28 +21,54 @@ const calculatorSuite: EvalSuite<{ id: string; category: string }> = {
     const observation = await context.driver.runTurn({ sessionId: "ws-eval-percent", text: "What is 12.5% of 3,480?" });
     const used = observation.toolCalls.some((call) => call.name === "calculator");
     return {
-      id: testCase.id, category: testCase.category, input: "What is 12.5% of 3,480?", output: observation.text, expected: "435",
+      id: testCase.id,
+      category: testCase.category,
+      input: "What is 12.5% of 3,480?",
+      output: observation.text,
+      expected: "435",
       scores: { tool: { score: used ? 1 : 0, pass: used, reason: used ? "calculator used" : "no calculator" } },
-      tags: {}, values: { result: Number((observation.toolResults[0]?.result as { result?: number } | undefined)?.result) },
-      ttftMs: observation.ttftMs, totalMs: observation.totalMs, usage: observation.usage, toolCalls: observation.toolCalls,
-      provider: observation.provider, model: observation.model,
+      tags: {},
+      values: { result: Number((observation.toolResults[0]?.result as { result?: number } | undefined)?.result) },
+      ttftMs: observation.ttftMs,
+      totalMs: observation.totalMs,
+      usage: observation.usage,
+      toolCalls: observation.toolCalls,
+      provider: observation.provider,
+      model: observation.model,
     };
   },
-  metrics: [{ name: "tool_used", description: "", higherIsBetter: true, unit: "ratio", of: (result) => result.scores.tool?.score }],
+  metrics: [
+    {
+      name: "tool_used",
+      description: "",
+      higherIsBetter: true,
+      unit: "ratio",
+      of: (result) => result.scores.tool?.score,
+    },
+  ],
 };
 
 describe("WebSocketDriver", () => {
   it("runs a suite against a running server and reads tool calls, results, text and usage from the frames", async () => {
     const driver = new WebSocketDriver(`${server.wsUrl}/ws`);
     try {
-      const report = await runSuite(calculatorSuite, { driver, datasetsDirectory: undefined, progress: false, target: `${server.wsUrl}/ws` });
+      const report = await runSuite(calculatorSuite, {
+        driver,
+        datasetsDirectory: undefined,
+        progress: false,
+        target: `${server.wsUrl}/ws`,
+      });
       const [result] = report.cases;
       expect(result!.error).toBeUndefined();
       expect(report.metrics.tool_used!.value).toBe(1);
       expect(result!.values.result).toBe(435);
       expect(result!.output.length).toBeGreaterThan(0);
       expect(result!.usage.outputTokens).toBeGreaterThan(0);
-      expect(report.config).toMatchObject({ provider: "local", model: "SmolLM2-135M-Instruct.Q4_1", target: `${server.wsUrl}/ws` });
+      expect(report.config).toMatchObject({
+        provider: "local",
+        model: "SmolLM2-135M-Instruct.Q4_1",
+        target: `${server.wsUrl}/ws`,
+      });
     } finally {
       await driver.close();
     }

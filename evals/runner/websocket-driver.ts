@@ -47,11 +47,24 @@ export class WebSocketDriver implements TurnDriver {
     const socket = await this.#socket(request.sessionId);
     const started = performance.now();
     const observation: TurnObservation = {
-      text: "", toolCalls: [], toolResults: [], usage: { inputTokens: 0, outputTokens: 0 }, ttftMs: undefined, totalMs: 0, provider: "", model: "",
+      text: "",
+      toolCalls: [],
+      toolResults: [],
+      usage: { inputTokens: 0, outputTokens: 0 },
+      ttftMs: undefined,
+      totalMs: 0,
+      provider: "",
+      model: "",
     };
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => { cleanup(); reject(new Error(`No answer from ${this.#target} within ${this.#timeoutMs} ms.`)); }, this.#timeoutMs);
-      const onClose = () => { cleanup(); reject(new Error("The server closed the connection mid-turn.")); };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`No answer from ${this.#target} within ${this.#timeoutMs} ms.`));
+      }, this.#timeoutMs);
+      const onClose = () => {
+        cleanup();
+        reject(new Error("The server closed the connection mid-turn."));
+      };
       const onMessage = (data: WebSocket.RawData) => {
         const parsed = frameSchema.safeParse(JSON.parse(data.toString()));
         if (!parsed.success) return;
@@ -60,9 +73,16 @@ export class WebSocketDriver implements TurnDriver {
           observation.ttftMs ??= performance.now() - started;
           observation.text += String(content.text ?? "");
         } else if (type === "tool_call") {
-          observation.toolCalls.push({ name: String(content.name), arguments: (content.arguments ?? {}) as Record<string, unknown> });
+          observation.toolCalls.push({
+            name: String(content.name),
+            arguments: (content.arguments ?? {}) as Record<string, unknown>,
+          });
         } else if (type === "tool_result") {
-          observation.toolResults.push({ name: String(content.name), result: content.result, ...(content.error ? { error: content.error as { code: string; message: string } } : {}) });
+          observation.toolResults.push({
+            name: String(content.name),
+            result: content.result,
+            ...(content.error ? { error: content.error as { code: string; message: string } } : {}),
+          });
         } else if (type === "agent_response_complete") {
           const usage = content.usage as { input_tokens?: number; output_tokens?: number } | undefined;
           observation.text = String(content.text ?? observation.text);
@@ -78,7 +98,11 @@ export class WebSocketDriver implements TurnDriver {
           resolve();
         }
       };
-      const cleanup = () => { clearTimeout(timer); socket.off("message", onMessage); socket.off("close", onClose); };
+      const cleanup = () => {
+        clearTimeout(timer);
+        socket.off("message", onMessage);
+        socket.off("close", onClose);
+      };
       socket.on("message", onMessage);
       socket.once("close", onClose);
       socket.send(JSON.stringify({ type: "user_message", content: { text: request.text } }));

@@ -19,7 +19,11 @@ describe("text scorers", () => {
   });
 
   it("JSON schema", () => {
-    const schema = { type: "object", properties: { score: { type: "integer", minimum: 1, maximum: 10 } }, required: ["score"] };
+    const schema = {
+      type: "object",
+      properties: { score: { type: "integer", minimum: 1, maximum: 10 } },
+      required: ["score"],
+    };
     expect(matchesJsonSchema('{"score": 7}', schema).pass).toBe(true);
     expect(matchesJsonSchema('```json\n{"score": 7}\n```', schema).pass).toBe(true);
     expect(matchesJsonSchema('{"score": 11}', schema).pass).toBe(false);

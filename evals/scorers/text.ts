@@ -7,18 +7,28 @@ const normalize = (text: string, caseSensitive: boolean) => {
 };
 
 export function exactMatch(output: string, expected: string, options: { caseSensitive?: boolean } = {}): ScoreResult {
-  const pass = normalize(output, options.caseSensitive ?? false) === normalize(expected, options.caseSensitive ?? false);
+  const pass =
+    normalize(output, options.caseSensitive ?? false) === normalize(expected, options.caseSensitive ?? false);
   return verdict(pass, pass ? "exact match" : `expected ${JSON.stringify(expected)}`);
 }
 
 /** Passes when the output contains every expected fragment (case-insensitive unless asked). */
-export function containsAll(output: string, fragments: readonly string[], options: { caseSensitive?: boolean } = {}): ScoreResult {
+export function containsAll(
+  output: string,
+  fragments: readonly string[],
+  options: { caseSensitive?: boolean } = {},
+): ScoreResult {
   const haystack = normalize(output, options.caseSensitive ?? false);
-  const missing = fragments.filter((fragment) => !haystack.includes(normalize(fragment, options.caseSensitive ?? false)));
+  const missing = fragments.filter(
+    (fragment) => !haystack.includes(normalize(fragment, options.caseSensitive ?? false)),
+  );
   return {
     score: fragments.length === 0 ? 1 : (fragments.length - missing.length) / fragments.length,
     pass: missing.length === 0,
-    reason: missing.length === 0 ? "contains every expected fragment" : `missing ${missing.map((fragment) => JSON.stringify(fragment)).join(", ")}`,
+    reason:
+      missing.length === 0
+        ? "contains every expected fragment"
+        : `missing ${missing.map((fragment) => JSON.stringify(fragment)).join(", ")}`,
   };
 }
 
@@ -29,19 +39,32 @@ export function matchesRegex(output: string, pattern: string, flags = "i"): Scor
 
 /** Numbers as people write them: 1,234.5 and 1 234,5 are not both handled; commas are thousands separators. */
 export function extractNumbers(text: string): number[] {
-  return [...text.matchAll(/-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?/g)].map((match) => Number.parseFloat(match[0].replaceAll(",", "")));
+  return [...text.matchAll(/-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?/g)].map((match) =>
+    Number.parseFloat(match[0].replaceAll(",", "")),
+  );
 }
 
 /** Passes when some number in the output is within the tolerance (absolute, or relative to expected). */
-export function numericMatch(output: string, expected: number, options: { absolute?: number; relative?: number } = {}): ScoreResult {
+export function numericMatch(
+  output: string,
+  expected: number,
+  options: { absolute?: number; relative?: number } = {},
+): ScoreResult {
   const tolerance = Math.max(options.absolute ?? 0, Math.abs(expected) * (options.relative ?? 0.005));
   const numbers = extractNumbers(output);
-  const closest = numbers.reduce<number | undefined>((best, value) =>
-    best === undefined || Math.abs(value - expected) < Math.abs(best - expected) ? value : best, undefined);
+  const closest = numbers.reduce<number | undefined>(
+    (best, value) => (best === undefined || Math.abs(value - expected) < Math.abs(best - expected) ? value : best),
+    undefined,
+  );
   const pass = closest !== undefined && Math.abs(closest - expected) <= tolerance;
-  return verdict(pass, closest === undefined ? `no number in the output; expected ${expected}` : pass
-    ? `found ${closest}, expected ${expected} ± ${tolerance}`
-    : `closest number ${closest}, expected ${expected} ± ${tolerance}`);
+  return verdict(
+    pass,
+    closest === undefined
+      ? `no number in the output; expected ${expected}`
+      : pass
+        ? `found ${closest}, expected ${expected} ± ${tolerance}`
+        : `closest number ${closest}, expected ${expected} ± ${tolerance}`,
+  );
 }
 
 /** Passes when the output is JSON (optionally inside a ``` block) that matches the JSON Schema. */
@@ -56,5 +79,8 @@ export function matchesJsonSchema(output: string, schema: Record<string, unknown
   const parsed = z.fromJSONSchema(schema as never).safeParse(value);
   return parsed.success
     ? verdict(true, "valid against the schema")
-    : verdict(false, parsed.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`).join("; "));
+    : verdict(
+        false,
+        parsed.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`).join("; "),
+      );
 }

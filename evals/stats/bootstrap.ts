@@ -64,7 +64,8 @@ export function bootstrapDifference(
   const random = seededRandom(options.seed ?? 7);
   const draw = (clusters: readonly (readonly number[])[]) => {
     const sample: number[] = [];
-    for (let index = 0; index < clusters.length; index++) sample.push(...clusters[Math.floor(random() * clusters.length)]!);
+    for (let index = 0; index < clusters.length; index++)
+      sample.push(...clusters[Math.floor(random() * clusters.length)]!);
     return mean(sample);
   };
   const values: number[] = [];

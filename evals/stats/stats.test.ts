@@ -54,10 +54,25 @@ describe("bootstrap", () => {
 
 describe("Cohen's kappa", () => {
   it("is 1 for perfect agreement, 0 for chance agreement, negative for systematic disagreement", () => {
-    expect(cohensKappa([{ expected: 1, predicted: 1 }, { expected: 0, predicted: 0 }])).toBe(1);
+    expect(
+      cohensKappa([
+        { expected: 1, predicted: 1 },
+        { expected: 0, predicted: 0 },
+      ]),
+    ).toBe(1);
     // A rater that always says "yes" on balanced labels agrees half the time, exactly chance.
-    expect(cohensKappa([{ expected: 1, predicted: 1 }, { expected: 0, predicted: 1 }])).toBe(0);
-    expect(cohensKappa([{ expected: 1, predicted: 0 }, { expected: 0, predicted: 1 }])).toBe(-1);
+    expect(
+      cohensKappa([
+        { expected: 1, predicted: 1 },
+        { expected: 0, predicted: 1 },
+      ]),
+    ).toBe(0);
+    expect(
+      cohensKappa([
+        { expected: 1, predicted: 0 },
+        { expected: 0, predicted: 1 },
+      ]),
+    ).toBe(-1);
   });
 
   it("matches a worked example", () => {

@@ -5,6 +5,7 @@ import { judgeCalibrationSuite } from "./judge-calibration/suite.ts";
 import { xstestSuite } from "./xstest/suite.ts";
 
 /** Built-in suites by name. */
+// biome-ignore lint/suspicious/noExplicitAny: each definition is typed by its own schema
 export const suites: Record<string, EvalSuite<any>> = {
   bfcl: bfclSuite,
   xstest: xstestSuite,

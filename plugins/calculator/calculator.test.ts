@@ -34,8 +34,8 @@ describe("calculator", () => {
 
   it.each([
     ["import({})", /disabled/],
-    ["evaluate(\"1+1\")", /disabled/],
-    ["createUnit(\"foo\")", /disabled/],
+    ['evaluate("1+1")', /disabled/],
+    ['createUnit("foo")', /disabled/],
     ["1/0", /no finite value/],
     ["f(x) = x^2", /not an arithmetic expression/],
     ["process.exit(1)", /Cannot evaluate/],
@@ -46,7 +46,10 @@ describe("calculator", () => {
   it("returns errors to the model as tool errors through the executor", async () => {
     const registry = new ToolRegistry().register(calculatorPlugin);
     const options = { registry, sessionId: "s", signal: new AbortController().signal, logger: silentLogger };
-    const ok = await executeToolCall({ callId: "1", name: "calculator", arguments: { expression: "12.5% of 3,480" } }, options);
+    const ok = await executeToolCall(
+      { callId: "1", name: "calculator", arguments: { expression: "12.5% of 3,480" } },
+      options,
+    );
     const bad = await executeToolCall({ callId: "2", name: "calculator", arguments: { expression: "1/0" } }, options);
     const invalid = await executeToolCall({ callId: "3", name: "calculator", arguments: { expr: "1" } }, options);
     expect(ok).toMatchObject({ ok: true, result: { result: 435 } });
@@ -56,5 +59,11 @@ describe("calculator", () => {
 });
 
 runPluginContract(calculatorPlugin, {
-  calls: [{ tool: "calculator", arguments: { expression: "12.5% of 3,480" }, check: (result) => expect(result).toMatchObject({ result: 435 }) }],
+  calls: [
+    {
+      tool: "calculator",
+      arguments: { expression: "12.5% of 3,480" },
+      check: (result) => expect(result).toMatchObject({ result: 435 }),
+    },
+  ],
 });

@@ -7,11 +7,23 @@ import { all, create, type MathJsInstance } from "mathjs";
 if (!all) throw new Error("mathjs did not export its function factories.");
 const math: MathJsInstance = create(all, { number: "number", precision: 64 });
 const evaluateExpression = math.evaluate.bind(math);
-const refuse = (name: string) => () => { throw new Error(`Function ${name} is disabled.`); };
+const refuse = (name: string) => () => {
+  throw new Error(`Function ${name} is disabled.`);
+};
 math.import(
   Object.fromEntries(
-    ["import", "createUnit", "evaluate", "parse", "compile", "simplify", "derivative", "resolve", "reviver", "replacer"]
-      .map((name) => [name, refuse(name)]),
+    [
+      "import",
+      "createUnit",
+      "evaluate",
+      "parse",
+      "compile",
+      "simplify",
+      "derivative",
+      "resolve",
+      "reviver",
+      "replacer",
+    ].map((name) => [name, refuse(name)]),
   ),
   { override: true },
 );
@@ -20,8 +32,11 @@ export const maxExpressionLength = 500;
 
 /** Rewrites what people type into what mathjs reads: `3,480` → `3480`, `12.5% of 3480` → `(12.5 / 100) * 3480`. */
 export function normalizeExpression(expression: string): string {
-  let text = expression.trim()
-    .replace(/[×✕]/g, "*").replace(/[÷]/g, "/").replace(/[−–]/g, "-")
+  let text = expression
+    .trim()
+    .replace(/[×✕]/g, "*")
+    .replace(/[÷]/g, "/")
+    .replace(/[−–]/g, "-")
     .replace(/(\d)\s*x\s*(\d)/gi, "$1 * $2")
     .replace(/[$€£¥]/g, "")
     .replace(/\b(?:what is|what's|calculate|compute)\b/gi, "")

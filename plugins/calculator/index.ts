@@ -4,7 +4,8 @@ import { calculate } from "./evaluate-expression.ts";
 
 export const calculatorTool = tool({
   name: "calculator",
-  description: "Calculate the result of an arithmetic expression. Use it for any arithmetic, percentages and unit conversions.",
+  description:
+    "Calculate the result of an arithmetic expression. Use it for any arithmetic, percentages and unit conversions.",
   inputSchema: z.object({
     expression: z.string().min(1).max(500).describe("The arithmetic expression to evaluate"),
   }),

@@ -11,23 +11,50 @@ import { runPluginContract } from "../../core/testing/plugin-contract.ts";
 import { currencyPlugin } from "./index.ts";
 
 // Frankfurter's documented response for GET /latest?from=USD&to=EUR,MXN (ECB reference rates).
-const frankfurter = new JsonApiServer((url) => url.pathname === "/latest"
-  ? { body: { amount: 1.0, base: url.searchParams.get("from"), date: "2026-11-25", rates: Object.fromEntries((url.searchParams.get("to") ?? "").split(",").map((code) => [code, { EUR: 0.9123, MXN: 18.245, JPY: 151.3 }[code] ?? 1])) } }
-  : undefined);
+const frankfurter = new JsonApiServer((url) =>
+  url.pathname === "/latest"
+    ? {
+        body: {
+          amount: 1.0,
+          base: url.searchParams.get("from"),
+          date: "2026-11-25",
+          rates: Object.fromEntries(
+            (url.searchParams.get("to") ?? "")
+              .split(",")
+              .map((code) => [code, { EUR: 0.9123, MXN: 18.245, JPY: 151.3 }[code] ?? 1]),
+          ),
+        },
+      }
+    : undefined,
+);
 let registry: ToolRegistry;
 beforeAll(async () => {
   const baseUrl = await frankfurter.start();
-  registry = new ToolRegistry().register(currencyPlugin, { baseUrl, allowPrivate: ["127.0.0.1"] }).register(calculatorPlugin);
+  registry = new ToolRegistry()
+    .register(currencyPlugin, { baseUrl, allowPrivate: ["127.0.0.1"] })
+    .register(calculatorPlugin);
 });
 afterAll(() => frankfurter.close());
 
 const call = (argumentsOfCall: Record<string, unknown>) =>
-  executeToolCall({ callId: "c", name: "currency", arguments: argumentsOfCall }, { registry, sessionId: "s", signal: new AbortController().signal, logger: silentLogger });
+  executeToolCall(
+    { callId: "c", name: "currency", arguments: argumentsOfCall },
+    { registry, sessionId: "s", signal: new AbortController().signal, logger: silentLogger },
+  );
 
 describe("currency tool", () => {
   it("converts with ECB reference rates and gives the rates' date", async () => {
     const outcome = await call({ amount: 100, from: "usd", to: ["EUR", "MXN"] });
-    expect(outcome).toMatchObject({ ok: true, result: { amount: 100, from: "USD", date: "2026-11-25", converted: { EUR: 91.23, MXN: 1824.5 }, rates: { EUR: 0.9123, MXN: 18.245 } } });
+    expect(outcome).toMatchObject({
+      ok: true,
+      result: {
+        amount: 100,
+        from: "USD",
+        date: "2026-11-25",
+        converted: { EUR: 91.23, MXN: 1824.5 },
+        rates: { EUR: 0.9123, MXN: 18.245 },
+      },
+    });
     expect(frankfurter.requests.at(-1)!.search).toBe("?from=USD&to=EUR%2CMXN");
   });
 
@@ -38,16 +65,28 @@ describe("currency tool", () => {
   });
 
   it("rejects a code that is not ISO 4217 before calling anything", async () => {
-    expect(await call({ amount: 1, from: "DOLLARS", to: ["EUR"] })).toMatchObject({ ok: false, error: { code: "TOOL_INVALID_INPUT" } });
+    expect(await call({ amount: 1, from: "DOLLARS", to: ["EUR"] })).toMatchObject({
+      ok: false,
+      error: { code: "TOOL_INVALID_INPUT" },
+    });
   });
 
   it("says the network is unreachable when the service is down, and refuses private hosts unless allowed", async () => {
-    const offline = new ToolRegistry().register(currencyPlugin, { baseUrl: "http://127.0.0.1:9", allowPrivate: ["127.0.0.1"] });
-    const down = await executeToolCall({ callId: "c", name: "currency", arguments: { amount: 1, from: "USD", to: ["EUR"] } }, { registry: offline, sessionId: "s", signal: new AbortController().signal, logger: silentLogger });
+    const offline = new ToolRegistry().register(currencyPlugin, {
+      baseUrl: "http://127.0.0.1:9",
+      allowPrivate: ["127.0.0.1"],
+    });
+    const down = await executeToolCall(
+      { callId: "c", name: "currency", arguments: { amount: 1, from: "USD", to: ["EUR"] } },
+      { registry: offline, sessionId: "s", signal: new AbortController().signal, logger: silentLogger },
+    );
     expect(down).toMatchObject({ ok: false, error: { code: "TOOL_FAILED", retryable: true } });
     expect(down.ok ? "" : down.error.message).toMatch(/Network unreachable/);
     const locked = new ToolRegistry().register(currencyPlugin, { baseUrl: frankfurter.url });
-    const refused = await executeToolCall({ callId: "c", name: "currency", arguments: { amount: 1, from: "USD", to: ["EUR"] } }, { registry: locked, sessionId: "s", signal: new AbortController().signal, logger: silentLogger });
+    const refused = await executeToolCall(
+      { callId: "c", name: "currency", arguments: { amount: 1, from: "USD", to: ["EUR"] } },
+      { registry: locked, sessionId: "s", signal: new AbortController().signal, logger: silentLogger },
+    );
     expect(refused.ok ? "" : refused.error.message).toMatch(/private or loopback/);
   });
 
@@ -62,16 +101,34 @@ describe("currency tool", () => {
         },
       },
     ]);
-    const events = await collectEvents(new Agent({ model, tools: registry }).runTurn({ sessionId: "trip", text: "How much is 250 USD in EUR and MXN?" }));
-    expect(eventsOfType(events, "tool-result")[0]).toMatchObject({ name: "currency", result: { converted: { EUR: 228.08, MXN: 4561.25 } } });
+    const events = await collectEvents(
+      new Agent({ model, tools: registry }).runTurn({ sessionId: "trip", text: "How much is 250 USD in EUR and MXN?" }),
+    );
+    expect(eventsOfType(events, "tool-result")[0]).toMatchObject({
+      name: "currency",
+      result: { converted: { EUR: 228.08, MXN: 4561.25 } },
+    });
     expect(eventsOfType(events, "turn-finish")[0]!.text).toContain("4561.25 MXN");
     model.assertDone();
   });
 });
 
 describe("currency plugin contract", () => {
-  const api = new JsonApiServer((url) => (url.pathname === "/latest" ? { body: { amount: 1, base: "USD", date: "2026-11-25", rates: { EUR: 0.9, MXN: 18, USD: 1.1, JPY: 150 } } } : undefined));
-  beforeAll(async () => { await api.start(); });
+  const api = new JsonApiServer((url) =>
+    url.pathname === "/latest"
+      ? { body: { amount: 1, base: "USD", date: "2026-11-25", rates: { EUR: 0.9, MXN: 18, USD: 1.1, JPY: 150 } } }
+      : undefined,
+  );
+  beforeAll(async () => {
+    await api.start();
+  });
   afterAll(() => api.close());
-  runPluginContract(currencyPlugin, { config: { get baseUrl() { return api.url; }, allowPrivate: ["127.0.0.1"] } });
+  runPluginContract(currencyPlugin, {
+    config: {
+      get baseUrl() {
+        return api.url;
+      },
+      allowPrivate: ["127.0.0.1"],
+    },
+  });
 });

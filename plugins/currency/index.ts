@@ -10,31 +10,55 @@ import { getJson, hostOf, networkConfigSchema } from "../shared/http-json.ts";
  */
 export const currencyConfigSchema = networkConfigSchema.extend({
   baseUrl: z.string().url().default("https://api.frankfurter.app"),
-  rateCacheMs: z.number().int().min(0).default(60 * 60 * 1000),
+  rateCacheMs: z
+    .number()
+    .int()
+    .min(0)
+    .default(60 * 60 * 1000),
 });
 export type CurrencyConfig = z.infer<typeof currencyConfigSchema>;
 
-const frankfurterSchema = z.object({ amount: z.number(), base: z.string(), date: z.string(), rates: z.record(z.string(), z.number()) });
-const currencyCode = z.string().trim().toUpperCase().pipe(z.string().regex(/^[A-Z]{3}$/, "a three-letter ISO 4217 code such as USD"));
+const frankfurterSchema = z.object({
+  amount: z.number(),
+  base: z.string(),
+  date: z.string(),
+  rates: z.record(z.string(), z.number()),
+});
+const currencyCode = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .pipe(z.string().regex(/^[A-Z]{3}$/, "a three-letter ISO 4217 code such as USD"));
 
 export function currencyTool(config: CurrencyConfig) {
   const cache = new Map<string, { at: number; rates: Record<string, number>; date: string }>();
   const policy = { allowedHosts: [hostOf(config.baseUrl)], allowPrivate: config.allowPrivate };
   return tool({
     name: "currency",
-    description: "Convert an amount of money between currencies (exchange rate, e.g. dollars, euros, yen, pesos) with today's ECB reference rates.",
+    description:
+      "Convert an amount of money between currencies (exchange rate, e.g. dollars, euros, yen, pesos) with today's ECB reference rates.",
     inputSchema: z.object({
       amount: z.number().nonnegative().describe("The amount to convert"),
       from: currencyCode.describe("The currency to convert from, e.g. USD"),
-      to: z.array(currencyCode).min(1).max(10).describe("Currencies to convert to, e.g. [\"EUR\", \"MXN\"]"),
+      to: z.array(currencyCode).min(1).max(10).describe('Currencies to convert to, e.g. ["EUR", "MXN"]'),
     }),
-    outputSchema: z.object({ amount: z.number(), from: z.string(), date: z.string(), converted: z.record(z.string(), z.number()), rates: z.record(z.string(), z.number()), source: z.string() }),
+    outputSchema: z.object({
+      amount: z.number(),
+      from: z.string(),
+      date: z.string(),
+      converted: z.record(z.string(), z.number()),
+      rates: z.record(z.string(), z.number()),
+      source: z.string(),
+    }),
     timeoutMs: config.timeoutMs,
     cacheTtlMs: config.rateCacheMs,
     idempotent: true,
     networkHosts: policy.allowedHosts,
     examples: [
-      { request: "How much is 100 US dollars in euros and Mexican pesos?", arguments: { amount: 100, from: "USD", to: ["EUR", "MXN"] } },
+      {
+        request: "How much is 100 US dollars in euros and Mexican pesos?",
+        arguments: { amount: 100, from: "USD", to: ["EUR", "MXN"] },
+      },
       { request: "Convert 50 EUR to USD and JPY", arguments: { amount: 50, from: "EUR", to: ["USD", "JPY"] } },
     ],
     async execute({ amount, from, to }, { signal }) {
@@ -45,7 +69,13 @@ export function currencyTool(config: CurrencyConfig) {
         const url = new URL("latest", config.baseUrl.endsWith("/") ? config.baseUrl : `${config.baseUrl}/`);
         url.searchParams.set("from", from);
         if (wanted.length) url.searchParams.set("to", wanted.join(","));
-        const body = await getJson(url, { policy, signal, schema: frankfurterSchema, service: "The exchange-rate service", timeoutMs: config.timeoutMs });
+        const body = await getJson(url, {
+          policy,
+          signal,
+          schema: frankfurterSchema,
+          service: "The exchange-rate service",
+          timeoutMs: config.timeoutMs,
+        });
         entry = { at: Date.now(), rates: body.rates, date: body.date };
         cache.set(key, entry);
       }

@@ -9,8 +9,18 @@ import { plugin, tool, type Plugin, type Tool } from "../../core/spec/tool.ts";
 import { hostAllowed, isPrivateAddress } from "../../core/tools/network-policy.ts";
 
 const serverSchema = z.union([
-  z.object({ name: z.string().regex(/^[a-z][a-z0-9_-]*$/), command: z.string().min(1), args: z.array(z.string()).default([]), env: z.record(z.string(), z.string()).default({}), cwd: z.string().optional() }),
-  z.object({ name: z.string().regex(/^[a-z][a-z0-9_-]*$/), url: z.string().url(), headers: z.record(z.string(), z.string()).default({}) }),
+  z.object({
+    name: z.string().regex(/^[a-z][a-z0-9_-]*$/),
+    command: z.string().min(1),
+    args: z.array(z.string()).default([]),
+    env: z.record(z.string(), z.string()).default({}),
+    cwd: z.string().optional(),
+  }),
+  z.object({
+    name: z.string().regex(/^[a-z][a-z0-9_-]*$/),
+    url: z.string().url(),
+    headers: z.record(z.string(), z.string()).default({}),
+  }),
 ]);
 export const mcpConfigSchema = z.object({
   servers: z.array(serverSchema).min(1),
@@ -26,7 +36,11 @@ async function checkUrl(url: URL, allowPrivate: readonly string[]): Promise<void
   if (hostAllowed(url.hostname, allowPrivate)) return;
   const addresses = await lookup(url.hostname.replace(/^\[|\]$/g, ""), { all: true });
   const refused = addresses.find((entry) => isPrivateAddress(entry.address));
-  if (refused) throw new PluginError("PLUGIN_CONFIG_INVALID", `MCP server ${url.hostname} resolves to ${refused.address}, a private or loopback address; add it to allowPrivate to allow it.`);
+  if (refused)
+    throw new PluginError(
+      "PLUGIN_CONFIG_INVALID",
+      `MCP server ${url.hostname} resolves to ${refused.address}, a private or loopback address; add it to allowPrivate to allow it.`,
+    );
 }
 
 /**
@@ -36,7 +50,11 @@ async function checkUrl(url: URL, allowPrivate: readonly string[]): Promise<void
  */
 export async function createMcpPlugin(rawConfig: McpConfig): Promise<Plugin> {
   const parsed = mcpConfigSchema.safeParse(rawConfig);
-  if (!parsed.success) throw new PluginError("PLUGIN_CONFIG_INVALID", `mcp: ${parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`);
+  if (!parsed.success)
+    throw new PluginError(
+      "PLUGIN_CONFIG_INVALID",
+      `mcp: ${parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`,
+    );
   const config = parsed.data;
   const clients: Client[] = [];
   const tools: Tool[] = [];
@@ -44,7 +62,15 @@ export async function createMcpPlugin(rawConfig: McpConfig): Promise<Plugin> {
     for (const server of config.servers) {
       const client = new Client({ name: "realtime-agent", version: "0.1.0" });
       if ("command" in server) {
-        await client.connect(new StdioClientTransport({ command: server.command, args: server.args, env: { PATH: process.env.PATH ?? "", ...server.env }, ...(server.cwd ? { cwd: server.cwd } : {}), stderr: "ignore" }));
+        await client.connect(
+          new StdioClientTransport({
+            command: server.command,
+            args: server.args,
+            env: { PATH: process.env.PATH ?? "", ...server.env },
+            ...(server.cwd ? { cwd: server.cwd } : {}),
+            stderr: "ignore",
+          }),
+        );
       } else {
         const url = new URL(server.url);
         await checkUrl(url, config.allowPrivate);
@@ -52,22 +78,37 @@ export async function createMcpPlugin(rawConfig: McpConfig): Promise<Plugin> {
       }
       clients.push(client);
       const { tools: listed } = await client.listTools();
-      for (const remote of listed) tools.push(mcpTool(server.name, remote, client, config.timeoutMs, "url" in server ? [new URL(server.url).hostname] : []));
+      for (const remote of listed)
+        tools.push(
+          mcpTool(server.name, remote, client, config.timeoutMs, "url" in server ? [new URL(server.url).hostname] : []),
+        );
     }
   } catch (error) {
     await Promise.allSettled(clients.map((client) => client.close()));
     if (error instanceof PluginError) throw error;
-    throw new PluginError("PLUGIN_INVALID", `mcp: could not connect: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new PluginError(
+      "PLUGIN_INVALID",
+      `mcp: could not connect: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
   return plugin({
     name: "mcp",
     version: "1.0.0",
     tools,
-    close: async () => { await Promise.allSettled(clients.map((client) => client.close())); },
+    close: async () => {
+      await Promise.allSettled(clients.map((client) => client.close()));
+    },
   });
 }
 
-function mcpTool(serverName: string, remote: { name: string; description?: string | undefined; inputSchema: Record<string, unknown> }, client: Client, timeoutMs: number, hosts: string[]): Tool {
+function mcpTool(
+  serverName: string,
+  remote: { name: string; description?: string | undefined; inputSchema: Record<string, unknown> },
+  client: Client,
+  timeoutMs: number,
+  hosts: string[],
+): Tool {
   const inputJsonSchema: JsonSchema = { type: "object", ...remote.inputSchema };
   let validator: z.ZodType<Record<string, unknown>>;
   try {
@@ -84,10 +125,22 @@ function mcpTool(serverName: string, remote: { name: string; description?: strin
     cacheTtlMs: 0,
     networkHosts: hosts,
     async execute(input, { signal }) {
-      const result = await client.callTool({ name: remote.name, arguments: input }, undefined, { signal, timeout: timeoutMs });
+      const result = await client.callTool({ name: remote.name, arguments: input }, undefined, {
+        signal,
+        timeout: timeoutMs,
+      });
       const content = contentSchema.safeParse(result.content);
-      const text = content.success ? content.data.filter((part) => part.type === "text").map((part) => part.text ?? "").join("\n") : "";
-      if (result.isError) throw new ToolError("TOOL_FAILED", `${remote.name} (MCP ${serverName}) failed: ${text.slice(0, 500) || "no detail"}`);
+      const text = content.success
+        ? content.data
+            .filter((part) => part.type === "text")
+            .map((part) => part.text ?? "")
+            .join("\n")
+        : "";
+      if (result.isError)
+        throw new ToolError(
+          "TOOL_FAILED",
+          `${remote.name} (MCP ${serverName}) failed: ${text.slice(0, 500) || "no detail"}`,
+        );
       return result.structuredContent ?? (text || result.content);
     },
   });

@@ -12,33 +12,63 @@ import { serveHttp } from "./test-fixtures/weather-mcp-server.ts";
 const here = dirname(fileURLToPath(import.meta.url));
 const tsxCli = join(here, "../../node_modules/tsx/dist/cli.mjs");
 const call = (registry: ToolRegistry, name: string, argumentsOfCall: Record<string, unknown>) =>
-  executeToolCall({ callId: "c", name, arguments: argumentsOfCall }, { registry, sessionId: "s", signal: new AbortController().signal, logger: silentLogger });
+  executeToolCall(
+    { callId: "c", name, arguments: argumentsOfCall },
+    { registry, sessionId: "s", signal: new AbortController().signal, logger: silentLogger },
+  );
 
 describe("mcp over stdio (a real MCP server process)", () => {
   let mcp: Plugin;
   let registry: ToolRegistry;
   beforeAll(async () => {
-    mcp = await createMcpPlugin({ servers: [{ name: "fixture", command: process.execPath, args: [tsxCli, join(here, "test-fixtures/weather-mcp-server.ts"), "stdio"] }] });
+    mcp = await createMcpPlugin({
+      servers: [
+        {
+          name: "fixture",
+          command: process.execPath,
+          args: [tsxCli, join(here, "test-fixtures/weather-mcp-server.ts"), "stdio"],
+        },
+      ],
+    });
     registry = new ToolRegistry().register(mcp);
   });
-  afterAll(async () => { await mcp?.close?.(); });
+  afterAll(async () => {
+    await mcp?.close?.();
+  });
 
   it("exposes the server's tools with their JSON Schemas", () => {
     expect(registry.list().map((entry) => entry.tool.name)).toEqual(["fixture_add", "fixture_fail"]);
-    expect(registry.get("fixture_add")!.definition).toMatchObject({ description: "Add two numbers.", inputSchema: { type: "object", properties: { a: { type: "number" }, b: { type: "number" } }, required: ["a", "b"] } });
+    expect(registry.get("fixture_add")!.definition).toMatchObject({
+      description: "Add two numbers.",
+      inputSchema: {
+        type: "object",
+        properties: { a: { type: "number" }, b: { type: "number" } },
+        required: ["a", "b"],
+      },
+    });
   });
 
   it("calls a tool, validates arguments first, and turns isError into a tool error", async () => {
     expect(await call(registry, "fixture_add", { a: 2, b: 40 })).toMatchObject({ ok: true, result: "42" });
-    expect(await call(registry, "fixture_add", { a: "two", b: 1 })).toMatchObject({ ok: false, error: { code: "TOOL_INVALID_INPUT" } });
-    expect(await call(registry, "fixture_fail", { reason: "on purpose" })).toMatchObject({ ok: false, error: { code: "TOOL_FAILED", message: "fail (MCP fixture) failed: failed: on purpose" } });
+    expect(await call(registry, "fixture_add", { a: "two", b: 1 })).toMatchObject({
+      ok: false,
+      error: { code: "TOOL_INVALID_INPUT" },
+    });
+    expect(await call(registry, "fixture_fail", { reason: "on purpose" })).toMatchObject({
+      ok: false,
+      error: { code: "TOOL_FAILED", message: "fail (MCP fixture) failed: failed: on purpose" },
+    });
   });
 });
 
 describe("mcp over streamable HTTP", () => {
   let http: Awaited<ReturnType<typeof serveHttp>>;
-  beforeAll(async () => { http = await serveHttp(); });
-  afterAll(async () => { await http.close(); });
+  beforeAll(async () => {
+    http = await serveHttp();
+  });
+  afterAll(async () => {
+    await http.close();
+  });
 
   it("connects when the loopback host is allowlisted, and calls a tool", async () => {
     const mcp = await createMcpPlugin({ servers: [{ name: "remote", url: http.url }], allowPrivate: ["127.0.0.1"] });
@@ -52,6 +82,8 @@ describe("mcp over streamable HTTP", () => {
 
   it("refuses a private address unless allowlisted", async () => {
     await expect(createMcpPlugin({ servers: [{ name: "remote", url: http.url }] })).rejects.toThrow(PluginError);
-    await expect(createMcpPlugin({ servers: [{ name: "remote", url: http.url }] })).rejects.toThrow(/private or loopback/);
+    await expect(createMcpPlugin({ servers: [{ name: "remote", url: http.url }] })).rejects.toThrow(
+      /private or loopback/,
+    );
   });
 });

@@ -15,14 +15,36 @@ export function hostOf(url: string): string {
 }
 
 /** GETs JSON through the network-safe fetch, checks the status and parses the body with a schema. */
-export async function getJson<T>(url: URL, options: { policy: NetworkPolicy; signal: AbortSignal; schema: z.ZodType<T>; headers?: Record<string, string>; service: string; timeoutMs?: number }): Promise<T> {
+export async function getJson<T>(
+  url: URL,
+  options: {
+    policy: NetworkPolicy;
+    signal: AbortSignal;
+    schema: z.ZodType<T>;
+    headers?: Record<string, string>;
+    service: string;
+    timeoutMs?: number;
+  },
+): Promise<T> {
   const response = await safeFetch(url.toString(), {
-    policy: options.policy, signal: options.signal, ...(options.headers ? { headers: options.headers } : {}),
+    policy: options.policy,
+    signal: options.signal,
+    ...(options.headers ? { headers: options.headers } : {}),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
   });
-  if (response.status === 401 || response.status === 403) throw new ToolError("TOOL_FAILED", `${options.service} refused the request (HTTP ${response.status}): check its API key.`);
-  if (response.status === 429) throw new ToolError("TOOL_FAILED", `${options.service} is rate limiting (HTTP 429); try again later.`, { retryable: true });
-  if (response.status >= 400) throw new ToolError("TOOL_FAILED", `${options.service} answered HTTP ${response.status}.`, { retryable: response.status >= 500 });
+  if (response.status === 401 || response.status === 403)
+    throw new ToolError(
+      "TOOL_FAILED",
+      `${options.service} refused the request (HTTP ${response.status}): check its API key.`,
+    );
+  if (response.status === 429)
+    throw new ToolError("TOOL_FAILED", `${options.service} is rate limiting (HTTP 429); try again later.`, {
+      retryable: true,
+    });
+  if (response.status >= 400)
+    throw new ToolError("TOOL_FAILED", `${options.service} answered HTTP ${response.status}.`, {
+      retryable: response.status >= 500,
+    });
   let body: unknown;
   try {
     body = JSON.parse(response.text);
@@ -30,6 +52,10 @@ export async function getJson<T>(url: URL, options: { policy: NetworkPolicy; sig
     throw new ToolError("TOOL_FAILED", `${options.service} did not answer with JSON.`);
   }
   const parsed = options.schema.safeParse(body);
-  if (!parsed.success) throw new ToolError("TOOL_FAILED", `${options.service} answered in an unexpected shape (${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message}).`);
+  if (!parsed.success)
+    throw new ToolError(
+      "TOOL_FAILED",
+      `${options.service} answered in an unexpected shape (${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message}).`,
+    );
   return parsed.data;
 }

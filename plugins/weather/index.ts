@@ -11,23 +11,66 @@ export const weatherConfigSchema = networkConfigSchema.extend({
 export type WeatherConfig = z.infer<typeof weatherConfigSchema>;
 
 const geocodingSchema = z.object({
-  results: z.array(z.object({ name: z.string(), latitude: z.number(), longitude: z.number(), country: z.string().optional(), timezone: z.string().optional() })).optional(),
+  results: z
+    .array(
+      z.object({
+        name: z.string(),
+        latitude: z.number(),
+        longitude: z.number(),
+        country: z.string().optional(),
+        timezone: z.string().optional(),
+      }),
+    )
+    .optional(),
 });
 const forecastSchema = z.object({
-  current: z.object({ time: z.string(), temperature_2m: z.number(), relative_humidity_2m: z.number().optional(), weather_code: z.number().optional(), wind_speed_10m: z.number().optional() }),
-  daily: z.object({ time: z.array(z.string()), temperature_2m_max: z.array(z.number()), temperature_2m_min: z.array(z.number()), precipitation_sum: z.array(z.number()).optional() }).optional(),
+  current: z.object({
+    time: z.string(),
+    temperature_2m: z.number(),
+    relative_humidity_2m: z.number().optional(),
+    weather_code: z.number().optional(),
+    wind_speed_10m: z.number().optional(),
+  }),
+  daily: z
+    .object({
+      time: z.array(z.string()),
+      temperature_2m_max: z.array(z.number()),
+      temperature_2m_min: z.array(z.number()),
+      precipitation_sum: z.array(z.number()).optional(),
+    })
+    .optional(),
 });
 
 /** WMO weather interpretation codes, as Open-Meteo documents them. */
 const weatherCodes: Record<number, string> = {
-  0: "clear sky", 1: "mainly clear", 2: "partly cloudy", 3: "overcast", 45: "fog", 48: "depositing rime fog",
-  51: "light drizzle", 53: "drizzle", 55: "dense drizzle", 61: "slight rain", 63: "rain", 65: "heavy rain",
-  71: "slight snow", 73: "snow", 75: "heavy snow", 80: "rain showers", 81: "heavy rain showers", 82: "violent rain showers",
-  95: "thunderstorm", 96: "thunderstorm with hail", 99: "thunderstorm with heavy hail",
+  0: "clear sky",
+  1: "mainly clear",
+  2: "partly cloudy",
+  3: "overcast",
+  45: "fog",
+  48: "depositing rime fog",
+  51: "light drizzle",
+  53: "drizzle",
+  55: "dense drizzle",
+  61: "slight rain",
+  63: "rain",
+  65: "heavy rain",
+  71: "slight snow",
+  73: "snow",
+  75: "heavy snow",
+  80: "rain showers",
+  81: "heavy rain showers",
+  82: "violent rain showers",
+  95: "thunderstorm",
+  96: "thunderstorm with hail",
+  99: "thunderstorm with heavy hail",
 };
 
 export function weatherTool(config: WeatherConfig) {
-  const policy = { allowedHosts: [hostOf(config.geocodingUrl), hostOf(config.forecastUrl)], allowPrivate: config.allowPrivate };
+  const policy = {
+    allowedHosts: [hostOf(config.geocodingUrl), hostOf(config.forecastUrl)],
+    allowPrivate: config.allowPrivate,
+  };
   return tool({
     name: "weather",
     description: "Get the current weather (temperature, rain, wind) and the next days' forecast for a city.",
@@ -43,17 +86,31 @@ export function weatherTool(config: WeatherConfig) {
     async execute({ city, days }, { signal }) {
       const geocoding = new URL(config.geocodingUrl);
       geocoding.search = new URLSearchParams({ name: city, count: "1", language: "en", format: "json" }).toString();
-      const places = await getJson(geocoding, { policy, signal, schema: geocodingSchema, service: "The geocoding service", timeoutMs: config.timeoutMs });
+      const places = await getJson(geocoding, {
+        policy,
+        signal,
+        schema: geocodingSchema,
+        service: "The geocoding service",
+        timeoutMs: config.timeoutMs,
+      });
       const place = places.results?.[0];
       if (!place) throw new ToolError("TOOL_FAILED", `No place called "${city}" was found.`);
       const forecast = new URL(config.forecastUrl);
       forecast.search = new URLSearchParams({
-        latitude: String(place.latitude), longitude: String(place.longitude),
+        latitude: String(place.latitude),
+        longitude: String(place.longitude),
         current: "temperature_2m,relative_humidity_2m,weather_code,wind_speed_10m",
         daily: "temperature_2m_max,temperature_2m_min,precipitation_sum",
-        timezone: "auto", forecast_days: String(days ?? 3),
+        timezone: "auto",
+        forecast_days: String(days ?? 3),
       }).toString();
-      const weather = await getJson(forecast, { policy, signal, schema: forecastSchema, service: "The forecast service", timeoutMs: config.timeoutMs });
+      const weather = await getJson(forecast, {
+        policy,
+        signal,
+        schema: forecastSchema,
+        service: "The forecast service",
+        timeoutMs: config.timeoutMs,
+      });
       return {
         place: { name: place.name, country: place.country, latitude: place.latitude, longitude: place.longitude },
         current: {
@@ -61,10 +118,16 @@ export function weatherTool(config: WeatherConfig) {
           temperature_c: weather.current.temperature_2m,
           humidity_percent: weather.current.relative_humidity_2m,
           wind_kmh: weather.current.wind_speed_10m,
-          conditions: weather.current.weather_code === undefined ? undefined : weatherCodes[weather.current.weather_code] ?? `code ${weather.current.weather_code}`,
+          conditions:
+            weather.current.weather_code === undefined
+              ? undefined
+              : (weatherCodes[weather.current.weather_code] ?? `code ${weather.current.weather_code}`),
         },
         daily: (weather.daily?.time ?? []).map((date, index) => ({
-          date, max_c: weather.daily!.temperature_2m_max[index], min_c: weather.daily!.temperature_2m_min[index], precipitation_mm: weather.daily!.precipitation_sum?.[index],
+          date,
+          max_c: weather.daily!.temperature_2m_max[index],
+          min_c: weather.daily!.temperature_2m_min[index],
+          precipitation_mm: weather.daily!.precipitation_sum?.[index],
         })),
         source: "Open-Meteo",
       };

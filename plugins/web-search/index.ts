@@ -15,8 +15,31 @@ export const webSearchConfigSchema = networkConfigSchema.extend({
 });
 export type WebSearchConfig = z.infer<typeof webSearchConfigSchema>;
 
-const braveSchema = z.object({ web: z.object({ results: z.array(z.object({ title: z.string(), url: z.string(), description: z.string().optional(), age: z.string().optional() })) }).optional() });
-const searxngSchema = z.object({ results: z.array(z.object({ title: z.string(), url: z.string(), content: z.string().optional(), engine: z.string().optional(), publishedDate: z.string().nullish() })) });
+const braveSchema = z.object({
+  web: z
+    .object({
+      results: z.array(
+        z.object({
+          title: z.string(),
+          url: z.string(),
+          description: z.string().optional(),
+          age: z.string().optional(),
+        }),
+      ),
+    })
+    .optional(),
+});
+const searxngSchema = z.object({
+  results: z.array(
+    z.object({
+      title: z.string(),
+      url: z.string(),
+      content: z.string().optional(),
+      engine: z.string().optional(),
+      publishedDate: z.string().nullish(),
+    }),
+  ),
+});
 
 export function webSearchTool(config: WebSearchConfig) {
   const hosts = [hostOf(config.braveUrl), ...(config.searxngUrl ? [hostOf(config.searxngUrl)] : [])];
@@ -24,27 +47,60 @@ export function webSearchTool(config: WebSearchConfig) {
   return tool({
     name: "web_search",
     description: "Search the web and return the top results with title, URL and snippet.",
-    inputSchema: z.object({ query: z.string().min(1).max(400).describe("What to search for"), count: z.number().int().min(1).max(20).optional() }),
+    inputSchema: z.object({
+      query: z.string().min(1).max(400).describe("What to search for"),
+      count: z.number().int().min(1).max(20).optional(),
+    }),
     timeoutMs: config.timeoutMs,
     cacheTtlMs: 10 * 60 * 1000,
     idempotent: true,
     networkHosts: hosts,
-    examples: [{ request: "Search the web for the latest Node.js release", arguments: { query: "latest Node.js release" } }],
+    examples: [
+      { request: "Search the web for the latest Node.js release", arguments: { query: "latest Node.js release" } },
+    ],
     async execute({ query, count }, { signal }) {
       const limit = count ?? config.maxResults;
       if (config.braveApiKey) {
         const url = new URL(config.braveUrl);
         url.search = new URLSearchParams({ q: query, count: String(limit) }).toString();
-        const body = await getJson(url, { policy, signal, schema: braveSchema, headers: { "x-subscription-token": config.braveApiKey }, service: "Brave Search", timeoutMs: config.timeoutMs });
-        return { query, engine: "brave", results: (body.web?.results ?? []).slice(0, limit).map((result) => ({ title: result.title, url: result.url, snippet: result.description ?? "" })) };
+        const body = await getJson(url, {
+          policy,
+          signal,
+          schema: braveSchema,
+          headers: { "x-subscription-token": config.braveApiKey },
+          service: "Brave Search",
+          timeoutMs: config.timeoutMs,
+        });
+        return {
+          query,
+          engine: "brave",
+          results: (body.web?.results ?? [])
+            .slice(0, limit)
+            .map((result) => ({ title: result.title, url: result.url, snippet: result.description ?? "" })),
+        };
       }
       if (config.searxngUrl) {
         const url = new URL("search", config.searxngUrl.endsWith("/") ? config.searxngUrl : `${config.searxngUrl}/`);
         url.search = new URLSearchParams({ q: query, format: "json" }).toString();
-        const body = await getJson(url, { policy, signal, schema: searxngSchema, service: "SearXNG", timeoutMs: config.timeoutMs });
-        return { query, engine: "searxng", results: body.results.slice(0, limit).map((result) => ({ title: result.title, url: result.url, snippet: result.content ?? "" })) };
+        const body = await getJson(url, {
+          policy,
+          signal,
+          schema: searxngSchema,
+          service: "SearXNG",
+          timeoutMs: config.timeoutMs,
+        });
+        return {
+          query,
+          engine: "searxng",
+          results: body.results
+            .slice(0, limit)
+            .map((result) => ({ title: result.title, url: result.url, snippet: result.content ?? "" })),
+        };
       }
-      throw new ToolError("TOOL_FAILED", "web_search is not configured: set BRAVE_API_KEY for Brave Search, or RTA_SEARXNG_URL for a SearXNG instance.");
+      throw new ToolError(
+        "TOOL_FAILED",
+        "web_search is not configured: set BRAVE_API_KEY for Brave Search, or RTA_SEARXNG_URL for a SearXNG instance.",
+      );
     },
   });
 }

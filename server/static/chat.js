@@ -31,7 +31,10 @@ function connect() {
   const scheme = location.protocol === "https:" ? "wss" : "ws";
   const resume = lastSeq > 0 ? `?last_seq=${lastSeq}` : "";
   socket = new WebSocket(`${scheme}://${location.host}/ws/${encodeURIComponent(sessionId)}${resume}`);
-  socket.addEventListener("open", () => { setStatus("open", "connected"); retryDelayMs = 500; });
+  socket.addEventListener("open", () => {
+    setStatus("open", "connected");
+    retryDelayMs = 500;
+  });
   socket.addEventListener("close", () => {
     setStatus("closed", "disconnected, retrying…");
     setTimeout(connect, retryDelayMs);
@@ -39,7 +42,11 @@ function connect() {
   });
   socket.addEventListener("message", (message) => {
     let frame;
-    try { frame = JSON.parse(message.data); } catch { return; }
+    try {
+      frame = JSON.parse(message.data);
+    } catch {
+      return;
+    }
     if (typeof frame.seq === "number") {
       if (frame.seq <= lastSeq) return; // already shown (replayed after a reconnect)
       lastSeq = frame.seq;
@@ -79,7 +86,10 @@ function handle(frame) {
       stopButton.disabled = true;
       const timings = content.timings ?? {};
       const ttft = timings.time_to_first_token_ms == null ? "–" : `${Math.round(timings.time_to_first_token_ms)} ms`;
-      append("meta", `${content.outcome === "aborted" ? "stopped · " : ""}first token ${ttft} · total ${Math.round(timings.total_ms)} ms · ${content.usage.output_tokens} tokens · ${content.model}`);
+      append(
+        "meta",
+        `${content.outcome === "aborted" ? "stopped · " : ""}first token ${ttft} · total ${Math.round(timings.total_ms)} ms · ${content.usage.output_tokens} tokens · ${content.model}`,
+      );
       break;
     }
     case "error":

@@ -21,7 +21,10 @@ export function startServerProcess(env: Record<string, string> = {}): Promise<Se
   });
   let output = "";
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { child.kill("SIGKILL"); reject(new Error(`server did not start:\n${output}`)); }, 60_000);
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`server did not start:\n${output}`));
+    }, 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening on (http:\/\/[^\s]+)/.exec(output);
@@ -33,15 +36,19 @@ export function startServerProcess(env: Record<string, string> = {}): Promise<Se
         wsUrl: url.replace(/^http/, "ws"),
         child,
         output: () => output,
-        stop: () => new Promise((resolveStop) => {
-          if (child.exitCode !== null) return resolveStop(child.exitCode);
-          child.once("exit", (code) => resolveStop(code));
-          child.kill("SIGTERM");
-        }),
+        stop: () =>
+          new Promise((resolveStop) => {
+            if (child.exitCode !== null) return resolveStop(child.exitCode);
+            child.once("exit", (code) => resolveStop(code));
+            child.kill("SIGTERM");
+          }),
       });
     };
     child.stdout!.on("data", onData);
     child.stderr!.on("data", onData);
-    child.once("exit", (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}:\n${output}`)); });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${output}`));
+    });
   });
 }

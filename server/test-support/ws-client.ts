@@ -30,17 +30,26 @@ export class TestClient {
   }
 
   /** Waits until a frame after index `from` matches, and returns the frames from `from` up to it. */
-  async waitFor(predicate: (frame: ServerFrame) => boolean, options: { from?: number; timeoutMs?: number } = {}): Promise<ServerFrame[]> {
+  async waitFor(
+    predicate: (frame: ServerFrame) => boolean,
+    options: { from?: number; timeoutMs?: number } = {},
+  ): Promise<ServerFrame[]> {
     const from = options.from ?? 0;
     const deadline = Date.now() + (options.timeoutMs ?? 30_000);
     for (;;) {
       const index = this.frames.findIndex((frame, position) => position >= from && predicate(frame));
       if (index >= 0) return this.frames.slice(from, index + 1);
       const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new Error(`Timed out; frames so far: ${JSON.stringify(this.frames.slice(from).map((frame) => frame.type))}`);
+      if (remaining <= 0)
+        throw new Error(
+          `Timed out; frames so far: ${JSON.stringify(this.frames.slice(from).map((frame) => frame.type))}`,
+        );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, remaining);
-        this.#waiters.push(() => { clearTimeout(timer); resolve(); });
+        this.#waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
       });
     }
   }

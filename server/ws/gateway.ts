@@ -49,7 +49,9 @@ export class WebSocketGateway {
     }
     const sessionId = match[1]!;
     const lastSeen = Number.parseInt(url.searchParams.get("last_seq") ?? "", 10);
-    this.#server.handleUpgrade(request, socket, head, (websocket) => this.#accept(websocket, sessionId, Number.isFinite(lastSeen) ? lastSeen : undefined));
+    this.#server.handleUpgrade(request, socket, head, (websocket) =>
+      this.#accept(websocket, sessionId, Number.isFinite(lastSeen) ? lastSeen : undefined),
+    );
   }
 
   #channel(sessionId: string): SessionChannel {
@@ -66,7 +68,16 @@ export class WebSocketGateway {
     if (lastSeen !== undefined) {
       const { frames, complete } = channel.framesAfter(lastSeen);
       if (!complete) {
-        socket.send(JSON.stringify(errorFrame(sessionId, channel.lastSeq, "INPUT_MALFORMED", `Frames after seq ${lastSeen} are no longer held; some were missed.`)));
+        socket.send(
+          JSON.stringify(
+            errorFrame(
+              sessionId,
+              channel.lastSeq,
+              "INPUT_MALFORMED",
+              `Frames after seq ${lastSeen} are no longer held; some were missed.`,
+            ),
+          ),
+        );
       }
       for (const frame of frames) socket.send(frame);
     }
@@ -83,15 +94,31 @@ export class WebSocketGateway {
   }
 
   #onMessage(channel: SessionChannel, data: RawData, isBinary: boolean): void {
-    const bytes = Array.isArray(data) ? data.reduce((sum, part) => sum + part.length, 0) : data instanceof ArrayBuffer ? data.byteLength : data.length;
+    const bytes = Array.isArray(data)
+      ? data.reduce((sum, part) => sum + part.length, 0)
+      : data instanceof ArrayBuffer
+        ? data.byteLength
+        : data.length;
     const maxBytes = this.#options.maxFrameBytes ?? 64 * 1024;
-    if (bytes > maxBytes) return this.#sendError(channel, "INPUT_TOO_LARGE", `The frame has ${bytes} bytes; the limit is ${maxBytes}.`);
-    if (isBinary) return this.#sendError(channel, "INPUT_MALFORMED", "Binary frames are not accepted; send JSON text.");
-    const parsed = parseClientFrame(Buffer.isBuffer(data) ? data.toString("utf8") : Buffer.from(data as ArrayBuffer).toString("utf8"));
-    if (!parsed.ok) return this.#sendError(channel, "INPUT_MALFORMED", parsed.message);
+    if (bytes > maxBytes) {
+      this.#sendError(channel, "INPUT_TOO_LARGE", `The frame has ${bytes} bytes; the limit is ${maxBytes}.`);
+      return;
+    }
+    if (isBinary) {
+      this.#sendError(channel, "INPUT_MALFORMED", "Binary frames are not accepted; send JSON text.");
+      return;
+    }
+    const parsed = parseClientFrame(
+      Buffer.isBuffer(data) ? data.toString("utf8") : Buffer.from(data as ArrayBuffer).toString("utf8"),
+    );
+    if (!parsed.ok) {
+      this.#sendError(channel, "INPUT_MALFORMED", parsed.message);
+      return;
+    }
     const message = parsed.message;
     if (message.kind === "cancel") {
-      for (const [turnId, controller] of channel.turns) if (!message.turnId || message.turnId === turnId) controller.abort();
+      for (const [turnId, controller] of channel.turns)
+        if (!message.turnId || message.turnId === turnId) controller.abort();
       return;
     }
     this.#options.metrics.messages.inc();
@@ -103,18 +130,26 @@ export class WebSocketGateway {
     const started = performance.now();
     let turnId: string | undefined;
     try {
-      for await (const event of this.#options.agent.runTurn({ sessionId: channel.sessionId, text, signal: controller.signal })) {
+      for await (const event of this.#options.agent.runTurn({
+        sessionId: channel.sessionId,
+        text,
+        signal: controller.signal,
+      })) {
         if (event.type === "turn-start") {
           turnId = event.turnId;
           channel.turns.set(turnId, controller);
         }
         this.#options.metrics.observe(event);
-        if (event.type === "error") this.#options.metrics.responseTime.observe({ outcome: "error" }, (performance.now() - started) / 1000);
+        if (event.type === "error")
+          this.#options.metrics.responseTime.observe({ outcome: "error" }, (performance.now() - started) / 1000);
         channel.publish(frameOf(channel.sessionId, channel.nextSeq(), event));
       }
     } catch (error) {
       // The agent never throws by contract; this guards the process if that contract is ever broken.
-      this.#options.logger.error("turn crashed", { sessionId: channel.sessionId, error: error instanceof Error ? error.message : String(error) });
+      this.#options.logger.error("turn crashed", {
+        sessionId: channel.sessionId,
+        error: error instanceof Error ? error.message : String(error),
+      });
       this.#sendError(channel, "INTERNAL", "The turn failed unexpectedly.");
     } finally {
       if (turnId) channel.turns.delete(turnId);

@@ -12,7 +12,11 @@ import { FallbackChain, resumeInstruction } from "./fallback-chain.ts";
 import { backoffDelayMs } from "./retry.ts";
 
 const request = { messages: [{ role: "user" as const, content: "hi" }], tools: [], toolChoice: "auto" as const };
-const unavailable = (retryAfterMs?: number) => new ProviderError("PROVIDER_FAILED", "HTTP 503", { retryable: true, details: { status: 503, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) } });
+const unavailable = (retryAfterMs?: number) =>
+  new ProviderError("PROVIDER_FAILED", "HTTP 503", {
+    retryable: true,
+    details: { status: 503, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) },
+  });
 const rejected = () => new ProviderError("PROVIDER_FAILED", "HTTP 400", { retryable: false, details: { status: 400 } });
 const fastRetry = { retries: 2, baseDelayMs: 1, maxDelayMs: 2 };
 
@@ -22,12 +26,17 @@ async function drain(chain: FallbackChain, signal?: AbortSignal): Promise<ModelS
   return events;
 }
 const notices = (events: ModelStreamEvent[]) => events.flatMap((event) => (event.type === "notice" ? [event] : []));
-const text = (events: ModelStreamEvent[]) => events.flatMap((event) => (event.type === "text-delta" ? [event.text] : [])).join("");
+const text = (events: ModelStreamEvent[]) =>
+  events.flatMap((event) => (event.type === "text-delta" ? [event.text] : [])).join("");
 
 describe("FallbackChain", () => {
   it("retries a retryable failure with backoff, then answers from the same provider", async () => {
-    const first = new ScriptedModel([{ error: unavailable() }, { error: unavailable() }, { text: "ok" }], { id: "primary" });
-    const chain = new FallbackChain({ members: [{ provider: first, retry: fastRetry }, { provider: new ScriptedModel([], { id: "backup" }) }] });
+    const first = new ScriptedModel([{ error: unavailable() }, { error: unavailable() }, { text: "ok" }], {
+      id: "primary",
+    });
+    const chain = new FallbackChain({
+      members: [{ provider: first, retry: fastRetry }, { provider: new ScriptedModel([], { id: "backup" }) }],
+    });
     const events = await drain(chain);
     expect(notices(events).map((event) => event.event)).toEqual(["provider_retry", "provider_retry"]);
     expect(events.at(-1)).toMatchObject({ type: "finish", provider: "primary" });
@@ -42,24 +51,47 @@ describe("FallbackChain", () => {
   });
 
   it("falls back at once on a non-retryable failure and says so", async () => {
-    const chain = new FallbackChain({ members: [
-      { provider: new ScriptedModel([{ error: rejected() }], { id: "anthropic" }), retry: fastRetry },
-      { provider: new ScriptedModel([{ text: "from backup" }], { id: "openai" }) },
-    ] });
+    const chain = new FallbackChain({
+      members: [
+        { provider: new ScriptedModel([{ error: rejected() }], { id: "anthropic" }), retry: fastRetry },
+        { provider: new ScriptedModel([{ text: "from backup" }], { id: "openai" }) },
+      ],
+    });
     const events = await drain(chain);
-    expect(notices(events)).toEqual([expect.objectContaining({ event: "provider_fallback", data: { from: "anthropic", to: "openai", code: "PROVIDER_FAILED", resumed: false } })]);
+    expect(notices(events)).toEqual([
+      expect.objectContaining({
+        event: "provider_fallback",
+        data: { from: "anthropic", to: "openai", code: "PROVIDER_FAILED", resumed: false },
+      }),
+    ]);
     expect(text(events)).toBe("from backup");
     expect(events.at(-1)).toMatchObject({ provider: "openai" });
   });
 
   it("continues a cut-off answer on the next provider and marks it resumed", async () => {
-    const second = new ScriptedModel([{
-      text: "world.",
-      expect: (next) => {
-        expect(next.messages.slice(-2)).toEqual([{ role: "assistant", content: "Hello " }, { role: "user", content: resumeInstruction }]);
-      },
-    }], { id: "openai" });
-    const chain = new FallbackChain({ members: [{ provider: new ScriptedModel([{ text: ["Hello "], error: unavailable() }], { id: "anthropic" }), retry: fastRetry }, { provider: second }] });
+    const second = new ScriptedModel(
+      [
+        {
+          text: "world.",
+          expect: (next) => {
+            expect(next.messages.slice(-2)).toEqual([
+              { role: "assistant", content: "Hello " },
+              { role: "user", content: resumeInstruction },
+            ]);
+          },
+        },
+      ],
+      { id: "openai" },
+    );
+    const chain = new FallbackChain({
+      members: [
+        {
+          provider: new ScriptedModel([{ text: ["Hello "], error: unavailable() }], { id: "anthropic" }),
+          retry: fastRetry,
+        },
+        { provider: second },
+      ],
+    });
     const events = await drain(chain);
     expect(text(events)).toBe("Hello world.");
     expect(notices(events)[0]!.data).toMatchObject({ resumed: true });
@@ -69,24 +101,39 @@ describe("FallbackChain", () => {
   it("ends with the error after partial output when so configured", async () => {
     const chain = new FallbackChain({
       afterPartialOutput: "error",
-      members: [{ provider: new ScriptedModel([{ text: ["Hel"], error: unavailable() }], { id: "a" }) }, { provider: new ScriptedModel([], { id: "b" }) }],
+      members: [
+        { provider: new ScriptedModel([{ text: ["Hel"], error: unavailable() }], { id: "a" }) },
+        { provider: new ScriptedModel([], { id: "b" }) },
+      ],
     });
     await expect(drain(chain)).rejects.toMatchObject({ code: "PROVIDER_FAILED" });
   });
 
   it("holds back tool calls until the provider finishes, so a failed provider's calls never run", async () => {
-    const chain = new FallbackChain({ members: [
-      { provider: new ScriptedModel([{ toolCalls: [{ name: "calculator", arguments: {} }], error: rejected() }], { id: "a" }) },
-      { provider: new ScriptedModel([{ text: "no tools" }], { id: "b" }) },
-    ] });
+    const chain = new FallbackChain({
+      members: [
+        {
+          provider: new ScriptedModel([{ toolCalls: [{ name: "calculator", arguments: {} }], error: rejected() }], {
+            id: "a",
+          }),
+        },
+        { provider: new ScriptedModel([{ text: "no tools" }], { id: "b" }) },
+      ],
+    });
     expect((await drain(chain)).filter((event) => event.type === "tool-call")).toHaveLength(0);
   });
 
   it("times out a silent provider and moves on", async () => {
-    const chain = new FallbackChain({ members: [
-      { provider: new ScriptedModel([{ text: "late", firstDelayMs: 5_000 }], { id: "slow" }), timeouts: { firstTokenMs: 50 }, retry: { retries: 0 } },
-      { provider: new ScriptedModel([{ text: "fast" }], { id: "fast" }) },
-    ] });
+    const chain = new FallbackChain({
+      members: [
+        {
+          provider: new ScriptedModel([{ text: "late", firstDelayMs: 5_000 }], { id: "slow" }),
+          timeouts: { firstTokenMs: 50 },
+          retry: { retries: 0 },
+        },
+        { provider: new ScriptedModel([{ text: "fast" }], { id: "fast" }) },
+      ],
+    });
     const started = Date.now();
     const events = await drain(chain);
     expect(Date.now() - started).toBeLessThan(2_000);
@@ -95,17 +142,29 @@ describe("FallbackChain", () => {
   });
 
   it("times out a stream that goes quiet mid-answer", async () => {
-    const chain = new FallbackChain({ members: [
-      { provider: new ScriptedModel([{ text: ["a", "b"], delayMs: 300 }], { id: "stalls" }), timeouts: { idleMs: 100, firstTokenMs: 1_000 } },
-    ] });
+    const chain = new FallbackChain({
+      members: [
+        {
+          provider: new ScriptedModel([{ text: ["a", "b"], delayMs: 300 }], { id: "stalls" }),
+          timeouts: { idleMs: 100, firstTokenMs: 1_000 },
+        },
+      ],
+    });
     await expect(drain(chain)).rejects.toMatchObject({ code: "PROVIDER_TIMEOUT", retryable: true });
   });
 
   it("opens a provider's circuit after repeated failures, skips it, and probes it after the cooldown", async () => {
     let now = 0;
-    const flaky = new ScriptedModel([{ error: rejected() }, { error: rejected() }, { text: "recovered" }], { id: "flaky" });
+    const flaky = new ScriptedModel([{ error: rejected() }, { error: rejected() }, { text: "recovered" }], {
+      id: "flaky",
+    });
     const backup = new ScriptedModel([{ text: "b1" }, { text: "b2" }, { text: "b3" }], { id: "backup" });
-    const chain = new FallbackChain({ members: [{ provider: flaky, breaker: { failureThreshold: 2, cooldownMs: 1_000, now: () => now } }, { provider: backup }] });
+    const chain = new FallbackChain({
+      members: [
+        { provider: flaky, breaker: { failureThreshold: 2, cooldownMs: 1_000, now: () => now } },
+        { provider: backup },
+      ],
+    });
     await drain(chain);
     await drain(chain);
     expect(chain.breakerState("flaky")).toBe("open");
@@ -118,12 +177,17 @@ describe("FallbackChain", () => {
   });
 
   it("reports the fallback to the turn as a system event and names the provider that answered", async () => {
-    const chain = new FallbackChain({ members: [
-      { provider: new ScriptedModel([{ error: rejected() }], { id: "anthropic" }) },
-      { provider: new ScriptedModel([{ text: "answer" }], { id: "local" }) },
-    ] });
+    const chain = new FallbackChain({
+      members: [
+        { provider: new ScriptedModel([{ error: rejected() }], { id: "anthropic" }) },
+        { provider: new ScriptedModel([{ text: "answer" }], { id: "local" }) },
+      ],
+    });
     const events = await collectEvents(new Agent({ model: chain }).runTurn({ sessionId: "s", text: "hi" }));
-    expect(eventsOfType(events, "system-event")[0]).toMatchObject({ event: "provider_fallback", data: { from: "anthropic", to: "local" } });
+    expect(eventsOfType(events, "system-event")[0]).toMatchObject({
+      event: "provider_fallback",
+      data: { from: "anthropic", to: "local" },
+    });
     expect(eventsOfType(events, "turn-finish")[0]).toMatchObject({ provider: "local", text: "answer" });
   });
 });
@@ -152,8 +216,12 @@ describe("retry and breaker primitives", () => {
 
 describe("FallbackChain over the real adapters and a loopback server", () => {
   const server = new LoopbackApiServer();
-  beforeAll(async () => { await server.start(); });
-  afterAll(async () => { await server.close(); });
+  beforeAll(async () => {
+    await server.start();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
 
   it("Claude rate-limited (retry-after honoured), then failing, falls back to GPT; nothing hangs and the message is kept", async () => {
     server.reply(
@@ -161,12 +229,17 @@ describe("FallbackChain over the real adapters and a loopback server", () => {
       anthropicStream.httpError(529, "overloaded_error", "overloaded"),
       { kind: "sse", events: openaiStream.text(["Hi", " from GPT"]) },
     );
-    const chain = new FallbackChain({ members: [
-      { provider: new AnthropicProvider({ apiKey: "sk-ant-x", baseURL: server.url }), retry: { retries: 1 } },
-      { provider: new OpenAIProvider({ apiKey: "sk-x", baseURL: `${server.url}/v1`, id: "openai" }) },
-    ] });
+    const chain = new FallbackChain({
+      members: [
+        { provider: new AnthropicProvider({ apiKey: "sk-ant-x", baseURL: server.url }), retry: { retries: 1 } },
+        { provider: new OpenAIProvider({ apiKey: "sk-x", baseURL: `${server.url}/v1`, id: "openai" }) },
+      ],
+    });
     const events = await drain(chain);
-    expect(notices(events).map((event) => [event.event, event.data?.delayMs ?? event.data?.to])).toEqual([["provider_retry", 50], ["provider_fallback", "openai"]]);
+    expect(notices(events).map((event) => [event.event, event.data?.delayMs ?? event.data?.to])).toEqual([
+      ["provider_retry", 50],
+      ["provider_fallback", "openai"],
+    ]);
     expect(text(events)).toBe("Hi from GPT");
     const userMessages = server.requests.map((recorded) => JSON.stringify(recorded.body.messages));
     expect(userMessages.every((messages) => messages.includes('"hi"'))).toBe(true);

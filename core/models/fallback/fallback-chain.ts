@@ -1,4 +1,4 @@
-import { AgentError, ProviderError, toAgentError } from "../../spec/errors.ts";
+import { type AgentError, ProviderError, toAgentError } from "../../spec/errors.ts";
 import type { ChatMessage } from "../../spec/messages.ts";
 import type { ModelCapabilities, ModelProvider, ModelRequest, ModelStreamEvent } from "../../spec/model.ts";
 import { CircuitBreaker, type CircuitBreakerOptions } from "./circuit-breaker.ts";
@@ -22,7 +22,8 @@ export interface FallbackChainOptions {
   random?: () => number;
 }
 
-export const resumeInstruction = "Your previous answer was cut off. Continue it exactly where it stopped, without repeating anything.";
+export const resumeInstruction =
+  "Your previous answer was cut off. Continue it exactly where it stopped, without repeating anything.";
 
 /**
  * Tries providers in order (the seed's default: Anthropic → OpenAI → local). Each gets its own
@@ -38,7 +39,8 @@ export class FallbackChain implements ModelProvider {
   readonly #random: () => number;
 
   constructor(options: FallbackChainOptions) {
-    if (options.members.length === 0) throw new ProviderError("PROVIDER_UNAVAILABLE", "A fallback chain needs at least one provider.");
+    if (options.members.length === 0)
+      throw new ProviderError("PROVIDER_UNAVAILABLE", "A fallback chain needs at least one provider.");
     this.#members = options.members;
     this.#breakers = options.members.map((member) => new CircuitBreaker(member.breaker));
     this.#afterPartialOutput = options.afterPartialOutput ?? "continue";
@@ -47,7 +49,11 @@ export class FallbackChain implements ModelProvider {
 
   get capabilities(): ModelCapabilities {
     const all = this.#members.map((member) => member.provider.capabilities);
-    return { toolCalling: all.every((capability) => capability.toolCalling), vision: all.every((capability) => capability.vision), contextTokens: Math.min(...all.map((capability) => capability.contextTokens)) };
+    return {
+      toolCalling: all.every((capability) => capability.toolCalling),
+      vision: all.every((capability) => capability.vision),
+      contextTokens: Math.min(...all.map((capability) => capability.contextTokens)),
+    };
   }
 
   get providers(): readonly ModelProvider[] {
@@ -67,26 +73,49 @@ export class FallbackChain implements ModelProvider {
       const breaker = this.#breakers[index]!;
       const next = this.#members[index + 1]?.provider.id;
       if (!breaker.tryAcquire()) {
-        lastError ??= new ProviderError("PROVIDER_UNAVAILABLE", `${member.provider.id}: circuit open after repeated failures.`, { retryable: true });
-        if (next) yield notice("provider_skipped", `${member.provider.id} is skipped: its circuit is open after repeated failures.`, { provider: member.provider.id, to: next });
+        lastError ??= new ProviderError(
+          "PROVIDER_UNAVAILABLE",
+          `${member.provider.id}: circuit open after repeated failures.`,
+          { retryable: true },
+        );
+        if (next)
+          yield notice(
+            "provider_skipped",
+            `${member.provider.id} is skipped: its circuit is open after repeated failures.`,
+            { provider: member.provider.id, to: next },
+          );
         continue;
       }
       for (let attempt = 0; ; attempt++) {
         let outputHere = false;
         const heldToolCalls: ModelStreamEvent[] = [];
         try {
-          for await (const event of streamWithTimeouts(member.provider, { ...request, messages }, member.timeouts ?? {})) {
-            if (event.type === "tool-call") { heldToolCalls.push(event); continue; }
+          for await (const event of streamWithTimeouts(
+            member.provider,
+            { ...request, messages },
+            member.timeouts ?? {},
+          )) {
+            if (event.type === "tool-call") {
+              heldToolCalls.push(event);
+              continue;
+            }
             if (event.type === "finish") {
               breaker.recordSuccess();
               yield* heldToolCalls;
               yield { ...event, provider: member.provider.id };
               return;
             }
-            if (event.type === "text-delta") { outputHere = true; streamed += event.text; }
+            if (event.type === "text-delta") {
+              outputHere = true;
+              streamed += event.text;
+            }
             yield event;
           }
-          throw new ProviderError("PROVIDER_FAILED", `${member.provider.id}: the stream ended without a finish event.`, { retryable: true });
+          throw new ProviderError(
+            "PROVIDER_FAILED",
+            `${member.provider.id}: the stream ended without a finish event.`,
+            { retryable: true },
+          );
         } catch (error) {
           const failure = toAgentError(error);
           if (request.signal?.aborted || failure.code === "TURN_ABORTED") throw failure;
@@ -94,9 +123,18 @@ export class FallbackChain implements ModelProvider {
           lastError = failure;
           const retries = member.retry?.retries ?? 2;
           if (!outputHere && failure.retryable && attempt < retries && breaker.state === "closed") {
-            const delay = backoffDelayMs(attempt, member.retry ?? {}, numberOr(failure.details?.retryAfterMs), this.#random);
+            const delay = backoffDelayMs(
+              attempt,
+              member.retry ?? {},
+              numberOr(failure.details?.retryAfterMs),
+              this.#random,
+            );
             if (delay !== undefined) {
-              yield notice("provider_retry", `${member.provider.id} failed (${failure.code}); retrying in ${delay} ms.`, { provider: member.provider.id, attempt: attempt + 1, delayMs: delay, code: failure.code });
+              yield notice(
+                "provider_retry",
+                `${member.provider.id} failed (${failure.code}); retrying in ${delay} ms.`,
+                { provider: member.provider.id, attempt: attempt + 1, delayMs: delay, code: failure.code },
+              );
               await sleep(delay, request.signal);
               continue;
             }
@@ -104,13 +142,25 @@ export class FallbackChain implements ModelProvider {
           if (streamed && this.#afterPartialOutput === "error") throw failure;
           if (!next) throw failure;
           const resumed = streamed.length > 0;
-          yield notice("provider_fallback", `${member.provider.id} failed (${failure.code}); ${resumed ? "resuming the answer" : "answering"} with ${next}.`, { from: member.provider.id, to: next, code: failure.code, resumed });
-          if (resumed) messages = [...request.messages, { role: "assistant", content: streamed }, { role: "user", content: resumeInstruction }];
+          yield notice(
+            "provider_fallback",
+            `${member.provider.id} failed (${failure.code}); ${resumed ? "resuming the answer" : "answering"} with ${next}.`,
+            { from: member.provider.id, to: next, code: failure.code, resumed },
+          );
+          if (resumed)
+            messages = [
+              ...request.messages,
+              { role: "assistant", content: streamed },
+              { role: "user", content: resumeInstruction },
+            ];
           break;
         }
       }
     }
-    throw lastError ?? new ProviderError("PROVIDER_UNAVAILABLE", "No provider in the chain could answer.", { retryable: true });
+    throw (
+      lastError ??
+      new ProviderError("PROVIDER_UNAVAILABLE", "No provider in the chain could answer.", { retryable: true })
+    );
   }
 }
 

@@ -14,13 +14,26 @@ export interface StreamTimeouts {
  * Streams from a provider under three deadlines. When one passes, the provider's request is aborted
  * through its signal and the stream fails with a retryable PROVIDER_TIMEOUT.
  */
-export async function* streamWithTimeouts(provider: ModelProvider, request: ModelRequest, timeouts: StreamTimeouts): AsyncGenerator<ModelStreamEvent> {
+export async function* streamWithTimeouts(
+  provider: ModelProvider,
+  request: ModelRequest,
+  timeouts: StreamTimeouts,
+): AsyncGenerator<ModelStreamEvent> {
   const controller = new AbortController();
   const signal = request.signal ? AbortSignal.any([request.signal, controller.signal]) : controller.signal;
   let expired: string | undefined;
-  const expire = (which: string) => () => { expired = which; controller.abort(); };
-  const total = setTimeout(expire(`no complete answer within ${timeouts.totalMs ?? 120_000} ms`), timeouts.totalMs ?? 120_000);
-  let idle = setTimeout(expire(`no first token within ${timeouts.firstTokenMs ?? 30_000} ms`), timeouts.firstTokenMs ?? 30_000);
+  const expire = (which: string) => () => {
+    expired = which;
+    controller.abort();
+  };
+  const total = setTimeout(
+    expire(`no complete answer within ${timeouts.totalMs ?? 120_000} ms`),
+    timeouts.totalMs ?? 120_000,
+  );
+  let idle = setTimeout(
+    expire(`no first token within ${timeouts.firstTokenMs ?? 30_000} ms`),
+    timeouts.firstTokenMs ?? 30_000,
+  );
   const iterator = provider.stream({ ...request, signal })[Symbol.asyncIterator]();
   // One abort promise for the whole stream: a listener per chunk would pile up on long answers.
   const aborted = new Promise<never>((_, reject) => {
@@ -34,7 +47,8 @@ export async function* streamWithTimeouts(provider: ModelProvider, request: Mode
       try {
         next = await Promise.race([iterator.next(), aborted]);
       } catch (error) {
-        if (expired && !request.signal?.aborted) throw new ProviderError("PROVIDER_TIMEOUT", `${provider.id}: ${expired}.`, { retryable: true, cause: error });
+        if (expired && !request.signal?.aborted)
+          throw new ProviderError("PROVIDER_TIMEOUT", `${provider.id}: ${expired}.`, { retryable: true, cause: error });
         throw error;
       }
       if (next.done) return;

@@ -7,7 +7,9 @@ import type { ToolDefinition } from "../../spec/model.ts";
  * tools as JSON inside <tools>…</tools>, calls as <tool_call>[…]</tool_call>, results inside
  * <tool_response>…</tool_response>.
  */
-const toolSystemPrompt = (toolsJson: string) => `You are an expert in composing functions. You are given a question and a set of possible functions.
+const toolSystemPrompt = (
+  toolsJson: string,
+) => `You are an expert in composing functions. You are given a question and a set of possible functions.
 Based on the question, you will need to make one or more function/tool calls to achieve the purpose.
 If none of the functions can be used, point it out and refuse to answer.
 If the given question lacks the parameters required by the function, also point it out.
@@ -34,8 +36,10 @@ function turn(role: string, content: string): LlamaText {
 export function compactJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(compactJson).join(", ")}]`;
   if (typeof value === "object" && value !== null) {
-    return `{${Object.entries(value).filter(([, item]) => item !== undefined)
-      .map(([key, item]) => `${JSON.stringify(key)}: ${compactJson(item)}`).join(", ")}}`;
+    return `{${Object.entries(value)
+      .filter(([, item]) => item !== undefined)
+      .map(([key, item]) => `${JSON.stringify(key)}: ${compactJson(item)}`)
+      .join(", ")}}`;
   }
   return JSON.stringify(value) ?? "null";
 }
@@ -51,7 +55,10 @@ function renderConversation(messages: readonly ChatMessage[]): LlamaText[] {
       case "user":
         return turn(message.role, message.content);
       case "assistant":
-        return turn("assistant", message.toolCalls?.length ? `${message.content}${formatCalls(message.toolCalls)}` : message.content);
+        return turn(
+          "assistant",
+          message.toolCalls?.length ? `${message.content}${formatCalls(message.toolCalls)}` : message.content,
+        );
       case "tool":
         return turn("user", `<tool_response>\n${message.content}\n</tool_response>`);
     }
@@ -59,14 +66,22 @@ function renderConversation(messages: readonly ChatMessage[]): LlamaText[] {
 }
 
 /** The prompt for deciding which tools to call; generation continues right after `<tool_call>`. */
-export function renderToolDecisionPrompt(messages: readonly ChatMessage[], tools: readonly ToolDefinition[]): LlamaText {
+export function renderToolDecisionPrompt(
+  messages: readonly ChatMessage[],
+  tools: readonly ToolDefinition[],
+): LlamaText {
   const toolsJson = tools
     .map((tool) => JSON.stringify({ name: tool.name, description: tool.description, parameters: tool.inputSchema }))
     .join("\n");
-  const examples = tools.flatMap((tool) => (tool.examples ?? []).slice(0, 1).map((example) => ({ tool: tool.name, example })));
+  const examples = tools.flatMap((tool) =>
+    (tool.examples ?? []).slice(0, 1).map((example) => ({ tool: tool.name, example })),
+  );
   const shots: LlamaText[] = [];
   for (const { tool, example } of examples.slice(0, maxExamples)) {
-    shots.push(turn("user", example.request), turn("assistant", formatCalls([{ name: tool, arguments: example.arguments }])));
+    shots.push(
+      turn("user", example.request),
+      turn("assistant", formatCalls([{ name: tool, arguments: example.arguments }])),
+    );
   }
   if (shots.length > 0) shots.splice(2, 0, turn("user", noToolExample), turn("assistant", "<tool_call>[]</tool_call>"));
   const conversation = messages.filter((message) => message.role !== "system");

@@ -62,10 +62,15 @@ class GrammarBuilder {
     }
     const variants = (node.anyOf ?? node.oneOf) as unknown[] | undefined;
     if (Array.isArray(variants) && variants.length > 0) {
-      return this.addRule(name, variants.map((variant, index) => this.schemaRule(variant, `${name}-${index}`, depth + 1)).join(" | "));
+      return this.addRule(
+        name,
+        variants.map((variant, index) => this.schemaRule(variant, `${name}-${index}`, depth + 1)).join(" | "),
+      );
     }
     const types = Array.isArray(node.type) ? node.type : [node.type];
-    const rules = types.map((type, index) => this.#typeRule(String(type), node, types.length > 1 ? `${name}-${index}` : name, depth));
+    const rules = types.map((type, index) =>
+      this.#typeRule(String(type), node, types.length > 1 ? `${name}-${index}` : name, depth),
+    );
     return rules.length === 1 ? rules[0]! : this.addRule(name, rules.join(" | "));
   }
 
@@ -76,21 +81,35 @@ class GrammarBuilder {
         if (maxLength === undefined || maxLength >= 160) return "string";
         return this.addRule(name, `"\\"" ( [^"\\\\\\x00-\\x1F<] | "\\\\" ["\\\\/bfnrt] ){0,${maxLength}} "\\""`);
       }
-      case "number": case "float": case "double": return "number";
-      case "integer": case "int": return "integer";
-      case "boolean": case "bool": return "boolean";
-      case "null": return "null";
-      case "array": case "tuple": {
+      case "number":
+      case "float":
+      case "double":
+        return "number";
+      case "integer":
+      case "int":
+        return "integer";
+      case "boolean":
+      case "bool":
+        return "boolean";
+      case "null":
+        return "null";
+      case "array":
+      case "tuple": {
         const items = node.items === undefined ? "value" : this.schemaRule(node.items, `${name}-item`, depth + 1);
         return this.addRule(name, `"[" ( ${items} ( ", " ${items} ){0,15} )? "]"`);
       }
-      case "object": case "dict": return this.#objectRule(node, name, depth);
-      default: return "value";
+      case "object":
+      case "dict":
+        return this.#objectRule(node, name, depth);
+      default:
+        return "value";
     }
   }
 
   #objectRule(node: JsonSchema, name: string, depth: number): string {
-    const properties = (typeof node.properties === "object" && node.properties !== null ? node.properties : {}) as Record<string, unknown>;
+    const properties = (
+      typeof node.properties === "object" && node.properties !== null ? node.properties : {}
+    ) as Record<string, unknown>;
     const keys = Object.keys(properties);
     if (keys.length === 0) return "object";
     const required = new Set(Array.isArray(node.required) ? (node.required as string[]) : []);
@@ -111,7 +130,10 @@ class GrammarBuilder {
     }
     // No required key: any in-order subset of the optional ones, commas only between members.
     const alternatives = optionalMembers.map((member, index) => {
-      const rest = optionalMembers.slice(index + 1).map((later) => `( ", " ${later.rule} )?`).join(" ");
+      const rest = optionalMembers
+        .slice(index + 1)
+        .map((later) => `( ", " ${later.rule} )?`)
+        .join(" ");
       return `${member.rule} ${rest}`;
     });
     return this.addRule(name, `"{" ( ${alternatives.join(" | ")} )? "}"`);
@@ -123,5 +145,10 @@ function literal(text: string): string {
 }
 
 function sanitize(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "tool";
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "") || "tool"
+  );
 }

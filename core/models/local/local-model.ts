@@ -10,7 +10,11 @@ const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..")
 
 /** The model path: an explicit one, else RTA_MODEL_PATH, else the file `npm run setup` fetched. */
 export function resolveModelPath(explicitPath?: string): string {
-  return explicitPath ?? process.env.RTA_MODEL_PATH ?? join(process.env.RTA_MODELS_DIR ?? join(projectRoot, "models"), defaultModelFileName);
+  return (
+    explicitPath ??
+    process.env.RTA_MODEL_PATH ??
+    join(process.env.RTA_MODELS_DIR ?? join(projectRoot, "models"), defaultModelFileName)
+  );
 }
 
 export interface LocalModelOptions {
@@ -59,7 +63,13 @@ async function load(modelPath: string, options: LocalModelOptions): Promise<Load
   process.env.NODE_LLAMA_CPP_SKIP_DOWNLOAD = "true";
   const started = performance.now();
   const { getLlama, LlamaLogLevel } = await import("node-llama-cpp");
-  const llama = await getLlama({ gpu: false, build: "never", skipDownload: true, logLevel: LlamaLogLevel.error, progressLogs: false });
+  const llama = await getLlama({
+    gpu: false,
+    build: "never",
+    skipDownload: true,
+    logLevel: LlamaLogLevel.error,
+    progressLogs: false,
+  });
   const model = await llama.loadModel({ modelPath });
   const contextTokens = options.contextTokens ?? 4096;
   const sequences = options.sequences ?? 2;
@@ -80,7 +90,10 @@ async function load(modelPath: string, options: LocalModelOptions): Promise<Load
           if (index >= 0) waiting.splice(index, 1);
           reject(new ProviderError("TURN_ABORTED", "Aborted while waiting for the local model."));
         };
-        const grant = (granted: LlamaContextSequence) => { signal?.removeEventListener("abort", onAbort); resolvePromise(granted); };
+        const grant = (granted: LlamaContextSequence) => {
+          signal?.removeEventListener("abort", onAbort);
+          resolvePromise(granted);
+        };
         if (signal?.aborted) return onAbort();
         signal?.addEventListener("abort", onAbort, { once: true });
         waiting.push(grant);
@@ -94,13 +107,18 @@ async function load(modelPath: string, options: LocalModelOptions): Promise<Load
         if (released) return;
         released = true;
         const next = waiting.shift();
-        if (next) next(leased); else free.push(leased);
+        if (next) next(leased);
+        else free.push(leased);
       },
     };
   };
 
   return {
-    llama, model, context, modelPath, contextTokens,
+    llama,
+    model,
+    context,
+    modelPath,
+    contextTokens,
     loadMs: performance.now() - started,
     acquireSequence,
     dispose: async () => {

@@ -40,13 +40,19 @@ describe("LocalModelProvider (SmolLM2-135M-Instruct)", () => {
   });
 
   it("is deterministic at temperature 0", async () => {
-    const request: ModelRequest = { messages: [{ role: "user", content: "What is the sea?" }], tools: [], toolChoice: "auto" };
+    const request: ModelRequest = {
+      messages: [{ role: "user", content: "What is the sea?" }],
+      tools: [],
+      toolChoice: "auto",
+    };
     expect(text(await drain(request))).toBe(text(await drain(request)));
   });
 
   it("runs concurrent requests without mixing their streams", async () => {
     const questions = ["Name a fruit.", "Name a planet.", "Name an animal.", "Name a city."];
-    const requests = questions.map((content): ModelRequest => ({ messages: [{ role: "user", content }], tools: [], toolChoice: "auto" }));
+    const requests = questions.map(
+      (content): ModelRequest => ({ messages: [{ role: "user", content }], tools: [], toolChoice: "auto" }),
+    );
     const sequential: string[] = [];
     for (const request of requests) sequential.push(text(await drain(request)));
     const concurrent = await Promise.all(requests.map(async (request) => text(await drain(request))));
@@ -58,7 +64,10 @@ describe("LocalModelProvider (SmolLM2-135M-Instruct)", () => {
     const events: ModelStreamEvent[] = [];
     for await (const event of provider.stream({
       messages: [{ role: "user", content: "Write a long story about a dragon." }],
-      tools: [], toolChoice: "auto", maxOutputTokens: 400, signal: controller.signal,
+      tools: [],
+      toolChoice: "auto",
+      maxOutputTokens: 400,
+      signal: controller.signal,
     })) {
       events.push(event);
       if (events.length === 3) controller.abort();
@@ -92,7 +101,11 @@ describe("LocalModelProvider (SmolLM2-135M-Instruct)", () => {
         },
       },
     ];
-    const questions = ["What's the weather in Paris in fahrenheit?", "Convert 100 USD to EUR.", "Weather in Tokyo for 3 days and 50 GBP in JPY"];
+    const questions = [
+      "What's the weather in Paris in fahrenheit?",
+      "Convert 100 USD to EUR.",
+      "Weather in Tokyo for 3 days and 50 GBP in JPY",
+    ];
     let calls = 0;
     for (const question of questions) {
       const events = await drain({ messages: [{ role: "user", content: question }], tools, toolChoice: "auto" });
@@ -118,8 +131,31 @@ describe("LocalModelProvider (SmolLM2-135M-Instruct)", () => {
   it("compiles grammars the native sampler accepts, for zod and BFCL-style schemas", async () => {
     const { llama } = await provider.load();
     const grammar = buildToolCallGrammar([
-      { name: "a.b-c", description: "x", inputSchema: { type: "object", properties: { list: { type: "array", items: { type: "number" } }, flag: { type: "boolean" }, anything: {}, short: { type: "string", maxLength: 20 } } } },
-      { name: "nested", description: "y", inputSchema: { type: "object", properties: { inner: { type: "dict", properties: { n: { type: ["integer", "null"] } }, required: ["n"] }, choice: { anyOf: [{ type: "string" }, { const: 3 }] } }, required: ["inner"] } },
+      {
+        name: "a.b-c",
+        description: "x",
+        inputSchema: {
+          type: "object",
+          properties: {
+            list: { type: "array", items: { type: "number" } },
+            flag: { type: "boolean" },
+            anything: {},
+            short: { type: "string", maxLength: 20 },
+          },
+        },
+      },
+      {
+        name: "nested",
+        description: "y",
+        inputSchema: {
+          type: "object",
+          properties: {
+            inner: { type: "dict", properties: { n: { type: ["integer", "null"] } }, required: ["n"] },
+            choice: { anyOf: [{ type: "string" }, { const: 3 }] },
+          },
+          required: ["inner"],
+        },
+      },
     ]);
     await expect(llama.createGrammar({ grammar })).resolves.toBeDefined();
   });
@@ -129,7 +165,9 @@ describe("parseCallList", () => {
   it("parses a whole list and keeps the complete calls of one cut short", async () => {
     const { parseCallList } = await import("./local-provider.ts");
     expect(parseCallList('[{"name": "a", "arguments": {"x": 1}}]')).toEqual([{ name: "a", arguments: { x: 1 } }]);
-    expect(parseCallList('[{"name": "a", "arguments": {"x": 1}}, {"name": "b", "arguments": {"y": [1, 2')).toEqual([{ name: "a", arguments: { x: 1 } }]);
+    expect(parseCallList('[{"name": "a", "arguments": {"x": 1}}, {"name": "b", "arguments": {"y": [1, 2')).toEqual([
+      { name: "a", arguments: { x: 1 } },
+    ]);
     expect(parseCallList('[{"name": "a", "arguments": {"x": [1, 2')).toEqual([]);
     expect(parseCallList("[]")).toEqual([]);
   });

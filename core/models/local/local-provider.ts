@@ -42,7 +42,11 @@ export class LocalModelProvider implements ModelProvider {
   }
 
   get capabilities(): ModelCapabilities {
-    return { toolCalling: true, vision: false, contextTokens: this.#model?.contextTokens ?? this.#options.contextTokens ?? 4096 };
+    return {
+      toolCalling: true,
+      vision: false,
+      contextTokens: this.#model?.contextTokens ?? this.#options.contextTokens ?? 4096,
+    };
   }
 
   /** Loads the model now rather than on the first request. Returns the load time in milliseconds. */
@@ -52,7 +56,12 @@ export class LocalModelProvider implements ModelProvider {
   }
 
   get modelName(): string {
-    return this.#model?.modelPath.split("/").pop()?.replace(/\.gguf$/i, "") ?? "local";
+    return (
+      this.#model?.modelPath
+        .split("/")
+        .pop()
+        ?.replace(/\.gguf$/i, "") ?? "local"
+    );
   }
 
   async *stream(request: ModelRequest): AsyncGenerator<ModelStreamEvent> {
@@ -61,8 +70,11 @@ export class LocalModelProvider implements ModelProvider {
     const completion = new LlamaCompletion({ contextSequence: lease.sequence });
     try {
       const lastMessage = request.messages.at(-1);
-      const decideTools = request.tools.length > 0 && request.toolChoice === "auto" && !request.responseFormat
-        && (this.#options.chainToolCalls || lastMessage?.role !== "tool");
+      const decideTools =
+        request.tools.length > 0 &&
+        request.toolChoice === "auto" &&
+        !request.responseFormat &&
+        (this.#options.chainToolCalls || lastMessage?.role !== "tool");
       if (decideTools) {
         const calls = await this.#decideToolCalls(loaded, completion, request);
         if (calls.calls.length > 0) {
@@ -81,7 +93,12 @@ export class LocalModelProvider implements ModelProvider {
   }
 
   async #decideToolCalls(loaded: LoadedLocalModel, completion: LlamaCompletion, request: ModelRequest) {
-    const prompt = this.#fit(loaded, request.messages, (messages) => renderToolDecisionPrompt(messages, request.tools), 256);
+    const prompt = this.#fit(
+      loaded,
+      request.messages,
+      (messages) => renderToolDecisionPrompt(messages, request.tools),
+      256,
+    );
     const grammar = await this.#grammar(loaded, buildToolCallGrammar(request.tools));
     let outputTokens = 0;
     const output = await completion.generateCompletion(prompt.text, {
@@ -90,7 +107,9 @@ export class LocalModelProvider implements ModelProvider {
       temperature: 0,
       signal: request.signal,
       stopOnAbortSignal: true,
-      onToken: (tokens) => { outputTokens += tokens.length; },
+      onToken: (tokens) => {
+        outputTokens += tokens.length;
+      },
     });
     const usage = { inputTokens: prompt.tokens, outputTokens };
     const parsed = parseCallList(output);
@@ -105,7 +124,11 @@ export class LocalModelProvider implements ModelProvider {
     return { calls, usage };
   }
 
-  async *#streamAnswer(loaded: LoadedLocalModel, completion: LlamaCompletion, request: ModelRequest): AsyncGenerator<ModelStreamEvent> {
+  async *#streamAnswer(
+    loaded: LoadedLocalModel,
+    completion: LlamaCompletion,
+    request: ModelRequest,
+  ): AsyncGenerator<ModelStreamEvent> {
     const maxTokens = request.maxOutputTokens ?? this.#options.maxOutputTokens ?? 512;
     const prompt = this.#fit(loaded, request.messages, renderAnswerPrompt, maxTokens);
     const chunks = new AsyncQueue<string>();
@@ -121,11 +144,19 @@ export class LocalModelProvider implements ModelProvider {
       signal: request.signal,
       stopOnAbortSignal: true,
       trimWhitespaceSuffix: true,
-      repeatPenalty: grammar || (this.#options.repeatPenalty ?? 1.1) === 1 ? false : { lastTokens: 64, penalty: this.#options.repeatPenalty ?? 1.1 },
+      repeatPenalty:
+        grammar || (this.#options.repeatPenalty ?? 1.1) === 1
+          ? false
+          : { lastTokens: 64, penalty: this.#options.repeatPenalty ?? 1.1 },
       onTextChunk: (text) => chunks.push(text),
-      onToken: (tokens) => { outputTokens += tokens.length; },
+      onToken: (tokens) => {
+        outputTokens += tokens.length;
+      },
     });
-    generation.then(() => chunks.close(), (error: unknown) => chunks.fail(error));
+    generation.then(
+      () => chunks.close(),
+      (error: unknown) => chunks.fail(error),
+    );
     let started = false;
     for await (const chunk of chunks) {
       const text = started ? chunk : chunk.trimStart();
@@ -139,7 +170,12 @@ export class LocalModelProvider implements ModelProvider {
   }
 
   /** Renders the prompt, dropping the oldest non-system messages until it fits the context. */
-  #fit(loaded: LoadedLocalModel, messages: readonly ChatMessage[], render: (messages: readonly ChatMessage[]) => LlamaText, reserve: number) {
+  #fit(
+    loaded: LoadedLocalModel,
+    messages: readonly ChatMessage[],
+    render: (messages: readonly ChatMessage[]) => LlamaText,
+    reserve: number,
+  ) {
     let kept = [...messages];
     for (;;) {
       const text = render(kept);
@@ -147,7 +183,11 @@ export class LocalModelProvider implements ModelProvider {
       if (tokens + reserve <= loaded.contextTokens) return { text, tokens };
       const dropAt = kept.findIndex((message, index) => message.role !== "system" && index < kept.length - 1);
       if (dropAt < 0) {
-        throw new AgentError("INPUT_TOO_LONG", `The conversation needs ${tokens} tokens; the local model's context holds ${loaded.contextTokens}.`, "user");
+        throw new AgentError(
+          "INPUT_TOO_LONG",
+          `The conversation needs ${tokens} tokens; the local model's context holds ${loaded.contextTokens}.`,
+          "user",
+        );
       }
       kept = kept.filter((_, index) => index !== dropAt);
     }
@@ -185,7 +225,7 @@ export function parseCallList(output: string): z.infer<typeof toolCallListSchema
   const whole = attempt(output);
   if (whole) return whole;
   const boundary = output.lastIndexOf('}, {"name": ');
-  return boundary > 0 ? attempt(`${output.slice(0, boundary + 1)}]`) ?? [] : [];
+  return boundary > 0 ? (attempt(`${output.slice(0, boundary + 1)}]`) ?? []) : [];
 }
 
 function asProviderError(error: unknown, signal: AbortSignal | undefined): AgentError {

@@ -1,7 +1,13 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { ProviderError } from "../../spec/errors.ts";
 import type { ChatMessage } from "../../spec/messages.ts";
-import type { FinishReason, ModelCapabilities, ModelProvider, ModelRequest, ModelStreamEvent } from "../../spec/model.ts";
+import type {
+  FinishReason,
+  ModelCapabilities,
+  ModelProvider,
+  ModelRequest,
+  ModelStreamEvent,
+} from "../../spec/model.ts";
 import { parseToolArguments } from "./tool-arguments.ts";
 import { toProviderError } from "./provider-errors.ts";
 
@@ -36,23 +42,35 @@ export class AnthropicProvider implements ModelProvider {
   }
 
   async *stream(request: ModelRequest): AsyncGenerator<ModelStreamEvent> {
-    const system = request.messages.filter((message) => message.role === "system").map((message) => message.content).join("\n\n");
+    const system = request.messages
+      .filter((message) => message.role === "system")
+      .map((message) => message.content)
+      .join("\n\n");
     const toolBlocks = new Map<number, { id: string; name: string; json: string }>();
     let inputTokens = 0;
     let outputTokens = 0;
     let stopReason: string | null = null;
     try {
-      const stream = await this.#client.messages.create({
-        model: this.model,
-        max_tokens: request.maxOutputTokens ?? this.#maxOutputTokens,
-        messages: toAnthropicMessages(request.messages) as never,
-        ...(system ? { system } : {}),
-        ...(request.tools.length && request.toolChoice === "auto"
-          ? { tools: request.tools.map((tool) => ({ name: tool.name, description: tool.description, input_schema: tool.inputSchema as never })) }
-          : {}),
-        ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-        stream: true,
-      }, { ...(request.signal ? { signal: request.signal } : {}) });
+      const stream = await this.#client.messages.create(
+        {
+          model: this.model,
+          max_tokens: request.maxOutputTokens ?? this.#maxOutputTokens,
+          messages: toAnthropicMessages(request.messages) as never,
+          ...(system ? { system } : {}),
+          ...(request.tools.length && request.toolChoice === "auto"
+            ? {
+                tools: request.tools.map((tool) => ({
+                  name: tool.name,
+                  description: tool.description,
+                  input_schema: tool.inputSchema as never,
+                })),
+              }
+            : {}),
+          ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+          stream: true,
+        },
+        { ...(request.signal ? { signal: request.signal } : {}) },
+      );
       for await (const event of stream) {
         switch (event.type) {
           case "message_start":
@@ -73,7 +91,13 @@ export class AnthropicProvider implements ModelProvider {
             break;
           case "content_block_stop": {
             const block = toolBlocks.get(event.index);
-            if (block) yield { type: "tool-call", callId: block.id, name: block.name, arguments: parseToolArguments(this.id, block.name, block.json) };
+            if (block)
+              yield {
+                type: "tool-call",
+                callId: block.id,
+                name: block.name,
+                arguments: parseToolArguments(this.id, block.name, block.json),
+              };
             break;
           }
           case "message_delta":
@@ -83,10 +107,21 @@ export class AnthropicProvider implements ModelProvider {
         }
       }
     } catch (error) {
-      throw toProviderError(this.id, error, request.signal, { connectionError: Anthropic.APIConnectionError, timeoutError: Anthropic.APIConnectionTimeoutError });
+      throw toProviderError(this.id, error, request.signal, {
+        connectionError: Anthropic.APIConnectionError,
+        timeoutError: Anthropic.APIConnectionTimeoutError,
+      });
     }
-    if (stopReason === null) throw new ProviderError("PROVIDER_FAILED", `${this.id}: the stream ended without a stop reason.`, { retryable: true });
-    yield { type: "finish", reason: finishReasonOf(stopReason), usage: { inputTokens, outputTokens }, model: this.model };
+    if (stopReason === null)
+      throw new ProviderError("PROVIDER_FAILED", `${this.id}: the stream ended without a stop reason.`, {
+        retryable: true,
+      });
+    yield {
+      type: "finish",
+      reason: finishReasonOf(stopReason),
+      usage: { inputTokens, outputTokens },
+      model: this.model,
+    };
   }
 }
 
@@ -113,10 +148,16 @@ export function toAnthropicMessages(messages: readonly ChatMessage[]): Anthropic
         break;
       case "assistant":
         if (message.content) append("assistant", { type: "text", text: message.content });
-        for (const call of message.toolCalls ?? []) append("assistant", { type: "tool_use", id: call.callId, name: call.name, input: call.arguments });
+        for (const call of message.toolCalls ?? [])
+          append("assistant", { type: "tool_use", id: call.callId, name: call.name, input: call.arguments });
         break;
       case "tool":
-        append("user", { type: "tool_result", tool_use_id: message.callId, content: message.content, ...(message.isError ? { is_error: true } : {}) });
+        append("user", {
+          type: "tool_result",
+          tool_use_id: message.callId,
+          content: message.content,
+          ...(message.isError ? { is_error: true } : {}),
+        });
         break;
     }
   }

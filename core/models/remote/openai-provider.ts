@@ -1,7 +1,13 @@
 import OpenAI from "openai";
 import { ProviderError } from "../../spec/errors.ts";
 import type { ChatMessage } from "../../spec/messages.ts";
-import type { FinishReason, ModelCapabilities, ModelProvider, ModelRequest, ModelStreamEvent } from "../../spec/model.ts";
+import type {
+  FinishReason,
+  ModelCapabilities,
+  ModelProvider,
+  ModelRequest,
+  ModelStreamEvent,
+} from "../../spec/model.ts";
 import { parseToolArguments } from "./tool-arguments.ts";
 import { toProviderError } from "./provider-errors.ts";
 
@@ -30,7 +36,11 @@ export class OpenAIProvider implements ModelProvider {
     this.id = options.id ?? (options.baseURL ? "openai-compatible" : "openai");
     this.model = options.model ?? "gpt-4o-mini";
     this.#maxOutputTokens = options.maxOutputTokens;
-    this.capabilities = { toolCalling: true, vision: !options.baseURL, contextTokens: options.contextTokens ?? 128_000 };
+    this.capabilities = {
+      toolCalling: true,
+      vision: !options.baseURL,
+      contextTokens: options.contextTokens ?? 128_000,
+    };
     this.#client = new OpenAI({
       apiKey: options.apiKey ?? "not-needed",
       ...(options.baseURL ? { baseURL: options.baseURL } : {}),
@@ -46,22 +56,38 @@ export class OpenAIProvider implements ModelProvider {
     let model = this.model;
     try {
       const maxTokens = request.maxOutputTokens ?? this.#maxOutputTokens;
-      const stream = await this.#client.chat.completions.create({
-        model: this.model,
-        messages: toOpenAIMessages(request.messages) as never,
-        stream: true,
-        stream_options: { include_usage: true },
-        ...(request.tools.length && request.toolChoice === "auto"
-          ? { tools: request.tools.map((tool) => ({ type: "function" as const, function: { name: tool.name, description: tool.description, parameters: tool.inputSchema } })) }
-          : {}),
-        ...(request.responseFormat ? { response_format: { type: "json_schema" as const, json_schema: { name: "response", schema: request.responseFormat.schema, strict: false } } } : {}),
-        ...(maxTokens !== undefined ? { max_completion_tokens: maxTokens } : {}),
-        ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-        ...(request.seed !== undefined ? { seed: request.seed } : {}),
-      }, { ...(request.signal ? { signal: request.signal } : {}) });
+      const stream = await this.#client.chat.completions.create(
+        {
+          model: this.model,
+          messages: toOpenAIMessages(request.messages) as never,
+          stream: true,
+          stream_options: { include_usage: true },
+          ...(request.tools.length && request.toolChoice === "auto"
+            ? {
+                tools: request.tools.map((tool) => ({
+                  type: "function" as const,
+                  function: { name: tool.name, description: tool.description, parameters: tool.inputSchema },
+                })),
+              }
+            : {}),
+          ...(request.responseFormat
+            ? {
+                response_format: {
+                  type: "json_schema" as const,
+                  json_schema: { name: "response", schema: request.responseFormat.schema, strict: false },
+                },
+              }
+            : {}),
+          ...(maxTokens !== undefined ? { max_completion_tokens: maxTokens } : {}),
+          ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+          ...(request.seed !== undefined ? { seed: request.seed } : {}),
+        },
+        { ...(request.signal ? { signal: request.signal } : {}) },
+      );
       for await (const chunk of stream) {
         if (chunk.model) model = chunk.model;
-        if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
+        if (chunk.usage)
+          usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
         for (const choice of chunk.choices ?? []) {
           const delta = choice.delta;
           if (delta?.content) yield { type: "text-delta", text: delta.content };
@@ -76,11 +102,22 @@ export class OpenAIProvider implements ModelProvider {
         }
       }
     } catch (error) {
-      throw toProviderError(this.id, error, request.signal, { connectionError: OpenAI.APIConnectionError, timeoutError: OpenAI.APIConnectionTimeoutError });
+      throw toProviderError(this.id, error, request.signal, {
+        connectionError: OpenAI.APIConnectionError,
+        timeoutError: OpenAI.APIConnectionTimeoutError,
+      });
     }
-    if (finishReason === null) throw new ProviderError("PROVIDER_FAILED", `${this.id}: the stream ended without a finish reason.`, { retryable: true });
+    if (finishReason === null)
+      throw new ProviderError("PROVIDER_FAILED", `${this.id}: the stream ended without a finish reason.`, {
+        retryable: true,
+      });
     for (const [index, call] of [...calls.entries()].sort(([a], [b]) => a - b)) {
-      yield { type: "tool-call", callId: call.id || `call_${index}`, name: call.name, arguments: parseToolArguments(this.id, call.name, call.json) };
+      yield {
+        type: "tool-call",
+        callId: call.id || `call_${index}`,
+        name: call.name,
+        arguments: parseToolArguments(this.id, call.name, call.json),
+      };
     }
     yield { type: "finish", reason: finishReasonOf(finishReason, calls.size > 0), usage, model };
   }
@@ -104,7 +141,13 @@ export function toOpenAIMessages(messages: readonly ChatMessage[]): Record<strin
           role: "assistant",
           content: message.content || null,
           ...(message.toolCalls?.length
-            ? { tool_calls: message.toolCalls.map((call) => ({ id: call.callId, type: "function", function: { name: call.name, arguments: JSON.stringify(call.arguments) } })) }
+            ? {
+                tool_calls: message.toolCalls.map((call) => ({
+                  id: call.callId,
+                  type: "function",
+                  function: { name: call.name, arguments: JSON.stringify(call.arguments) },
+                })),
+              }
             : {}),
         };
       case "tool":

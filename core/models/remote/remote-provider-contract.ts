@@ -16,7 +16,10 @@ export interface RemoteApiDialect {
 }
 
 const request = (overrides: Partial<ModelRequest> = {}): ModelRequest => ({
-  messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "Hello" }],
+  messages: [
+    { role: "system", content: "Be brief." },
+    { role: "user", content: "Hello" },
+  ],
   tools: [],
   toolChoice: "auto",
   ...overrides,
@@ -43,23 +46,44 @@ export function runRemoteProviderContract(dialect: RemoteApiDialect): void {
   describe(`provider contract: ${dialect.name}`, () => {
     const server = new LoopbackApiServer();
     let provider: ModelProvider;
-    beforeAll(async () => { provider = dialect.makeProvider(await server.start()); });
-    afterAll(async () => { await server.close(); });
+    beforeAll(async () => {
+      provider = dialect.makeProvider(await server.start());
+    });
+    afterAll(async () => {
+      await server.close();
+    });
 
     it("streams text in order and finishes once, with usage", async () => {
       server.reply({ kind: "sse", events: dialect.text(["Hel", "lo", " there"], { input: 21, output: 3 }) });
       const events = await drain(provider);
-      expect(events.filter((event) => event.type === "text-delta").map((event) => event.type === "text-delta" && event.text)).toEqual(["Hel", "lo", " there"]);
+      expect(
+        events.filter((event) => event.type === "text-delta").map((event) => event.type === "text-delta" && event.text),
+      ).toEqual(["Hel", "lo", " there"]);
       expect(events.filter((event) => event.type === "finish")).toHaveLength(1);
-      expect(events.at(-1)).toMatchObject({ type: "finish", reason: "stop", usage: { inputTokens: 21, outputTokens: 3 } });
+      expect(events.at(-1)).toMatchObject({
+        type: "finish",
+        reason: "stop",
+        usage: { inputTokens: 21, outputTokens: 3 },
+      });
     });
 
     it("assembles tool calls from streamed argument fragments", async () => {
-      server.reply({ kind: "sse", events: dialect.toolCalls([
-        { id: "call_a", name: "calculator", parts: ['{"expres', 'sion": "2+', '2"}'] },
-        { id: "call_b", name: "weather", parts: ['{"city": "Oslo"}'] },
-      ]) });
-      const events = await drain(provider, { tools: [{ name: "calculator", description: "math", inputSchema: { type: "object", properties: { expression: { type: "string" } } } }] });
+      server.reply({
+        kind: "sse",
+        events: dialect.toolCalls([
+          { id: "call_a", name: "calculator", parts: ['{"expres', 'sion": "2+', '2"}'] },
+          { id: "call_b", name: "weather", parts: ['{"city": "Oslo"}'] },
+        ]),
+      });
+      const events = await drain(provider, {
+        tools: [
+          {
+            name: "calculator",
+            description: "math",
+            inputSchema: { type: "object", properties: { expression: { type: "string" } } },
+          },
+        ],
+      });
       const calls = events.filter((event) => event.type === "tool-call");
       expect(calls).toEqual([
         { type: "tool-call", callId: "call_a", name: "calculator", arguments: { expression: "2+2" } },
@@ -78,7 +102,11 @@ export function runRemoteProviderContract(dialect: RemoteApiDialect): void {
     it("marks 429 retryable and passes on retry-after", async () => {
       server.reply(dialect.httpError(429, { "retry-after": "2" }));
       const error = await failure(provider);
-      expect(error).toMatchObject({ code: "PROVIDER_FAILED", retryable: true, details: { status: 429, retryAfterMs: 2000 } });
+      expect(error).toMatchObject({
+        code: "PROVIDER_FAILED",
+        retryable: true,
+        details: { status: 429, retryAfterMs: 2000 },
+      });
     });
 
     it("marks server errors retryable", async () => {
@@ -87,14 +115,21 @@ export function runRemoteProviderContract(dialect: RemoteApiDialect): void {
     });
 
     it("fails with a typed, retryable error when the connection drops mid-stream", async () => {
-      server.reply({ kind: "sse", events: dialect.text(["one", "two", "three"], { input: 1, output: 3 }), cutAfter: 3 });
+      server.reply({
+        kind: "sse",
+        events: dialect.text(["one", "two", "three"], { input: 1, output: 3 }),
+        cutAfter: 3,
+      });
       const error = await failure(provider);
       expect(error.fault).toBe("provider");
       expect(error.retryable).toBe(true);
     });
 
     it("fails with a typed error on a malformed chunk", async () => {
-      server.reply({ kind: "sse", events: [...dialect.text(["ok"], { input: 1, output: 1 }).slice(0, 2), dialect.malformedEvent] });
+      server.reply({
+        kind: "sse",
+        events: [...dialect.text(["ok"], { input: 1, output: 1 }).slice(0, 2), dialect.malformedEvent],
+      });
       expect((await failure(provider)).fault).toBe("provider");
     });
 

@@ -12,18 +12,33 @@ runRemoteProviderContract({
   secret: anthropicKey,
   makeProvider: (baseURL) => new AnthropicProvider({ apiKey: anthropicKey, baseURL, model: "claude-test" }),
   text: (chunks, usage) => anthropicStream.text(chunks, { inputTokens: usage.input, outputTokens: usage.output }),
-  toolCalls: (calls) => anthropicStream.toolUse(calls.map((call) => ({ id: call.id, name: call.name, jsonParts: call.parts }))),
-  httpError: (status, headers) => anthropicStream.httpError(status, status === 429 ? "rate_limit_error" : status >= 500 ? "api_error" : "invalid_request_error", `error ${status}`, headers),
+  toolCalls: (calls) =>
+    anthropicStream.toolUse(calls.map((call) => ({ id: call.id, name: call.name, jsonParts: call.parts }))),
+  httpError: (status, headers) =>
+    anthropicStream.httpError(
+      status,
+      status === 429 ? "rate_limit_error" : status >= 500 ? "api_error" : "invalid_request_error",
+      `error ${status}`,
+      headers,
+    ),
   malformedEvent: "event: content_block_delta\ndata: {not json\n\n",
 });
 
 runRemoteProviderContract({
   name: "openai",
   secret: openaiKey,
-  makeProvider: (baseURL) => new OpenAIProvider({ apiKey: openaiKey, baseURL: `${baseURL}/v1`, id: "openai", model: "gpt-test" }),
+  makeProvider: (baseURL) =>
+    new OpenAIProvider({ apiKey: openaiKey, baseURL: `${baseURL}/v1`, id: "openai", model: "gpt-test" }),
   text: (chunks, usage) => openaiStream.text(chunks, { promptTokens: usage.input, completionTokens: usage.output }),
-  toolCalls: (calls) => openaiStream.toolCalls(calls.map((call) => ({ id: call.id, name: call.name, argumentParts: call.parts }))),
-  httpError: (status, headers) => openaiStream.httpError(status, status === 429 ? "rate_limit_exceeded" : "invalid_request_error", `error ${status}`, headers),
+  toolCalls: (calls) =>
+    openaiStream.toolCalls(calls.map((call) => ({ id: call.id, name: call.name, argumentParts: call.parts }))),
+  httpError: (status, headers) =>
+    openaiStream.httpError(
+      status,
+      status === 429 ? "rate_limit_exceeded" : "invalid_request_error",
+      `error ${status}`,
+      headers,
+    ),
   malformedEvent: "data: {not json\n\n",
 });
 
@@ -32,41 +47,63 @@ runRemoteProviderContract({
   secret: "not-needed",
   makeProvider: (baseURL) => new OpenAIProvider({ baseURL: `${baseURL}/v1`, model: "llama3" }),
   text: (chunks, usage) => openaiStream.text(chunks, { promptTokens: usage.input, completionTokens: usage.output }),
-  toolCalls: (calls) => openaiStream.toolCalls(calls.map((call) => ({ id: call.id, name: call.name, argumentParts: call.parts }))),
+  toolCalls: (calls) =>
+    openaiStream.toolCalls(calls.map((call) => ({ id: call.id, name: call.name, argumentParts: call.parts }))),
   httpError: (status, headers) => openaiStream.httpError(status, "server_error", `error ${status}`, headers),
   malformedEvent: "data: {not json\n\n",
 });
 
 describe("adapters' requests on the wire", () => {
   const server = new LoopbackApiServer();
-  beforeAll(async () => { await server.start(); });
-  afterAll(async () => { await server.close(); });
+  beforeAll(async () => {
+    await server.start();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
 
   const conversation = {
     messages: [
       { role: "system" as const, content: "Be brief." },
       { role: "user" as const, content: "What is 2+2?" },
-      { role: "assistant" as const, content: "", toolCalls: [{ callId: "call_1", name: "calculator", arguments: { expression: "2+2" } }] },
+      {
+        role: "assistant" as const,
+        content: "",
+        toolCalls: [{ callId: "call_1", name: "calculator", arguments: { expression: "2+2" } }],
+      },
       { role: "tool" as const, callId: "call_1", name: "calculator", content: '{"result":4}', isError: false },
     ],
-    tools: [{ name: "calculator", description: "math", inputSchema: { type: "object", properties: { expression: { type: "string" } } } }],
+    tools: [
+      {
+        name: "calculator",
+        description: "math",
+        inputSchema: { type: "object", properties: { expression: { type: "string" } } },
+      },
+    ],
     toolChoice: "auto" as const,
   };
 
   it("Anthropic: key header, system apart, tool_use and tool_result blocks, input_schema", async () => {
     server.reply({ kind: "sse", events: anthropicStream.text(["4"]) });
     const provider = new AnthropicProvider({ apiKey: anthropicKey, baseURL: server.url, model: "claude-test" });
-    for await (const _event of provider.stream(conversation)) { /* drain */ }
+    for await (const _event of provider.stream(conversation)) {
+      /* drain */
+    }
     const recorded = server.requests.at(-1)!;
     expect(recorded.path).toBe("/v1/messages");
     // The SDK sends the key as x-api-key or as a bearer token, depending on its version.
     expect(recorded.headers["x-api-key"] ?? recorded.headers.authorization?.replace(/^Bearer /, "")).toBe(anthropicKey);
     expect(recorded.body).toMatchObject({
-      model: "claude-test", stream: true, system: "Be brief.",
+      model: "claude-test",
+      stream: true,
+      system: "Be brief.",
       tools: [{ name: "calculator", input_schema: { type: "object" } }],
       messages: [
         { role: "user", content: [{ type: "text", text: "What is 2+2?" }] },
-        { role: "assistant", content: [{ type: "tool_use", id: "call_1", name: "calculator", input: { expression: "2+2" } }] },
+        {
+          role: "assistant",
+          content: [{ type: "tool_use", id: "call_1", name: "calculator", input: { expression: "2+2" } }],
+        },
         { role: "user", content: [{ type: "tool_result", tool_use_id: "call_1", content: '{"result":4}' }] },
       ],
     });
@@ -75,17 +112,26 @@ describe("adapters' requests on the wire", () => {
   it("OpenAI: bearer key, usage requested in the stream, tool_calls and tool messages", async () => {
     server.reply({ kind: "sse", events: openaiStream.text(["4"]) });
     const provider = new OpenAIProvider({ apiKey: openaiKey, baseURL: `${server.url}/v1`, model: "gpt-test" });
-    for await (const _event of provider.stream(conversation)) { /* drain */ }
+    for await (const _event of provider.stream(conversation)) {
+      /* drain */
+    }
     const recorded = server.requests.at(-1)!;
     expect(recorded.path).toBe("/v1/chat/completions");
     expect(recorded.headers.authorization).toBe(`Bearer ${openaiKey}`);
     expect(recorded.body).toMatchObject({
-      model: "gpt-test", stream: true, stream_options: { include_usage: true },
+      model: "gpt-test",
+      stream: true,
+      stream_options: { include_usage: true },
       tools: [{ type: "function", function: { name: "calculator" } }],
       messages: [
         { role: "system", content: "Be brief." },
         { role: "user", content: "What is 2+2?" },
-        { role: "assistant", tool_calls: [{ id: "call_1", type: "function", function: { name: "calculator", arguments: '{"expression":"2+2"}' } }] },
+        {
+          role: "assistant",
+          tool_calls: [
+            { id: "call_1", type: "function", function: { name: "calculator", arguments: '{"expression":"2+2"}' } },
+          ],
+        },
         { role: "tool", tool_call_id: "call_1", content: '{"result":4}' },
       ],
     });

@@ -12,7 +12,9 @@ function datasetTool(fn: BfclCase["functions"][number]): Tool {
     description: fn.description || fn.name,
     inputSchema: z.record(z.string(), z.unknown()),
     inputJsonSchema: fn.parameters,
-    execute: () => { throw new Error("BFCL functions are not executed; only the calls are scored."); },
+    execute: () => {
+      throw new Error("BFCL functions are not executed; only the calls are scored.");
+    },
   };
 }
 
@@ -21,19 +23,25 @@ const perCategory: MetricDefinition[] = bfclCategories.map((category) => ({
   description: `BFCL ${category}: share of cases whose calls pass the AST match.`,
   higherIsBetter: true,
   unit: "ratio",
-  of: (result) => (result.category === category ? result.scores.ast?.score ?? 0 : undefined),
+  of: (result) => (result.category === category ? (result.scores.ast?.score ?? 0) : undefined),
 }));
 
 export const bfclSuite: EvalSuite<BfclCase> = {
   name: "bfcl",
-  description: "Berkeley Function Calling Leaderboard v4 (simple, multiple, parallel, parallel_multiple, irrelevance), AST match.",
+  description:
+    "Berkeley Function Calling Leaderboard v4 (simple, multiple, parallel, parallel_multiple, irrelevance), AST match.",
   needsCustomTools: true,
   async loadCases(context) {
-    const categories = await Promise.all(bfclCategories.map((category) => loadBfclCategory(context.datasetsDirectory, category, context.limit)));
+    const categories = await Promise.all(
+      bfclCategories.map((category) => loadBfclCategory(context.datasetsDirectory, category, context.limit)),
+    );
     return categories.flat();
   },
   async runCase(testCase, context) {
-    const text = testCase.messages.filter((message) => message.role === "user").map((message) => message.content).join("\n");
+    const text = testCase.messages
+      .filter((message) => message.role === "user")
+      .map((message) => message.content)
+      .join("\n");
     const system = testCase.messages.find((message) => message.role === "system")?.content;
     const observation = await context.driver.runTurn({
       sessionId: `bfcl-${testCase.id}-r${context.repeat}`,
@@ -56,7 +64,14 @@ export const bfclSuite: EvalSuite<BfclCase> = {
     };
   },
   metrics: [
-    { name: "accuracy", description: "Share of all cases that pass the AST match.", higherIsBetter: true, unit: "ratio", of: (result) => result.scores.ast?.score ?? 0, byCategory: true },
+    {
+      name: "accuracy",
+      description: "Share of all cases that pass the AST match.",
+      higherIsBetter: true,
+      unit: "ratio",
+      of: (result) => result.scores.ast?.score ?? 0,
+      byCategory: true,
+    },
     ...perCategory,
   ],
 };

@@ -13,7 +13,9 @@ const expectationSchema = z.object({
 });
 const dialogueFileSchema = z.object({
   description: z.string(),
-  cases: z.array(z.object({ id: z.string(), turns: z.array(z.object({ user: z.string(), expect: expectationSchema })).min(1) })),
+  cases: z.array(
+    z.object({ id: z.string(), turns: z.array(z.object({ user: z.string(), expect: expectationSchema })).min(1) }),
+  ),
 });
 type Expectation = z.infer<typeof expectationSchema>;
 
@@ -27,25 +29,33 @@ interface DialogueCase {
 export function scoreTurn(observation: TurnObservation, expect: Expectation): ScoreResult {
   const problems: string[] = [];
   if (observation.error) problems.push(`error ${observation.error.code}`);
-  if (expect.tool && !observation.toolCalls.some((call) => call.name === expect.tool)) problems.push(`${expect.tool} not used`);
+  if (expect.tool && !observation.toolCalls.some((call) => call.name === expect.tool))
+    problems.push(`${expect.tool} not used`);
   if (expect.numeric !== undefined) {
     const fromTools = observation.toolResults.map((result) => JSON.stringify(result.result ?? "")).join(" ");
-    const numeric = numericMatch(`${observation.text} ${expect.tool ? fromTools : ""}`, expect.numeric, { absolute: expect.tolerance ?? 0.01 });
+    const numeric = numericMatch(`${observation.text} ${expect.tool ? fromTools : ""}`, expect.numeric, {
+      absolute: expect.tolerance ?? 0.01,
+    });
     if (!numeric.pass) problems.push(numeric.reason);
   }
   if (expect.contains) {
     const contains = containsAll(observation.text, expect.contains);
     if (!contains.pass) problems.push(contains.reason);
   }
-  return problems.length === 0 ? { score: 1, pass: true, reason: "as expected" } : { score: 0, pass: false, reason: problems.join("; ") };
+  return problems.length === 0
+    ? { score: 1, pass: true, reason: "as expected" }
+    : { score: 0, pass: false, reason: problems.join("; ") };
 }
 
 export const dialogueSuite: EvalSuite<DialogueCase> = {
   name: "dialogue",
-  description: "Multi-turn sessions (the seed's Japan trip): context must carry across turns and the calculator must do the currency arithmetic.",
+  description:
+    "Multi-turn sessions (the seed's Japan trip): context must carry across turns and the calculator must do the currency arithmetic.",
   usesJudge: "optional",
   async loadCases(context) {
-    const file = dialogueFileSchema.parse(JSON.parse(await readFile(new URL("./japan-trip.json", import.meta.url), "utf8")));
+    const file = dialogueFileSchema.parse(
+      JSON.parse(await readFile(new URL("./japan-trip.json", import.meta.url), "utf8")),
+    );
     const cases = file.cases.map((item) => ({ id: item.id, category: "japan-trip", turns: item.turns }));
     return context.limit === undefined ? cases : cases.slice(0, context.limit);
   },
@@ -68,8 +78,15 @@ export const dialogueSuite: EvalSuite<DialogueCase> = {
       last = observation;
       const score = scoreTurn(observation, turn.expect);
       turnScores[`turn_${index + 1}`] = score;
-      transcript.push(`user: ${turn.user}`, ...observation.toolCalls.map((call) => `tool: ${call.name}(${JSON.stringify(call.arguments)})`), `agent: ${observation.text}`);
-      usage = { inputTokens: usage.inputTokens + observation.usage.inputTokens, outputTokens: usage.outputTokens + observation.usage.outputTokens };
+      transcript.push(
+        `user: ${turn.user}`,
+        ...observation.toolCalls.map((call) => `tool: ${call.name}(${JSON.stringify(call.arguments)})`),
+        `agent: ${observation.text}`,
+      );
+      usage = {
+        inputTokens: usage.inputTokens + observation.usage.inputTokens,
+        outputTokens: usage.outputTokens + observation.usage.outputTokens,
+      };
       totalMs += observation.totalMs;
       firstTtft ??= observation.ttftMs;
       toolCalls.push(...observation.toolCalls);
@@ -91,14 +108,23 @@ export const dialogueSuite: EvalSuite<DialogueCase> = {
     if (calculatorExpected) values.calculator_used = calculatorUsed / calculatorExpected;
     if (contextCarried !== undefined) values.context_carried = contextCarried;
     if (judged.length) values.judge_overall = judged.reduce((sum, value) => sum + value, 0) / judged.length;
-    const failures = Object.entries(turnScores).filter(([, score]) => !score.pass).map(([name, score]) => `${name}: ${score.reason}`);
+    const failures = Object.entries(turnScores)
+      .filter(([, score]) => !score.pass)
+      .map(([name, score]) => `${name}: ${score.reason}`);
     return {
       id: testCase.id,
       category: testCase.category,
       input: testCase.turns.map((turn) => turn.user).join("\n"),
       output: transcript.join("\n"),
       expected: testCase.turns.map((turn) => JSON.stringify(turn.expect)).join("\n"),
-      scores: { session: { score: passed === testCase.turns.length ? 1 : 0, pass: passed === testCase.turns.length, reason: failures.join(" | ") || "every turn as expected" }, ...turnScores },
+      scores: {
+        session: {
+          score: passed === testCase.turns.length ? 1 : 0,
+          pass: passed === testCase.turns.length,
+          reason: failures.join(" | ") || "every turn as expected",
+        },
+        ...turnScores,
+      },
       tags: {},
       values,
       ttftMs: firstTtft,
@@ -110,10 +136,40 @@ export const dialogueSuite: EvalSuite<DialogueCase> = {
     };
   },
   metrics: [
-    { name: "session_success", description: "Share of sessions where every turn met its expectation.", higherIsBetter: true, unit: "ratio", of: (result) => result.scores.session?.score ?? 0 },
-    { name: "turn_success", description: "Share of turns that met their expectation.", higherIsBetter: true, unit: "ratio", of: (result) => result.values.turn_pass_rate ?? 0 },
-    { name: "calculator_used", description: "Share of arithmetic turns where the calculator was called.", higherIsBetter: true, unit: "ratio", of: (result) => result.values.calculator_used },
-    { name: "context_carried", description: "Share of sessions that answered a question about an earlier turn correctly.", higherIsBetter: true, unit: "ratio", of: (result) => result.values.context_carried },
-    { name: "judge.overall", description: "LLM judge rubric (relevance, precision, clarity, completeness), mean scaled to 0-1.", higherIsBetter: true, unit: "score", of: (result) => result.values.judge_overall },
+    {
+      name: "session_success",
+      description: "Share of sessions where every turn met its expectation.",
+      higherIsBetter: true,
+      unit: "ratio",
+      of: (result) => result.scores.session?.score ?? 0,
+    },
+    {
+      name: "turn_success",
+      description: "Share of turns that met their expectation.",
+      higherIsBetter: true,
+      unit: "ratio",
+      of: (result) => result.values.turn_pass_rate ?? 0,
+    },
+    {
+      name: "calculator_used",
+      description: "Share of arithmetic turns where the calculator was called.",
+      higherIsBetter: true,
+      unit: "ratio",
+      of: (result) => result.values.calculator_used,
+    },
+    {
+      name: "context_carried",
+      description: "Share of sessions that answered a question about an earlier turn correctly.",
+      higherIsBetter: true,
+      unit: "ratio",
+      of: (result) => result.values.context_carried,
+    },
+    {
+      name: "judge.overall",
+      description: "LLM judge rubric (relevance, precision, clarity, completeness), mean scaled to 0-1.",
+      higherIsBetter: true,
+      unit: "score",
+      of: (result) => result.values.judge_overall,
+    },
   ],
 };

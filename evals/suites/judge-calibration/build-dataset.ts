@@ -42,7 +42,11 @@ const facts: [string, string, string][] = [
   ["What is the chemical symbol for sodium?", "Na", "So"],
   ["What is the chemical symbol for iron?", "Fe", "Ir"],
   ["What is the chemical formula of water?", "H2O", "HO2"],
-  ["At what temperature does water boil at sea level, in degrees Celsius?", "100 degrees Celsius", "90 degrees Celsius"],
+  [
+    "At what temperature does water boil at sea level, in degrees Celsius?",
+    "100 degrees Celsius",
+    "90 degrees Celsius",
+  ],
   ["At what temperature does water freeze, in degrees Celsius?", "0 degrees Celsius", "10 degrees Celsius"],
   ["How many continents are there?", "seven", "five"],
   ["What is the largest ocean on Earth?", "the Pacific Ocean", "the Atlantic Ocean"],
@@ -70,7 +74,11 @@ const facts: [string, string, string][] = [
   ["What is the freezing point of water in degrees Fahrenheit?", "32 degrees Fahrenheit", "0 degrees Fahrenheit"],
   ["How many minutes are in an hour?", "60", "100"],
   ["Which element has atomic number 1?", "hydrogen", "helium"],
-  ["What is the speed of light in a vacuum, approximately, in kilometres per second?", "about 300,000 km/s", "about 30,000 km/s"],
+  [
+    "What is the speed of light in a vacuum, approximately, in kilometres per second?",
+    "about 300,000 km/s",
+    "about 30,000 km/s",
+  ],
   ["Which country has the largest population in South America?", "Brazil", "Argentina"],
   ["On which continent is the Sahara Desert?", "Africa", "Asia"],
   ["What is the largest planet's most famous storm called?", "the Great Red Spot", "the Great Dark Spot"],
@@ -92,31 +100,65 @@ export function buildCalibrationPairs(seed = 20261126): CalibrationPair[] {
     const b = integer(12, 99);
     const product = a * b;
     const wrong = plantError(product, random);
-    pairs.push({ id: `arithmetic-${index}`, category: "arithmetic", question: `What is ${a} × ${b}?`, correct: `${a} × ${b} = ${product}.`, incorrect: `${a} × ${b} = ${wrong}.` });
+    pairs.push({
+      id: `arithmetic-${index}`,
+      category: "arithmetic",
+      question: `What is ${a} × ${b}?`,
+      correct: `${a} × ${b} = ${product}.`,
+      incorrect: `${a} × ${b} = ${wrong}.`,
+    });
   }
   for (let index = 0; index < 25; index++) {
     const percent = [5, 10, 12.5, 15, 20, 25, 30, 40, 75][integer(0, 8)]!;
     const base = integer(4, 60) * 40;
     const value = Math.round(percent * base) / 100;
     const wrong = plantError(value, random);
-    pairs.push({ id: `percentage-${index}`, category: "percentage", question: `What is ${percent}% of ${base.toLocaleString("en-US")}?`, correct: `${percent}% of ${base.toLocaleString("en-US")} is ${value}.`, incorrect: `${percent}% of ${base.toLocaleString("en-US")} is ${wrong}.` });
+    pairs.push({
+      id: `percentage-${index}`,
+      category: "percentage",
+      question: `What is ${percent}% of ${base.toLocaleString("en-US")}?`,
+      correct: `${percent}% of ${base.toLocaleString("en-US")} is ${value}.`,
+      incorrect: `${percent}% of ${base.toLocaleString("en-US")} is ${wrong}.`,
+    });
   }
-  const units: [string, string, number][] = [["hours", "minutes", 60], ["kilometres", "metres", 1000], ["kilograms", "grams", 1000], ["minutes", "seconds", 60], ["days", "hours", 24], ["metres", "centimetres", 100]];
+  const units: [string, string, number][] = [
+    ["hours", "minutes", 60],
+    ["kilometres", "metres", 1000],
+    ["kilograms", "grams", 1000],
+    ["minutes", "seconds", 60],
+    ["days", "hours", 24],
+    ["metres", "centimetres", 100],
+  ];
   for (let index = 0; index < 25; index++) {
     const [from, to, factor] = units[index % units.length]!;
     const amount = integer(2, 19) + (index % 2 ? 0.5 : 0);
     const value = amount * factor;
     const wrong = plantError(value, random);
-    pairs.push({ id: `unit-${index}`, category: "unit", question: `How many ${to} are in ${amount} ${from}?`, correct: `There are ${value.toLocaleString("en-US")} ${to} in ${amount} ${from}.`, incorrect: `There are ${wrong.toLocaleString("en-US")} ${to} in ${amount} ${from}.` });
+    pairs.push({
+      id: `unit-${index}`,
+      category: "unit",
+      question: `How many ${to} are in ${amount} ${from}?`,
+      correct: `There are ${value.toLocaleString("en-US")} ${to} in ${amount} ${from}.`,
+      incorrect: `There are ${wrong.toLocaleString("en-US")} ${to} in ${amount} ${from}.`,
+    });
   }
   facts.forEach(([question, right, wrong], index) => {
-    pairs.push({ id: `factual-${index}`, category: "factual", question, correct: `The answer is ${right}.`, incorrect: `The answer is ${wrong}.` });
+    pairs.push({
+      id: `factual-${index}`,
+      category: "factual",
+      question,
+      correct: `The answer is ${right}.`,
+      incorrect: `The answer is ${wrong}.`,
+    });
   });
   return pairs;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const pairs = buildCalibrationPairs();
-  writeFileSync(new URL("./calibration.jsonl", import.meta.url), pairs.map((pair) => JSON.stringify(pair)).join("\n") + "\n");
+  writeFileSync(
+    new URL("./calibration.jsonl", import.meta.url),
+    `${pairs.map((pair) => JSON.stringify(pair)).join("\n")}\n`,
+  );
   process.stdout.write(`wrote ${pairs.length} pairs (${pairs.length * 2} labelled answers)\n`);
 }

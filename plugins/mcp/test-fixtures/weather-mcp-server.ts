@@ -7,8 +7,16 @@ import { z } from "zod";
 
 export function buildServer(): McpServer {
   const server = new McpServer({ name: "fixture", version: "1.0.0" });
-  server.registerTool("add", { description: "Add two numbers.", inputSchema: { a: z.number(), b: z.number() } }, async ({ a, b }) => ({ content: [{ type: "text", text: String(a + b) }] }));
-  server.registerTool("fail", { description: "Always fails.", inputSchema: { reason: z.string() } }, async ({ reason }) => ({ isError: true, content: [{ type: "text", text: `failed: ${reason}` }] }));
+  server.registerTool(
+    "add",
+    { description: "Add two numbers.", inputSchema: { a: z.number(), b: z.number() } },
+    async ({ a, b }) => ({ content: [{ type: "text", text: String(a + b) }] }),
+  );
+  server.registerTool(
+    "fail",
+    { description: "Always fails.", inputSchema: { reason: z.string() } },
+    async ({ reason }) => ({ isError: true, content: [{ type: "text", text: `failed: ${reason}` }] }),
+  );
   return server;
 }
 
@@ -21,7 +29,10 @@ export async function serveHttp(): Promise<{ url: string; close(): Promise<void>
   const http = createServer(async (request, response) => {
     const server = buildServer();
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-    response.on("close", () => { void transport.close(); void server.close(); });
+    response.on("close", () => {
+      void transport.close();
+      void server.close();
+    });
     await server.connect(transport);
     let body = "";
     for await (const chunk of request) body += chunk;
@@ -29,5 +40,12 @@ export async function serveHttp(): Promise<{ url: string; close(): Promise<void>
   });
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
   const address = http.address() as { port: number };
-  return { url: `http://127.0.0.1:${address.port}/mcp`, close: () => new Promise((resolve) => { http.closeAllConnections(); http.close(() => resolve()); }) };
+  return {
+    url: `http://127.0.0.1:${address.port}/mcp`,
+    close: () =>
+      new Promise((resolve) => {
+        http.closeAllConnections();
+        http.close(() => resolve());
+      }),
+  };
 }

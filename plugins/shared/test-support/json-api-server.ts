@@ -1,7 +1,10 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type Route = (url: URL, headers: Record<string, string | string[] | undefined>) => { status?: number; body: unknown } | undefined;
+export type Route = (
+  url: URL,
+  headers: Record<string, string | string[] | undefined>,
+) => { status?: number; body: unknown } | undefined;
 
 /** A loopback HTTP server answering GETs from route functions, recording each request URL. */
 export class JsonApiServer {
@@ -19,7 +22,9 @@ export class JsonApiServer {
       this.headers.push(request.headers);
       const answer = this.route(url, request.headers);
       if (!answer) return response.writeHead(404, { "content-type": "application/json" }).end('{"error":"not found"}');
-      response.writeHead(answer.status ?? 200, { "content-type": "application/json" }).end(typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body));
+      response
+        .writeHead(answer.status ?? 200, { "content-type": "application/json" })
+        .end(typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body));
     });
     await new Promise<void>((resolve) => this.#server!.listen(0, "127.0.0.1", resolve));
     this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
@@ -27,6 +32,9 @@ export class JsonApiServer {
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => { this.#server?.closeAllConnections(); this.#server?.close(() => resolve()); });
+    return new Promise((resolve) => {
+      this.#server?.closeAllConnections();
+      this.#server?.close(() => resolve());
+    });
   }
 }
