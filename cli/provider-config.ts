@@ -3,7 +3,7 @@ import { FallbackChain, type ChainMember } from "../core/models/fallback/fallbac
 import type { LocalModelProvider } from "../core/models/local/local-provider.ts";
 import { AnthropicProvider } from "../core/models/remote/anthropic-provider.ts";
 import { OpenAIProvider } from "../core/models/remote/openai-provider.ts";
-import type { ModelProvider } from "../core/spec/model.ts";
+import type { ModelProvider } from "../core/contracts/model.ts";
 
 export type ProviderName = "anthropic" | "openai" | "openai-compatible" | "local";
 

@@ -6,8 +6,8 @@ import { builtInTools } from "./plugin-config.ts";
 import { createLexicalToolRouter } from "../core/tools/tool-router.ts";
 import { modelFromProviders, providersFromEnv } from "./provider-config.ts";
 import { loadPrices } from "../core/telemetry/pricing.ts";
-import type { ModelProvider } from "../core/spec/model.ts";
-import type { Logger } from "../core/spec/tool.ts";
+import type { ModelProvider } from "../core/contracts/model.ts";
+import type { Logger } from "../core/contracts/tool.ts";
 
 export interface RuntimeConfig {
   /** `local` (default) or `synthetic`: a scripted model with set latency, for load tests only. */

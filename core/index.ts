@@ -1,4 +1,4 @@
-export * from "./spec/index.ts";
+export * from "./contracts/index.ts";
 export { Agent, type AgentOptions, type TurnInput } from "./agent/agent.ts";
 export { ToolRegistry, toToolDefinition, type RegisteredTool } from "./tools/registry.ts";
 export { executeToolCall, executeToolCalls, type ToolOutcome } from "./tools/executor.ts";

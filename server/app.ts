@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import express from "express";
 import type { Agent } from "../core/agent/agent.ts";
-import type { Logger } from "../core/spec/tool.ts";
+import type { Logger } from "../core/contracts/tool.ts";
 import { ServerMetrics } from "./metrics.ts";
 import { openAIRouter } from "./openai-api.ts";
 import { protocolVersion } from "./protocol.ts";

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import type { AgentEvent } from "../core/spec/events.ts";
-import type { ErrorCode } from "../core/spec/errors.ts";
+import type { AgentEvent } from "../core/contracts/events.ts";
+import type { ErrorCode } from "../core/contracts/errors.ts";
 
 /**
  * The WebSocket protocol, version rta.v1 (docs/protocol.md). Each AgentEvent becomes exactly one

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { Agent } from "../../core/agent/agent.ts";
-import { tool } from "../../core/spec/tool.ts";
+import { tool } from "../../core/contracts/tool.ts";
 import { silentLogger } from "../../core/telemetry/logger.ts";
 import { SyntheticModel } from "../../core/testing/synthetic-model.ts";
 import { executeToolCall } from "../../core/tools/executor.ts";

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { LocalModelProvider } from "../../core/models/local/local-provider.ts";
-import { toAgentError } from "../../core/spec/errors.ts";
-import type { ModelProvider } from "../../core/spec/model.ts";
+import { toAgentError } from "../../core/contracts/errors.ts";
+import type { ModelProvider } from "../../core/contracts/model.ts";
 import { providersFromEnv } from "../provider-config.ts";
 import { runtimeConfigFromEnv } from "../runtime.ts";
 

@@ -1,4 +1,4 @@
-import type { AgentEvent } from "../../core/spec/events.ts";
+import type { AgentEvent } from "../../core/contracts/events.ts";
 
 /** Prints a turn to the terminal as it streams; returns the final event. */
 export async function renderTurn(

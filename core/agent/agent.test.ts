@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { InMemorySessionStore } from "../memory/in-memory-store.ts";
-import { tool } from "../spec/tool.ts";
-import { ProviderError } from "../spec/errors.ts";
+import { tool } from "../contracts/tool.ts";
+import { ProviderError } from "../contracts/errors.ts";
 import { ScriptedModel } from "../testing/scripted-model.ts";
 import { collectEvents, eventsOfType } from "../testing/collect.ts";
 import { ToolRegistry } from "../tools/registry.ts";

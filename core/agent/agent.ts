@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { InMemorySessionStore } from "../memory/in-memory-store.ts";
 import { guardInput } from "../safety/input-guard.ts";
-import { AgentError, toAgentError } from "../spec/errors.ts";
-import type { AgentEvent } from "../spec/events.ts";
-import { addUsage, type TokenUsage } from "../spec/messages.ts";
-import type { ModelProvider } from "../spec/model.ts";
-import type { SessionContext, SessionStore, ToolCallRecord } from "../spec/store.ts";
-import type { Logger } from "../spec/tool.ts";
+import { AgentError, toAgentError } from "../contracts/errors.ts";
+import type { AgentEvent } from "../contracts/events.ts";
+import { addUsage, type TokenUsage } from "../contracts/messages.ts";
+import type { ModelProvider } from "../contracts/model.ts";
+import type { SessionContext, SessionStore, ToolCallRecord } from "../contracts/store.ts";
+import type { Logger } from "../contracts/tool.ts";
 import { silentLogger } from "../telemetry/logger.ts";
 import { costOf, defaultPrices, type PriceTable } from "../telemetry/pricing.ts";
 import { ToolRegistry } from "../tools/registry.ts";

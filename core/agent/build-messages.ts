@@ -1,5 +1,5 @@
-import type { ChatMessage } from "../spec/messages.ts";
-import type { SessionContext } from "../spec/store.ts";
+import type { ChatMessage } from "../contracts/messages.ts";
+import type { SessionContext } from "../contracts/store.ts";
 
 export const defaultSystemPrompt =
   "You are a helpful assistant. Answer in one or two sentences. When a tool gives a result, use it in your answer.";

@@ -1,6 +1,6 @@
-import { ProviderError } from "../spec/errors.ts";
-import type { TokenUsage, ToolCallRequest } from "../spec/messages.ts";
-import type { FinishReason, ModelProvider, ModelRequest } from "../spec/model.ts";
+import { ProviderError } from "../contracts/errors.ts";
+import type { TokenUsage, ToolCallRequest } from "../contracts/messages.ts";
+import type { FinishReason, ModelProvider, ModelRequest } from "../contracts/model.ts";
 
 export interface ModelRoundResult {
   text: string;

@@ -1,4 +1,4 @@
-import type { TurnStep, TurnTimings } from "../spec/events.ts";
+import type { TurnStep, TurnTimings } from "../contracts/events.ts";
 
 /** Accumulates wall time per turn-loop step, and the time to the first streamed token. */
 export class StepTimer {

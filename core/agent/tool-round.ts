@@ -1,6 +1,6 @@
-import type { AgentEvent } from "../spec/events.ts";
-import type { ChatMessage, ToolCallRequest } from "../spec/messages.ts";
-import type { ToolCallRecord } from "../spec/store.ts";
+import type { AgentEvent } from "../contracts/events.ts";
+import type { ChatMessage, ToolCallRequest } from "../contracts/messages.ts";
+import type { ToolCallRecord } from "../contracts/store.ts";
 import { executeToolCalls, type ExecuteToolOptions } from "../tools/executor.ts";
 
 export interface ToolRoundResult {

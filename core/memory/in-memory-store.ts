@@ -1,4 +1,4 @@
-import type { SessionContext, SessionStore, TurnRecord } from "../spec/store.ts";
+import type { SessionContext, SessionStore, TurnRecord } from "../contracts/store.ts";
 
 export interface InMemoryStoreOptions {
   /** How many recent turns `load` returns as context (default 10). */

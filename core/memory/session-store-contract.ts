@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { SessionStore, TurnRecord } from "../spec/store.ts";
+import type { SessionStore, TurnRecord } from "../contracts/store.ts";
 
 /**
  * The behaviour every SessionStore must have. Each implementation's test file calls this with a

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { AgentError } from "../spec/errors.ts";
-import type { ModelProvider, ModelRequest, ModelStreamEvent } from "../spec/model.ts";
+import { AgentError } from "../contracts/errors.ts";
+import type { ModelProvider, ModelRequest, ModelStreamEvent } from "../contracts/model.ts";
 
 /**
  * What every ModelProvider must do, whatever is behind it. `prepare` arranges, before each case, for

@@ -1,4 +1,4 @@
-import { UserInputError } from "../spec/errors.ts";
+import { UserInputError } from "../contracts/errors.ts";
 
 export interface InputGuardOptions {
   /** Longest accepted message, in characters (default 8,000). */

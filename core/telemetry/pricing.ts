@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import type { TokenUsage } from "../spec/messages.ts";
+import type { TokenUsage } from "../contracts/messages.ts";
 
 /** USD per million tokens. */
 export interface ModelPrice {

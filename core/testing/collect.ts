@@ -1,4 +1,4 @@
-import type { AgentEvent } from "../spec/events.ts";
+import type { AgentEvent } from "../contracts/events.ts";
 
 /** Drains a turn into an array, for tests and scripts. */
 export async function collectEvents(events: AsyncIterable<AgentEvent>): Promise<AgentEvent[]> {

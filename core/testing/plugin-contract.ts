@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Plugin } from "../spec/tool.ts";
+import type { Plugin } from "../contracts/tool.ts";
 import { silentLogger } from "../telemetry/logger.ts";
 import { executeToolCall } from "../tools/executor.ts";
 import { ToolRegistry } from "../tools/registry.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ModelRequest, ModelStreamEvent } from "../spec/model.ts";
+import type { ModelRequest, ModelStreamEvent } from "../contracts/model.ts";
 import { ScriptedModel, ScriptedModelError } from "./scripted-model.ts";
 
 const request = (text: string): ModelRequest => ({

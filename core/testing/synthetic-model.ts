@@ -1,4 +1,4 @@
-import type { ModelCapabilities, ModelProvider, ModelRequest, ModelStreamEvent } from "../spec/model.ts";
+import type { ModelCapabilities, ModelProvider, ModelRequest, ModelStreamEvent } from "../contracts/model.ts";
 import { streamScriptedStep, type ScriptedStep } from "./scripted-model.ts";
 
 export interface SyntheticModelOptions {

@@ -1,4 +1,4 @@
-import type { Tool, ToolContext } from "../spec/tool.ts";
+import type { Tool, ToolContext } from "../contracts/tool.ts";
 
 interface Pending {
   input: unknown;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { ToolError } from "../spec/errors.ts";
-import { tool } from "../spec/tool.ts";
+import { ToolError } from "../contracts/errors.ts";
+import { tool } from "../contracts/tool.ts";
 import { silentLogger } from "../telemetry/logger.ts";
 import { executeToolCall, executeToolCalls } from "./executor.ts";
 import { ToolRegistry } from "./registry.ts";

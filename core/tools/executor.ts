@@ -1,6 +1,6 @@
-import { AgentError, ToolError, toAgentError } from "../spec/errors.ts";
-import type { ToolCallRequest } from "../spec/messages.ts";
-import type { Logger, Tool } from "../spec/tool.ts";
+import { AgentError, ToolError, toAgentError } from "../contracts/errors.ts";
+import type { ToolCallRequest } from "../contracts/messages.ts";
+import type { Logger, Tool } from "../contracts/tool.ts";
 import { enqueueBatched } from "./batcher.ts";
 import type { ToolRegistry } from "./registry.ts";
 

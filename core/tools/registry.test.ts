@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { PluginError } from "../spec/errors.ts";
-import { tool, type Plugin } from "../spec/tool.ts";
+import { PluginError } from "../contracts/errors.ts";
+import { tool, type Plugin } from "../contracts/tool.ts";
 import { ToolRegistry } from "./registry.ts";
 
 const echo = tool({

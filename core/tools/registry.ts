@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { PluginError } from "../spec/errors.ts";
-import type { JsonSchema, ToolDefinition } from "../spec/model.ts";
-import type { Plugin, Tool } from "../spec/tool.ts";
+import { PluginError } from "../contracts/errors.ts";
+import type { JsonSchema, ToolDefinition } from "../contracts/model.ts";
+import type { Plugin, Tool } from "../contracts/tool.ts";
 
 const toolNamePattern = /^[a-zA-Z][a-zA-Z0-9_.-]{0,63}$/;
 const pluginVersionPattern = /^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/;

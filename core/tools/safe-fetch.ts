@@ -2,7 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { LookupFunction } from "node:net";
-import { ToolError } from "../spec/errors.ts";
+import { ToolError } from "../contracts/errors.ts";
 import { hostAllowed, isPrivateAddress, type NetworkPolicy } from "./network-policy.ts";
 
 export interface SafeFetchOptions {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ToolDefinition } from "../spec/model.ts";
+import type { ToolDefinition } from "../contracts/model.ts";
 import { createLexicalToolRouter, routingTokens } from "./tool-router.ts";
 
 const definition = (

@@ -1,4 +1,4 @@
-import type { ToolDefinition } from "../spec/model.ts";
+import type { ToolDefinition } from "../contracts/model.ts";
 
 /** Picks which tools a model is offered for a message (the seed's "tool prediction"). */
 export type ToolRouter = (message: string, tools: readonly ToolDefinition[]) => ToolDefinition[];

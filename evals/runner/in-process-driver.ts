@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Agent, type AgentOptions } from "../../core/agent/agent.ts";
-import type { AgentEvent } from "../../core/spec/events.ts";
+import type { AgentEvent } from "../../core/contracts/events.ts";
 import { ToolRegistry } from "../../core/tools/registry.ts";
 import type { TurnDriver, TurnObservation, TurnRequest } from "./types.ts";
 

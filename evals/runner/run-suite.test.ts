@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ProviderError } from "../../core/spec/errors.ts";
+import { ProviderError } from "../../core/contracts/errors.ts";
 import { ScriptedModel, type ScriptedStep } from "../../core/testing/scripted-model.ts";
 import { resolveDatasetsDirectory } from "../datasets.ts";
 import { numericMatch } from "../scorers/text.ts";

@@ -1,5 +1,5 @@
-import type { TokenUsage } from "../../core/spec/messages.ts";
-import type { Tool } from "../../core/spec/tool.ts";
+import type { TokenUsage } from "../../core/contracts/messages.ts";
+import type { Tool } from "../../core/contracts/tool.ts";
 import type { ModelCall } from "../bfcl/ast-match.ts";
 import type { ScoreResult } from "../scorers/types.ts";
 import type { Judge } from "../judge/judge.ts";

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PluginError } from "../../core/spec/errors.ts";
+import { PluginError } from "../../core/contracts/errors.ts";
 import { silentLogger } from "../../core/telemetry/logger.ts";
 import { executeToolCall } from "../../core/tools/executor.ts";
 import { ToolRegistry } from "../../core/tools/registry.ts";

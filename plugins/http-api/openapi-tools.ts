@@ -1,7 +1,7 @@
 import { z } from "zod";
-import type { JsonSchema } from "../../core/spec/model.ts";
-import { ToolError } from "../../core/spec/errors.ts";
-import { tool, type Tool } from "../../core/spec/tool.ts";
+import type { JsonSchema } from "../../core/contracts/model.ts";
+import { ToolError } from "../../core/contracts/errors.ts";
+import { tool, type Tool } from "../../core/contracts/tool.ts";
 import { safeFetch } from "../../core/tools/safe-fetch.ts";
 
 const methods = ["get", "post", "put", "patch", "delete"] as const;

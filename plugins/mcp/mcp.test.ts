@@ -1,8 +1,8 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PluginError } from "../../core/spec/errors.ts";
-import type { Plugin } from "../../core/spec/tool.ts";
+import { PluginError } from "../../core/contracts/errors.ts";
+import type { Plugin } from "../../core/contracts/tool.ts";
 import { silentLogger } from "../../core/telemetry/logger.ts";
 import { executeToolCall } from "../../core/tools/executor.ts";
 import { ToolRegistry } from "../../core/tools/registry.ts";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ToolError } from "../../core/spec/errors.ts";
+import { ToolError } from "../../core/contracts/errors.ts";
 import { safeFetch } from "../../core/tools/safe-fetch.ts";
 import type { NetworkPolicy } from "../../core/tools/network-policy.ts";
 

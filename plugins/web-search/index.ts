@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { ToolError } from "../../core/spec/errors.ts";
-import { plugin, tool } from "../../core/spec/tool.ts";
+import { ToolError } from "../../core/contracts/errors.ts";
+import { plugin, tool } from "../../core/contracts/tool.ts";
 import { getJson, hostOf, networkConfigSchema } from "../shared/http-json.ts";
 
 /**

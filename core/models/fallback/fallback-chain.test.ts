@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Agent } from "../../agent/agent.ts";
-import { ProviderError } from "../../spec/errors.ts";
-import type { ModelStreamEvent } from "../../spec/model.ts";
+import { ProviderError } from "../../contracts/errors.ts";
+import type { ModelStreamEvent } from "../../contracts/model.ts";
 import { collectEvents, eventsOfType } from "../../testing/collect.ts";
 import { LoopbackApiServer, anthropicStream, openaiStream } from "../../testing/loopback-api-server.ts";
 import { ScriptedModel } from "../../testing/scripted-model.ts";

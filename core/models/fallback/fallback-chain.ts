@@ -1,6 +1,6 @@
-import { type AgentError, ProviderError, toAgentError } from "../../spec/errors.ts";
-import type { ChatMessage } from "../../spec/messages.ts";
-import type { ModelCapabilities, ModelProvider, ModelRequest, ModelStreamEvent } from "../../spec/model.ts";
+import { type AgentError, ProviderError, toAgentError } from "../../contracts/errors.ts";
+import type { ChatMessage } from "../../contracts/messages.ts";
+import type { ModelCapabilities, ModelProvider, ModelRequest, ModelStreamEvent } from "../../contracts/model.ts";
 import { CircuitBreaker, type CircuitBreakerOptions } from "./circuit-breaker.ts";
 import { backoffDelayMs, sleep, type RetryPolicy } from "./retry.ts";
 import { streamWithTimeouts, type StreamTimeouts } from "./timeouts.ts";

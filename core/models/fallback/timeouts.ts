@@ -1,5 +1,5 @@
-import { ProviderError } from "../../spec/errors.ts";
-import type { ModelProvider, ModelRequest, ModelStreamEvent } from "../../spec/model.ts";
+import { ProviderError } from "../../contracts/errors.ts";
+import type { ModelProvider, ModelRequest, ModelStreamEvent } from "../../contracts/model.ts";
 
 export interface StreamTimeouts {
   /** From the request to the first event (covers connecting; default 30 s). */

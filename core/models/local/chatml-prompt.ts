@@ -1,6 +1,6 @@
 import { LlamaText, SpecialTokensText } from "node-llama-cpp";
-import type { ChatMessage } from "../../spec/messages.ts";
-import type { ToolDefinition } from "../../spec/model.ts";
+import type { ChatMessage } from "../../contracts/messages.ts";
+import type { ToolDefinition } from "../../contracts/model.ts";
 
 /**
  * Prompts in the ChatML format SmolLM2-Instruct uses, with its trained tool-calling convention:

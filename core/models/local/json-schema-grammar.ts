@@ -1,4 +1,4 @@
-import type { JsonSchema, ToolDefinition } from "../../spec/model.ts";
+import type { JsonSchema, ToolDefinition } from "../../contracts/model.ts";
 
 /**
  * Compiles tool definitions into a GBNF grammar for a compact JSON list of calls, the format SmolLM2

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp";
-import { ProviderError } from "../../spec/errors.ts";
+import { ProviderError } from "../../contracts/errors.ts";
 
 export const defaultModelFileName = "SmolLM2-135M-Instruct.Q4_1.gguf";
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");

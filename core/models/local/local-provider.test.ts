@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { Agent } from "../../agent/agent.ts";
-import type { ModelRequest, ModelStreamEvent, ToolDefinition } from "../../spec/model.ts";
+import type { ModelRequest, ModelStreamEvent, ToolDefinition } from "../../contracts/model.ts";
 import { collectEvents, eventsOfType } from "../../testing/collect.ts";
 import { LocalModelProvider } from "./local-provider.ts";
 import { buildToolCallGrammar } from "./json-schema-grammar.ts";

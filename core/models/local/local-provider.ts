@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { LlamaCompletion, type LlamaGrammar, type LlamaText } from "node-llama-cpp";
 import { z } from "zod";
-import { AgentError, ProviderError } from "../../spec/errors.ts";
-import type { ChatMessage, ToolCallRequest } from "../../spec/messages.ts";
-import type { ModelCapabilities, ModelProvider, ModelRequest, ModelStreamEvent } from "../../spec/model.ts";
+import { AgentError, ProviderError } from "../../contracts/errors.ts";
+import type { ChatMessage, ToolCallRequest } from "../../contracts/messages.ts";
+import type { ModelCapabilities, ModelProvider, ModelRequest, ModelStreamEvent } from "../../contracts/model.ts";
 import { AsyncQueue } from "../async-queue.ts";
 import { renderAnswerPrompt, renderToolDecisionPrompt } from "./chatml-prompt.ts";
 import { buildJsonValueGrammar, buildToolCallGrammar } from "./json-schema-grammar.ts";

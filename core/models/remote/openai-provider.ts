@@ -1,13 +1,13 @@
 import OpenAI from "openai";
-import { ProviderError } from "../../spec/errors.ts";
-import type { ChatMessage } from "../../spec/messages.ts";
+import { ProviderError } from "../../contracts/errors.ts";
+import type { ChatMessage } from "../../contracts/messages.ts";
 import type {
   FinishReason,
   ModelCapabilities,
   ModelProvider,
   ModelRequest,
   ModelStreamEvent,
-} from "../../spec/model.ts";
+} from "../../contracts/model.ts";
 import { parseToolArguments } from "./tool-arguments.ts";
 import { toProviderError } from "./provider-errors.ts";
 

@@ -1,4 +1,4 @@
-import { AgentError, ProviderError } from "../../spec/errors.ts";
+import { AgentError, ProviderError } from "../../contracts/errors.ts";
 
 /** HTTP statuses worth retrying: timeouts, conflicts, rate limits and server errors. */
 export function isRetryableStatus(status: number): boolean {

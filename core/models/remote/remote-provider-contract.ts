@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AgentError } from "../../spec/errors.ts";
-import type { ModelProvider, ModelRequest, ModelStreamEvent } from "../../spec/model.ts";
+import { AgentError } from "../../contracts/errors.ts";
+import type { ModelProvider, ModelRequest, ModelStreamEvent } from "../../contracts/model.ts";
 import { LoopbackApiServer, type LoopbackReply } from "../../testing/loopback-api-server.ts";
 
 /** How one remote API speaks, so the same contract cases run against every adapter. */

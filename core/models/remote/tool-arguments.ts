@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ProviderError } from "../../spec/errors.ts";
+import { ProviderError } from "../../contracts/errors.ts";
 
 const argumentsSchema = z.record(z.string(), z.unknown());
 
