@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["{core,plugins,server,cli,evals,benchmarks}/**/*.test.ts"],
+    include: ["{core,runtime,plugins,server,cli,evals,benchmarks,client}/**/*.test.ts"],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",

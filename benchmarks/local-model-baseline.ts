@@ -5,9 +5,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { getLlama, LlamaLogLevel } from "node-llama-cpp";
-import { LocalModelProvider } from "../core/models/local/local-provider.ts";
-import { resolveModelPath } from "../core/models/local/local-model.ts";
-import { startServerProcess } from "../server/test-support/server-process.ts";
+import { LocalModelProvider, resolveModelPath } from "realtime-agent";
+import { startServerProcess } from "../server/server-process.ts";
 import { TestClient } from "../server/test-support/ws-client.ts";
 import { machineInfo, median } from "./machine-info.ts";
 

@@ -38,7 +38,7 @@ describe("rta command", () => {
 
 describe("rta providers", () => {
   it("lists configured providers, probes each, and never prints a key", async () => {
-    const { LoopbackApiServer, anthropicStream } = await import("../core/testing/loopback-api-server.ts");
+    const { LoopbackApiServer, anthropicStream } = await import("realtime-agent/testing");
     const server = new LoopbackApiServer();
     const url = await server.start();
     server.reply({ kind: "sse", events: anthropicStream.text(["OK"]) });

@@ -14,3 +14,10 @@ export { FallbackChain, type ChainMember, type FallbackChainOptions } from "./mo
 export { AnthropicProvider, type AnthropicProviderOptions } from "./models/remote/anthropic-provider.ts";
 export { OpenAIProvider, type OpenAIProviderOptions } from "./models/remote/openai-provider.ts";
 export { costOf, defaultPrices, loadPrices, type PriceTable } from "./telemetry/pricing.ts";
+export { SyntheticModel, type SyntheticModelOptions } from "./models/synthetic-model.ts";
+export {
+  streamScriptedStep,
+  splitIntoChunks,
+  type ScriptedStep,
+  type ScriptedToolCall,
+} from "./models/scripted-stream.ts";

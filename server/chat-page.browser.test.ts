@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser } from "playwright-core";
-import { startServerProcess, type ServerProcess } from "./test-support/server-process.ts";
+import { startServerProcess, type ServerProcess } from "./server-process.ts";
 
 // The chat page in a real headless Chromium against a real server process and the local model.
 const browserPath =

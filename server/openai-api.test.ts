@@ -1,9 +1,7 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Agent } from "../core/agent/agent.ts";
-import { OpenAIProvider } from "../core/models/remote/openai-provider.ts";
-import { silentLogger } from "../core/telemetry/logger.ts";
-import { ScriptedModel } from "../core/testing/scripted-model.ts";
+import { Agent, OpenAIProvider, silentLogger } from "realtime-agent";
+import { ScriptedModel } from "realtime-agent/testing";
 import { createAgentServer, type AgentServer } from "./app.ts";
 
 // A running server (real HTTP on a free port) with a scripted model behind the agent, driven by the

@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
 import express, { type Request, type Response, type Router } from "express";
 import { z } from "zod";
-import type { Agent } from "../core/agent/agent.ts";
-import type { AgentEvent } from "../core/contracts/events.ts";
+import type { Agent, AgentEvent } from "realtime-agent";
 
 /**
  * An OpenAI-compatible API in front of the agent, so any OpenAI client can use it:

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import type { AgentEvent } from "../core/contracts/events.ts";
-import type { ErrorCode } from "../core/contracts/errors.ts";
+import type { AgentEvent, ErrorCode } from "realtime-agent";
 
 /**
  * The WebSocket protocol, version rta.v1 (docs/protocol.md). Each AgentEvent becomes exactly one

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { startServerProcess, type ServerProcess } from "./test-support/server-process.ts";
+import { startServerProcess, type ServerProcess } from "./server-process.ts";
 import { TestClient } from "./test-support/ws-client.ts";
 
 // A real server process with the real local model, over real HTTP and WebSocket on a free port.

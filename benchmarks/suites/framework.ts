@@ -1,10 +1,6 @@
 import { z } from "zod";
-import { Agent } from "../../core/agent/agent.ts";
-import { tool } from "../../core/contracts/tool.ts";
-import { silentLogger } from "../../core/telemetry/logger.ts";
-import { SyntheticModel } from "../../core/testing/synthetic-model.ts";
-import { executeToolCall } from "../../core/tools/executor.ts";
-import { ToolRegistry } from "../../core/tools/registry.ts";
+import { Agent, tool, silentLogger, executeToolCall, ToolRegistry } from "realtime-agent";
+import { SyntheticModel } from "realtime-agent";
 import { calculatorPlugin } from "../../plugins/calculator/index.ts";
 import { calculate } from "../../plugins/calculator/evaluate-expression.ts";
 import { frameOf, parseClientFrame } from "../../server/protocol.ts";

@@ -1,7 +1,6 @@
 import { availableParallelism } from "node:os";
 import { getLlama, LlamaLogLevel } from "node-llama-cpp";
-import { resolveModelPath } from "../../core/models/local/local-model.ts";
-import { LocalModelProvider } from "../../core/models/local/local-provider.ts";
+import { resolveModelPath, LocalModelProvider } from "realtime-agent";
 import type { BenchmarkDefinition } from "../bench-types.ts";
 
 const subjects = [

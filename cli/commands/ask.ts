@@ -1,6 +1,6 @@
-import { loadExternalPlugins } from "../plugin-config.ts";
+import { loadExternalPlugins } from "realtime-agent/runtime";
 import { randomUUID } from "node:crypto";
-import { createRuntime, runtimeConfigFromEnv } from "../runtime.ts";
+import { createRuntime, runtimeConfigFromEnv } from "realtime-agent/runtime";
 import { describeFinish, renderTurn } from "./render-turn.ts";
 
 export async function ask(question: string): Promise<number> {

@@ -1,7 +1,7 @@
-import { loadExternalPlugins } from "../plugin-config.ts";
+import { loadExternalPlugins } from "realtime-agent/runtime";
 import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline/promises";
-import { createRuntime, runtimeConfigFromEnv } from "../runtime.ts";
+import { createRuntime, runtimeConfigFromEnv } from "realtime-agent/runtime";
 import { describeFinish, renderTurn } from "./render-turn.ts";
 
 export async function chat(): Promise<number> {

@@ -1,6 +1,6 @@
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { LocalModelProvider } from "../../core/models/local/local-provider.ts";
+import { LocalModelProvider } from "realtime-agent";
 import { resolveDatasetsDirectory } from "../../evals/datasets.ts";
 import { createJudge } from "../../evals/judge/select-judge.ts";
 import {
@@ -19,7 +19,7 @@ import type { EvalSuite, TurnDriver } from "../../evals/runner/types.ts";
 import { WebSocketDriver } from "../../evals/runner/websocket-driver.ts";
 import { suites } from "../../evals/suites/index.ts";
 import { loadSuiteConfig } from "../../evals/suites/suite-config.ts";
-import { runtimeAgentOptions, runtimeConfigFromEnv } from "../runtime.ts";
+import { runtimeAgentOptions, runtimeConfigFromEnv } from "realtime-agent/runtime";
 
 export const evalUsage = `rta eval <suite> [options]      run an eval suite (${Object.keys(suites).join(", ")})
 rta eval --list [--suite NAME]  list saved runs (PostgreSQL when DATABASE_URL is set, else files)

@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { runLoad, type LoadResult } from "../../benchmarks/load/load-generator.ts";
 import { machineInfo } from "../../benchmarks/machine-info.ts";
-import { startServerProcess } from "../../server/test-support/server-process.ts";
+import { startServerProcess } from "../../server/server-process.ts";
 import { benchmarksRoot } from "./bench.ts";
 
 export const loadUsage = `rta load [--clients N[,N...]] [--messages M] [--latency-ms L] [--tokens T] [--token-interval-ms I] [--time-limit-s S] [--out DIR] [--target ws://HOST:PORT]

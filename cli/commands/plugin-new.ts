@@ -26,11 +26,9 @@ export async function pluginNewCommand(args: string[]): Promise<number> {
     process.stderr.write(`${directory} already exists; nothing was written.\n`);
     return 1;
   }
-  const inProject = !relative(projectRoot, directory).startsWith("..");
-  const importFrom = (path: string, packagePath: string) =>
-    inProject ? relative(directory, join(projectRoot, path)).replaceAll("\\", "/") : packagePath;
-  const spec = importFrom("core/index.ts", "realtime-agent");
-  const contract = importFrom("core/testing/plugin-contract.ts", "realtime-agent/testing/plugin-contract");
+  // Inside this project the package resolves to itself (package.json "exports"); outside, it is a dependency.
+  const spec = "realtime-agent";
+  const contract = "realtime-agent/testing/plugin-contract";
   const toolName = name.replace(/-/g, "_");
   mkdirSync(directory, { recursive: true });
   writeFileSync(

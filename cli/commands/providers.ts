@@ -1,9 +1,7 @@
 import { parseArgs } from "node:util";
-import { LocalModelProvider } from "../../core/models/local/local-provider.ts";
-import { toAgentError } from "../../core/contracts/errors.ts";
-import type { ModelProvider } from "../../core/contracts/model.ts";
-import { providersFromEnv } from "../provider-config.ts";
-import { runtimeConfigFromEnv } from "../runtime.ts";
+import { LocalModelProvider, toAgentError, type ModelProvider } from "realtime-agent";
+import { providersFromEnv } from "realtime-agent/runtime";
+import { runtimeConfigFromEnv } from "realtime-agent/runtime";
 
 export const providersUsage = `rta providers [--json] [--no-probe]
   Lists the model providers the environment configures, in fallback order, and whether each answers

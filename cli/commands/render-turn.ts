@@ -1,4 +1,4 @@
-import type { AgentEvent } from "../../core/contracts/events.ts";
+import type { AgentEvent } from "realtime-agent";
 
 /** Prints a turn to the terminal as it streams; returns the final event. */
 export async function renderTurn(

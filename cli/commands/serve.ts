@@ -1,8 +1,7 @@
-import { loadExternalPlugins } from "../plugin-config.ts";
-import { LocalModelProvider } from "../../core/models/local/local-provider.ts";
-import { createLogger } from "../../core/telemetry/logger.ts";
+import { loadExternalPlugins } from "realtime-agent/runtime";
+import { LocalModelProvider, createLogger } from "realtime-agent";
 import { createAgentServer } from "../../server/app.ts";
-import { createRuntime, runtimeConfigFromEnv } from "../runtime.ts";
+import { createRuntime, runtimeConfigFromEnv } from "realtime-agent/runtime";
 
 export async function serve(options: { port: string; host: string }): Promise<number> {
   const port = Number.parseInt(options.port, 10);

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { builtInTools, loadExternalPlugins } from "../plugin-config.ts";
+import { builtInTools, loadExternalPlugins } from "realtime-agent/runtime";
 
 export const toolsUsage = `rta tools [--json]   every registered tool: plugin, description, input JSON Schema, timeout, cache TTL, hosts`;
 

@@ -6,7 +6,7 @@ export {
   type ScriptedStep,
   type ScriptedToolCall,
 } from "./scripted-model.ts";
-export { SyntheticModel, type SyntheticModelOptions } from "./synthetic-model.ts";
+export { SyntheticModel, type SyntheticModelOptions } from "../models/synthetic-model.ts";
 export { collectEvents, eventsOfType } from "./collect.ts";
 export {
   LoopbackApiServer,

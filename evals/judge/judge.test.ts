@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ScriptedModel } from "../../core/testing/scripted-model.ts";
+import { ScriptedModel } from "realtime-agent/testing";
 import { InProcessDriver } from "../runner/in-process-driver.ts";
 import { runSuite } from "../runner/run-suite.ts";
 import { judgeCalibrationSuite } from "../suites/judge-calibration/suite.ts";

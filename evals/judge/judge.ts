@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ModelProvider, ModelRequest } from "../../core/contracts/model.ts";
+import type { ModelProvider, ModelRequest } from "realtime-agent";
 import type { JudgeInfo } from "../runner/types.ts";
 
 export const rubricCriteria = ["relevance", "precision", "clarity", "completeness"] as const;

@@ -1,4 +1,4 @@
-import type { ModelProvider } from "../../core/contracts/model.ts";
+import type { ModelProvider } from "realtime-agent";
 import { loadCalibration } from "./calibration-store.ts";
 import { Judge } from "./judge.ts";
 

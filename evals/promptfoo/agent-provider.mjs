@@ -5,7 +5,7 @@ import { register } from "tsx/esm/api";
 
 register();
 const { InProcessDriver } = await import("../runner/in-process-driver.ts");
-const { runtimeAgentOptions, runtimeConfigFromEnv } = await import("../../cli/runtime.ts");
+const { runtimeAgentOptions, runtimeConfigFromEnv } = await import("realtime-agent/runtime");
 const { z } = await import("zod");
 
 let driver;

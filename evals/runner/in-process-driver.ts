@@ -1,7 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { Agent, type AgentOptions } from "../../core/agent/agent.ts";
-import type { AgentEvent } from "../../core/contracts/events.ts";
-import { ToolRegistry } from "../../core/tools/registry.ts";
+import { Agent, type AgentOptions, type AgentEvent, ToolRegistry } from "realtime-agent";
 import type { TurnDriver, TurnObservation, TurnRequest } from "./types.ts";
 
 /**

@@ -1,5 +1,4 @@
-import type { TokenUsage } from "../../core/contracts/messages.ts";
-import type { Tool } from "../../core/contracts/tool.ts";
+import type { TokenUsage, Tool } from "realtime-agent";
 import type { ModelCall } from "../bfcl/ast-match.ts";
 import type { ScoreResult } from "../scorers/types.ts";
 import type { Judge } from "../judge/judge.ts";

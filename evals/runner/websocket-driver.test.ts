@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startServerProcess, type ServerProcess } from "../../server/test-support/server-process.ts";
+import { startServerProcess, type ServerProcess } from "../../server/server-process.ts";
 import { runSuite } from "./run-suite.ts";
 import type { EvalSuite } from "./types.ts";
 import { WebSocketDriver } from "./websocket-driver.ts";

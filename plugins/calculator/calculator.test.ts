@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { executeToolCall } from "../../core/tools/executor.ts";
-import { ToolRegistry } from "../../core/tools/registry.ts";
-import { silentLogger } from "../../core/telemetry/logger.ts";
-import { runPluginContract } from "../../core/testing/plugin-contract.ts";
+import { executeToolCall, ToolRegistry, silentLogger } from "realtime-agent";
+import { runPluginContract } from "realtime-agent/testing/plugin-contract";
 import { calculatorPlugin } from "./index.ts";
 import { calculate, normalizeExpression } from "./evaluate-expression.ts";
 

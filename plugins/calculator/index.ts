@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { plugin, tool } from "../../core/contracts/tool.ts";
+import { plugin, tool } from "realtime-agent";
 import { calculate } from "./evaluate-expression.ts";
 
 export const calculatorTool = tool({

@@ -1,13 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Agent } from "../../core/agent/agent.ts";
-import { silentLogger } from "../../core/telemetry/logger.ts";
-import { collectEvents, eventsOfType } from "../../core/testing/collect.ts";
-import { ScriptedModel } from "../../core/testing/scripted-model.ts";
-import { executeToolCall } from "../../core/tools/executor.ts";
-import { ToolRegistry } from "../../core/tools/registry.ts";
+import { Agent, silentLogger, executeToolCall, ToolRegistry } from "realtime-agent";
+import { collectEvents, eventsOfType, ScriptedModel } from "realtime-agent/testing";
+import { runPluginContract } from "realtime-agent/testing/plugin-contract";
 import { calculatorPlugin } from "../calculator/index.ts";
 import { JsonApiServer } from "../shared/test-support/json-api-server.ts";
-import { runPluginContract } from "../../core/testing/plugin-contract.ts";
 import { currencyPlugin } from "./index.ts";
 
 // Frankfurter's documented response for GET /latest?from=USD&to=EUR,MXN (ECB reference rates).

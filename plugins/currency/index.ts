@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { ToolError } from "../../core/contracts/errors.ts";
-import { plugin, tool } from "../../core/contracts/tool.ts";
+import { ToolError, plugin, tool } from "realtime-agent";
 import { getJson, hostOf, networkConfigSchema } from "../shared/http-json.ts";
 
 /**

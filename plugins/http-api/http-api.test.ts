@@ -1,10 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PluginError } from "../../core/contracts/errors.ts";
-import { silentLogger } from "../../core/telemetry/logger.ts";
-import { executeToolCall } from "../../core/tools/executor.ts";
-import { ToolRegistry } from "../../core/tools/registry.ts";
+import { PluginError, silentLogger, executeToolCall, ToolRegistry } from "realtime-agent";
 import { httpApiPlugin } from "./index.ts";
 
 const received: { method: string; url: string; headers: IncomingMessage["headers"]; body: string }[] = [];

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { plugin } from "../../core/contracts/tool.ts";
+import { plugin } from "realtime-agent";
 import { networkConfigSchema } from "../shared/http-json.ts";
 import { openApiDocumentSchema, toolsFromOpenApi } from "./openapi-tools.ts";
 

@@ -1,8 +1,5 @@
 import { z } from "zod";
-import type { JsonSchema } from "../../core/contracts/model.ts";
-import { ToolError } from "../../core/contracts/errors.ts";
-import { tool, type Tool } from "../../core/contracts/tool.ts";
-import { safeFetch } from "../../core/tools/safe-fetch.ts";
+import { type JsonSchema, ToolError, tool, type Tool, safeFetch } from "realtime-agent";
 
 const methods = ["get", "post", "put", "patch", "delete"] as const;
 type Method = (typeof methods)[number];

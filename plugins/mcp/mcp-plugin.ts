@@ -3,10 +3,17 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { z } from "zod";
-import { PluginError, ToolError } from "../../core/contracts/errors.ts";
-import type { JsonSchema } from "../../core/contracts/model.ts";
-import { plugin, tool, type Plugin, type Tool } from "../../core/contracts/tool.ts";
-import { hostAllowed, isPrivateAddress } from "../../core/tools/network-policy.ts";
+import {
+  PluginError,
+  ToolError,
+  type JsonSchema,
+  plugin,
+  tool,
+  type Plugin,
+  type Tool,
+  hostAllowed,
+  isPrivateAddress,
+} from "realtime-agent";
 
 const serverSchema = z.union([
   z.object({

@@ -1,11 +1,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PluginError } from "../../core/contracts/errors.ts";
-import type { Plugin } from "../../core/contracts/tool.ts";
-import { silentLogger } from "../../core/telemetry/logger.ts";
-import { executeToolCall } from "../../core/tools/executor.ts";
-import { ToolRegistry } from "../../core/tools/registry.ts";
+import { PluginError, type Plugin, silentLogger, executeToolCall, ToolRegistry } from "realtime-agent";
 import { createMcpPlugin } from "./mcp-plugin.ts";
 import { serveHttp } from "./test-fixtures/weather-mcp-server.ts";
 

@@ -1,7 +1,5 @@
 import { z } from "zod";
-import { ToolError } from "../../core/contracts/errors.ts";
-import { safeFetch } from "../../core/tools/safe-fetch.ts";
-import type { NetworkPolicy } from "../../core/tools/network-policy.ts";
+import { ToolError, safeFetch, type NetworkPolicy } from "realtime-agent";
 
 /** Settings every networked built-in tool shares. */
 export const networkConfigSchema = z.object({

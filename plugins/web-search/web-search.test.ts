@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { silentLogger } from "../../core/telemetry/logger.ts";
-import { executeToolCall } from "../../core/tools/executor.ts";
-import { ToolRegistry } from "../../core/tools/registry.ts";
+import { silentLogger, executeToolCall, ToolRegistry } from "realtime-agent";
 import { JsonApiServer } from "../shared/test-support/json-api-server.ts";
 import { webSearchPlugin } from "./index.ts";
 

@@ -1,9 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
-import type { Agent } from "../../core/agent/agent.ts";
-import type { Logger } from "../../core/contracts/tool.ts";
-import type { ErrorCode } from "../../core/contracts/errors.ts";
+import type { Agent, Logger, ErrorCode } from "realtime-agent";
 import type { ServerMetrics } from "../metrics.ts";
 import { errorFrame, frameOf, parseClientFrame } from "../protocol.ts";
 import { SessionChannel } from "./session-channel.ts";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Tool } from "../../../core/contracts/tool.ts";
+import type { Tool } from "realtime-agent";
 import { matchCalls } from "../../bfcl/ast-match.ts";
 import { bfclCategories, loadBfclCategory, type BfclCase } from "../../bfcl/dataset.ts";
 import { outcomeFieldsOf } from "../../runner/in-process-driver.ts";

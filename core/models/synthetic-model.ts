@@ -1,5 +1,5 @@
 import type { ModelCapabilities, ModelProvider, ModelRequest, ModelStreamEvent } from "../contracts/model.ts";
-import { streamScriptedStep, type ScriptedStep } from "./scripted-model.ts";
+import { streamScriptedStep, type ScriptedStep } from "./scripted-stream.ts";
 
 export interface SyntheticModelOptions {
   /** Builds the response to each request; `index` counts requests from 0. */

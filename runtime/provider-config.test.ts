@@ -2,9 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { FallbackChain } from "../core/models/fallback/fallback-chain.ts";
-import { LocalModelProvider } from "../core/models/local/local-provider.ts";
-import { costOf, defaultPrices, loadPrices } from "../core/telemetry/pricing.ts";
+import { FallbackChain, LocalModelProvider, costOf, defaultPrices, loadPrices } from "realtime-agent";
 import { modelFromProviders, providersFromEnv, readSecret } from "./provider-config.ts";
 
 const local = () => new LocalModelProvider();

@@ -1,13 +1,16 @@
-import { Agent, type AgentOptions } from "../core/agent/agent.ts";
-import { InMemorySessionStore } from "../core/memory/in-memory-store.ts";
-import { LocalModelProvider } from "../core/models/local/local-provider.ts";
-import { SyntheticModel } from "../core/testing/synthetic-model.ts";
+import {
+  Agent,
+  type AgentOptions,
+  InMemorySessionStore,
+  LocalModelProvider,
+  createLexicalToolRouter,
+  loadPrices,
+  type ModelProvider,
+  type Logger,
+} from "realtime-agent";
+import { SyntheticModel } from "realtime-agent";
 import { builtInTools } from "./plugin-config.ts";
-import { createLexicalToolRouter } from "../core/tools/tool-router.ts";
 import { modelFromProviders, providersFromEnv } from "./provider-config.ts";
-import { loadPrices } from "../core/telemetry/pricing.ts";
-import type { ModelProvider } from "../core/contracts/model.ts";
-import type { Logger } from "../core/contracts/tool.ts";
 
 export interface RuntimeConfig {
   /** `local` (default) or `synthetic`: a scripted model with set latency, for load tests only. */

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const projectRoot = join(dirname(fileURLToPath(import.meta.url)), "../..");
+const projectRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 export interface ServerProcess {
   url: string;

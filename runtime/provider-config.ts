@@ -1,9 +1,12 @@
 import { readFileSync } from "node:fs";
-import { FallbackChain, type ChainMember } from "../core/models/fallback/fallback-chain.ts";
-import type { LocalModelProvider } from "../core/models/local/local-provider.ts";
-import { AnthropicProvider } from "../core/models/remote/anthropic-provider.ts";
-import { OpenAIProvider } from "../core/models/remote/openai-provider.ts";
-import type { ModelProvider } from "../core/contracts/model.ts";
+import {
+  FallbackChain,
+  type ChainMember,
+  type LocalModelProvider,
+  AnthropicProvider,
+  OpenAIProvider,
+  type ModelProvider,
+} from "realtime-agent";
 
 export type ProviderName = "anthropic" | "openai" | "openai-compatible" | "local";
 

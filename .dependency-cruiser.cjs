@@ -1,0 +1,63 @@
+/**
+ * The project's dependency rules, checked in `npm test` (npm run check:deps).
+ * Dependencies point one way: cli → runtime → (core, plugins); server, evals, benchmarks → core (and
+ * runtime); core imports only itself and libraries. Outside core, code reaches core only through its
+ * public entry points (the package's exports: realtime-agent, realtime-agent/testing, …).
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: "core-is-self-contained",
+      comment: "core imports nothing from the folders around it.",
+      severity: "error",
+      from: { path: "^core/" },
+      to: { path: "^(runtime|plugins|server|evals|benchmarks|cli|client)/" },
+    },
+    {
+      name: "core-only-through-its-front-door",
+      comment:
+        "Outside core, import core through its public entry points: core/index.ts (realtime-agent), " +
+        "core/testing/index.ts (realtime-agent/testing), core/testing/plugin-contract.ts.",
+      severity: "error",
+      from: { pathNot: "^core/" },
+      to: {
+        path: "^core/",
+        pathNot: "^core/(index\\.ts|testing/index\\.ts|testing/plugin-contract\\.ts)$",
+      },
+    },
+    {
+      name: "nothing-imports-cli",
+      comment: "cli is the outermost layer: no other folder imports it.",
+      severity: "error",
+      from: { pathNot: "^cli/" },
+      to: { path: "^cli/" },
+    },
+    {
+      name: "plugins-stay-plugins",
+      comment: "plugins depend on core only, never on the runtime, server, evals or benchmarks.",
+      severity: "error",
+      from: { path: "^plugins/" },
+      to: { path: "^(runtime|server|evals|benchmarks|cli)/" },
+    },
+    {
+      name: "product-code-never-imports-test-support",
+      comment: "Test doubles and test helpers are for tests: product code does not import them.",
+      severity: "error",
+      from: { pathNot: "(\\.test\\.ts$|/test-support/|^core/testing/)" },
+      to: { path: "(/test-support/|^core/testing/|\\.test\\.ts$)" },
+    },
+    {
+      name: "no-circular",
+      severity: "error",
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    exclude: { path: "(^node_modules|^models/|^evals/results/|^benchmarks/reports/|^server/static/)" },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default"] },
+  },
+};

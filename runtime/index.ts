@@ -1,0 +1,13 @@
+/**
+ * The composition root: builds an Agent from configuration (environment, files) — model providers and
+ * their fallback chain, built-in and external plugins, the session store. The CLI, the server, evals and
+ * benchmarks all build their agents here; core knows nothing of it.
+ */
+export {
+  createRuntime,
+  runtimeAgentOptions,
+  runtimeConfigFromEnv,
+  type RuntimeConfig,
+} from "./runtime.ts";
+export { modelFromProviders, providersFromEnv, readSecret } from "./provider-config.ts";
+export { builtInTools, loadExternalPlugins } from "./plugin-config.ts";
