@@ -1,6 +1,6 @@
 import { ProviderError } from "../contracts/errors.ts";
 import type { TokenUsage } from "../contracts/messages.ts";
-import type { ModelCapabilities, ModelProvider, ModelRequest, ModelStreamEvent } from "../contracts/model.ts";
+import type { ModelRequest, ModelStreamEvent } from "../contracts/model.ts";
 
 export interface ScriptedToolCall {
   name: string;

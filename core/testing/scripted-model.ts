@@ -1,5 +1,4 @@
 import type { ModelCapabilities, ModelProvider, ModelRequest, ModelStreamEvent } from "../contracts/model.ts";
-import { ProviderError } from "../contracts/errors.ts";
 import { type ScriptedStep, streamScriptedStep } from "../models/scripted-stream.ts";
 
 export type { ScriptedStep, ScriptedToolCall } from "../models/scripted-stream.ts";
