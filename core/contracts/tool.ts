@@ -1,12 +1,6 @@
 import type { z } from "zod";
+import type { Logger } from "./logger.ts";
 import type { JsonSchema, ToolExample } from "./model.ts";
-
-export interface Logger {
-  debug(message: string, fields?: Record<string, unknown>): void;
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
 
 export interface ToolContext {
   signal: AbortSignal;

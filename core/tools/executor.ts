@@ -1,6 +1,7 @@
 import { AgentError, ToolError, toAgentError } from "../contracts/errors.ts";
 import type { ToolCallRequest } from "../contracts/messages.ts";
-import type { Logger, Tool } from "../contracts/tool.ts";
+import type { Logger } from "../contracts/logger.ts";
+import type { Tool } from "../contracts/tool.ts";
 import { enqueueBatched } from "./batcher.ts";
 import type { ToolRegistry } from "./registry.ts";
 
