@@ -5,7 +5,7 @@ import { silentLogger } from "../../telemetry/logger.ts";
 import { executeToolCall } from "../../tools/executor.ts";
 import { ToolRegistry } from "../../tools/registry.ts";
 import { invalidArgumentsFor } from "./invalid-arguments.ts";
-import { ExecutionWatcher } from "./watched-plugin.ts";
+import { ExecutionWatcher } from "./execution-watcher.ts";
 
 export interface PluginContractCall {
   tool: string;
@@ -22,7 +22,7 @@ export interface PluginContractOptions {
   config?: unknown;
   /** Calls to make, with a check of each result. */
   calls?: PluginContractCall[];
-  /** Run each tool's worked examples too (default true; turn off for tools that need the network). */
+  /** Run each tool's worked examples too (default true; turn off when they need a service the test does not replay). */
   runExamples?: boolean;
   /**
    * A call that never finishes by itself (its loopback server accepts the request and never answers;
@@ -30,7 +30,7 @@ export interface PluginContractOptions {
    * is cancelled. `{ skip: "why" }` for plugins with nothing to cancel.
    */
   cancellableCall?: { tool: string; arguments: Record<string, unknown> } | { skip: string };
-  /** Suite title when `plugin` is a factory (default: the plugin's name once made). */
+  /** The suite's title when `plugin` is a factory (a plugin object is titled by its name and version). */
   title?: string;
 }
 
@@ -54,7 +54,8 @@ const cancelledToolStopsWithinMs = 20_000;
  *   runPluginContract(myPlugin, { config: { apiKey: "test" }, calls: [{ tool: "greet", arguments: { name: "Ada" } }] });
  */
 export function runPluginContract(plugin: PluginUnderTest, options: PluginContractOptions = {}): void {
-  const title = typeof plugin === "function" ? (options.title ?? "plugin from a factory") : describePlugin(plugin);
+  const title =
+    typeof plugin === "function" ? (options.title ?? "plugin from a factory") : `${plugin.name}@${plugin.version}`;
   describe(`plugin contract: ${title}`, () => {
     const watcher = new ExecutionWatcher();
     let made: Plugin | undefined;
@@ -73,7 +74,7 @@ export function runPluginContract(plugin: PluginUnderTest, options: PluginContra
       if (typeof plugin === "function") made = await plugin();
     });
     afterAll(async () => {
-      if (made) await registry?.close();
+      if (made) await (registry ? registry.close() : made.close?.());
     });
 
     it("registers with its configuration and initialises", async () => {
@@ -205,8 +206,4 @@ async function settledWithin<T>(work: Promise<T>, milliseconds: number): Promise
   } finally {
     clearTimeout(timer);
   }
-}
-
-function describePlugin(plugin: Plugin): string {
-  return `${plugin.name}@${plugin.version}`;
 }
