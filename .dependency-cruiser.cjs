@@ -17,12 +17,13 @@ module.exports = {
       name: "core-only-through-its-front-door",
       comment:
         "Outside core, import core through its public entry points: core/index.ts (realtime-agent), " +
-        "core/testing/index.ts (realtime-agent/testing), core/testing/plugin-contract.ts.",
+        "core/testing/index.ts (realtime-agent/testing), core/testing/contracts/index.ts (realtime-agent/testing/contracts) " +
+        "and core/testing/contracts/plugin.ts (realtime-agent/testing/plugin-contract, kept for plugins scaffolded before).",
       severity: "error",
       from: { pathNot: "^core/" },
       to: {
         path: "^core/",
-        pathNot: "^core/(index\\.ts|testing/index\\.ts|testing/plugin-contract\\.ts)$",
+        pathNot: "^core/(index\\.ts|testing/index\\.ts|testing/contracts/index\\.ts|testing/contracts/plugin\\.ts)$",
       },
     },
     {
@@ -41,7 +42,9 @@ module.exports = {
     },
     {
       name: "product-code-never-imports-test-support",
-      comment: "Test doubles and test helpers are for tests: product code does not import them.",
+      comment:
+        "Test doubles, test helpers and contract suites (core/testing/, including core/testing/contracts/) are " +
+        "for tests: product code does not import them.",
       severity: "error",
       from: { pathNot: "(\\.test\\.ts$|/test-support/|^core/testing/)" },
       to: { path: "(/test-support/|^core/testing/|\\.test\\.ts$)" },

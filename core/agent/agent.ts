@@ -6,7 +6,7 @@ import type { AgentEvent } from "../contracts/events.ts";
 import { addUsage, type TokenUsage } from "../contracts/messages.ts";
 import type { ModelProvider } from "../contracts/model.ts";
 import type { SessionContext, SessionStore, ToolCallRecord } from "../contracts/store.ts";
-import type { Logger } from "../contracts/tool.ts";
+import type { Logger } from "../contracts/logger.ts";
 import { silentLogger } from "../telemetry/logger.ts";
 import { costOf, defaultPrices, type PriceTable } from "../telemetry/pricing.ts";
 import { ToolRegistry } from "../tools/registry.ts";

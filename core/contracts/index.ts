@@ -1,5 +1,6 @@
 export * from "./errors.ts";
 export type * from "./events.ts";
+export type * from "./logger.ts";
 export * from "./messages.ts";
 export type * from "./model.ts";
 export * from "./store.ts";

@@ -56,6 +56,8 @@ describe("ToolRegistry", () => {
     ["a negative timeout", { ...echo, timeoutMs: -1 }],
     ["an example that breaks the schema", { ...echo, examples: [{ request: "hi", arguments: { text: 5 } }] }],
     ["a schema with no JSON Schema form", { ...echo, inputSchema: z.object({ when: z.date() }) }],
+    ["network hosts that are not a list", { ...echo, networkHosts: "api.example.com" as never }],
+    ["an empty network host", { ...echo, networkHosts: [""] }],
   ])("rejects %s with PLUGIN_INVALID", (_, badTool) => {
     expect(registrationError(() => new ToolRegistry().register(pluginOf("bad", [badTool as never]))).code).toBe(
       "PLUGIN_INVALID",

@@ -141,6 +141,12 @@ export function toToolDefinition(tool: Tool): ToolDefinition {
       throw new PluginError("PLUGIN_INVALID", `${where}: ${field} must be a non-negative number.`);
     }
   }
+  if (
+    tool.networkHosts !== undefined &&
+    (!Array.isArray(tool.networkHosts) || !tool.networkHosts.every((host) => typeof host === "string" && host !== ""))
+  ) {
+    throw new PluginError("PLUGIN_INVALID", `${where}: networkHosts must be a list of host names.`);
+  }
   let inputSchema: JsonSchema;
   if (tool.inputJsonSchema !== undefined) {
     if (

@@ -2,6 +2,7 @@ import type { TokenUsage, Tool } from "realtime-agent";
 import type { ModelCall } from "../bfcl/ast-match.ts";
 import type { ScoreResult } from "../scorers/types.ts";
 import type { Judge } from "../judge/judge.ts";
+import type { JudgeInfo } from "../judge/judge-info.ts";
 import type { Estimate } from "../stats/bootstrap.ts";
 
 /** One turn as an eval sees it, whichever way it was driven (in-process or over WebSocket). */
@@ -146,16 +147,4 @@ export interface Percentiles {
   p90: number;
   p99: number;
   histogram: { upper_ms: number; count: number }[];
-}
-
-export interface JudgeInfo {
-  provider: string;
-  model: string;
-  calibration: {
-    accuracy: Estimate;
-    kappa: Estimate;
-    position_bias: Estimate;
-    measured_at: string;
-    items: number;
-  } | null;
 }

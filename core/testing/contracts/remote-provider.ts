@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AgentError } from "../../contracts/errors.ts";
 import type { ModelProvider, ModelRequest, ModelStreamEvent } from "../../contracts/model.ts";
-import { LoopbackApiServer, type LoopbackReply } from "../../testing/loopback-api-server.ts";
+import { LoopbackApiServer, type LoopbackReply } from "../loopback-api-server.ts";
 
 /** How one remote API speaks, so the same contract cases run against every adapter. */
 export interface RemoteApiDialect {
