@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { startServerProcess, type ServerProcess } from "./server-process.ts";
-import { TestClient } from "./test-support/ws-client.ts";
+import { frameOfType, TestClient } from "./test-support/ws-client.ts";
 
 // A real server process with the real local model, over real HTTP and WebSocket on a free port.
 let server: ServerProcess;
@@ -116,7 +116,7 @@ describe("WebSocket protocol rta.v1 with the local model", () => {
     const client = await connect("e2e-oversized");
     const frames = await client.turn({ text: "x".repeat(4096) });
     expect(frames.at(-1)!.content).toMatchObject({ code: "INPUT_TOO_LARGE" });
-    expect(String(frames.at(-1)!.content.message)).toContain("2048");
+    expect(frameOfType(frames.at(-1), "error").content.message).toContain("2048");
     expect(client.socket.readyState).toBe(WebSocket.OPEN);
   });
 
