@@ -1,6 +1,8 @@
+import { isDeepStrictEqual } from "node:util";
 import { describe, expect, it } from "vitest";
 import { RealtimeClientError } from "./client-error.ts";
 import { parseServerFrame } from "./parse-server-frame.ts";
+import { serverFrameSchema } from "./server-frames.ts";
 
 const envelope = {
   message_id: "5b0e1c2d-0000-4000-8000-000000000000",
@@ -92,5 +94,59 @@ describe("parseServerFrame", () => {
     const error = errorOf(JSON.stringify({ ...envelope, seq: 12, type: "agent_thinking", content: {} }));
     expect(error.code).toBe("FRAME_TYPE_UNKNOWN");
     expect(error.seq).toBe(12);
+  });
+});
+
+describe("parseServerFrame and serverFrameSchema", () => {
+  const complete = {
+    ...envelope,
+    type: "agent_response_complete",
+    content: {
+      text: "2",
+      outcome: "completed",
+      tools_used: ["calculator"],
+      usage: { input_tokens: 1, output_tokens: 1 },
+      provider: "local",
+      model: "m",
+      cost_usd: null,
+      timings: { time_to_first_token_ms: null, total_ms: 3, steps_ms: { model: 2 } },
+    },
+  };
+  const valid: Record<string, unknown>[] = [
+    chunk,
+    complete,
+    {
+      ...envelope,
+      context: { protocol: "rta.v1" },
+      type: "error",
+      content: { code: "X", message: "m", retryable: false },
+    },
+    { ...envelope, type: "tool_result", content: { call_id: "c", name: "n", result: [1], duration_ms: 1 } },
+  ];
+  const wrongValues = [undefined, null, "7", 7, -1, 1.5, [], {}, { protocol: 1 }, { protocol: "rta.v1", turn_id: 3 }];
+  // Every valid frame with each field (and each content field) replaced by each wrong value.
+  const variants = valid.flatMap((frame) => [
+    frame,
+    ...Object.keys(frame).flatMap((field) => wrongValues.map((wrong) => ({ ...frame, [field]: wrong }))),
+    ...Object.keys(frame.content as object).flatMap((field) =>
+      wrongValues.map((wrong) => ({ ...frame, content: { ...(frame.content as object), [field]: wrong } })),
+    ),
+  ]);
+
+  it(`accept and reject the same frames, with the same result (${variants.length} variants)`, () => {
+    const disagreements = variants.flatMap((variant) => {
+      const data = JSON.stringify(variant);
+      const bySchema = serverFrameSchema.safeParse(JSON.parse(data));
+      let byParser: unknown;
+      try {
+        byParser = parseServerFrame(data);
+      } catch (error) {
+        if (!RealtimeClientError.isInstance(error)) throw error;
+      }
+      const expected = bySchema.success ? bySchema.data : undefined;
+      return isDeepStrictEqual(byParser, expected) ? [] : [{ data, byParser, expected }];
+    });
+    expect(disagreements).toEqual([]);
+    expect(variants.filter((variant) => serverFrameSchema.safeParse(variant).success).length).toBeGreaterThan(4);
   });
 });
