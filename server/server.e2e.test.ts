@@ -41,6 +41,17 @@ describe("server over HTTP", () => {
     expect(await response.text()).toContain('src="/chat.js"');
   });
 
+  it("serves the page script bundled with the typed client, as one module that imports nothing", async () => {
+    const response = await fetch(`${server.url}/chat.js`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/javascript");
+    const script = await response.text();
+    expect(script).toContain("last_seq");
+    // Only the dynamic import("ws") that Node uses where it has no WebSocket; browsers never run it.
+    expect(script.match(/\bimport\b\s*[("'{*]/g)).toEqual(["import("]);
+    expect(script).toContain('import("ws")');
+  });
+
   it("refuses an invalid session id at the upgrade", async () => {
     await expect(TestClient.connect(`${server.wsUrl}/ws/${"x".repeat(200)}`)).rejects.toThrow("HTTP 400");
   });
