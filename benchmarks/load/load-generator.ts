@@ -120,7 +120,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
           };
           socket.on("message", (data) => {
             counters.frames++;
-            // The protocol's one decoder, checked per frame (ws.decode_server_frame in the benchmarks: a few µs).
+            // The protocol's one decoder; what it costs per frame is the ws.decode_server_frame benchmark.
             const frame = parseServerFrame(data.toString());
             if (seen.has(frame.seq)) counters.duplicated++;
             else if (frame.seq < lastSeq) counters.outOfOrder++;
