@@ -2,7 +2,7 @@ import { cancelFrame, type ClientFrame, userMessageFrame } from "./client-frames
 import { RealtimeClientError } from "./client-error.ts";
 import { parseServerFrame } from "./parse-server-frame.ts";
 import type { ServerFrame } from "./server-frames.ts";
-import { Turn } from "./turn.ts";
+import { Turn, type TurnControl } from "./turn.ts";
 import {
   platformWebSocket,
   socketOpen,
@@ -68,8 +68,10 @@ export class RealtimeClient {
   readonly #WebSocket: WebSocketConstructor;
   readonly #options: ConnectOptions;
   readonly #resume: Required<Omit<ResumeOptions, "lastSeq">> | undefined;
-  readonly #queue: Turn[] = [];
-  #current: { turn: Turn; cancelRequested: boolean } | undefined;
+  /** Messages not sent yet, oldest first. */
+  readonly #queue: TurnControl[] = [];
+  /** The message sent and not answered yet: at most one at a time. */
+  #current: (TurnControl & { cancelRequested: boolean }) | undefined;
   #socket: WebSocketLike | undefined;
   #status: ConnectionStatus = "connecting";
   #lastSeq: number;
@@ -111,18 +113,18 @@ export class RealtimeClient {
 
   /** Sends a user message; its frames arrive on the returned Turn. */
   send(text: string): Turn {
-    const turn = new Turn(text, (cancelled) => this.#cancel(cancelled));
-    if (this.#closing) turn.fail(new RealtimeClientError("CONNECTION_CLOSED", "The client is closed."));
+    const control = Turn.open(text, (cancelled) => this.#cancel(cancelled));
+    if (this.#closing) control.fail(new RealtimeClientError("CONNECTION_CLOSED", "The client is closed."));
     else {
-      this.#queue.push(turn);
+      this.#queue.push(control);
       this.#sendNext();
     }
-    return turn;
+    return control.turn;
   }
 
   /** Cancels the turn in progress and every message not sent yet. */
   cancel(): void {
-    for (const turn of [...this.#queue]) turn.cancel();
+    for (const { turn } of [...this.#queue]) turn.cancel();
     this.#current?.turn.cancel();
   }
 
@@ -218,7 +220,7 @@ export class RealtimeClient {
     const current = this.#current;
     if (current) {
       this.#current = undefined;
-      current.turn.fail(clientError);
+      current.fail(clientError);
       this.#sendNext();
     }
   }
@@ -230,13 +232,13 @@ export class RealtimeClient {
     const turnId = frame.context.turn_id;
     if (turnId === undefined) {
       // An error about the message itself (too large, …) or the connection (frames missed): it ends the turn.
-      if (frame.type === "error") current.turn.receive(frame);
+      if (frame.type === "error") current.receive(frame);
     } else if (current.turn.turnId === undefined) {
       if (frame.type === "turn_start") {
-        current.turn.receive(frame);
+        current.receive(frame);
         this.#sendCancel();
       }
-    } else if (current.turn.turnId === turnId) current.turn.receive(frame);
+    } else if (current.turn.turnId === turnId) current.receive(frame);
     if (current.turn.ended) {
       this.#current = undefined;
       this.#sendNext();
@@ -245,17 +247,17 @@ export class RealtimeClient {
 
   #sendNext(): void {
     if (this.#current || this.#socket?.readyState !== socketOpen) return;
-    const turn = this.#queue.shift();
-    if (!turn) return;
-    this.#current = { turn, cancelRequested: false };
-    this.#write(userMessageFrame(turn.text));
+    const next = this.#queue.shift();
+    if (!next) return;
+    this.#current = { ...next, cancelRequested: false };
+    this.#write(userMessageFrame(next.turn.text));
   }
 
   #cancel(turn: Turn): void {
-    const queued = this.#queue.indexOf(turn);
+    const queued = this.#queue.findIndex((control) => control.turn === turn);
     if (queued >= 0) {
-      this.#queue.splice(queued, 1);
-      turn.fail(new RealtimeClientError("TURN_NOT_SENT", "The turn was cancelled before it was sent."), {
+      const [control] = this.#queue.splice(queued, 1);
+      control!.fail(new RealtimeClientError("TURN_NOT_SENT", "The turn was cancelled before it was sent."), {
         quietly: true,
       });
       return;
@@ -278,9 +280,9 @@ export class RealtimeClient {
   }
 
   #failAll(error: RealtimeClientError): void {
-    const turns = [...(this.#current ? [this.#current.turn] : []), ...this.#queue.splice(0)];
+    const unfinished = [...(this.#current ? [this.#current] : []), ...this.#queue.splice(0)];
     this.#current = undefined;
-    for (const turn of turns) turn.fail(error);
+    for (const control of unfinished) control.fail(error);
   }
 
   #setStatus(status: ConnectionStatus): void {

@@ -1,6 +1,14 @@
 import type { RealtimeClientError } from "./client-error.ts";
 import { isTurnEnd, type ServerFrame, type TurnEndFrame } from "./server-frames.ts";
 
+export interface TurnControl {
+  turn: Turn;
+  /** Adds a frame of the turn: a turn_start gives it its id, a terminal frame ends it. */
+  receive(frame: ServerFrame): void;
+  /** Ends the turn without a terminal frame: iterators throw `error` (or just stop, when `quietly`). */
+  fail(error: RealtimeClientError, options?: { quietly?: boolean }): void;
+}
+
 /**
  * One user message and the frames of the turn it started, from `turn_start` to its
  * `agent_response_complete` or `error`. Iterate it (more than once if you like: each iteration starts
@@ -19,8 +27,7 @@ export class Turn implements AsyncIterable<ServerFrame> {
   #resolveDone!: (frame: TurnEndFrame) => void;
   #rejectDone!: (error: RealtimeClientError) => void;
 
-  /** Made by RealtimeClient.send. */
-  constructor(text: string, requestCancel: (turn: Turn) => void) {
+  private constructor(text: string, requestCancel: (turn: Turn) => void) {
     this.text = text;
     this.#requestCancel = requestCancel;
     this.done = new Promise<TurnEndFrame>((resolve, reject) => {
@@ -54,8 +61,17 @@ export class Turn implements AsyncIterable<ServerFrame> {
     if (!this.#ended) this.#requestCancel(this);
   }
 
-  /** Adds a frame of this turn; a turn_start gives the turn its id, a terminal frame ends it. */
-  receive(frame: ServerFrame): void {
+  /** For RealtimeClient: a new turn, and the means to feed it frames or end it. */
+  static open(text: string, requestCancel: (turn: Turn) => void): TurnControl {
+    const turn = new Turn(text, requestCancel);
+    return {
+      turn,
+      receive: (frame) => turn.#receive(frame),
+      fail: (error, options) => turn.#fail(error, options),
+    };
+  }
+
+  #receive(frame: ServerFrame): void {
     if (this.#ended) return;
     if (frame.type === "turn_start") this.#turnId = frame.content.turn_id;
     this.#frames.push(frame);
@@ -66,8 +82,7 @@ export class Turn implements AsyncIterable<ServerFrame> {
     this.#wake();
   }
 
-  /** Ends the turn without a terminal frame: iterators throw `error` (or just stop, when `quietly`). */
-  fail(error: RealtimeClientError, options: { quietly?: boolean } = {}): void {
+  #fail(error: RealtimeClientError, options: { quietly?: boolean } = {}): void {
     if (this.#ended) return;
     this.#ended = true;
     if (!options.quietly) this.#failure = error;
