@@ -1,7 +1,7 @@
 /**
  * The project's dependency rules, checked in `npm test` (npm run check:deps).
  * Dependencies point one way: cli → runtime → (core, plugins); server, evals, benchmarks → core (and
- * runtime); core imports only itself and libraries. Outside core, code reaches core only through its
+ * runtime, and client); core imports only itself and libraries; client imports only libraries. Outside core, code reaches core only through its
  * public entry points (the package's exports: realtime-agent, realtime-agent/testing, …).
  */
 module.exports = {
@@ -25,6 +25,29 @@ module.exports = {
         path: "^core/",
         pathNot: "^core/(index\\.ts|testing/index\\.ts|testing/contracts/index\\.ts|testing/contracts/plugin\\.ts)$",
       },
+    },
+    {
+      name: "browser-code-imports-only-the-client",
+      comment:
+        "client/ (realtime-agent/client) and the chat page script run in browsers: they import no other " +
+        "folder of the project (the chat page imports the client through realtime-agent/client).",
+      severity: "error",
+      from: { path: "^(client/|server/chat-page/chat-page\\.ts$)", pathNot: "\\.test\\.ts$" },
+      to: { path: "^(core|runtime|plugins|server|evals|benchmarks|cli)/" },
+    },
+    {
+      name: "browser-code-uses-no-node-built-ins",
+      comment: "client/ and the chat page script run in browsers: no node: modules (their tests may use them).",
+      severity: "error",
+      from: { path: "^(client/|server/chat-page/chat-page\\.ts$)", pathNot: "\\.test\\.ts$" },
+      to: { dependencyTypes: ["core"] },
+    },
+    {
+      name: "client-only-through-its-front-door",
+      comment: "Outside client/, import it as realtime-agent/client (client/index.ts).",
+      severity: "error",
+      from: { pathNot: "^client/" },
+      to: { path: "^client/", pathNot: "^client/index\\.ts$" },
     },
     {
       name: "nothing-imports-cli",

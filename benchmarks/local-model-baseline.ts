@@ -6,8 +6,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { getLlama, LlamaLogLevel } from "node-llama-cpp";
 import { LocalModelProvider, resolveModelPath } from "realtime-agent";
+import { connect } from "realtime-agent/client";
 import { startServerProcess } from "../server/server-process.ts";
-import { TestClient } from "../server/test-support/ws-client.ts";
 import { machineInfo, median } from "./machine-info.ts";
 
 const runs = Number.parseInt(process.env.RTA_BENCH_RUNS ?? "5", 10);
@@ -76,14 +76,14 @@ async function measureServerMemory() {
       idle.push(rssMiB(pid));
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    const client = await TestClient.connect(`${server.wsUrl}/ws/bench-memory`);
+    const client = await connect(server.wsUrl, { sessionId: "bench-memory" });
     const duringTurn: number[] = [];
     for (let run = 0; run < runs; run++) {
       let peak = 0;
       const sampler = setInterval(() => {
         peak = Math.max(peak, rssMiB(pid));
       }, 10);
-      await client.turn({ text: run % 2 ? "What is 12.5% of 3,480?" : promptFor(run) });
+      await client.send(run % 2 ? "What is 12.5% of 3,480?" : promptFor(run)).done;
       clearInterval(sampler);
       duringTurn.push(peak);
     }

@@ -1,31 +1,20 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { AgentEvent, ErrorCode } from "realtime-agent";
+import {
+  protocolVersion,
+  type ServerFrameContent,
+  type ServerFrameEnvelope,
+  type ServerFrameType,
+} from "realtime-agent/client";
 
 /**
  * The WebSocket protocol, version rta.v1 (docs/protocol.md). Each AgentEvent becomes exactly one
  * server frame; frames carry a per-session sequence number so a client can resume where it left off.
+ * The frame types come from the client package (realtime-agent/client), whose `parseServerFrame`
+ * decodes what this encodes.
  */
-export const protocolVersion = "rta.v1";
-
-export type ServerFrameType =
-  | "turn_start"
-  | "agent_response_chunk"
-  | "tool_call"
-  | "tool_result"
-  | "system_event"
-  | "agent_response_complete"
-  | "error";
-
-export interface ServerFrame {
-  message_id: string;
-  session_id: string;
-  seq: number;
-  timestamp: string;
-  type: ServerFrameType;
-  content: Record<string, unknown>;
-  context: { protocol: string; turn_id?: string };
-}
+export { protocolVersion };
 
 const frameTypeOf = {
   "turn-start": "turn_start",
@@ -37,7 +26,7 @@ const frameTypeOf = {
   error: "error",
 } as const satisfies Record<AgentEvent["type"], ServerFrameType>;
 
-export function frameContentOf(event: AgentEvent): Record<string, unknown> {
+export function frameContentOf(event: AgentEvent): ServerFrameContent {
   switch (event.type) {
     case "turn-start":
       return { turn_id: event.turnId };
@@ -71,7 +60,7 @@ export function frameContentOf(event: AgentEvent): Record<string, unknown> {
   }
 }
 
-export function frameOf(sessionId: string, seq: number, event: AgentEvent): ServerFrame {
+export function frameOf(sessionId: string, seq: number, event: AgentEvent): ServerFrameEnvelope {
   return {
     message_id: randomUUID(),
     session_id: sessionId,
@@ -89,7 +78,7 @@ export function errorFrame(
   code: ErrorCode,
   message: string,
   retryable = false,
-): ServerFrame {
+): ServerFrameEnvelope<"error"> {
   return {
     message_id: randomUUID(),
     session_id: sessionId,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { startServerProcess, type ServerProcess } from "./server-process.ts";
-import { TestClient } from "./test-support/ws-client.ts";
+import { frameOfType, TestClient } from "./test-support/ws-client.ts";
 
 // A real server process with the real local model, over real HTTP and WebSocket on a free port.
 let server: ServerProcess;
@@ -39,6 +39,17 @@ describe("server over HTTP", () => {
     const response = await fetch(`${server.url}/`);
     expect(response.headers.get("content-type")).toContain("text/html");
     expect(await response.text()).toContain('src="/chat.js"');
+  });
+
+  it("serves the page script bundled with the typed client, as one module that imports nothing", async () => {
+    const response = await fetch(`${server.url}/chat.js`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/javascript");
+    const script = await response.text();
+    expect(script).toContain("last_seq");
+    // Only the dynamic import("ws") that Node uses where it has no WebSocket; browsers never run it.
+    expect(script.match(/\bimport\b\s*[("'{*]/g)).toEqual(["import("]);
+    expect(script).toContain('import("ws")');
   });
 
   it("refuses an invalid session id at the upgrade", async () => {
@@ -116,7 +127,7 @@ describe("WebSocket protocol rta.v1 with the local model", () => {
     const client = await connect("e2e-oversized");
     const frames = await client.turn({ text: "x".repeat(4096) });
     expect(frames.at(-1)!.content).toMatchObject({ code: "INPUT_TOO_LARGE" });
-    expect(String(frames.at(-1)!.content.message)).toContain("2048");
+    expect(frameOfType(frames.at(-1), "error").content.message).toContain("2048");
     expect(client.socket.readyState).toBe(WebSocket.OPEN);
   });
 
