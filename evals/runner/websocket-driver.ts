@@ -41,7 +41,7 @@ export class WebSocketDriver implements TurnDriver {
   }
 
   async runTurn(request: TurnRequest): Promise<TurnObservation> {
-    if (request.tools || request.systemPrompt || request.stopAfterToolCalls) {
+    if (request.tools || request.systemPrompt || request.planOnly) {
       throw new Error("A server over WebSocket runs its own tools and prompt; this suite must run in-process.");
     }
     const socket = await this.#socket(request.sessionId);
@@ -51,7 +51,7 @@ export class WebSocketDriver implements TurnDriver {
       toolCalls: [],
       toolResults: [],
       usage: { inputTokens: 0, outputTokens: 0 },
-      ttftMs: undefined,
+      timeToFirstTokenMs: undefined,
       totalMs: 0,
       provider: "",
       model: "",
@@ -70,7 +70,7 @@ export class WebSocketDriver implements TurnDriver {
         if (!parsed.success) return;
         const { type, content } = parsed.data;
         if (type === "agent_response_chunk") {
-          observation.ttftMs ??= performance.now() - started;
+          observation.timeToFirstTokenMs ??= performance.now() - started;
           observation.text += String(content.text ?? "");
         } else if (type === "tool_call") {
           observation.toolCalls.push({
