@@ -48,7 +48,7 @@ export async function benchCommand(args: string[]): Promise<number> {
     quick: values.quick ?? false,
     onResult: (result) =>
       process.stderr.write(
-        `${result.name.padEnd(30)} p50 ${result.p50.toPrecision(3)} ms · p99 ${result.p99.toPrecision(3)} ms · ${result.samples} samples\n`,
+        `${result.name.padEnd(40)} p50 ${result.p50.toPrecision(3)} ms · p99 ${result.p99.toPrecision(3)} ms · ${result.samples} samples\n`,
       ),
   });
   const report = buildBenchReport(results, values.quick ?? false);
