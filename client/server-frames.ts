@@ -17,7 +17,7 @@ export const frameContentSchemas = {
   agent_response_chunk: z.object({
     text: z.string(),
     /** Which model round of the turn produced the text: 0 first, +1 after each tool round. */
-    segment: z.optional(z.int().check(z.nonnegative())),
+    segment: z.int().check(z.nonnegative()),
   }),
   tool_call: z.object({ call_id: z.string(), name: z.string(), arguments: z.record(z.string(), z.unknown()) }),
   tool_result: z.object({
@@ -34,6 +34,8 @@ export const frameContentSchemas = {
   }),
   agent_response_complete: z.object({
     text: z.string(),
+    /** Which segment `text` is: the last model round the turn reached (earlier segments preceded tool calls). */
+    answer_segment: z.int().check(z.nonnegative()),
     outcome: z.enum(["completed", "aborted"]),
     tools_used: z.array(z.string()),
     usage: z.object({ input_tokens: z.number(), output_tokens: z.number() }),
@@ -58,7 +60,7 @@ export function isServerFrameType(type: string): type is ServerFrameType {
 
 export type ServerFrameContentByType = { [Type in ServerFrameType]: z.output<(typeof frameContentSchemas)[Type]> };
 /** The content of any frame type (what the encoder produces before it knows which type it has). */
-export type ServerFrameContent = ServerFrameContentByType[ServerFrameType];
+export type ServerFrameContent<Type extends ServerFrameType = ServerFrameType> = ServerFrameContentByType[Type];
 
 export const frameContextSchema = z.object({ protocol: z.string(), turn_id: z.optional(z.string()) });
 export type FrameContext = z.output<typeof frameContextSchema>;

@@ -1,5 +1,6 @@
 export * from "./contracts/index.ts";
 export { Agent, type AgentOptions, type TurnInput } from "./agent/agent.ts";
+export type { HistoryMessage } from "./agent/session-memory.ts";
 export { ToolRegistry, toToolDefinition, type RegisteredTool } from "./tools/registry.ts";
 export { executeToolCall, executeToolCalls, type ToolOutcome } from "./tools/executor.ts";
 export { InMemorySessionStore, type InMemoryStoreOptions } from "./memory/in-memory-store.ts";

@@ -15,7 +15,7 @@ import { modelFromProviders, providersFromEnv } from "./provider-config.ts";
 export interface RuntimeConfig {
   /** `local` (default) or `synthetic`: a scripted model with set latency, for load tests only. */
   model: "local" | "synthetic";
-  synthetic: { tokens: number; firstTokenMs: number; tokenIntervalMs: number };
+  synthetic: { tokens: number; timeToFirstTokenMs: number; tokenIntervalMs: number };
   modelPath: string | undefined;
   maxToolRounds: number;
   maxInputChars: number;
@@ -48,7 +48,7 @@ export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Runt
     model,
     synthetic: {
       tokens: whole("RTA_SYNTHETIC_TOKENS", 10),
-      firstTokenMs: whole("RTA_SYNTHETIC_LATENCY_MS", 0),
+      timeToFirstTokenMs: whole("RTA_SYNTHETIC_LATENCY_MS", 0),
       tokenIntervalMs: whole("RTA_SYNTHETIC_TOKEN_INTERVAL_MS", 0),
     },
     modelPath: env.RTA_MODEL_PATH || undefined,

@@ -20,11 +20,22 @@ describe("ServerMetrics", () => {
       durationMs: 1000,
     });
     metrics.observe({
-      type: "system-event",
+      type: "provider-fallback",
       turnId: "t",
-      event: "provider_fallback",
+      from: "anthropic",
+      to: "openai",
+      code: "PROVIDER_TIMEOUT",
+      resumed: false,
       message: "m",
-      data: { from: "anthropic", to: "openai" },
+    });
+    metrics.observe({
+      type: "provider-retry",
+      turnId: "t",
+      provider: "anthropic",
+      attempt: 1,
+      delayMs: 5,
+      code: "PROVIDER_TIMEOUT",
+      message: "m",
     });
     metrics.observe({ type: "error", turnId: "t", code: "PROVIDER_TIMEOUT", message: "m", retryable: true });
     metrics.observe({
@@ -32,6 +43,7 @@ describe("ServerMetrics", () => {
       turnId: "t",
       outcome: "completed",
       text: "",
+      answerSegment: 0,
       toolsUsed: [],
       usage: { inputTokens: 5, outputTokens: 7 },
       provider: "local",

@@ -84,11 +84,8 @@ export class ServerMetrics {
       if (event.costUsd !== undefined) this.cost.inc({ provider: event.provider }, event.costUsd);
     } else if (event.type === "tool-result") {
       this.toolDuration.observe({ tool: event.name, outcome: event.error ? "error" : "ok" }, event.durationMs / 1000);
-    } else if (event.type === "system-event" && event.event === "provider_fallback") {
-      this.providerFallbacks.inc({
-        from: String(event.data?.from ?? "unknown"),
-        to: String(event.data?.to ?? "unknown"),
-      });
+    } else if (event.type === "provider-fallback") {
+      this.providerFallbacks.inc({ from: event.from, to: event.to });
     } else if (event.type === "error") {
       this.errors.inc({ error_type: event.code });
       if (event.code.startsWith("PROVIDER_")) this.providerErrors.inc({ provider: this.#provider, code: event.code });

@@ -1,6 +1,6 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Agent, OpenAIProvider, silentLogger } from "realtime-agent";
+import { Agent, type ModelRequest, OpenAIProvider, silentLogger } from "realtime-agent";
 import { ScriptedModel } from "realtime-agent/testing";
 import { createAgentServer, type AgentServer } from "./app.ts";
 
@@ -99,6 +99,40 @@ describe("OpenAI-compatible API", () => {
         usage: { inputTokens: 3, outputTokens: 2 },
         model: "realtime-agent",
       });
+      agentModel.assertDone();
+    } finally {
+      await local.close();
+    }
+  });
+
+  it("honours max_tokens and max_completion_tokens as the turn's output limit", async () => {
+    const limits: (number | undefined)[] = [];
+    const recordLimit = {
+      text: "Short.",
+      expect: (request: ModelRequest) => void limits.push(request.maxOutputTokens),
+    };
+    const agentModel = new ScriptedModel([recordLimit, recordLimit, recordLimit]);
+    const local = createAgentServer({
+      agent: new Agent({ model: agentModel, maxOutputTokens: 96 }),
+      logger: silentLogger,
+    });
+    const url = `http://127.0.0.1:${(await local.listen(0)).port}/v1`;
+    try {
+      const client = new OpenAI({ apiKey: "unused", baseURL: url });
+      const messages = [{ role: "user" as const, content: "Be brief." }];
+      await client.chat.completions.create({ model: "realtime-agent", messages, max_tokens: 8 });
+      const stream = await client.chat.completions.create({
+        model: "realtime-agent",
+        messages,
+        max_tokens: 50,
+        max_completion_tokens: 5,
+        stream: true,
+      });
+      for await (const _chunk of stream) {
+        /* drain */
+      }
+      await client.chat.completions.create({ model: "realtime-agent", messages });
+      expect(limits).toEqual([8, 5, 96]);
       agentModel.assertDone();
     } finally {
       await local.close();

@@ -92,11 +92,13 @@ export function openAIRouter(options: { agent: Agent; apiKey?: string; maxBodyBy
     });
     const id = `chatcmpl-${randomUUID().replace(/-/g, "").slice(0, 24)}`;
     const created = Math.floor(Date.now() / 1000);
+    const maxOutputTokens = body.max_completion_tokens ?? body.max_tokens;
     const turn = options.agent.runTurn({
       sessionId: `openai-${id}`,
       text: last.content ?? "",
       history,
       signal: controller.signal,
+      ...(maxOutputTokens !== undefined ? { maxOutputTokens } : {}),
     });
 
     if (!body.stream) {

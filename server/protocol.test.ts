@@ -9,7 +9,7 @@ const timings = { totalMs: 812.5, steps: { loadContext: 1, inputGuard: 0.1, mode
 /** At least one event of every AgentEvent type, with each optional field present and absent. */
 const eventsByType: { [Type in AgentEvent["type"]]: Extract<AgentEvent, { type: Type }>[] } = {
   "turn-start": [{ type: "turn-start", turnId, sessionId: "s1" }],
-  "text-delta": [{ type: "text-delta", turnId, text: "The answer " }],
+  "text-delta": [{ type: "text-delta", turnId, text: "The answer ", segment: 0 }],
   "tool-call": [{ type: "tool-call", turnId, callId: "c1", name: "calculator", arguments: { expression: "1+1" } }],
   "tool-result": [
     { type: "tool-result", turnId, callId: "c1", name: "calculator", result: { result: 2 }, durationMs: 1.5 },
@@ -22,15 +22,33 @@ const eventsByType: { [Type in AgentEvent["type"]]: Extract<AgentEvent, { type: 
       durationMs: 5000,
     },
   ],
-  "system-event": [
-    { type: "system-event", turnId, event: "max_tool_rounds", message: "Stopped after 4 tool rounds." },
+  "provider-retry": [
     {
-      type: "system-event",
+      type: "provider-retry",
       turnId,
-      event: "provider_fallback",
-      message: "anthropic failed; answering with local.",
-      data: { from: "anthropic", to: "local", code: "PROVIDER_TIMEOUT", resumed: false },
+      provider: "anthropic",
+      attempt: 1,
+      delayMs: 40,
+      code: "PROVIDER_FAILED",
+      message: "anthropic failed; retrying in 40 ms.",
     },
+  ],
+  "provider-fallback": [
+    {
+      type: "provider-fallback",
+      turnId,
+      from: "anthropic",
+      to: "local",
+      code: "PROVIDER_TIMEOUT",
+      resumed: false,
+      message: "anthropic failed; answering with local.",
+    },
+  ],
+  "provider-skipped": [
+    { type: "provider-skipped", turnId, provider: "anthropic", to: "local", message: "anthropic is skipped." },
+  ],
+  "tool-rounds-exhausted": [
+    { type: "tool-rounds-exhausted", turnId, maxToolRounds: 4, message: "Stopped after 4 tool rounds." },
   ],
   "turn-finish": [
     {
@@ -38,6 +56,7 @@ const eventsByType: { [Type in AgentEvent["type"]]: Extract<AgentEvent, { type: 
       turnId,
       outcome: "completed",
       text: "2",
+      answerSegment: 1,
       toolsUsed: ["calculator"],
       usage: { inputTokens: 40, outputTokens: 3 },
       provider: "local",
@@ -50,6 +69,7 @@ const eventsByType: { [Type in AgentEvent["type"]]: Extract<AgentEvent, { type: 
       turnId,
       outcome: "aborted",
       text: "",
+      answerSegment: 0,
       toolsUsed: [],
       usage: { inputTokens: 0, outputTokens: 0 },
       provider: "local",

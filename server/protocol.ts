@@ -21,7 +21,10 @@ const frameTypeOf = {
   "text-delta": "agent_response_chunk",
   "tool-call": "tool_call",
   "tool-result": "tool_result",
-  "system-event": "system_event",
+  "provider-retry": "system_event",
+  "provider-fallback": "system_event",
+  "provider-skipped": "system_event",
+  "tool-rounds-exhausted": "system_event",
   "turn-finish": "agent_response_complete",
   error: "error",
 } as const satisfies Record<AgentEvent["type"], ServerFrameType>;
@@ -31,18 +34,35 @@ export function frameContentOf(event: AgentEvent): ServerFrameContent {
     case "turn-start":
       return { turn_id: event.turnId };
     case "text-delta":
-      return { text: event.text };
+      return { text: event.text, segment: event.segment };
     case "tool-call":
       return { call_id: event.callId, name: event.name, arguments: event.arguments };
     case "tool-result":
       return event.error
         ? { call_id: event.callId, name: event.name, error: event.error, duration_ms: event.durationMs }
         : { call_id: event.callId, name: event.name, result: event.result, duration_ms: event.durationMs };
-    case "system-event":
-      return { event: event.event, message: event.message, ...(event.data ? { data: event.data } : {}) };
+    case "provider-retry":
+      return systemEvent("provider_retry", event.message, {
+        provider: event.provider,
+        attempt: event.attempt,
+        delay_ms: event.delayMs,
+        code: event.code,
+      });
+    case "provider-fallback":
+      return systemEvent("provider_fallback", event.message, {
+        from: event.from,
+        to: event.to,
+        code: event.code,
+        resumed: event.resumed,
+      });
+    case "provider-skipped":
+      return systemEvent("provider_skipped", event.message, { provider: event.provider, to: event.to });
+    case "tool-rounds-exhausted":
+      return systemEvent("max_tool_rounds", event.message, { max_tool_rounds: event.maxToolRounds });
     case "turn-finish":
       return {
         text: event.text,
+        answer_segment: event.answerSegment,
         outcome: event.outcome,
         tools_used: event.toolsUsed,
         usage: { input_tokens: event.usage.inputTokens, output_tokens: event.usage.outputTokens },
@@ -58,6 +78,17 @@ export function frameContentOf(event: AgentEvent): ServerFrameContent {
     case "error":
       return { code: event.code, message: event.message, retryable: event.retryable };
   }
+}
+
+/** The names a `system_event` frame's `event` field takes; its `data` keys are snake_case like the rest. */
+export type SystemEventName = "provider_retry" | "provider_fallback" | "provider_skipped" | "max_tool_rounds";
+
+function systemEvent(
+  event: SystemEventName,
+  message: string,
+  data: Record<string, unknown>,
+): ServerFrameContent<"system_event"> {
+  return { event, message, data };
 }
 
 export function frameOf(sessionId: string, seq: number, event: AgentEvent): ServerFrameEnvelope {

@@ -83,10 +83,15 @@ describe("WebSocket protocol rta.v1 with the local model", () => {
     expect(chunks.length).toBeGreaterThan(1);
     const complete = frames.at(-1)!.content as {
       text: string;
+      answer_segment: number;
       usage: { output_tokens: number };
       timings: { total_ms: number };
     };
-    expect(complete.text).toBe(chunks.map((frame) => frame.content.text).join(""));
+    // The answer follows the tool round, so it is segment 1 or later; its chunks add up to the final text.
+    expect(complete.answer_segment).toBeGreaterThanOrEqual(1);
+    const answerChunks = chunks.filter((frame) => frame.content.segment === complete.answer_segment);
+    expect(answerChunks.length).toBeGreaterThan(1);
+    expect(complete.text).toBe(answerChunks.map((frame) => frame.content.text).join(""));
     expect(complete.usage.output_tokens).toBeGreaterThan(0);
     expect(complete.timings.total_ms).toBeGreaterThan(0);
   });

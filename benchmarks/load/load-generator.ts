@@ -33,7 +33,8 @@ export interface LoadResult {
   messages_per_s: number;
   frames_received: number;
   frames_per_s: number;
-  time_to_first_chunk: LatencySummary;
+  /** From sending a message to its first `agent_response_chunk`, as the client sees it. */
+  time_to_first_token: LatencySummary;
   total_latency: LatencySummary;
   frames_lost: number;
   frames_duplicated: number;
@@ -169,7 +170,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     messages_per_s: Math.round(counters.completed / durationS),
     frames_received: counters.frames,
     frames_per_s: Math.round(counters.frames / durationS),
-    time_to_first_chunk: summarize(firstChunk),
+    time_to_first_token: summarize(firstChunk),
     total_latency: summarize(total),
     frames_lost: counters.lost,
     frames_duplicated: counters.duplicated,

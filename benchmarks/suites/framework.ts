@@ -54,7 +54,12 @@ export function frameworkBenchmarks(): BenchmarkDefinition[] {
     .register(calculatorPlugin)
     .register({ name: "bench-tools", version: "1.0.0", tools: [echo] });
   const dispatchOptions = { registry, sessionId: "bench", signal: new AbortController().signal, logger: silentLogger };
-  const event = { type: "text-delta" as const, turnId: "1f0c9d6e-0000-4000-8000-000000000000", text: "token " };
+  const event = {
+    type: "text-delta" as const,
+    turnId: "1f0c9d6e-0000-4000-8000-000000000000",
+    text: "token ",
+    segment: 0,
+  };
   const clientFrame = JSON.stringify({ type: "user_message", content: { text: "What is 12.5% of 3,480?" } });
   const chunkFrame = JSON.stringify(frameOf("session-1", 42, event));
 

@@ -58,14 +58,14 @@ export function localModelBenchmarks(): BenchmarkDefinition[] {
       },
     },
     {
-      name: "local.ttft_short_prompt",
+      name: "local.time_to_first_token_short_prompt",
       unit: "ms to first token",
       group: "local-model",
       iterations: 12,
       run: () => timeToFirstToken(shortPrompt),
     },
     {
-      name: "local.ttft_medium_prompt",
+      name: "local.time_to_first_token_medium_prompt",
       unit: "ms to first token",
       group: "local-model",
       iterations: 12,

@@ -1,4 +1,4 @@
-import type { TokenUsage, Tool } from "realtime-agent";
+import type { TokenUsage, TurnInput } from "realtime-agent";
 import type { ModelCall } from "../bfcl/ast-match.ts";
 import type { ScoreResult } from "../scorers/types.ts";
 import type { Judge } from "../judge/judge.ts";
@@ -11,7 +11,7 @@ export interface TurnObservation {
   toolCalls: ModelCall[];
   toolResults: { name: string; result?: unknown; error?: { code: string; message: string } }[];
   usage: TokenUsage;
-  ttftMs: number | undefined;
+  timeToFirstTokenMs: number | undefined;
   totalMs: number;
   provider: string;
   model: string;
@@ -19,16 +19,14 @@ export interface TurnObservation {
   error?: { code: string; message: string };
 }
 
-export interface TurnRequest {
-  sessionId: string;
-  text: string;
-  /** Tools for this turn only, instead of the agent's own (BFCL gives each case its functions). */
-  tools?: readonly Tool[];
-  systemPrompt?: string;
-  /** End the turn once the model has decided which tools to call, without running them. */
-  stopAfterToolCalls?: boolean;
-  maxOutputTokens?: number;
-}
+/**
+ * One turn an eval asks for: the core's own TurnInput, so a case brings its tools (BFCL gives each case
+ * its functions), system prompt, output limit, and `planOnly` to end once the model has chosen its calls.
+ */
+export type TurnRequest = Pick<
+  TurnInput,
+  "sessionId" | "text" | "tools" | "systemPrompt" | "maxOutputTokens" | "planOnly"
+>;
 
 export interface TurnDriver {
   readonly name: string;
@@ -42,6 +40,7 @@ export interface EvalCase {
   category: string;
 }
 
+/** One case run as the report keeps it (report JSON is snake_case throughout). */
 export interface CaseResult {
   id: string;
   category: string;
@@ -50,21 +49,21 @@ export interface CaseResult {
   output: string;
   expected: string;
   scores: Record<string, ScoreResult>;
-  ttftMs: number | undefined;
-  totalMs: number;
-  usage: TokenUsage;
-  costUsd: number | undefined;
-  toolCalls: ModelCall[];
+  time_to_first_token_ms: number | null;
+  total_ms: number;
+  usage: { input_tokens: number; output_tokens: number };
+  cost_usd: number | null;
+  tool_calls: ModelCall[];
   /** Suite-specific labels (e.g. XSTest's safe/unsafe) and numbers (e.g. judge scores). */
   tags: Record<string, string>;
   values: Record<string, number>;
   error?: { code: string; message: string };
 }
 
-export type CaseOutcome = Omit<CaseResult, "repeat" | "costUsd"> & {
+export type CaseOutcome = Omit<CaseResult, "repeat" | "cost_usd"> & {
   provider?: string;
   model?: string;
-  costUsd?: number;
+  cost_usd?: number;
 };
 
 /** A metric is a statistic over case results; by default the mean of a per-case value. */
@@ -116,8 +115,9 @@ export interface MetricReport extends Estimate {
   description: string;
 }
 
+/** report.json. Version 2 made it snake_case throughout; `readReport` still reads version 1. */
 export interface RunReport {
-  schema_version: 1;
+  schema_version: 2;
   run_id: string;
   suite: string;
   description: string;
@@ -138,7 +138,7 @@ export interface RunReport {
   judge: JudgeInfo | null;
   metrics: Record<string, MetricReport>;
   breakdown: Record<string, Record<string, MetricReport>>;
-  latency: { ttft_ms: Percentiles | null; total_ms: Percentiles };
+  latency: { time_to_first_token_ms: Percentiles | null; total_ms: Percentiles };
   cases: CaseResult[];
 }
 

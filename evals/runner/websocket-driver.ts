@@ -30,7 +30,7 @@ export class WebSocketDriver implements TurnDriver {
   }
 
   async runTurn(request: TurnRequest): Promise<TurnObservation> {
-    if (request.tools || request.systemPrompt || request.stopAfterToolCalls) {
+    if (request.tools || request.systemPrompt || request.planOnly) {
       throw new Error("A server over WebSocket runs its own tools and prompt; this suite must run in-process.");
     }
     const client = await this.#client(request.sessionId);
@@ -40,7 +40,7 @@ export class WebSocketDriver implements TurnDriver {
       toolCalls: [],
       toolResults: [],
       usage: { inputTokens: 0, outputTokens: 0 },
-      ttftMs: undefined,
+      timeToFirstTokenMs: undefined,
       totalMs: 0,
       provider: "",
       model: "",
@@ -75,7 +75,7 @@ export class WebSocketDriver implements TurnDriver {
 function observeFrame(observation: TurnObservation, frame: ServerFrame, started: number): void {
   switch (frame.type) {
     case "agent_response_chunk":
-      observation.ttftMs ??= performance.now() - started;
+      observation.timeToFirstTokenMs ??= performance.now() - started;
       observation.text += frame.content.text;
       break;
     case "tool_call":
