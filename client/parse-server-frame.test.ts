@@ -11,7 +11,7 @@ const envelope = {
   timestamp: "2026-11-26T04:40:00.000Z",
   context: { protocol: "rta.v1", turn_id: "t1" },
 };
-const chunk = { ...envelope, type: "agent_response_chunk", content: { text: "The answer" } };
+const chunk = { ...envelope, type: "agent_response_chunk", content: { text: "The answer", segment: 0 } };
 
 function errorOf(data: string): RealtimeClientError {
   try {
@@ -40,9 +40,14 @@ describe("parseServerFrame", () => {
   });
 
   it("drops fields it does not know, as rta.v1 asks of clients", () => {
-    const extended = { ...chunk, extra: 1, content: { text: "x", tone: "calm" }, context: { ...chunk.context, x: 1 } };
+    const extended = {
+      ...chunk,
+      extra: 1,
+      content: { text: "x", segment: 2, tone: "calm" },
+      context: { ...chunk.context, x: 1 },
+    };
     const frame = parseServerFrame(JSON.stringify(extended));
-    expect(frame).toEqual({ ...chunk, content: { text: "x" } });
+    expect(frame).toEqual({ ...chunk, content: { text: "x", segment: 2 } });
     expect("extra" in frame).toBe(false);
   });
 
@@ -103,6 +108,7 @@ describe("parseServerFrame and serverFrameSchema", () => {
     type: "agent_response_complete",
     content: {
       text: "2",
+      answer_segment: 0,
       outcome: "completed",
       tools_used: ["calculator"],
       usage: { input_tokens: 1, output_tokens: 1 },

@@ -52,12 +52,13 @@ function frame(seq: number, type: string, content: object, turnId = "t1"): objec
 function turnFrames(firstSeq: number, turnId: string, text: string): object[] {
   return [
     frame(firstSeq, "turn_start", { turn_id: turnId }, turnId),
-    frame(firstSeq + 1, "agent_response_chunk", { text }, turnId),
+    frame(firstSeq + 1, "agent_response_chunk", { text, segment: 0 }, turnId),
     frame(
       firstSeq + 2,
       "agent_response_complete",
       {
         text,
+        answer_segment: 0,
         outcome: "completed",
         tools_used: [],
         usage: { input_tokens: 1, output_tokens: 1 },
