@@ -20,6 +20,8 @@ export interface ProviderContractSubject {
   prepareFailure?: () => void | Promise<void>;
   /** Arrange for the next request to never answer (to test abort); a real model generating long enough will do. */
   prepareSilence?: () => void | Promise<void>;
+  /** Why the cases without their `prepare…` cannot be arranged; shown in the skipped cases' titles. */
+  skipReason?: string;
 }
 
 const request = (overrides: Partial<ModelRequest> = {}): ModelRequest => ({
@@ -40,6 +42,8 @@ async function drain(provider: ModelProvider, overrides: Partial<ModelRequest> =
 }
 
 export function runProviderContract(subject: ProviderContractSubject): void {
+  const unless = (arranged: unknown) =>
+    arranged ? "" : ` (skipped: ${subject.skipReason ?? "the subject cannot arrange it"})`;
   describe(`provider contract (all providers): ${subject.name}`, () => {
     it("declares its capabilities", async () => {
       const provider = await subject.provider();
@@ -63,7 +67,7 @@ export function runProviderContract(subject: ProviderContractSubject): void {
     });
 
     it.skipIf(!subject.prepareToolCall)(
-      "streams a tool call with an id, the tool's name and object arguments, then finishes for tool calls",
+      `streams a tool call with an id, the tool's name and object arguments, then finishes for tool calls${unless(subject.prepareToolCall)}`,
       async () => {
         await subject.prepareToolCall?.({ name: "calculator", arguments: { expression: "2+2" } });
         const provider = await subject.provider();
@@ -91,19 +95,22 @@ export function runProviderContract(subject: ProviderContractSubject): void {
       },
     );
 
-    it.skipIf(!subject.prepareFailure)("fails with a typed provider error, not a plain Error", async () => {
-      await subject.prepareFailure?.();
-      const provider = await subject.provider();
-      const failure = await drain(provider).then(
-        () => undefined,
-        (error: unknown) => error,
-      );
-      expect(AgentError.isInstance(failure), `expected an AgentError, got ${String(failure)}`).toBe(true);
-      expect((failure as AgentError).fault).toBe("provider");
-    });
+    it.skipIf(!subject.prepareFailure)(
+      `fails with a typed provider error, not a plain Error${unless(subject.prepareFailure)}`,
+      async () => {
+        await subject.prepareFailure?.();
+        const provider = await subject.provider();
+        const failure = await drain(provider).then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+        expect(AgentError.isInstance(failure), `expected an AgentError, got ${String(failure)}`).toBe(true);
+        expect((failure as AgentError).fault).toBe("provider");
+      },
+    );
 
     it.skipIf(!subject.prepareSilence)(
-      "stops with TURN_ABORTED (or an abort finish) when the signal aborts",
+      `stops with TURN_ABORTED (or an abort finish) when the signal aborts${unless(subject.prepareSilence)}`,
       async () => {
         await subject.prepareSilence?.();
         const provider = await subject.provider();
