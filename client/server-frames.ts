@@ -9,7 +9,8 @@ import * as z from "zod/mini";
  */
 export const protocolVersion = "rta.v1";
 
-const toolErrorSchema = z.object({ code: z.string(), message: z.string(), retryable: z.boolean() });
+/** A typed error: an `error` frame's content, and a failed tool result's `error`. */
+const errorSchema = z.object({ code: z.string(), message: z.string(), retryable: z.boolean() });
 
 /** The content of each frame type, by type. */
 export const frameContentSchemas = {
@@ -24,7 +25,7 @@ export const frameContentSchemas = {
     call_id: z.string(),
     name: z.string(),
     result: z.optional(z.unknown()),
-    error: z.optional(toolErrorSchema),
+    error: z.optional(errorSchema),
     duration_ms: z.number(),
   }),
   system_event: z.object({
@@ -48,7 +49,7 @@ export const frameContentSchemas = {
       steps_ms: z.record(z.string(), z.number()),
     }),
   }),
-  error: z.object({ code: z.string(), message: z.string(), retryable: z.boolean() }),
+  error: errorSchema,
 } as const;
 
 export type ServerFrameType = keyof typeof frameContentSchemas;
