@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import express, { type Request, type Response, type Router } from "express";
 import { z } from "zod";
-import type { Agent, AgentEvent } from "realtime-agent";
+import { type Agent, type AgentEvent, errorCodes } from "realtime-agent";
 
 /**
  * An OpenAI-compatible API in front of the agent, so any OpenAI client can use it:
@@ -166,12 +166,6 @@ function sendTurnError(response: Response, failure: Extract<AgentEvent, { type: 
     openAIError(response, 500, "The turn ended without an answer.", "server_error");
     return;
   }
-  const status = failure.code.startsWith("INPUT_") ? 400 : failure.code.startsWith("PROVIDER_") ? 502 : 500;
-  openAIError(
-    response,
-    status,
-    failure.message,
-    status === 400 ? "invalid_request_error" : "server_error",
-    failure.code,
-  );
+  const status = errorCodes[failure.code].httpStatus;
+  openAIError(response, status, failure.message, status < 500 ? "invalid_request_error" : "server_error", failure.code);
 }
