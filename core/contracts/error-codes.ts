@@ -168,7 +168,8 @@ export const errorCodes = {
     retryable: false,
     httpStatus: 500,
     webSocketCloseCode: null,
-    meaning: "A plugin or tool definition is invalid (bad name, bad schema, a module that exports no plugin).",
+    meaning:
+      "A plugin or tool definition is invalid (bad name, bad schema, a module that does not load or exports no plugin).",
   },
   PLUGIN_DUPLICATE: {
     fault: "plugin",
