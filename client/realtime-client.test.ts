@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import {
   Agent,
-  ProviderError,
+  UserInputError,
   SyntheticModel,
   silentLogger,
   type ModelProvider,
@@ -55,7 +55,7 @@ class GatedModel implements ModelProvider {
 
   #waitForGate(signal: AbortSignal | undefined): Promise<void> {
     return new Promise((resolve, reject) => {
-      const onAbort = () => reject(new ProviderError("TURN_ABORTED", "Aborted."));
+      const onAbort = () => reject(new UserInputError("TURN_ABORTED", "Aborted."));
       if (signal?.aborted) return onAbort();
       signal?.addEventListener("abort", onAbort, { once: true });
       void this.#gate.then(resolve);

@@ -61,4 +61,17 @@ describe("ServerMetrics", () => {
     expect(text).toMatch(/^agent_response_time_seconds_bucket\{le="0.05",outcome="completed"\} 1$/m);
     expect(text).toMatch(/^agent_tokens_total\{direction="in",provider="local"\} 5$/m);
   });
+
+  it("counts an error as a provider error when its code's fault is the provider's", async () => {
+    const metrics = new ServerMetrics({ processMetrics: false, provider: "local" });
+    for (const code of ["TURN_MAX_ROUNDS", "PROVIDER_REJECTED", "INPUT_EMPTY", "INTERNAL"] as const)
+      metrics.observe({ type: "error", turnId: "t", code, message: "m", retryable: false });
+    const providerErrors = (await metrics.registry.metrics())
+      .split("\n")
+      .filter((line) => line.startsWith("agent_provider_errors_total{"));
+    expect(providerErrors).toEqual([
+      'agent_provider_errors_total{provider="local",code="TURN_MAX_ROUNDS"} 1',
+      'agent_provider_errors_total{provider="local",code="PROVIDER_REJECTED"} 1',
+    ]);
+  });
 });

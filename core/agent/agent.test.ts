@@ -237,7 +237,7 @@ describe("Agent turn loop", () => {
 
   it("turns a provider failure into a typed error event after the streamed text", async () => {
     const model = new ScriptedModel([
-      { text: "partial ", error: new ProviderError("PROVIDER_FAILED", "upstream closed", { retryable: true }) },
+      { text: "partial ", error: new ProviderError("PROVIDER_FAILED", "upstream closed") },
     ]);
     const agent = new Agent({ model });
     const events = await collectEvents(agent.runTurn({ sessionId: "s", text: "hi" }));
@@ -306,7 +306,7 @@ describe("Agent cost per turn", () => {
 describe("Agent keeps the user's message when a turn fails", () => {
   it("stores the message with the error, and the next turn sees it", async () => {
     const model = new ScriptedModel([
-      { error: new ProviderError("PROVIDER_UNAVAILABLE", "all providers down", { retryable: true }) },
+      { error: new ProviderError("PROVIDER_UNAVAILABLE", "all providers down") },
       { text: "Sorry about that. Your question was about Rome." },
     ]);
     const store = new InMemorySessionStore();
@@ -415,7 +415,7 @@ describe("Agent turns that say what they want", () => {
           ]);
         },
       },
-      { error: new ProviderError("PROVIDER_UNAVAILABLE", "down", { retryable: true }) },
+      { error: new ProviderError("PROVIDER_UNAVAILABLE", "down") },
     ]);
     const store = new InMemorySessionStore();
     const agent = new Agent({ model, store });

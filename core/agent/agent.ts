@@ -125,7 +125,6 @@ export class Agent {
           throw new AgentError(
             "TURN_MAX_ROUNDS",
             `The model still asked for tools after ${maxToolRounds} tool rounds.`,
-            "provider",
           );
         }
 
@@ -241,5 +240,5 @@ function costField(cost: number | undefined): { costUsd?: number } {
 }
 
 function throwIfAborted(signal: AbortSignal): void {
-  if (signal.aborted) throw new AgentError("TURN_ABORTED", "The turn was cancelled.", "user");
+  if (signal.aborted) throw new AgentError("TURN_ABORTED", "The turn was cancelled.");
 }

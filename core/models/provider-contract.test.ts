@@ -12,7 +12,7 @@ import { SyntheticModel } from "./synthetic-model.ts";
 // The same contract against every provider: scripted, synthetic, local (the real local model),
 // Anthropic, OpenAI, OpenAI-compatible (a loopback server replaying their wire formats) and the
 // fallback chain.
-const rejected = () => new ProviderError("PROVIDER_FAILED", "HTTP 400", { retryable: false, details: { status: 400 } });
+const rejected = () => new ProviderError("PROVIDER_REJECTED", "HTTP 400", { details: { status: 400 } });
 const silence: ScriptedStep = { text: ["never"], firstDelayMs: 60_000 };
 
 let scriptedSteps: ScriptedStep[] = [];

@@ -73,6 +73,14 @@ describe("ToolRegistry", () => {
     );
     expect(registrationError(() => new ToolRegistry().register(pluginOf("empty", []))).code).toBe("PLUGIN_INVALID");
   });
+
+  it("rejects a second plugin of the same name with PLUGIN_DUPLICATE, keeping the first", () => {
+    const registry = new ToolRegistry().register(pluginOf("echo", [echo]));
+    const error = registrationError(() => registry.register(pluginOf("echo", [{ ...echo, name: "echo_again" }])));
+    expect(error.code).toBe("PLUGIN_DUPLICATE");
+    expect(error.message).toContain('"echo"');
+    expect(registry.list().map((entry) => entry.tool.name)).toEqual(["echo"]);
+  });
 });
 
 describe("plugin configuration", () => {

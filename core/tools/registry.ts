@@ -22,7 +22,7 @@ export class ToolRegistry {
   register<Config>(plugin: Plugin<Config>, config?: unknown): this {
     validatePluginMetadata(plugin);
     if (this.#plugins.has(plugin.name)) {
-      throw new PluginError("PLUGIN_INVALID", `Plugin "${plugin.name}" is already registered.`);
+      throw new PluginError("PLUGIN_DUPLICATE", `Plugin "${plugin.name}" is already registered.`);
     }
     let parsedConfig: Config = config as Config;
     if (plugin.configSchema) {

@@ -128,7 +128,7 @@ function requestOnce(url: URL, options: SafeFetchOptions): Promise<SafeResponse>
       },
     );
     request.on("timeout", () =>
-      request.destroy(new ToolError("TOOL_TIMEOUT", `${url.hostname} did not answer in time.`, { retryable: true })),
+      request.destroy(new ToolError("TOOL_TIMEOUT", `${url.hostname} did not answer in time.`)),
     );
     request.on("error", (error: NodeJS.ErrnoException) => {
       if (error instanceof ToolError) return reject(error);
@@ -136,9 +136,9 @@ function requestOnce(url: URL, options: SafeFetchOptions): Promise<SafeResponse>
       if (options.signal?.aborted) return reject(error);
       reject(
         new ToolError(
-          "TOOL_FAILED",
+          "TOOL_UNAVAILABLE",
           `Network unreachable: could not reach ${url.hostname} (${error.code ?? error.message}).`,
-          { retryable: true, details: { network: true } },
+          { details: { network: true } },
         ),
       );
     });

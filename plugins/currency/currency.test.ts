@@ -76,7 +76,7 @@ describe("currency tool", () => {
       { callId: "c", name: "currency", arguments: { amount: 1, from: "USD", to: ["EUR"] } },
       { registry: offline, sessionId: "s", signal: new AbortController().signal, logger: silentLogger },
     );
-    expect(down).toMatchObject({ ok: false, error: { code: "TOOL_FAILED", retryable: true } });
+    expect(down).toMatchObject({ ok: false, error: { code: "TOOL_UNAVAILABLE", retryable: true } });
     expect(down.ok ? "" : down.error.message).toMatch(/Network unreachable/);
     const locked = new ToolRegistry().register(currencyPlugin, { baseUrl: frankfurter.url });
     const refused = await executeToolCall(

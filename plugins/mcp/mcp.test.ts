@@ -77,6 +77,12 @@ describe("mcp over streamable HTTP", () => {
     }
   });
 
+  it("fails with a retryable PLUGIN_UNAVAILABLE when the server cannot be reached", async () => {
+    await expect(
+      createMcpPlugin({ servers: [{ name: "gone", url: "http://127.0.0.1:9/mcp" }], allowPrivate: ["127.0.0.1"] }),
+    ).rejects.toMatchObject({ code: "PLUGIN_UNAVAILABLE", fault: "plugin", retryable: true });
+  });
+
   it("refuses a private address unless allowlisted", async () => {
     await expect(createMcpPlugin({ servers: [{ name: "remote", url: http.url }] })).rejects.toThrow(PluginError);
     await expect(createMcpPlugin({ servers: [{ name: "remote", url: http.url }] })).rejects.toThrow(

@@ -14,10 +14,9 @@ import { backoffDelayMs } from "./retry.ts";
 const request = { messages: [{ role: "user" as const, content: "hi" }], tools: [], toolChoice: "auto" as const };
 const unavailable = (retryAfterMs?: number) =>
   new ProviderError("PROVIDER_FAILED", "HTTP 503", {
-    retryable: true,
     details: { status: 503, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) },
   });
-const rejected = () => new ProviderError("PROVIDER_FAILED", "HTTP 400", { retryable: false, details: { status: 400 } });
+const rejected = () => new ProviderError("PROVIDER_REJECTED", "HTTP 400", { details: { status: 400 } });
 const fastRetry = { retries: 2, baseDelayMs: 1, maxDelayMs: 2 };
 
 async function drain(chain: FallbackChain, signal?: AbortSignal): Promise<ModelStreamEvent[]> {
@@ -33,6 +32,12 @@ const text = (events: ModelStreamEvent[]) =>
   events.flatMap((event) => (event.type === "text-delta" ? [event.text] : [])).join("");
 
 describe("FallbackChain", () => {
+  it("refuses to be built without providers: PROVIDER_NOT_CONFIGURED, not retryable", () => {
+    expect(() => new FallbackChain({ members: [] })).toThrow(
+      expect.objectContaining({ code: "PROVIDER_NOT_CONFIGURED", retryable: false }),
+    );
+  });
+
   it("retries a retryable failure with backoff, then answers from the same provider", async () => {
     const first = new ScriptedModel([{ error: unavailable() }, { error: unavailable() }, { text: "ok" }], {
       id: "primary",
@@ -66,9 +71,9 @@ describe("FallbackChain", () => {
         type: "provider-fallback",
         from: "anthropic",
         to: "openai",
-        code: "PROVIDER_FAILED",
+        code: "PROVIDER_REJECTED",
         resumed: false,
-        message: "anthropic failed (PROVIDER_FAILED); answering with openai.",
+        message: "anthropic failed (PROVIDER_REJECTED); answering with openai.",
       },
     ]);
     expect(text(events)).toBe("from backup");

@@ -40,7 +40,7 @@ export class FallbackChain implements ModelProvider {
 
   constructor(options: FallbackChainOptions) {
     if (options.members.length === 0)
-      throw new ProviderError("PROVIDER_UNAVAILABLE", "A fallback chain needs at least one provider.");
+      throw new ProviderError("PROVIDER_NOT_CONFIGURED", "A fallback chain needs at least one provider.");
     this.#members = options.members;
     this.#breakers = options.members.map((member) => new CircuitBreaker(member.breaker));
     this.#afterPartialOutput = options.afterPartialOutput ?? "continue";
@@ -76,7 +76,6 @@ export class FallbackChain implements ModelProvider {
         lastError ??= new ProviderError(
           "PROVIDER_UNAVAILABLE",
           `${member.provider.id}: circuit open after repeated failures.`,
-          { retryable: true },
         );
         if (next)
           yield {
@@ -112,11 +111,7 @@ export class FallbackChain implements ModelProvider {
             }
             yield event;
           }
-          throw new ProviderError(
-            "PROVIDER_FAILED",
-            `${member.provider.id}: the stream ended without a finish event.`,
-            { retryable: true },
-          );
+          throw new ProviderError("PROVIDER_FAILED", `${member.provider.id}: the stream ended without a finish event.`);
         } catch (error) {
           const failure = toAgentError(error);
           if (request.signal?.aborted || failure.code === "TURN_ABORTED") throw failure;
@@ -164,10 +159,7 @@ export class FallbackChain implements ModelProvider {
         }
       }
     }
-    throw (
-      lastError ??
-      new ProviderError("PROVIDER_UNAVAILABLE", "No provider in the chain could answer.", { retryable: true })
-    );
+    throw lastError ?? new ProviderError("PROVIDER_UNAVAILABLE", "No provider in the chain could answer.");
   }
 }
 

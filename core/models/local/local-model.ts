@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp";
-import { ProviderError } from "../../contracts/errors.ts";
+import { ProviderError, UserInputError } from "../../contracts/errors.ts";
 
 export const defaultModelFileName = "SmolLM2-135M-Instruct.Q4_1.gguf";
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -56,7 +56,7 @@ export function loadLocalModel(options: LocalModelOptions = {}): Promise<LoadedL
 async function load(modelPath: string, options: LocalModelOptions): Promise<LoadedLocalModel> {
   if (!existsSync(modelPath)) {
     throw new ProviderError(
-      "PROVIDER_UNAVAILABLE",
+      "PROVIDER_NOT_CONFIGURED",
       `No local model at ${modelPath}. Run \`npm run setup\` to fetch SmolLM2-135M-Instruct, or set RTA_MODEL_PATH to a GGUF file.`,
     );
   }
@@ -88,7 +88,7 @@ async function load(modelPath: string, options: LocalModelOptions): Promise<Load
         const onAbort = () => {
           const index = waiting.indexOf(grant);
           if (index >= 0) waiting.splice(index, 1);
-          reject(new ProviderError("TURN_ABORTED", "Aborted while waiting for the local model."));
+          reject(new UserInputError("TURN_ABORTED", "Aborted while waiting for the local model."));
         };
         const grant = (granted: LlamaContextSequence) => {
           signal?.removeEventListener("abort", onAbort);

@@ -59,6 +59,28 @@ describe("LocalModelProvider (SmolLM2-135M-Instruct)", () => {
     expect(concurrent).toEqual(sequential);
   });
 
+  it("fails with PROVIDER_CONTEXT_OVERFLOW, before generating, when the conversation cannot fit", async () => {
+    const failure = await drain({
+      messages: [{ role: "user", content: "lorem ipsum ".repeat(3000) }],
+      tools: [],
+      toolChoice: "auto",
+    }).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: "PROVIDER_CONTEXT_OVERFLOW", fault: "provider", retryable: false });
+    // The failed request gave its context sequence back: the next one is answered.
+    const next = await drain({
+      messages: [{ role: "user", content: "Hi" }],
+      tools: [],
+      toolChoice: "auto",
+      maxOutputTokens: 4,
+    });
+    expect(next.at(-1)).toMatchObject({ type: "finish" });
+  });
+
+  it("fails with PROVIDER_NOT_CONFIGURED, which no retry can fix, when there is no model file", async () => {
+    const missing = new LocalModelProvider({ modelPath: "/nonexistent/model.gguf" });
+    await expect(missing.load()).rejects.toMatchObject({ code: "PROVIDER_NOT_CONFIGURED", retryable: false });
+  });
+
   it("stops generating when the signal aborts", async () => {
     const controller = new AbortController();
     const events: ModelStreamEvent[] = [];

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { LlamaCompletion, type LlamaGrammar, type LlamaText } from "node-llama-cpp";
 import { z } from "zod";
-import { AgentError, ProviderError } from "../../contracts/errors.ts";
+import { AgentError, ProviderError, UserInputError } from "../../contracts/errors.ts";
 import type { ChatMessage, ToolCallRequest } from "../../contracts/messages.ts";
 import type { ModelCapabilities, ModelProvider, ModelRequest, ModelStreamEvent } from "../../contracts/model.ts";
 import { AsyncQueue } from "../async-queue.ts";
@@ -183,10 +183,9 @@ export class LocalModelProvider implements ModelProvider {
       if (tokens + reserve <= loaded.contextTokens) return { text, tokens };
       const dropAt = kept.findIndex((message, index) => message.role !== "system" && index < kept.length - 1);
       if (dropAt < 0) {
-        throw new AgentError(
-          "INPUT_TOO_LONG",
+        throw new ProviderError(
+          "PROVIDER_CONTEXT_OVERFLOW",
           `The conversation needs ${tokens} tokens; the local model's context holds ${loaded.contextTokens}.`,
-          "user",
         );
       }
       kept = kept.filter((_, index) => index !== dropAt);
@@ -230,7 +229,7 @@ export function parseCallList(output: string): z.infer<typeof toolCallListSchema
 
 function asProviderError(error: unknown, signal: AbortSignal | undefined): AgentError {
   if (AgentError.isInstance(error)) return error;
-  if (signal?.aborted) return new ProviderError("TURN_ABORTED", "The local model was cancelled.");
+  if (signal?.aborted) return new UserInputError("TURN_ABORTED", "The local model was cancelled.");
   const message = error instanceof Error ? error.message : String(error);
   return new ProviderError("PROVIDER_FAILED", `The local model failed: ${message}`, { cause: error });
 }
