@@ -32,14 +32,22 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const catalogue = JSON.parse(readFileSync(join(projectRoot, "core/models/local/catalogue.json"), "utf8"));
-const modelsDirectory = resolve(process.env.RTA_MODELS_DIR ?? join(projectRoot, "models"));
+const cataloguePath = join(projectRoot, "core/models/local/catalogue.json");
+const modelsDirectory = resolve(process.env.RTA_MODELS_DIR || join(projectRoot, "models"));
 const flags = new Set(process.argv.slice(2).filter((argument) => argument.startsWith("--")));
 const names = process.argv.slice(2).filter((argument) => !argument.startsWith("--"));
 const soft = flags.has("--soft");
 
 function say(message) {
   process.stderr.write(`[rta setup] ${message}\n`);
+}
+
+let catalogue;
+try {
+  catalogue = JSON.parse(readFileSync(cataloguePath, "utf8"));
+} catch (error) {
+  say(`cannot read the model catalogue ${cataloguePath}: ${error.message}`);
+  process.exit(soft ? 0 : 1);
 }
 
 class SetupFailure extends Error {}

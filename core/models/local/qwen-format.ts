@@ -19,8 +19,8 @@ const tokensPerCall = 192;
  * `<tool_call>` tag itself: it starts a call with a bare `{` or a ```json fence. So the decision is
  * read from the first token of its answer: when it leans towards a call, `<tool_call>\n` is written for
  * it and the call is sampled under a grammar compiled from the tools' schemas; after each
- * `</tool_call>` the model chooses between another call and the end of its turn. A text answer may
- * never contain the call markup, nor start as a call.
+ * `</tool_call>` the same reading chooses between another call and the end of the turn. A text answer
+ * may never contain the call markup, nor start as a call.
  */
 export const qwenFormat: ChatFormat = {
   name: "qwen2.5",
@@ -50,10 +50,12 @@ export const qwenFormat: ChatFormat = {
       const call = parseCall(output);
       if (!call || calls.some((earlier) => sameCall(earlier, call))) break; // cut short, or a repeat
       calls.push({ callId: `call_${randomUUID().slice(0, 8)}`, ...call });
-      if (request.signal?.aborted) break;
+      if (request.signal?.aborted || calls.length === maxCalls) break;
+      // After `</tool_call>\n` the model either ends its turn or starts another call, which the
+      // 0.5B model again begins with a bare `{`: the same first-token reading decides.
       context = [...context, ...generated, ...markup.callClosing];
-      if (!(await wantsAnotherCall(run, context, markup))) break;
-      context = [...context, ...markup.callOpeningAfterCall];
+      if ((await callLeaning(run, context)).call <= callThreshold) break;
+      context = [...context, ...markup.callOpening];
     }
     return { calls, usage };
   },
@@ -75,14 +77,10 @@ export const qwenFormat: ChatFormat = {
 interface Markup {
   toolCall: Token;
   toolCallEnd: Token;
-  endOfTurn: Token;
-  newline: Token;
   /** `<tool_call>\n`, written for the model once it leans towards a call. */
   callOpening: Token[];
-  /** `\n</tool_call>` after a call's JSON. */
+  /** `\n</tool_call>\n` after a call's JSON: the template's separator before another call. */
   callClosing: Token[];
-  /** `\n<tool_call>\n` between one call's `</tool_call>` and the next call. */
-  callOpeningAfterCall: Token[];
 }
 
 const markupCache = new WeakMap<LlamaModel, Markup>();
@@ -99,11 +97,8 @@ function markupTokens(model: LlamaModel): Markup {
     markup = {
       toolCall: single("<tool_call>"),
       toolCallEnd: single("</tool_call>"),
-      endOfTurn: single("<|im_end|>"),
-      newline: single("\n"),
       callOpening: special("<tool_call>\n"),
-      callClosing: special("\n</tool_call>"),
-      callOpeningAfterCall: special("\n<tool_call>\n"),
+      callClosing: special("\n</tool_call>\n"),
     };
     markupCache.set(model, markup);
   }
@@ -148,14 +143,6 @@ export async function callLeaning(
     if (json > 0.5) callTokens.push(fence.token);
   }
   return { call, callTokens };
-}
-
-/** After `</tool_call>`: another call (`\n<tool_call>`) or the end of the turn, whichever is likelier. */
-async function wantsAnotherCall(run: FormatRun, context: readonly Token[], markup: Markup): Promise<boolean> {
-  const afterCall = await nextTokenProbabilities(run.sequence, context);
-  if ((afterCall.get(markup.newline) ?? 0) <= (afterCall.get(markup.endOfTurn) ?? 0)) return false;
-  const afterNewline = await nextTokenProbabilities(run.sequence, [...context, markup.newline]);
-  return (afterNewline.get(markup.toolCall) ?? 0) > 0.5;
 }
 
 function parseCall(output: string): z.infer<typeof callSchema> | undefined {
