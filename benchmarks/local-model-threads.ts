@@ -1,7 +1,7 @@
 // Decode speed of a local model with 1 and 2 CPU threads, on the machine as it is and with one more
 // process keeping a core busy (`node -e 'for(;;){}'`), to choose RTA_THREADS' default.
 // Writes benchmarks/reports/local-model-threads.md.
-//   node --import tsx benchmarks/local-model-threads.ts [model-name] [runs]
+//   node --import tsx benchmarks/local-model-threads.ts [model-name] [runs] [decoded-tokens]
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -12,23 +12,27 @@ import { machineInfo } from "./machine-info.ts";
 
 const modelName = process.argv[2] ?? "qwen2.5-coder-0.5b";
 const runs = Number.parseInt(process.argv[3] ?? "3", 10);
+const decodeTokens = Number.parseInt(process.argv[4] ?? "48", 10);
 const model = findCatalogueModel(modelName);
 const modelPath = join(modelsDirectory(), model.fileName);
 
 async function withBusyCore<T>(work: () => Promise<T>): Promise<T> {
   const hog = spawn(process.execPath, ["-e", "for(;;){}"], { stdio: "ignore" });
+  const stopHog = () => hog.kill("SIGKILL");
+  process.once("exit", stopHog);
   await new Promise((resolve) => setTimeout(resolve, 500));
   try {
     return await work();
   } finally {
-    hog.kill("SIGKILL");
+    stopHog();
+    process.off("exit", stopHog);
   }
 }
 
 const rows: { threads: number; neighbour: string; speed: ModelSpeed }[] = [];
 for (const neighbour of ["none", "one busy core"]) {
   for (const threads of [1, 2]) {
-    const measure = () => measureModelSpeed({ modelPath, threads, runs, decodeTokens: 48 });
+    const measure = () => measureModelSpeed({ modelPath, threads, runs, decodeTokens });
     const speed = neighbour === "none" ? await measure() : await withBusyCore(measure);
     rows.push({ threads, neighbour, speed });
     process.stderr.write(`${threads} thread(s), neighbour ${neighbour}: ${JSON.stringify(speed)}\n`);
@@ -40,7 +44,7 @@ const report = [
   `# Local model threads: ${model.title}`,
   "",
   `Date ${machine.date}; ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}.`,
-  `Medians of ${runs} runs of 48 decoded tokens after a ${rows[0]?.speed.promptTokens}-token prompt.`,
+  `Medians of ${runs} run(s) of ${decodeTokens} decoded tokens after a ${rows[0]?.speed.promptTokens}-token prompt.`,
   "The load average is the machine's 1-minute figure when each row started (other work included).",
   "",
   "| threads | extra busy process | decode tok/s | first token ms | load ms | load average |",
@@ -50,7 +54,7 @@ const report = [
       `| ${threads} | ${neighbour} | ${speed.decodeTokensPerSecond} | ${speed.timeToFirstTokenMs} | ${speed.loadMs} | ${speed.loadAverage} |`,
   ),
   "",
-  `Command: \`node --import tsx benchmarks/local-model-threads.ts ${modelName} ${runs}\``,
+  `Command: \`node --import tsx benchmarks/local-model-threads.ts ${modelName} ${runs} ${decodeTokens}\``,
   "",
 ].join("\n");
 const path = join(dirname(fileURLToPath(import.meta.url)), "reports", "local-model-threads.md");
