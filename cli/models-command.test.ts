@@ -1,20 +1,32 @@
-import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
+import { modelsCommand } from "./commands/models.ts";
 
-const bin = join(dirname(fileURLToPath(import.meta.url)), "../bin/rta.js");
 const scratch = mkdtempSync(join(tmpdir(), "rta-models-"));
-const rta = (env: NodeJS.ProcessEnv, ...args: string[]) =>
-  spawnSync(process.execPath, [bin, "models", ...args], {
-    encoding: "utf8",
-    timeout: 110_000,
-    env: { ...process.env, RTA_MODEL_PATH: "", ...env },
-  });
+const savedEnv = { ...process.env };
 
+/** Runs `rta models …` in this process with extra environment, returning its exit code and output. */
+async function rta(env: NodeJS.ProcessEnv, ...args: string[]) {
+  Object.assign(process.env, { RTA_MODEL_PATH: "" }, env);
+  let stdout = "";
+  const write = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+    stdout += String(chunk);
+    return true;
+  });
+  try {
+    return { status: await modelsCommand(args), stdout };
+  } finally {
+    write.mockRestore();
+  }
+}
+
+afterEach(() => {
+  for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
+  Object.assign(process.env, savedEnv);
+});
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const listing = z.object({
@@ -30,7 +42,7 @@ const listing = z.object({
 });
 
 describe("rta models", () => {
-  it("lists each model with its size, whether its file is whole, and the speed measured here", () => {
+  it("lists each model with its size, whether its file is whole, and the speed measured here", async () => {
     const models = join(scratch, "models");
     const cache = join(scratch, "speed.json");
     mkdirSync(models);
@@ -43,7 +55,7 @@ describe("rta models", () => {
     writeFileSync(cache, JSON.stringify({ models: { "smollm2-135m": measured } }));
     const env = { RTA_MODELS_DIR: models, RTA_SPEED_CACHE: cache, RTA_LOCAL_MODEL: "smollm2-135m" };
 
-    const result = rta(env, "--json");
+    const result = await rta(env, "--json");
     expect(result.status).toBe(0);
     const rows = listing.parse(JSON.parse(result.stdout)).models;
     expect(rows.map((row) => [row.name, row.file, row.inUse])).toEqual([
@@ -53,17 +65,17 @@ describe("rta models", () => {
     ]);
     expect(rows[1]!.speed).toMatchObject({ decodeTokensPerSecond: 61.5, threads: 1 });
 
-    const text = rta(env).stdout;
+    const text = (await rta(env)).stdout;
     expect(text).toContain("61.5 tok/s (1 thread, 2026-11-27, load average 0.5)");
     expect(text).toContain("missing: npm run setup -- qwen2.5-coder-1.5b");
   });
 
-  it("--measure runs a present model and keeps its figures for the listing", () => {
+  it("--measure runs a present model and keeps its figures for the listing", async () => {
     const cache = join(scratch, "measured.json");
-    const result = rta({ RTA_SPEED_CACHE: cache }, "--measure", "smollm2-135m", "--threads", "1");
+    const result = await rta({ RTA_SPEED_CACHE: cache }, "--measure", "smollm2-135m", "--threads", "1");
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/smollm2-135m: load [\d.]+ s, first token \d+ ms .* [\d.]+ tok\/s \(1 thread/);
-    const rows = listing.parse(JSON.parse(rta({ RTA_SPEED_CACHE: cache }, "--json").stdout)).models;
+    const rows = listing.parse(JSON.parse((await rta({ RTA_SPEED_CACHE: cache }, "--json")).stdout)).models;
     expect(rows.find((row) => row.name === "smollm2-135m")?.speed?.decodeTokensPerSecond).toBeGreaterThan(0);
   });
 });
