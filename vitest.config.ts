@@ -6,9 +6,11 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",
-    // Many files load the local model (threads = all cores) or start a server that does; running them
-    // one at a time avoids oversubscribing the CPU, which slows llama.cpp far more than it saves.
+    // Many files load the local model or start a server that does; running them one at a time avoids
+    // oversubscribing the CPU, which slows llama.cpp far more than it saves.
     fileParallelism: false,
-    env: { NODE_LLAMA_CPP_SKIP_DOWNLOAD: "true" },
+    // Tests that need "a real local model" get the tiny, fast SmolLM2; the tests of Qwen's format name
+    // their model themselves. `npm test` fetches both (package.json pretest).
+    env: { NODE_LLAMA_CPP_SKIP_DOWNLOAD: "true", RTA_LOCAL_MODEL: "smollm2-135m" },
   },
 });

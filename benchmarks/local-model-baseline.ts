@@ -3,9 +3,8 @@
 // resident memory idle and during a turn. Writes benchmarks/reports/local-model-baseline.{json,md}.
 //   npm run bench:local
 import { readFileSync, writeFileSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import { getLlama, LlamaLogLevel } from "node-llama-cpp";
-import { LocalModelProvider, resolveModelPath } from "realtime-agent";
+import { LocalModelProvider, resolveModelPath, threadsFromEnv } from "realtime-agent";
 import { connect } from "realtime-agent/client";
 import { startServerProcess } from "../server/server-process.ts";
 import { machineInfo, median } from "./machine-info.ts";
@@ -23,7 +22,7 @@ async function measureLoad(): Promise<number[]> {
   for (let run = 0; run < runs; run++) {
     const started = performance.now();
     const model = await llama.loadModel({ modelPath: resolveModelPath() });
-    const context = await model.createContext({ contextSize: 4096, sequences: 2, threads: availableParallelism() });
+    const context = await model.createContext({ contextSize: 4096, sequences: 2, threads: threadsFromEnv() });
     times.push(performance.now() - started);
     await context.dispose();
     await model.dispose();

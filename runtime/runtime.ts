@@ -4,7 +4,9 @@ import {
   InMemorySessionStore,
   LocalModelProvider,
   createLexicalToolRouter,
+  findCatalogueModel,
   loadPrices,
+  threadsFromEnv,
   type ModelProvider,
   type Logger,
 } from "realtime-agent";
@@ -17,6 +19,10 @@ export interface RuntimeConfig {
   model: "local" | "synthetic";
   synthetic: { tokens: number; timeToFirstTokenMs: number; tokenIntervalMs: number };
   modelPath: string | undefined;
+  /** A model from the local catalogue (RTA_LOCAL_MODEL); undefined: the catalogue's default. */
+  localModel: string | undefined;
+  /** CPU threads for the local model (RTA_THREADS). */
+  threads: number;
   maxToolRounds: number;
   maxInputChars: number;
   maxOutputTokens: number;
@@ -52,6 +58,8 @@ export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Runt
       tokenIntervalMs: whole("RTA_SYNTHETIC_TOKEN_INTERVAL_MS", 0),
     },
     modelPath: env.RTA_MODEL_PATH || undefined,
+    localModel: env.RTA_LOCAL_MODEL ? findCatalogueModel(env.RTA_LOCAL_MODEL).name : undefined,
+    threads: threadsFromEnv(env),
     maxToolRounds: integer("RTA_MAX_TOOL_ROUNDS", 3),
     maxInputChars: integer("RTA_MAX_INPUT_CHARS", 8_000),
     maxOutputTokens: integer("RTA_MAX_OUTPUT_TOKENS", 512),
@@ -72,6 +80,8 @@ export function runtimeAgentOptions(
   const local = () =>
     new LocalModelProvider({
       ...(config.modelPath ? { modelPath: config.modelPath } : {}),
+      ...(config.localModel ? { model: config.localModel } : {}),
+      threads: config.threads,
       contextTokens: config.contextTokens,
       sequences: config.sequences,
       maxOutputTokens: config.maxOutputTokens,

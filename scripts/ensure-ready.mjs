@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs before `npm start` and `npm test`: installs dependencies when they are missing or older than
-// package-lock.json, then makes sure the local model is present (scripts/setup-model.mjs).
+// package-lock.json, then makes sure the local models are present (scripts/setup-model.mjs): the ones
+// named on the command line (npm test names what the tests use), else the one `npm start` will run.
 // Uses only Node built-ins, so it works on a fresh clone before anything is installed.
 import { spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
@@ -21,4 +22,4 @@ if (stale) {
   process.stderr.write("[rta] installing dependencies (npm ci) ...\n");
   run("npm", ["ci", "--no-audit", "--no-fund"]);
 }
-run(process.execPath, [join(projectRoot, "scripts", "setup-model.mjs")]);
+run(process.execPath, [join(projectRoot, "scripts", "setup-model.mjs"), ...process.argv.slice(2)]);

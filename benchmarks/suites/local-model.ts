@@ -1,6 +1,5 @@
-import { availableParallelism } from "node:os";
 import { getLlama, LlamaLogLevel } from "node-llama-cpp";
-import { resolveModelPath, LocalModelProvider } from "realtime-agent";
+import { resolveModelPath, LocalModelProvider, threadsFromEnv } from "realtime-agent";
 import type { BenchmarkDefinition } from "../bench-types.ts";
 
 const subjects = [
@@ -52,7 +51,7 @@ export function localModelBenchmarks(): BenchmarkDefinition[] {
       run: async () => {
         const llama = await getLlama({ gpu: false, build: "never", skipDownload: true, logLevel: LlamaLogLevel.error });
         const model = await llama.loadModel({ modelPath: resolveModelPath() });
-        const context = await model.createContext({ contextSize: 4096, sequences: 2, threads: availableParallelism() });
+        const context = await model.createContext({ contextSize: 4096, sequences: 2, threads: threadsFromEnv() });
         await context.dispose();
         await model.dispose();
       },

@@ -185,7 +185,7 @@ describe("LocalModelProvider (SmolLM2-135M-Instruct)", () => {
 
 describe("parseCallList", () => {
   it("parses a whole list and keeps the complete calls of one cut short", async () => {
-    const { parseCallList } = await import("./local-provider.ts");
+    const { parseCallList } = await import("./smollm2-format.ts");
     expect(parseCallList('[{"name": "a", "arguments": {"x": 1}}]')).toEqual([{ name: "a", arguments: { x: 1 } }]);
     expect(parseCallList('[{"name": "a", "arguments": {"x": 1}}, {"name": "b", "arguments": {"y": [1, 2')).toEqual([
       { name: "a", arguments: { x: 1 } },
