@@ -53,7 +53,8 @@ export class TestClient {
     options: { from?: number; timeoutMs?: number } = {},
   ): Promise<ServerFrame[]> {
     const from = options.from ?? 0;
-    const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+    // A hang guard, not a latency check: a loaded machine may take minutes (work is bounded by tokens).
+    const deadline = Date.now() + (options.timeoutMs ?? 300_000);
     for (;;) {
       const index = this.frames.findIndex((frame, position) => position >= from && predicate(frame));
       if (index >= 0) return this.frames.slice(from, index + 1);
