@@ -12,6 +12,8 @@ export interface FormatRun {
   readonly request: ModelRequest;
   /** Whether this response may call tools; when not, a format leaves the tool list out of the prompt. */
   readonly mayCallTools: boolean;
+  /** The most tool calls one response may make. */
+  readonly maxToolCalls: number;
   /** A compiled grammar, cached per source. */
   grammar(source: string): Promise<LlamaGrammar>;
   /** Renders the messages, dropping the oldest non-system ones until `reserve` tokens are left to generate. */

@@ -9,7 +9,8 @@ import { LocalModelProvider } from "./local-provider.ts";
 
 // Integration: the real Qwen2.5-Coder-0.5B-Instruct GGUF (`npm test` fetches it), in its own format.
 // Every generation is bounded by tokens: 40 for answers, one grammar-bounded call per tool.
-const provider = new LocalModelProvider({ model: "qwen2.5-coder-0.5b", maxOutputTokens: 40, sequences: 1 });
+const options = { model: "qwen2.5-coder-0.5b", maxOutputTokens: 40, sequences: 1 };
+const provider = new LocalModelProvider(options);
 
 const multiply = tool({
   name: "multiply",
@@ -55,12 +56,13 @@ describe("LocalModelProvider in Qwen2.5's format (Qwen2.5-Coder-0.5B-Instruct)",
     expect(finish.text).not.toMatch(markup);
   });
 
-  it("makes several calls in one response when the model asks for another after </tool_call>", async () => {
+  it("makes several calls in one response, when allowed, if the model starts another after </tool_call>", async () => {
     // On its own the 0.5B model ends its turn after one call; having seen a two-call exchange earlier in
     // the conversation, it starts a second call after `</tool_call>`, and the provider must return both.
     // (With a text answer after those results in the history, it answers the arithmetic itself instead.)
     const events: ModelStreamEvent[] = [];
-    for await (const event of provider.stream({
+    const severalCalls = new LocalModelProvider({ ...options, maxToolCallsPerResponse: 4 });
+    for await (const event of severalCalls.stream({
       messages: [
         { role: "system", content: "You are a helpful assistant." },
         { role: "user", content: "What is 3 times 5, and the weather in Oslo?" },

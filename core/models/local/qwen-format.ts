@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { LlamaText, SpecialTokensText, type LlamaModel, type Token } from "node-llama-cpp";
 import { z } from "zod";
 import type { ToolCallRequest } from "../../contracts/messages.ts";
+import type { ToolDefinition } from "../../contracts/model.ts";
 import type { AnswerPrompt, ChatFormat, FormatRun, ToolDecision } from "./chat-format.ts";
 import { buildToolCallObjectGrammar } from "./json-schema-grammar.ts";
 import { nextTokenProbabilities } from "./next-token-probabilities.ts";
@@ -9,9 +10,35 @@ import { renderQwenPrompt } from "./qwen-prompt.ts";
 
 const callSchema = z.object({ name: z.string(), arguments: z.record(z.string(), z.unknown()) });
 
+/**
+ * The tool the model would name next, after `<tool_call>\n{"name": "`, if it is one not called yet and
+ * its first name token has more than even odds.
+ */
+async function likeliestNextTool(
+  run: FormatRun,
+  context: readonly Token[],
+  calls: readonly ToolCallRequest[],
+): Promise<ToolDefinition | undefined> {
+  const model = run.loaded.model;
+  const probabilities = await nextTokenProbabilities(run.sequence, [...context, ...model.tokenize('{"name": "')]);
+  const firstNameToken = (name: string) => model.tokenize(`${name}"`)[0];
+  const uncalled = run.request.tools.filter((tool) => !calls.some((call) => call.name === tool.name));
+  const ranked = uncalled
+    .map((tool) => {
+      const token = firstNameToken(tool.name);
+      return { tool, probability: token === undefined ? 0 : (probabilities.get(token) ?? 0) };
+    })
+    .sort((left, right) => right.probability - left.probability);
+  const best = ranked[0];
+  // Tools whose names start with the same token cannot be told apart here: then none is chosen.
+  const shared = ranked.some(
+    (other) => other !== best && best && firstNameToken(other.tool.name) === firstNameToken(best.tool.name),
+  );
+  return best && best.probability > 0.5 && !shared ? best.tool : undefined;
+}
+
 /** The answer is a call when the model leans this much towards starting one (see `callLeaning`). */
 export const callThreshold = 0.5;
-const maxCalls = 4;
 const tokensPerCall = 192;
 
 /**
@@ -27,13 +54,14 @@ export const qwenFormat: ChatFormat = {
 
   async decideToolCalls(run: FormatRun): Promise<ToolDecision> {
     const { request } = run;
+    const maxCalls = run.maxToolCalls;
     const markup = markupTokens(run.loaded.model);
     const prompt = run.fitToContext((messages) => renderQwenPrompt(messages, request.tools), maxCalls * tokensPerCall);
     const leaning = await callLeaning(run, prompt.tokens);
     const usage = { inputTokens: prompt.tokens.length, outputTokens: 0 };
     if (leaning.call <= callThreshold) return { calls: [], usage };
 
-    const grammar = await run.grammar(buildToolCallObjectGrammar(request.tools));
+    let grammar = await run.grammar(buildToolCallObjectGrammar(request.tools));
     const calls: ToolCallRequest[] = [];
     let context: Token[] = [...prompt.tokens, ...markup.callOpening];
     while (calls.length < maxCalls) {
@@ -52,10 +80,15 @@ export const qwenFormat: ChatFormat = {
       calls.push({ callId: `call_${randomUUID().slice(0, 8)}`, ...call });
       if (request.signal?.aborted || calls.length === maxCalls) break;
       // After `</tool_call>\n` the model either ends its turn or starts another call, which the
-      // 0.5B model again begins with a bare `{`: the same first-token reading decides.
+      // 0.5B model again begins with a bare `{`: the same first-token reading decides. It also likes
+      // to follow a call with variations of it (12*7, then 12/7, 12%7…), so a further call must be to
+      // a tool not called yet, and one the model names with more than even odds.
       context = [...context, ...generated, ...markup.callClosing];
       if ((await callLeaning(run, context)).call <= callThreshold) break;
       context = [...context, ...markup.callOpening];
+      const next = await likeliestNextTool(run, context, calls);
+      if (!next) break;
+      grammar = await run.grammar(buildToolCallObjectGrammar([next]));
     }
     return { calls, usage };
   },
