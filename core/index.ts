@@ -17,8 +17,8 @@ export {
 } from "./models/local/model-catalogue.ts";
 export { createLogger, silentLogger, type LogLevel } from "./telemetry/logger.ts";
 export { guardInput, defaultMaxInputChars } from "./safety/input-guard.ts";
-export { safeFetch, type SafeFetchOptions, type SafeResponse } from "./tools/safe-fetch.ts";
-export { isPrivateAddress, hostAllowed, type NetworkPolicy } from "./tools/network-policy.ts";
+export { safeFetch } from "./tools/safe-fetch.ts";
+export { isPrivateAddress, hostAllowed } from "./tools/network-policy.ts";
 export { createLexicalToolRouter, type ToolRouter } from "./tools/tool-router.ts";
 export { FallbackChain, type ChainMember, type FallbackChainOptions } from "./models/fallback/fallback-chain.ts";
 export { AnthropicProvider, type AnthropicProviderOptions } from "./models/remote/anthropic-provider.ts";

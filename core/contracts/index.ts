@@ -3,5 +3,6 @@ export type * from "./events.ts";
 export type * from "./logger.ts";
 export * from "./messages.ts";
 export type * from "./model.ts";
+export type * from "./network.ts";
 export * from "./store.ts";
 export * from "./tool.ts";

@@ -1,12 +1,18 @@
 import type { z } from "zod";
 import type { Logger } from "./logger.ts";
 import type { JsonSchema, ToolExample } from "./model.ts";
+import type { ToolFetch } from "./network.ts";
 
 export interface ToolContext {
   signal: AbortSignal;
   sessionId: string;
   callId: string;
   logger: Logger;
+  /**
+   * HTTP for this call: safeFetch limited to the hosts the tool declares in `networkHosts` (redirects
+   * included), cancelled with the call unless given another signal.
+   */
+  fetch: ToolFetch;
 }
 
 /** A tool is a plain object; `tool()` exists only so TypeScript infers `input` from the schema. */
@@ -33,10 +39,9 @@ export interface Tool<Input = any, Output = unknown> {
   cacheTtlMs?: number;
   /**
    * Hosts the tool may contact ("api.example.com", or "*.example.com" for subdomains); empty or
-   * omitted for tools that never touch the network. Enforced: while the executor runs the tool,
-   * `safeFetch` refuses any other host, whatever policy the tool hands it. Requests made another way
-   * (global fetch, an SDK's own HTTP client such as the MCP transport, a child process) are beyond
-   * core's reach: use `safeFetch`.
+   * omitted for tools that never touch the network. Enforced for `context.fetch`, which refuses every
+   * other host. Requests made another way (global fetch, `safeFetch` with a policy of the tool's own,
+   * an SDK's HTTP client such as the MCP transport, a child process) are beyond core's reach.
    */
   networkHosts?: readonly string[];
   /** Worked examples; small local models call tools far more reliably with them. */

@@ -3,7 +3,7 @@ import type { ToolCallRequest } from "../contracts/messages.ts";
 import type { Logger } from "../contracts/logger.ts";
 import type { Tool } from "../contracts/tool.ts";
 import { enqueueBatched } from "./batcher.ts";
-import { runWithDeclaredHosts } from "./declared-hosts.ts";
+import { toolFetch } from "./tool-fetch.ts";
 import type { ToolRegistry } from "./registry.ts";
 
 export const defaultToolTimeoutMs = 10_000;
@@ -71,13 +71,17 @@ async function attemptToolCall(
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(), timeoutMs);
   const signal = AbortSignal.any([options.signal, timeout.signal]);
-  const context = { signal, sessionId: options.sessionId, callId: call.callId, logger: options.logger };
+  const context = {
+    signal,
+    sessionId: options.sessionId,
+    callId: call.callId,
+    logger: options.logger,
+    fetch: toolFetch(tool, signal),
+  };
   try {
     const result = await raceAbort(
       Promise.resolve().then(() =>
-        runWithDeclaredHosts(tool, () =>
-          tool.executeBatch ? enqueueBatched(tool, input, context) : tool.execute(input, context),
-        ),
+        tool.executeBatch ? enqueueBatched(tool, input, context) : tool.execute(input, context),
       ),
       signal,
     );

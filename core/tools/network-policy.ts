@@ -43,13 +43,6 @@ export function isPrivateAddress(address: string): boolean {
   return true; // not an IP at all: refuse rather than guess
 }
 
-export interface NetworkPolicy {
-  /** Hosts the tool declared (exact names, or "*.example.com" for subdomains). */
-  allowedHosts: readonly string[];
-  /** Hosts or IPs that may resolve to private addresses (e.g. a self-hosted SearXNG, or tests on 127.0.0.1). */
-  allowPrivate: readonly string[];
-}
-
 export function hostAllowed(host: string, patterns: readonly string[]): boolean {
   const name = host.toLowerCase().replace(/^\[|\]$/g, "");
   return patterns.some((pattern) => {

@@ -1,35 +1,16 @@
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
-import { request as httpRequest, type IncomingMessage } from "node:http";
+import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { LookupFunction } from "node:net";
 import { ToolError } from "../contracts/errors.ts";
-import { checkDeclaredHost } from "./declared-hosts.ts";
-import { hostAllowed, isPrivateAddress, type NetworkPolicy } from "./network-policy.ts";
-
-export interface SafeFetchOptions {
-  policy: NetworkPolicy;
-  signal?: AbortSignal;
-  headers?: Record<string, string>;
-  method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-  body?: string;
-  maxRedirects?: number;
-  /** Largest response body accepted (default 2 MiB). */
-  maxBytes?: number;
-  timeoutMs?: number;
-}
-
-export interface SafeResponse {
-  status: number;
-  headers: IncomingMessage["headers"];
-  url: string;
-  text: string;
-}
+import type { NetworkPolicy, SafeFetchOptions, SafeResponse } from "../contracts/network.ts";
+import { hostAllowed, isPrivateAddress } from "./network-policy.ts";
 
 /**
  * HTTP for tools, safe by default: only declared hosts, only http(s), and no private, loopback or
  * link-local address — checked on the address actually connected to (after DNS, so rebinding does not
  * help) and again for every redirect. Hosts in `allowPrivate` are exempt from the address check.
- * Inside a tool run by the executor, the host must also be one the tool declares in `networkHosts`.
+ * Tools reach it through `context.fetch`, which fills in the policy from the tool's `networkHosts`.
  */
 export async function safeFetch(url: string, options: SafeFetchOptions): Promise<SafeResponse> {
   let current = new URL(url);
@@ -53,7 +34,6 @@ function checkUrl(url: URL, policy: NetworkPolicy): void {
   if (!hostAllowed(url.hostname, policy.allowedHosts)) {
     throw new ToolError("TOOL_FAILED", `The tool may not contact ${url.hostname}: it is not among its declared hosts.`);
   }
-  checkDeclaredHost(url.hostname);
 }
 
 function guardedLookup(host: string, policy: NetworkPolicy): LookupFunction {

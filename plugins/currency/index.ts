@@ -31,7 +31,6 @@ const currencyCode = z
 
 export function currencyTool(config: CurrencyConfig) {
   const cache = new Map<string, { at: number; rates: Record<string, number>; date: string }>();
-  const policy = { allowedHosts: [hostOf(config.baseUrl)], allowPrivate: config.allowPrivate };
   return tool({
     name: "currency",
     description:
@@ -52,7 +51,7 @@ export function currencyTool(config: CurrencyConfig) {
     timeoutMs: config.timeoutMs,
     cacheTtlMs: config.rateCacheMs,
     idempotent: true,
-    networkHosts: policy.allowedHosts,
+    networkHosts: [hostOf(config.baseUrl)],
     examples: [
       {
         request: "How much is 100 US dollars in euros and Mexican pesos?",
@@ -60,7 +59,7 @@ export function currencyTool(config: CurrencyConfig) {
       },
       { request: "Convert 50 EUR to USD and JPY", arguments: { amount: 50, from: "EUR", to: ["USD", "JPY"] } },
     ],
-    async execute({ amount, from, to }, { signal }) {
+    async execute({ amount, from, to }, { fetch }) {
       const wanted = to.filter((code) => code !== from);
       const key = `${from}:${[...wanted].sort().join(",")}`;
       let entry = cache.get(key);
@@ -69,8 +68,8 @@ export function currencyTool(config: CurrencyConfig) {
         url.searchParams.set("from", from);
         if (wanted.length) url.searchParams.set("to", wanted.join(","));
         const body = await getJson(url, {
-          policy,
-          signal,
+          fetch,
+          allowPrivate: config.allowPrivate,
           schema: frankfurterSchema,
           service: "The exchange-rate service",
           timeoutMs: config.timeoutMs,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type JsonSchema, PluginError, ToolError, tool, type Tool, safeFetch } from "realtime-agent";
+import { type JsonSchema, PluginError, ToolError, tool, type Tool } from "realtime-agent";
 
 const methods = ["get", "post", "put", "patch", "delete"] as const;
 type Method = (typeof methods)[number];
@@ -134,7 +134,7 @@ export function toolsFromOpenApi(options: OpenApiToolOptions): Tool[] {
           cacheTtlMs: 0,
           idempotent: method === "get",
           networkHosts: [host],
-          async execute(input, { signal }) {
+          async execute(input, { fetch }) {
             let resolvedPath = path;
             const url = new URL(baseUrl.replace(/\/$/, "") + path);
             const headers: Record<string, string> = { ...options.headers };
@@ -149,12 +149,11 @@ export function toolsFromOpenApi(options: OpenApiToolOptions): Tool[] {
             }
             url.pathname = new URL(baseUrl.replace(/\/$/, "") + resolvedPath).pathname;
             const hasBody = input.body !== undefined;
-            const response = await safeFetch(url.toString(), {
-              policy: { allowedHosts: [host], allowPrivate: options.allowPrivate },
+            const response = await fetch(url.toString(), {
+              allowPrivate: options.allowPrivate,
               method: method.toUpperCase() as "GET",
               headers: { ...headers, ...(hasBody ? { "content-type": "application/json" } : {}) },
               ...(hasBody ? { body: JSON.stringify(input.body) } : {}),
-              signal,
               timeoutMs: options.timeoutMs,
             });
             let body: unknown = response.text;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ToolError, safeFetch, type NetworkPolicy } from "realtime-agent";
+import { ToolError, type ToolFetch } from "realtime-agent";
 
 /** Settings every networked built-in tool shares. */
 export const networkConfigSchema = z.object({
@@ -12,21 +12,20 @@ export function hostOf(url: string): string {
   return new URL(url).hostname;
 }
 
-/** GETs JSON through the network-safe fetch, checks the status and parses the body with a schema. */
+/** GETs JSON through the tool's own fetch (its declared hosts), checks the status and parses the body with a schema. */
 export async function getJson<T>(
   url: URL,
   options: {
-    policy: NetworkPolicy;
-    signal: AbortSignal;
+    fetch: ToolFetch;
+    allowPrivate: readonly string[];
     schema: z.ZodType<T>;
     headers?: Record<string, string>;
     service: string;
     timeoutMs?: number;
   },
 ): Promise<T> {
-  const response = await safeFetch(url.toString(), {
-    policy: options.policy,
-    signal: options.signal,
+  const response = await options.fetch(url.toString(), {
+    allowPrivate: options.allowPrivate,
     ...(options.headers ? { headers: options.headers } : {}),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
   });

@@ -66,10 +66,6 @@ const weatherCodes: Record<number, string> = {
 };
 
 export function weatherTool(config: WeatherConfig) {
-  const policy = {
-    allowedHosts: [hostOf(config.geocodingUrl), hostOf(config.forecastUrl)],
-    allowPrivate: config.allowPrivate,
-  };
   return tool({
     name: "weather",
     description: "Get the current weather (temperature, rain, wind) and the next days' forecast for a city.",
@@ -80,14 +76,14 @@ export function weatherTool(config: WeatherConfig) {
     timeoutMs: config.timeoutMs * 2,
     cacheTtlMs: 0,
     idempotent: true,
-    networkHosts: policy.allowedHosts,
+    networkHosts: [hostOf(config.geocodingUrl), hostOf(config.forecastUrl)],
     examples: [{ request: "What's the weather like in Tokyo?", arguments: { city: "Tokyo" } }],
-    async execute({ city, days }, { signal }) {
+    async execute({ city, days }, { fetch }) {
       const geocoding = new URL(config.geocodingUrl);
       geocoding.search = new URLSearchParams({ name: city, count: "1", language: "en", format: "json" }).toString();
       const places = await getJson(geocoding, {
-        policy,
-        signal,
+        fetch,
+        allowPrivate: config.allowPrivate,
         schema: geocodingSchema,
         service: "The geocoding service",
         timeoutMs: config.timeoutMs,
@@ -104,8 +100,8 @@ export function weatherTool(config: WeatherConfig) {
         forecast_days: String(days ?? 3),
       }).toString();
       const weather = await getJson(forecast, {
-        policy,
-        signal,
+        fetch,
+        allowPrivate: config.allowPrivate,
         schema: forecastSchema,
         service: "The forecast service",
         timeoutMs: config.timeoutMs,

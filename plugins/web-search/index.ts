@@ -42,7 +42,6 @@ const searxngSchema = z.object({
 
 export function webSearchTool(config: WebSearchConfig) {
   const hosts = [hostOf(config.braveUrl), ...(config.searxngUrl ? [hostOf(config.searxngUrl)] : [])];
-  const policy = { allowedHosts: hosts, allowPrivate: config.allowPrivate };
   return tool({
     name: "web_search",
     description: "Search the web and return the top results with title, URL and snippet.",
@@ -57,14 +56,14 @@ export function webSearchTool(config: WebSearchConfig) {
     examples: [
       { request: "Search the web for the latest Node.js release", arguments: { query: "latest Node.js release" } },
     ],
-    async execute({ query, count }, { signal }) {
+    async execute({ query, count }, { fetch }) {
       const limit = count ?? config.maxResults;
       if (config.braveApiKey) {
         const url = new URL(config.braveUrl);
         url.search = new URLSearchParams({ q: query, count: String(limit) }).toString();
         const body = await getJson(url, {
-          policy,
-          signal,
+          fetch,
+          allowPrivate: config.allowPrivate,
           schema: braveSchema,
           headers: { "x-subscription-token": config.braveApiKey },
           service: "Brave Search",
@@ -82,8 +81,8 @@ export function webSearchTool(config: WebSearchConfig) {
         const url = new URL("search", config.searxngUrl.endsWith("/") ? config.searxngUrl : `${config.searxngUrl}/`);
         url.search = new URLSearchParams({ q: query, format: "json" }).toString();
         const body = await getJson(url, {
-          policy,
-          signal,
+          fetch,
+          allowPrivate: config.allowPrivate,
           schema: searxngSchema,
           service: "SearXNG",
           timeoutMs: config.timeoutMs,
