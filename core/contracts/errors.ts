@@ -13,6 +13,8 @@ export const errorCodes = {
   PROVIDER_UNAVAILABLE: "The model provider could not be reached or is not ready (for example: no model file).",
   PROVIDER_FAILED: "The model provider failed while answering.",
   PROVIDER_TIMEOUT: "The model provider did not answer in time.",
+  EMBEDDER_UNAVAILABLE: "The embedder's model files are missing or cannot be loaded.",
+  EMBEDDER_FAILED: "The embedder failed while embedding texts.",
   TOOL_NOT_FOUND: "The model asked for a tool that is not registered.",
   TOOL_INVALID_INPUT: "The tool's arguments do not match its input schema.",
   TOOL_FAILED: "The tool threw an error while running.",
