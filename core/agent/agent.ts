@@ -104,7 +104,13 @@ export class Agent {
       );
       const maxToolRounds = this.#options.maxToolRounds ?? 3;
       const allTools = this.tools.definitions();
-      const definitions = this.#options.toolRouter ? this.#options.toolRouter(userText, allTools) : allTools;
+      const route = this.#options.toolRouter
+        ? await this.#options.toolRouter(userText, allTools, {
+            previousUserText: context.recentTurns.at(-1)?.userText,
+            signal,
+          })
+        : { tools: allTools, toolChoice: "auto" as const };
+      const definitions = route.toolChoice === "none" ? [] : route.tools;
 
       for (let round = 0; ; round++) {
         throwIfAborted(signal);
@@ -112,7 +118,8 @@ export class Agent {
         const stream = runModelRound(this.model, {
           messages,
           tools: definitions,
-          toolChoice: mayCallTools ? "auto" : "none",
+          // A required call is required once: after the tool results the model may answer.
+          toolChoice: !mayCallTools ? "none" : round === 0 ? route.toolChoice : "auto",
           signal,
           ...(this.#options.maxOutputTokens !== undefined ? { maxOutputTokens: this.#options.maxOutputTokens } : {}),
           ...(this.#options.temperature !== undefined ? { temperature: this.#options.temperature } : {}),

@@ -72,7 +72,7 @@ export class LocalModelProvider implements ModelProvider {
       const lastMessage = request.messages.at(-1);
       const decideTools =
         request.tools.length > 0 &&
-        request.toolChoice === "auto" &&
+        request.toolChoice !== "none" &&
         !request.responseFormat &&
         (this.#options.chainToolCalls || lastMessage?.role !== "tool");
       if (decideTools) {
@@ -99,7 +99,8 @@ export class LocalModelProvider implements ModelProvider {
       (messages) => renderToolDecisionPrompt(messages, request.tools),
       256,
     );
-    const grammar = await this.#grammar(loaded, buildToolCallGrammar(request.tools));
+    const required = request.toolChoice === "required";
+    const grammar = await this.#grammar(loaded, buildToolCallGrammar(request.tools, { required }));
     let outputTokens = 0;
     const output = await completion.generateCompletion(prompt.text, {
       grammar,
