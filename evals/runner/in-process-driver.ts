@@ -39,6 +39,7 @@ export class InProcessDriver implements TurnDriver {
         sessionId: request.sessionId,
         text: request.text,
         planOnly: request.stopAfterToolCalls ?? false,
+        ...(request.history ? { history: request.history } : {}),
       }),
     );
   }

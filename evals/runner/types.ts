@@ -26,6 +26,8 @@ export interface TurnRequest {
   systemPrompt?: string;
   /** End the turn once the model has decided which tools to call, without running them. */
   stopAfterToolCalls?: boolean;
+  /** Earlier messages of the conversation, given instead of the session's stored ones. */
+  history?: readonly { role: "user" | "assistant"; content: string }[];
   maxOutputTokens?: number;
 }
 

@@ -41,7 +41,7 @@ export class WebSocketDriver implements TurnDriver {
   }
 
   async runTurn(request: TurnRequest): Promise<TurnObservation> {
-    if (request.tools || request.systemPrompt || request.stopAfterToolCalls) {
+    if (request.tools || request.systemPrompt || request.stopAfterToolCalls || request.history) {
       throw new Error("A server over WebSocket runs its own tools and prompt; this suite must run in-process.");
     }
     const socket = await this.#socket(request.sessionId);
