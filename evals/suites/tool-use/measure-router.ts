@@ -31,6 +31,7 @@ const predictor = new ToolPredictor({ embedder });
 const loadStarted = performance.now();
 await embedder.load();
 const loadMs = performance.now() - loadStarted;
+await predictor.score("warm-up: embeds the tools' and the no-tool examples once", tools);
 const scoreStarted = performance.now();
 const scored: { testCase: ToolUseCase; scores: ToolScores }[] = [];
 for (const testCase of cases) {
@@ -139,7 +140,7 @@ function renderMarkdown(): string {
   const lines = [
     `# Tool router on the tool-use cases (${report.measured_at.slice(0, 10)})`,
     "",
-    `${cases.length} cases · ${report.machine.cores} cores, ${report.machine.cpu_model} · Node ${report.machine.node} · embedder ${embedder.id} (load ${report.embedder_load_ms} ms, ${report.predictor_ms_per_case} ms per case)`,
+    `${cases.length} cases · ${report.machine.cores} cores, ${report.machine.cpu_model} · Node ${report.machine.node} · embedder ${embedder.id} (load ${report.embedder_load_ms} ms; ${report.predictor_ms_per_case} ms per case with the tools embedded, one or two sentences; wall time on a shared machine)`,
     "",
     `Predictor thresholds: \`${JSON.stringify(thresholds)}\``,
     "",
