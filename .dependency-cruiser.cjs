@@ -1,7 +1,7 @@
 /**
  * The project's dependency rules, checked in `npm test` (npm run check:deps).
  * Dependencies point one way: cli → runtime → (core, plugins); server, evals, benchmarks → core (and
- * runtime); core imports only itself and libraries. Outside core, code reaches core only through its
+ * runtime, and client); core imports only itself and libraries; client imports only libraries. Outside core, code reaches core only through its
  * public entry points (the package's exports: realtime-agent, realtime-agent/testing, …).
  */
 module.exports = {
@@ -17,13 +17,37 @@ module.exports = {
       name: "core-only-through-its-front-door",
       comment:
         "Outside core, import core through its public entry points: core/index.ts (realtime-agent), " +
-        "core/testing/index.ts (realtime-agent/testing), core/testing/plugin-contract.ts.",
+        "core/testing/index.ts (realtime-agent/testing), core/testing/contracts/index.ts (realtime-agent/testing/contracts) " +
+        "and core/testing/contracts/plugin.ts (realtime-agent/testing/plugin-contract, kept for plugins scaffolded before).",
       severity: "error",
       from: { pathNot: "^core/" },
       to: {
         path: "^core/",
-        pathNot: "^core/(index\\.ts|testing/index\\.ts|testing/plugin-contract\\.ts)$",
+        pathNot: "^core/(index\\.ts|testing/index\\.ts|testing/contracts/index\\.ts|testing/contracts/plugin\\.ts)$",
       },
+    },
+    {
+      name: "browser-code-imports-only-the-client",
+      comment:
+        "client/ (realtime-agent/client) and the chat page script run in browsers: they import no other " +
+        "folder of the project (the chat page imports the client through realtime-agent/client).",
+      severity: "error",
+      from: { path: "^(client/|server/chat-page/chat-page\\.ts$)", pathNot: "\\.test\\.ts$" },
+      to: { path: "^(core|runtime|plugins|server|evals|benchmarks|cli)/" },
+    },
+    {
+      name: "browser-code-uses-no-node-built-ins",
+      comment: "client/ and the chat page script run in browsers: no node: modules (their tests may use them).",
+      severity: "error",
+      from: { path: "^(client/|server/chat-page/chat-page\\.ts$)", pathNot: "\\.test\\.ts$" },
+      to: { dependencyTypes: ["core"] },
+    },
+    {
+      name: "client-only-through-its-front-door",
+      comment: "Outside client/, import it as realtime-agent/client (client/index.ts).",
+      severity: "error",
+      from: { pathNot: "^client/" },
+      to: { path: "^client/", pathNot: "^client/index\\.ts$" },
     },
     {
       name: "nothing-imports-cli",
@@ -41,7 +65,9 @@ module.exports = {
     },
     {
       name: "product-code-never-imports-test-support",
-      comment: "Test doubles and test helpers are for tests: product code does not import them.",
+      comment:
+        "Test doubles, test helpers and contract suites (core/testing/, including core/testing/contracts/) are " +
+        "for tests: product code does not import them.",
       severity: "error",
       from: { pathNot: "(\\.test\\.ts$|/test-support/|^core/testing/)" },
       to: { path: "(/test-support/|^core/testing/|\\.test\\.ts$)" },

@@ -1,12 +1,13 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Agent, silentLogger } from "realtime-agent";
 import { SyntheticModel } from "realtime-agent/testing";
 import { createAgentServer, type AgentServer } from "../server/app.ts";
 import { runLoad } from "./load/load-generator.ts";
-import { buildBenchReport, compareBench, writeBenchReport } from "./report.ts";
+import { buildBenchReport, compareBench, readBenchBaseline, writeBenchReport } from "./report.ts";
 import { runBenchmarks } from "./run-benchmarks.ts";
 import { frameworkBenchmarks } from "./suites/framework.ts";
 
@@ -26,7 +27,8 @@ describe("benchmark harness", () => {
     expect(json.machine).toEqual(
       expect.objectContaining({
         cores: expect.any(Number),
-        cpuModel: expect.any(String),
+        cpu_model: expect.any(String),
+        memory_gib: expect.any(Number),
         node: process.version,
         date: expect.any(String),
       }),
@@ -41,6 +43,29 @@ describe("benchmark harness", () => {
     expect(json.comparison.map((comparison: { ratio: number }) => comparison.ratio)).toEqual([1, 1]);
     expect(readFileSync(paths.markdown, "utf8")).toContain("| turn.text_only |");
     expect(readFileSync(paths.html, "utf8")).toContain("<svg");
+  });
+});
+
+describe("benchmark baselines", () => {
+  it("compares with a committed version 1 report as well as with a new one", async () => {
+    const before = readBenchBaseline(
+      fileURLToPath(new URL("./reports/bench-2026-11-27-before-groundwork/report.json", import.meta.url)),
+    );
+    expect(before.benchmarks.map((result) => result.name)).toContain("turn.text_only");
+    const results = await runBenchmarks(
+      frameworkBenchmarks().filter((definition) => definition.name === "ws.encode_chunk_frame"),
+      { quick: true },
+    );
+    const report = buildBenchReport(results, true);
+    const [comparison] = compareBench(report, before);
+    expect(comparison).toMatchObject({ name: "ws.encode_chunk_frame", baseline_p50: expect.any(Number) });
+    expect(comparison!.ratio).toBeGreaterThan(0);
+
+    const directory = mkdtempSync(join(tmpdir(), "rta-bench-"));
+    const { json } = writeBenchReport(report, directory);
+    expect(readBenchBaseline(json).benchmarks).toHaveLength(1);
+    writeFileSync(json, JSON.stringify({ schema_version: 2, kind: "load", levels: [] }));
+    expect(() => readBenchBaseline(json)).toThrow(/is not a benchmark report/);
   });
 });
 
@@ -78,6 +103,7 @@ describe("WebSocket load generator", () => {
     // turn_start + 5 chunks + complete per message
     expect(result.frames_received).toBe(12 * 7);
     expect(result.total_latency.p50_ms).toBeLessThanOrEqual(result.total_latency.p99_ms);
+    expect(result.time_to_first_token.p50_ms).toBeLessThanOrEqual(result.time_to_first_token.p99_ms);
     expect(result.server.samples.length).toBeGreaterThan(0);
   });
 });

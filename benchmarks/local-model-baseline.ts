@@ -3,11 +3,10 @@
 // resident memory idle and during a turn. Writes benchmarks/reports/local-model-baseline.{json,md}.
 //   npm run bench:local
 import { readFileSync, writeFileSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import { getLlama, LlamaLogLevel } from "node-llama-cpp";
-import { LocalModelProvider, resolveModelPath } from "realtime-agent";
+import { LocalModelProvider, resolveModelPath, threadsFromEnv } from "realtime-agent";
+import { connect } from "realtime-agent/client";
 import { startServerProcess } from "../server/server-process.ts";
-import { TestClient } from "../server/test-support/ws-client.ts";
 import { machineInfo, median } from "./machine-info.ts";
 
 const runs = Number.parseInt(process.env.RTA_BENCH_RUNS ?? "5", 10);
@@ -23,7 +22,7 @@ async function measureLoad(): Promise<number[]> {
   for (let run = 0; run < runs; run++) {
     const started = performance.now();
     const model = await llama.loadModel({ modelPath: resolveModelPath() });
-    const context = await model.createContext({ contextSize: 4096, sequences: 2, threads: availableParallelism() });
+    const context = await model.createContext({ contextSize: 4096, sequences: 2, threads: threadsFromEnv() });
     times.push(performance.now() - started);
     await context.dispose();
     await model.dispose();
@@ -35,7 +34,7 @@ async function measureGeneration() {
   const provider = new LocalModelProvider();
   const loaded = await provider.load();
   const promptTokens = loaded.model.tokenize(promptFor(0)).length;
-  const samples: { ttftMs: number; decodeTokensPerSecond: number; outputTokens: number }[] = [];
+  const samples: { timeToFirstTokenMs: number; decodeTokensPerSecond: number; outputTokens: number }[] = [];
   for (let run = 0; run < runs + 1; run++) {
     const started = performance.now();
     let firstAt: number | undefined;
@@ -52,7 +51,7 @@ async function measureGeneration() {
     const ended = performance.now();
     if (run === 0 || firstAt === undefined) continue; // the first run warms caches
     samples.push({
-      ttftMs: firstAt - started,
+      timeToFirstTokenMs: firstAt - started,
       decodeTokensPerSecond: (outputTokens - 1) / ((ended - firstAt) / 1000),
       outputTokens,
     });
@@ -76,14 +75,14 @@ async function measureServerMemory() {
       idle.push(rssMiB(pid));
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    const client = await TestClient.connect(`${server.wsUrl}/ws/bench-memory`);
+    const client = await connect(server.wsUrl, { sessionId: "bench-memory" });
     const duringTurn: number[] = [];
     for (let run = 0; run < runs; run++) {
       let peak = 0;
       const sampler = setInterval(() => {
         peak = Math.max(peak, rssMiB(pid));
       }, 10);
-      await client.turn({ text: run % 2 ? "What is 12.5% of 3,480?" : promptFor(run) });
+      await client.send(run % 2 ? "What is 12.5% of 3,480?" : promptFor(run)).done;
       clearInterval(sampler);
       duringTurn.push(peak);
     }
@@ -101,36 +100,36 @@ const report = {
   machine: machineInfo(),
   model: resolveModelPath().split("/").pop(),
   runs,
-  loadMs: { median: median(load), samples: load },
-  promptTokens: generation.promptTokens,
-  timeToFirstTokenMs: {
-    median: median(generation.samples.map((sample) => sample.ttftMs)),
-    samples: generation.samples.map((sample) => sample.ttftMs),
+  load_ms: { median: median(load), samples: load },
+  prompt_tokens: generation.promptTokens,
+  time_to_first_token_ms: {
+    median: median(generation.samples.map((sample) => sample.timeToFirstTokenMs)),
+    samples: generation.samples.map((sample) => sample.timeToFirstTokenMs),
   },
-  decodeTokensPerSecond: {
+  decode_tokens_per_second: {
     median: median(generation.samples.map((sample) => sample.decodeTokensPerSecond)),
     samples: generation.samples.map((sample) => sample.decodeTokensPerSecond),
   },
-  serverRssMiB: {
-    idleMedian: median(memory.idle),
-    duringTurnMedianPeak: median(memory.duringTurn),
-    idleSamples: memory.idle,
-    duringTurnPeaks: memory.duringTurn,
+  server_rss_mib: {
+    idle_median: median(memory.idle),
+    during_turn_median_peak: median(memory.duringTurn),
+    idle_samples: memory.idle,
+    during_turn_peaks: memory.duringTurn,
   },
 };
 const round = (value: number) => Math.round(value * 10) / 10;
 const markdown = `# Local model baseline
 
-${report.machine.date} · ${report.machine.cores} cores · ${report.machine.cpuModel} · Node ${report.machine.node} · model ${report.model}
+${report.machine.date} · ${report.machine.cores} cores · ${report.machine.cpu_model} · Node ${report.machine.node} · model ${report.model}
 Median of ${runs} runs (\`npm run bench:local\`).
 
 | figure | median |
 | --- | --- |
-| model load (weights + context) | ${round(report.loadMs.median)} ms |
-| time to first token, ${report.promptTokens}-token prompt (+ chat template) | ${round(report.timeToFirstTokenMs.median)} ms |
-| decode speed | ${round(report.decodeTokensPerSecond.median)} tokens/s |
-| server RSS, idle (model loaded) | ${round(report.serverRssMiB.idleMedian)} MiB |
-| server RSS, peak during a turn | ${round(report.serverRssMiB.duringTurnMedianPeak)} MiB |
+| model load (weights + context) | ${round(report.load_ms.median)} ms |
+| time to first token, ${report.prompt_tokens}-token prompt (+ chat template) | ${round(report.time_to_first_token_ms.median)} ms |
+| decode speed | ${round(report.decode_tokens_per_second.median)} tokens/s |
+| server RSS, idle (model loaded) | ${round(report.server_rss_mib.idle_median)} MiB |
+| server RSS, peak during a turn | ${round(report.server_rss_mib.during_turn_median_peak)} MiB |
 `;
 writeFileSync(new URL("./reports/local-model-baseline.json", import.meta.url), `${JSON.stringify(report, null, 2)}\n`);
 writeFileSync(new URL("./reports/local-model-baseline.md", import.meta.url), markdown);

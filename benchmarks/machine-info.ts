@@ -1,9 +1,10 @@
 import { availableParallelism, cpus, totalmem } from "node:os";
 
+/** The machine a benchmark ran on, as report JSON (snake_case) keeps it. */
 export interface MachineInfo {
   cores: number;
-  cpuModel: string;
-  memoryGiB: number;
+  cpu_model: string;
+  memory_gib: number;
   node: string;
   platform: string;
   date: string;
@@ -12,8 +13,8 @@ export interface MachineInfo {
 export function machineInfo(): MachineInfo {
   return {
     cores: availableParallelism(),
-    cpuModel: cpus()[0]?.model ?? "unknown",
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    cpu_model: cpus()[0]?.model ?? "unknown",
+    memory_gib: Math.round(totalmem() / 2 ** 30),
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
     date: new Date().toISOString(),

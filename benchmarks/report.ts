@@ -1,10 +1,12 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { z } from "zod";
 import type { BenchmarkResult } from "./bench-types.ts";
 import { machineInfo, type MachineInfo } from "./machine-info.ts";
 
+/** report.json of `rta bench`. Version 2 spells the machine fields in snake_case like the rest. */
 export interface BenchReport {
-  schema_version: 1;
+  schema_version: 2;
   kind: "bench";
   machine: MachineInfo;
   quick: boolean;
@@ -23,11 +25,28 @@ export interface BenchComparison {
 }
 
 export function buildBenchReport(results: BenchmarkResult[], quick: boolean): BenchReport {
-  return { schema_version: 1, kind: "bench", machine: machineInfo(), quick, benchmarks: results };
+  return { schema_version: 2, kind: "bench", machine: machineInfo(), quick, benchmarks: results };
+}
+
+/** What a comparison needs of a baseline: every report.json version has these per benchmark. */
+export interface BenchBaseline {
+  benchmarks: readonly Pick<BenchmarkResult, "name" | "p50" | "p95" | "min">[];
+}
+
+const baselineSchema = z.object({
+  kind: z.literal("bench"),
+  benchmarks: z.array(z.object({ name: z.string(), p50: z.number(), p95: z.number(), min: z.number() })),
+});
+
+/** Reads an earlier `rta bench` report.json (schema version 1 or 2) as a baseline. */
+export function readBenchBaseline(path: string): BenchBaseline {
+  const parsed = baselineSchema.safeParse(JSON.parse(readFileSync(path, "utf8")));
+  if (!parsed.success) throw new Error(`${path} is not a benchmark report: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
 }
 
 /** Ratios of medians, with a range from each run's spread (p50 against the other's p95 and min). */
-export function compareBench(current: BenchReport, baseline: BenchReport): BenchComparison[] {
+export function compareBench(current: BenchReport, baseline: BenchBaseline): BenchComparison[] {
   return current.benchmarks.flatMap((result) => {
     const before = baseline.benchmarks.find((candidate) => candidate.name === result.name);
     if (!before || before.p50 <= 0) return [];
@@ -56,7 +75,7 @@ export function renderBenchMarkdown(report: BenchReport): string {
   const lines = [
     `# Benchmarks${report.quick ? " (quick)" : ""}`,
     "",
-    `${report.machine.date} · ${report.machine.cores} cores · ${report.machine.cpuModel} · ${report.machine.memoryGiB} GiB · Node ${report.machine.node} · ${report.machine.platform}`,
+    `${report.machine.date} · ${report.machine.cores} cores · ${report.machine.cpu_model} · ${report.machine.memory_gib} GiB · Node ${report.machine.node} · ${report.machine.platform}`,
     "",
     "| benchmark | unit | p50 | p95 | p99 | mean | ops/s | samples | derived |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
@@ -107,7 +126,7 @@ export function renderBenchHtml(report: BenchReport): string {
     );
   const height = 60 + report.benchmarks.length * rowHeight;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Benchmarks</title><style>body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:960px} svg text{font-size:12px;font-family:system-ui,sans-serif}</style></head><body>
-<h1>Benchmarks${report.quick ? " (quick)" : ""}</h1><p>${report.machine.date} · ${report.machine.cores} cores · ${report.machine.cpuModel} · Node ${report.machine.node}. Bars: p50 (log scale), whisker to p99.</p>
+<h1>Benchmarks${report.quick ? " (quick)" : ""}</h1><p>${report.machine.date} · ${report.machine.cores} cores · ${report.machine.cpu_model} · Node ${report.machine.node}. Bars: p50 (log scale), whisker to p99.</p>
 <svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">${ticks.join("")}${rows.join("")}</svg>
 </body></html>\n`;
 }

@@ -4,6 +4,7 @@ import { benchCommand, benchUsage } from "./commands/bench.ts";
 import { chat } from "./commands/chat.ts";
 import { evalCommand, evalUsage } from "./commands/eval.ts";
 import { loadCommand, loadUsage } from "./commands/load.ts";
+import { modelsCommand, modelsUsage } from "./commands/models.ts";
 import { pluginNewCommand, pluginNewUsage } from "./commands/plugin-new.ts";
 import { providersCommand, providersUsage } from "./commands/providers.ts";
 import { serve } from "./commands/serve.ts";
@@ -19,6 +20,7 @@ Usage:
   rta bench [--quick] [--suite S]   in-process latency benchmarks; rta bench --help
   rta load [--clients N] ...        WebSocket load test against a synthetic-model server; rta load --help
   rta providers [--json]            configured model providers and whether each answers
+  rta models [--measure [name]]     named local models: size, present or not, measured speed; rta models --help
   rta tools [--json]                registered tools with their schemas, timeouts and cache TTLs
   rta plugin new <name> [--dir D]   scaffold a plugin with a passing contract test
   rta help                          this text
@@ -55,6 +57,7 @@ const commands: Record<string, { run: (args: string[]) => Promise<number>; usage
   bench: { run: benchCommand, usage: benchUsage },
   load: { run: loadCommand, usage: loadUsage },
   providers: { run: providersCommand, usage: providersUsage },
+  models: { run: modelsCommand, usage: modelsUsage },
   tools: { run: toolsCommand, usage: toolsUsage },
   plugin: { run: pluginNewCommand, usage: pluginNewUsage },
 };

@@ -1,10 +1,20 @@
 export * from "./contracts/index.ts";
 export { Agent, type AgentOptions, type TurnInput } from "./agent/agent.ts";
+export type { HistoryMessage } from "./agent/session-memory.ts";
 export { ToolRegistry, toToolDefinition, type RegisteredTool } from "./tools/registry.ts";
 export { executeToolCall, executeToolCalls, type ToolOutcome } from "./tools/executor.ts";
 export { InMemorySessionStore, type InMemoryStoreOptions } from "./memory/in-memory-store.ts";
 export { LocalModelProvider, type LocalProviderOptions } from "./models/local/local-provider.ts";
-export { loadLocalModel, resolveModelPath, defaultModelFileName } from "./models/local/local-model.ts";
+export { loadLocalModel, resolveModelPath, defaultThreads, threadsFromEnv } from "./models/local/local-model.ts";
+export {
+  modelCatalogue,
+  defaultLocalModelName,
+  findCatalogueModel,
+  modelsDirectory,
+  resolveLocalModel,
+  type CatalogueModel,
+  type ChatFormatName,
+} from "./models/local/model-catalogue.ts";
 export { createLogger, silentLogger, type LogLevel } from "./telemetry/logger.ts";
 export { guardInput, defaultMaxInputChars } from "./safety/input-guard.ts";
 export { safeFetch, type SafeFetchOptions, type SafeResponse } from "./tools/safe-fetch.ts";

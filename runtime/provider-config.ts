@@ -6,6 +6,7 @@ import {
   AnthropicProvider,
   OpenAIProvider,
   type ModelProvider,
+  defaultLocalModelName,
 } from "realtime-agent";
 
 export type ProviderName = "anthropic" | "openai" | "openai-compatible" | "local";
@@ -106,7 +107,7 @@ export function providersFromEnv(env: NodeJS.ProcessEnv, local: () => LocalModel
     const provider = local();
     return {
       name: "local",
-      model: "SmolLM2-135M-Instruct (or RTA_MODEL_PATH)",
+      model: env.RTA_MODEL_PATH || env.RTA_LOCAL_MODEL || defaultLocalModelName,
       keySource: "none",
       endpoint: "in-process",
       provider,

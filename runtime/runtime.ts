@@ -6,8 +6,10 @@ import {
   LocalModelProvider,
   ToolPredictor,
   createLexicalToolRouter,
+  findCatalogueModel,
   loadPrices,
   missingLocalEmbedderFiles,
+  threadsFromEnv,
   type ModelProvider,
   type Logger,
   type ToolRouter,
@@ -19,8 +21,12 @@ import { modelFromProviders, providersFromEnv } from "./provider-config.ts";
 export interface RuntimeConfig {
   /** `local` (default) or `synthetic`: a scripted model with set latency, for load tests only. */
   model: "local" | "synthetic";
-  synthetic: { tokens: number; firstTokenMs: number; tokenIntervalMs: number };
+  synthetic: { tokens: number; timeToFirstTokenMs: number; tokenIntervalMs: number };
   modelPath: string | undefined;
+  /** A model from the local catalogue (RTA_LOCAL_MODEL); undefined: the catalogue's default. */
+  localModel: string | undefined;
+  /** CPU threads for the local model (RTA_THREADS). */
+  threads: number;
   maxToolRounds: number;
   maxInputChars: number;
   maxOutputTokens: number;
@@ -52,10 +58,12 @@ export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Runt
     model,
     synthetic: {
       tokens: whole("RTA_SYNTHETIC_TOKENS", 10),
-      firstTokenMs: whole("RTA_SYNTHETIC_LATENCY_MS", 0),
+      timeToFirstTokenMs: whole("RTA_SYNTHETIC_LATENCY_MS", 0),
       tokenIntervalMs: whole("RTA_SYNTHETIC_TOKEN_INTERVAL_MS", 0),
     },
     modelPath: env.RTA_MODEL_PATH || undefined,
+    localModel: env.RTA_LOCAL_MODEL ? findCatalogueModel(env.RTA_LOCAL_MODEL).name : undefined,
+    threads: threadsFromEnv(env),
     maxToolRounds: integer("RTA_MAX_TOOL_ROUNDS", 3),
     maxInputChars: integer("RTA_MAX_INPUT_CHARS", 8_000),
     maxOutputTokens: integer("RTA_MAX_OUTPUT_TOKENS", 512),
@@ -76,6 +84,8 @@ export function runtimeAgentOptions(
   const local = () =>
     new LocalModelProvider({
       ...(config.modelPath ? { modelPath: config.modelPath } : {}),
+      ...(config.localModel ? { model: config.localModel } : {}),
+      threads: config.threads,
       contextTokens: config.contextTokens,
       sequences: config.sequences,
       maxOutputTokens: config.maxOutputTokens,

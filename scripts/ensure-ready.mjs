@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Runs before `npm start` and `npm test`: installs dependencies when they are missing or older than
-// package-lock.json, then makes sure the local model and the local embedder are present
-// (scripts/setup-model.mjs, scripts/setup-embedder.mjs). The embedder is optional (without it tools
-// are routed lexically), so failing to fetch it only warns.
+// package-lock.json, then makes sure the local models are present (scripts/setup-model.mjs): the ones
+// named on the command line (npm test names what the tests use), else the one `npm start` will run.
+// Then the tool predictor's local embedder (scripts/setup-embedder.mjs); it is optional (without it
+// tools are routed lexically), so failing to fetch it only warns.
 // Uses only Node built-ins, so it works on a fresh clone before anything is installed.
 import { spawnSync } from "node:child_process";
 import { existsSync, lstatSync, statSync } from "node:fs";
@@ -29,5 +30,5 @@ if (stale && shared) {
   process.stderr.write("[rta] installing dependencies (npm ci) ...\n");
   run("npm", ["ci", "--no-audit", "--no-fund"]);
 }
-run(process.execPath, [join(projectRoot, "scripts", "setup-model.mjs")]);
+run(process.execPath, [join(projectRoot, "scripts", "setup-model.mjs"), ...process.argv.slice(2)]);
 run(process.execPath, [join(projectRoot, "scripts", "setup-embedder.mjs"), "--soft"]);

@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import express from "express";
 import type { Agent, Logger } from "realtime-agent";
+import { chatPageBundle } from "./chat-page/chat-page-bundle.ts";
 import { ServerMetrics } from "./metrics.ts";
 import { openAIRouter } from "./openai-api.ts";
 import { protocolVersion } from "./protocol.ts";
@@ -51,6 +52,13 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
   app.get("/metrics", async (_request, response) => {
     response.setHeader("Content-Type", metrics.registry.contentType);
     response.send(await metrics.registry.metrics());
+  });
+
+  // The chat page's script and the typed client it uses, bundled on first request (server/chat-page).
+  app.get("/chat.js", async (_request, response) => {
+    const script = await chatPageBundle();
+    response.setHeader("Cache-Control", "no-cache");
+    response.type("text/javascript").send(script);
   });
 
   app.use("/v1", openAIRouter({ agent: options.agent, ...(options.apiKey ? { apiKey: options.apiKey } : {}) }));

@@ -1,9 +1,12 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser } from "playwright-core";
+import { parseServerFrame, type ServerFrame } from "realtime-agent/client";
 import { startServerProcess, type ServerProcess } from "./server-process.ts";
 
-// The chat page in a real headless Chromium against a real server process and the local model.
+// The chat page in a real headless Chromium against a real server process and the local model. The page
+// talks through the typed client (realtime-agent/client, bundled into /chat.js); the test sits between
+// the page and the server (Playwright's WebSocket routing) to drop the connection in the middle of the answer.
 const browserPath =
   process.env.CHROMIUM_PATH ??
   ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].find(existsSync);
@@ -40,10 +43,28 @@ describe.skipIf(!browserPath)(
       await server?.stop();
     });
 
-    it("streams the answer and shows the calculator call", async () => {
+    it("streams the answer through the client, resumes after a dropped connection, and shows the calculator call", async () => {
       const page = await browser.newPage();
       const chunkCounts: number[] = [];
       await page.exposeFunction("recordLength", (length: number) => chunkCounts.push(length));
+      // Every connection the page opens, and every frame the server sends it; the first connection is
+      // dropped (both sides) right after the answer's second chunk reached the page.
+      const connectionUrls: string[] = [];
+      const delivered: ServerFrame[] = [];
+      await page.routeWebSocket(/\/ws\//, (pageSide) => {
+        const connection = connectionUrls.push(pageSide.url()) - 1;
+        const serverSide = pageSide.connectToServer();
+        serverSide.onMessage((message) => {
+          const frame = parseServerFrame(message.toString());
+          delivered.push(frame);
+          pageSide.send(message);
+          const chunks = delivered.filter((received) => received.type === "agent_response_chunk").length;
+          if (connection === 0 && chunks === 2) {
+            void pageSide.close({ code: 4000, reason: "dropped by the test" });
+            void serverSide.close();
+          }
+        });
+      });
       await page.goto(server.url);
       await page.locator('#status[data-state="open"]').waitFor();
       // Record the agent bubble's length at every DOM change, to see that text arrives in pieces.
@@ -57,19 +78,34 @@ describe.skipIf(!browserPath)(
       await page.fill("#message", "What is 12.5% of 3,480?");
       await page.click("#send");
 
-      await page.locator(".meta").filter({ hasText: "first token" }).waitFor({ timeout: 30_000 });
+      // The local model shares the machine's cores with other processes; waiting is not what is measured.
+      await page.locator(".meta").filter({ hasText: "first token" }).waitFor({ timeout: 150_000 });
       const toolRow = await page.locator(".tool").first().textContent();
       expect(toolRow).toContain("calculator");
       expect(toolRow).toContain("435");
       expect(await page.locator(".message.user").textContent()).toBe("What is 12.5% of 3,480?");
-      expect((await page.locator(".message.agent").textContent())?.trim().length).toBeGreaterThan(0);
-      expect(new Set(chunkCounts).size).toBeGreaterThan(2);
       expect(await page.locator(".message.agent.streaming").count()).toBe(0);
+      expect(new Set(chunkCounts).size).toBeGreaterThan(2);
+
+      // It reconnected once, resuming after the last frame it had seen; the answer lost and repeated nothing.
+      const secondChunk = delivered.filter((frame) => frame.type === "agent_response_chunk")[1]!;
+      expect(connectionUrls).toHaveLength(2);
+      expect(connectionUrls[1]).toMatch(new RegExp(`/ws/web-[^?]+\\?last_seq=${secondChunk.seq}$`));
+      const seqs = delivered.map((frame) => frame.seq);
+      expect(seqs).toEqual(seqs.map((_, index) => seqs[0]! + index));
+      const complete = delivered.at(-1)!;
+      if (complete.type !== "agent_response_complete") throw new Error(`the turn ended with ${complete.type}`);
+      const chunkText = delivered
+        .map((frame) => (frame.type === "agent_response_chunk" ? frame.content.text : ""))
+        .join("");
+      expect(complete.content.text).toBe(chunkText);
+      expect(await page.locator(".message.agent").textContent()).toBe(complete.content.text);
+      expect(complete.content.text.trim().length).toBeGreaterThan(0);
 
       if (process.env.RTA_SCREENSHOT_DIR) {
         mkdirSync(process.env.RTA_SCREENSHOT_DIR, { recursive: true });
         await page.screenshot({ path: `${process.env.RTA_SCREENSHOT_DIR}/chat-page.png` });
       }
-    });
+    }, 180_000);
   },
 );

@@ -20,11 +20,22 @@ describe("ServerMetrics", () => {
       durationMs: 1000,
     });
     metrics.observe({
-      type: "system-event",
+      type: "provider-fallback",
       turnId: "t",
-      event: "provider_fallback",
+      from: "anthropic",
+      to: "openai",
+      code: "PROVIDER_TIMEOUT",
+      resumed: false,
       message: "m",
-      data: { from: "anthropic", to: "openai" },
+    });
+    metrics.observe({
+      type: "provider-retry",
+      turnId: "t",
+      provider: "anthropic",
+      attempt: 1,
+      delayMs: 5,
+      code: "PROVIDER_TIMEOUT",
+      message: "m",
     });
     metrics.observe({ type: "error", turnId: "t", code: "PROVIDER_TIMEOUT", message: "m", retryable: true });
     metrics.observe({
@@ -32,6 +43,7 @@ describe("ServerMetrics", () => {
       turnId: "t",
       outcome: "completed",
       text: "",
+      answerSegment: 0,
       toolsUsed: [],
       usage: { inputTokens: 5, outputTokens: 7 },
       provider: "local",
@@ -48,5 +60,18 @@ describe("ServerMetrics", () => {
     expect(text).toMatch(/^agent_time_to_first_token_seconds_bucket\{le="0.025"\} 1$/m);
     expect(text).toMatch(/^agent_response_time_seconds_bucket\{le="0.05",outcome="completed"\} 1$/m);
     expect(text).toMatch(/^agent_tokens_total\{direction="in",provider="local"\} 5$/m);
+  });
+
+  it("counts an error as a provider error when its code's fault is the provider's", async () => {
+    const metrics = new ServerMetrics({ processMetrics: false, provider: "local" });
+    for (const code of ["TURN_MAX_ROUNDS", "PROVIDER_REJECTED", "INPUT_EMPTY", "INTERNAL"] as const)
+      metrics.observe({ type: "error", turnId: "t", code, message: "m", retryable: false });
+    const providerErrors = (await metrics.registry.metrics())
+      .split("\n")
+      .filter((line) => line.startsWith("agent_provider_errors_total{"));
+    expect(providerErrors).toEqual([
+      'agent_provider_errors_total{provider="local",code="TURN_MAX_ROUNDS"} 1',
+      'agent_provider_errors_total{provider="local",code="PROVIDER_REJECTED"} 1',
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
-import type { AgentEvent } from "realtime-agent";
+import { type AgentEvent, errorCodes } from "realtime-agent";
 
 const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -84,14 +84,12 @@ export class ServerMetrics {
       if (event.costUsd !== undefined) this.cost.inc({ provider: event.provider }, event.costUsd);
     } else if (event.type === "tool-result") {
       this.toolDuration.observe({ tool: event.name, outcome: event.error ? "error" : "ok" }, event.durationMs / 1000);
-    } else if (event.type === "system-event" && event.event === "provider_fallback") {
-      this.providerFallbacks.inc({
-        from: String(event.data?.from ?? "unknown"),
-        to: String(event.data?.to ?? "unknown"),
-      });
+    } else if (event.type === "provider-fallback") {
+      this.providerFallbacks.inc({ from: event.from, to: event.to });
     } else if (event.type === "error") {
       this.errors.inc({ error_type: event.code });
-      if (event.code.startsWith("PROVIDER_")) this.providerErrors.inc({ provider: this.#provider, code: event.code });
+      if (errorCodes[event.code].fault === "provider")
+        this.providerErrors.inc({ provider: this.#provider, code: event.code });
     }
   }
 }

@@ -1,6 +1,6 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Agent, OpenAIProvider, silentLogger } from "realtime-agent";
+import { Agent, errorCodes, type ModelRequest, OpenAIProvider, ProviderError, silentLogger } from "realtime-agent";
 import { ScriptedModel } from "realtime-agent/testing";
 import { createAgentServer, type AgentServer } from "./app.ts";
 
@@ -105,6 +105,40 @@ describe("OpenAI-compatible API", () => {
     }
   });
 
+  it("honours max_tokens and max_completion_tokens as the turn's output limit", async () => {
+    const limits: (number | undefined)[] = [];
+    const recordLimit = {
+      text: "Short.",
+      expect: (request: ModelRequest) => void limits.push(request.maxOutputTokens),
+    };
+    const agentModel = new ScriptedModel([recordLimit, recordLimit, recordLimit]);
+    const local = createAgentServer({
+      agent: new Agent({ model: agentModel, maxOutputTokens: 96 }),
+      logger: silentLogger,
+    });
+    const url = `http://127.0.0.1:${(await local.listen(0)).port}/v1`;
+    try {
+      const client = new OpenAI({ apiKey: "unused", baseURL: url });
+      const messages = [{ role: "user" as const, content: "Be brief." }];
+      await client.chat.completions.create({ model: "realtime-agent", messages, max_tokens: 8 });
+      const stream = await client.chat.completions.create({
+        model: "realtime-agent",
+        messages,
+        max_tokens: 50,
+        max_completion_tokens: 5,
+        stream: true,
+      });
+      for await (const _chunk of stream) {
+        /* drain */
+      }
+      await client.chat.completions.create({ model: "realtime-agent", messages });
+      expect(limits).toEqual([8, 5, 96]);
+      agentModel.assertDone();
+    } finally {
+      await local.close();
+    }
+  });
+
   it("rejects a missing key, a malformed body and a conversation that does not end with the user", async () => {
     const noKey = await fetch(`${baseURL}/models`);
     expect(noKey.status).toBe(401);
@@ -121,5 +155,36 @@ describe("OpenAI-compatible API", () => {
       status: 400,
     });
     expect(model.requests).toHaveLength(0);
+  });
+
+  it("answers a failed turn with the HTTP status of its error code", async () => {
+    const agentModel = new ScriptedModel([
+      { error: new ProviderError("PROVIDER_TIMEOUT", "upstream too slow") },
+      { error: new TypeError("a bug") },
+      { error: new TypeError("a bug while streaming") },
+    ]);
+    const local = createAgentServer({ agent: new Agent({ model: agentModel }), logger: silentLogger });
+    const url = `http://127.0.0.1:${(await local.listen(0)).port}/v1/chat/completions`;
+    const ask = (stream = false) =>
+      fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "realtime-agent", messages: [{ role: "user", content: "Hi" }], stream }),
+      });
+    try {
+      const timedOut = await ask();
+      expect(timedOut.status).toBe(errorCodes.PROVIDER_TIMEOUT.httpStatus);
+      expect((await timedOut.json()).error).toMatchObject({ code: "PROVIDER_TIMEOUT", type: "server_error" });
+      const crashed = await ask();
+      expect(crashed.status).toBe(errorCodes.INTERNAL.httpStatus);
+      expect((await crashed.json()).error).toMatchObject({ code: "INTERNAL", message: "a bug", type: "server_error" });
+      const streamed = await (await ask(true)).text();
+      expect(streamed).toContain(
+        `data: ${JSON.stringify({ error: { message: "a bug while streaming", type: "server_error", code: "INTERNAL" } })}`,
+      );
+      agentModel.assertDone();
+    } finally {
+      await local.close();
+    }
   });
 });

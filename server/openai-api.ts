@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import express, { type Request, type Response, type Router } from "express";
 import { z } from "zod";
-import type { Agent, AgentEvent } from "realtime-agent";
+import { type Agent, type AgentEvent, type ErrorCode, errorCodes } from "realtime-agent";
 
 /**
  * An OpenAI-compatible API in front of the agent, so any OpenAI client can use it:
@@ -92,11 +92,13 @@ export function openAIRouter(options: { agent: Agent; apiKey?: string; maxBodyBy
     });
     const id = `chatcmpl-${randomUUID().replace(/-/g, "").slice(0, 24)}`;
     const created = Math.floor(Date.now() / 1000);
+    const maxOutputTokens = body.max_completion_tokens ?? body.max_tokens;
     const turn = options.agent.runTurn({
       sessionId: `openai-${id}`,
       text: last.content ?? "",
       history,
       signal: controller.signal,
+      ...(maxOutputTokens !== undefined ? { maxOutputTokens } : {}),
     });
 
     if (!body.stream) {
@@ -144,7 +146,7 @@ export function openAIRouter(options: { agent: Agent; apiKey?: string; maxBodyBy
         if (body.stream_options?.include_usage) chunk([], { usage: usageOf(event) });
       } else if (event.type === "error") {
         response.write(
-          `data: ${JSON.stringify({ error: { message: event.message, type: event.retryable ? "server_error" : "invalid_request_error", code: event.code } })}\n\n`,
+          `data: ${JSON.stringify({ error: { message: event.message, type: errorTypeOf(event.code), code: event.code } })}\n\n`,
         );
       }
     }
@@ -166,12 +168,10 @@ function sendTurnError(response: Response, failure: Extract<AgentEvent, { type: 
     openAIError(response, 500, "The turn ended without an answer.", "server_error");
     return;
   }
-  const status = failure.code.startsWith("INPUT_") ? 400 : failure.code.startsWith("PROVIDER_") ? 502 : 500;
-  openAIError(
-    response,
-    status,
-    failure.message,
-    status === 400 ? "invalid_request_error" : "server_error",
-    failure.code,
-  );
+  openAIError(response, errorCodes[failure.code].httpStatus, failure.message, errorTypeOf(failure.code), failure.code);
+}
+
+/** OpenAI's error `type`, from the HTTP status of the code: the client's fault below 500, the server's from 500. */
+function errorTypeOf(code: ErrorCode): "invalid_request_error" | "server_error" {
+  return errorCodes[code].httpStatus < 500 ? "invalid_request_error" : "server_error";
 }

@@ -1,59 +1,68 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { AgentEvent, ErrorCode } from "realtime-agent";
+import {
+  protocolVersion,
+  type ServerFrameContent,
+  type ServerFrameEnvelope,
+  type ServerFrameType,
+} from "realtime-agent/client";
 
 /**
  * The WebSocket protocol, version rta.v1 (docs/protocol.md). Each AgentEvent becomes exactly one
  * server frame; frames carry a per-session sequence number so a client can resume where it left off.
+ * The frame types come from the client package (realtime-agent/client), whose `parseServerFrame`
+ * decodes what this encodes.
  */
-export const protocolVersion = "rta.v1";
-
-export type ServerFrameType =
-  | "turn_start"
-  | "agent_response_chunk"
-  | "tool_call"
-  | "tool_result"
-  | "system_event"
-  | "agent_response_complete"
-  | "error";
-
-export interface ServerFrame {
-  message_id: string;
-  session_id: string;
-  seq: number;
-  timestamp: string;
-  type: ServerFrameType;
-  content: Record<string, unknown>;
-  context: { protocol: string; turn_id?: string };
-}
+export { protocolVersion };
 
 const frameTypeOf = {
   "turn-start": "turn_start",
   "text-delta": "agent_response_chunk",
   "tool-call": "tool_call",
   "tool-result": "tool_result",
-  "system-event": "system_event",
+  "provider-retry": "system_event",
+  "provider-fallback": "system_event",
+  "provider-skipped": "system_event",
+  "tool-rounds-exhausted": "system_event",
   "turn-finish": "agent_response_complete",
   error: "error",
 } as const satisfies Record<AgentEvent["type"], ServerFrameType>;
 
-export function frameContentOf(event: AgentEvent): Record<string, unknown> {
+export function frameContentOf(event: AgentEvent): ServerFrameContent {
   switch (event.type) {
     case "turn-start":
       return { turn_id: event.turnId };
     case "text-delta":
-      return { text: event.text };
+      return { text: event.text, segment: event.segment };
     case "tool-call":
       return { call_id: event.callId, name: event.name, arguments: event.arguments };
     case "tool-result":
       return event.error
         ? { call_id: event.callId, name: event.name, error: event.error, duration_ms: event.durationMs }
         : { call_id: event.callId, name: event.name, result: event.result, duration_ms: event.durationMs };
-    case "system-event":
-      return { event: event.event, message: event.message, ...(event.data ? { data: event.data } : {}) };
+    case "provider-retry":
+      return systemEvent("provider_retry", event.message, {
+        provider: event.provider,
+        attempt: event.attempt,
+        delay_ms: event.delayMs,
+        code: event.code,
+      });
+    case "provider-fallback":
+      return systemEvent("provider_fallback", event.message, {
+        from: event.from,
+        to: event.to,
+        code: event.code,
+        resumed: event.resumed,
+      });
+    case "provider-skipped":
+      return systemEvent("provider_skipped", event.message, { provider: event.provider, to: event.to });
+    case "tool-rounds-exhausted":
+      return systemEvent("max_tool_rounds", event.message, { max_tool_rounds: event.maxToolRounds });
     case "turn-finish":
       return {
         text: event.text,
+        answer_segment: event.answerSegment,
         outcome: event.outcome,
         tools_used: event.toolsUsed,
         usage: { input_tokens: event.usage.inputTokens, output_tokens: event.usage.outputTokens },
@@ -71,7 +80,18 @@ export function frameContentOf(event: AgentEvent): Record<string, unknown> {
   }
 }
 
-export function frameOf(sessionId: string, seq: number, event: AgentEvent): ServerFrame {
+/** The names a `system_event` frame's `event` field takes; its `data` keys are snake_case like the rest. */
+export type SystemEventName = "provider_retry" | "provider_fallback" | "provider_skipped" | "max_tool_rounds";
+
+function systemEvent(
+  event: SystemEventName,
+  message: string,
+  data: Record<string, unknown>,
+): ServerFrameContent<"system_event"> {
+  return { event, message, data };
+}
+
+export function frameOf(sessionId: string, seq: number, event: AgentEvent): ServerFrameEnvelope {
   return {
     message_id: randomUUID(),
     session_id: sessionId,
@@ -89,7 +109,7 @@ export function errorFrame(
   code: ErrorCode,
   message: string,
   retryable = false,
-): ServerFrame {
+): ServerFrameEnvelope<"error"> {
   return {
     message_id: randomUUID(),
     session_id: sessionId,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { startServerProcess, type ServerProcess } from "./server-process.ts";
-import { TestClient } from "./test-support/ws-client.ts";
+import { frameOfType, TestClient } from "./test-support/ws-client.ts";
 
 // A real server process with the real local model, over real HTTP and WebSocket on a free port.
 let server: ServerProcess;
@@ -41,6 +41,17 @@ describe("server over HTTP", () => {
     expect(await response.text()).toContain('src="/chat.js"');
   });
 
+  it("serves the page script bundled with the typed client, as one module that imports nothing", async () => {
+    const response = await fetch(`${server.url}/chat.js`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/javascript");
+    const script = await response.text();
+    expect(script).toContain("last_seq");
+    // Only the dynamic import("ws") that Node uses where it has no WebSocket; browsers never run it.
+    expect(script.match(/\bimport\b\s*[("'{*]/g)).toEqual(["import("]);
+    expect(script).toContain('import("ws")');
+  });
+
   it("refuses an invalid session id at the upgrade", async () => {
     await expect(TestClient.connect(`${server.wsUrl}/ws/${"x".repeat(200)}`)).rejects.toThrow("HTTP 400");
   });
@@ -72,10 +83,15 @@ describe("WebSocket protocol rta.v1 with the local model", () => {
     expect(chunks.length).toBeGreaterThan(1);
     const complete = frames.at(-1)!.content as {
       text: string;
+      answer_segment: number;
       usage: { output_tokens: number };
       timings: { total_ms: number };
     };
-    expect(complete.text).toBe(chunks.map((frame) => frame.content.text).join(""));
+    // The answer follows the tool round, so it is segment 1 or later; its chunks add up to the final text.
+    expect(complete.answer_segment).toBeGreaterThanOrEqual(1);
+    const answerChunks = chunks.filter((frame) => frame.content.segment === complete.answer_segment);
+    expect(answerChunks.length).toBeGreaterThan(1);
+    expect(complete.text).toBe(answerChunks.map((frame) => frame.content.text).join(""));
     expect(complete.usage.output_tokens).toBeGreaterThan(0);
     expect(complete.timings.total_ms).toBeGreaterThan(0);
   });
@@ -116,7 +132,7 @@ describe("WebSocket protocol rta.v1 with the local model", () => {
     const client = await connect("e2e-oversized");
     const frames = await client.turn({ text: "x".repeat(4096) });
     expect(frames.at(-1)!.content).toMatchObject({ code: "INPUT_TOO_LARGE" });
-    expect(String(frames.at(-1)!.content.message)).toContain("2048");
+    expect(frameOfType(frames.at(-1), "error").content.message).toContain("2048");
     expect(client.socket.readyState).toBe(WebSocket.OPEN);
   });
 

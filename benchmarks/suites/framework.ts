@@ -3,6 +3,7 @@ import { Agent, tool, silentLogger, executeToolCall, ToolRegistry } from "realti
 import { SyntheticModel } from "realtime-agent";
 import { calculatorPlugin } from "../../plugins/calculator/index.ts";
 import { calculate } from "../../plugins/calculator/evaluate-expression.ts";
+import { parseServerFrame } from "realtime-agent/client";
 import { frameOf, parseClientFrame } from "../../server/protocol.ts";
 import type { BenchmarkDefinition } from "../bench-types.ts";
 
@@ -53,8 +54,14 @@ export function frameworkBenchmarks(): BenchmarkDefinition[] {
     .register(calculatorPlugin)
     .register({ name: "bench-tools", version: "1.0.0", tools: [echo] });
   const dispatchOptions = { registry, sessionId: "bench", signal: new AbortController().signal, logger: silentLogger };
-  const event = { type: "text-delta" as const, turnId: "1f0c9d6e-0000-4000-8000-000000000000", text: "token " };
+  const event = {
+    type: "text-delta" as const,
+    turnId: "1f0c9d6e-0000-4000-8000-000000000000",
+    text: "token ",
+    segment: 0,
+  };
   const clientFrame = JSON.stringify({ type: "user_message", content: { text: "What is 12.5% of 3,480?" } });
+  const chunkFrame = JSON.stringify(frameOf("session-1", 42, event));
 
   return [
     {
@@ -126,6 +133,14 @@ export function frameworkBenchmarks(): BenchmarkDefinition[] {
       group: "protocol",
       run: () => {
         if (!parseClientFrame(clientFrame).ok) throw new Error("bad");
+      },
+    },
+    {
+      name: "ws.decode_server_frame",
+      unit: "ms/frame",
+      group: "protocol",
+      run: () => {
+        if (parseServerFrame(chunkFrame).type !== "agent_response_chunk") throw new Error("bad");
       },
     },
   ];

@@ -1,6 +1,5 @@
-import { availableParallelism } from "node:os";
 import { getLlama, LlamaLogLevel } from "node-llama-cpp";
-import { resolveModelPath, LocalModelProvider } from "realtime-agent";
+import { resolveModelPath, LocalModelProvider, threadsFromEnv } from "realtime-agent";
 import type { BenchmarkDefinition } from "../bench-types.ts";
 
 const subjects = [
@@ -52,20 +51,20 @@ export function localModelBenchmarks(): BenchmarkDefinition[] {
       run: async () => {
         const llama = await getLlama({ gpu: false, build: "never", skipDownload: true, logLevel: LlamaLogLevel.error });
         const model = await llama.loadModel({ modelPath: resolveModelPath() });
-        const context = await model.createContext({ contextSize: 4096, sequences: 2, threads: availableParallelism() });
+        const context = await model.createContext({ contextSize: 4096, sequences: 2, threads: threadsFromEnv() });
         await context.dispose();
         await model.dispose();
       },
     },
     {
-      name: "local.ttft_short_prompt",
+      name: "local.time_to_first_token_short_prompt",
       unit: "ms to first token",
       group: "local-model",
       iterations: 12,
       run: () => timeToFirstToken(shortPrompt),
     },
     {
-      name: "local.ttft_medium_prompt",
+      name: "local.time_to_first_token_medium_prompt",
       unit: "ms to first token",
       group: "local-model",
       iterations: 12,

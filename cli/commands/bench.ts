@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { dirname } from "node:path";
@@ -7,9 +6,9 @@ import type { BenchmarkDefinition } from "../../benchmarks/bench-types.ts";
 import {
   buildBenchReport,
   compareBench,
+  readBenchBaseline,
   renderBenchMarkdown,
   writeBenchReport,
-  type BenchReport,
 } from "../../benchmarks/report.ts";
 import { runBenchmarks } from "../../benchmarks/run-benchmarks.ts";
 import { frameworkBenchmarks } from "../../benchmarks/suites/framework.ts";
@@ -49,12 +48,11 @@ export async function benchCommand(args: string[]): Promise<number> {
     quick: values.quick ?? false,
     onResult: (result) =>
       process.stderr.write(
-        `${result.name.padEnd(30)} p50 ${result.p50.toPrecision(3)} ms · p99 ${result.p99.toPrecision(3)} ms · ${result.samples} samples\n`,
+        `${result.name.padEnd(40)} p50 ${result.p50.toPrecision(3)} ms · p99 ${result.p99.toPrecision(3)} ms · ${result.samples} samples\n`,
       ),
   });
   const report = buildBenchReport(results, values.quick ?? false);
-  if (values.baseline)
-    report.comparison = compareBench(report, JSON.parse(readFileSync(resolve(values.baseline), "utf8")) as BenchReport);
+  if (values.baseline) report.comparison = compareBench(report, readBenchBaseline(resolve(values.baseline)));
   const directory = resolve(
     values.out ?? join(benchmarksRoot, `bench-${report.machine.date.slice(0, 19).replace(/:/g, "-")}`),
   );

@@ -67,14 +67,14 @@ export async function loadCommand(args: string[]): Promise<number> {
       });
       results.push(result);
       process.stderr.write(
-        `${String(clients).padStart(5)} clients: ${result.messages_per_s} msg/s · first chunk p50 ${result.time_to_first_chunk.p50_ms} ms p99 ${result.time_to_first_chunk.p99_ms} ms · total p99 ${result.total_latency.p99_ms} ms · lost ${result.frames_lost} dup ${result.frames_duplicated} misordered ${result.frames_out_of_order} · server RSS ${result.server.peak_rss_mib} MiB\n`,
+        `${String(clients).padStart(5)} clients: ${result.messages_per_s} msg/s · first token p50 ${result.time_to_first_token.p50_ms} ms p99 ${result.time_to_first_token.p99_ms} ms · total p99 ${result.total_latency.p99_ms} ms · lost ${result.frames_lost} dup ${result.frames_duplicated} misordered ${result.frames_out_of_order} · server RSS ${result.server.peak_rss_mib} MiB\n`,
       );
     }
   } finally {
     await server?.stop();
   }
   const report = {
-    schema_version: 1,
+    schema_version: 2,
     kind: "load",
     machine: machineInfo(),
     config: {
@@ -111,16 +111,16 @@ function renderLoadMarkdown(report: {
   const lines = [
     "# WebSocket load",
     "",
-    `${report.machine.date} · ${report.machine.cores} cores · ${report.machine.cpuModel} · Node ${report.machine.node} · client and server on the same machine`,
+    `${report.machine.date} · ${report.machine.cores} cores · ${report.machine.cpu_model} · Node ${report.machine.node} · client and server on the same machine`,
     `Config: ${Object.entries(report.config)
       .map(([key, value]) => `${key} ${value}`)
       .join(", ")}`,
     "",
-    "| clients | messages | msg/s | frames/s | first chunk p50 / p99 (ms) | total p50 / p90 / p99 / max (ms) | lost | dup | misordered | chunks missing | errors | server peak RSS (MiB) | event-loop lag p99 peak (ms) |",
+    "| clients | messages | msg/s | frames/s | first token p50 / p99 (ms) | total p50 / p90 / p99 / max (ms) | lost | dup | misordered | chunks missing | errors | server peak RSS (MiB) | event-loop lag p99 peak (ms) |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ...report.levels.map(
       (level) =>
-        `| ${level.clients} | ${level.messages_completed} | ${level.messages_per_s} | ${level.frames_per_s} | ${level.time_to_first_chunk.p50_ms} / ${level.time_to_first_chunk.p99_ms} | ${level.total_latency.p50_ms} / ${level.total_latency.p90_ms} / ${level.total_latency.p99_ms} / ${level.total_latency.max_ms} | ${level.frames_lost} | ${level.frames_duplicated} | ${level.frames_out_of_order} | ${level.chunks_missing} | ${level.errors} | ${level.server.peak_rss_mib} | ${level.server.peak_event_loop_lag_p99_ms} |`,
+        `| ${level.clients} | ${level.messages_completed} | ${level.messages_per_s} | ${level.frames_per_s} | ${level.time_to_first_token.p50_ms} / ${level.time_to_first_token.p99_ms} | ${level.total_latency.p50_ms} / ${level.total_latency.p90_ms} / ${level.total_latency.p99_ms} / ${level.total_latency.max_ms} | ${level.frames_lost} | ${level.frames_duplicated} | ${level.frames_out_of_order} | ${level.chunks_missing} | ${level.errors} | ${level.server.peak_rss_mib} | ${level.server.peak_event_loop_lag_p99_ms} |`,
     ),
   ];
   return `${lines.join("\n")}\n`;

@@ -28,7 +28,7 @@ export async function pluginNewCommand(args: string[]): Promise<number> {
   }
   // Inside this project the package resolves to itself (package.json "exports"); outside, it is a dependency.
   const spec = "realtime-agent";
-  const contract = "realtime-agent/testing/plugin-contract";
+  const contract = "realtime-agent/testing/contracts";
   const toolName = name.replace(/-/g, "_");
   mkdirSync(directory, { recursive: true });
   writeFileSync(
@@ -70,6 +70,9 @@ import { ${camel(name)}Plugin } from "./index.ts";
 runPluginContract(${camel(name)}Plugin, {
   config: { greeting: "Hi" },
   calls: [{ tool: "${toolName}", arguments: { name: "Ada" }, check: (result) => expect(result).toEqual({ message: "Hi, Ada!" }) }],
+  // For a tool that waits on I/O, give a call that never finishes by itself (a loopback server that
+  // never answers): the contract cancels the turn and checks that the tool stops.
+  cancellableCall: { skip: "the greeting is computed at once: there is nothing to cancel" },
 });
 `,
   );

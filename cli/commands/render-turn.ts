@@ -18,8 +18,11 @@ export async function renderTurn(
       case "tool-result":
         out.write(`\x1b[2m← ${event.name}: ${JSON.stringify(event.error ?? event.result)}\x1b[0m\n`);
         break;
-      case "system-event":
-        out.write(`\x1b[2m[${event.event}] ${event.message}\x1b[0m\n`);
+      case "provider-retry":
+      case "provider-fallback":
+      case "provider-skipped":
+      case "tool-rounds-exhausted":
+        out.write(`\x1b[2m[${event.type}] ${event.message}\x1b[0m\n`);
         break;
       case "turn-finish":
         out.write("\n");
@@ -34,6 +37,6 @@ export async function renderTurn(
 
 export function describeFinish(event: AgentEvent | undefined): string {
   if (event?.type !== "turn-finish") return "";
-  const ttft = event.timings.timeToFirstTokenMs;
-  return `time to first token ${ttft === undefined ? "-" : `${Math.round(ttft)} ms`} · total ${Math.round(event.timings.totalMs)} ms · tokens ${event.usage.inputTokens} in / ${event.usage.outputTokens} out · ${event.provider}/${event.model}`;
+  const timeToFirstToken = event.timings.timeToFirstTokenMs;
+  return `time to first token ${timeToFirstToken === undefined ? "-" : `${Math.round(timeToFirstToken)} ms`} · total ${Math.round(event.timings.totalMs)} ms · tokens ${event.usage.inputTokens} in / ${event.usage.outputTokens} out · ${event.provider}/${event.model}`;
 }

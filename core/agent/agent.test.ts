@@ -192,7 +192,9 @@ describe("Agent turn loop", () => {
     const events = await collectEvents(agent.runTurn({ sessionId: "s", text: "loop" }));
 
     expect(eventsOfType(events, "tool-call")).toHaveLength(2);
-    expect(eventsOfType(events, "system-event")[0]).toMatchObject({ event: "max_tool_rounds" });
+    expect(eventsOfType(events, "tool-rounds-exhausted")).toEqual([
+      expect.objectContaining({ maxToolRounds: 2, message: expect.stringContaining("exhausted") }),
+    ]);
     expect(events.at(-1)).toMatchObject({ type: "turn-finish", text: "Final answer: 2." });
     model.assertDone();
   });
@@ -235,7 +237,7 @@ describe("Agent turn loop", () => {
 
   it("turns a provider failure into a typed error event after the streamed text", async () => {
     const model = new ScriptedModel([
-      { text: "partial ", error: new ProviderError("PROVIDER_FAILED", "upstream closed", { retryable: true }) },
+      { text: "partial ", error: new ProviderError("PROVIDER_FAILED", "upstream closed") },
     ]);
     const agent = new Agent({ model });
     const events = await collectEvents(agent.runTurn({ sessionId: "s", text: "hi" }));
@@ -304,7 +306,7 @@ describe("Agent cost per turn", () => {
 describe("Agent keeps the user's message when a turn fails", () => {
   it("stores the message with the error, and the next turn sees it", async () => {
     const model = new ScriptedModel([
-      { error: new ProviderError("PROVIDER_UNAVAILABLE", "all providers down", { retryable: true }) },
+      { error: new ProviderError("PROVIDER_UNAVAILABLE", "all providers down") },
       { text: "Sorry about that. Your question was about Rome." },
     ]);
     const store = new InMemorySessionStore();
@@ -366,5 +368,117 @@ describe("Agent with a tool router", () => {
       ["none", 0],
     ]);
     expect(previous).toEqual([undefined, "Hello"]);
+  });
+});
+
+describe("Agent answer segments", () => {
+  it("numbers text by model round: text before a tool round is segment 0, the answer after it segment 1", async () => {
+    const model = new ScriptedModel([
+      { text: ["Let me ", "add."], toolCalls: [{ name: "add", arguments: { a: 2, b: 3 } }] },
+      { text: ["It is ", "5."] },
+    ]);
+    const agent = new Agent({ model, tools: registryWith(add) });
+    const events = await collectEvents(agent.runTurn({ sessionId: "s", text: "2+3?" }));
+
+    expect(eventsOfType(events, "text-delta").map((event) => [event.segment, event.text])).toEqual([
+      [0, "Let me "],
+      [0, "add."],
+      [1, "It is "],
+      [1, "5."],
+    ]);
+    expect(eventsOfType(events, "turn-finish")[0]).toMatchObject({ text: "It is 5.", answerSegment: 1 });
+    expect(await agent.store.history("s")).toMatchObject([{ assistantText: "It is 5." }]);
+  });
+
+  it("names the segment of an answer that had no text of its own", async () => {
+    const model = new ScriptedModel([
+      { text: "Checking.", toolCalls: [{ name: "add", arguments: { a: 1, b: 1 } }] },
+      { text: [] },
+    ]);
+    const agent = new Agent({ model, tools: registryWith(add) });
+    const events = await collectEvents(agent.runTurn({ sessionId: "s", text: "1+1?" }));
+    expect(eventsOfType(events, "turn-finish")[0]).toMatchObject({ text: "", answerSegment: 1 });
+  });
+});
+
+describe("Agent turns that say what they want", () => {
+  it("offers and runs the turn's own tools instead of the registry's, under its own prompt and output limit", async () => {
+    const multiply = tool({
+      name: "multiply",
+      description: "Multiplies two numbers.",
+      inputSchema: z.object({ a: z.number(), b: z.number() }),
+      execute: ({ a, b }) => ({ product: a * b }),
+    });
+    const model = new ScriptedModel([
+      {
+        toolCalls: [{ name: "multiply", arguments: { a: 6, b: 7 } }],
+        expect: (request) => {
+          expect(request.tools.map((definition) => definition.name)).toEqual(["multiply"]);
+          expect(request.messages[0]).toEqual({ role: "system", content: "You multiply." });
+          expect(request.maxOutputTokens).toBe(12);
+        },
+      },
+      { text: "42", expect: (request) => expect(request.maxOutputTokens).toBe(12) },
+      {
+        text: "Back to normal.",
+        expect: (request) => {
+          expect(request.tools.map((definition) => definition.name)).toEqual(["add"]);
+          expect(request.messages[0]!.content).not.toContain("You multiply.");
+          expect(request.maxOutputTokens).toBe(64);
+        },
+      },
+    ]);
+    const agent = new Agent({ model, tools: registryWith(add), maxOutputTokens: 64 });
+    const events = await collectEvents(
+      agent.runTurn({
+        sessionId: "s",
+        text: "6 times 7?",
+        tools: [multiply],
+        systemPrompt: "You multiply.",
+        maxOutputTokens: 12,
+      }),
+    );
+    expect(eventsOfType(events, "tool-result")[0]).toMatchObject({ name: "multiply", result: { product: 42 } });
+    await collectEvents(agent.runTurn({ sessionId: "t", text: "and now?" }));
+    model.assertDone();
+  });
+
+  it("ends with a typed error when the turn's own tools are invalid", async () => {
+    const model = new ScriptedModel([]);
+    const agent = new Agent({ model });
+    const nameless = { ...add, name: "not a name" };
+    const events = await collectEvents(agent.runTurn({ sessionId: "s", text: "hi", tools: [nameless] }));
+    expect(events.at(-1)).toMatchObject({ type: "error", code: "PLUGIN_INVALID" });
+    expect(model.requests).toHaveLength(0);
+  });
+
+  it("takes a stateless turn's context from the caller's history and keeps nothing in the store", async () => {
+    const model = new ScriptedModel([
+      {
+        text: "Ada.",
+        expect: (request) => {
+          expect(request.messages[0]!.content).toMatch(/\n\nAnswer briefly\.$/);
+          expect(request.messages.slice(1)).toEqual([
+            { role: "user", content: "My name is Ada." },
+            { role: "assistant", content: "Noted." },
+            { role: "user", content: "What is my name?" },
+          ]);
+        },
+      },
+      { error: new ProviderError("PROVIDER_UNAVAILABLE", "down") },
+    ]);
+    const store = new InMemorySessionStore();
+    const agent = new Agent({ model, store });
+    const history = [
+      { role: "system" as const, content: "Answer briefly." },
+      { role: "user" as const, content: "My name is Ada." },
+      { role: "assistant" as const, content: "Noted." },
+    ];
+    const answered = await collectEvents(agent.runTurn({ sessionId: "s", text: "What is my name?", history }));
+    expect(answered.at(-1)).toMatchObject({ type: "turn-finish", text: "Ada." });
+    const failed = await collectEvents(agent.runTurn({ sessionId: "s", text: "Again?", history }));
+    expect(failed.at(-1)).toMatchObject({ type: "error", code: "PROVIDER_UNAVAILABLE" });
+    expect(await store.history("s")).toEqual([]);
+    model.assertDone();
   });
 });

@@ -2,20 +2,21 @@ import { randomUUID } from "node:crypto";
 import { InMemorySessionStore } from "../memory/in-memory-store.ts";
 import { guardInput } from "../safety/input-guard.ts";
 import { AgentError, toAgentError } from "../contracts/errors.ts";
-import type { AgentEvent } from "../contracts/events.ts";
-import { addUsage, type TokenUsage } from "../contracts/messages.ts";
-import type { ModelProvider } from "../contracts/model.ts";
-import type { SessionContext, SessionStore, ToolCallRecord } from "../contracts/store.ts";
-import type { Logger } from "../contracts/tool.ts";
+import type { AgentEvent, TurnOutcome } from "../contracts/events.ts";
+import type { ModelProvider, ModelRequest } from "../contracts/model.ts";
+import type { SessionStore } from "../contracts/store.ts";
+import type { Logger } from "../contracts/logger.ts";
+import type { Tool } from "../contracts/tool.ts";
 import { silentLogger } from "../telemetry/logger.ts";
 import { costOf, defaultPrices, type PriceTable } from "../telemetry/pricing.ts";
 import { ToolRegistry } from "../tools/registry.ts";
 import type { ToolRouter } from "../tools/tool-router.ts";
 import { buildMessages, defaultSystemPrompt } from "./build-messages.ts";
-import { runModelRound, type ModelRoundResult } from "./model-round.ts";
+import { runModelRound } from "./model-round.ts";
 import { SessionQueue } from "./session-queue.ts";
-import { StepTimer } from "./step-timer.ts";
-import { runToolRound, type ToolRoundResult } from "./tool-round.ts";
+import { sessionMemoryFor, type HistoryMessage, type SessionMemory } from "./session-memory.ts";
+import { runToolRound } from "./tool-round.ts";
+import { TurnProgress } from "./turn-progress.ts";
 
 export interface AgentOptions {
   model: ModelProvider;
@@ -45,11 +46,17 @@ export interface TurnInput {
    * run, and the turn finishes. For tool-calling evals, and for callers that approve calls first.
    */
   planOnly?: boolean;
+  /** The tools offered in this turn, instead of the agent's registry (an eval case brings its own). */
+  tools?: readonly Tool[];
+  /** This turn's system prompt, instead of the agent's. */
+  systemPrompt?: string;
+  /** This turn's limit on output tokens per model round, instead of the agent's. */
+  maxOutputTokens?: number;
   /**
    * Earlier messages supplied by the caller (stateless APIs such as /v1/chat/completions). When given,
    * the session store is neither read nor written for this turn.
    */
-  history?: readonly { role: "system" | "user" | "assistant"; content: string }[];
+  history?: readonly HistoryMessage[];
 }
 
 /**
@@ -76,34 +83,24 @@ export class Agent {
   async *runTurn(input: TurnInput): AsyncGenerator<AgentEvent> {
     const turnId = input.turnId ?? randomUUID();
     const signal = input.signal ?? new AbortController().signal;
-    const timer = new StepTimer();
+    const turn = new TurnProgress(turnId, this.model.id);
+    const memory = sessionMemoryFor(input, this.store);
     yield { type: "turn-start", turnId, sessionId: input.sessionId };
 
     const release = await this.#sessions.acquire(input.sessionId);
-    let text = "";
-    let usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
-    let modelName = this.model.id;
-    let providerName = this.model.id;
-    const toolRecords: ToolCallRecord[] = [];
     try {
-      const userText = await timer.time("inputGuard", () =>
+      const userText = await turn.timer.time("inputGuard", () =>
         guardInput(input.text, { maxInputChars: this.#options.maxInputChars }),
       );
-      const context = input.history
-        ? contextFromHistory(input.sessionId, input.history)
-        : await timer.time("loadContext", () => this.store.load(input.sessionId));
-      const clientInstructions = input.history
-        ?.filter((message) => message.role === "system")
-        .map((message) => message.content)
-        .join("\n");
-      const systemPrompt = this.#options.systemPrompt ?? defaultSystemPrompt;
+      const context = await turn.timer.time("loadContext", () => memory.load());
+      const systemPrompt = input.systemPrompt ?? this.#options.systemPrompt ?? defaultSystemPrompt;
       const messages = buildMessages(
-        clientInstructions ? `${systemPrompt}\n\n${clientInstructions}` : systemPrompt,
+        memory.instructions ? `${systemPrompt}\n\n${memory.instructions}` : systemPrompt,
         context,
         userText,
       );
-      const maxToolRounds = this.#options.maxToolRounds ?? 3;
-      const allTools = this.tools.definitions();
+      const tools = input.tools ? turnToolRegistry(input.tools) : this.tools;
+      const allTools = tools.definitions();
       const route = this.#options.toolRouter
         ? await this.#options.toolRouter(userText, allTools, {
             previousUserText: context.recentTurns.at(-1)?.userText,
@@ -111,51 +108,29 @@ export class Agent {
           })
         : { tools: allTools, toolChoice: "auto" as const };
       const definitions = route.toolChoice === "none" ? [] : route.tools;
+      const maxToolRounds = this.#options.maxToolRounds ?? 3;
+      const maxOutputTokens = input.maxOutputTokens ?? this.#options.maxOutputTokens;
 
       for (let round = 0; ; round++) {
         throwIfAborted(signal);
         const mayCallTools = definitions.length > 0 && round < maxToolRounds;
-        const stream = runModelRound(this.model, {
+        const request: ModelRequest = {
           messages,
           tools: definitions,
           // A required call is required once: after the tool results the model may answer.
           toolChoice: !mayCallTools ? "none" : round === 0 ? route.toolChoice : "auto",
           signal,
-          ...(this.#options.maxOutputTokens !== undefined ? { maxOutputTokens: this.#options.maxOutputTokens } : {}),
+          ...(maxOutputTokens !== undefined ? { maxOutputTokens } : {}),
           ...(this.#options.temperature !== undefined ? { temperature: this.#options.temperature } : {}),
           ...(this.#options.seed !== undefined ? { seed: this.#options.seed } : {}),
-        });
-        const modelStarted = performance.now();
-        let result: ModelRoundResult;
-        try {
-          for (;;) {
-            const next = await stream.next();
-            if (next.done) {
-              result = next.value;
-              break;
-            }
-            if (next.value.kind === "notice") {
-              const { event, message, data } = next.value;
-              yield { type: "system-event", turnId, event, message, ...(data ? { data } : {}) };
-              continue;
-            }
-            timer.markFirstToken();
-            text += next.value.text;
-            yield { type: "text-delta", turnId, text: next.value.text };
-          }
-        } finally {
-          timer.add("model", performance.now() - modelStarted);
-        }
-        usage = addUsage(usage, result.usage);
-        modelName = result.model;
-        providerName = result.provider;
+        };
+        const result = yield* runModelRound(this.model, request, turn);
         throwIfAborted(signal);
         if (result.toolCalls.length === 0) break;
         if (!mayCallTools) {
           throw new AgentError(
             "TURN_MAX_ROUNDS",
             `The model still asked for tools after ${maxToolRounds} tool rounds.`,
-            "provider",
           );
         }
 
@@ -165,56 +140,38 @@ export class Agent {
         }
         if (input.planOnly) {
           for (const call of result.toolCalls)
-            toolRecords.push({ callId: call.callId, name: call.name, arguments: call.arguments });
+            turn.toolCalls.push({ callId: call.callId, name: call.name, arguments: call.arguments });
           break;
         }
-        const toolsStarted = performance.now();
-        const toolEvents = runToolRound(turnId, result.toolCalls, {
-          registry: this.tools,
-          sessionId: input.sessionId,
-          signal,
-          logger: this.#logger,
-        });
-        let toolRound: ToolRoundResult;
-        for (;;) {
-          const next = await toolEvents.next();
-          if (next.done) {
-            toolRound = next.value;
-            break;
-          }
-          yield next.value;
-        }
-        timer.add("tools", performance.now() - toolsStarted);
-        toolRecords.push(...toolRound.records);
-        messages.push(...toolRound.messages);
-        text = "";
+        const toolOptions = { registry: tools, sessionId: input.sessionId, signal, logger: this.#logger };
+        messages.push(...(yield* runToolRound(result.toolCalls, toolOptions, turn)));
+        turn.startNextSegment();
         if (round + 1 === maxToolRounds) {
           yield {
-            type: "system-event",
+            type: "tool-rounds-exhausted",
             turnId,
-            event: "max_tool_rounds",
+            maxToolRounds,
             message: `Tool rounds exhausted (${maxToolRounds}); asking for a final answer.`,
           };
         }
       }
 
-      if (!input.history)
-        await timer.time("store", () =>
-          this.store.appendTurn(input.sessionId, {
-            turnId,
-            userText,
-            assistantText: text,
-            toolCalls: toolRecords,
-            usage,
-            model: modelName,
-            createdAt: new Date().toISOString(),
-          }),
-        );
-      yield this.#finish(turnId, "completed", text, toolRecords, usage, providerName, modelName, timer);
+      await turn.timer.time("store", () =>
+        memory.keep({
+          turnId,
+          userText,
+          assistantText: turn.text,
+          toolCalls: turn.toolCalls,
+          usage: turn.usage,
+          model: turn.model,
+          createdAt: new Date().toISOString(),
+        }),
+      );
+      yield this.#finish(turn, "completed");
     } catch (error) {
       const agentError = toAgentError(signal.aborted ? (signal.reason ?? error) : error);
       if (signal.aborted || agentError.code === "TURN_ABORTED") {
-        yield this.#finish(turnId, "aborted", text, toolRecords, usage, providerName, modelName, timer);
+        yield this.#finish(turn, "aborted");
       } else {
         this.#logger.warn("turn failed", {
           turnId,
@@ -222,7 +179,7 @@ export class Agent {
           code: agentError.code,
           error: agentError.message,
         });
-        await this.#keepFailedTurn(input, turnId, toolRecords, usage, modelName, agentError);
+        await this.#keepFailedTurn(input, memory, turn, agentError);
         yield {
           type: "error",
           turnId,
@@ -237,55 +194,40 @@ export class Agent {
   }
 
   /** A failed turn still records what the user said (not for input the guard refused, nor without a store). */
-  async #keepFailedTurn(
-    input: TurnInput,
-    turnId: string,
-    toolCalls: ToolCallRecord[],
-    usage: TokenUsage,
-    model: string,
-    error: AgentError,
-  ): Promise<void> {
-    if (input.history || error.fault === "user" || error.fault === "store") return;
+  async #keepFailedTurn(input: TurnInput, memory: SessionMemory, turn: TurnProgress, error: AgentError): Promise<void> {
+    if (error.fault === "user" || error.fault === "store") return;
     try {
-      await this.store.appendTurn(input.sessionId, {
-        turnId,
+      await memory.keep({
+        turnId: turn.turnId,
         userText: input.text.trim(),
         assistantText: "",
-        toolCalls,
-        usage,
-        model,
+        toolCalls: turn.toolCalls,
+        usage: turn.usage,
+        model: turn.model,
         createdAt: new Date().toISOString(),
         error: { code: error.code, message: error.message },
       });
     } catch (storeError) {
       this.#logger.error("could not keep the failed turn", {
-        turnId,
+        turnId: turn.turnId,
         error: storeError instanceof Error ? storeError.message : String(storeError),
       });
     }
   }
 
-  #finish(
-    turnId: string,
-    outcome: "completed" | "aborted",
-    text: string,
-    tools: ToolCallRecord[],
-    usage: TokenUsage,
-    provider: string,
-    model: string,
-    timer: StepTimer,
-  ): AgentEvent {
+  #finish(turn: TurnProgress, outcome: TurnOutcome): AgentEvent {
     return {
       type: "turn-finish",
-      turnId,
+      turnId: turn.turnId,
       outcome,
-      text,
-      toolsUsed: [...new Set(tools.map((record) => record.name))],
-      usage,
-      provider,
-      model,
-      timings: timer.finish(),
-      ...costField(costOf(this.#options.prices ?? defaultPrices, provider, model, usage)),
+      text: turn.text,
+      answerSegment: turn.segment,
+      toolsUsed: turn.toolsUsed,
+      usage: turn.usage,
+      provider: turn.provider,
+      model: turn.model,
+      timings: turn.timer.finish(),
+      ...costField(costOf(this.#options.prices ?? defaultPrices, turn.provider, turn.model, turn.usage)),
     };
   }
 
@@ -294,33 +236,9 @@ export class Agent {
   }
 }
 
-/** Caller-supplied history as session context (its system messages join the system prompt instead). */
-function contextFromHistory(sessionId: string, history: NonNullable<TurnInput["history"]>): SessionContext {
-  const recentTurns: SessionContext["recentTurns"] = [];
-  let pendingUser: string | undefined;
-  for (const message of history) {
-    if (message.role === "user") {
-      if (pendingUser !== undefined) recentTurns.push(historyTurn(pendingUser, ""));
-      pendingUser = message.content;
-    } else if (message.role === "assistant") {
-      recentTurns.push(historyTurn(pendingUser ?? "", message.content));
-      pendingUser = undefined;
-    }
-  }
-  if (pendingUser !== undefined) recentTurns.push(historyTurn(pendingUser, ""));
-  return { sessionId, summary: undefined, recentTurns };
-}
-
-function historyTurn(userText: string, assistantText: string): SessionContext["recentTurns"][number] {
-  return {
-    turnId: "",
-    userText,
-    assistantText,
-    toolCalls: [],
-    usage: { inputTokens: 0, outputTokens: 0 },
-    model: "",
-    createdAt: "",
-  };
+/** The tools a turn brings along, checked like any plugin's. */
+function turnToolRegistry(tools: readonly Tool[]): ToolRegistry {
+  return new ToolRegistry().register({ name: "turn-tools", version: "1.0.0", tools });
 }
 
 function costField(cost: number | undefined): { costUsd?: number } {
@@ -328,5 +246,5 @@ function costField(cost: number | undefined): { costUsd?: number } {
 }
 
 function throwIfAborted(signal: AbortSignal): void {
-  if (signal.aborted) throw new AgentError("TURN_ABORTED", "The turn was cancelled.", "user");
+  if (signal.aborted) throw new AgentError("TURN_ABORTED", "The turn was cancelled.");
 }

@@ -1,55 +1,50 @@
 import { ProviderError } from "../contracts/errors.ts";
-import type { TokenUsage, ToolCallRequest } from "../contracts/messages.ts";
+import type { AgentEvent } from "../contracts/events.ts";
+import type { ToolCallRequest } from "../contracts/messages.ts";
 import type { FinishReason, ModelProvider, ModelRequest } from "../contracts/model.ts";
+import type { TurnProgress } from "./turn-progress.ts";
 
 export interface ModelRoundResult {
+  /** This round's text (the turn's current answer segment). */
   text: string;
   toolCalls: ToolCallRequest[];
-  usage: TokenUsage;
   finishReason: FinishReason;
-  model: string;
-  provider: string;
 }
 
-export type ModelRoundOutput =
-  | { kind: "text"; text: string }
-  | { kind: "notice"; event: string; message: string; data?: Record<string, unknown> };
-
-/** Streams one model response: yields text (and notices) as they arrive and returns what the model decided. */
+/**
+ * Streams one model response as turn events: text of the current answer segment as it arrives, and the
+ * provider's retries, skips and fallbacks. Records text, usage and model time in the turn's progress, and
+ * returns what the model decided.
+ */
 export async function* runModelRound(
   provider: ModelProvider,
   request: ModelRequest,
-): AsyncGenerator<ModelRoundOutput, ModelRoundResult> {
-  let text = "";
+  turn: TurnProgress,
+): AsyncGenerator<AgentEvent, ModelRoundResult> {
+  const started = performance.now();
   const toolCalls: ToolCallRequest[] = [];
-  for await (const event of provider.stream(request)) {
-    switch (event.type) {
-      case "text-delta":
-        if (event.text.length === 0) break;
-        text += event.text;
-        yield { kind: "text", text: event.text };
-        break;
-      case "notice":
-        yield {
-          kind: "notice",
-          event: event.event,
-          message: event.message,
-          ...(event.data ? { data: event.data } : {}),
-        };
-        break;
-      case "tool-call":
-        toolCalls.push({ callId: event.callId, name: event.name, arguments: event.arguments });
-        break;
-      case "finish":
-        return {
-          text,
-          toolCalls,
-          usage: event.usage,
-          finishReason: event.reason,
-          model: event.model,
-          provider: event.provider ?? provider.id,
-        };
+  let text = "";
+  try {
+    for await (const event of provider.stream(request)) {
+      switch (event.type) {
+        case "text-delta":
+          if (event.text.length === 0) break;
+          text += event.text;
+          turn.addText(event.text);
+          yield { type: "text-delta", turnId: turn.turnId, text: event.text, segment: turn.segment };
+          break;
+        case "tool-call":
+          toolCalls.push({ callId: event.callId, name: event.name, arguments: event.arguments });
+          break;
+        case "finish":
+          turn.addModelRound(event.usage, event.provider ?? provider.id, event.model);
+          return { text, toolCalls, finishReason: event.reason };
+        default:
+          yield { ...event, turnId: turn.turnId };
+      }
     }
+  } finally {
+    turn.timer.add("model", performance.now() - started);
   }
   throw new ProviderError("PROVIDER_FAILED", `Provider ${provider.id} ended its stream without a finish event.`);
 }

@@ -2,55 +2,57 @@ import type { AgentEvent } from "../contracts/events.ts";
 import type { ChatMessage, ToolCallRequest } from "../contracts/messages.ts";
 import type { ToolCallRecord } from "../contracts/store.ts";
 import { executeToolCalls, type ExecuteToolOptions } from "../tools/executor.ts";
+import type { TurnProgress } from "./turn-progress.ts";
 
-export interface ToolRoundResult {
-  records: ToolCallRecord[];
-  /** Tool messages for the model, in the order it asked for the calls. */
-  messages: ChatMessage[];
-}
-
-/** Runs one round of tool calls concurrently, yielding a `tool-result` event as each one finishes. */
+/**
+ * Runs one round of tool calls concurrently, yielding a `tool-result` event as each one finishes.
+ * Records the calls and the time spent in the turn's progress, and returns the tool messages for the
+ * model, in the order it asked for the calls.
+ */
 export async function* runToolRound(
-  turnId: string,
   calls: readonly ToolCallRequest[],
   options: ExecuteToolOptions,
-): AsyncGenerator<AgentEvent, ToolRoundResult> {
+  turn: TurnProgress,
+): AsyncGenerator<AgentEvent, ChatMessage[]> {
+  const started = performance.now();
   const records = new Map<string, ToolCallRecord>();
-  for await (const outcome of executeToolCalls(calls, options)) {
-    const call = calls.find((candidate) => candidate.callId === outcome.callId);
-    const record: ToolCallRecord = { callId: outcome.callId, name: outcome.name, arguments: call?.arguments ?? {} };
-    if (outcome.ok) {
-      record.result = outcome.result;
-      yield {
-        type: "tool-result",
-        turnId,
-        callId: outcome.callId,
-        name: outcome.name,
-        result: outcome.result,
-        durationMs: outcome.durationMs,
-      };
-    } else {
-      record.error = { code: outcome.error.code, message: outcome.error.message };
-      yield {
-        type: "tool-result",
-        turnId,
-        callId: outcome.callId,
-        name: outcome.name,
-        durationMs: outcome.durationMs,
-        error: { code: outcome.error.code, message: outcome.error.message, retryable: outcome.error.retryable },
-      };
+  try {
+    for await (const outcome of executeToolCalls(calls, options)) {
+      const call = calls.find((candidate) => candidate.callId === outcome.callId);
+      const record: ToolCallRecord = { callId: outcome.callId, name: outcome.name, arguments: call?.arguments ?? {} };
+      if (outcome.ok) {
+        record.result = outcome.result;
+        yield {
+          type: "tool-result",
+          turnId: turn.turnId,
+          callId: outcome.callId,
+          name: outcome.name,
+          result: outcome.result,
+          durationMs: outcome.durationMs,
+        };
+      } else {
+        record.error = { code: outcome.error.code, message: outcome.error.message };
+        yield {
+          type: "tool-result",
+          turnId: turn.turnId,
+          callId: outcome.callId,
+          name: outcome.name,
+          durationMs: outcome.durationMs,
+          error: { code: outcome.error.code, message: outcome.error.message, retryable: outcome.error.retryable },
+        };
+      }
+      records.set(outcome.callId, record);
     }
-    records.set(outcome.callId, record);
+  } finally {
+    turn.timer.add("tools", performance.now() - started);
   }
   const ordered = calls.flatMap((call) => records.get(call.callId) ?? []);
-  return {
-    records: ordered,
-    messages: ordered.map((record) => ({
-      role: "tool",
-      callId: record.callId,
-      name: record.name,
-      isError: record.error !== undefined,
-      content: JSON.stringify(record.error ? { error: record.error } : { result: record.result }),
-    })),
-  };
+  turn.toolCalls.push(...ordered);
+  return ordered.map((record) => ({
+    role: "tool",
+    callId: record.callId,
+    name: record.name,
+    isError: record.error !== undefined,
+    content: JSON.stringify(record.error ? { error: record.error } : { result: record.result }),
+  }));
 }

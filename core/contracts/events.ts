@@ -1,5 +1,6 @@
 import type { ErrorCode } from "./errors.ts";
 import type { TokenUsage } from "./messages.ts";
+import type { ProviderEvent } from "./model.ts";
 
 /** Per-turn timings in milliseconds. `steps` sums time spent in each step of the turn loop. */
 export interface TurnTimings {
@@ -15,10 +16,14 @@ export type TurnOutcome = "completed" | "aborted";
 /**
  * The one stream a turn produces. The server maps each event to exactly one WebSocket frame;
  * evals and benchmarks consume it directly. Every turn ends with `turn-finish` or `error`.
+ *
+ * Answer segments: the text of each model round is one segment, numbered from 0; a tool round between
+ * two model rounds starts the next segment. Text before tool calls ("Let me check…") is thus told apart
+ * from the answer that follows their results; `turn-finish` names the segment its `text` is.
  */
 export type AgentEvent =
   | { type: "turn-start"; turnId: string; sessionId: string }
-  | { type: "text-delta"; turnId: string; text: string }
+  | { type: "text-delta"; turnId: string; text: string; segment: number }
   | { type: "tool-call"; turnId: string; callId: string; name: string; arguments: Record<string, unknown> }
   | {
       type: "tool-result";
@@ -29,12 +34,16 @@ export type AgentEvent =
       error?: { code: ErrorCode; message: string; retryable: boolean };
       durationMs: number;
     }
-  | { type: "system-event"; turnId: string; event: string; message: string; data?: Record<string, unknown> }
+  | (ProviderEvent & { turnId: string })
+  /** The model used its last tool round; the next model round must answer in text. */
+  | { type: "tool-rounds-exhausted"; turnId: string; maxToolRounds: number; message: string }
   | {
       type: "turn-finish";
       turnId: string;
       outcome: TurnOutcome;
+      /** The final answer: the text of segment `answerSegment` (the last one the turn reached). */
       text: string;
+      answerSegment: number;
       toolsUsed: string[];
       usage: TokenUsage;
       provider: string;

@@ -1,6 +1,7 @@
 export * from "./embedder.ts";
 export * from "./errors.ts";
 export type * from "./events.ts";
+export type * from "./logger.ts";
 export * from "./messages.ts";
 export type * from "./model.ts";
 export * from "./store.ts";

@@ -1,3 +1,4 @@
+import type { ErrorCode } from "./errors.ts";
 import type { ChatMessage, TokenUsage, ToolCallRequest } from "./messages.ts";
 
 /** What a model sees of a tool: its JSON Schema and, optionally, worked examples for small models. */
@@ -36,10 +37,21 @@ export interface ModelRequest {
 
 export type FinishReason = "stop" | "tool-calls" | "length" | "abort";
 
+/**
+ * What a provider that stands for others (a fallback chain) reports about them as it goes. `message`
+ * says it in a sentence for people; the other fields say it for code (metrics, clients).
+ */
+export type ProviderEvent =
+  /** `provider` failed before any output and is tried again after `delayMs`. */
+  | { type: "provider-retry"; provider: string; attempt: number; delayMs: number; code: ErrorCode; message: string }
+  /** `from` failed; `to` answers instead, carrying on from the streamed text when `resumed`. */
+  | { type: "provider-fallback"; from: string; to: string; code: ErrorCode; resumed: boolean; message: string }
+  /** `provider` is not tried (its circuit is open); `to` is next. */
+  | { type: "provider-skipped"; provider: string; to: string; message: string };
+
 export type ModelStreamEvent =
   | { type: "text-delta"; text: string }
-  /** Something the user should know about the model side, e.g. a fallback to another provider. */
-  | { type: "notice"; event: string; message: string; data?: Record<string, unknown> }
+  | ProviderEvent
   | ({ type: "tool-call" } & ToolCallRequest)
   /** `provider` names who answered when that is not the provider itself (a fallback chain). */
   | { type: "finish"; reason: FinishReason; usage: TokenUsage; model: string; provider?: string };

@@ -29,8 +29,10 @@ export interface SessionContext {
 }
 
 /**
- * Session stores keep per-session history. Implementations: in-process (default), Redis (hot context),
- * PostgreSQL (durable history); a tiered store composes them. Failures throw StoreError.
+ * Session stores keep per-session history. Failures throw StoreError. The one implementation so far is
+ * the in-process store (core/memory/in-memory-store.ts); Redis (hot context), PostgreSQL (durable
+ * history) and a tiered store over them are planned. Each must pass the session store contract
+ * (realtime-agent/testing/contracts).
  */
 export interface SessionStore {
   readonly kind: string;

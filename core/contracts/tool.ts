@@ -1,12 +1,6 @@
 import type { z } from "zod";
+import type { Logger } from "./logger.ts";
 import type { JsonSchema, ToolExample } from "./model.ts";
-
-export interface Logger {
-  debug(message: string, fields?: Record<string, unknown>): void;
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
 
 export interface ToolContext {
   signal: AbortSignal;
@@ -29,9 +23,21 @@ export interface Tool<Input = any, Output = unknown> {
   outputSchema?: z.ZodType<Output>;
   /** Abort the call after this many milliseconds (default 10 s). */
   timeoutMs?: number;
-  /** How long a result may be reused; 0 for time-sensitive tools (default 0). */
+  /**
+   * How long an answer built on this tool's result stays true; 0 for time-sensitive tools (default 0).
+   * Advisory today: the registry checks it is a non-negative number and `rta tools` shows it, but
+   * nothing in core caches tool results or answers yet. The semantic cache will read it, and never
+   * serve an answer built from this tool's result past it. (A plugin may cache on its own, as the
+   * currency plugin caches rates for its `rateCacheMs`, which it also declares here.)
+   */
   cacheTtlMs?: number;
-  /** Hosts the tool may contact; empty for tools that never touch the network. */
+  /**
+   * Hosts the tool may contact ("api.example.com", or "*.example.com" for subdomains); empty or
+   * omitted for tools that never touch the network. Enforced: while the executor runs the tool,
+   * `safeFetch` refuses any other host, whatever policy the tool hands it. Requests made another way
+   * (global fetch, an SDK's own HTTP client such as the MCP transport, a child process) are beyond
+   * core's reach: use `safeFetch`.
+   */
   networkHosts?: readonly string[];
   /** Worked examples; small local models call tools far more reliably with them. */
   examples?: readonly ToolExample[];

@@ -26,6 +26,12 @@ describe("LocalMiniLmEmbedder with its model files", () => {
     expect(cosineSimilarity(weather!, dollars!)).toBeLessThan(0.35);
     expect(cosineSimilarity(hello!, euros!)).toBeLessThan(0.35);
   });
+
+  it("wraps a failure inside the model's pipeline in EMBEDDER_FAILED", async () => {
+    // A text the tokenizer cannot read (only a caller bypassing the types can send one).
+    const unreadable = null as unknown as string;
+    await expect(shared.embed([unreadable])).rejects.toMatchObject({ code: "EMBEDDER_FAILED", fault: "provider" });
+  });
 });
 
 describe("LocalMiniLmEmbedder without its model files", () => {

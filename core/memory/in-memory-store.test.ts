@@ -1,8 +1,12 @@
 import { describe, expect, it, vi } from "vitest";
 import { InMemorySessionStore } from "./in-memory-store.ts";
-import { runSessionStoreContract } from "./session-store-contract.ts";
+import { runSessionStoreContract } from "../testing/contracts/session-store.ts";
 
-runSessionStoreContract("memory", () => new InMemorySessionStore({ contextTurns: 4 }), { contextTurns: 4 });
+runSessionStoreContract({
+  name: "memory",
+  createStore: () => new InMemorySessionStore({ contextTurns: 4 }),
+  contextTurns: 4,
+});
 
 const record = (index: number) => ({
   turnId: `t${index}`,

@@ -1,30 +1,61 @@
 import { afterAll, beforeAll } from "vitest";
-import { ScriptedModel } from "../testing/scripted-model.ts";
+import { ProviderError } from "../contracts/errors.ts";
+import { runProviderContract } from "../testing/contracts/provider.ts";
 import { LoopbackApiServer, anthropicStream, openaiStream } from "../testing/loopback-api-server.ts";
+import { ScriptedModel, type ScriptedStep } from "../testing/scripted-model.ts";
 import { FallbackChain } from "./fallback/fallback-chain.ts";
 import { LocalModelProvider } from "./local/local-provider.ts";
 import { AnthropicProvider } from "./remote/anthropic-provider.ts";
 import { OpenAIProvider } from "./remote/openai-provider.ts";
-import { runProviderContract } from "./provider-contract.ts";
+import { SyntheticModel } from "./synthetic-model.ts";
 
-// The same contract against every provider: scripted, local (the real SmolLM2), Anthropic, OpenAI,
-// OpenAI-compatible (loopback servers in their wire formats) and the fallback chain.
-let scriptedSteps: ConstructorParameters<typeof ScriptedModel>[0] = [];
+// The same contract against every provider: scripted, synthetic, local (the real local model),
+// Anthropic, OpenAI, OpenAI-compatible (a loopback server replaying their wire formats) and the
+// fallback chain.
+const rejected = () => new ProviderError("PROVIDER_REJECTED", "HTTP 400", { details: { status: 400 } });
+const silence: ScriptedStep = { text: ["never"], firstDelayMs: 60_000 };
+
+let scriptedSteps: ScriptedStep[] = [];
 runProviderContract({
   name: "scripted",
   provider: () => new ScriptedModel(scriptedSteps),
   prepareText: (text) => {
     scriptedSteps = [{ text }];
   },
+  prepareToolCall: (call) => {
+    scriptedSteps = [{ toolCalls: [call] }];
+  },
+  prepareFailure: () => {
+    scriptedSteps = [{ error: rejected() }];
+  },
   prepareSilence: () => {
-    scriptedSteps = [{ text: ["never"], firstDelayMs: 60_000 }];
+    scriptedSteps = [silence];
+  },
+});
+
+let syntheticStep: ScriptedStep = { text: "" };
+runProviderContract({
+  name: "synthetic",
+  provider: () => new SyntheticModel({ respond: () => syntheticStep }),
+  prepareText: (text) => {
+    syntheticStep = { text };
+  },
+  prepareToolCall: (call) => {
+    syntheticStep = { toolCalls: [call] };
+  },
+  prepareFailure: () => {
+    syntheticStep = { error: rejected() };
+  },
+  prepareSilence: () => {
+    syntheticStep = silence;
   },
 });
 
 runProviderContract({
-  name: "local (SmolLM2-135M-Instruct)",
+  name: "local (the real local model)",
   provider: () => new LocalModelProvider({ maxOutputTokens: 24 }),
-  prepareSilence: () => undefined,
+  prepareSilence: () => undefined, // it generates long enough to be cancelled
+  skipReason: "a real model answers as it will: it cannot be made to call a tool or to fail on cue",
 });
 
 const server = new LoopbackApiServer();
@@ -35,38 +66,57 @@ afterAll(async () => {
   await server.close();
 });
 
+const toolCallOf = (call: { name: string; arguments: Record<string, unknown> }) => ({
+  id: "call_contract",
+  name: call.name,
+  parts: [JSON.stringify(call.arguments)],
+});
+
 runProviderContract({
   name: "anthropic (loopback)",
   provider: () => new AnthropicProvider({ apiKey: "sk-ant-contract", baseURL: server.url }),
   prepareText: (text) => {
     server.reply({ kind: "sse", events: anthropicStream.text(text.split(" ")) });
   },
-  prepareSilence: () => {
-    server.reply({ kind: "hang" });
+  prepareToolCall: (call) => {
+    const { id, name, parts } = toolCallOf(call);
+    server.reply({ kind: "sse", events: anthropicStream.toolUse([{ id, name, jsonParts: parts }]) });
   },
-});
-
-runProviderContract({
-  name: "openai (loopback)",
-  provider: () => new OpenAIProvider({ apiKey: "sk-contract", baseURL: `${server.url}/v1`, id: "openai" }),
-  prepareText: (text) => {
-    server.reply({ kind: "sse", events: openaiStream.text(text.split(" ")) });
+  prepareFailure: () => {
+    server.reply(anthropicStream.httpError(400, "invalid_request_error", "bad"));
   },
   prepareSilence: () => {
     server.reply({ kind: "hang" });
   },
 });
 
-runProviderContract({
-  name: "openai-compatible (loopback, no key)",
-  provider: () => new OpenAIProvider({ baseURL: `${server.url}/v1`, model: "llama3" }),
-  prepareText: (text) => {
-    server.reply({ kind: "sse", events: openaiStream.text(text.split(" ")) });
+for (const subject of [
+  {
+    name: "openai (loopback)",
+    provider: () => new OpenAIProvider({ apiKey: "sk-contract", baseURL: `${server.url}/v1`, id: "openai" }),
   },
-  prepareSilence: () => {
-    server.reply({ kind: "hang" });
+  {
+    name: "openai-compatible (loopback, no key)",
+    provider: () => new OpenAIProvider({ baseURL: `${server.url}/v1`, model: "llama3" }),
   },
-});
+]) {
+  runProviderContract({
+    ...subject,
+    prepareText: (text) => {
+      server.reply({ kind: "sse", events: openaiStream.text(text.split(" ")) });
+    },
+    prepareToolCall: (call) => {
+      const { id, name, parts } = toolCallOf(call);
+      server.reply({ kind: "sse", events: openaiStream.toolCalls([{ id, name, argumentParts: parts }]) });
+    },
+    prepareFailure: () => {
+      server.reply(openaiStream.httpError(400, "invalid_request_error", "bad"));
+    },
+    prepareSilence: () => {
+      server.reply({ kind: "hang" });
+    },
+  });
+}
 
 runProviderContract({
   name: "fallback chain (anthropic down → openai)",
@@ -82,6 +132,19 @@ runProviderContract({
       kind: "sse",
       events: openaiStream.text(text.split(" ")),
     });
+  },
+  prepareToolCall: (call) => {
+    const { id, name, parts } = toolCallOf(call);
+    server.reply(anthropicStream.httpError(400, "invalid_request_error", "bad"), {
+      kind: "sse",
+      events: openaiStream.toolCalls([{ id, name, argumentParts: parts }]),
+    });
+  },
+  prepareFailure: () => {
+    server.reply(
+      anthropicStream.httpError(400, "invalid_request_error", "bad"),
+      openaiStream.httpError(400, "invalid_request_error", "bad"),
+    );
   },
   prepareSilence: () => {
     server.reply({ kind: "hang" });

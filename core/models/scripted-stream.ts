@@ -1,4 +1,4 @@
-import { ProviderError } from "../contracts/errors.ts";
+import { UserInputError } from "../contracts/errors.ts";
 import type { TokenUsage } from "../contracts/messages.ts";
 import type { ModelRequest, ModelStreamEvent } from "../contracts/model.ts";
 
@@ -59,7 +59,7 @@ export function splitIntoChunks(text: string): string[] {
 }
 
 function pause(delayMs: number | undefined, signal: AbortSignal | undefined): Promise<void> {
-  if (signal?.aborted) return Promise.reject(new ProviderError("TURN_ABORTED", "Aborted."));
+  if (signal?.aborted) return Promise.reject(new UserInputError("TURN_ABORTED", "Aborted."));
   if (!delayMs) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -68,7 +68,7 @@ function pause(delayMs: number | undefined, signal: AbortSignal | undefined): Pr
     }, delayMs);
     const onAbort = () => {
       clearTimeout(timer);
-      reject(new ProviderError("TURN_ABORTED", "Aborted."));
+      reject(new UserInputError("TURN_ABORTED", "Aborted."));
     };
     signal?.addEventListener("abort", onAbort, { once: true });
   });

@@ -28,14 +28,14 @@ export class SyntheticModel implements ModelProvider {
     return streamScriptedStep(step, request, this.id, () => `call_${++this.#calls}`);
   }
 
-  /** Streams `tokens` chunks per answer, after `firstTokenMs`, `tokenIntervalMs` apart. */
-  static streaming(options: { tokens: number; firstTokenMs?: number; tokenIntervalMs?: number }): SyntheticModel {
+  /** Streams `tokens` chunks per answer, the first after `timeToFirstTokenMs`, then `tokenIntervalMs` apart. */
+  static streaming(options: { tokens: number; timeToFirstTokenMs?: number; tokenIntervalMs?: number }): SyntheticModel {
     const chunks = Array.from({ length: options.tokens }, (_, index) => `token${index} `);
     return new SyntheticModel({
       id: "synthetic",
       respond: () => ({
         text: chunks,
-        ...(options.firstTokenMs ? { firstDelayMs: options.firstTokenMs } : {}),
+        ...(options.timeToFirstTokenMs ? { firstDelayMs: options.timeToFirstTokenMs } : {}),
         ...(options.tokenIntervalMs ? { delayMs: options.tokenIntervalMs } : {}),
         usage: { inputTokens: 16, outputTokens: options.tokens },
       }),

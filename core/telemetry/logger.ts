@@ -1,4 +1,4 @@
-import type { Logger } from "../contracts/tool.ts";
+import type { Logger } from "../contracts/logger.ts";
 
 const levels = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
 export type LogLevel = keyof typeof levels;

@@ -27,7 +27,7 @@ describe("tool executor", () => {
         idempotent,
         retries: 2,
         execute: () => {
-          if (count() === 1) throw new ToolError("TOOL_FAILED", "blip", { retryable: true });
+          if (count() === 1) throw new ToolError("TOOL_UNAVAILABLE", "blip");
           return "ok";
         },
       });

@@ -1,7 +1,9 @@
-import { AgentError, ToolError, toAgentError } from "../contracts/errors.ts";
+import { AgentError, ToolError, toAgentError, UserInputError } from "../contracts/errors.ts";
 import type { ToolCallRequest } from "../contracts/messages.ts";
-import type { Logger, Tool } from "../contracts/tool.ts";
+import type { Logger } from "../contracts/logger.ts";
+import type { Tool } from "../contracts/tool.ts";
 import { enqueueBatched } from "./batcher.ts";
+import { runWithDeclaredHosts } from "./declared-hosts.ts";
 import type { ToolRegistry } from "./registry.ts";
 
 export const defaultToolTimeoutMs = 10_000;
@@ -73,7 +75,9 @@ async function attemptToolCall(
   try {
     const result = await raceAbort(
       Promise.resolve().then(() =>
-        tool.executeBatch ? enqueueBatched(tool, input, context) : tool.execute(input, context),
+        runWithDeclaredHosts(tool, () =>
+          tool.executeBatch ? enqueueBatched(tool, input, context) : tool.execute(input, context),
+        ),
       ),
       signal,
     );
@@ -100,13 +104,11 @@ async function attemptToolCall(
     if (timeout.signal.aborted && !options.signal.aborted) {
       return finish({
         ok: false,
-        error: new ToolError("TOOL_TIMEOUT", `${call.name} did not finish within ${timeoutMs} ms.`, {
-          retryable: true,
-        }),
+        error: new ToolError("TOOL_TIMEOUT", `${call.name} did not finish within ${timeoutMs} ms.`),
       });
     }
     if (options.signal.aborted) {
-      return finish({ ok: false, error: new AgentError("TURN_ABORTED", "The turn was cancelled.", "user") });
+      return finish({ ok: false, error: new UserInputError("TURN_ABORTED", "The turn was cancelled.") });
     }
     const agentError = AgentError.isInstance(error)
       ? error

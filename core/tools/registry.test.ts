@@ -56,6 +56,8 @@ describe("ToolRegistry", () => {
     ["a negative timeout", { ...echo, timeoutMs: -1 }],
     ["an example that breaks the schema", { ...echo, examples: [{ request: "hi", arguments: { text: 5 } }] }],
     ["a schema with no JSON Schema form", { ...echo, inputSchema: z.object({ when: z.date() }) }],
+    ["network hosts that are not a list", { ...echo, networkHosts: "api.example.com" as never }],
+    ["an empty network host", { ...echo, networkHosts: [""] }],
   ])("rejects %s with PLUGIN_INVALID", (_, badTool) => {
     expect(registrationError(() => new ToolRegistry().register(pluginOf("bad", [badTool as never]))).code).toBe(
       "PLUGIN_INVALID",
@@ -70,6 +72,14 @@ describe("ToolRegistry", () => {
       "PLUGIN_INVALID",
     );
     expect(registrationError(() => new ToolRegistry().register(pluginOf("empty", []))).code).toBe("PLUGIN_INVALID");
+  });
+
+  it("rejects a second plugin of the same name with PLUGIN_DUPLICATE, keeping the first", () => {
+    const registry = new ToolRegistry().register(pluginOf("echo", [echo]));
+    const error = registrationError(() => registry.register(pluginOf("echo", [{ ...echo, name: "echo_again" }])));
+    expect(error.code).toBe("PLUGIN_DUPLICATE");
+    expect(error.message).toContain('"echo"');
+    expect(registry.list().map((entry) => entry.tool.name)).toEqual(["echo"]);
   });
 });
 

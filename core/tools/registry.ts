@@ -22,7 +22,7 @@ export class ToolRegistry {
   register<Config>(plugin: Plugin<Config>, config?: unknown): this {
     validatePluginMetadata(plugin);
     if (this.#plugins.has(plugin.name)) {
-      throw new PluginError("PLUGIN_INVALID", `Plugin "${plugin.name}" is already registered.`);
+      throw new PluginError("PLUGIN_DUPLICATE", `Plugin "${plugin.name}" is already registered.`);
     }
     let parsedConfig: Config = config as Config;
     if (plugin.configSchema) {
@@ -140,6 +140,12 @@ export function toToolDefinition(tool: Tool): ToolDefinition {
     if (value !== undefined && (!Number.isFinite(value) || value < 0)) {
       throw new PluginError("PLUGIN_INVALID", `${where}: ${field} must be a non-negative number.`);
     }
+  }
+  if (
+    tool.networkHosts !== undefined &&
+    (!Array.isArray(tool.networkHosts) || !tool.networkHosts.every((host) => typeof host === "string" && host !== ""))
+  ) {
+    throw new PluginError("PLUGIN_INVALID", `${where}: networkHosts must be a list of host names.`);
   }
   let inputSchema: JsonSchema;
   if (tool.inputJsonSchema !== undefined) {

@@ -61,6 +61,18 @@ describe("safeFetch", () => {
     );
   });
 
+  it("reports a refused connection as a retryable TOOL_UNAVAILABLE", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    await expect(safeFetch(`http://127.0.0.1:${closedPort}/`, { policy: allowLoopback })).rejects.toMatchObject({
+      code: "TOOL_UNAVAILABLE",
+      retryable: true,
+      details: { network: true },
+    });
+  });
+
   it("classifies addresses", () => {
     for (const address of [
       "127.0.0.1",

@@ -3,6 +3,7 @@ import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { LookupFunction } from "node:net";
 import { ToolError } from "../contracts/errors.ts";
+import { checkDeclaredHost } from "./declared-hosts.ts";
 import { hostAllowed, isPrivateAddress, type NetworkPolicy } from "./network-policy.ts";
 
 export interface SafeFetchOptions {
@@ -28,6 +29,7 @@ export interface SafeResponse {
  * HTTP for tools, safe by default: only declared hosts, only http(s), and no private, loopback or
  * link-local address — checked on the address actually connected to (after DNS, so rebinding does not
  * help) and again for every redirect. Hosts in `allowPrivate` are exempt from the address check.
+ * Inside a tool run by the executor, the host must also be one the tool declares in `networkHosts`.
  */
 export async function safeFetch(url: string, options: SafeFetchOptions): Promise<SafeResponse> {
   let current = new URL(url);
@@ -51,6 +53,7 @@ function checkUrl(url: URL, policy: NetworkPolicy): void {
   if (!hostAllowed(url.hostname, policy.allowedHosts)) {
     throw new ToolError("TOOL_FAILED", `The tool may not contact ${url.hostname}: it is not among its declared hosts.`);
   }
+  checkDeclaredHost(url.hostname);
 }
 
 function guardedLookup(host: string, policy: NetworkPolicy): LookupFunction {
@@ -125,7 +128,7 @@ function requestOnce(url: URL, options: SafeFetchOptions): Promise<SafeResponse>
       },
     );
     request.on("timeout", () =>
-      request.destroy(new ToolError("TOOL_TIMEOUT", `${url.hostname} did not answer in time.`, { retryable: true })),
+      request.destroy(new ToolError("TOOL_TIMEOUT", `${url.hostname} did not answer in time.`)),
     );
     request.on("error", (error: NodeJS.ErrnoException) => {
       if (error instanceof ToolError) return reject(error);
@@ -133,9 +136,9 @@ function requestOnce(url: URL, options: SafeFetchOptions): Promise<SafeResponse>
       if (options.signal?.aborted) return reject(error);
       reject(
         new ToolError(
-          "TOOL_FAILED",
+          "TOOL_UNAVAILABLE",
           `Network unreachable: could not reach ${url.hostname} (${error.code ?? error.message}).`,
-          { retryable: true, details: { network: true } },
+          { details: { network: true } },
         ),
       );
     });

@@ -105,4 +105,16 @@ describe("ToolPredictor", () => {
     expect(route.tools.map((tool) => tool.name)).toContain("weather");
     await expect(fallback.predict("hi", tools)).rejects.toMatchObject({ code: "EMBEDDER_UNAVAILABLE" });
   });
+
+  it("does not hide an embedder that fails while embedding behind the lexical router", async () => {
+    const failing: Embedder = {
+      id: "failing",
+      dimensions: 384,
+      embed: async () => {
+        throw new ProviderError("EMBEDDER_FAILED", "inference failed");
+      },
+    };
+    const route = new ToolPredictor({ embedder: failing }).route("Will it rain in Oslo tomorrow?", tools);
+    await expect(route).rejects.toMatchObject({ code: "EMBEDDER_FAILED" });
+  });
 });

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { cosineSimilarity, type Embedder } from "../contracts/embedder.ts";
 import { AgentError } from "../contracts/errors.ts";
 import type { ToolDefinition } from "../contracts/model.ts";
-import type { Logger } from "../contracts/tool.ts";
+import type { Logger } from "../contracts/logger.ts";
 import { silentLogger } from "../telemetry/logger.ts";
 import { defaultNoToolExamples } from "./no-tool-examples.ts";
 import { createLexicalToolRouter, type ToolRouteContext, type ToolRouter } from "./tool-router.ts";

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import type { Judge } from "./judge.ts";
-import type { JudgeInfo } from "../runner/types.ts";
+import type { JudgeInfo } from "./judge-info.ts";
 
 const calibrationDirectory = resolve(dirname(fileURLToPath(import.meta.url)), "..", "calibration");
 const estimate = z.object({ value: z.number(), ci_low: z.number(), ci_high: z.number(), n: z.number() });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ModelProvider, ModelRequest } from "realtime-agent";
-import type { JudgeInfo } from "../runner/types.ts";
+import type { JudgeInfo } from "./judge-info.ts";
 
 export const rubricCriteria = ["relevance", "precision", "clarity", "completeness"] as const;
 export type RubricCriterion = (typeof rubricCriteria)[number];

@@ -39,7 +39,7 @@ export default class RealtimeAgentProvider {
       sessionId: `promptfoo-${process.pid}-${++turnCounter}`,
       text: prompt,
       ...(tools
-        ? { tools, stopAfterToolCalls: true, maxOutputTokens: 16 }
+        ? { tools, planOnly: true, maxOutputTokens: 16 }
         : { maxOutputTokens: this.config.maxOutputTokens ?? 96 }),
     });
     if (observation.error) return { error: `${observation.error.code}: ${observation.error.message}` };
@@ -54,7 +54,7 @@ export default class RealtimeAgentProvider {
       metadata: {
         provider: observation.provider,
         model: observation.model,
-        ttftMs: observation.ttftMs,
+        timeToFirstTokenMs: observation.timeToFirstTokenMs,
         toolCalls: observation.toolCalls,
       },
     };

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import type { GateResult } from "./gate.ts";
 import { renderHtml } from "./report-html.ts";
 import { renderMarkdown } from "./report-markdown.ts";
+import { parseRunReport } from "./report-schema.ts";
 import type { RunReport } from "./types.ts";
 
 export const defaultReportsRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "reports");
@@ -26,12 +27,17 @@ export function writeReportFiles(
   return paths;
 }
 
+/** Reads a report.json (either version; version 1 is converted), or says why it is not one. */
 export function readReport(path: string): RunReport {
-  const parsed = JSON.parse(readFileSync(path, "utf8")) as RunReport;
-  if (parsed.schema_version !== 1 || typeof parsed.suite !== "string" || typeof parsed.metrics !== "object") {
-    throw new Error(`${path} is not an eval report (schema_version 1).`);
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new Error(`${path} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return parsed;
+  const parsed = parseRunReport(data);
+  if (!parsed.ok) throw new Error(`${path} is not an eval report (${parsed.problem}).`);
+  return parsed.report;
 }
 
 export interface RunListing {

@@ -26,16 +26,16 @@ function reportWith(passRate: number, cases: number, seed: number): RunReport {
       scores: { check: { score: pass ? 1 : 0, pass, reason: "" } },
       tags: {},
       values: {},
-      ttftMs: 1,
-      totalMs: 1,
-      usage: { inputTokens: 0, outputTokens: 0 },
-      costUsd: 0,
-      toolCalls: [],
+      time_to_first_token_ms: 1,
+      total_ms: 1,
+      usage: { input_tokens: 0, output_tokens: 0 },
+      cost_usd: 0,
+      tool_calls: [],
     };
   });
   const estimate = bootstrapMean(results.map((result) => [result.scores.check!.score]));
   return {
-    schema_version: 1,
+    schema_version: 2,
     run_id: `run-${seed}`,
     suite: "test",
     description: "",
@@ -56,7 +56,7 @@ function reportWith(passRate: number, cases: number, seed: number): RunReport {
     judge: null,
     metrics: { accuracy: { ...estimate, unit: "ratio", gate: true, higher_is_better: true, description: "" } },
     breakdown: {},
-    latency: { ttft_ms: null, total_ms: { p50: 0, p90: 0, p99: 0, histogram: [] } },
+    latency: { time_to_first_token_ms: null, total_ms: { p50: 0, p90: 0, p99: 0, histogram: [] } },
     cases: results,
   };
 }
@@ -65,14 +65,14 @@ describe("baseline gate", () => {
   it("fails on a planted regression", () => {
     const result = compareWithBaseline(reportWith(0.55, 300, 1), reportWith(0.85, 300, 2), [accuracy]);
     expect(result.passed).toBe(false);
-    expect(result.comparisons[0]).toMatchObject({ metric: "accuracy", significantRegression: true });
+    expect(result.comparisons[0]).toMatchObject({ metric: "accuracy", significant_regression: true });
     expect(result.comparisons[0]!.delta.ci_high).toBeLessThan(0);
   });
 
   it("passes noise within the confidence interval", () => {
     const result = compareWithBaseline(reportWith(0.8, 300, 3), reportWith(0.8, 300, 4), [accuracy]);
     expect(result.passed).toBe(true);
-    expect(result.comparisons[0]!.significantRegression).toBe(false);
+    expect(result.comparisons[0]!.significant_regression).toBe(false);
   });
 
   it("tolerates a significant drop smaller than the tolerance", () => {
@@ -84,6 +84,6 @@ describe("baseline gate", () => {
 
   it("reports a significant improvement without failing", () => {
     const result = compareWithBaseline(reportWith(0.9, 300, 7), reportWith(0.6, 300, 8), [accuracy]);
-    expect(result).toMatchObject({ passed: true, comparisons: [{ significantImprovement: true }] });
+    expect(result).toMatchObject({ passed: true, comparisons: [{ significant_improvement: true }] });
   });
 });

@@ -7,9 +7,9 @@ export interface MetricComparison {
   current: number;
   delta: Estimate;
   /** The whole confidence interval of the change lies on the worse side of −tolerance. */
-  significantRegression: boolean;
+  significant_regression: boolean;
   /** The whole interval lies on the better side of zero. */
-  significantImprovement: boolean;
+  significant_improvement: boolean;
 }
 
 export interface GateResult {
@@ -57,11 +57,11 @@ export function compareWithBaseline(
       baseline: before.value,
       current: metric.value,
       delta,
-      significantRegression: worse,
-      significantImprovement: better,
+      significant_regression: worse,
+      significant_improvement: better,
     });
   }
-  return { passed: comparisons.every((comparison) => !comparison.significantRegression), tolerance, comparisons };
+  return { passed: comparisons.every((comparison) => !comparison.significant_regression), tolerance, comparisons };
 }
 
 function clusters(cases: readonly CaseResult[], of: NonNullable<MetricDefinition["of"]>): number[][] {

@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 
 const report: RunReport = {
-  schema_version: 1,
+  schema_version: 2,
   run_id: runId,
   suite: "persistence-test",
   description: "d",
@@ -49,7 +49,7 @@ const report: RunReport = {
     },
   },
   breakdown: {},
-  latency: { ttft_ms: null, total_ms: { p50: 1, p90: 1, p99: 1, histogram: [] } },
+  latency: { time_to_first_token_ms: null, total_ms: { p50: 1, p90: 1, p99: 1, histogram: [] } },
   cases: [0, 1].map((repeat) => ({
     id: "case-1",
     category: "c",
@@ -60,11 +60,11 @@ const report: RunReport = {
     scores: { check: { score: repeat, pass: repeat === 1, reason: "r" } },
     tags: { label: "safe" },
     values: { refused: 0 },
-    ttftMs: undefined,
-    totalMs: 5,
-    usage: { inputTokens: 3, outputTokens: 4 },
-    costUsd: 0,
-    toolCalls: [{ name: "calculator", arguments: { expression: "1+1" } }],
+    time_to_first_token_ms: repeat === 1 ? 12.5 : null,
+    total_ms: 5,
+    usage: { input_tokens: 3, output_tokens: 4 },
+    cost_usd: 0,
+    tool_calls: [{ name: "calculator", arguments: { expression: "1+1" } }],
   })),
 };
 
@@ -80,6 +80,16 @@ describe("PostgresRunStore", () => {
     });
     const rows = await store.caseResults(runId);
     expect(rows.map((row) => row.passed)).toEqual([false, true]);
+    const pool = new pg.Pool({ connectionString: databaseUrl });
+    const { rows: timings } = await pool.query(
+      "SELECT time_to_first_token_ms, total_ms, input_tokens FROM eval_case_results WHERE run_id = $1 ORDER BY repeat",
+      [runId],
+    );
+    await pool.end();
+    expect(timings).toEqual([
+      { time_to_first_token_ms: null, total_ms: 5, input_tokens: 3 },
+      { time_to_first_token_ms: 12.5, total_ms: 5, input_tokens: 3 },
+    ]);
   });
 
   it("refuses to save the same run twice, leaving the first intact", async () => {

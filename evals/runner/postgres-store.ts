@@ -32,7 +32,7 @@ CREATE TABLE IF NOT EXISTS eval_case_results (
   tags jsonb NOT NULL,
   "values" jsonb NOT NULL,
   tool_calls jsonb NOT NULL,
-  ttft_ms double precision,
+  time_to_first_token_ms double precision,
   total_ms double precision NOT NULL,
   input_tokens integer NOT NULL,
   output_tokens integer NOT NULL,
@@ -40,6 +40,8 @@ CREATE TABLE IF NOT EXISTS eval_case_results (
   error jsonb,
   PRIMARY KEY (run_id, case_id, repeat)
 );
+-- Tables made before the column was renamed from ttft_ms keep that column, unused from now on.
+ALTER TABLE eval_case_results ADD COLUMN IF NOT EXISTS time_to_first_token_ms double precision;
 CREATE INDEX IF NOT EXISTS eval_runs_suite_started ON eval_runs (suite, started_at DESC);
 `;
 
@@ -84,7 +86,7 @@ export class PostgresRunStore {
       );
       for (const result of report.cases) {
         await client.query(
-          `INSERT INTO eval_case_results (run_id, case_id, repeat, category, passed, input, output, expected, scores, tags, "values", tool_calls, ttft_ms, total_ms, input_tokens, output_tokens, cost_usd, error)
+          `INSERT INTO eval_case_results (run_id, case_id, repeat, category, passed, input, output, expected, scores, tags, "values", tool_calls, time_to_first_token_ms, total_ms, input_tokens, output_tokens, cost_usd, error)
            VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)`,
           [
             report.run_id,
@@ -98,12 +100,12 @@ export class PostgresRunStore {
             result.scores,
             result.tags,
             result.values,
-            JSON.stringify(result.toolCalls),
-            result.ttftMs ?? null,
-            result.totalMs,
-            result.usage.inputTokens,
-            result.usage.outputTokens,
-            result.costUsd ?? null,
+            JSON.stringify(result.tool_calls),
+            result.time_to_first_token_ms,
+            result.total_ms,
+            result.usage.input_tokens,
+            result.usage.output_tokens,
+            result.cost_usd,
             result.error ?? null,
           ],
         );

@@ -75,10 +75,10 @@ export function renderHtml(report: RunReport, gate?: GateResult): string {
       : Object.entries(result.scores)
           .map(([name, score]) => `<b>${escapeHtml(name)}</b> ${score.pass ? "✓" : "✗"} ${escapeHtml(score.reason)}`)
           .join("<br>");
-    return `<tr class="${passed ? "pass" : "fail"}"><td>${escapeHtml(result.id)}${result.repeat ? ` #${result.repeat}` : ""}</td><td>${escapeHtml(result.category)}</td><td>${passed ? "pass" : "fail"}</td><td><pre>${escapeHtml(result.input)}</pre></td><td><pre>${escapeHtml(result.output)}</pre></td><td><pre>${escapeHtml(result.expected)}</pre></td><td>${reasons}</td><td>${Math.round(result.totalMs)} ms</td></tr>`;
+    return `<tr class="${passed ? "pass" : "fail"}"><td>${escapeHtml(result.id)}${result.repeat ? ` #${result.repeat}` : ""}</td><td>${escapeHtml(result.category)}</td><td>${passed ? "pass" : "fail"}</td><td><pre>${escapeHtml(result.input)}</pre></td><td><pre>${escapeHtml(result.output)}</pre></td><td><pre>${escapeHtml(result.expected)}</pre></td><td>${reasons}</td><td>${Math.round(result.total_ms)} ms</td></tr>`;
   });
   const gateSection = gate
-    ? `<h2>Baseline gate: ${gate.passed ? "passed" : "FAILED"}</h2><table><tr><th>metric</th><th>baseline</th><th>current</th><th>change [95% CI]</th><th>verdict</th></tr>${gate.comparisons.map((comparison) => `<tr class="${comparison.significantRegression ? "fail" : "pass"}"><td>${escapeHtml(comparison.metric)}</td><td>${comparison.baseline.toFixed(3)}</td><td>${comparison.current.toFixed(3)}</td><td>${comparison.delta.value.toFixed(3)} [${comparison.delta.ci_low.toFixed(3)}, ${comparison.delta.ci_high.toFixed(3)}]</td><td>${comparison.significantRegression ? "significant regression" : comparison.significantImprovement ? "significant improvement" : "within noise"}</td></tr>`).join("")}</table>`
+    ? `<h2>Baseline gate: ${gate.passed ? "passed" : "FAILED"}</h2><table><tr><th>metric</th><th>baseline</th><th>current</th><th>change [95% CI]</th><th>verdict</th></tr>${gate.comparisons.map((comparison) => `<tr class="${comparison.significant_regression ? "fail" : "pass"}"><td>${escapeHtml(comparison.metric)}</td><td>${comparison.baseline.toFixed(3)}</td><td>${comparison.current.toFixed(3)}</td><td>${comparison.delta.value.toFixed(3)} [${comparison.delta.ci_low.toFixed(3)}, ${comparison.delta.ci_high.toFixed(3)}]</td><td>${comparison.significant_regression ? "significant regression" : comparison.significant_improvement ? "significant improvement" : "within noise"}</td></tr>`).join("")}</table>`
     : "";
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(report.suite)} — eval report</title>
@@ -99,7 +99,7 @@ ${quality.length ? intervalChart(quality.map(([name, metric]) => ({ label: name,
 ${breakdownCharts.length && categories.length > 1 ? `<h2>Per category</h2>${breakdownCharts.join("")}` : ""}
 <h2>Latency</h2>
 ${histogramChart(report.latency.total_ms.histogram, "Total time per case")}
-${report.latency.ttft_ms ? histogramChart(report.latency.ttft_ms.histogram, "Time to first token") : ""}
+${report.latency.time_to_first_token_ms ? histogramChart(report.latency.time_to_first_token_ms.histogram, "Time to first token") : ""}
 ${gateSection}
 <h2>Cases</h2>
 <table><tr><th>id</th><th>category</th><th>result</th><th>input</th><th>output</th><th>expected</th><th>scorer's reason</th><th>time</th></tr>${caseRows.join("")}</table>

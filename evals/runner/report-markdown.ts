@@ -43,10 +43,10 @@ export function renderMarkdown(report: RunReport, gate?: GateResult): string {
       lines.push(`| ${category} | ${row.join(" | ")} |`);
     }
   }
-  const ttft = report.latency.ttft_ms;
+  const timeToFirstToken = report.latency.time_to_first_token_ms;
   lines.push(
     "",
-    `Latency per case: total p50 ${report.latency.total_ms.p50.toFixed(0)} ms, p90 ${report.latency.total_ms.p90.toFixed(0)} ms${ttft ? `; time to first token p50 ${ttft.p50.toFixed(0)} ms, p90 ${ttft.p90.toFixed(0)} ms` : ""}.`,
+    `Latency per case: total p50 ${report.latency.total_ms.p50.toFixed(0)} ms, p90 ${report.latency.total_ms.p90.toFixed(0)} ms${timeToFirstToken ? `; time to first token p50 ${timeToFirstToken.p50.toFixed(0)} ms, p90 ${timeToFirstToken.p90.toFixed(0)} ms` : ""}.`,
   );
   const errors = report.cases.filter((result) => result.error).length;
   if (errors) lines.push("", `${errors} case run(s) ended in an error (counted as failures).`);
@@ -60,9 +60,9 @@ export function renderMarkdown(report: RunReport, gate?: GateResult): string {
       "| --- | --- | --- | --- | --- |",
     );
     for (const comparison of gate.comparisons) {
-      const verdict = comparison.significantRegression
+      const verdict = comparison.significant_regression
         ? "significant regression"
-        : comparison.significantImprovement
+        : comparison.significant_improvement
           ? "significant improvement"
           : "within noise";
       lines.push(

@@ -8,7 +8,7 @@ import { resolveDatasetsDirectory } from "../datasets.ts";
 import { numericMatch } from "../scorers/text.ts";
 import { bfclSuite } from "../suites/bfcl/suite.ts";
 import { writeReportFiles } from "./file-store.ts";
-import { InProcessDriver } from "./in-process-driver.ts";
+import { InProcessDriver, outcomeFieldsOf } from "./in-process-driver.ts";
 import { runSuite } from "./run-suite.ts";
 import type { EvalSuite } from "./types.ts";
 
@@ -37,13 +37,7 @@ const arithmetic: EvalSuite<{ id: string; category: string; question: string; an
       scores: { numeric: numericMatch(observation.text, testCase.answer) },
       tags: {},
       values: {},
-      ttftMs: observation.ttftMs,
-      totalMs: observation.totalMs,
-      usage: observation.usage,
-      toolCalls: observation.toolCalls,
-      provider: observation.provider,
-      model: observation.model,
-      ...(observation.error ? { error: observation.error } : {}),
+      ...outcomeFieldsOf(observation),
     };
   },
   metrics: [
@@ -118,7 +112,25 @@ describe("runSuite with the scripted model", () => {
     const directory = mkdtempSync(join(tmpdir(), "rta-report-"));
     const paths = writeReportFiles(report, directory);
     const json = JSON.parse(readFileSync(paths.json, "utf8"));
-    expect(json.schema_version).toBe(1);
+    expect(json.schema_version).toBe(2);
+    expect(Object.keys(json.cases[0]).sort()).toEqual([
+      "category",
+      "cost_usd",
+      "expected",
+      "id",
+      "input",
+      "output",
+      "repeat",
+      "scores",
+      "tags",
+      "time_to_first_token_ms",
+      "tool_calls",
+      "total_ms",
+      "usage",
+      "values",
+    ]);
+    expect(Object.keys(json.cases[0].usage)).toEqual(["input_tokens", "output_tokens"]);
+    expect(Object.keys(json.latency)).toEqual(["time_to_first_token_ms", "total_ms"]);
     expect(Object.keys(json.metrics.accuracy).sort()).toEqual([
       "ci_high",
       "ci_low",

@@ -33,39 +33,39 @@ export interface RunOptions {
 /** The metrics every suite gets: latency, tokens and cost per case. */
 export const commonMetrics: MetricDefinition[] = [
   {
-    name: "latency.ttft_ms",
+    name: "latency.time_to_first_token_ms",
     description: "Time to first token per case (mean).",
     higherIsBetter: false,
     unit: "ms",
-    of: (result) => result.ttftMs,
+    of: (result) => result.time_to_first_token_ms ?? undefined,
   },
   {
     name: "latency.total_ms",
     description: "Total time per case (mean).",
     higherIsBetter: false,
     unit: "ms",
-    of: (result) => result.totalMs,
+    of: (result) => result.total_ms,
   },
   {
     name: "tokens.input",
     description: "Input tokens per case (mean).",
     higherIsBetter: false,
     unit: "tokens",
-    of: (result) => result.usage.inputTokens,
+    of: (result) => result.usage.input_tokens,
   },
   {
     name: "tokens.output",
     description: "Output tokens per case (mean).",
     higherIsBetter: false,
     unit: "tokens",
-    of: (result) => result.usage.outputTokens,
+    of: (result) => result.usage.output_tokens,
   },
   {
     name: "cost.usd",
     description: "Model cost per case (mean), when prices are known.",
     higherIsBetter: false,
     unit: "usd",
-    of: (result) => result.costUsd,
+    of: (result) => result.cost_usd ?? undefined,
   },
 ];
 
@@ -103,7 +103,7 @@ export async function runSuite<Case extends EvalCase>(suite: EvalSuite<Case>, op
   const finishedAt = new Date();
   const metricDefinitions = [...suite.metrics, ...commonMetrics];
   return {
-    schema_version: 1,
+    schema_version: 2,
     run_id: `${suite.name}-${startedAt.toISOString().replace(/[:.]/g, "-")}-${randomUUID().slice(0, 6)}`,
     suite: suite.name,
     description: suite.description,
@@ -134,8 +134,10 @@ export async function runSuite<Case extends EvalCase>(suite: EvalSuite<Case>, op
       seed,
     ),
     latency: {
-      ttft_ms: percentiles(results.flatMap((result) => (result.ttftMs === undefined ? [] : [result.ttftMs]))),
-      total_ms: percentiles(results.map((result) => result.totalMs)) ?? { p50: 0, p90: 0, p99: 0, histogram: [] },
+      time_to_first_token_ms: percentiles(
+        results.flatMap((result) => (result.time_to_first_token_ms === null ? [] : [result.time_to_first_token_ms])),
+      ),
+      total_ms: percentiles(results.map((result) => result.total_ms)) ?? { p50: 0, p90: 0, p99: 0, histogram: [] },
     },
     cases: results,
   };
@@ -159,17 +161,17 @@ async function runOneCase<Case extends EvalCase>(
     });
     if (outcome.provider) seen.provider = outcome.provider;
     if (outcome.model) seen.model = outcome.model;
-    const { provider: _provider, model: _model, costUsd, ...rest } = outcome;
+    const { provider: _provider, model: _model, cost_usd, ...rest } = outcome;
     return {
       ...rest,
       repeat,
-      costUsd:
-        costUsd ??
+      cost_usd:
+        cost_usd ??
         (options.pricing
-          ? (outcome.usage.inputTokens * options.pricing.inputPerMillion +
-              outcome.usage.outputTokens * options.pricing.outputPerMillion) /
+          ? (outcome.usage.input_tokens * options.pricing.inputPerMillion +
+              outcome.usage.output_tokens * options.pricing.outputPerMillion) /
             1e6
-          : undefined),
+          : null),
     };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -183,11 +185,11 @@ async function runOneCase<Case extends EvalCase>(
       scores: {},
       tags: {},
       values: {},
-      ttftMs: undefined,
-      totalMs: performance.now() - started,
-      usage: { inputTokens: 0, outputTokens: 0 },
-      costUsd: undefined,
-      toolCalls: [],
+      time_to_first_token_ms: null,
+      total_ms: performance.now() - started,
+      usage: { input_tokens: 0, output_tokens: 0 },
+      cost_usd: null,
+      tool_calls: [],
       error: { code: error instanceof Error ? error.name : "Error", message },
     };
   }

@@ -1,7 +1,8 @@
-import type { TokenUsage, Tool } from "realtime-agent";
+import type { TokenUsage, TurnInput } from "realtime-agent";
 import type { ModelCall } from "../bfcl/ast-match.ts";
 import type { ScoreResult } from "../scorers/types.ts";
 import type { Judge } from "../judge/judge.ts";
+import type { JudgeInfo } from "../judge/judge-info.ts";
 import type { Estimate } from "../stats/bootstrap.ts";
 
 /** One turn as an eval sees it, whichever way it was driven (in-process or over WebSocket). */
@@ -10,7 +11,7 @@ export interface TurnObservation {
   toolCalls: ModelCall[];
   toolResults: { name: string; result?: unknown; error?: { code: string; message: string } }[];
   usage: TokenUsage;
-  ttftMs: number | undefined;
+  timeToFirstTokenMs: number | undefined;
   totalMs: number;
   provider: string;
   model: string;
@@ -18,18 +19,15 @@ export interface TurnObservation {
   error?: { code: string; message: string };
 }
 
-export interface TurnRequest {
-  sessionId: string;
-  text: string;
-  /** Tools for this turn only, instead of the agent's own (BFCL gives each case its functions). */
-  tools?: readonly Tool[];
-  systemPrompt?: string;
-  /** End the turn once the model has decided which tools to call, without running them. */
-  stopAfterToolCalls?: boolean;
-  /** Earlier messages of the conversation, given instead of the session's stored ones. */
-  history?: readonly { role: "user" | "assistant"; content: string }[];
-  maxOutputTokens?: number;
-}
+/**
+ * One turn an eval asks for: the core's own TurnInput, so a case brings its tools (BFCL gives each case
+ * its functions), system prompt, output limit, `planOnly` to end once the model has chosen its calls,
+ * and `history` (earlier messages given instead of the session's stored ones: a multi-turn case).
+ */
+export type TurnRequest = Pick<
+  TurnInput,
+  "sessionId" | "text" | "tools" | "systemPrompt" | "maxOutputTokens" | "planOnly" | "history"
+>;
 
 export interface TurnDriver {
   readonly name: string;
@@ -43,6 +41,7 @@ export interface EvalCase {
   category: string;
 }
 
+/** One case run as the report keeps it (report JSON is snake_case throughout). */
 export interface CaseResult {
   id: string;
   category: string;
@@ -51,21 +50,21 @@ export interface CaseResult {
   output: string;
   expected: string;
   scores: Record<string, ScoreResult>;
-  ttftMs: number | undefined;
-  totalMs: number;
-  usage: TokenUsage;
-  costUsd: number | undefined;
-  toolCalls: ModelCall[];
+  time_to_first_token_ms: number | null;
+  total_ms: number;
+  usage: { input_tokens: number; output_tokens: number };
+  cost_usd: number | null;
+  tool_calls: ModelCall[];
   /** Suite-specific labels (e.g. XSTest's safe/unsafe) and numbers (e.g. judge scores). */
   tags: Record<string, string>;
   values: Record<string, number>;
   error?: { code: string; message: string };
 }
 
-export type CaseOutcome = Omit<CaseResult, "repeat" | "costUsd"> & {
+export type CaseOutcome = Omit<CaseResult, "repeat" | "cost_usd"> & {
   provider?: string;
   model?: string;
-  costUsd?: number;
+  cost_usd?: number;
 };
 
 /** A metric is a statistic over case results; by default the mean of a per-case value. */
@@ -117,8 +116,9 @@ export interface MetricReport extends Estimate {
   description: string;
 }
 
+/** report.json. Version 2 made it snake_case throughout; `readReport` still reads version 1. */
 export interface RunReport {
-  schema_version: 1;
+  schema_version: 2;
   run_id: string;
   suite: string;
   description: string;
@@ -139,7 +139,7 @@ export interface RunReport {
   judge: JudgeInfo | null;
   metrics: Record<string, MetricReport>;
   breakdown: Record<string, Record<string, MetricReport>>;
-  latency: { ttft_ms: Percentiles | null; total_ms: Percentiles };
+  latency: { time_to_first_token_ms: Percentiles | null; total_ms: Percentiles };
   cases: CaseResult[];
 }
 
@@ -148,16 +148,4 @@ export interface Percentiles {
   p90: number;
   p99: number;
   histogram: { upper_ms: number; count: number }[];
-}
-
-export interface JudgeInfo {
-  provider: string;
-  model: string;
-  calibration: {
-    accuracy: Estimate;
-    kappa: Estimate;
-    position_bias: Estimate;
-    measured_at: string;
-    items: number;
-  } | null;
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServerProcess, type ServerProcess } from "../../server/server-process.ts";
+import { outcomeFieldsOf } from "./in-process-driver.ts";
 import { runSuite } from "./run-suite.ts";
 import type { EvalSuite } from "./types.ts";
 import { WebSocketDriver } from "./websocket-driver.ts";
@@ -29,12 +30,7 @@ const calculatorSuite: EvalSuite<{ id: string; category: string }> = {
       scores: { tool: { score: used ? 1 : 0, pass: used, reason: used ? "calculator used" : "no calculator" } },
       tags: {},
       values: { result: Number((observation.toolResults[0]?.result as { result?: number } | undefined)?.result) },
-      ttftMs: observation.ttftMs,
-      totalMs: observation.totalMs,
-      usage: observation.usage,
-      toolCalls: observation.toolCalls,
-      provider: observation.provider,
-      model: observation.model,
+      ...outcomeFieldsOf(observation),
     };
   },
   metrics: [
@@ -63,7 +59,7 @@ describe("WebSocketDriver", () => {
       expect(report.metrics.tool_used!.value).toBe(1);
       expect(result!.values.result).toBe(435);
       expect(result!.output.length).toBeGreaterThan(0);
-      expect(result!.usage.outputTokens).toBeGreaterThan(0);
+      expect(result!.usage.output_tokens).toBeGreaterThan(0);
       expect(report.config).toMatchObject({
         provider: "local",
         model: "SmolLM2-135M-Instruct.Q4_1",

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Agent, silentLogger, executeToolCall, ToolRegistry } from "realtime-agent";
 import { collectEvents, eventsOfType, ScriptedModel } from "realtime-agent/testing";
-import { runPluginContract } from "realtime-agent/testing/plugin-contract";
+import { runPluginContract } from "realtime-agent/testing/contracts";
 import { calculatorPlugin } from "../calculator/index.ts";
 import { JsonApiServer } from "../shared/test-support/json-api-server.ts";
 import { currencyPlugin } from "./index.ts";
@@ -76,7 +76,7 @@ describe("currency tool", () => {
       { callId: "c", name: "currency", arguments: { amount: 1, from: "USD", to: ["EUR"] } },
       { registry: offline, sessionId: "s", signal: new AbortController().signal, logger: silentLogger },
     );
-    expect(down).toMatchObject({ ok: false, error: { code: "TOOL_FAILED", retryable: true } });
+    expect(down).toMatchObject({ ok: false, error: { code: "TOOL_UNAVAILABLE", retryable: true } });
     expect(down.ok ? "" : down.error.message).toMatch(/Network unreachable/);
     const locked = new ToolRegistry().register(currencyPlugin, { baseUrl: frankfurter.url });
     const refused = await executeToolCall(
@@ -110,21 +110,17 @@ describe("currency tool", () => {
 });
 
 describe("currency plugin contract", () => {
-  const api = new JsonApiServer((url) =>
-    url.pathname === "/latest"
-      ? { body: { amount: 1, base: "USD", date: "2026-11-25", rates: { EUR: 0.9, MXN: 18, USD: 1.1, JPY: 150 } } }
-      : undefined,
-  );
+  const api = new JsonApiServer((url) => {
+    if (url.pathname !== "/latest") return undefined;
+    if (url.searchParams.get("from") === "GBP") return "hang";
+    return { body: { amount: 1, base: "USD", date: "2026-11-25", rates: { EUR: 0.9, MXN: 18, USD: 1.1, JPY: 150 } } };
+  });
   beforeAll(async () => {
     await api.start();
   });
   afterAll(() => api.close());
   runPluginContract(currencyPlugin, {
-    config: {
-      get baseUrl() {
-        return api.url;
-      },
-      allowPrivate: ["127.0.0.1"],
-    },
+    config: () => ({ baseUrl: api.url, allowPrivate: ["127.0.0.1"], timeoutMs: 60_000 }),
+    cancellableCall: { tool: "currency", arguments: { amount: 1, from: "GBP", to: ["CHF"] } },
   });
 });

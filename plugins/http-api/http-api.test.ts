@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PluginError, silentLogger, executeToolCall, ToolRegistry } from "realtime-agent";
+import { runPluginContract } from "realtime-agent/testing/contracts";
 import { httpApiPlugin } from "./index.ts";
 
 const received: { method: string; url: string; headers: IncomingMessage["headers"]; body: string }[] = [];
@@ -16,6 +17,9 @@ beforeAll(async () => {
     request.on("end", () => {
       received.push({ method: request.method!, url: request.url!, headers: request.headers, body });
       if (request.headers["x-api-key"] !== "secret") return response.writeHead(401).end('{"message":"unauthorized"}');
+      if (request.url?.startsWith("/v1/pets/on-hold")) return; // accepted, never answered
+      if (request.method === "GET" && request.url?.startsWith("/v1/pets/busy"))
+        return response.writeHead(503).end('{"message":"try later"}');
       if (request.method === "GET" && request.url?.startsWith("/v1/pets/42"))
         return response
           .writeHead(200, { "content-type": "application/json" })
@@ -140,11 +144,44 @@ describe("http_api: OpenAPI 3 operations as tools", () => {
       error: { code: "TOOL_INVALID_INPUT" },
     });
     const missing = await call(registry, "showPetById", { petId: "9" });
+    expect(missing).toMatchObject({ ok: false, error: { code: "TOOL_FAILED", retryable: false } });
     expect(missing.ok ? "" : missing.error.message).toMatch(/HTTP 404: \{"message":"no such pet"\}/);
+    expect(await call(registry, "showPetById", { petId: "busy" })).toMatchObject({
+      ok: false,
+      error: { code: "TOOL_UNAVAILABLE", retryable: true },
+    });
   });
 
   it("refuses a document that is not OpenAPI 3, and a config with no document", () => {
     expect(() => new ToolRegistry().register(httpApiPlugin, { spec: { swagger: "2.0" } })).toThrow(PluginError);
     expect(() => new ToolRegistry().register(httpApiPlugin, {})).toThrow(/spec \(an OpenAPI 3 document\) or specFile/);
   });
+
+  it("refuses a document with no server URL when no baseUrl is configured", () => {
+    expect(() =>
+      new ToolRegistry().register(httpApiPlugin, { spec: { ...petstore(), servers: [] }, allowPrivate: ["127.0.0.1"] }),
+    ).toThrow(expect.objectContaining({ code: "PLUGIN_CONFIG_INVALID", message: expect.stringMatching(/baseUrl/) }));
+  });
+});
+
+runPluginContract(httpApiPlugin, {
+  config: () => ({
+    spec: petstore(),
+    headers: { "x-api-key": "secret" },
+    allowPrivate: ["127.0.0.1"],
+    timeoutMs: 60_000,
+  }),
+  calls: [
+    {
+      tool: "showPetById",
+      arguments: { petId: "42" },
+      check: (result) => expect(result).toMatchObject({ status: 200, body: { name: "Rex" } }),
+    },
+    {
+      tool: "createPet",
+      arguments: { body: { name: "Kitty" } },
+      check: (result) => expect(result).toMatchObject({ status: 201, body: { id: 7 } }),
+    },
+  ],
+  cancellableCall: { tool: "showPetById", arguments: { petId: "on-hold" } },
 });

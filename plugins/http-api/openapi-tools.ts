@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type JsonSchema, ToolError, tool, type Tool, safeFetch } from "realtime-agent";
+import { type JsonSchema, PluginError, ToolError, tool, type Tool, safeFetch } from "realtime-agent";
 
 const methods = ["get", "post", "put", "patch", "delete"] as const;
 type Method = (typeof methods)[number];
@@ -83,8 +83,8 @@ export function toolsFromOpenApi(options: OpenApiToolOptions): Tool[] {
   const { document } = options;
   const baseUrl = options.baseUrl ?? document.servers?.[0]?.url;
   if (!baseUrl)
-    throw new ToolError(
-      "TOOL_FAILED",
+    throw new PluginError(
+      "PLUGIN_CONFIG_INVALID",
       `${document.info.title}: the document has no servers[0].url and no baseUrl was configured.`,
     );
   const host = new URL(baseUrl).hostname;
@@ -165,9 +165,8 @@ export function toolsFromOpenApi(options: OpenApiToolOptions): Tool[] {
             }
             if (response.status >= 400) {
               throw new ToolError(
-                "TOOL_FAILED",
+                response.status >= 500 || response.status === 429 ? "TOOL_UNAVAILABLE" : "TOOL_FAILED",
                 `${name} answered HTTP ${response.status}: ${typeof body === "string" ? body.slice(0, 300) : JSON.stringify(body).slice(0, 300)}`,
-                { retryable: response.status >= 500 || response.status === 429 },
               );
             }
             return { status: response.status, body };

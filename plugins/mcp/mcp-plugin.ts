@@ -94,7 +94,7 @@ export async function createMcpPlugin(rawConfig: McpConfig): Promise<Plugin> {
     await Promise.allSettled(clients.map((client) => client.close()));
     if (error instanceof PluginError) throw error;
     throw new PluginError(
-      "PLUGIN_INVALID",
+      "PLUGIN_UNAVAILABLE",
       `mcp: could not connect: ${error instanceof Error ? error.message : String(error)}`,
       { cause: error },
     );

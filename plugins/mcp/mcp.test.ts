@@ -2,6 +2,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PluginError, type Plugin, silentLogger, executeToolCall, ToolRegistry } from "realtime-agent";
+import { runPluginContract } from "realtime-agent/testing/contracts";
 import { createMcpPlugin } from "./mcp-plugin.ts";
 import { serveHttp } from "./test-fixtures/weather-mcp-server.ts";
 
@@ -33,7 +34,7 @@ describe("mcp over stdio (a real MCP server process)", () => {
   });
 
   it("exposes the server's tools with their JSON Schemas", () => {
-    expect(registry.list().map((entry) => entry.tool.name)).toEqual(["fixture_add", "fixture_fail"]);
+    expect(registry.list().map((entry) => entry.tool.name)).toEqual(["fixture_add", "fixture_fail", "fixture_wait"]);
     expect(registry.get("fixture_add")!.definition).toMatchObject({
       description: "Add two numbers.",
       inputSchema: {
@@ -76,10 +77,46 @@ describe("mcp over streamable HTTP", () => {
     }
   });
 
+  it("fails with a retryable PLUGIN_UNAVAILABLE when the server cannot be reached", async () => {
+    await expect(
+      createMcpPlugin({ servers: [{ name: "gone", url: "http://127.0.0.1:9/mcp" }], allowPrivate: ["127.0.0.1"] }),
+    ).rejects.toMatchObject({ code: "PLUGIN_UNAVAILABLE", fault: "plugin", retryable: true });
+  });
+
   it("refuses a private address unless allowlisted", async () => {
     await expect(createMcpPlugin({ servers: [{ name: "remote", url: http.url }] })).rejects.toThrow(PluginError);
     await expect(createMcpPlugin({ servers: [{ name: "remote", url: http.url }] })).rejects.toThrow(
       /private or loopback/,
     );
   });
+});
+
+const stdioServer = {
+  name: "fixture",
+  command: process.execPath,
+  args: [tsxCli, join(here, "test-fixtures/weather-mcp-server.ts"), "stdio"],
+};
+runPluginContract(() => createMcpPlugin({ servers: [stdioServer], timeoutMs: 60_000 }), {
+  title: "mcp over stdio",
+  calls: [{ tool: "fixture_add", arguments: { a: 2, b: 40 }, check: (result) => expect(result).toBe("42") }],
+  cancellableCall: { tool: "fixture_wait", arguments: { seconds: 3600 } },
+});
+
+describe("mcp over streamable HTTP, plugin contract", () => {
+  let http: Awaited<ReturnType<typeof serveHttp>>;
+  beforeAll(async () => {
+    http = await serveHttp();
+  });
+  afterAll(async () => {
+    await http.close();
+  });
+  runPluginContract(
+    () =>
+      createMcpPlugin({ servers: [{ name: "remote", url: http.url }], allowPrivate: ["127.0.0.1"], timeoutMs: 60_000 }),
+    {
+      title: "mcp over streamable HTTP",
+      calls: [{ tool: "remote_add", arguments: { a: 1, b: 2 }, check: (result) => expect(result).toBe("3") }],
+      cancellableCall: { tool: "remote_wait", arguments: { seconds: 3600 } },
+    },
+  );
 });

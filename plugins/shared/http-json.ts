@@ -36,13 +36,12 @@ export async function getJson<T>(
       `${options.service} refused the request (HTTP ${response.status}): check its API key.`,
     );
   if (response.status === 429)
-    throw new ToolError("TOOL_FAILED", `${options.service} is rate limiting (HTTP 429); try again later.`, {
-      retryable: true,
-    });
+    throw new ToolError("TOOL_UNAVAILABLE", `${options.service} is rate limiting (HTTP 429); try again later.`);
   if (response.status >= 400)
-    throw new ToolError("TOOL_FAILED", `${options.service} answered HTTP ${response.status}.`, {
-      retryable: response.status >= 500,
-    });
+    throw new ToolError(
+      response.status >= 500 ? "TOOL_UNAVAILABLE" : "TOOL_FAILED",
+      `${options.service} answered HTTP ${response.status}.`,
+    );
   let body: unknown;
   try {
     body = JSON.parse(response.text);

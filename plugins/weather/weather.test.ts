@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger, executeToolCall, ToolRegistry } from "realtime-agent";
+import { runPluginContract } from "realtime-agent/testing/contracts";
 import { JsonApiServer } from "../shared/test-support/json-api-server.ts";
 import { weatherPlugin } from "./index.ts";
 
 // Open-Meteo's documented geocoding and forecast responses.
 const openMeteo = new JsonApiServer((url) => {
   if (url.pathname === "/v1/search") {
+    if (url.searchParams.get("name") === "Hangzhou-on-hold") return "hang";
     return url.searchParams.get("name") === "Atlantis"
       ? { body: { generationtime_ms: 0.5 } }
       : {
@@ -96,4 +98,21 @@ describe("weather tool", () => {
   it("is time-sensitive: never cached", () => {
     expect(registry.get("weather")!.tool.cacheTtlMs).toBe(0);
   });
+});
+
+runPluginContract(weatherPlugin, {
+  config: () => ({
+    geocodingUrl: `${openMeteo.url}/v1/search`,
+    forecastUrl: `${openMeteo.url}/v1/forecast`,
+    allowPrivate: ["127.0.0.1"],
+    timeoutMs: 60_000,
+  }),
+  calls: [
+    {
+      tool: "weather",
+      arguments: { city: "Tokyo", days: 2 },
+      check: (result) => expect(result).toMatchObject({ place: { name: "Tokyo" }, current: { temperature_c: 14.2 } }),
+    },
+  ],
+  cancellableCall: { tool: "weather", arguments: { city: "Hangzhou-on-hold" } },
 });

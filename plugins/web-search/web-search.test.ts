@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger, executeToolCall, ToolRegistry } from "realtime-agent";
+import { runPluginContract } from "realtime-agent/testing/contracts";
 import { JsonApiServer } from "../shared/test-support/json-api-server.ts";
 import { webSearchPlugin } from "./index.ts";
 
 // Brave Search's and SearXNG's documented JSON responses.
 const api = new JsonApiServer((url, headers) => {
   if (url.pathname === "/res/v1/web/search") {
+    if (url.searchParams.get("q") === "a query the server never answers") return "hang";
     if (headers["x-subscription-token"] !== "brave-key")
       return { status: 401, body: { type: "ErrorResponse", error: { code: "SUBSCRIPTION_TOKEN_INVALID" } } };
     return {
@@ -103,4 +105,14 @@ describe("web_search tool", () => {
     const outcome = await search({}, { query: "x" });
     expect(outcome.ok ? "" : outcome.error.message).toMatch(/not configured: set BRAVE_API_KEY .* or RTA_SEARXNG_URL/);
   });
+});
+
+runPluginContract(webSearchPlugin, {
+  config: () => ({
+    braveApiKey: "brave-key",
+    braveUrl: `${base}/res/v1/web/search`,
+    allowPrivate: ["127.0.0.1"],
+    timeoutMs: 60_000,
+  }),
+  cancellableCall: { tool: "web_search", arguments: { query: "a query the server never answers" } },
 });

@@ -1,7 +1,25 @@
 import WebSocket from "ws";
-import type { ServerFrame } from "../protocol.ts";
+import {
+  parseServerFrame,
+  type ServerFrame,
+  type ServerFrameEnvelope,
+  type ServerFrameType,
+} from "realtime-agent/client";
 
-/** A WebSocket client for tests: collects every frame and waits for the ones a test expects. */
+/** The frame, typed by its `type`; throws when it is missing or has another type. */
+export function frameOfType<Type extends ServerFrameType>(
+  frame: ServerFrame | undefined,
+  type: Type,
+): ServerFrameEnvelope<Type> {
+  if (frame?.type !== type) throw new Error(`Expected a ${type} frame, got ${frame?.type ?? "none"}.`);
+  return frame as ServerFrameEnvelope<Type>;
+}
+
+/**
+ * A raw WebSocket client for tests of the protocol itself: it sends anything (malformed frames
+ * included), decodes every frame with the client's `parseServerFrame` and waits for the ones a test
+ * expects. Code that just talks to the server uses the typed client (realtime-agent/client).
+ */
 export class TestClient {
   readonly frames: ServerFrame[] = [];
   readonly socket: WebSocket;
@@ -10,7 +28,7 @@ export class TestClient {
   private constructor(socket: WebSocket) {
     this.socket = socket;
     socket.on("message", (data) => {
-      this.frames.push(JSON.parse(data.toString()) as ServerFrame);
+      this.frames.push(parseServerFrame(data.toString()));
       for (const wake of this.#waiters.splice(0)) wake();
     });
   }
@@ -35,7 +53,8 @@ export class TestClient {
     options: { from?: number; timeoutMs?: number } = {},
   ): Promise<ServerFrame[]> {
     const from = options.from ?? 0;
-    const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+    // A hang guard, not a latency check: a loaded machine may take minutes (work is bounded by tokens).
+    const deadline = Date.now() + (options.timeoutMs ?? 300_000);
     for (;;) {
       const index = this.frames.findIndex((frame, position) => position >= from && predicate(frame));
       if (index >= 0) return this.frames.slice(from, index + 1);

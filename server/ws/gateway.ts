@@ -1,7 +1,7 @@
-import type { IncomingMessage } from "node:http";
+import { type IncomingMessage, STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
-import type { Agent, Logger, ErrorCode } from "realtime-agent";
+import { type Agent, type Logger, type ErrorCode, errorCodes } from "realtime-agent";
 import type { ServerMetrics } from "../metrics.ts";
 import { errorFrame, frameOf, parseClientFrame } from "../protocol.ts";
 import { SessionChannel } from "./session-channel.ts";
@@ -12,7 +12,10 @@ export interface GatewayOptions {
   logger: Logger;
   /** Frames larger than this get an INPUT_TOO_LARGE error frame (default 64 KiB). */
   maxFrameBytes?: number;
-  /** Frames larger than this close the connection with 1009, as `ws` does (default 1 MiB). */
+  /**
+   * Frames larger than this close the connection (default 1 MiB). `ws` closes it itself, with 1009: the
+   * close code of CONNECTION_FRAME_TOO_LARGE in the error table.
+   */
   hardFrameLimitBytes?: number;
   /** Frames kept per session for clients resuming with ?last_seq=N (default 512). */
   replayFrames?: number;
@@ -42,7 +45,10 @@ export class WebSocketGateway {
       const reason = url.pathname.startsWith("/ws/")
         ? "Session ids are 1-128 characters of A-Z a-z 0-9 _ . : -"
         : "WebSocket endpoint is /ws/:sessionId";
-      socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${reason}\n`);
+      const status = errorCodes.SESSION_INVALID.httpStatus;
+      socket.end(
+        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${reason}\n`,
+      );
       return;
     }
     const sessionId = match[1]!;
@@ -73,6 +79,7 @@ export class WebSocketGateway {
               channel.lastSeq,
               "INPUT_MALFORMED",
               `Frames after seq ${lastSeen} are no longer held; some were missed.`,
+              errorCodes.INPUT_MALFORMED.retryable,
             ),
           ),
         );
@@ -156,7 +163,7 @@ export class WebSocketGateway {
 
   #sendError(channel: SessionChannel, code: ErrorCode, message: string): void {
     this.#options.metrics.errors.inc({ error_type: code });
-    channel.publish(errorFrame(channel.sessionId, channel.nextSeq(), code, message));
+    channel.publish(errorFrame(channel.sessionId, channel.nextSeq(), code, message, errorCodes[code].retryable));
   }
 
   #updateActiveSessions(): void {
@@ -177,7 +184,8 @@ export class WebSocketGateway {
     clearInterval(this.#sweeper);
     for (const channel of this.#channels.values()) {
       for (const controller of channel.turns.values()) controller.abort();
-      for (const socket of channel.sockets) socket.close(1001, "server shutting down");
+      for (const socket of channel.sockets)
+        socket.close(errorCodes.SERVER_SHUTTING_DOWN.webSocketCloseCode, "server shutting down");
     }
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }

@@ -1,5 +1,5 @@
 import type { WebSocket } from "ws";
-import type { ServerFrame } from "../protocol.ts";
+import type { ServerFrameEnvelope } from "realtime-agent/client";
 
 /**
  * Frames published in the same turn of the event loop leave in one write: the TCP socket under each
@@ -52,7 +52,7 @@ export class SessionChannel {
     return this.#seq;
   }
 
-  publish(frame: ServerFrame): void {
+  publish(frame: ServerFrameEnvelope): void {
     this.lastActivity = Date.now();
     const data = JSON.stringify(frame);
     this.#recent.push({ seq: frame.seq, data });

@@ -14,10 +14,9 @@ import { backoffDelayMs } from "./retry.ts";
 const request = { messages: [{ role: "user" as const, content: "hi" }], tools: [], toolChoice: "auto" as const };
 const unavailable = (retryAfterMs?: number) =>
   new ProviderError("PROVIDER_FAILED", "HTTP 503", {
-    retryable: true,
     details: { status: 503, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) },
   });
-const rejected = () => new ProviderError("PROVIDER_FAILED", "HTTP 400", { retryable: false, details: { status: 400 } });
+const rejected = () => new ProviderError("PROVIDER_REJECTED", "HTTP 400", { details: { status: 400 } });
 const fastRetry = { retries: 2, baseDelayMs: 1, maxDelayMs: 2 };
 
 async function drain(chain: FallbackChain, signal?: AbortSignal): Promise<ModelStreamEvent[]> {
@@ -25,11 +24,20 @@ async function drain(chain: FallbackChain, signal?: AbortSignal): Promise<ModelS
   for await (const event of chain.stream({ ...request, ...(signal ? { signal } : {}) })) events.push(event);
   return events;
 }
-const notices = (events: ModelStreamEvent[]) => events.flatMap((event) => (event.type === "notice" ? [event] : []));
+const providerEvents = (events: ModelStreamEvent[]) =>
+  events.flatMap((event) => (event.type.startsWith("provider-") ? [event] : []));
+const ofType = <T extends ModelStreamEvent["type"]>(events: ModelStreamEvent[], type: T) =>
+  events.filter((event): event is Extract<ModelStreamEvent, { type: T }> => event.type === type);
 const text = (events: ModelStreamEvent[]) =>
   events.flatMap((event) => (event.type === "text-delta" ? [event.text] : [])).join("");
 
 describe("FallbackChain", () => {
+  it("refuses to be built without providers: PROVIDER_NOT_CONFIGURED, not retryable", () => {
+    expect(() => new FallbackChain({ members: [] })).toThrow(
+      expect.objectContaining({ code: "PROVIDER_NOT_CONFIGURED", retryable: false }),
+    );
+  });
+
   it("retries a retryable failure with backoff, then answers from the same provider", async () => {
     const first = new ScriptedModel([{ error: unavailable() }, { error: unavailable() }, { text: "ok" }], {
       id: "primary",
@@ -38,7 +46,7 @@ describe("FallbackChain", () => {
       members: [{ provider: first, retry: fastRetry }, { provider: new ScriptedModel([], { id: "backup" }) }],
     });
     const events = await drain(chain);
-    expect(notices(events).map((event) => event.event)).toEqual(["provider_retry", "provider_retry"]);
+    expect(providerEvents(events).map((event) => event.type)).toEqual(["provider-retry", "provider-retry"]);
     expect(events.at(-1)).toMatchObject({ type: "finish", provider: "primary" });
     first.assertDone();
   });
@@ -47,7 +55,7 @@ describe("FallbackChain", () => {
     const first = new ScriptedModel([{ error: unavailable(40) }, { text: "ok" }], { id: "primary" });
     const chain = new FallbackChain({ members: [{ provider: first, retry: fastRetry }] });
     const events = await drain(chain);
-    expect(notices(events)[0]!.data).toMatchObject({ delayMs: 40, attempt: 1 });
+    expect(ofType(events, "provider-retry")[0]).toMatchObject({ provider: "primary", delayMs: 40, attempt: 1 });
   });
 
   it("falls back at once on a non-retryable failure and says so", async () => {
@@ -58,11 +66,15 @@ describe("FallbackChain", () => {
       ],
     });
     const events = await drain(chain);
-    expect(notices(events)).toEqual([
-      expect.objectContaining({
-        event: "provider_fallback",
-        data: { from: "anthropic", to: "openai", code: "PROVIDER_FAILED", resumed: false },
-      }),
+    expect(providerEvents(events)).toEqual([
+      {
+        type: "provider-fallback",
+        from: "anthropic",
+        to: "openai",
+        code: "PROVIDER_REJECTED",
+        resumed: false,
+        message: "anthropic failed (PROVIDER_REJECTED); answering with openai.",
+      },
     ]);
     expect(text(events)).toBe("from backup");
     expect(events.at(-1)).toMatchObject({ provider: "openai" });
@@ -94,7 +106,7 @@ describe("FallbackChain", () => {
     });
     const events = await drain(chain);
     expect(text(events)).toBe("Hello world.");
-    expect(notices(events)[0]!.data).toMatchObject({ resumed: true });
+    expect(ofType(events, "provider-fallback")[0]).toMatchObject({ resumed: true });
     second.assertDone();
   });
 
@@ -137,7 +149,7 @@ describe("FallbackChain", () => {
     const started = Date.now();
     const events = await drain(chain);
     expect(Date.now() - started).toBeLessThan(2_000);
-    expect(notices(events)[0]!.data).toMatchObject({ from: "slow", code: "PROVIDER_TIMEOUT" });
+    expect(ofType(events, "provider-fallback")[0]).toMatchObject({ from: "slow", code: "PROVIDER_TIMEOUT" });
     expect(text(events)).toBe("fast");
   });
 
@@ -169,14 +181,14 @@ describe("FallbackChain", () => {
     await drain(chain);
     expect(chain.breakerState("flaky")).toBe("open");
     const skipped = await drain(chain);
-    expect(notices(skipped)[0]).toMatchObject({ event: "provider_skipped" });
+    expect(providerEvents(skipped)[0]).toMatchObject({ type: "provider-skipped", provider: "flaky", to: "backup" });
     now = 1_500;
     expect(chain.breakerState("flaky")).toBe("half-open");
     expect(text(await drain(chain))).toBe("recovered");
     expect(chain.breakerState("flaky")).toBe("closed");
   });
 
-  it("reports the fallback to the turn as a system event and names the provider that answered", async () => {
+  it("passes the fallback on to the turn as a typed event and names the provider that answered", async () => {
     const chain = new FallbackChain({
       members: [
         { provider: new ScriptedModel([{ error: rejected() }], { id: "anthropic" }) },
@@ -184,10 +196,9 @@ describe("FallbackChain", () => {
       ],
     });
     const events = await collectEvents(new Agent({ model: chain }).runTurn({ sessionId: "s", text: "hi" }));
-    expect(eventsOfType(events, "system-event")[0]).toMatchObject({
-      event: "provider_fallback",
-      data: { from: "anthropic", to: "local" },
-    });
+    expect(eventsOfType(events, "provider-fallback")).toEqual([
+      expect.objectContaining({ turnId: events[0]!.turnId, from: "anthropic", to: "local", resumed: false }),
+    ]);
     expect(eventsOfType(events, "turn-finish")[0]).toMatchObject({ provider: "local", text: "answer" });
   });
 });
@@ -236,9 +247,9 @@ describe("FallbackChain over the real adapters and a loopback server", () => {
       ],
     });
     const events = await drain(chain);
-    expect(notices(events).map((event) => [event.event, event.data?.delayMs ?? event.data?.to])).toEqual([
-      ["provider_retry", 50],
-      ["provider_fallback", "openai"],
+    expect(providerEvents(events)).toMatchObject([
+      { type: "provider-retry", provider: "anthropic", delayMs: 50 },
+      { type: "provider-fallback", from: "anthropic", to: "openai" },
     ]);
     expect(text(events)).toBe("Hi from GPT");
     const userMessages = server.requests.map((recorded) => JSON.stringify(recorded.body.messages));

@@ -28,8 +28,8 @@ export const resumeInstruction =
 /**
  * Tries providers in order (the seed's default: Anthropic → OpenAI → local). Each gets its own
  * timeouts, retries with backoff and jitter (only for retryable failures before any output, honouring
- * retry-after) and a circuit breaker. Every retry and fallback is reported as a `notice` event, which
- * the turn loop turns into a `system-event` frame.
+ * retry-after) and a circuit breaker. Every retry, skip and fallback is reported as a typed event
+ * (`provider-retry`, `provider-skipped`, `provider-fallback`), which the turn passes on as it is.
  */
 export class FallbackChain implements ModelProvider {
   readonly id = "fallback";
@@ -40,7 +40,7 @@ export class FallbackChain implements ModelProvider {
 
   constructor(options: FallbackChainOptions) {
     if (options.members.length === 0)
-      throw new ProviderError("PROVIDER_UNAVAILABLE", "A fallback chain needs at least one provider.");
+      throw new ProviderError("PROVIDER_NOT_CONFIGURED", "A fallback chain needs at least one provider.");
     this.#members = options.members;
     this.#breakers = options.members.map((member) => new CircuitBreaker(member.breaker));
     this.#afterPartialOutput = options.afterPartialOutput ?? "continue";
@@ -76,14 +76,14 @@ export class FallbackChain implements ModelProvider {
         lastError ??= new ProviderError(
           "PROVIDER_UNAVAILABLE",
           `${member.provider.id}: circuit open after repeated failures.`,
-          { retryable: true },
         );
         if (next)
-          yield notice(
-            "provider_skipped",
-            `${member.provider.id} is skipped: its circuit is open after repeated failures.`,
-            { provider: member.provider.id, to: next },
-          );
+          yield {
+            type: "provider-skipped",
+            provider: member.provider.id,
+            to: next,
+            message: `${member.provider.id} is skipped: its circuit is open after repeated failures.`,
+          };
         continue;
       }
       for (let attempt = 0; ; attempt++) {
@@ -111,11 +111,7 @@ export class FallbackChain implements ModelProvider {
             }
             yield event;
           }
-          throw new ProviderError(
-            "PROVIDER_FAILED",
-            `${member.provider.id}: the stream ended without a finish event.`,
-            { retryable: true },
-          );
+          throw new ProviderError("PROVIDER_FAILED", `${member.provider.id}: the stream ended without a finish event.`);
         } catch (error) {
           const failure = toAgentError(error);
           if (request.signal?.aborted || failure.code === "TURN_ABORTED") throw failure;
@@ -130,11 +126,14 @@ export class FallbackChain implements ModelProvider {
               this.#random,
             );
             if (delay !== undefined) {
-              yield notice(
-                "provider_retry",
-                `${member.provider.id} failed (${failure.code}); retrying in ${delay} ms.`,
-                { provider: member.provider.id, attempt: attempt + 1, delayMs: delay, code: failure.code },
-              );
+              yield {
+                type: "provider-retry",
+                provider: member.provider.id,
+                attempt: attempt + 1,
+                delayMs: delay,
+                code: failure.code,
+                message: `${member.provider.id} failed (${failure.code}); retrying in ${delay} ms.`,
+              };
               await sleep(delay, request.signal);
               continue;
             }
@@ -142,11 +141,14 @@ export class FallbackChain implements ModelProvider {
           if (streamed && this.#afterPartialOutput === "error") throw failure;
           if (!next) throw failure;
           const resumed = streamed.length > 0;
-          yield notice(
-            "provider_fallback",
-            `${member.provider.id} failed (${failure.code}); ${resumed ? "resuming the answer" : "answering"} with ${next}.`,
-            { from: member.provider.id, to: next, code: failure.code, resumed },
-          );
+          yield {
+            type: "provider-fallback",
+            from: member.provider.id,
+            to: next,
+            code: failure.code,
+            resumed,
+            message: `${member.provider.id} failed (${failure.code}); ${resumed ? "resuming the answer" : "answering"} with ${next}.`,
+          };
           if (resumed)
             messages = [
               ...request.messages,
@@ -157,15 +159,8 @@ export class FallbackChain implements ModelProvider {
         }
       }
     }
-    throw (
-      lastError ??
-      new ProviderError("PROVIDER_UNAVAILABLE", "No provider in the chain could answer.", { retryable: true })
-    );
+    throw lastError ?? new ProviderError("PROVIDER_UNAVAILABLE", "No provider in the chain could answer.");
   }
-}
-
-function notice(event: string, message: string, data: Record<string, unknown>): ModelStreamEvent {
-  return { type: "notice", event, message, data };
 }
 
 function numberOr(value: unknown): number | undefined {

@@ -48,7 +48,7 @@ export async function* streamWithTimeouts(
         next = await Promise.race([iterator.next(), aborted]);
       } catch (error) {
         if (expired && !request.signal?.aborted)
-          throw new ProviderError("PROVIDER_TIMEOUT", `${provider.id}: ${expired}.`, { retryable: true, cause: error });
+          throw new ProviderError("PROVIDER_TIMEOUT", `${provider.id}: ${expired}.`, { cause: error });
         throw error;
       }
       if (next.done) return;

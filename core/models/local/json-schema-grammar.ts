@@ -11,14 +11,7 @@ export function buildToolCallGrammar(
   options: { maxCalls?: number; required?: boolean } = {},
 ): string {
   const builder = new GrammarBuilder();
-  const callRules = tools.map((tool) => {
-    const argumentsRule = builder.schemaRule(tool.inputSchema, `${sanitize(tool.name)}-arguments`);
-    return builder.addRule(
-      `${sanitize(tool.name)}-call`,
-      `"{\\"name\\": " ${literal(JSON.stringify(tool.name))} ", \\"arguments\\": " ${argumentsRule} "}"`,
-    );
-  });
-  const call = builder.addRule("call", callRules.join(" | "));
+  const call = builder.callRule(tools);
   const maxCalls = Math.max(1, options.maxCalls ?? 8);
   const more = `( ", " ${call} ){0,${maxCalls - 1}}`;
   // `required`: at least one call (the empty list `[]` is not allowed).
@@ -27,6 +20,15 @@ export function buildToolCallGrammar(
     ...builder.rules,
     ...primitiveRules,
   ].join("\n");
+}
+
+/**
+ * A grammar for one call object, `{"name": "tool", "arguments": {...}}`, the JSON Qwen2.5 writes
+ * between `<tool_call>` and `</tool_call>`.
+ */
+export function buildToolCallObjectGrammar(tools: readonly ToolDefinition[]): string {
+  const builder = new GrammarBuilder();
+  return [`root ::= ${builder.callRule(tools)}`, ...builder.rules, ...primitiveRules].join("\n");
 }
 
 /** A grammar for one JSON value matching `schema` (structured output: judges, extractors). */
@@ -59,6 +61,18 @@ class GrammarBuilder {
     this.#names.add(name);
     this.rules.push(`${name} ::= ${body}`);
     return name;
+  }
+
+  /** One call to any of the tools, its arguments shaped by the tool's schema. */
+  callRule(tools: readonly ToolDefinition[]): string {
+    const callRules = tools.map((tool) => {
+      const argumentsRule = this.schemaRule(tool.inputSchema, `${sanitize(tool.name)}-arguments`);
+      return this.addRule(
+        `${sanitize(tool.name)}-call`,
+        `"{\\"name\\": " ${literal(JSON.stringify(tool.name))} ", \\"arguments\\": " ${argumentsRule} "}"`,
+      );
+    });
+    return this.addRule("call", callRules.join(" | "));
   }
 
   schemaRule(schema: unknown, name: string, depth = 0): string {

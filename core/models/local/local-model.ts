@@ -1,29 +1,46 @@
-import { availableParallelism } from "node:os";
 import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp";
-import { ProviderError } from "../../contracts/errors.ts";
+import { ProviderError, UserInputError } from "../../contracts/errors.ts";
+import { type CatalogueModel, type ChatFormatName, resolveLocalModel } from "./model-catalogue.ts";
 
-export const defaultModelFileName = "SmolLM2-135M-Instruct.Q4_1.gguf";
-const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+/** The model path: an explicit one, else a catalogue name, else RTA_MODEL_PATH, else RTA_LOCAL_MODEL, else the default. */
+export function resolveModelPath(explicitPath?: string, modelName?: string): string {
+  return resolveLocalModel({
+    ...(explicitPath ? { modelPath: explicitPath } : {}),
+    ...(modelName ? { model: modelName } : {}),
+  }).modelPath;
+}
 
-/** The model path: an explicit one, else RTA_MODEL_PATH, else the file `npm run setup` fetched. */
-export function resolveModelPath(explicitPath?: string): string {
-  return (
-    explicitPath ??
-    process.env.RTA_MODEL_PATH ??
-    join(process.env.RTA_MODELS_DIR ?? join(projectRoot, "models"), defaultModelFileName)
-  );
+/**
+ * CPU threads when neither the options nor RTA_THREADS say: 1. llama.cpp's threads spin-wait for each
+ * other, so with as many threads as cores a single busy neighbour process slows decoding tens of times;
+ * one thread loses little when the machine is idle (benchmarks/reports/local-model-threads.md).
+ */
+export const defaultThreads = 1;
+
+/** RTA_THREADS when set (a positive integer), else the default. */
+export function threadsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const value = env.RTA_THREADS;
+  if (value === undefined || value === "") return defaultThreads;
+  const threads = Number(value);
+  if (!Number.isInteger(threads) || threads <= 0)
+    throw new ProviderError(
+      "PROVIDER_UNAVAILABLE",
+      `RTA_THREADS must be a positive integer, got ${JSON.stringify(value)}.`,
+    );
+  return threads;
 }
 
 export interface LocalModelOptions {
+  /** Any GGUF file; wins over `model`. */
   modelPath?: string;
-  /** Tokens of context per sequence (default 4096). */
+  /** A model from the catalogue (catalogue.json), e.g. `smollm2-135m`; default: RTA_LOCAL_MODEL or the catalogue's default. */
+  model?: string;
+  /** Tokens of context per sequence (default: the catalogue's, else 4096). */
   contextTokens?: number;
   /** Turns that may generate at once; more wait in line (default 2). */
   sequences?: number;
-  /** CPU threads (default: all available cores). */
+  /** CPU threads (default: RTA_THREADS, else {@link defaultThreads}). */
   threads?: number;
 }
 
@@ -32,7 +49,12 @@ export interface LoadedLocalModel {
   model: LlamaModel;
   context: LlamaContext;
   modelPath: string;
+  /** The catalogue entry when the file is a named model. */
+  catalogueModel: CatalogueModel | undefined;
+  /** The prompt format the model was trained on: the catalogue's, else read from the GGUF's chat template. */
+  chatFormat: ChatFormatName;
   contextTokens: number;
+  threads: number;
   loadMs: number;
   acquireSequence(signal?: AbortSignal): Promise<{ sequence: LlamaContextSequence; release(): void }>;
   dispose(): Promise<void>;
@@ -42,22 +64,34 @@ const loaded = new Map<string, Promise<LoadedLocalModel>>();
 
 /** Loads a GGUF once per process and configuration; every caller shares the same weights and context. */
 export function loadLocalModel(options: LocalModelOptions = {}): Promise<LoadedLocalModel> {
-  const modelPath = resolveModelPath(options.modelPath);
-  const key = JSON.stringify({ ...options, modelPath });
+  const resolved = resolveLocalModel(options);
+  const settings = {
+    contextTokens: options.contextTokens ?? resolved.catalogueModel?.contextTokens ?? 4096,
+    sequences: options.sequences ?? 2,
+    threads: options.threads ?? threadsFromEnv(),
+  };
+  const key = JSON.stringify({ modelPath: resolved.modelPath, ...settings });
   let pending = loaded.get(key);
   if (!pending) {
-    pending = load(modelPath, options);
+    pending = load(resolved.modelPath, resolved.catalogueModel, settings);
     pending.catch(() => loaded.delete(key));
     loaded.set(key, pending);
   }
   return pending;
 }
 
-async function load(modelPath: string, options: LocalModelOptions): Promise<LoadedLocalModel> {
+async function load(
+  modelPath: string,
+  catalogueModel: CatalogueModel | undefined,
+  settings: { contextTokens: number; sequences: number; threads: number },
+): Promise<LoadedLocalModel> {
   if (!existsSync(modelPath)) {
+    const fetch = catalogueModel
+      ? `Run \`npm run setup -- ${catalogueModel.name}\` to fetch ${catalogueModel.title} (${Math.round(catalogueModel.bytes / 1e6)} MB)`
+      : "Check the path";
     throw new ProviderError(
-      "PROVIDER_UNAVAILABLE",
-      `No local model at ${modelPath}. Run \`npm run setup\` to fetch SmolLM2-135M-Instruct, or set RTA_MODEL_PATH to a GGUF file.`,
+      "PROVIDER_NOT_CONFIGURED",
+      `No local model at ${modelPath}. ${fetch}, set RTA_LOCAL_MODEL to a model that is present (\`rta models\`), or set RTA_MODEL_PATH to a GGUF file.`,
     );
   }
   process.env.NODE_LLAMA_CPP_SKIP_DOWNLOAD = "true";
@@ -71,13 +105,8 @@ async function load(modelPath: string, options: LocalModelOptions): Promise<Load
     progressLogs: false,
   });
   const model = await llama.loadModel({ modelPath });
-  const contextTokens = options.contextTokens ?? 4096;
-  const sequences = options.sequences ?? 2;
-  const context = await model.createContext({
-    contextSize: contextTokens,
-    sequences,
-    threads: options.threads ?? availableParallelism(),
-  });
+  const { contextTokens, sequences, threads } = settings;
+  const context = await model.createContext({ contextSize: contextTokens, sequences, threads });
   const free: LlamaContextSequence[] = Array.from({ length: sequences }, () => context.getSequence());
   const waiting: Array<(sequence: LlamaContextSequence) => void> = [];
 
@@ -88,7 +117,7 @@ async function load(modelPath: string, options: LocalModelOptions): Promise<Load
         const onAbort = () => {
           const index = waiting.indexOf(grant);
           if (index >= 0) waiting.splice(index, 1);
-          reject(new ProviderError("TURN_ABORTED", "Aborted while waiting for the local model."));
+          reject(new UserInputError("TURN_ABORTED", "Aborted while waiting for the local model."));
         };
         const grant = (granted: LlamaContextSequence) => {
           signal?.removeEventListener("abort", onAbort);
@@ -118,7 +147,10 @@ async function load(modelPath: string, options: LocalModelOptions): Promise<Load
     model,
     context,
     modelPath,
+    catalogueModel,
+    chatFormat: catalogueModel?.chatFormat ?? chatFormatOfTemplate(model.fileInfo.metadata.tokenizer?.chat_template),
     contextTokens,
+    threads,
     loadMs: performance.now() - started,
     acquireSequence,
     dispose: async () => {
@@ -126,4 +158,12 @@ async function load(modelPath: string, options: LocalModelOptions): Promise<Load
       await model.dispose();
     },
   };
+}
+
+/**
+ * The format for a GGUF outside the catalogue, from its chat template: Qwen2.5's (Hermes-style tools in
+ * `<tools>`, calls in `<tool_call>`), else plain ChatML with SmolLM2's conventions.
+ */
+export function chatFormatOfTemplate(template: string | undefined): ChatFormatName {
+  return template?.includes("<tool_call>") && template.includes("<tools>") ? "qwen2.5" : "smollm2";
 }

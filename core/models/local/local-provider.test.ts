@@ -59,6 +59,28 @@ describe("LocalModelProvider (SmolLM2-135M-Instruct)", () => {
     expect(concurrent).toEqual(sequential);
   });
 
+  it("fails with PROVIDER_CONTEXT_OVERFLOW, before generating, when the conversation cannot fit", async () => {
+    const failure = await drain({
+      messages: [{ role: "user", content: "lorem ipsum ".repeat(3000) }],
+      tools: [],
+      toolChoice: "auto",
+    }).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: "PROVIDER_CONTEXT_OVERFLOW", fault: "provider", retryable: false });
+    // The failed request gave its context sequence back: the next one is answered.
+    const next = await drain({
+      messages: [{ role: "user", content: "Hi" }],
+      tools: [],
+      toolChoice: "auto",
+      maxOutputTokens: 4,
+    });
+    expect(next.at(-1)).toMatchObject({ type: "finish" });
+  });
+
+  it("fails with PROVIDER_NOT_CONFIGURED, which no retry can fix, when there is no model file", async () => {
+    const missing = new LocalModelProvider({ modelPath: "/nonexistent/model.gguf" });
+    await expect(missing.load()).rejects.toMatchObject({ code: "PROVIDER_NOT_CONFIGURED", retryable: false });
+  });
+
   it("stops generating when the signal aborts", async () => {
     const controller = new AbortController();
     const events: ModelStreamEvent[] = [];
@@ -180,7 +202,7 @@ describe("LocalModelProvider (SmolLM2-135M-Instruct)", () => {
 
 describe("parseCallList", () => {
   it("parses a whole list and keeps the complete calls of one cut short", async () => {
-    const { parseCallList } = await import("./local-provider.ts");
+    const { parseCallList } = await import("./smollm2-format.ts");
     expect(parseCallList('[{"name": "a", "arguments": {"x": 1}}]')).toEqual([{ name: "a", arguments: { x: 1 } }]);
     expect(parseCallList('[{"name": "a", "arguments": {"x": 1}}, {"name": "b", "arguments": {"y": [1, 2')).toEqual([
       { name: "a", arguments: { x: 1 } },

@@ -1,13 +1,14 @@
-import { randomUUID } from "node:crypto";
-import { LlamaCompletion, type LlamaGrammar, type LlamaText } from "node-llama-cpp";
-import { z } from "zod";
-import { AgentError, ProviderError } from "../../contracts/errors.ts";
-import type { ChatMessage, ToolCallRequest } from "../../contracts/messages.ts";
+import { LlamaCompletion, type LlamaGrammar, type LlamaText, type Token, TokenBias } from "node-llama-cpp";
+import { AgentError, ProviderError, UserInputError } from "../../contracts/errors.ts";
+import type { ChatMessage } from "../../contracts/messages.ts";
 import type { ModelCapabilities, ModelProvider, ModelRequest, ModelStreamEvent } from "../../contracts/model.ts";
 import { AsyncQueue } from "../async-queue.ts";
-import { renderAnswerPrompt, renderToolDecisionPrompt } from "./chatml-prompt.ts";
-import { buildJsonValueGrammar, buildToolCallGrammar } from "./json-schema-grammar.ts";
+import type { AnswerPrompt, ChatFormat, FormatRun, RenderedPrompt } from "./chat-format.ts";
+import { buildJsonValueGrammar } from "./json-schema-grammar.ts";
 import { loadLocalModel, type LoadedLocalModel, type LocalModelOptions } from "./local-model.ts";
+import type { ChatFormatName } from "./model-catalogue.ts";
+import { qwenFormat } from "./qwen-format.ts";
+import { smollm2Format } from "./smollm2-format.ts";
 
 export interface LocalProviderOptions extends LocalModelOptions {
   /** Default cap on generated tokens per answer (default 512). */
@@ -22,14 +23,17 @@ export interface LocalProviderOptions extends LocalModelOptions {
    * Small models otherwise loop on a sentence until the token limit.
    */
   repeatPenalty?: number;
+  /** The prompt format; default: the catalogue's for a named model, else read from the GGUF. */
+  chatFormat?: ChatFormatName;
 }
 
-const toolCallListSchema = z.array(z.object({ name: z.string(), arguments: z.record(z.string(), z.unknown()) }));
+const chatFormats: Record<ChatFormatName, ChatFormat> = { "qwen2.5": qwenFormat, smollm2: smollm2Format };
 
 /**
- * The embedded default provider: a GGUF model run in-process by node-llama-cpp on the CPU.
- * Tool calls are decided in SmolLM2's trained format under a grammar compiled from the tools'
- * schemas, so the output always parses; text answers stream token by token.
+ * The embedded default provider: a GGUF model run in-process by node-llama-cpp on the CPU. Each model
+ * is prompted in the format it was trained on (qwen-format.ts, smollm2-format.ts); tool calls are
+ * sampled under a grammar compiled from the tools' schemas, so they always parse; text answers stream
+ * token by token.
  */
 export class LocalModelProvider implements ModelProvider {
   readonly id = "local";
@@ -68,22 +72,31 @@ export class LocalModelProvider implements ModelProvider {
     const loaded = await this.load();
     const lease = await loaded.acquireSequence(request.signal);
     const completion = new LlamaCompletion({ contextSequence: lease.sequence });
+    const format = chatFormats[this.#options.chatFormat ?? loaded.chatFormat];
+    const mayCallTools =
+      request.tools.length > 0 &&
+      request.toolChoice !== "none" &&
+      !request.responseFormat &&
+      (this.#options.chainToolCalls || request.messages.at(-1)?.role !== "tool");
+    const run: FormatRun = {
+      loaded,
+      sequence: lease.sequence,
+      completion,
+      request,
+      mayCallTools,
+      grammar: (source) => this.#grammar(loaded, source),
+      fitToContext: (render, reserve) => fitToContext(loaded, request.messages, render, reserve),
+    };
     try {
-      const lastMessage = request.messages.at(-1);
-      const decideTools =
-        request.tools.length > 0 &&
-        request.toolChoice !== "none" &&
-        !request.responseFormat &&
-        (this.#options.chainToolCalls || lastMessage?.role !== "tool");
-      if (decideTools) {
-        const calls = await this.#decideToolCalls(loaded, completion, request);
-        if (calls.calls.length > 0) {
-          for (const call of calls.calls) yield { type: "tool-call", ...call };
-          yield { type: "finish", reason: "tool-calls", usage: calls.usage, model: this.modelName };
+      if (mayCallTools) {
+        const decision = await format.decideToolCalls(run);
+        if (decision.calls.length > 0) {
+          for (const call of decision.calls) yield { type: "tool-call", ...call };
+          yield { type: "finish", reason: "tool-calls", usage: decision.usage, model: this.modelName };
           return;
         }
       }
-      yield* this.#streamAnswer(loaded, completion, request);
+      yield* this.#streamAnswer(run, format);
     } catch (error) {
       throw asProviderError(error, request.signal);
     } finally {
@@ -92,53 +105,19 @@ export class LocalModelProvider implements ModelProvider {
     }
   }
 
-  async #decideToolCalls(loaded: LoadedLocalModel, completion: LlamaCompletion, request: ModelRequest) {
-    const prompt = this.#fit(
-      loaded,
-      request.messages,
-      (messages) => renderToolDecisionPrompt(messages, request.tools),
-      256,
-    );
-    const required = request.toolChoice === "required";
-    const grammar = await this.#grammar(loaded, buildToolCallGrammar(request.tools, { required }));
-    let outputTokens = 0;
-    const output = await completion.generateCompletion(prompt.text, {
-      grammar,
-      maxTokens: 256,
-      temperature: 0,
-      signal: request.signal,
-      stopOnAbortSignal: true,
-      onToken: (tokens) => {
-        outputTokens += tokens.length;
-      },
-    });
-    const usage = { inputTokens: prompt.tokens, outputTokens };
-    const parsed = parseCallList(output);
-    const seen = new Set<string>();
-    const calls: ToolCallRequest[] = [];
-    for (const call of parsed) {
-      const key = JSON.stringify(call);
-      if (seen.has(key)) continue; // small models repeat a call; once is enough
-      seen.add(key);
-      calls.push({ callId: `call_${randomUUID().slice(0, 8)}`, name: call.name, arguments: call.arguments });
-    }
-    return { calls, usage };
-  }
-
-  async *#streamAnswer(
-    loaded: LoadedLocalModel,
-    completion: LlamaCompletion,
-    request: ModelRequest,
-  ): AsyncGenerator<ModelStreamEvent> {
+  async *#streamAnswer(run: FormatRun, format: ChatFormat): AsyncGenerator<ModelStreamEvent> {
+    const { loaded, request, completion } = run;
     const maxTokens = request.maxOutputTokens ?? this.#options.maxOutputTokens ?? 512;
-    const prompt = this.#fit(loaded, request.messages, renderAnswerPrompt, maxTokens);
+    const prompt = await format.answerPrompt(run, maxTokens);
     const chunks = new AsyncQueue<string>();
     let outputTokens = 0;
     const grammar = request.responseFormat
       ? await this.#grammar(loaded, buildJsonValueGrammar(request.responseFormat.schema))
       : undefined;
-    const generation = completion.generateCompletionWithMeta(prompt.text, {
+    const tokenBias = forbiddenTokenBias(loaded, prompt, () => outputTokens);
+    const generation = completion.generateCompletionWithMeta(prompt.tokens, {
       ...(grammar ? { grammar } : {}),
+      ...(tokenBias ? { tokenBias } : {}),
       maxTokens,
       temperature: request.temperature ?? 0,
       ...(request.seed !== undefined ? { seed: request.seed } : {}),
@@ -167,31 +146,12 @@ export class LocalModelProvider implements ModelProvider {
     }
     const result = await generation;
     const reason = request.signal?.aborted ? "abort" : result.metadata.stopReason === "maxTokens" ? "length" : "stop";
-    yield { type: "finish", reason, usage: { inputTokens: prompt.tokens, outputTokens }, model: this.modelName };
-  }
-
-  /** Renders the prompt, dropping the oldest non-system messages until it fits the context. */
-  #fit(
-    loaded: LoadedLocalModel,
-    messages: readonly ChatMessage[],
-    render: (messages: readonly ChatMessage[]) => LlamaText,
-    reserve: number,
-  ) {
-    let kept = [...messages];
-    for (;;) {
-      const text = render(kept);
-      const tokens = text.tokenize(loaded.model.tokenizer).length;
-      if (tokens + reserve <= loaded.contextTokens) return { text, tokens };
-      const dropAt = kept.findIndex((message, index) => message.role !== "system" && index < kept.length - 1);
-      if (dropAt < 0) {
-        throw new AgentError(
-          "INPUT_TOO_LONG",
-          `The conversation needs ${tokens} tokens; the local model's context holds ${loaded.contextTokens}.`,
-          "user",
-        );
-      }
-      kept = kept.filter((_, index) => index !== dropAt);
-    }
+    yield {
+      type: "finish",
+      reason,
+      usage: { inputTokens: prompt.tokens.length, outputTokens },
+      model: this.modelName,
+    };
   }
 
   #grammar(loaded: LoadedLocalModel, source: string): Promise<LlamaGrammar> {
@@ -210,28 +170,50 @@ export class LocalModelProvider implements ModelProvider {
   }
 }
 
-/**
- * Parses the grammar-constrained call list. When generation stopped early (token limit, abort), the
- * calls completed before the cut are kept: the grammar writes `}, {"name": ` only between calls.
- */
-export function parseCallList(output: string): z.infer<typeof toolCallListSchema> {
-  const attempt = (text: string) => {
-    try {
-      const parsed = toolCallListSchema.safeParse(JSON.parse(text));
-      return parsed.success ? parsed.data : undefined;
-    } catch {
-      return undefined;
+/** Renders the prompt, dropping the oldest non-system messages until it fits the context with `reserve` to spare. */
+function fitToContext(
+  loaded: LoadedLocalModel,
+  messages: readonly ChatMessage[],
+  render: (messages: readonly ChatMessage[]) => LlamaText,
+  reserve: number,
+): RenderedPrompt {
+  let kept = [...messages];
+  for (;;) {
+    const text = render(kept);
+    const tokens = text.tokenize(loaded.model.tokenizer);
+    if (tokens.length + reserve <= loaded.contextTokens) return { text, tokens };
+    const dropAt = kept.findIndex((message, index) => message.role !== "system" && index < kept.length - 1);
+    if (dropAt < 0) {
+      throw new ProviderError(
+        "PROVIDER_CONTEXT_OVERFLOW",
+        `The conversation needs ${tokens.length} tokens; the local model's context holds ${loaded.contextTokens}.`,
+      );
     }
+    kept = kept.filter((_, index) => index !== dropAt);
+  }
+}
+
+/** Keeps a format's tool-call markup out of a text answer: never anywhere, and some tokens not first. */
+function forbiddenTokenBias(
+  loaded: LoadedLocalModel,
+  prompt: AnswerPrompt,
+  generatedSoFar: () => number,
+): (() => TokenBias) | undefined {
+  const forbidden = prompt.forbidden;
+  if (!forbidden || (forbidden.always.length === 0 && forbidden.first.length === 0)) return undefined;
+  const biasFor = (tokens: readonly Token[]) => {
+    const bias = new TokenBias(loaded.model.tokenizer);
+    for (const token of tokens) bias.set(token, "never");
+    return bias;
   };
-  const whole = attempt(output);
-  if (whole) return whole;
-  const boundary = output.lastIndexOf('}, {"name": ');
-  return boundary > 0 ? (attempt(`${output.slice(0, boundary + 1)}]`) ?? []) : [];
+  const always = biasFor(forbidden.always);
+  const first = biasFor([...forbidden.always, ...forbidden.first]);
+  return () => (generatedSoFar() === 0 ? first : always);
 }
 
 function asProviderError(error: unknown, signal: AbortSignal | undefined): AgentError {
   if (AgentError.isInstance(error)) return error;
-  if (signal?.aborted) return new ProviderError("TURN_ABORTED", "The local model was cancelled.");
+  if (signal?.aborted) return new UserInputError("TURN_ABORTED", "The local model was cancelled.");
   const message = error instanceof Error ? error.message : String(error);
   return new ProviderError("PROVIDER_FAILED", `The local model failed: ${message}`, { cause: error });
 }

@@ -114,9 +114,7 @@ export class AnthropicProvider implements ModelProvider {
       });
     }
     if (stopReason === null)
-      throw new ProviderError("PROVIDER_FAILED", `${this.id}: the stream ended without a stop reason.`, {
-        retryable: true,
-      });
+      throw new ProviderError("PROVIDER_FAILED", `${this.id}: the stream ended without a stop reason.`);
     yield {
       type: "finish",
       reason: finishReasonOf(stopReason),

@@ -109,9 +109,7 @@ export class OpenAIProvider implements ModelProvider {
       });
     }
     if (finishReason === null)
-      throw new ProviderError("PROVIDER_FAILED", `${this.id}: the stream ended without a finish reason.`, {
-        retryable: true,
-      });
+      throw new ProviderError("PROVIDER_FAILED", `${this.id}: the stream ended without a finish reason.`);
     for (const [index, call] of [...calls.entries()].sort(([a], [b]) => a - b)) {
       yield {
         type: "tool-call",

@@ -1,8 +1,14 @@
-import { AgentError, ProviderError } from "../../contracts/errors.ts";
+import { AgentError, type CodeOfFault, ProviderError, UserInputError } from "../../contracts/errors.ts";
 
-/** HTTP statuses worth retrying: timeouts, conflicts, rate limits and server errors. */
-export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 409 || status === 429 || status >= 500;
+/**
+ * The code for an HTTP status from a provider's API: timeouts (408), rate limits (429) and server
+ * errors (409, 5xx) are worth retrying; any other status means the request itself was refused.
+ */
+export function codeOfStatus(status: number): CodeOfFault<"provider"> {
+  if (status === 408) return "PROVIDER_TIMEOUT";
+  if (status === 429) return "PROVIDER_RATE_LIMITED";
+  if (status === 409 || status >= 500) return "PROVIDER_FAILED";
+  return "PROVIDER_REJECTED";
 }
 
 /** Milliseconds to wait from a `retry-after` (seconds or HTTP date) or `retry-after-ms` header. */
@@ -27,7 +33,8 @@ interface SdkErrorShape {
 
 /**
  * Maps an error from the Anthropic or OpenAI SDK (both share this shape) to a ProviderError with a
- * stable code and `retryable`. The message names the provider and status, never the request or a key.
+ * stable code (which says whether it is retryable). The message names the provider and status, never
+ * the request or a key.
  */
 export function toProviderError(
   providerId: string,
@@ -39,13 +46,10 @@ export function toProviderError(
   },
 ): AgentError {
   if (AgentError.isInstance(error)) return error;
-  if (signal?.aborted) return new ProviderError("TURN_ABORTED", `${providerId}: cancelled.`);
+  if (signal?.aborted) return new UserInputError("TURN_ABORTED", `${providerId}: cancelled.`);
   const shape = (typeof error === "object" && error !== null ? error : {}) as SdkErrorShape;
   if (error instanceof sdk.timeoutError) {
-    return new ProviderError("PROVIDER_TIMEOUT", `${providerId}: the request timed out.`, {
-      retryable: true,
-      cause: error,
-    });
+    return new ProviderError("PROVIDER_TIMEOUT", `${providerId}: the request timed out.`, { cause: error });
   }
   if (typeof shape.status === "number") {
     const retryAfter = retryAfterMs(shape.headers);
@@ -55,15 +59,10 @@ export function toProviderError(
         : shape.status === 429
           ? "rate limited"
           : `HTTP ${shape.status}`;
-    return new ProviderError(
-      shape.status === 408 ? "PROVIDER_TIMEOUT" : "PROVIDER_FAILED",
-      `${providerId}: ${reason}.`,
-      {
-        retryable: isRetryableStatus(shape.status),
-        cause: error,
-        details: { status: shape.status, ...(retryAfter !== undefined ? { retryAfterMs: retryAfter } : {}) },
-      },
-    );
+    return new ProviderError(codeOfStatus(shape.status), `${providerId}: ${reason}.`, {
+      cause: error,
+      details: { status: shape.status, ...(retryAfter !== undefined ? { retryAfterMs: retryAfter } : {}) },
+    });
   }
   if (
     error instanceof sdk.connectionError ||
@@ -71,10 +70,9 @@ export function toProviderError(
   ) {
     // Refused connections and streams cut mid-way both land here: either way another try may work.
     return new ProviderError("PROVIDER_UNAVAILABLE", `${providerId}: the connection failed or was cut.`, {
-      retryable: true,
       cause: error,
     });
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new ProviderError("PROVIDER_FAILED", `${providerId}: ${message}`, { retryable: false, cause: error });
+  return new ProviderError("PROVIDER_FAILED", `${providerId}: ${message}`, { cause: error });
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LoopbackApiServer, anthropicStream, openaiStream } from "../../testing/loopback-api-server.ts";
 import { AnthropicProvider } from "./anthropic-provider.ts";
 import { OpenAIProvider } from "./openai-provider.ts";
-import { runRemoteProviderContract } from "./remote-provider-contract.ts";
+import { runRemoteProviderContract } from "../../testing/contracts/remote-provider.ts";
 
 const anthropicKey = "sk-ant-test-secret-0001";
 const openaiKey = "sk-test-secret-0002";

@@ -10,14 +10,10 @@ export function parseToolArguments(providerId: string, toolName: string, json: s
   try {
     value = JSON.parse(json);
   } catch {
-    throw new ProviderError("PROVIDER_FAILED", `${providerId}: the arguments for ${toolName} are not valid JSON.`, {
-      retryable: true,
-    });
+    throw new ProviderError("PROVIDER_FAILED", `${providerId}: the arguments for ${toolName} are not valid JSON.`);
   }
   const parsed = argumentsSchema.safeParse(value);
   if (!parsed.success)
-    throw new ProviderError("PROVIDER_FAILED", `${providerId}: the arguments for ${toolName} are not a JSON object.`, {
-      retryable: true,
-    });
+    throw new ProviderError("PROVIDER_FAILED", `${providerId}: the arguments for ${toolName} are not a JSON object.`);
   return parsed.data;
 }

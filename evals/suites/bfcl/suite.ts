@@ -47,7 +47,7 @@ export const bfclSuite: EvalSuite<BfclCase> = {
       sessionId: `bfcl-${testCase.id}-r${context.repeat}`,
       text,
       tools: testCase.functions.map(datasetTool),
-      stopAfterToolCalls: true,
+      planOnly: true,
       maxOutputTokens: 16,
       ...(system ? { systemPrompt: system } : {}),
     });

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { containsAll, numericMatch } from "../../scorers/text.ts";
 import type { ScoreResult } from "../../scorers/types.ts";
 import type { CaseOutcome, EvalSuite, TurnObservation } from "../../runner/types.ts";
+import { usageFieldsOf } from "../../runner/in-process-driver.ts";
 
 const expectationSchema = z.object({
   tool: z.string().optional(),
@@ -65,12 +66,12 @@ export const dialogueSuite: EvalSuite<DialogueCase> = {
     const transcript: string[] = [];
     let usage = { inputTokens: 0, outputTokens: 0 };
     let totalMs = 0;
-    let firstTtft: number | undefined;
+    let firstTimeToFirstToken: number | undefined;
     let calculatorExpected = 0;
     let calculatorUsed = 0;
     let contextCarried: number | undefined;
     const judged: number[] = [];
-    const toolCalls: CaseOutcome["toolCalls"] = [];
+    const toolCalls: CaseOutcome["tool_calls"] = [];
     let last: TurnObservation | undefined;
 
     for (const [index, turn] of testCase.turns.entries()) {
@@ -88,7 +89,7 @@ export const dialogueSuite: EvalSuite<DialogueCase> = {
         outputTokens: usage.outputTokens + observation.usage.outputTokens,
       };
       totalMs += observation.totalMs;
-      firstTtft ??= observation.ttftMs;
+      firstTimeToFirstToken ??= observation.timeToFirstTokenMs;
       toolCalls.push(...observation.toolCalls);
       if (turn.expect.tool) {
         calculatorExpected++;
@@ -127,10 +128,10 @@ export const dialogueSuite: EvalSuite<DialogueCase> = {
       },
       tags: {},
       values,
-      ttftMs: firstTtft,
-      totalMs,
-      usage,
-      toolCalls,
+      time_to_first_token_ms: firstTimeToFirstToken ?? null,
+      total_ms: totalMs,
+      usage: usageFieldsOf(usage),
+      tool_calls: toolCalls,
       provider: last?.provider ?? "",
       model: last?.model ?? "",
     };

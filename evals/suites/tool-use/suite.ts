@@ -69,7 +69,7 @@ export const toolUseSuite: EvalSuite<ToolUseCase> = {
       sessionId: `tool-use-${testCase.id}-r${context.repeat}`,
       text: testCase.message,
       history,
-      stopAfterToolCalls: true,
+      planOnly: true,
       maxOutputTokens: 64,
     });
     const calls = observation.toolCalls;

@@ -17,6 +17,22 @@ export function buildServer(): McpServer {
     { description: "Always fails.", inputSchema: { reason: z.string() } },
     async ({ reason }) => ({ isError: true, content: [{ type: "text", text: `failed: ${reason}` }] }),
   );
+  server.registerTool(
+    "wait",
+    {
+      description: "Waits the given number of seconds, or until the call is cancelled.",
+      inputSchema: { seconds: z.number() },
+    },
+    ({ seconds }, { signal }) =>
+      new Promise((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          resolve({ content: [{ type: "text", text: signal.aborted ? "cancelled" : "waited" }] });
+        };
+        const timer = setTimeout(done, seconds * 1000);
+        signal.addEventListener("abort", done, { once: true });
+      }),
+  );
   return server;
 }
 

@@ -4,9 +4,12 @@ import type { AddressInfo } from "node:net";
 export type Route = (
   url: URL,
   headers: Record<string, string | string[] | undefined>,
-) => { status?: number; body: unknown } | undefined;
+) => { status?: number; body: unknown } | "hang" | undefined;
 
-/** A loopback HTTP server answering GETs from route functions, recording each request URL. */
+/**
+ * A loopback HTTP server answering GETs from route functions, recording each request URL. A route
+ * that returns "hang" accepts the request and never answers (until the client gives up or `close`).
+ */
 export class JsonApiServer {
   readonly requests: URL[] = [];
   readonly headers: Record<string, string | string[] | undefined>[] = [];
@@ -21,6 +24,7 @@ export class JsonApiServer {
       this.requests.push(url);
       this.headers.push(request.headers);
       const answer = this.route(url, request.headers);
+      if (answer === "hang") return;
       if (!answer) return response.writeHead(404, { "content-type": "application/json" }).end('{"error":"not found"}');
       response
         .writeHead(answer.status ?? 200, { "content-type": "application/json" })

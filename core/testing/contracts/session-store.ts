@@ -1,15 +1,27 @@
-import { describe, expect, it } from "vitest";
-import type { SessionStore, TurnRecord } from "../contracts/store.ts";
+import { afterEach, describe, expect, it } from "vitest";
+import type { SessionStore, TurnRecord } from "../../contracts/store.ts";
+
+export interface SessionStoreContractSubject {
+  name: string;
+  /** A store to test; each case makes its own (and the contract closes it afterwards). */
+  createStore: () => Promise<SessionStore> | SessionStore;
+  /** How many recent turns the factory's stores return from `load`. */
+  contextTurns: number;
+}
 
 /**
- * The behaviour every SessionStore must have. Each implementation's test file calls this with a
- * factory; `contextTurns` is how many recent turns the factory's store returns from `load`.
+ * The behaviour every SessionStore must have, as a vitest suite: each implementation's test file calls
+ * it with a factory. Sessions get unique ids, so a store backed by a shared server (Redis, PostgreSQL)
+ * can run it against a database that already holds data.
  */
-export function runSessionStoreContract(
-  name: string,
-  createStore: () => Promise<SessionStore> | SessionStore,
-  options: { contextTurns: number },
-) {
+export function runSessionStoreContract(subject: SessionStoreContractSubject): void {
+  const { name, contextTurns } = subject;
+  const opened: SessionStore[] = [];
+  const createStore = async () => {
+    const store = await subject.createStore();
+    opened.push(store);
+    return store;
+  };
   const turn = (index: number, overrides: Partial<TurnRecord> = {}): TurnRecord => ({
     turnId: `turn-${index}`,
     userText: `question ${index}`,
@@ -30,6 +42,16 @@ export function runSessionStoreContract(
   const uniqueSession = () => `${name}-${Math.random().toString(36).slice(2)}`;
 
   describe(`SessionStore contract: ${name}`, () => {
+    afterEach(async () => {
+      await Promise.all(opened.splice(0).map((store) => store.close?.()));
+    });
+
+    it("names its kind", async () => {
+      const store = await createStore();
+      expect(typeof store.kind).toBe("string");
+      expect(store.kind.length).toBeGreaterThan(0);
+    });
+
     it("loads an unknown session as empty", async () => {
       const store = await createStore();
       expect(await store.load(uniqueSession())).toMatchObject({ summary: undefined, recentTurns: [] });
@@ -44,17 +66,26 @@ export function runSessionStoreContract(
       expect((await store.load(session)).recentTurns).toEqual([turn(1), turn(2)]);
     });
 
+    it("keeps a failed turn: the user's message with the error, and no answer", async () => {
+      const store = await createStore();
+      const session = uniqueSession();
+      const failed = turn(1, {
+        assistantText: "",
+        toolCalls: [],
+        error: { code: "PROVIDER_UNAVAILABLE", message: "No provider in the chain could answer." },
+      });
+      await store.appendTurn(session, failed);
+      expect(await store.history(session)).toEqual([failed]);
+    });
+
     it("returns only the most recent turns as context, and honours a history limit", async () => {
       const store = await createStore();
       const session = uniqueSession();
-      const total = options.contextTurns + 3;
+      const total = contextTurns + 3;
       for (let index = 1; index <= total; index++) await store.appendTurn(session, turn(index));
       const context = await store.load(session);
       expect(context.recentTurns.map((record) => record.turnId)).toEqual(
-        Array.from(
-          { length: options.contextTurns },
-          (_, offset) => `turn-${total - options.contextTurns + 1 + offset}`,
-        ),
+        Array.from({ length: contextTurns }, (_, offset) => `turn-${total - contextTurns + 1 + offset}`),
       );
       expect((await store.history(session, { limit: 2 })).map((record) => record.turnId)).toEqual([
         `turn-${total - 1}`,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AgentError } from "../../contracts/errors.ts";
 import type { ModelProvider, ModelRequest, ModelStreamEvent } from "../../contracts/model.ts";
-import { LoopbackApiServer, type LoopbackReply } from "../../testing/loopback-api-server.ts";
+import { LoopbackApiServer, type LoopbackReply } from "../loopback-api-server.ts";
 
 /** How one remote API speaks, so the same contract cases run against every adapter. */
 export interface RemoteApiDialect {
@@ -95,7 +95,7 @@ export function runRemoteProviderContract(dialect: RemoteApiDialect): void {
     it("turns a client error into a non-retryable ProviderError that never shows the key", async () => {
       server.reply(dialect.httpError(400));
       const error = await failure(provider);
-      expect(error).toMatchObject({ code: "PROVIDER_FAILED", retryable: false, fault: "provider" });
+      expect(error).toMatchObject({ code: "PROVIDER_REJECTED", retryable: false, fault: "provider" });
       expect(JSON.stringify({ message: error.message, details: error.details })).not.toContain(dialect.secret);
     });
 
@@ -103,7 +103,7 @@ export function runRemoteProviderContract(dialect: RemoteApiDialect): void {
       server.reply(dialect.httpError(429, { "retry-after": "2" }));
       const error = await failure(provider);
       expect(error).toMatchObject({
-        code: "PROVIDER_FAILED",
+        code: "PROVIDER_RATE_LIMITED",
         retryable: true,
         details: { status: 429, retryAfterMs: 2000 },
       });
@@ -111,7 +111,11 @@ export function runRemoteProviderContract(dialect: RemoteApiDialect): void {
 
     it("marks server errors retryable", async () => {
       server.reply(dialect.httpError(503));
-      expect(await failure(provider)).toMatchObject({ retryable: true, details: { status: 503 } });
+      expect(await failure(provider)).toMatchObject({
+        code: "PROVIDER_FAILED",
+        retryable: true,
+        details: { status: 503 },
+      });
     });
 
     it("fails with a typed, retryable error when the connection drops mid-stream", async () => {

@@ -1,0 +1,293 @@
+import { cancelFrame, type ClientFrame, userMessageFrame } from "./client-frames.ts";
+import { RealtimeClientError } from "./client-error.ts";
+import { parseServerFrame } from "./parse-server-frame.ts";
+import type { ServerFrame } from "./server-frames.ts";
+import { Turn, type TurnControl } from "./turn.ts";
+import {
+  platformWebSocket,
+  socketOpen,
+  type WebSocketConstructor,
+  type WebSocketLike,
+} from "./websocket-constructor.ts";
+
+export type ConnectionStatus = "connecting" | "open" | "reconnecting" | "closed";
+
+export interface ResumeOptions {
+  /** Resume from this sequence number at the first connection too (e.g. one an earlier page saw). */
+  lastSeq?: number;
+  /** Wait before the first attempt to reconnect; doubles after each failed attempt (default 250 ms). */
+  initialDelayMs?: number;
+  /** The longest wait between attempts (default 10 s). */
+  maxDelayMs?: number;
+  /** Give up after this many failed attempts in a row (default: never). */
+  maxAttempts?: number;
+}
+
+export interface ConnectOptions {
+  sessionId: string;
+  /** A WebSocket implementation; by default the global one, or the `ws` package in Node without one. */
+  WebSocket?: WebSocketConstructor;
+  /** Reconnect after an unexpected close and resume after the last frame seen (default: on). */
+  resume?: boolean | ResumeOptions;
+  /** Every frame, once, in sequence order, including frames of turns this client did not start. */
+  onFrame?: (frame: ServerFrame) => void;
+  onStatus?: (status: ConnectionStatus) => void;
+  /** A frame that does not match the protocol; the turn in progress also fails with this error. */
+  onInvalidFrame?: (error: RealtimeClientError) => void;
+}
+
+/**
+ * The WebSocket address of a session: `url` is the server (`ws://host:port`, `http://…` also works) or
+ * its WebSocket endpoint (`…/ws`).
+ */
+export function sessionUrl(url: string, sessionId: string, lastSeq?: number): string {
+  const base = url.replace(/\/+$/, "").replace(/^http/, "ws");
+  const endpoint = base.endsWith("/ws") ? base : `${base}/ws`;
+  return `${endpoint}/${encodeURIComponent(sessionId)}${lastSeq ? `?last_seq=${lastSeq}` : ""}`;
+}
+
+/** Opens a session and resolves once connected; rejects with CONNECTION_FAILED if that first attempt fails. */
+export async function connect(url: string, options: ConnectOptions): Promise<RealtimeClient> {
+  const client = new RealtimeClient(url, options.WebSocket ?? (await platformWebSocket()), options);
+  await client.opened;
+  return client;
+}
+
+/**
+ * A typed client for protocol rta.v1, for Node and browsers. `send` returns a Turn to iterate; messages
+ * go to the server one at a time (the server runs a session's messages one after another anyway), so
+ * each `turn_start` belongs to the message in flight. After an unexpected close it reconnects with
+ * `?last_seq=` and the turn in progress continues with no frame lost or repeated. One client should
+ * write to a session at a time; other sockets on it can read (`onFrame`).
+ */
+export class RealtimeClient {
+  readonly sessionId: string;
+  /** Resolves when the first connection opens. */
+  readonly opened: Promise<void>;
+  readonly #url: string;
+  readonly #WebSocket: WebSocketConstructor;
+  readonly #options: ConnectOptions;
+  readonly #resume: Required<Omit<ResumeOptions, "lastSeq">> | undefined;
+  /** Messages not sent yet, oldest first. */
+  readonly #queue: TurnControl[] = [];
+  /** The message sent and not answered yet: at most one at a time. */
+  #current: (TurnControl & { cancelRequested: boolean }) | undefined;
+  #socket: WebSocketLike | undefined;
+  #status: ConnectionStatus = "connecting";
+  #lastSeq: number;
+  /** True until the current socket delivers its first frame. */
+  #awaitingFirstFrame = false;
+  #failedAttempts = 0;
+  #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  #closing = false;
+
+  /** Use `connect`, which also waits for the connection. */
+  constructor(url: string, WebSocket: WebSocketConstructor, options: ConnectOptions) {
+    this.sessionId = options.sessionId;
+    this.#url = url;
+    this.#WebSocket = WebSocket;
+    this.#options = options;
+    const resume = options.resume ?? true;
+    const resumeOptions = typeof resume === "object" ? resume : {};
+    this.#resume =
+      resume === false
+        ? undefined
+        : {
+            initialDelayMs: resumeOptions.initialDelayMs ?? 250,
+            maxDelayMs: resumeOptions.maxDelayMs ?? 10_000,
+            maxAttempts: resumeOptions.maxAttempts ?? Number.POSITIVE_INFINITY,
+          };
+    this.#lastSeq = resumeOptions.lastSeq ?? 0;
+    this.opened = new Promise((resolve, reject) => this.#open(resolve, reject));
+    this.opened.catch(() => undefined);
+  }
+
+  get status(): ConnectionStatus {
+    return this.#status;
+  }
+
+  /** The sequence number of the last frame received (0 before any). */
+  get lastSeq(): number {
+    return this.#lastSeq;
+  }
+
+  /** Sends a user message; its frames arrive on the returned Turn. */
+  send(text: string): Turn {
+    const control = Turn.open(text, (cancelled) => this.#cancel(cancelled));
+    if (this.#closing) control.fail(new RealtimeClientError("CONNECTION_CLOSED", "The client is closed."));
+    else {
+      this.#queue.push(control);
+      this.#sendNext();
+    }
+    return control.turn;
+  }
+
+  /** Cancels the turn in progress and every message not sent yet. */
+  cancel(): void {
+    for (const { turn } of [...this.#queue]) turn.cancel();
+    this.#current?.turn.cancel();
+  }
+
+  /** Closes the connection; turns not ended fail with CONNECTION_CLOSED. */
+  close(): Promise<void> {
+    this.#closing = true;
+    clearTimeout(this.#reconnectTimer);
+    this.#failAll(new RealtimeClientError("CONNECTION_CLOSED", "The client was closed."));
+    const socket = this.#socket;
+    this.#setStatus("closed");
+    if (!socket) return Promise.resolve();
+    return new Promise((resolve) => {
+      socket.addEventListener("close", () => resolve());
+      socket.close(1000, "client closed");
+    });
+  }
+
+  #open(onOpen?: () => void, onFirstFailure?: (error: RealtimeClientError) => void): void {
+    const socket = new this.#WebSocket(sessionUrl(this.#url, this.sessionId, this.#lastSeq));
+    this.#socket = socket;
+    let opened = false;
+    socket.addEventListener("open", () => {
+      opened = true;
+      this.#failedAttempts = 0;
+      this.#awaitingFirstFrame = true;
+      this.#setStatus("open");
+      onOpen?.();
+      this.#sendCancel();
+      this.#sendNext();
+    });
+    socket.addEventListener("message", (event) => this.#receive(event.data));
+    socket.addEventListener("error", () => undefined);
+    socket.addEventListener("close", (event) => {
+      if (this.#socket !== socket) return;
+      this.#socket = undefined;
+      if (this.#closing) return;
+      if (onFirstFailure && !opened) {
+        this.#closing = true;
+        this.#setStatus("closed");
+        onFirstFailure(
+          new RealtimeClientError("CONNECTION_FAILED", `Could not connect to ${this.#url} (close code ${event.code}).`),
+        );
+        return;
+      }
+      this.#reconnect();
+    });
+  }
+
+  #reconnect(): void {
+    const resume = this.#resume;
+    if (!resume || this.#failedAttempts >= resume.maxAttempts) {
+      this.#closing = true;
+      this.#setStatus("closed");
+      this.#failAll(new RealtimeClientError("CONNECTION_CLOSED", "The connection closed before the turn ended."));
+      return;
+    }
+    this.#setStatus("reconnecting");
+    const delay = Math.min(resume.initialDelayMs * 2 ** this.#failedAttempts, resume.maxDelayMs);
+    this.#failedAttempts++;
+    this.#reconnectTimer = setTimeout(() => this.#open(), delay);
+  }
+
+  #receive(data: unknown): void {
+    let frame: ServerFrame;
+    try {
+      if (typeof data !== "string") throw new RealtimeClientError("FRAME_INVALID", "A binary frame; rta.v1 is text.");
+      frame = parseServerFrame(data);
+    } catch (error) {
+      this.#onUnreadableFrame(error);
+      return;
+    }
+    // The server replays only frames after ?last_seq=, so a first frame at or below it means the
+    // session's numbering started again (the server restarted or forgot the session).
+    const numberingRestarted = this.#awaitingFirstFrame && frame.seq <= this.#lastSeq;
+    this.#awaitingFirstFrame = false;
+    if (frame.seq <= this.#lastSeq && !numberingRestarted) return;
+    this.#lastSeq = frame.seq;
+    this.#options.onFrame?.(frame);
+    this.#route(frame);
+  }
+
+  #onUnreadableFrame(error: unknown): void {
+    const clientError = RealtimeClientError.isInstance(error)
+      ? error
+      : new RealtimeClientError("FRAME_INVALID", String(error), { cause: error });
+    if (clientError.code === "FRAME_TYPE_UNKNOWN") {
+      // A newer frame type: skip it, but count it as seen.
+      this.#awaitingFirstFrame = false;
+      if (clientError.seq !== undefined && clientError.seq > this.#lastSeq) this.#lastSeq = clientError.seq;
+      return;
+    }
+    this.#options.onInvalidFrame?.(clientError);
+    const current = this.#current;
+    if (current) {
+      this.#current = undefined;
+      current.fail(clientError);
+      this.#sendNext();
+    }
+  }
+
+  /** Gives a frame to the turn in flight when it is one of its frames. */
+  #route(frame: ServerFrame): void {
+    const current = this.#current;
+    if (!current) return;
+    const turnId = frame.context.turn_id;
+    if (turnId === undefined) {
+      // An error about the message itself (too large, …) or the connection (frames missed): it ends the turn.
+      if (frame.type === "error") current.receive(frame);
+    } else if (current.turn.turnId === undefined) {
+      if (frame.type === "turn_start") {
+        current.receive(frame);
+        this.#sendCancel();
+      }
+    } else if (current.turn.turnId === turnId) current.receive(frame);
+    if (current.turn.ended) {
+      this.#current = undefined;
+      this.#sendNext();
+    }
+  }
+
+  #sendNext(): void {
+    if (this.#current || this.#socket?.readyState !== socketOpen) return;
+    const next = this.#queue.shift();
+    if (!next) return;
+    this.#current = { ...next, cancelRequested: false };
+    this.#write(userMessageFrame(next.turn.text));
+  }
+
+  #cancel(turn: Turn): void {
+    const queued = this.#queue.findIndex((control) => control.turn === turn);
+    if (queued >= 0) {
+      const [control] = this.#queue.splice(queued, 1);
+      control!.fail(new RealtimeClientError("TURN_NOT_SENT", "The turn was cancelled before it was sent."), {
+        quietly: true,
+      });
+      return;
+    }
+    if (this.#current?.turn !== turn) return;
+    this.#current.cancelRequested = true;
+    this.#sendCancel();
+  }
+
+  /** Cancels the turn in flight by its id once that is known and the socket is open. */
+  #sendCancel(): void {
+    const current = this.#current;
+    const turnId = current?.turn.turnId;
+    if (current?.cancelRequested && turnId !== undefined && this.#socket?.readyState === socketOpen)
+      this.#write(cancelFrame(turnId));
+  }
+
+  #write(frame: ClientFrame): void {
+    this.#socket?.send(JSON.stringify(frame));
+  }
+
+  #failAll(error: RealtimeClientError): void {
+    const unfinished = [...(this.#current ? [this.#current] : []), ...this.#queue.splice(0)];
+    this.#current = undefined;
+    for (const control of unfinished) control.fail(error);
+  }
+
+  #setStatus(status: ConnectionStatus): void {
+    if (this.#status === status) return;
+    this.#status = status;
+    this.#options.onStatus?.(status);
+  }
+}

@@ -1,0 +1,47 @@
+import { addUsage, type TokenUsage } from "../contracts/messages.ts";
+import type { ToolCallRecord } from "../contracts/store.ts";
+import { StepTimer } from "./step-timer.ts";
+
+/**
+ * What a turn has produced so far. The round helpers add to it as they stream, so however the turn
+ * ends (finished, aborted, failed) it reports what was said, used and spent up to that point.
+ */
+export class TurnProgress {
+  readonly timer = new StepTimer();
+  /** Numbered from 0; each tool round starts the next segment of the answer. */
+  segment = 0;
+  /** The text of the current segment. */
+  text = "";
+  usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
+  provider: string;
+  model: string;
+  readonly toolCalls: ToolCallRecord[] = [];
+
+  constructor(
+    readonly turnId: string,
+    modelId: string,
+  ) {
+    this.provider = modelId;
+    this.model = modelId;
+  }
+
+  addText(text: string): void {
+    this.timer.markFirstToken();
+    this.text += text;
+  }
+
+  addModelRound(usage: TokenUsage, provider: string, model: string): void {
+    this.usage = addUsage(this.usage, usage);
+    this.provider = provider;
+    this.model = model;
+  }
+
+  startNextSegment(): void {
+    this.segment++;
+    this.text = "";
+  }
+
+  get toolsUsed(): string[] {
+    return [...new Set(this.toolCalls.map((record) => record.name))];
+  }
+}

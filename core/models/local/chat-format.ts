@@ -1,0 +1,46 @@
+import type { LlamaCompletion, LlamaContextSequence, LlamaGrammar, LlamaText, Token } from "node-llama-cpp";
+import type { ChatMessage, TokenUsage, ToolCallRequest } from "../../contracts/messages.ts";
+import type { ModelRequest } from "../../contracts/model.ts";
+import type { LoadedLocalModel } from "./local-model.ts";
+import type { ChatFormatName } from "./model-catalogue.ts";
+
+/** What a chat format may use while it answers one request: the model, a leased sequence, helpers. */
+export interface FormatRun {
+  readonly loaded: LoadedLocalModel;
+  readonly sequence: LlamaContextSequence;
+  readonly completion: LlamaCompletion;
+  readonly request: ModelRequest;
+  /** Whether this response may call tools; when not, a format leaves the tool list out of the prompt. */
+  readonly mayCallTools: boolean;
+  /** A compiled grammar, cached per source. */
+  grammar(source: string): Promise<LlamaGrammar>;
+  /** Renders the messages, dropping the oldest non-system ones until `reserve` tokens are left to generate. */
+  fitToContext(render: (messages: readonly ChatMessage[]) => LlamaText, reserve: number): RenderedPrompt;
+}
+
+export interface RenderedPrompt {
+  text: LlamaText;
+  tokens: Token[];
+}
+
+export interface ToolDecision {
+  calls: ToolCallRequest[];
+  usage: TokenUsage;
+}
+
+export interface AnswerPrompt extends RenderedPrompt {
+  /** Tokens the answer may not contain (a format's tool-call markup), or may not start with. */
+  forbidden?: { always: readonly Token[]; first: readonly Token[] };
+}
+
+/**
+ * One model family's trained prompt format: how it is shown tools and history, how it decides and
+ * writes tool calls, and the prompt for a plain text answer. The provider is the same for all.
+ */
+export interface ChatFormat {
+  readonly name: ChatFormatName;
+  /** Which tools to call for the request (none is an answer too). */
+  decideToolCalls(run: FormatRun): Promise<ToolDecision>;
+  /** The prompt a text answer continues. */
+  answerPrompt(run: FormatRun, maxOutputTokens: number): Promise<AnswerPrompt>;
+}

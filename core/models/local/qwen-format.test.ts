@@ -1,0 +1,111 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { Agent } from "../../agent/agent.ts";
+import { tool } from "../../contracts/tool.ts";
+import { collectEvents, eventsOfType } from "../../testing/collect.ts";
+import { ToolRegistry, toToolDefinition } from "../../tools/registry.ts";
+import type { ModelStreamEvent } from "../../contracts/model.ts";
+import { LocalModelProvider } from "./local-provider.ts";
+
+// Integration: the real Qwen2.5-Coder-0.5B-Instruct GGUF (`npm test` fetches it), in its own format.
+// Every generation is bounded by tokens: 40 for answers, one grammar-bounded call per tool.
+const provider = new LocalModelProvider({ model: "qwen2.5-coder-0.5b", maxOutputTokens: 40, sequences: 1 });
+
+const multiply = tool({
+  name: "multiply",
+  description: "Multiply two numbers.",
+  inputSchema: z.object({ a: z.number(), b: z.number() }),
+  execute: ({ a, b }) => ({ product: a * b }),
+});
+const weather = tool({
+  name: "weather",
+  description: "Get the current weather and forecast for a city.",
+  inputSchema: z.object({ city: z.string().describe("City name, e.g. Tokyo") }),
+  execute: ({ city }) => ({ city, temperatureCelsius: 14, sky: "clear" }),
+});
+const agent = new Agent({
+  model: provider,
+  tools: new ToolRegistry().register({ name: "test-tools", version: "1.0.0", tools: [multiply, weather] }),
+});
+
+const markup = /<\/?tool_call>|<\/?tool_response>|\{\s*"name"/;
+
+beforeAll(async () => {
+  const loaded = await provider.load();
+  expect(loaded.chatFormat).toBe("qwen2.5");
+});
+
+describe("LocalModelProvider in Qwen2.5's format (Qwen2.5-Coder-0.5B-Instruct)", () => {
+  it("calls a tool in <tool_call> format, runs it, and answers from its result", async () => {
+    const events = await collectEvents(agent.runTurn({ sessionId: "qwen-1", text: "What is 12 times 7?" }));
+    const calls = eventsOfType(events, "tool-call");
+    expect(calls.map((call) => call.name)).toEqual(["multiply"]);
+    expect(calls[0]!.arguments).toEqual({ a: 12, b: 7 });
+    expect(eventsOfType(events, "tool-result")[0]).toMatchObject({ name: "multiply", result: { product: 84 } });
+    const finish = eventsOfType(events, "turn-finish")[0]!;
+    expect(finish.text).toContain("84");
+    expect(finish.text).not.toMatch(markup);
+  });
+
+  it("answers a greeting in text, with no call and no call markup, though tools are offered", async () => {
+    const events = await collectEvents(agent.runTurn({ sessionId: "qwen-2", text: "Hola, ¿cómo estás?" }));
+    expect(eventsOfType(events, "tool-call")).toEqual([]);
+    const finish = eventsOfType(events, "turn-finish")[0]!;
+    expect(finish.text.trim().length).toBeGreaterThan(0);
+    expect(finish.text).not.toMatch(markup);
+  });
+
+  it("makes several calls in one response when the model asks for another after </tool_call>", async () => {
+    // On its own the 0.5B model ends its turn after one call; having seen a two-call exchange earlier in
+    // the conversation, it starts a second call after `</tool_call>`, and the provider must return both.
+    // (With a text answer after those results in the history, it answers the arithmetic itself instead.)
+    const events: ModelStreamEvent[] = [];
+    for await (const event of provider.stream({
+      messages: [
+        { role: "system", content: "You are a helpful assistant." },
+        { role: "user", content: "What is 3 times 5, and the weather in Oslo?" },
+        {
+          role: "assistant",
+          content: "",
+          toolCalls: [
+            { callId: "call_a", name: "multiply", arguments: { a: 3, b: 5 } },
+            { callId: "call_b", name: "weather", arguments: { city: "Oslo" } },
+          ],
+        },
+        { role: "tool", callId: "call_a", name: "multiply", content: '{"result": {"product": 15}}', isError: false },
+        { role: "tool", callId: "call_b", name: "weather", content: '{"result": {"sky": "snow"}}', isError: false },
+        { role: "user", content: "What is 15 times 24, and what's the weather in Tokyo?" },
+      ],
+      tools: [multiply, weather].map(toToolDefinition),
+      toolChoice: "auto",
+    }))
+      events.push(event);
+    const calls = events.flatMap((event) => (event.type === "tool-call" ? [event] : []));
+    expect(calls.map((call) => call.name)).toEqual(["multiply", "weather"]);
+    expect(calls[0]!.arguments).toEqual({ a: 15, b: 24 });
+    // The second call is well-formed; which city the 0.5B model writes is its own affair (it tends to
+    // copy the earlier example's "Oslo").
+    expect(typeof calls[1]!.arguments.city).toBe("string");
+    expect(events.at(-1)).toMatchObject({ type: "finish", reason: "tool-calls" });
+  });
+
+  it("makes a call when the tool choice is required, though the message leans to a text answer", async () => {
+    const stream = async (toolChoice: "auto" | "required") => {
+      const events: ModelStreamEvent[] = [];
+      for await (const event of provider.stream({
+        messages: [{ role: "user", content: "Hola, ¿cómo estás?" }],
+        tools: [weather].map(toToolDefinition),
+        toolChoice,
+      }))
+        events.push(event);
+      return events;
+    };
+    const required = await stream("required");
+    // At least one call; how many more it writes after `</tool_call>` is the model's own reading.
+    const names = required.flatMap((event) => (event.type === "tool-call" ? [event.name] : []));
+    expect(names.length).toBeGreaterThan(0);
+    expect(new Set(names)).toEqual(new Set(["weather"]));
+    expect(required.at(-1)).toMatchObject({ type: "finish", reason: "tool-calls" });
+    expect((await stream("auto")).some((event) => event.type === "tool-call")).toBe(false);
+  });
+});

@@ -1,0 +1,165 @@
+import { randomUUID } from "node:crypto";
+import { LlamaText, SpecialTokensText, type LlamaModel, type Token } from "node-llama-cpp";
+import { z } from "zod";
+import type { ToolCallRequest } from "../../contracts/messages.ts";
+import type { AnswerPrompt, ChatFormat, FormatRun, ToolDecision } from "./chat-format.ts";
+import { buildToolCallObjectGrammar } from "./json-schema-grammar.ts";
+import { nextTokenProbabilities } from "./next-token-probabilities.ts";
+import { renderQwenPrompt } from "./qwen-prompt.ts";
+
+const callSchema = z.object({ name: z.string(), arguments: z.record(z.string(), z.unknown()) });
+
+/** The answer is a call when the model leans this much towards starting one (see `callLeaning`). */
+export const callThreshold = 0.5;
+const maxCalls = 4;
+const tokensPerCall = 192;
+
+/**
+ * Qwen2.5-Instruct's own format (see qwen-prompt.ts). The 0.5B Coder model seldom writes the
+ * `<tool_call>` tag itself: it starts a call with a bare `{` or a ```json fence. So the decision is
+ * read from the first token of its answer: when it leans towards a call, `<tool_call>\n` is written for
+ * it and the call is sampled under a grammar compiled from the tools' schemas; after each
+ * `</tool_call>` the same reading chooses between another call and the end of the turn. When a call is
+ * required, the first reading is skipped and the first call always written. A text answer may never
+ * contain the call markup, nor start as a call.
+ */
+export const qwenFormat: ChatFormat = {
+  name: "qwen2.5",
+
+  async decideToolCalls(run: FormatRun): Promise<ToolDecision> {
+    const { request } = run;
+    const markup = markupTokens(run.loaded.model);
+    const prompt = run.fitToContext((messages) => renderQwenPrompt(messages, request.tools), maxCalls * tokensPerCall);
+    const usage = { inputTokens: prompt.tokens.length, outputTokens: 0 };
+    // A required call skips the no-call option: the first call is written whatever the model leans to.
+    if (request.toolChoice !== "required" && (await callLeaning(run, prompt.tokens)).call <= callThreshold) {
+      return { calls: [], usage };
+    }
+
+    const grammar = await run.grammar(buildToolCallObjectGrammar(request.tools));
+    const calls: ToolCallRequest[] = [];
+    let context: Token[] = [...prompt.tokens, ...markup.callOpening];
+    while (calls.length < maxCalls) {
+      const generated: Token[] = [];
+      const output = await run.completion.generateCompletion(context, {
+        grammar,
+        maxTokens: tokensPerCall,
+        temperature: 0,
+        ...(request.signal ? { signal: request.signal } : {}),
+        stopOnAbortSignal: true,
+        onToken: (tokens) => generated.push(...tokens),
+      });
+      usage.outputTokens += generated.length;
+      const call = parseCall(output);
+      if (!call || calls.some((earlier) => sameCall(earlier, call))) break; // cut short, or a repeat
+      calls.push({ callId: `call_${randomUUID().slice(0, 8)}`, ...call });
+      if (request.signal?.aborted || calls.length === maxCalls) break;
+      // After `</tool_call>\n` the model either ends its turn or starts another call, which the
+      // 0.5B model again begins with a bare `{`: the same first-token reading decides.
+      context = [...context, ...generated, ...markup.callClosing];
+      if ((await callLeaning(run, context)).call <= callThreshold) break;
+      context = [...context, ...markup.callOpening];
+    }
+    return { calls, usage };
+  },
+
+  async answerPrompt(run: FormatRun, maxOutputTokens: number): Promise<AnswerPrompt> {
+    // Tools are listed only when the model may call them: after tool results it answers from them, and
+    // a list in view tempts the 0.5B model to write the call again as JSON.
+    const tools = run.mayCallTools ? run.request.tools : [];
+    const prompt = run.fitToContext((messages) => renderQwenPrompt(messages, tools), maxOutputTokens);
+    const markup = markupTokens(run.loaded.model);
+    const always = [markup.toolCall, markup.toolCallEnd];
+    // A JSON answer (responseFormat) starts with `{` by design.
+    if (run.request.responseFormat) return { ...prompt, forbidden: { always, first: [] } };
+    const leaning = await callLeaning(run, prompt.tokens);
+    return { ...prompt, forbidden: { always, first: leaning.callTokens } };
+  },
+};
+
+interface Markup {
+  toolCall: Token;
+  toolCallEnd: Token;
+  /** `<tool_call>\n`, written for the model once it leans towards a call. */
+  callOpening: Token[];
+  /** `\n</tool_call>\n` after a call's JSON: the template's separator before another call. */
+  callClosing: Token[];
+}
+
+const markupCache = new WeakMap<LlamaModel, Markup>();
+
+function markupTokens(model: LlamaModel): Markup {
+  let markup = markupCache.get(model);
+  if (!markup) {
+    const special = (text: string) => LlamaText(new SpecialTokensText(text)).tokenize(model.tokenizer);
+    const single = (text: string) => {
+      const tokens = special(text);
+      if (tokens.length !== 1) throw new Error(`${text} is not one token in this model's vocabulary.`);
+      return tokens[0]!;
+    };
+    markup = {
+      toolCall: single("<tool_call>"),
+      toolCallEnd: single("</tool_call>"),
+      callOpening: special("<tool_call>\n"),
+      callClosing: special("\n</tool_call>\n"),
+    };
+    markupCache.set(model, markup);
+  }
+  return markup;
+}
+
+/**
+ * How strongly the model's first token starts a tool call: `<tool_call>`, a `{` or `<` token, or a
+ * code fence followed by `json`. Also returns the call-starting tokens, which a text answer may not
+ * begin with.
+ */
+export async function callLeaning(
+  run: FormatRun,
+  promptTokens: readonly Token[],
+): Promise<{ call: number; callTokens: Token[] }> {
+  const model = run.loaded.model;
+  const probabilities = await nextTokenProbabilities(run.sequence, promptTokens);
+  const markup = markupTokens(model);
+  let call = 0;
+  let covered = 0;
+  const callTokens: Token[] = [];
+  let fence: { token: Token; probability: number } | undefined;
+  for (const [token, probability] of probabilities) {
+    if (covered > 0.995) break;
+    covered += probability;
+    const text = model.detokenize([token], true).trimStart();
+    if (token === markup.toolCall || text.startsWith("{") || text.startsWith("<")) {
+      call += probability;
+      callTokens.push(token);
+    } else if (text.startsWith("```") && !fence) {
+      fence = { token, probability };
+    }
+  }
+  if (fence && fence.probability > 0.02) {
+    const afterFence = await nextTokenProbabilities(run.sequence, [...promptTokens, fence.token]);
+    let json = 0;
+    for (const [token, probability] of afterFence) {
+      const text = model.detokenize([token], true).trimStart().toLowerCase();
+      if (text.startsWith("json") || text.startsWith("{")) json += probability;
+    }
+    call += fence.probability * json;
+    if (json > 0.5) callTokens.push(fence.token);
+  }
+  return { call, callTokens };
+}
+
+function parseCall(output: string): z.infer<typeof callSchema> | undefined {
+  try {
+    const parsed = callSchema.safeParse(JSON.parse(output));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function sameCall(
+  left: Pick<ToolCallRequest, "name" | "arguments">,
+  right: Pick<ToolCallRequest, "name" | "arguments">,
+) {
+  return left.name === right.name && JSON.stringify(left.arguments) === JSON.stringify(right.arguments);
+}

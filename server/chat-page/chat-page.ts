@@ -1,0 +1,129 @@
+// The chat page's script (served as /chat.js, bundled with the client by chat-page-bundle.ts). It talks to
+// the server through the typed client, realtime-agent/client: one Turn per message, frames typed by type.
+import {
+  connect,
+  type ConnectionStatus,
+  type RealtimeClient,
+  type ServerFrame,
+  type Turn,
+} from "realtime-agent/client";
+
+function element<Type extends HTMLElement>(id: string): Type {
+  const found = document.getElementById(id);
+  if (!found) throw new Error(`The page has no #${id}.`);
+  return found as Type;
+}
+
+const log = element<HTMLElement>("log");
+const statusBadge = element<HTMLElement>("status");
+const form = element<HTMLFormElement>("composer");
+const input = element<HTMLInputElement>("message");
+const stopButton = element<HTMLButtonElement>("stop");
+
+const statusText: Record<ConnectionStatus, string> = {
+  connecting: "connecting…",
+  open: "connected",
+  reconnecting: "disconnected, retrying…",
+  closed: "disconnected",
+};
+
+function append(className: string, text: string): HTMLElement {
+  const entry = document.createElement("div");
+  entry.className = className;
+  entry.textContent = text;
+  log.append(entry);
+  log.scrollTop = log.scrollHeight;
+  return entry;
+}
+
+function showStatus(status: ConnectionStatus): void {
+  statusBadge.dataset.state = status;
+  statusBadge.textContent = statusText[status];
+}
+
+const milliseconds = (value: number) => `${Math.round(value)} ms`;
+
+/** Shows one turn as its frames arrive: the answer streams into one bubble, tools get a row each. */
+async function show(turn: Turn): Promise<void> {
+  let answer: HTMLElement | undefined;
+  const toolRows = new Map<string, HTMLElement>();
+  const render = (frame: ServerFrame) => {
+    switch (frame.type) {
+      case "turn_start":
+        stopButton.disabled = false;
+        break;
+      case "agent_response_chunk":
+        answer ??= append("message agent streaming", "");
+        answer.textContent += frame.content.text;
+        log.scrollTop = log.scrollHeight;
+        break;
+      case "tool_call":
+        toolRows.set(
+          frame.content.call_id,
+          append("tool", `→ ${frame.content.name}(${JSON.stringify(frame.content.arguments)})`),
+        );
+        break;
+      case "tool_result": {
+        const { call_id, error, result, duration_ms } = frame.content;
+        const row = toolRows.get(call_id) ?? append("tool", "");
+        row.textContent += `\n← ${error ? `failed: ${error.message}` : JSON.stringify(result)}  (${milliseconds(duration_ms)})`;
+        if (error) row.classList.add("failed");
+        break;
+      }
+      case "system_event":
+        append("meta", `[${frame.content.event}] ${frame.content.message}`);
+        break;
+      case "agent_response_complete": {
+        const { text, outcome, timings, usage, model } = frame.content;
+        if (!answer && text) answer = append("message agent", text);
+        const firstToken = timings.time_to_first_token_ms === null ? "–" : milliseconds(timings.time_to_first_token_ms);
+        append(
+          "meta",
+          `${outcome === "aborted" ? "stopped · " : ""}first token ${firstToken} · total ${milliseconds(timings.total_ms)} · ${usage.output_tokens} tokens · ${model}`,
+        );
+        break;
+      }
+      case "error":
+        append("error", `${frame.content.code}: ${frame.content.message}`);
+        break;
+    }
+  };
+  try {
+    for await (const frame of turn) render(frame);
+  } catch (error) {
+    append("error", error instanceof Error ? error.message : String(error));
+  } finally {
+    answer?.classList.remove("streaming");
+    stopButton.disabled = true;
+  }
+}
+
+const sessionId = sessionStorage.getItem("rta.session") ?? `web-${crypto.randomUUID()}`;
+sessionStorage.setItem("rta.session", sessionId);
+
+/** Connects, trying again (every 0.5 s, then less often) while the server cannot be reached. */
+async function connectWhenReachable(): Promise<RealtimeClient> {
+  for (let delayMs = 500; ; delayMs = Math.min(delayMs * 2, 10_000)) {
+    try {
+      return await connect(location.origin, { sessionId, onStatus: showStatus });
+    } catch {
+      showStatus("reconnecting");
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+}
+
+showStatus("connecting");
+const client = await connectWhenReachable();
+showStatus(client.status);
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const text = input.value.trim();
+  if (!text || client.status === "closed") return;
+  append("message user", text);
+  input.value = "";
+  void show(client.send(text));
+});
+
+stopButton.addEventListener("click", () => client.cancel());

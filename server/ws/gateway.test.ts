@@ -1,0 +1,84 @@
+import { afterEach, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { z } from "zod";
+import { Agent, errorCodes, silentLogger } from "realtime-agent";
+import { ScriptedModel } from "realtime-agent/testing";
+import { type AgentServer, createAgentServer } from "../app.ts";
+
+// A real HTTP server and real WebSocket clients; the close codes and statuses come from the error table.
+let server: AgentServer | undefined;
+
+async function start(): Promise<string> {
+  server = createAgentServer({
+    agent: new Agent({ model: new ScriptedModel([]) }),
+    logger: silentLogger,
+    gateway: { maxFrameBytes: 256, hardFrameLimitBytes: 1024 },
+  });
+  return `ws://127.0.0.1:${(await server.listen(0)).port}`;
+}
+
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+function open(url: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url);
+    socket.once("open", () => resolve(socket));
+    socket.once("error", reject);
+  });
+}
+
+const errorFrameSchema = z.object({
+  type: z.literal("error"),
+  content: z.object({ code: z.string(), message: z.string(), retryable: z.boolean() }),
+});
+
+function closeCodeOf(socket: WebSocket): Promise<number> {
+  return new Promise((resolve) => socket.once("close", (code) => resolve(code)));
+}
+
+describe("WebSocketGateway statuses and close codes", () => {
+  it("refuses a bad session id at the upgrade with the HTTP status of SESSION_INVALID", async () => {
+    const base = await start();
+    for (const path of ["/ws/has spaces", `/ws/${"x".repeat(200)}`, "/elsewhere"]) {
+      const status = await new Promise<number>((resolve, reject) => {
+        const socket = new WebSocket(`${base}${path}`);
+        socket.once("unexpected-response", (_request, response) => resolve(response.statusCode ?? 0));
+        socket.once("open", () => reject(new Error(`${path} was accepted`)));
+      });
+      expect(status, path).toBe(errorCodes.SESSION_INVALID.httpStatus);
+    }
+  });
+
+  it("closes a connection whose frame is over the hard limit with the close code of CONNECTION_FRAME_TOO_LARGE", async () => {
+    const socket = await open(`${await start()}/ws/huge`);
+    const closed = closeCodeOf(socket);
+    socket.send(JSON.stringify({ text: "x".repeat(2048) }));
+    expect(await closed).toBe(errorCodes.CONNECTION_FRAME_TOO_LARGE.webSocketCloseCode);
+  });
+
+  it("answers a frame over the soft limit with an INPUT_TOO_LARGE frame and keeps the connection", async () => {
+    const socket = await open(`${await start()}/ws/large`);
+    const frame = new Promise<string>((resolve) => socket.once("message", (data) => resolve(`${data}`)));
+    socket.send(JSON.stringify({ text: "x".repeat(512) }));
+    const { content } = errorFrameSchema.parse(JSON.parse(await frame));
+    expect(content).toMatchObject({ code: "INPUT_TOO_LARGE", retryable: errorCodes.INPUT_TOO_LARGE.retryable });
+    expect(errorCodes.INPUT_TOO_LARGE.webSocketCloseCode).toBeNull();
+    expect(socket.readyState).toBe(WebSocket.OPEN);
+    socket.close();
+  });
+
+  it("closes open connections on shutdown with the close code of SERVER_SHUTTING_DOWN", async () => {
+    const base = await start();
+    const sockets = await Promise.all([open(`${base}/ws/one`), open(`${base}/ws/two`)]);
+    const closed = Promise.all(sockets.map(closeCodeOf));
+    await server!.close();
+    server = undefined;
+    expect(await closed).toEqual([
+      errorCodes.SERVER_SHUTTING_DOWN.webSocketCloseCode,
+      errorCodes.SERVER_SHUTTING_DOWN.webSocketCloseCode,
+    ]);
+  });
+});
