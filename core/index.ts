@@ -19,7 +19,28 @@ export { createLogger, silentLogger, type LogLevel } from "./telemetry/logger.ts
 export { guardInput, defaultMaxInputChars } from "./safety/input-guard.ts";
 export { safeFetch } from "./tools/safe-fetch.ts";
 export { isPrivateAddress, hostAllowed } from "./tools/network-policy.ts";
-export { createLexicalToolRouter, type ToolRouter } from "./tools/tool-router.ts";
+export {
+  createLexicalToolRouter,
+  type ToolRoute,
+  type ToolRouteContext,
+  type ToolRouter,
+} from "./tools/tool-router.ts";
+export {
+  ToolPredictor,
+  defaultPredictorThresholds,
+  type PredictorThresholds,
+  type ToolDecision,
+  type ToolPrediction,
+  type ToolPredictorOptions,
+  type ToolScores,
+} from "./tools/tool-predictor.ts";
+export { defaultNoToolExamples } from "./tools/no-tool-examples.ts";
+export {
+  LocalMiniLmEmbedder,
+  missingLocalEmbedderFiles,
+  localEmbedderSetupCommand,
+  type LocalMiniLmEmbedderOptions,
+} from "./embeddings/local-minilm-embedder.ts";
 export { FallbackChain, type ChainMember, type FallbackChainOptions } from "./models/fallback/fallback-chain.ts";
 export { AnthropicProvider, type AnthropicProviderOptions } from "./models/remote/anthropic-provider.ts";
 export { OpenAIProvider, type OpenAIProviderOptions } from "./models/remote/openai-provider.ts";

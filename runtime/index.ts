@@ -5,6 +5,7 @@
  */
 export {
   createRuntime,
+  createToolRouter,
   runtimeAgentOptions,
   runtimeConfigFromEnv,
   type RuntimeConfig,

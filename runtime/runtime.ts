@@ -2,13 +2,17 @@ import {
   Agent,
   type AgentOptions,
   InMemorySessionStore,
+  LocalMiniLmEmbedder,
   LocalModelProvider,
+  ToolPredictor,
   createLexicalToolRouter,
   findCatalogueModel,
   loadPrices,
+  missingLocalEmbedderFiles,
   threadsFromEnv,
   type ModelProvider,
   type Logger,
+  type ToolRouter,
 } from "realtime-agent";
 import { SyntheticModel } from "realtime-agent";
 import { builtInTools } from "./plugin-config.ts";
@@ -104,9 +108,29 @@ export function runtimeAgentOptions(
     maxInputChars: config.maxInputChars,
     maxOutputTokens: config.maxOutputTokens,
     prices: loadPrices(env.RTA_PRICES_FILE),
-    ...(route
-      ? { toolRouter: createLexicalToolRouter({ topK: Number.parseInt(env.RTA_TOOL_ROUTING_TOP_K ?? "2", 10) }) }
-      : {}),
+    ...(route ? { toolRouter: createToolRouter(env, options.logger) } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   };
+}
+
+/**
+ * The tool router: the embedding predictor (which also decides whether a call is needed) when the
+ * local embedder's files are present, else the lexical router. RTA_TOOL_ROUTER=lexical forces the
+ * lexical one; the predictor itself falls back to it if the embedder fails to load.
+ */
+export function createToolRouter(env: NodeJS.ProcessEnv, logger?: Logger): ToolRouter {
+  const topK = Number.parseInt(env.RTA_TOOL_ROUTING_TOP_K ?? "2", 10);
+  const lexical = createLexicalToolRouter({ topK });
+  const choice = env.RTA_TOOL_ROUTER ?? "auto";
+  if (!["auto", "embedding", "lexical"].includes(choice))
+    throw new Error(`RTA_TOOL_ROUTER must be auto, embedding or lexical, got ${JSON.stringify(choice)}.`);
+  const embedderPresent = missingLocalEmbedderFiles().length === 0;
+  if (choice === "lexical" || (choice === "auto" && !embedderPresent)) return lexical;
+  const predictor = new ToolPredictor({
+    embedder: new LocalMiniLmEmbedder(),
+    thresholds: { topK },
+    fallback: lexical,
+    ...(logger ? { logger } : {}),
+  });
+  return predictor.route;
 }

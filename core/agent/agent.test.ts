@@ -321,6 +321,56 @@ describe("Agent keeps the user's message when a turn fails", () => {
   });
 });
 
+describe("Agent with a tool router", () => {
+  const echo = tool({
+    name: "echo",
+    description: "Echoes a value.",
+    inputSchema: z.object({ value: z.string() }),
+    execute: ({ value }) => value,
+  });
+
+  it("requires a call in the first round when the router is confident, then lets the model answer", async () => {
+    const model = new ScriptedModel([
+      { toolCalls: [{ name: "add", arguments: { a: 1, b: 2 }, callId: "c1" }] },
+      { text: "3." },
+    ]);
+    const seen: { message: string; previous: string | undefined }[] = [];
+    const agent = new Agent({
+      model,
+      tools: registryWith(add, echo),
+      toolRouter: async (message, tools, context) => {
+        seen.push({ message, previous: context?.previousUserText });
+        return { tools: tools.filter((definition) => definition.name === "add"), toolChoice: "required" };
+      },
+    });
+    await collectEvents(agent.runTurn({ sessionId: "s", text: "1+2?" }));
+    expect(model.requests.map((request) => request.toolChoice)).toEqual(["required", "auto"]);
+    expect(model.requests[0]!.tools.map((definition) => definition.name)).toEqual(["add"]);
+    expect(seen).toEqual([{ message: "1+2?", previous: undefined }]);
+    model.assertDone();
+  });
+
+  it("offers no tools when the router says none, and tells it the previous message", async () => {
+    const model = new ScriptedModel([{ text: "Hi!" }, { text: "Fine, thanks." }]);
+    const previous: (string | undefined)[] = [];
+    const agent = new Agent({
+      model,
+      tools: registryWith(add),
+      toolRouter: (_message, tools, context) => {
+        previous.push(context?.previousUserText);
+        return { tools: [...tools], toolChoice: "none" };
+      },
+    });
+    await collectEvents(agent.runTurn({ sessionId: "s", text: "Hello" }));
+    await collectEvents(agent.runTurn({ sessionId: "s", text: "How are you?" }));
+    expect(model.requests.map((request) => [request.toolChoice, request.tools.length])).toEqual([
+      ["none", 0],
+      ["none", 0],
+    ]);
+    expect(previous).toEqual([undefined, "Hello"]);
+  });
+});
+
 describe("Agent answer segments", () => {
   it("numbers text by model round: text before a tool round is segment 0, the answer after it segment 1", async () => {
     const model = new ScriptedModel([

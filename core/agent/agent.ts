@@ -100,9 +100,14 @@ export class Agent {
         userText,
       );
       const tools = input.tools ? turnToolRegistry(input.tools) : this.tools;
-      const definitions = this.#options.toolRouter
-        ? this.#options.toolRouter(userText, tools.definitions())
-        : tools.definitions();
+      const allTools = tools.definitions();
+      const route = this.#options.toolRouter
+        ? await this.#options.toolRouter(userText, allTools, {
+            previousUserText: context.recentTurns.at(-1)?.userText,
+            signal,
+          })
+        : { tools: allTools, toolChoice: "auto" as const };
+      const definitions = route.toolChoice === "none" ? [] : route.tools;
       const maxToolRounds = this.#options.maxToolRounds ?? 3;
       const maxOutputTokens = input.maxOutputTokens ?? this.#options.maxOutputTokens;
 
@@ -112,7 +117,8 @@ export class Agent {
         const request: ModelRequest = {
           messages,
           tools: definitions,
-          toolChoice: mayCallTools ? "auto" : "none",
+          // A required call is required once: after the tool results the model may answer.
+          toolChoice: !mayCallTools ? "none" : round === 0 ? route.toolChoice : "auto",
           signal,
           ...(maxOutputTokens !== undefined ? { maxOutputTokens } : {}),
           ...(this.#options.temperature !== undefined ? { temperature: this.#options.temperature } : {}),

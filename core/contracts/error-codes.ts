@@ -121,6 +121,21 @@ export const errorCodes = {
     webSocketCloseCode: null,
     meaning: "The conversation does not fit the model's context window, even with older messages dropped.",
   },
+  EMBEDDER_UNAVAILABLE: {
+    fault: "provider",
+    retryable: true,
+    httpStatus: 503,
+    webSocketCloseCode: null,
+    meaning:
+      "The embedder's model files are missing or cannot be loaded (`node scripts/setup-embedder.mjs` fetches them); the tool predictor then routes lexically.",
+  },
+  EMBEDDER_FAILED: {
+    fault: "provider",
+    retryable: true,
+    httpStatus: 502,
+    webSocketCloseCode: null,
+    meaning: "The embedder failed while embedding texts.",
+  },
   TURN_MAX_ROUNDS: {
     fault: "provider",
     retryable: false,

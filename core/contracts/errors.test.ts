@@ -85,6 +85,8 @@ describe("the error table", () => {
     CONNECTION: ["user"],
     TURN: ["user", "provider"],
     PROVIDER: ["provider"],
+    // The embedder is a model too: its failures are the provider's fault (ProviderError).
+    EMBEDDER: ["provider"],
     TOOL: ["tool"],
     PLUGIN: ["plugin"],
     STORE: ["store"],

@@ -1,3 +1,4 @@
+export * from "./embedder.ts";
 export * from "./errors.ts";
 export type * from "./events.ts";
 export type * from "./logger.ts";

@@ -21,8 +21,12 @@ export type JsonSchema = { [key: string]: unknown };
 export interface ModelRequest {
   messages: readonly ChatMessage[];
   tools: readonly ToolDefinition[];
-  /** `none` asks for a text answer even when tools are listed (used for the last round). */
-  toolChoice: "auto" | "none";
+  /**
+   * `none` asks for a text answer even when tools are listed (used for the last round); `required`
+   * asks for at least one call (a confident tool router). Providers that cannot enforce `required`
+   * treat it as `auto`.
+   */
+  toolChoice: "auto" | "required" | "none";
   /** Ask for one JSON value matching the schema instead of free text (judges, extractors). */
   responseFormat?: { type: "json"; schema: JsonSchema };
   maxOutputTokens?: number;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { ToolDefinition } from "../contracts/model.ts";
-import { createLexicalToolRouter, routingTokens } from "./tool-router.ts";
+import { createLexicalToolRouter, routingTokens, type ToolRoute } from "./tool-router.ts";
+
+const offered = (route: ToolRoute) => route.tools;
 
 const definition = (
   name: string,
@@ -38,7 +40,7 @@ const tools = [
 
 describe("lexical tool router", () => {
   const route = createLexicalToolRouter({ topK: 2 });
-  const names = (message: string) => route(message, tools).map((tool) => tool.name);
+  const names = (message: string) => offered(route(message, tools)).map((tool) => tool.name);
 
   it("offers the tool a message is about", () => {
     expect(names("What is 12.5% of 3,480?")).toEqual(["calculator"]);
@@ -48,14 +50,20 @@ describe("lexical tool router", () => {
   });
 
   it("offers no tool for small talk, so the model answers directly", () => {
-    expect(names("Hello! How are you?")).toEqual([]);
+    expect(route("Hello! How are you?", tools)).toEqual({ tools: [], toolChoice: "none" });
+  });
+
+  it("lets the model decide whether to call an offered tool", () => {
+    expect(offered(route("Will it rain in Oslo tomorrow?", tools))).toHaveLength(1);
+    expect(route("Will it rain in Oslo tomorrow?", tools)).toMatchObject({ toolChoice: "auto" });
   });
 
   it("never offers more than topK tools, and keeps close runners-up", () => {
     const wide = createLexicalToolRouter({ topK: 1, minRelativeScore: 0 });
-    expect(wide("convert 3% of 50 euros to yen", tools)).toHaveLength(1);
+    expect(offered(wide("convert 3% of 50 euros to yen", tools))).toHaveLength(1);
     expect(
-      createLexicalToolRouter({ topK: 4, minRelativeScore: 0, minScore: 0 })("convert 3% of 50 euros", tools).length,
+      offered(createLexicalToolRouter({ topK: 4, minRelativeScore: 0, minScore: 0 })("convert 3% of 50 euros", tools))
+        .length,
     ).toBeGreaterThan(1);
   });
 

@@ -1,7 +1,28 @@
 import type { ToolDefinition } from "../contracts/model.ts";
 
+/** Which tools the model is offered for a message, and whether it must, may or may not call one. */
+export interface ToolRoute {
+  /** The tools offered, best first (empty when the model should answer in text). */
+  tools: ToolDefinition[];
+  /**
+   * `required`: the router is confident the message needs a call, so the first model round must make
+   * one (providers that cannot enforce it treat it as `auto`); `auto`: the model decides; `none`: no call.
+   */
+  toolChoice: "auto" | "required" | "none";
+}
+
+/** What a router may know besides the message: the previous turn, for follow-ups ("and in yen?"). */
+export interface ToolRouteContext {
+  previousUserText?: string;
+  signal?: AbortSignal;
+}
+
 /** Picks which tools a model is offered for a message (the seed's "tool prediction"). */
-export type ToolRouter = (message: string, tools: readonly ToolDefinition[]) => ToolDefinition[];
+export type ToolRouter = (
+  message: string,
+  tools: readonly ToolDefinition[],
+  context?: ToolRouteContext,
+) => ToolRoute | Promise<ToolRoute>;
 
 const stopWords = new Set(
   (
@@ -48,7 +69,9 @@ export interface LexicalRouterOptions {
  * the best few. Small local models choose far better among two tools than among ten, and a message no
  * tool matches gets no tool list at all (which also saves the time to read one).
  */
-export function createLexicalToolRouter(options: LexicalRouterOptions = {}): ToolRouter {
+export function createLexicalToolRouter(
+  options: LexicalRouterOptions = {},
+): (message: string, tools: readonly ToolDefinition[]) => ToolRoute {
   const topK = options.topK ?? 2;
   const minRelative = options.minRelativeScore ?? 0.5;
   const minScore = options.minScore ?? 0.5;
@@ -81,6 +104,11 @@ export function createLexicalToolRouter(options: LexicalRouterOptions = {}): Too
   };
 
   return (message, tools) => {
+    const offered = rank(message, tools);
+    return { tools: offered, toolChoice: offered.length > 0 ? "auto" : "none" };
+  };
+
+  function rank(message: string, tools: readonly ToolDefinition[]): ToolDefinition[] {
     if (tools.length === 0) return [];
     const { documents, lengths, idf, averageLength } = index(tools);
     const query = [...new Set(routingTokens(message))];
@@ -103,5 +131,5 @@ export function createLexicalToolRouter(options: LexicalRouterOptions = {}): Too
       .filter((entry) => entry.score >= best * minRelative)
       .slice(0, topK)
       .map((entry) => entry.tool);
-  };
+  }
 }

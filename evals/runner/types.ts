@@ -21,11 +21,12 @@ export interface TurnObservation {
 
 /**
  * One turn an eval asks for: the core's own TurnInput, so a case brings its tools (BFCL gives each case
- * its functions), system prompt, output limit, and `planOnly` to end once the model has chosen its calls.
+ * its functions), system prompt, output limit, `planOnly` to end once the model has chosen its calls,
+ * and `history` (earlier messages given instead of the session's stored ones: a multi-turn case).
  */
 export type TurnRequest = Pick<
   TurnInput,
-  "sessionId" | "text" | "tools" | "systemPrompt" | "maxOutputTokens" | "planOnly"
+  "sessionId" | "text" | "tools" | "systemPrompt" | "maxOutputTokens" | "planOnly" | "history"
 >;
 
 export interface TurnDriver {

@@ -2,6 +2,7 @@ import type { EvalSuite } from "../runner/types.ts";
 import { bfclSuite } from "./bfcl/suite.ts";
 import { dialogueSuite } from "./dialogue/suite.ts";
 import { judgeCalibrationSuite } from "./judge-calibration/suite.ts";
+import { toolUseSuite } from "./tool-use/suite.ts";
 import { xstestSuite } from "./xstest/suite.ts";
 
 /** Built-in suites by name. */
@@ -11,4 +12,5 @@ export const suites: Record<string, EvalSuite<any>> = {
   xstest: xstestSuite,
   dialogue: dialogueSuite,
   "judge-calibration": judgeCalibrationSuite,
+  "tool-use": toolUseSuite,
 };

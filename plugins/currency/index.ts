@@ -58,6 +58,32 @@ export function currencyTool(config: CurrencyConfig) {
         arguments: { amount: 100, from: "USD", to: ["EUR", "MXN"] },
       },
       { request: "Convert 50 EUR to USD and JPY", arguments: { amount: 50, from: "EUR", to: ["USD", "JPY"] } },
+      {
+        request: "What's the exchange rate from British pounds to US dollars?",
+        arguments: { amount: 1, from: "GBP", to: ["USD"] },
+      },
+      {
+        request: "I have 2,500 yen, how much is that in dollars?",
+        arguments: { amount: 2500, from: "JPY", to: ["USD"] },
+      },
+      { request: "Convert 75 Canadian dollars to euros", arguments: { amount: 75, from: "CAD", to: ["EUR"] } },
+      {
+        request: "How many Swiss francs do I get for 300 euros?",
+        arguments: { amount: 300, from: "EUR", to: ["CHF"] },
+      },
+      { request: "¿Cuántos euros son 100 dólares?", arguments: { amount: 100, from: "USD", to: ["EUR"] } },
+      { request: "Convierte 50 euros a pesos mexicanos", arguments: { amount: 50, from: "EUR", to: ["MXN"] } },
+      { request: "¿A cuánto está el dólar hoy en euros?", arguments: { amount: 1, from: "USD", to: ["EUR"] } },
+      { request: "Cambia 2.000 yenes a euros", arguments: { amount: 2000, from: "JPY", to: ["EUR"] } },
+      {
+        request: "¿Cuántas libras esterlinas me dan por 300 euros?",
+        arguments: { amount: 300, from: "EUR", to: ["GBP"] },
+      },
+      { request: "Necesito pasar 80 francos suizos a dólares", arguments: { amount: 80, from: "CHF", to: ["USD"] } },
+      {
+        request: "¿Cuál es el tipo de cambio del euro al real brasileño?",
+        arguments: { amount: 1, from: "EUR", to: ["BRL"] },
+      },
     ],
     async execute({ amount, from, to }, { fetch }) {
       const wanted = to.filter((code) => code !== from);

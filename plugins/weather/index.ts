@@ -77,7 +77,20 @@ export function weatherTool(config: WeatherConfig) {
     cacheTtlMs: 0,
     idempotent: true,
     networkHosts: [hostOf(config.geocodingUrl), hostOf(config.forecastUrl)],
-    examples: [{ request: "What's the weather like in Tokyo?", arguments: { city: "Tokyo" } }],
+    examples: [
+      { request: "What's the weather like in Tokyo?", arguments: { city: "Tokyo" } },
+      { request: "Will it rain in London tomorrow?", arguments: { city: "London", days: 2 } },
+      { request: "How hot is it in Cairo right now?", arguments: { city: "Cairo" } },
+      { request: "Do I need an umbrella in Seattle today?", arguments: { city: "Seattle" } },
+      { request: "What's the forecast for Berlin this week?", arguments: { city: "Berlin", days: 7 } },
+      { request: "Is it snowing in Denver?", arguments: { city: "Denver" } },
+      { request: "¿Qué tiempo hace en Madrid?", arguments: { city: "Madrid" } },
+      { request: "¿Va a llover mañana en Bogotá?", arguments: { city: "Bogotá", days: 2 } },
+      { request: "¿Qué temperatura hace ahora en Buenos Aires?", arguments: { city: "Buenos Aires" } },
+      { request: "Pronóstico del tiempo para Sevilla esta semana", arguments: { city: "Sevilla", days: 7 } },
+      { request: "¿Necesito paraguas hoy en Lima?", arguments: { city: "Lima" } },
+      { request: "¿Está nevando en Andorra?", arguments: { city: "Andorra" } },
+    ],
     async execute({ city, days }, { fetch }) {
       const geocoding = new URL(config.geocodingUrl);
       geocoding.search = new URLSearchParams({ name: city, count: "1", language: "en", format: "json" }).toString();

@@ -55,6 +55,23 @@ export function webSearchTool(config: WebSearchConfig) {
     networkHosts: hosts,
     examples: [
       { request: "Search the web for the latest Node.js release", arguments: { query: "latest Node.js release" } },
+      { request: "Who won the last Champions League final?", arguments: { query: "Champions League final winner" } },
+      { request: "Find news about the latest SpaceX launch", arguments: { query: "latest SpaceX launch news" } },
+      { request: "Look up reviews of the new iPhone", arguments: { query: "new iPhone reviews" } },
+      { request: "What are the opening hours of the Louvre?", arguments: { query: "Louvre opening hours" } },
+      {
+        request: "Who is the current prime minister of Japan?",
+        arguments: { query: "current prime minister of Japan" },
+      },
+      {
+        request: "Busca en internet las últimas noticias sobre inteligencia artificial",
+        arguments: { query: "últimas noticias inteligencia artificial" },
+      },
+      { request: "¿Quién ganó el último mundial de fútbol?", arguments: { query: "ganador último mundial de fútbol" } },
+      { request: "Busca el horario del Museo del Prado", arguments: { query: "horario Museo del Prado" } },
+      { request: "Encuentra reseñas del nuevo Samsung Galaxy", arguments: { query: "reseñas nuevo Samsung Galaxy" } },
+      { request: "¿Cuál es el precio actual del bitcoin?", arguments: { query: "precio actual bitcoin" } },
+      { request: "Noticias de hoy sobre la economía española", arguments: { query: "noticias economía española hoy" } },
     ],
     async execute({ query, count }, { fetch }) {
       const limit = count ?? config.maxResults;

@@ -6,12 +6,20 @@ import type { JsonSchema, ToolDefinition } from "../../contracts/model.ts";
  * parses as JSON and matches the tool's schema in shape (names, required keys, types, enums).
  * Understands the JSON Schema that zod emits and BFCL's dialect (`dict`, `float`, `tuple`, `any`).
  */
-export function buildToolCallGrammar(tools: readonly ToolDefinition[], options: { maxCalls?: number } = {}): string {
+export function buildToolCallGrammar(
+  tools: readonly ToolDefinition[],
+  options: { maxCalls?: number; required?: boolean } = {},
+): string {
   const builder = new GrammarBuilder();
   const call = builder.callRule(tools);
   const maxCalls = Math.max(1, options.maxCalls ?? 8);
   const more = `( ", " ${call} ){0,${maxCalls - 1}}`;
-  return [`root ::= "[" ( ${call} ${more} )? "]"`, ...builder.rules, ...primitiveRules].join("\n");
+  // `required`: at least one call (the empty list `[]` is not allowed).
+  return [
+    `root ::= "[" ( ${call} ${more} )${options.required ? "" : "?"} "]"`,
+    ...builder.rules,
+    ...primitiveRules,
+  ].join("\n");
 }
 
 /**

@@ -181,6 +181,23 @@ describe("LocalModelProvider (SmolLM2-135M-Instruct)", () => {
     ]);
     await expect(llama.createGrammar({ grammar })).resolves.toBeDefined();
   });
+
+  it("makes a call when the tool choice is required, even for a message that needs none", async () => {
+    const weather: ToolDefinition = {
+      name: "weather",
+      description: "Current weather for a city.",
+      inputSchema: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+    };
+    const request = (toolChoice: ModelRequest["toolChoice"]): ModelRequest => ({
+      messages: [{ role: "user", content: "Thanks, that is all." }],
+      tools: [weather],
+      toolChoice,
+    });
+    const required = await drain(request("required"));
+    expect(required.filter((event) => event.type === "tool-call")).not.toHaveLength(0);
+    expect(required.at(-1)).toMatchObject({ type: "finish", reason: "tool-calls" });
+    expect((await drain(request("none"))).some((event) => event.type === "tool-call")).toBe(false);
+  });
 });
 
 describe("parseCallList", () => {

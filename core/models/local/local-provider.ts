@@ -81,7 +81,7 @@ export class LocalModelProvider implements ModelProvider {
     const format = chatFormats[this.#options.chatFormat ?? loaded.chatFormat];
     const mayCallTools =
       request.tools.length > 0 &&
-      request.toolChoice === "auto" &&
+      request.toolChoice !== "none" &&
       !request.responseFormat &&
       (this.#options.chainToolCalls || request.messages.at(-1)?.role !== "tool");
     const run: FormatRun = {

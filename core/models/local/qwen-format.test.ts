@@ -90,4 +90,24 @@ describe("LocalModelProvider in Qwen2.5's format (Qwen2.5-Coder-0.5B-Instruct)",
     expect(typeof calls[1]!.arguments.city).toBe("string");
     expect(events.at(-1)).toMatchObject({ type: "finish", reason: "tool-calls" });
   });
+
+  it("makes a call when the tool choice is required, though the message leans to a text answer", async () => {
+    const stream = async (toolChoice: "auto" | "required") => {
+      const events: ModelStreamEvent[] = [];
+      for await (const event of provider.stream({
+        messages: [{ role: "user", content: "Hola, ¿cómo estás?" }],
+        tools: [weather].map(toToolDefinition),
+        toolChoice,
+      }))
+        events.push(event);
+      return events;
+    };
+    const required = await stream("required");
+    // At least one call; how many more it writes after `</tool_call>` is the model's own reading.
+    const names = required.flatMap((event) => (event.type === "tool-call" ? [event.name] : []));
+    expect(names.length).toBeGreaterThan(0);
+    expect(new Set(names)).toEqual(new Set(["weather"]));
+    expect(required.at(-1)).toMatchObject({ type: "finish", reason: "tool-calls" });
+    expect((await stream("auto")).some((event) => event.type === "tool-call")).toBe(false);
+  });
 });

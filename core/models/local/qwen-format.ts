@@ -46,8 +46,9 @@ const tokensPerCall = 192;
  * `<tool_call>` tag itself: it starts a call with a bare `{` or a ```json fence. So the decision is
  * read from the first token of its answer: when it leans towards a call, `<tool_call>\n` is written for
  * it and the call is sampled under a grammar compiled from the tools' schemas; after each
- * `</tool_call>` the same reading chooses between another call and the end of the turn. A text answer
- * may never contain the call markup, nor start as a call.
+ * `</tool_call>` the same reading chooses between another call and the end of the turn. When a call is
+ * required, the first reading is skipped and the first call always written. A text answer may never
+ * contain the call markup, nor start as a call.
  */
 export const qwenFormat: ChatFormat = {
   name: "qwen2.5",
@@ -57,9 +58,11 @@ export const qwenFormat: ChatFormat = {
     const maxCalls = run.maxToolCalls;
     const markup = markupTokens(run.loaded.model);
     const prompt = run.fitToContext((messages) => renderQwenPrompt(messages, request.tools), maxCalls * tokensPerCall);
-    const leaning = await callLeaning(run, prompt.tokens);
     const usage = { inputTokens: prompt.tokens.length, outputTokens: 0 };
-    if (leaning.call <= callThreshold) return { calls: [], usage };
+    // A required call skips the no-call option: the first call is written whatever the model leans to.
+    if (request.toolChoice !== "required" && (await callLeaning(run, prompt.tokens)).call <= callThreshold) {
+      return { calls: [], usage };
+    }
 
     let grammar = await run.grammar(buildToolCallObjectGrammar(request.tools));
     const calls: ToolCallRequest[] = [];

@@ -11,7 +11,7 @@ const decisionTokens = 256;
 /**
  * SmolLM2-Instruct's trained convention (also used for any plain ChatML model): the decision prompt
  * ends in `<tool_call>` and the model writes a JSON list of calls under a grammar compiled from the
- * tools' schemas, `[]` meaning no call. Text answers see the conversation without the tool list.
+ * tools' schemas, `[]` meaning no call (not offered when a call is required). Text answers see the conversation without the tool list.
  */
 export const smollm2Format: ChatFormat = {
   name: "smollm2",
@@ -19,7 +19,10 @@ export const smollm2Format: ChatFormat = {
   async decideToolCalls(run: FormatRun): Promise<ToolDecision> {
     const { request } = run;
     const prompt = run.fitToContext((messages) => renderToolDecisionPrompt(messages, request.tools), decisionTokens);
-    const grammar = await run.grammar(buildToolCallGrammar(request.tools));
+    // A required call: the grammar leaves out the empty list, the no-call option.
+    const grammar = await run.grammar(
+      buildToolCallGrammar(request.tools, { required: request.toolChoice === "required" }),
+    );
     let outputTokens = 0;
     const output = await run.completion.generateCompletion(prompt.tokens, {
       grammar,

@@ -57,13 +57,14 @@ export class AnthropicProvider implements ModelProvider {
           max_tokens: request.maxOutputTokens ?? this.#maxOutputTokens,
           messages: toAnthropicMessages(request.messages) as never,
           ...(system ? { system } : {}),
-          ...(request.tools.length && request.toolChoice === "auto"
+          ...(request.tools.length && request.toolChoice !== "none"
             ? {
                 tools: request.tools.map((tool) => ({
                   name: tool.name,
                   description: tool.description,
                   input_schema: tool.inputSchema as never,
                 })),
+                ...(request.toolChoice === "required" ? { tool_choice: { type: "any" as const } } : {}),
               }
             : {}),
           ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),

@@ -62,12 +62,13 @@ export class OpenAIProvider implements ModelProvider {
           messages: toOpenAIMessages(request.messages) as never,
           stream: true,
           stream_options: { include_usage: true },
-          ...(request.tools.length && request.toolChoice === "auto"
+          ...(request.tools.length && request.toolChoice !== "none"
             ? {
                 tools: request.tools.map((tool) => ({
                   type: "function" as const,
                   function: { name: tool.name, description: tool.description, parameters: tool.inputSchema },
                 })),
+                ...(request.toolChoice === "required" ? { tool_choice: "required" as const } : {}),
               }
             : {}),
           ...(request.responseFormat

@@ -135,5 +135,26 @@ describe("adapters' requests on the wire", () => {
         { role: "tool", tool_call_id: "call_1", content: '{"result":4}' },
       ],
     });
+    expect(recorded.body).not.toHaveProperty("tool_choice");
+  });
+
+  it("asks each API for a call when the tool choice is required", async () => {
+    const required = { ...conversation, messages: conversation.messages.slice(0, 2), toolChoice: "required" as const };
+    server.reply({ kind: "sse", events: openaiStream.text(["4"]) });
+    const openai = new OpenAIProvider({ apiKey: openaiKey, baseURL: `${server.url}/v1`, model: "gpt-test" });
+    for await (const _event of openai.stream(required)) {
+      /* drain */
+    }
+    expect(server.requests.at(-1)!.body).toMatchObject({ tool_choice: "required", tools: [{ type: "function" }] });
+
+    server.reply({ kind: "sse", events: anthropicStream.text(["4"]) });
+    const anthropic = new AnthropicProvider({ apiKey: anthropicKey, baseURL: server.url, model: "claude-test" });
+    for await (const _event of anthropic.stream(required)) {
+      /* drain */
+    }
+    expect(server.requests.at(-1)!.body).toMatchObject({
+      tool_choice: { type: "any" },
+      tools: [{ name: "calculator" }],
+    });
   });
 });
