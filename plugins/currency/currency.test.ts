@@ -112,7 +112,15 @@ describe("currency tool", () => {
 describe("currency plugin contract", () => {
   const api = new JsonApiServer((url) =>
     url.pathname === "/latest"
-      ? { body: { amount: 1, base: "USD", date: "2026-11-25", rates: { EUR: 0.9, MXN: 18, USD: 1.1, JPY: 150 } } }
+      ? {
+          body: {
+            amount: 1,
+            base: "USD",
+            date: "2026-11-25",
+            // Every currency the tool's examples name.
+            rates: { EUR: 0.9, MXN: 18, USD: 1.1, JPY: 150, GBP: 0.79, CAD: 1.38, CHF: 0.88, BRL: 5.4 },
+          },
+        }
       : undefined,
   );
   beforeAll(async () => {
