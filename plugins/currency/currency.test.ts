@@ -112,8 +112,11 @@ describe("currency tool", () => {
 describe("currency plugin contract", () => {
   const api = new JsonApiServer((url) => {
     if (url.pathname !== "/latest") return undefined;
-    if (url.searchParams.get("from") === "GBP") return "hang";
-    return { body: { amount: 1, base: "USD", date: "2026-11-25", rates: { EUR: 0.9, MXN: 18, USD: 1.1, JPY: 150 } } };
+    // Accepted, never answered: the contract's cancellation check (no example names this currency).
+    if (url.searchParams.get("from") === "SEK") return "hang";
+    // Every currency the tool's examples name.
+    const rates = { EUR: 0.9, MXN: 18, USD: 1.1, JPY: 150, GBP: 0.79, CAD: 1.38, CHF: 0.88, BRL: 5.4 };
+    return { body: { amount: 1, base: "USD", date: "2026-11-25", rates } };
   });
   beforeAll(async () => {
     await api.start();
@@ -121,6 +124,6 @@ describe("currency plugin contract", () => {
   afterAll(() => api.close());
   runPluginContract(currencyPlugin, {
     config: () => ({ baseUrl: api.url, allowPrivate: ["127.0.0.1"], timeoutMs: 60_000 }),
-    cancellableCall: { tool: "currency", arguments: { amount: 1, from: "GBP", to: ["CHF"] } },
+    cancellableCall: { tool: "currency", arguments: { amount: 1, from: "SEK", to: ["CHF"] } },
   });
 });
