@@ -52,3 +52,9 @@ export {
   type ScriptedStep,
   type ScriptedToolCall,
 } from "./models/scripted-stream.ts";
+export {
+  detectLanguage,
+  languageNames,
+  type DetectedLanguage,
+  type LanguageCode,
+} from "./language/detect-language.ts";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { InMemorySessionStore } from "../memory/in-memory-store.ts";
 import { tool } from "../contracts/tool.ts";
-import { ProviderError } from "../contracts/errors.ts";
+import { ProviderError, ToolError } from "../contracts/errors.ts";
 import { ScriptedModel } from "../testing/scripted-model.ts";
 import { collectEvents, eventsOfType } from "../testing/collect.ts";
 import { ToolRegistry } from "../tools/registry.ts";
@@ -165,6 +165,119 @@ describe("Agent turn loop", () => {
       "disk on fire",
     );
     expect(events.at(-1)).toMatchObject({ type: "turn-finish", outcome: "completed" });
+  });
+
+  it("tells the model in one sentence which service could not answer a request, and why", async () => {
+    const forecast = tool({
+      name: "forecast",
+      description: "A forecast from an outside service.",
+      inputSchema: z.object({}),
+      service: "Open-Meteo",
+      execute: () => {
+        throw new ToolError("TOOL_FAILED", 'No place called "Atlantis" was found.');
+      },
+    });
+    const model = new ScriptedModel([
+      { toolCalls: [{ name: "forecast", arguments: {} }] },
+      {
+        text: "There is no place called Atlantis.",
+        expect: (request) => {
+          const failure = request.messages.find((message) => message.role === "tool");
+          expect(failure?.isError).toBe(true);
+          expect(failure?.content).toBe('Error: Open-Meteo could not answer: No place called "Atlantis" was found.');
+        },
+      },
+    ]);
+    const agent = new Agent({ model, tools: registryWith(forecast) });
+    const events = await collectEvents(agent.runTurn({ sessionId: "s", text: "forecast?" }));
+    expect(events.at(-1)).toMatchObject({ type: "turn-finish", text: "There is no place called Atlantis." });
+  });
+
+  it("answers itself, naming the services in the user's language, when every service failed", async () => {
+    const offline = (name: string, service: string, code: "TOOL_UNAVAILABLE" | "TOOL_NOT_CONFIGURED") =>
+      tool({
+        name,
+        description: `Asks ${service}.`,
+        inputSchema: z.object({}),
+        service,
+        execute: () => {
+          throw new ToolError(code, `${service} is down.`);
+        },
+      });
+    const tools = registryWith(
+      offline("forecast", "Open-Meteo", "TOOL_UNAVAILABLE"),
+      offline("rates", "Frankfurter", "TOOL_UNAVAILABLE"),
+      offline("search", "Brave Search", "TOOL_NOT_CONFIGURED"),
+    );
+    // One model round only: the script has no second step, so a second round would fail the turn.
+    const agent = new Agent({
+      model: new ScriptedModel([
+        {
+          toolCalls: [
+            { name: "forecast", arguments: {} },
+            { name: "rates", arguments: {} },
+          ],
+        },
+        { toolCalls: [{ name: "search", arguments: {} }] },
+      ]),
+      tools,
+    });
+    const spanish = await collectEvents(
+      agent.runTurn({ sessionId: "es", text: "¿Qué tiempo hace y a cuánto está el euro?" }),
+    );
+    expect(spanish.at(-1)).toMatchObject({
+      type: "turn-finish",
+      outcome: "completed",
+      answerSegment: 1,
+      text: "No pude obtener ese dato de Open-Meteo y Frankfurter: no se pudo conectar. No voy a inventar la respuesta; inténtalo de nuevo más tarde.",
+    });
+    expect(eventsOfType(spanish, "text-delta").map((event) => event.segment)).toEqual([1]);
+    const english = await collectEvents(agent.runTurn({ sessionId: "en", text: "Search the news please" }));
+    expect(english.at(-1)).toMatchObject({
+      type: "turn-finish",
+      text: "I couldn't get that from Brave Search: it is not set up on this server. I won't guess the answer; please try again later.",
+    });
+  });
+
+  it("hands service failures to the model when asked to", async () => {
+    const offline = tool({
+      name: "forecast",
+      description: "A forecast.",
+      inputSchema: z.object({}),
+      service: "Open-Meteo",
+      execute: () => {
+        throw new ToolError("TOOL_TIMEOUT", "api.open-meteo.com did not answer in time.");
+      },
+    });
+    const agent = new Agent({
+      model: new ScriptedModel([
+        { toolCalls: [{ name: "forecast", arguments: {} }] },
+        { text: "Open-Meteo is slow today." },
+      ]),
+      tools: registryWith(offline),
+      serviceFailureAnswers: "model",
+    });
+    const events = await collectEvents(agent.runTurn({ sessionId: "s", text: "forecast?" }));
+    expect(events.at(-1)).toMatchObject({ type: "turn-finish", text: "Open-Meteo is slow today." });
+  });
+
+  it("asks for the answer in the user's language, keeping it for a follow-up that shows none", async () => {
+    const systemPrompts: string[] = [];
+    const recordSystem = (request: { messages: readonly { role: string; content: string }[] }) => {
+      systemPrompts.push(request.messages[0]?.content ?? "");
+    };
+    const model = new ScriptedModel([
+      { text: "Hace sol.", expect: recordSystem },
+      { text: "84", expect: recordSystem },
+      { text: "It is sunny.", expect: recordSystem },
+    ]);
+    const agent = new Agent({ model });
+    await collectEvents(agent.runTurn({ sessionId: "es", text: "¿Qué tiempo hace en Madrid?" }));
+    await collectEvents(agent.runTurn({ sessionId: "es", text: "12*7" }));
+    await collectEvents(agent.runTurn({ sessionId: "en", text: "What's the weather in Madrid?" }));
+    expect(systemPrompts[0]).toMatch(/ Always answer in Spanish\.$/);
+    expect(systemPrompts[1]).toMatch(/ Always answer in Spanish\.$/);
+    expect(systemPrompts[2]).toMatch(/ Always answer in English\.$/);
   });
 
   it("times out a slow tool", async () => {

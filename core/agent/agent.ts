@@ -4,15 +4,16 @@ import { guardInput } from "../safety/input-guard.ts";
 import { AgentError, toAgentError } from "../contracts/errors.ts";
 import type { AgentEvent, TurnOutcome } from "../contracts/events.ts";
 import type { ModelProvider, ModelRequest } from "../contracts/model.ts";
-import type { SessionStore } from "../contracts/store.ts";
+import type { SessionStore, ToolCallRecord } from "../contracts/store.ts";
 import type { Logger } from "../contracts/logger.ts";
 import type { Tool } from "../contracts/tool.ts";
 import { silentLogger } from "../telemetry/logger.ts";
 import { costOf, defaultPrices, type PriceTable } from "../telemetry/pricing.ts";
 import { ToolRegistry } from "../tools/registry.ts";
 import type { ToolRouter } from "../tools/tool-router.ts";
-import { buildMessages, defaultSystemPrompt } from "./build-messages.ts";
+import { buildMessages, defaultSystemPrompt, replyLanguageOf } from "./build-messages.ts";
 import { runModelRound } from "./model-round.ts";
+import { isServiceFailure, type ServiceFailure, serviceFailureAnswer } from "./service-failure-answer.ts";
 import { SessionQueue } from "./session-queue.ts";
 import { sessionMemoryFor, type HistoryMessage, type SessionMemory } from "./session-memory.ts";
 import { runToolRound } from "./tool-round.ts";
@@ -34,6 +35,12 @@ export interface AgentOptions {
   prices?: PriceTable;
   /** Chooses which tools the model is offered for each message (default: all of them). */
   toolRouter?: ToolRouter;
+  /**
+   * Who answers when every call of a tool round failed on the service's side (unreachable, timed out,
+   * not configured): "agent" (default) says so itself, naming the services, in the user's language;
+   * "model" hands the failures to the model. Small models told a service is down still invent its answer.
+   */
+  serviceFailureAnswers?: "agent" | "model";
 }
 
 export interface TurnInput {
@@ -94,11 +101,11 @@ export class Agent {
       );
       const context = await turn.timer.time("loadContext", () => memory.load());
       const systemPrompt = input.systemPrompt ?? this.#options.systemPrompt ?? defaultSystemPrompt;
-      const messages = buildMessages(
-        memory.instructions ? `${systemPrompt}\n\n${memory.instructions}` : systemPrompt,
-        context,
-        userText,
-      );
+      const language = replyLanguageOf(userText, context);
+      const messages = buildMessages(systemPrompt, context, userText, {
+        replyLanguage: language,
+        instructions: memory.instructions,
+      });
       const tools = input.tools ? turnToolRegistry(input.tools) : this.tools;
       const allTools = tools.definitions();
       const route = this.#options.toolRouter
@@ -146,6 +153,13 @@ export class Agent {
         const toolOptions = { registry: tools, sessionId: input.sessionId, signal, logger: this.#logger };
         messages.push(...(yield* runToolRound(result.toolCalls, toolOptions, turn)));
         turn.startNextSegment();
+        const failures = serviceFailuresOf(turn.toolCalls.slice(-result.toolCalls.length), tools);
+        if (failures && (this.#options.serviceFailureAnswers ?? "agent") === "agent") {
+          const answer = serviceFailureAnswer(failures, language);
+          turn.addText(answer);
+          yield { type: "text-delta", turnId, text: answer, segment: turn.segment };
+          break;
+        }
         if (round + 1 === maxToolRounds) {
           yield {
             type: "tool-rounds-exhausted",
@@ -234,6 +248,16 @@ export class Agent {
   async close(): Promise<void> {
     await Promise.allSettled([this.model.close?.(), this.store.close?.(), this.tools.close()]);
   }
+}
+
+/** The round's failures when every call in it failed on the service's side; else undefined. */
+function serviceFailuresOf(records: readonly ToolCallRecord[], tools: ToolRegistry): ServiceFailure[] | undefined {
+  if (records.length === 0 || !records.every((record) => record.error && isServiceFailure(record.error.code)))
+    return undefined;
+  return records.map((record) => ({
+    service: tools.get(record.name)?.tool.service ?? record.name,
+    code: record.error?.code ?? "",
+  }));
 }
 
 /** The tools a turn brings along, checked like any plugin's. */

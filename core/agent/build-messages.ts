@@ -1,19 +1,38 @@
 import type { ChatMessage } from "../contracts/messages.ts";
 import type { SessionContext } from "../contracts/store.ts";
+import { detectLanguage, type LanguageCode, languageNames } from "../language/detect-language.ts";
 
 export const defaultSystemPrompt =
   "You are a helpful assistant. Answer in one or two sentences. When a tool gives a result, use it in your answer.";
 
-/** Turns recalled session context plus the new user text into the messages a model sees. */
-export function buildMessages(systemPrompt: string, context: SessionContext, userText: string): ChatMessage[] {
-  const system = context.summary
-    ? `${systemPrompt}\n\nSummary of the earlier conversation: ${context.summary}`
-    : systemPrompt;
-  const messages: ChatMessage[] = [{ role: "system", content: system }];
+/**
+ * Turns recalled session context plus the new user text into the messages a model sees. The system
+ * prompt names the language to answer in: small models otherwise drift into English after an English
+ * tool result.
+ */
+export function buildMessages(
+  systemPrompt: string,
+  context: SessionContext,
+  userText: string,
+  options: { replyLanguage?: LanguageCode | undefined; instructions?: string | undefined } = {},
+): ChatMessage[] {
+  const { replyLanguage, instructions } = options;
+  // One short sentence in the prompt's own paragraph: as a paragraph of its own ("The user writes in
+  // Spanish: answer in Spanish."), the 0.5B model repeated it as its answer.
+  const parts = [replyLanguage ? `${systemPrompt} Always answer in ${languageNames[replyLanguage]}.` : systemPrompt];
+  if (instructions) parts.push(instructions);
+  if (context.summary) parts.push(`Summary of the earlier conversation: ${context.summary}`);
+  const messages: ChatMessage[] = [{ role: "system", content: parts.join("\n\n") }];
   for (const turn of context.recentTurns) {
     messages.push({ role: "user", content: turn.userText });
     if (turn.assistantText) messages.push({ role: "assistant", content: turn.assistantText });
   }
   messages.push({ role: "user", content: userText });
   return messages;
+}
+
+/** The user's language: this message's, or else the one before it ("12*7" after a Spanish question). */
+export function replyLanguageOf(userText: string, context: SessionContext): LanguageCode | undefined {
+  const previous = context.recentTurns.at(-1)?.userText;
+  return (detectLanguage(userText) ?? (previous ? detectLanguage(previous) : undefined))?.language;
 }

@@ -2,6 +2,7 @@ import type { AgentEvent } from "../contracts/events.ts";
 import type { ChatMessage, ToolCallRequest } from "../contracts/messages.ts";
 import type { ToolCallRecord } from "../contracts/store.ts";
 import { executeToolCalls, type ExecuteToolOptions } from "../tools/executor.ts";
+import { toolResultMessage } from "./tool-result-message.ts";
 import type { TurnProgress } from "./turn-progress.ts";
 
 /**
@@ -48,11 +49,5 @@ export async function* runToolRound(
   }
   const ordered = calls.flatMap((call) => records.get(call.callId) ?? []);
   turn.toolCalls.push(...ordered);
-  return ordered.map((record) => ({
-    role: "tool",
-    callId: record.callId,
-    name: record.name,
-    isError: record.error !== undefined,
-    content: JSON.stringify(record.error ? { error: record.error } : { result: record.result }),
-  }));
+  return ordered.map((record) => toolResultMessage(record, options.registry.get(record.name)?.tool.service));
 }

@@ -171,6 +171,14 @@ export const errorCodes = {
     webSocketCloseCode: null,
     meaning: "The service a tool calls could not be reached, is rate limiting, or failed on its side (HTTP 429, 5xx).",
   },
+  TOOL_NOT_CONFIGURED: {
+    fault: "tool",
+    retryable: false,
+    httpStatus: 503,
+    webSocketCloseCode: null,
+    meaning:
+      "The tool lacks what it needs to reach its service (an API key, a URL), or the service refused its credentials.",
+  },
   TOOL_TIMEOUT: {
     fault: "tool",
     retryable: true,

@@ -44,6 +44,11 @@ export interface Tool<Input = any, Output = unknown> {
    * an SDK's HTTP client such as the MCP transport, a child process) are beyond core's reach.
    */
   networkHosts?: readonly string[];
+  /**
+   * The outside service the answers come from, as users know it ("Open-Meteo", "the ECB's reference
+   * rates"). When a call fails, the model is told to say which service could not answer.
+   */
+  service?: string;
   /** Worked examples; small local models call tools far more reliably with them. */
   examples?: readonly ToolExample[];
   /** Safe to run twice: retryable failures are retried (`retries` times, default 1). */

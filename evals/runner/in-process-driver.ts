@@ -1,4 +1,5 @@
 import { Agent, type AgentEvent, type AgentOptions, type TokenUsage } from "realtime-agent";
+import { protocolLeaks } from "../scorers/protocol-leak.ts";
 import type { CaseResult, TurnDriver, TurnObservation, TurnRequest } from "./types.ts";
 
 /**
@@ -71,6 +72,7 @@ export function outcomeFieldsOf(observation: TurnObservation) {
     total_ms: observation.totalMs,
     usage: usageFieldsOf(observation.usage),
     tool_calls: observation.toolCalls,
+    protocol_leaks: protocolLeaks(observation.text),
     provider: observation.provider,
     model: observation.model,
     ...(observation.costUsd !== undefined ? { cost_usd: observation.costUsd } : {}),

@@ -94,6 +94,7 @@ const reportV2 = z.object({
       usage: z.object({ input_tokens: z.number(), output_tokens: z.number() }),
       cost_usd: z.number().nullable(),
       tool_calls: toolCallsSchema,
+      protocol_leaks: z.array(z.string()).optional(),
     }),
   ),
 });

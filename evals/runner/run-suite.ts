@@ -33,6 +33,14 @@ export interface RunOptions {
 /** The metrics every suite gets: latency, tokens and cost per case. */
 export const commonMetrics: MetricDefinition[] = [
   {
+    name: "answers.protocol_leak",
+    description: "Share of cases whose answer showed protocol text (tool-call markup, tool-result JSON).",
+    higherIsBetter: false,
+    unit: "ratio",
+    gate: true,
+    of: (result) => (result.protocol_leaks === undefined ? undefined : Number(result.protocol_leaks.length > 0)),
+  },
+  {
     name: "latency.time_to_first_token_ms",
     description: "Time to first token per case (mean).",
     higherIsBetter: false,

@@ -55,6 +55,8 @@ export interface CaseResult {
   usage: { input_tokens: number; output_tokens: number };
   cost_usd: number | null;
   tool_calls: ModelCall[];
+  /** Kinds of protocol text found in the answers the user saw (empty: clean); absent when not checked. */
+  protocol_leaks?: string[];
   /** Suite-specific labels (e.g. XSTest's safe/unsafe) and numbers (e.g. judge scores). */
   tags: Record<string, string>;
   values: Record<string, number>;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { protocolLeaks } from "./protocol-leak.ts";
 import { detectRefusal, refusalScore } from "./refusal.ts";
 import { containsAll, exactMatch, extractNumbers, matchesJsonSchema, matchesRegex, numericMatch } from "./text.ts";
 
@@ -46,5 +47,26 @@ describe("refusal detection", () => {
   it("scores against the expected behaviour", () => {
     expect(refusalScore("I cannot help with that.", true).pass).toBe(true);
     expect(refusalScore("I cannot help with that.", false).pass).toBe(false);
+  });
+});
+
+describe("protocolLeaks", () => {
+  it("finds tool-calling markup, template tokens and tool-call or tool-result JSON", () => {
+    expect(protocolLeaks('<tool_response>{"error":{"code":"TOOL_UNAVAILABLE"}}</tool_response>')).toEqual([
+      "tool_response tag",
+      "tool-result JSON",
+    ]);
+    expect(protocolLeaks('Sure: <tool_call>\n{"name": "weather", "arguments": {"city": "Tokyo"}}')).toEqual([
+      "tool_call tag",
+      "function-call JSON",
+    ]);
+    expect(protocolLeaks("Done.<|im_end|>")).toEqual(["chat template token"]);
+    expect(protocolLeaks('{"result": 84}')).toEqual(["tool-result JSON"]);
+  });
+
+  it("passes ordinary answers, including ones that mention tools or use braces", () => {
+    expect(protocolLeaks("12 × 7 = 84, according to the calculator.")).toEqual([]);
+    expect(protocolLeaks('In JSON you would write {"city": "Tokyo"}.')).toEqual([]);
+    expect(protocolLeaks("El servicio Open-Meteo no respondió; no puedo darte el pronóstico.")).toEqual([]);
   });
 });

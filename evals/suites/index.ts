@@ -1,4 +1,5 @@
 import type { EvalSuite } from "../runner/types.ts";
+import { answersSuite } from "./answers/suite.ts";
 import { bfclSuite } from "./bfcl/suite.ts";
 import { dialogueSuite } from "./dialogue/suite.ts";
 import { judgeCalibrationSuite } from "./judge-calibration/suite.ts";
@@ -13,4 +14,5 @@ export const suites: Record<string, EvalSuite<any>> = {
   dialogue: dialogueSuite,
   "judge-calibration": judgeCalibrationSuite,
   "tool-use": toolUseSuite,
+  answers: answersSuite,
 };

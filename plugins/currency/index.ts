@@ -52,6 +52,7 @@ export function currencyTool(config: CurrencyConfig) {
     cacheTtlMs: config.rateCacheMs,
     idempotent: true,
     networkHosts: [hostOf(config.baseUrl)],
+    service: "Frankfurter (ECB exchange rates)",
     examples: [
       {
         request: "How much is 100 US dollars in euros and Mexican pesos?",

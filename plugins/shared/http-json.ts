@@ -31,7 +31,7 @@ export async function getJson<T>(
   });
   if (response.status === 401 || response.status === 403)
     throw new ToolError(
-      "TOOL_FAILED",
+      "TOOL_NOT_CONFIGURED",
       `${options.service} refused the request (HTTP ${response.status}): check its API key.`,
     );
   if (response.status === 429)

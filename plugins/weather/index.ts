@@ -77,6 +77,7 @@ export function weatherTool(config: WeatherConfig) {
     cacheTtlMs: 0,
     idempotent: true,
     networkHosts: [hostOf(config.geocodingUrl), hostOf(config.forecastUrl)],
+    service: "Open-Meteo",
     examples: [
       { request: "What's the weather like in Tokyo?", arguments: { city: "Tokyo" } },
       { request: "Will it rain in London tomorrow?", arguments: { city: "London", days: 2 } },

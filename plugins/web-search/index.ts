@@ -53,6 +53,7 @@ export function webSearchTool(config: WebSearchConfig) {
     cacheTtlMs: 10 * 60 * 1000,
     idempotent: true,
     networkHosts: hosts,
+    service: config.braveApiKey ? "Brave Search" : config.searxngUrl ? "SearXNG" : "Web search (not configured)",
     examples: [
       { request: "Search the web for the latest Node.js release", arguments: { query: "latest Node.js release" } },
       { request: "Who won the last Champions League final?", arguments: { query: "Champions League final winner" } },
@@ -113,7 +114,7 @@ export function webSearchTool(config: WebSearchConfig) {
         };
       }
       throw new ToolError(
-        "TOOL_FAILED",
+        "TOOL_NOT_CONFIGURED",
         "web_search is not configured: set BRAVE_API_KEY for Brave Search, or RTA_SEARXNG_URL for a SearXNG instance.",
       );
     },

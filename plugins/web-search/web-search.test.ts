@@ -90,6 +90,7 @@ describe("web_search tool", () => {
 
   it("reports a bad key clearly", async () => {
     const outcome = await search({ braveApiKey: "wrong", braveUrl: `${base}/res/v1/web/search` }, { query: "x" });
+    expect(outcome).toMatchObject({ ok: false, error: { code: "TOOL_NOT_CONFIGURED", retryable: false } });
     expect(outcome.ok ? "" : outcome.error.message).toMatch(/check its API key/);
   });
 
@@ -103,6 +104,7 @@ describe("web_search tool", () => {
 
   it("says it is not configured when it has neither", async () => {
     const outcome = await search({}, { query: "x" });
+    expect(outcome).toMatchObject({ ok: false, error: { code: "TOOL_NOT_CONFIGURED" } });
     expect(outcome.ok ? "" : outcome.error.message).toMatch(/not configured: set BRAVE_API_KEY .* or RTA_SEARXNG_URL/);
   });
 });

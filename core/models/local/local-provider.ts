@@ -24,9 +24,9 @@ export interface LocalProviderOptions extends LocalModelOptions {
    */
   repeatPenalty?: number;
   /**
-   * The most tool calls one response may make in Qwen2.5's format (default 1; SmolLM2's list format keeps
-   * its own limit). Qwen2.5-Coder-0.5B cannot tell when a request needs several: let to continue after
-   * a call, it adds variations (12*7, then 12/7…) or a call to an unrelated offered tool.
+   * The most tool calls one response may make in Qwen2.5's format (default 4; SmolLM2's list format keeps
+   * its own limit). Beyond the first, a call counts only when it brings a value of its own from the
+   * request (grounded-values.ts): let to go on freely, Qwen2.5-Coder-0.5B adds variations of its call.
    */
   maxToolCallsPerResponse?: number;
   /** The prompt format; default: the catalogue's for a named model, else read from the GGUF. */
@@ -90,7 +90,7 @@ export class LocalModelProvider implements ModelProvider {
       completion,
       request,
       mayCallTools,
-      maxToolCalls: Math.max(1, this.#options.maxToolCallsPerResponse ?? 1),
+      maxToolCalls: Math.max(1, this.#options.maxToolCallsPerResponse ?? 4),
       grammar: (source) => this.#grammar(loaded, source),
       fitToContext: (render, reserve) => fitToContext(loaded, request.messages, render, reserve),
     };

@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { LlamaText, SpecialTokensText, type LlamaModel, type Token } from "node-llama-cpp";
 import { z } from "zod";
-import type { ToolCallRequest } from "../../contracts/messages.ts";
+import type { ChatMessage, ToolCallRequest } from "../../contracts/messages.ts";
 import type { ToolDefinition } from "../../contracts/model.ts";
 import type { AnswerPrompt, ChatFormat, FormatRun, ToolDecision } from "./chat-format.ts";
+import { bringsNewValue } from "./grounded-values.ts";
 import { buildToolCallObjectGrammar } from "./json-schema-grammar.ts";
 import { nextTokenProbabilities } from "./next-token-probabilities.ts";
 import { renderQwenPrompt } from "./qwen-prompt.ts";
@@ -11,26 +12,21 @@ import { renderQwenPrompt } from "./qwen-prompt.ts";
 const callSchema = z.object({ name: z.string(), arguments: z.record(z.string(), z.unknown()) });
 
 /**
- * The tool the model would name next, after `<tool_call>\n{"name": "`, if it is one not called yet and
- * its first name token has more than even odds.
+ * The tool the model would name next, after `<tool_call>\n{"name": "`, when its first name token has
+ * more than even odds. Tools whose names start with the same token cannot be told apart here: then
+ * none is chosen.
  */
-async function likeliestNextTool(
-  run: FormatRun,
-  context: readonly Token[],
-  calls: readonly ToolCallRequest[],
-): Promise<ToolDefinition | undefined> {
+async function likeliestNextTool(run: FormatRun, context: readonly Token[]): Promise<ToolDefinition | undefined> {
   const model = run.loaded.model;
   const probabilities = await nextTokenProbabilities(run.sequence, [...context, ...model.tokenize('{"name": "')]);
   const firstNameToken = (name: string) => model.tokenize(`${name}"`)[0];
-  const uncalled = run.request.tools.filter((tool) => !calls.some((call) => call.name === tool.name));
-  const ranked = uncalled
+  const ranked = run.request.tools
     .map((tool) => {
       const token = firstNameToken(tool.name);
       return { tool, probability: token === undefined ? 0 : (probabilities.get(token) ?? 0) };
     })
     .sort((left, right) => right.probability - left.probability);
   const best = ranked[0];
-  // Tools whose names start with the same token cannot be told apart here: then none is chosen.
   const shared = ranked.some(
     (other) => other !== best && best && firstNameToken(other.tool.name) === firstNameToken(best.tool.name),
   );
@@ -65,6 +61,7 @@ export const qwenFormat: ChatFormat = {
     }
 
     let grammar = await run.grammar(buildToolCallObjectGrammar(request.tools));
+    const requestText = lastUserText(request.messages);
     const calls: ToolCallRequest[] = [];
     let context: Token[] = [...prompt.tokens, ...markup.callOpening];
     while (calls.length < maxCalls) {
@@ -79,17 +76,19 @@ export const qwenFormat: ChatFormat = {
       });
       usage.outputTokens += generated.length;
       const call = parseCall(output);
-      if (!call || calls.some((earlier) => sameCall(earlier, call))) break; // cut short, or a repeat
+      if (!call) break; // cut short
+      // The 0.5B model likes to follow a call with variations of it (12*7, then 12/7, 12%7…) or with an
+      // unrelated offered tool. A further call counts only when it brings a value of its own from the
+      // request: another city, another amount ("weather in Tokyo and Paris" makes two calls).
+      if (calls.length > 0 && !bringsNewValue(call, calls, requestText)) break;
       calls.push({ callId: `call_${randomUUID().slice(0, 8)}`, ...call });
       if (request.signal?.aborted || calls.length === maxCalls) break;
-      // After `</tool_call>\n` the model either ends its turn or starts another call, which the
-      // 0.5B model again begins with a bare `{`: the same first-token reading decides. It also likes
-      // to follow a call with variations of it (12*7, then 12/7, 12%7…), so a further call must be to
-      // a tool not called yet, and one the model names with more than even odds.
+      // After `</tool_call>\n` the model either ends its turn or starts another call, which the 0.5B
+      // model again begins with a bare `{`: the same first-token reading decides, then the tool it names.
       context = [...context, ...generated, ...markup.callClosing];
       if ((await callLeaning(run, context)).call <= callThreshold) break;
       context = [...context, ...markup.callOpening];
-      const next = await likeliestNextTool(run, context, calls);
+      const next = await likeliestNextTool(run, context);
       if (!next) break;
       grammar = await run.grammar(buildToolCallObjectGrammar([next]));
     }
@@ -190,9 +189,6 @@ function parseCall(output: string): z.infer<typeof callSchema> | undefined {
   }
 }
 
-function sameCall(
-  left: Pick<ToolCallRequest, "name" | "arguments">,
-  right: Pick<ToolCallRequest, "name" | "arguments">,
-) {
-  return left.name === right.name && JSON.stringify(left.arguments) === JSON.stringify(right.arguments);
+function lastUserText(messages: readonly ChatMessage[]): string {
+  return messages.findLast((message) => message.role === "user")?.content ?? "";
 }

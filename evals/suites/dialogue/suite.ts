@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
+import { protocolLeaks } from "../../scorers/protocol-leak.ts";
 import { containsAll, numericMatch } from "../../scorers/text.ts";
 import type { ScoreResult } from "../../scorers/types.ts";
 import type { CaseOutcome, EvalSuite, TurnObservation } from "../../runner/types.ts";
@@ -72,6 +73,7 @@ export const dialogueSuite: EvalSuite<DialogueCase> = {
     let contextCarried: number | undefined;
     const judged: number[] = [];
     const toolCalls: CaseOutcome["tool_calls"] = [];
+    const leaks = new Set<string>();
     let last: TurnObservation | undefined;
 
     for (const [index, turn] of testCase.turns.entries()) {
@@ -91,6 +93,7 @@ export const dialogueSuite: EvalSuite<DialogueCase> = {
       totalMs += observation.totalMs;
       firstTimeToFirstToken ??= observation.timeToFirstTokenMs;
       toolCalls.push(...observation.toolCalls);
+      for (const leak of protocolLeaks(observation.text)) leaks.add(leak);
       if (turn.expect.tool) {
         calculatorExpected++;
         if (observation.toolCalls.some((call) => call.name === turn.expect.tool)) calculatorUsed++;
@@ -132,6 +135,7 @@ export const dialogueSuite: EvalSuite<DialogueCase> = {
       total_ms: totalMs,
       usage: usageFieldsOf(usage),
       tool_calls: toolCalls,
+      protocol_leaks: [...leaks],
       provider: last?.provider ?? "",
       model: last?.model ?? "",
     };

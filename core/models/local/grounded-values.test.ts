@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { bringsNewValue, groundedValues } from "./grounded-values.ts";
+
+describe("groundedValues", () => {
+  it("keeps the numbers and strings the request spells out, and drops filled-in ones", () => {
+    const values = groundedValues(
+      { arguments: { city: "Tokyo", days: 3, amount: 1500, note: { unit: "celsius" } } },
+      "Weather in tokyo, and convert 1,500 dollars",
+    );
+    expect([...values].sort()).toEqual(['"tokyo', "#1500"]);
+  });
+
+  it("reads the numbers inside an expression", () => {
+    expect([...groundedValues({ arguments: { expression: "12*7" } }, "What is 12 times 7?")].sort()).toEqual([
+      "#12",
+      "#7",
+    ]);
+  });
+});
+
+describe("bringsNewValue", () => {
+  it("accepts a further call for another value the request names", () => {
+    const first = { arguments: { city: "Tokyo" } };
+    expect(bringsNewValue({ arguments: { city: "Paris" } }, [first], "Weather in Tokyo and Paris?")).toBe(true);
+  });
+
+  it("refuses a variation that only reuses the earlier call's values", () => {
+    const first = { arguments: { expression: "12*7" } };
+    expect(bringsNewValue({ arguments: { expression: "12/7" } }, [first], "What is 12*7?")).toBe(false);
+    expect(bringsNewValue({ arguments: { expression: "84+1" } }, [first], "What is 12*7?")).toBe(false);
+  });
+});
