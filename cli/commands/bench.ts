@@ -12,13 +12,14 @@ import {
 } from "../../benchmarks/report.ts";
 import { runBenchmarks } from "../../benchmarks/run-benchmarks.ts";
 import { frameworkBenchmarks } from "../../benchmarks/suites/framework.ts";
+import { localAgentBenchmarks } from "../../benchmarks/suites/local-agent.ts";
 import { localModelBenchmarks } from "../../benchmarks/suites/local-model.ts";
 
 export const benchmarksRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../benchmarks/reports");
 
 const benchSuites: Record<string, () => BenchmarkDefinition[]> = {
   framework: frameworkBenchmarks,
-  "local-model": localModelBenchmarks,
+  "local-model": () => [...localModelBenchmarks(), ...localAgentBenchmarks()],
 };
 
 export const benchUsage = `rta bench [--quick] [--suite NAME] [--out DIR] [--baseline FILE]

@@ -22,6 +22,8 @@ export const defaultNoToolExamples: readonly string[] = [
   "Summarize the plot of Hamlet.",
   "Why is the sky blue?",
   "Okay, bye!",
+  "Perfect, that's everything I wanted to know. Thank you!",
+  "Cool, thanks for the help.",
   "What is the difference between a virus and a bacterium?",
   "¡Hola!",
   "Hola, ¿qué tal estás?",
@@ -40,5 +42,7 @@ export const defaultNoToolExamples: readonly string[] = [
   "Resume la historia de Romeo y Julieta.",
   "¿Por qué el cielo es azul?",
   "Vale, ¡hasta luego!",
+  "Estupendo, eso es todo lo que quería saber. ¡Gracias!",
+  "Vale, gracias por la ayuda.",
   "¿Cuál es la diferencia entre un virus y una bacteria?",
 ];

@@ -80,6 +80,19 @@ describe("ToolPredictor", () => {
     expect((await names("What about in pounds?", "Convert 100 dollars to euros"))[0]).toBe("currency");
   });
 
+  it("does not read thanks after a tool request as a follow-up", async () => {
+    const closing = await predictor.predict("Nice, that's all for now.", tools, {
+      previousUserText: "Will it rain in Berlin tomorrow?",
+    });
+    expect(closing).toMatchObject({ decision: "none", tools: [] });
+    // Read together with the question regardless, it would have asked for the weather again.
+    const alwaysTogether = new ToolPredictor({ embedder, thresholds: { followUpMargin: Number.POSITIVE_INFINITY } });
+    const reread = await alwaysTogether.predict("Nice, that's all for now.", tools, {
+      previousUserText: "Will it rain in Berlin tomorrow?",
+    });
+    expect(reread).toMatchObject({ decision: "require", tools: [{ name: "weather" }] });
+  });
+
   it("embeds each tool once, and again only when its description or examples change", async () => {
     const fresh = new ToolPredictor({ embedder });
     await fresh.predict("hello", tools);

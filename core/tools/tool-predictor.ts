@@ -27,6 +27,11 @@ export interface PredictorThresholds {
   topK: number;
   /** Scores of the message read together with the previous one count this much less. */
   followUpPenalty: number;
+  /**
+   * A message is read together with the previous one only when, alone, its best tool scores at least
+   * the no-tool examples minus this: "thanks, that's all" after a weather question is no follow-up.
+   */
+  followUpMargin: number;
 }
 
 /** Tuned on the dev split of evals/suites/tool-use (evals/results/2026-11-27-tool-predictor). */
@@ -38,6 +43,7 @@ export const defaultPredictorThresholds: PredictorThresholds = {
   runnerUpGap: 0.2,
   topK: 2,
   followUpPenalty: 0,
+  followUpMargin: 0.15,
 };
 
 const maxCachedTools = 512;
@@ -130,7 +136,9 @@ export class ToolPredictor {
 
   /** The decision for given similarities (apart from `score`, so thresholds can be tuned without re-embedding). */
   decide(similarities: ToolScores, thresholds = this.thresholds): ToolPrediction {
-    const { own, withPrevious, noToolScore } = similarities;
+    const { own, noToolScore } = similarities;
+    const ownBest = Math.max(...Object.values(own));
+    const withPrevious = ownBest >= noToolScore - thresholds.followUpMargin ? similarities.withPrevious : undefined;
     const scores: Record<string, number> = {};
     for (const [name, score] of Object.entries(own)) {
       const together = withPrevious?.[name];
