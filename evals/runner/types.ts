@@ -103,6 +103,11 @@ export interface EvalSuite<Case extends EvalCase = EvalCase> {
   needsCustomTools?: boolean;
   /** "required": the suite measures the judge itself; "optional": judged scores are extra metrics. */
   usesJudge?: "required" | "optional";
+  /**
+   * Whether the agent's tool predictor picks the tools offered (auto, the default: the shipped agent)
+   * or the model sees every tool of the case (off: BFCL measures the model's own choice).
+   */
+  defaultToolRouting?: "auto" | "off";
   defaultConcurrency?: number;
   loadCases(context: SuiteContext): Promise<Case[]>;
   runCase(testCase: Case, context: CaseContext): Promise<CaseOutcome>;

@@ -21,9 +21,12 @@ describe("calculator", () => {
     expect(calculate(expression).result).toBe(expected);
   });
 
-  it("keeps a decimal comma list as an error, not a silent thousands separator", () => {
-    expect(normalizeExpression("1,5")).toBe("1,5");
-    expect(() => calculate("1,5")).toThrow(/Cannot evaluate/);
+  it("reads a comma that is no thousands group as a decimal comma, except between function arguments", () => {
+    expect(normalizeExpression("1,5")).toBe("1.5");
+    expect(calculate("3,5 * 3,5").result).toBe(12.25);
+    expect(calculate("0,5 + 0,25").result).toBe(0.75);
+    expect(calculate("max(3,5)").result).toBe(5);
+    expect(calculate("2,500 / 2").result).toBe(1250);
   });
 
   it("converts units", () => {

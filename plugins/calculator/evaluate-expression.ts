@@ -30,7 +30,10 @@ math.import(
 
 export const maxExpressionLength = 500;
 
-/** Rewrites what people type into what mathjs reads: `3,480` → `3480`, `12.5% of 3480` → `(12.5 / 100) * 3480`. */
+/**
+ * Rewrites what people type into what mathjs reads: `3,480` → `3480`, `3,5` → `3.5`, `12.5% of 3480` →
+ * `(12.5 / 100) * 3480`.
+ */
 export function normalizeExpression(expression: string): string {
   let text = expression
     .trim()
@@ -43,6 +46,9 @@ export function normalizeExpression(expression: string): string {
     .replace(/[?=]+\s*$/, "");
   // Thousands separators: a comma followed by exactly three digits, inside a number.
   while (/\d,\d{3}(?!\d)/.test(text)) text = text.replace(/(\d),(\d{3})(?!\d)/, "$1$2");
+  // Any other comma between digits is a decimal comma ("3,5" in Spanish), unless the expression calls a
+  // function, whose arguments commas separate ("max(3,5)").
+  if (!/[a-z_]\s*\(/i.test(text)) text = text.replace(/(\d),(\d)/g, "$1.$2");
   // "12.5% of 3480" and "12.5 percent of 3480"
   text = text.replace(/(\d+(?:\.\d+)?)\s*(?:%|percent)\s+of\s+/gi, "($1 / 100) * ");
   text = text.replace(/(\d+(?:\.\d+)?)\s*percent\b/gi, "$1%");

@@ -10,6 +10,12 @@ describe("groundedValues", () => {
     expect([...values].sort()).toEqual(['"tokyo', "#1500"]);
   });
 
+  it("counts strings only as whole words of the request", () => {
+    expect([...groundedValues({ arguments: { from: "EUR", city: "Rome" } }, "Split 96 euros in Rome")]).toEqual([
+      '"rome',
+    ]);
+  });
+
   it("reads the numbers inside an expression", () => {
     expect([...groundedValues({ arguments: { expression: "12*7" } }, "What is 12 times 7?")].sort()).toEqual([
       "#12",

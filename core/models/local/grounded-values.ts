@@ -2,8 +2,8 @@ import type { ToolCallRequest } from "../../contracts/messages.ts";
 
 /**
  * The argument values of a call that the request itself spells out: numbers written in it, and
- * strings it contains (case-insensitive). A call's made-up values (a default it filled in, an
- * expression it rewrote) are not among them.
+ * strings it contains as whole words (case-insensitive: "EUR" is not in "96 euros"). A call's made-up
+ * values (a default it filled in, a code it looked up) are not among them.
  */
 export function groundedValues(call: Pick<ToolCallRequest, "arguments">, requestText: string): Set<string> {
   const text = requestText.toLowerCase();
@@ -14,7 +14,7 @@ export function groundedValues(call: Pick<ToolCallRequest, "arguments">, request
       if (numbers.has(String(value))) grounded.add(`#${value}`);
     } else if (typeof value === "string") {
       const lowered = value.trim().toLowerCase();
-      if (lowered.length >= 2 && text.includes(lowered)) grounded.add(`"${lowered}`);
+      if (lowered.length >= 2 && containsWords(text, lowered)) grounded.add(`"${lowered}`);
       for (const number of lowered.match(/-?\d+(?:[.,]\d+)*/g) ?? [])
         for (const form of numberForms(number)) if (numbers.has(form)) grounded.add(`#${form}`);
     } else if (Array.isArray(value)) {
@@ -25,6 +25,19 @@ export function groundedValues(call: Pick<ToolCallRequest, "arguments">, request
   };
   visit(call.arguments);
   return grounded;
+}
+
+function containsWords(text: string, words: string): boolean {
+  for (let index = text.indexOf(words); index >= 0; index = text.indexOf(words, index + 1)) {
+    const before = text[index - 1];
+    const after = text[index + words.length];
+    if (
+      (before === undefined || !/[\p{L}\p{N}]/u.test(before)) &&
+      (after === undefined || !/[\p{L}\p{N}]/u.test(after))
+    )
+      return true;
+  }
+  return false;
 }
 
 /** A number as written ("1,500", "2.5", "-3") in the plain forms a call would carry it. */

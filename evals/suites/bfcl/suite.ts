@@ -31,6 +31,7 @@ export const bfclSuite: EvalSuite<BfclCase> = {
   description:
     "Berkeley Function Calling Leaderboard v4 (simple, multiple, parallel, parallel_multiple, irrelevance), AST match.",
   needsCustomTools: true,
+  defaultToolRouting: "off",
   async loadCases(context) {
     const categories = await Promise.all(
       bfclCategories.map((category) => loadBfclCategory(context.datasetsDirectory, category, context.limit)),
