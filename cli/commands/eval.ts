@@ -12,6 +12,7 @@ import {
 } from "../../evals/runner/file-store.ts";
 import { compareWithBaseline } from "../../evals/runner/gate.ts";
 import { InProcessDriver } from "../../evals/runner/in-process-driver.ts";
+import { mergeReports } from "../../evals/runner/merge-reports.ts";
 import { PostgresRunStore } from "../../evals/runner/postgres-store.ts";
 import { renderMarkdown } from "../../evals/runner/report-markdown.ts";
 import { commonMetrics, runSuite } from "../../evals/runner/run-suite.ts";
@@ -35,6 +36,8 @@ rta eval --list [--suite NAME]  list saved runs (PostgreSQL when DATABASE_URL is
   --target URL       drive a running server over WebSocket (e.g. ws://127.0.0.1:3000/ws) instead of in-process
   --datasets DIR     folder with bfcl/ and xstest/ (default RTA_DATASETS_DIR, else ../shared/datasets)
   --no-judge         skip LLM-judge scores in suites that have them
+  --merge FILE       (repeatable) merge report.json files of runs over parts of the suite (e.g. one per
+                     --category) into one report with every metric recomputed; with --out and --baseline
   --tool-routing M   on, off or auto: offer the model only the tools that match the message best
                      (default: off for bfcl, which measures the model's own choice; auto elsewhere)
 
@@ -60,6 +63,7 @@ export async function evalCommand(args: string[]): Promise<number> {
       "no-judge": { type: "boolean" },
       quiet: { type: "boolean" },
       "tool-routing": { type: "string" },
+      merge: { type: "string", multiple: true },
     },
   });
   if (values.list) return listRuns(values.suite);
@@ -77,6 +81,7 @@ export async function evalCommand(args: string[]): Promise<number> {
       throw new Error(`--${flag} must be a non-negative number, got "${value}".`);
     return parsed;
   };
+  if (values.merge) return mergeCommand(baseSuite, values.merge, values);
   const suiteConfig = loadSuiteConfig(baseSuite.name);
   const suite = values.category ? onlyCategory(baseSuite, values.category) : baseSuite;
   const config = runtimeConfigFromEnv();
@@ -134,6 +139,28 @@ export async function evalCommand(args: string[]): Promise<number> {
   } finally {
     await driver.close();
   }
+}
+
+/** `--merge`: one report from reports of runs over parts of the suite, gated like a run. */
+function mergeCommand(
+  suite: EvalSuite,
+  files: string[],
+  values: { out?: string | undefined; baseline?: string | undefined; tolerance?: string | undefined },
+): number {
+  const report = mergeReports(
+    suite,
+    files.map((file) => readReport(resolve(file))),
+  );
+  const gate = values.baseline
+    ? compareWithBaseline(report, readReport(resolve(values.baseline)), [...suite.metrics, ...commonMetrics], {
+        tolerance: values.tolerance === undefined ? 0 : Number(values.tolerance),
+      })
+    : undefined;
+  const directory = resolve(values.out ?? join(defaultReportsRoot, suite.name, report.run_id));
+  const paths = writeReportFiles(report, directory, gate);
+  process.stdout.write(renderMarkdown(report, gate));
+  process.stdout.write(`\nreport: ${paths.html}\n`);
+  return gate && !gate.passed ? 3 : 0;
 }
 
 /** Narrows a suite to one category of its cases. */

@@ -63,6 +63,7 @@ const reportFields = {
     tool_routing: z.string().default("off"),
   }),
   machine: z.object({ cores: z.number(), cpu_model: z.string(), node: z.string(), platform: z.string() }),
+  merged_from: z.array(z.string()).optional(),
   judge: z
     .object({
       provider: z.string(),

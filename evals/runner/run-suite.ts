@@ -109,7 +109,6 @@ export async function runSuite<Case extends EvalCase>(suite: EvalSuite<Case>, op
   await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, worker));
 
   const finishedAt = new Date();
-  const metricDefinitions = [...suite.metrics, ...commonMetrics];
   return {
     schema_version: 2,
     run_id: `${suite.name}-${startedAt.toISOString().replace(/[:.]/g, "-")}-${randomUUID().slice(0, 6)}`,
@@ -135,6 +134,18 @@ export async function runSuite<Case extends EvalCase>(suite: EvalSuite<Case>, op
       platform: `${process.platform}-${process.arch}`,
     },
     judge: options.judge && suite.usesJudge ? options.judge.info : null,
+    ...summarizeCases(suite, results, seed),
+  };
+}
+
+/** The figures of a report that follow from its cases: metrics, per-category breakdown, latency. */
+export function summarizeCases(
+  suite: Pick<EvalSuite, "metrics">,
+  results: CaseResult[],
+  seed: number,
+): Pick<RunReport, "metrics" | "breakdown" | "latency" | "cases"> {
+  const metricDefinitions = [...suite.metrics, ...commonMetrics];
+  return {
     metrics: computeMetrics(metricDefinitions, results, seed),
     breakdown: computeBreakdown(
       metricDefinitions.filter((definition) => definition.byCategory),

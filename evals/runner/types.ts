@@ -144,6 +144,8 @@ export interface RunReport {
   };
   machine: { cores: number; cpu_model: string; node: string; platform: string };
   judge: JudgeInfo | null;
+  /** For a report merged from runs over parts of the suite (`rta eval --merge`): their run ids. */
+  merged_from?: string[];
   metrics: Record<string, MetricReport>;
   breakdown: Record<string, Record<string, MetricReport>>;
   latency: { time_to_first_token_ms: Percentiles | null; total_ms: Percentiles };
