@@ -150,7 +150,7 @@ export class Agent {
             turn.toolCalls.push({ callId: call.callId, name: call.name, arguments: call.arguments });
           break;
         }
-        const toolOptions = { registry: tools, sessionId: input.sessionId, signal, logger: this.#logger };
+        const toolOptions = { registry: tools, sessionId: input.sessionId, signal, logger: this.#logger, language };
         messages.push(...(yield* runToolRound(result.toolCalls, toolOptions, turn)));
         turn.startNextSegment();
         const failures = serviceFailuresOf(turn.toolCalls.slice(-result.toolCalls.length), tools);

@@ -13,6 +13,11 @@ export interface ToolContext {
    * included), cancelled with the call unless given another signal.
    */
   fetch: ToolFetch;
+  /**
+   * The language the user writes in, when the agent could tell (ISO 639-1, e.g. "es"): for tools whose
+   * input reads differently by language ("2.500" is 2500 in Spanish, 2.5 in English).
+   */
+  language?: string;
 }
 
 /** A tool is a plain object; `tool()` exists only so TypeScript infers `input` from the schema. */

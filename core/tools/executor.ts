@@ -17,6 +17,8 @@ export interface ExecuteToolOptions {
   sessionId: string;
   signal: AbortSignal;
   logger: Logger;
+  /** The user's language, passed on to the tool (ToolContext.language). */
+  language?: string | undefined;
 }
 
 /**
@@ -77,6 +79,7 @@ async function attemptToolCall(
     callId: call.callId,
     logger: options.logger,
     fetch: toolFetch(tool, signal),
+    ...(options.language ? { language: options.language } : {}),
   };
   try {
     const result = await raceAbort(

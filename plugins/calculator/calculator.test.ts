@@ -29,6 +29,22 @@ describe("calculator", () => {
     expect(calculate("2,500 / 2").result).toBe(1250);
   });
 
+  it("reads what small models write: powers as **, degrees beside numbers, a worked chain", () => {
+    expect(calculate("2**10").result).toBe(1024);
+    expect(calculate("30°C * 9/5 + 32").result).toBe(86);
+    expect(calculate("60 * (1 - 0.30) = 60 * 0.70 = 42 euros").result).toBe(42);
+    expect(calculate("100 °F to °C").result).toMatch(/^37\.77\d* degC$/);
+    expect(calculate("1 + 1 == 2").result).toBe("true");
+  });
+
+  it("reads 2.500 as two thousand five hundred when the user writes Spanish, and as 2.5 otherwise", () => {
+    expect(calculate("0.08 * 2.500", "es").result).toBe(200);
+    expect(calculate("2.345 + 6.789", "es").result).toBe(9134);
+    expect(calculate("1.5 * 2", "es").result).toBe(3);
+    expect(calculate("0.08 * 2.500", "en").result).toBe(0.2);
+    expect(calculate("0.08 * 2.500").result).toBe(0.2);
+  });
+
   it("converts units", () => {
     expect(calculate("5 km to m").result).toBe("5000 m");
   });

@@ -30,13 +30,22 @@ math.import(
 
 export const maxExpressionLength = 500;
 
+/** Languages that write 2.500 for two thousand five hundred (and 2,5 for two and a half). */
+const dotThousandsLanguages = new Set(["es", "de", "it", "pt", "fr", "nl"]);
+
 /**
- * Rewrites what people type into what mathjs reads: `3,480` → `3480`, `3,5` → `3.5`, `12.5% of 3480` →
- * `(12.5 / 100) * 3480`.
+ * Rewrites what people (and small models) type into what mathjs reads: `3,480` → `3480`, `3,5` → `3.5`,
+ * `2.500` → `2500` when the user writes Spanish (or another language with dot thousands), `12.5% of 3480`
+ * → `(12.5 / 100) * 3480`, `2**10` → `2^10`, `30°C * 9/5 + 32` → `30 * 9/5 + 32`, and of a worked
+ * chain `60 * 0.7 = 42` only the expression before the first `=`.
  */
-export function normalizeExpression(expression: string): string {
+export function normalizeExpression(expression: string, language?: string): string {
   let text = expression
     .trim()
+    .replace(/\*\*/g, "^")
+    // A worked chain of plain arithmetic ("60 * 0.7 = 42 euros"): the expression before the first `=`.
+    // (Assignments and function definitions, "x = 5" or "f(x) = x^2", are left for mathjs to refuse.)
+    .replace(/^([\d\s.,+\-*/^()%]+?)\s*(?<![=<>!])=(?!=).*$/s, "$1")
     .replace(/[×✕]/g, "*")
     .replace(/[÷]/g, "/")
     .replace(/[−–]/g, "-")
@@ -44,6 +53,11 @@ export function normalizeExpression(expression: string): string {
     .replace(/[$€£¥]/g, "")
     .replace(/\b(?:what is|what's|calculate|compute)\b/gi, "")
     .replace(/[?=]+\s*$/, "");
+  // Degrees: units in a conversion ("30 °C to °F"), plain numbers in arithmetic ("30°C * 9/5 + 32").
+  const converts = /\b(?:to|in)\b/i.test(text);
+  text = text.replace(/°\s*([CF])\b/g, (_, scale: string) => (converts ? ` deg${scale}` : ""));
+  if (language && dotThousandsLanguages.has(language))
+    text = text.replace(/\b\d{1,3}(?:\.\d{3})+(?![\d.,])/g, (number) => number.replaceAll(".", ""));
   // Thousands separators: a comma followed by exactly three digits, inside a number.
   while (/\d,\d{3}(?!\d)/.test(text)) text = text.replace(/(\d),(\d{3})(?!\d)/, "$1$2");
   // Any other comma between digits is a decimal comma ("3,5" in Spanish), unless the expression calls a
@@ -58,11 +72,11 @@ export function normalizeExpression(expression: string): string {
 export type CalculationResult = { expression: string; result: number | string };
 
 /** Evaluates an arithmetic expression without `eval`: mathjs parses it into a tree and walks it. */
-export function calculate(expression: string): CalculationResult {
+export function calculate(expression: string, language?: string): CalculationResult {
   if (expression.length > maxExpressionLength) {
     throw new Error(`The expression is longer than ${maxExpressionLength} characters.`);
   }
-  const normalized = normalizeExpression(expression);
+  const normalized = normalizeExpression(expression, language);
   if (normalized.length === 0) throw new Error("The expression is empty.");
   let value: unknown;
   try {

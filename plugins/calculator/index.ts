@@ -33,7 +33,7 @@ export const calculatorTool = tool({
     { request: "Convierte 5 millas a kilómetros", arguments: { expression: "5 mi to km" } },
     { request: "¿Cuánto es 7 al cubo?", arguments: { expression: "7^3" } },
   ],
-  execute: ({ expression }) => calculate(expression),
+  execute: ({ expression }, { language }) => calculate(expression, language),
 });
 
 export const calculatorPlugin = plugin({

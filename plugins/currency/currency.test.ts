@@ -60,8 +60,13 @@ describe("currency tool", () => {
     expect(frankfurter.requests.length).toBe(before);
   });
 
-  it("rejects a code that is not ISO 4217 before calling anything", async () => {
-    expect(await call({ amount: 1, from: "DOLLARS", to: ["EUR"] })).toMatchObject({
+  it("reads currencies by name, in English and Spanish, as their codes", async () => {
+    const outcome = await call({ amount: 100, from: "Dólares", to: ["euros", "pesos mexicanos"] });
+    expect(outcome).toMatchObject({ ok: true, result: { from: "USD", converted: { EUR: 91.23, MXN: 1824.5 } } });
+  });
+
+  it("rejects a currency that is neither an ISO 4217 code nor a known name before calling anything", async () => {
+    expect(await call({ amount: 1, from: "doubloons", to: ["EUR"] })).toMatchObject({
       ok: false,
       error: { code: "TOOL_INVALID_INPUT" },
     });

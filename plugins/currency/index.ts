@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ToolError, plugin, tool } from "realtime-agent";
 import { getJson, hostOf, networkConfigSchema } from "../shared/http-json.ts";
+import { toCurrencyCode } from "./currency-names.ts";
 
 /**
  * Currency conversion with the ECB's reference rates through a Frankfurter-compatible API
@@ -25,9 +26,8 @@ const frankfurterSchema = z.object({
 });
 const currencyCode = z
   .string()
-  .trim()
-  .toUpperCase()
-  .pipe(z.string().regex(/^[A-Z]{3}$/, "a three-letter ISO 4217 code such as USD"));
+  .transform(toCurrencyCode)
+  .pipe(z.string().regex(/^[A-Z]{3}$/, "a three-letter ISO 4217 code such as USD, or a currency's name"));
 
 export function currencyTool(config: CurrencyConfig) {
   const cache = new Map<string, { at: number; rates: Record<string, number>; date: string }>();

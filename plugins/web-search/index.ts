@@ -73,6 +73,25 @@ export function webSearchTool(config: WebSearchConfig) {
       { request: "Encuentra reseñas del nuevo Samsung Galaxy", arguments: { query: "reseñas nuevo Samsung Galaxy" } },
       { request: "¿Cuál es el precio actual del bitcoin?", arguments: { query: "precio actual bitcoin" } },
       { request: "Noticias de hoy sobre la economía española", arguments: { query: "noticias economía española hoy" } },
+      { request: "Who is the current CEO of Microsoft?", arguments: { query: "current CEO of Microsoft" } },
+      { request: "Look up the population of Canada", arguments: { query: "population of Canada" } },
+      { request: "Who won the Oscar for best picture this year?", arguments: { query: "Oscar best picture winner" } },
+      {
+        request: "What concerts are on in London this weekend?",
+        arguments: { query: "concerts in London this weekend" },
+      },
+      {
+        request: "¿Quién es el actual primer ministro de Italia?",
+        arguments: { query: "actual primer ministro de Italia" },
+      },
+      { request: "Busca la población de Perú", arguments: { query: "población de Perú" } },
+      { request: "¿Quién ganó el Premio Planeta este año?", arguments: { query: "ganador Premio Planeta este año" } },
+      { request: "Busca las últimas noticias del FC Barcelona", arguments: { query: "últimas noticias FC Barcelona" } },
+      {
+        request: "¿Qué exposiciones hay en Valencia este mes?",
+        arguments: { query: "exposiciones en Valencia este mes" },
+      },
+      { request: "Busca opiniones sobre la serie The Crown", arguments: { query: "opiniones serie The Crown" } },
     ],
     async execute({ query, count }, { fetch }) {
       const limit = count ?? config.maxResults;

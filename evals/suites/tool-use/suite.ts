@@ -1,4 +1,5 @@
 import { builtInTools } from "realtime-agent/runtime";
+import type { ModelCall } from "../../bfcl/ast-match.ts";
 import type { CaseResult, EvalSuite, MetricDefinition } from "../../runner/types.ts";
 import { outcomeFieldsOf } from "../../runner/in-process-driver.ts";
 import { loadToolUseCases, type ToolUseCase } from "./dataset.ts";
@@ -26,6 +27,16 @@ export function calculatorEvaluator(): EvaluateExpression {
     }
   };
 }
+
+/**
+ * A call's arguments as the tool reads them: its input schema applied (currency names become codes,
+ * "yenes" → JPY); arguments the schema rejects are scored as written.
+ */
+function asToolReadsIt(call: ModelCall): ModelCall {
+  const parsed = shippedTools.get(call.name)?.tool.inputSchema.safeParse(call.arguments);
+  return parsed?.success ? { ...call, arguments: parsed.data as Record<string, unknown> } : call;
+}
+const shippedTools = builtInTools({});
 
 const slices: [string, (result: CaseResult) => boolean][] = [
   ["dev", (result) => result.tags.split === "dev"],
@@ -74,7 +85,7 @@ export const toolUseSuite: EvalSuite<ToolUseCase> = {
       planOnly: true,
       maxOutputTokens: 64,
     });
-    const calls = observation.toolCalls;
+    const calls = observation.toolCalls.map(asToolReadsIt);
     const expectsCall = testCase.expected.length > 0;
     return {
       id: testCase.id,

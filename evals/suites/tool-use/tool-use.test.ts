@@ -97,6 +97,23 @@ describe("tool-use scoring", () => {
     expect(await scoreArguments(wrongCity, expected, evaluate)).toMatchObject({ pass: false });
   });
 
+  it("scores arguments as the tool reads them: currency names count as their codes", async () => {
+    const testCase = cases.find((item) => item.id === "en-currency-07")!;
+    expect(testCase.expected).toEqual([
+      { tool: "currency", arguments: { amount: 12000, from: "JPY", to: { setOf: ["USD", "EUR"] } } },
+    ]);
+    const model = new ScriptedModel([
+      { toolCalls: [{ name: "currency", arguments: { amount: 12000, from: "yen", to: ["US dollars", "euros"] } }] },
+    ]);
+    const outcome = await toolUseSuite.runCase(testCase, {
+      driver: new InProcessDriver({ model, tools: builtInTools({}) }),
+      judge: undefined,
+      seed: 1,
+      repeat: 0,
+    });
+    expect(outcome.scores.arguments?.pass).toBe(true);
+  });
+
   it("runs through the eval runner with the shipped tools, reporting both splits and languages", async () => {
     const model = new ScriptedModel([
       { toolCalls: [{ name: "calculator", arguments: { expression: "18% of 250" } }] },
