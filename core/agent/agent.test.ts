@@ -463,6 +463,26 @@ describe("Agent with a tool router", () => {
     model.assertDone();
   });
 
+  it("asks the first round for one call to each tool the router names for the message's parts", async () => {
+    const model = new ScriptedModel([
+      {
+        toolCalls: [
+          { name: "add", arguments: { a: 1, b: 2 } },
+          { name: "echo", arguments: { value: "x" } },
+        ],
+      },
+      { text: "3, and x." },
+    ]);
+    const agent = new Agent({
+      model,
+      tools: registryWith(add, echo),
+      toolRouter: (_message, tools) => ({ tools, toolChoice: "required", callEach: ["add", "echo"] }),
+    });
+    await collectEvents(agent.runTurn({ sessionId: "s", text: "1+2, and echo x" }));
+    expect(model.requests.map((request) => request.requiredTools)).toEqual([["add", "echo"], undefined]);
+    model.assertDone();
+  });
+
   it("offers no tools when the router says none, and tells it the previous message", async () => {
     const model = new ScriptedModel([{ text: "Hi!" }, { text: "Fine, thanks." }]);
     const previous: (string | undefined)[] = [];

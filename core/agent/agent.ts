@@ -10,7 +10,7 @@ import type { Tool } from "../contracts/tool.ts";
 import { silentLogger } from "../telemetry/logger.ts";
 import { costOf, defaultPrices, type PriceTable } from "../telemetry/pricing.ts";
 import { ToolRegistry } from "../tools/registry.ts";
-import type { ToolRouter } from "../tools/tool-router.ts";
+import type { ToolRoute, ToolRouter } from "../tools/tool-router.ts";
 import { buildMessages, defaultSystemPrompt, replyLanguageOf } from "./build-messages.ts";
 import { runModelRound } from "./model-round.ts";
 import { isServiceFailure, type ServiceFailure, serviceFailureAnswer } from "./service-failure-answer.ts";
@@ -108,12 +108,12 @@ export class Agent {
       });
       const tools = input.tools ? turnToolRegistry(input.tools) : this.tools;
       const allTools = tools.definitions();
-      const route = this.#options.toolRouter
+      const route: ToolRoute = this.#options.toolRouter
         ? await this.#options.toolRouter(userText, allTools, {
             previousUserText: context.recentTurns.at(-1)?.userText,
             signal,
           })
-        : { tools: allTools, toolChoice: "auto" as const };
+        : { tools: allTools, toolChoice: "auto" };
       const definitions = route.toolChoice === "none" ? [] : route.tools;
       const maxToolRounds = this.#options.maxToolRounds ?? 3;
       const maxOutputTokens = input.maxOutputTokens ?? this.#options.maxOutputTokens;
@@ -126,6 +126,7 @@ export class Agent {
           tools: definitions,
           // A required call is required once: after the tool results the model may answer.
           toolChoice: !mayCallTools ? "none" : round === 0 ? route.toolChoice : "auto",
+          ...(round === 0 && mayCallTools && route.callEach ? { requiredTools: route.callEach } : {}),
           signal,
           ...(maxOutputTokens !== undefined ? { maxOutputTokens } : {}),
           ...(this.#options.temperature !== undefined ? { temperature: this.#options.temperature } : {}),

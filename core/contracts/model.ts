@@ -27,6 +27,12 @@ export interface ModelRequest {
    * treat it as `auto`.
    */
   toolChoice: "auto" | "required" | "none";
+  /**
+   * With `required`: tools the message asks for in separate parts ("the weather in Lisbon, and 200
+   * dollars in euros"), one call to each, in this order. Providers that call several tools on their own
+   * (the remote ones) may treat it as plain `required`.
+   */
+  requiredTools?: readonly string[];
   /** Ask for one JSON value matching the schema instead of free text (judges, extractors). */
   responseFormat?: { type: "json"; schema: JsonSchema };
   maxOutputTokens?: number;

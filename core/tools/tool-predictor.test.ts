@@ -93,6 +93,14 @@ describe("ToolPredictor", () => {
     expect(reread).toMatchObject({ decision: "require", tools: [{ name: "weather" }] });
   });
 
+  it("asks for one call to each tool when the parts of a message need different tools", async () => {
+    const route = await predictor.route("What's the weather in Rome, and how much is 100 dollars in euros?", tools);
+    expect(route).toMatchObject({ toolChoice: "required", callEach: ["weather", "currency"] });
+    expect(route.tools.map((tool) => tool.name).sort()).toEqual(["currency", "weather"]);
+    const single = await predictor.route("Convert 100 dollars to euros and to Japanese yen, please", tools);
+    expect(single.callEach).toBeUndefined();
+  });
+
   it("embeds each tool once, and again only when its description or examples change", async () => {
     const fresh = new ToolPredictor({ embedder });
     await fresh.predict("hello", tools);

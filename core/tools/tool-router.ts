@@ -3,12 +3,14 @@ import type { ToolDefinition } from "../contracts/model.ts";
 /** Which tools the model is offered for a message, and whether it must, may or may not call one. */
 export interface ToolRoute {
   /** The tools offered, best first (empty when the model should answer in text). */
-  tools: ToolDefinition[];
+  tools: readonly ToolDefinition[];
   /**
    * `required`: the router is confident the message needs a call, so the first model round must make
    * one (providers that cannot enforce it treat it as `auto`); `auto`: the model decides; `none`: no call.
    */
   toolChoice: "auto" | "required" | "none";
+  /** Tools the message asks for in separate parts: the first round calls each of them once (see ModelRequest). */
+  callEach?: string[];
 }
 
 /** What a router may know besides the message: the previous turn, for follow-ups ("and in yen?"). */

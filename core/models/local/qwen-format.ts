@@ -60,7 +60,11 @@ export const qwenFormat: ChatFormat = {
       return { calls: [], usage };
     }
 
-    let grammar = await run.grammar(buildToolCallObjectGrammar(request.tools));
+    // Tools the message asks for in separate parts are called first, one each, in their order.
+    const owed = request.toolChoice === "required" ? requiredTools(request.tools, request.requiredTools) : [];
+    let grammar = await run.grammar(buildToolCallObjectGrammar(owed.length ? [owed.shift()!] : request.tools));
+    // Whether the call being sampled is owed to a part of the message (then it counts as it is).
+    let owedCall = false;
     const requestText = lastUserText(request.messages);
     const calls: ToolCallRequest[] = [];
     let context: Token[] = [...prompt.tokens, ...markup.callOpening];
@@ -80,9 +84,16 @@ export const qwenFormat: ChatFormat = {
       // The 0.5B model likes to follow a call with variations of it (12*7, then 12/7, 12%7…) or with an
       // unrelated offered tool. A further call counts only when it brings a value of its own from the
       // request: another city, another amount ("weather in Tokyo and Paris" makes two calls).
-      if (calls.length > 0 && !bringsNewValue(call, calls, requestText)) break;
+      if (calls.length > 0 && !owedCall && !bringsNewValue(call, calls, requestText)) break;
       calls.push({ callId: `call_${randomUUID().slice(0, 8)}`, ...call });
       if (request.signal?.aborted || calls.length === maxCalls) break;
+      const owedNext = owed.shift();
+      owedCall = owedNext !== undefined;
+      if (owedNext) {
+        context = [...context, ...generated, ...markup.callClosing, ...markup.callOpening];
+        grammar = await run.grammar(buildToolCallObjectGrammar([owedNext]));
+        continue;
+      }
       // After `</tool_call>\n` the model either ends its turn or starts another call, which the 0.5B
       // model again begins with a bare `{`: the same first-token reading decides, then the tool it names.
       context = [...context, ...generated, ...markup.callClosing];
@@ -187,6 +198,11 @@ function parseCall(output: string): z.infer<typeof callSchema> | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The offered tools named in `names`, in that order. */
+function requiredTools(offered: readonly ToolDefinition[], names: readonly string[] | undefined): ToolDefinition[] {
+  return (names ?? []).flatMap((name) => offered.find((tool) => tool.name === name) ?? []);
 }
 
 function lastUserText(messages: readonly ChatMessage[]): string {
