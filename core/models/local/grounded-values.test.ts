@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bringsNewValue, groundedValues } from "./grounded-values.ts";
+import { bringsNewValue, groundedValues, withoutInventedOptionals } from "./grounded-values.ts";
 
 describe("groundedValues", () => {
   it("keeps the numbers and strings the request spells out, and drops filled-in ones", () => {
@@ -34,5 +34,23 @@ describe("bringsNewValue", () => {
     const first = { arguments: { expression: "12*7" } };
     expect(bringsNewValue({ arguments: { expression: "12/7" } }, [first], "What is 12*7?")).toBe(false);
     expect(bringsNewValue({ arguments: { expression: "84+1" } }, [first], "What is 12*7?")).toBe(false);
+  });
+});
+
+describe("withoutInventedOptionals", () => {
+  const schema = { properties: { city: {}, days: {}, unit: {} }, required: ["city"] };
+
+  it("leaves out optional arguments the request does not spell out, and keeps required ones", () => {
+    expect(withoutInventedOptionals({ city: "Paris", days: 3, unit: "celsius" }, schema, "Weather in Paris?")).toEqual({
+      city: "Paris",
+    });
+    expect(withoutInventedOptionals({ city: "Lyon", days: 5 }, schema, "Paris for 5 days, in Fahrenheit")).toEqual({
+      city: "Lyon",
+      days: 5,
+    });
+    expect(withoutInventedOptionals({ city: "Paris", unit: "fahrenheit" }, schema, "Paris in Fahrenheit")).toEqual({
+      city: "Paris",
+      unit: "fahrenheit",
+    });
   });
 });

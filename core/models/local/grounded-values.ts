@@ -60,3 +60,22 @@ export function bringsNewValue(
   const used = new Set(earlier.flatMap((previous) => [...groundedValues(previous, requestText)]));
   return [...groundedValues(call, requestText)].some((value) => !used.has(value));
 }
+
+/**
+ * A call without the optional arguments whose values the request does not spell out: small models fill
+ * optional parameters with values of their own (a count of 1, a unit, a default date) that the user
+ * never asked for, where the tool's own default is the better answer. Required arguments stay.
+ */
+export function withoutInventedOptionals(
+  args: Record<string, unknown>,
+  schema: { properties?: Record<string, unknown>; required?: readonly string[] } | undefined,
+  requestText: string,
+): Record<string, unknown> {
+  if (!schema?.properties) return args;
+  const required = new Set(schema.required ?? []);
+  return Object.fromEntries(
+    Object.entries(args).filter(
+      ([name, value]) => required.has(name) || groundedValues({ arguments: { value } }, requestText).size > 0,
+    ),
+  );
+}

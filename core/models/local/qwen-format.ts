@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { ChatMessage, ToolCallRequest } from "../../contracts/messages.ts";
 import type { ToolDefinition } from "../../contracts/model.ts";
 import type { AnswerPrompt, ChatFormat, FormatRun, ToolDecision } from "./chat-format.ts";
-import { bringsNewValue } from "./grounded-values.ts";
+import { bringsNewValue, withoutInventedOptionals } from "./grounded-values.ts";
 import { buildToolCallObjectGrammar } from "./json-schema-grammar.ts";
 import { nextTokenProbabilities } from "./next-token-probabilities.ts";
 import { renderQwenPrompt } from "./qwen-prompt.ts";
@@ -79,8 +79,10 @@ export const qwenFormat: ChatFormat = {
         onToken: (tokens) => generated.push(...tokens),
       });
       usage.outputTokens += generated.length;
-      const call = parseCall(output);
-      if (!call) break; // cut short
+      const parsed = parseCall(output);
+      if (!parsed) break; // cut short
+      const schema = request.tools.find((tool) => tool.name === parsed.name)?.inputSchema;
+      const call = { ...parsed, arguments: withoutInventedOptionals(parsed.arguments, schema, requestText) };
       // The 0.5B model likes to follow a call with variations of it (12*7, then 12/7, 12%7…) or with an
       // unrelated offered tool. A further call counts only when it brings a value of its own from the
       // request: another city, another amount ("weather in Tokyo and Paris" makes two calls).
