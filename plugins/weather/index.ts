@@ -91,6 +91,11 @@ export function weatherTool(config: WeatherConfig) {
       { request: "Pronóstico del tiempo para Sevilla esta semana", arguments: { city: "Sevilla", days: 7 } },
       { request: "¿Necesito paraguas hoy en Lima?", arguments: { city: "Lima" } },
       { request: "¿Está nevando en Andorra?", arguments: { city: "Andorra" } },
+      { request: "Should I wear a coat in Chicago tonight?", arguments: { city: "Chicago" } },
+      { request: "Is it sunny in Nice this weekend?", arguments: { city: "Nice" } },
+      { request: "¿Hace frío hoy en Burgos?", arguments: { city: "Burgos" } },
+      { request: "¿Cómo está el clima esta semana en Quito?", arguments: { city: "Quito" } },
+      { request: "¿Hará sol el sábado en Ibiza?", arguments: { city: "Ibiza" } },
     ],
     async execute({ city, days }, { fetch }) {
       const geocoding = new URL(config.geocodingUrl);

@@ -8,6 +8,7 @@ describe("groundedValues", () => {
       "Weather in tokyo, and convert 1,500 dollars",
     );
     expect([...values].sort()).toEqual(['"tokyo', "#1500"]);
+    expect([...groundedValues({ arguments: { expression: "5.000 / 2" } }, "Pásame 5.000 yenes")]).toEqual(["#5|5000"]);
   });
 
   it("counts strings only as whole words of the request", () => {
@@ -34,6 +35,14 @@ describe("bringsNewValue", () => {
     const first = { arguments: { expression: "12*7" } };
     expect(bringsNewValue({ arguments: { expression: "12/7" } }, [first], "What is 12*7?")).toBe(false);
     expect(bringsNewValue({ arguments: { expression: "84+1" } }, [first], "What is 12*7?")).toBe(false);
+  });
+
+  it("counts a number read two ways, or a string inside an earlier one, as the same value", () => {
+    const amount = { arguments: { amount: 5000, from: "JPY" } };
+    expect(bringsNewValue({ arguments: { expression: "5.000 / 1000" } }, [amount], "Pásame 5.000 yenes")).toBe(false);
+    const search = { arguments: { query: "población actual Colombia" } };
+    const text = "Busca la población actual de Colombia";
+    expect(bringsNewValue({ arguments: { city: "Colombia" } }, [search], text)).toBe(false);
   });
 });
 

@@ -1,22 +1,36 @@
 import type { ToolCallRequest } from "../../contracts/messages.ts";
 
 /**
- * The argument values of a call that the request itself spells out: numbers written in it, and
- * strings it contains as whole words (case-insensitive: "EUR" is not in "96 euros"). A call's made-up
- * values (a default it filled in, a code it looked up) are not among them.
+ * The argument values of a call that the request itself spells out: numbers written in it (with every
+ * reading of how they are written: "5.000" is 5 or 5000), and strings it contains as whole words
+ * (case-insensitive: "EUR" is not in "96 euros"). A call's made-up values (a default it filled in, a
+ * code it looked up) are not among them. Keys: `#5|5000` for a number, `"tokyo` for a string.
  */
 export function groundedValues(call: Pick<ToolCallRequest, "arguments">, requestText: string): Set<string> {
+  return new Set(groundedItems(call, requestText).map(keyOf));
+}
+
+type GroundedItem = { kind: "number"; forms: Set<string> } | { kind: "text"; text: string };
+
+function keyOf(item: GroundedItem): string {
+  return item.kind === "number" ? `#${[...item.forms].sort().join("|")}` : `"${item.text}`;
+}
+
+function groundedItems(call: Pick<ToolCallRequest, "arguments">, requestText: string): GroundedItem[] {
   const text = requestText.toLowerCase();
   const numbers = new Set((text.match(/-?\d+(?:[.,]\d+)*/g) ?? []).flatMap(numberForms));
-  const grounded = new Set<string>();
+  const items: GroundedItem[] = [];
+  const addNumber = (forms: string[]) => {
+    const grounded = forms.filter((form) => numbers.has(form));
+    if (grounded.length) items.push({ kind: "number", forms: new Set(grounded) });
+  };
   const visit = (value: unknown): void => {
     if (typeof value === "number") {
-      if (numbers.has(String(value))) grounded.add(`#${value}`);
+      addNumber([String(value)]);
     } else if (typeof value === "string") {
       const lowered = value.trim().toLowerCase();
-      if (lowered.length >= 2 && containsWords(text, lowered)) grounded.add(`"${lowered}`);
-      for (const number of lowered.match(/-?\d+(?:[.,]\d+)*/g) ?? [])
-        for (const form of numberForms(number)) if (numbers.has(form)) grounded.add(`#${form}`);
+      if (lowered.length >= 2 && containsWords(text, lowered)) items.push({ kind: "text", text: lowered });
+      for (const number of lowered.match(/-?\d+(?:[.,]\d+)*/g) ?? []) addNumber(numberForms(number));
     } else if (Array.isArray(value)) {
       for (const item of value) visit(item);
     } else if (value && typeof value === "object") {
@@ -24,7 +38,15 @@ export function groundedValues(call: Pick<ToolCallRequest, "arguments">, request
     }
   };
   visit(call.arguments);
-  return grounded;
+  return items;
+}
+
+/** Two grounded values are the same one: a number read alike, or a string within the other. */
+function overlaps(left: GroundedItem, right: GroundedItem): boolean {
+  if (left.kind === "number" && right.kind === "number") return [...left.forms].some((form) => right.forms.has(form));
+  if (left.kind === "text" && right.kind === "text")
+    return containsWords(left.text, right.text) || containsWords(right.text, left.text);
+  return false;
 }
 
 function containsWords(text: string, words: string): boolean {
@@ -49,16 +71,28 @@ function numberForms(written: string): string[] {
 
 /**
  * Whether a further call in the same response brings something of its own from the request: a
- * value the request spells out that no earlier call used. "Weather in Tokyo and Paris" gives Paris
- * its own call; "12*7" followed by "12/7" brings nothing new, so the second call is dropped.
+ * value the request spells out that no earlier call used (nor a string containing it). "Weather in
+ * Tokyo and Paris" gives Paris its own call; "12*7" followed by "12/7" brings nothing new, and neither
+ * does weather("Colombia") after web_search("población actual Colombia"): such calls are dropped.
  */
 export function bringsNewValue(
   call: Pick<ToolCallRequest, "arguments">,
   earlier: readonly Pick<ToolCallRequest, "arguments">[],
   requestText: string,
 ): boolean {
-  const used = new Set(earlier.flatMap((previous) => [...groundedValues(previous, requestText)]));
-  return [...groundedValues(call, requestText)].some((value) => !used.has(value));
+  const used: GroundedItem[] = earlier.flatMap((previous) => [
+    ...groundedItems(previous, requestText),
+    // Every string an earlier call wrote, grounded or not: "Colombia" is in a query "población Colombia".
+    ...stringsOf(previous.arguments).map((text): GroundedItem => ({ kind: "text", text: text.toLowerCase() })),
+  ]);
+  return groundedItems(call, requestText).some((item) => !used.some((before) => overlaps(item, before)));
+}
+
+function stringsOf(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsOf);
+  if (value && typeof value === "object") return Object.values(value).flatMap(stringsOf);
+  return [];
 }
 
 /**

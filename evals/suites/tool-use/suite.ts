@@ -5,8 +5,11 @@ import { outcomeFieldsOf } from "../../runner/in-process-driver.ts";
 import { loadToolUseCases, type ToolUseCase } from "./dataset.ts";
 import { type EvaluateExpression, scoreArguments, scoreToolChoice } from "./match-calls.ts";
 
-/** Evaluates an expression with the shipped calculator tool, so "15% of 320" and "0.15 * 320" both count. */
-export function calculatorEvaluator(): EvaluateExpression {
+/**
+ * Evaluates an expression with the shipped calculator tool, so "15% of 320" and "0.15 * 320" both count,
+ * read in the user's language as the agent passes it ("2.500" is 2500 in Spanish).
+ */
+export function calculatorEvaluator(language?: string): EvaluateExpression {
   const calculator = builtInTools({}).get("calculator")?.tool;
   if (!calculator) throw new Error("The calculator plugin is not registered.");
   const context = {
@@ -16,6 +19,7 @@ export function calculatorEvaluator(): EvaluateExpression {
     logger: { debug() {}, info() {}, warn() {}, error() {} },
     // The calculator never touches the network: any request is a bug.
     fetch: () => Promise.reject(new Error("The calculator has no network access.")),
+    ...(language ? { language } : {}),
   };
   return async (expression) => {
     try {
@@ -45,7 +49,7 @@ const slices: [string, (result: CaseResult) => boolean][] = [
   ["es", (result) => result.tags.language === "es"],
 ];
 
-let evaluate: EvaluateExpression | undefined;
+const evaluators = new Map<string, EvaluateExpression>();
 
 const needsTool = (result: CaseResult) => result.tags.expects_call === "yes";
 
@@ -71,7 +75,11 @@ export const toolUseSuite: EvalSuite<ToolUseCase> = {
     return context.limit === undefined ? cases : cases.slice(0, context.limit);
   },
   async runCase(testCase, context) {
-    evaluate ??= calculatorEvaluator();
+    let evaluate = evaluators.get(testCase.language);
+    if (!evaluate) {
+      evaluate = calculatorEvaluator(testCase.language);
+      evaluators.set(testCase.language, evaluate);
+    }
     const history = testCase.previous
       ? [
           { role: "user" as const, content: testCase.previous.user },

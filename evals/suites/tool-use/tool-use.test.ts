@@ -73,6 +73,9 @@ describe("tool-use scoring", () => {
     expect(await checkArgument(["EUR"], { setOf: ["USD", "EUR"] }, evaluate)).toBeDefined();
     expect(await checkArgument("Málaga, Spain", { containsAny: ["malaga"] }, evaluate)).toBeUndefined();
     expect(await checkArgument("hotels", { containsAll: ["kyoto", "hotel"] }, evaluate)).toBeDefined();
+    // Calculator expressions are read in the case's language, as the agent passes it to the tool.
+    expect(await checkArgument("0.08 * 2.500", { evaluatesTo: 200 }, calculatorEvaluator("es"))).toBeUndefined();
+    expect(await checkArgument("0.08 * 2.500", { evaluatesTo: 200 }, evaluate)).toBeDefined();
     expect(await checkArgument("15% of 320", { evaluatesTo: 48 }, evaluate)).toBeUndefined();
     expect(await checkArgument("0.15 * 320", { evaluatesTo: 48 }, evaluate)).toBeUndefined();
     expect(await checkArgument("320 / 15", { evaluatesTo: 48 }, evaluate)).toBeDefined();
