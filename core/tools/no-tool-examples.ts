@@ -1,6 +1,6 @@
 /**
- * Requests that need no tool: greetings, thanks, small talk, writing help and general knowledge, in
- * English and Spanish. The tool predictor treats them as a class of their own, so "no tool" wins by
+ * Requests that need no tool: greetings, thanks, small talk, writing help, general knowledge, things
+ * the user tells about themselves and questions about what was said, in English and Spanish. The tool predictor treats them as a class of their own, so "no tool" wins by
  * being close to these rather than only by every tool scoring low. Written for the predictor, never
  * copied from an eval set.
  */
@@ -24,6 +24,9 @@ export const defaultNoToolExamples: readonly string[] = [
   "Okay, bye!",
   "Perfect, that's everything I wanted to know. Thank you!",
   "Cool, thanks for the help.",
+  "I'm going on holiday to Greece next summer with a budget of 4,000 euros.",
+  "My flight leaves on Friday and I'll stay for ten days.",
+  "How long did I say my holiday was?",
   "What is the difference between a virus and a bacterium?",
   "¡Hola!",
   "Hola, ¿qué tal estás?",
@@ -44,5 +47,8 @@ export const defaultNoToolExamples: readonly string[] = [
   "Vale, ¡hasta luego!",
   "Estupendo, eso es todo lo que quería saber. ¡Gracias!",
   "Vale, gracias por la ayuda.",
+  "Voy a viajar a México en diciembre con un presupuesto de 1.200 dólares.",
+  "Mi vuelo sale el viernes y me quedo dos semanas.",
+  "¿Cuántos días te dije que duraba mi viaje?",
   "¿Cuál es la diferencia entre un virus y una bacteria?",
 ];

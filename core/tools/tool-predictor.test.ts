@@ -3,7 +3,7 @@ import type { Embedder } from "../contracts/embedder.ts";
 import { ProviderError } from "../contracts/errors.ts";
 import type { ToolDefinition } from "../contracts/model.ts";
 import { LocalMiniLmEmbedder } from "../embeddings/local-minilm-embedder.ts";
-import { ToolPredictor } from "./tool-predictor.ts";
+import { namedTools, ToolPredictor } from "./tool-predictor.ts";
 
 const definition = (name: string, description: string, requests: string[]): ToolDefinition => ({
   name,
@@ -99,6 +99,21 @@ describe("ToolPredictor", () => {
     expect(route.tools.map((tool) => tool.name).sort()).toEqual(["currency", "weather"]);
     const single = await predictor.route("Convert 100 dollars to euros and to Japanese yen, please", tools);
     expect(single.callEach).toBeUndefined();
+  });
+
+  it("calls the tool a message asks for by name, whatever the scores say", async () => {
+    const route = await predictor.route(
+      "Please use the calculator: at 150 yen per dollar, how many yen is 300 dollars?",
+      tools,
+    );
+    expect(route).toMatchObject({ toolChoice: "required" });
+    expect(route.tools.map((tool) => tool.name)).toEqual(["calculator"]);
+    expect(namedTools("What's the weather in Rome?", tools)).toEqual([]);
+  });
+
+  it("calls no tool on what the user tells about themselves", async () => {
+    const told = await predictor.predict("We are flying to Peru in May with a budget of 3,000 dollars.", tools);
+    expect(told.decision).toBe("none");
   });
 
   it("embeds each tool once, and again only when its description or examples change", async () => {

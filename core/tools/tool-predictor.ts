@@ -162,6 +162,9 @@ export class ToolPredictor {
   /** The predictor as the Agent's tool router; the lexical router answers when the embedder cannot. */
   readonly route: ToolRouter = async (message, tools, context) => {
     if (tools.length === 0) return { tools: [], toolChoice: "none" };
+    // "Please use the calculator": a tool the user names is the one to call, whatever the scores say.
+    const named = namedTools(message, tools);
+    if (named.length > 0) return { tools: named, toolChoice: "required" };
     let prediction: ToolPrediction;
     try {
       prediction = await this.predict(message, tools, context);
@@ -174,7 +177,7 @@ export class ToolPredictor {
       return this.#fallback(message, tools, context);
     }
     const byName = new Map(tools.map((tool) => [tool.name, tool]));
-    const callEach = prediction.decision === "none" ? [] : await this.toolsPerPart(message, tools, context);
+    const callEach = await this.toolsPerPart(message, tools, context);
     if (callEach.length >= 2) {
       const names = [...new Set([...callEach, ...prediction.tools.map((entry) => entry.name)])];
       return { tools: names.flatMap((name) => byName.get(name) ?? []), toolChoice: "required", callEach };
@@ -229,6 +232,21 @@ export class ToolPredictor {
     });
     return vectors;
   }
+}
+
+/**
+ * The tools a message asks for by name ("use the calculator", "with web search"): the tool's name, with
+ * spaces for underscores, after "use", "using" or "with".
+ */
+export function namedTools(message: string, tools: readonly ToolDefinition[]): ToolDefinition[] {
+  const text = message.toLowerCase();
+  return tools.filter((tool) => {
+    const name = tool.name
+      .toLowerCase()
+      .replaceAll("_", " ")
+      .replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    return new RegExp(`\\b(?:use|using|with)\\s+(?:the\\s+|a\\s+|your\\s+)?${name}\\b`).test(text);
+  });
 }
 
 function bestSimilarity(vector: Float32Array, candidates: readonly Float32Array[]): number {
