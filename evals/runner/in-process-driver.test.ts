@@ -28,7 +28,8 @@ describe("InProcessDriver", () => {
         usage: { inputTokens: 10, outputTokens: 4 },
         expect: (request) => {
           expect(request.tools.map((definition) => definition.name)).toEqual(["get_weather"]);
-          expect(request.messages[0]).toEqual({ role: "system", content: "Call functions." });
+          // The case's own prompt, with the agent's sentence on the user's language.
+          expect(request.messages[0]).toEqual({ role: "system", content: "Call functions. Always answer in English." });
           expect(request.maxOutputTokens).toBe(16);
         },
       },

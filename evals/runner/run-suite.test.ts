@@ -120,6 +120,7 @@ describe("runSuite with the scripted model", () => {
       "id",
       "input",
       "output",
+      "protocol_leaks",
       "repeat",
       "scores",
       "tags",
