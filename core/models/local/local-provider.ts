@@ -2,6 +2,7 @@ import { LlamaCompletion, type LlamaGrammar, type LlamaText, type Token, TokenBi
 import { AgentError, ProviderError, UserInputError } from "../../contracts/errors.ts";
 import type { ChatMessage } from "../../contracts/messages.ts";
 import type { ModelCapabilities, ModelProvider, ModelRequest, ModelStreamEvent } from "../../contracts/model.ts";
+import { ProtocolTextGuard } from "./protocol-text-guard.ts";
 import { AsyncQueue } from "../async-queue.ts";
 import type { AnswerPrompt, ChatFormat, FormatRun, RenderedPrompt } from "./chat-format.ts";
 import { buildJsonValueGrammar } from "./json-schema-grammar.ts";
@@ -122,13 +123,18 @@ export class LocalModelProvider implements ModelProvider {
       ? await this.#grammar(loaded, buildJsonValueGrammar(request.responseFormat.schema))
       : undefined;
     const tokenBias = forbiddenTokenBias(loaded, prompt, () => outputTokens);
+    // A JSON answer (responseFormat) is JSON by design; any other answer ends before protocol text.
+    const guard = request.responseFormat
+      ? { push: (text: string) => text, flush: () => "", stopped: false }
+      : new ProtocolTextGuard();
+    const protocolStop = new AbortController();
     const generation = completion.generateCompletionWithMeta(prompt.tokens, {
       ...(grammar ? { grammar } : {}),
       ...(tokenBias ? { tokenBias } : {}),
       maxTokens,
       temperature: request.temperature ?? 0,
       ...(request.seed !== undefined ? { seed: request.seed } : {}),
-      signal: request.signal,
+      signal: request.signal ? AbortSignal.any([request.signal, protocolStop.signal]) : protocolStop.signal,
       stopOnAbortSignal: true,
       trimWhitespaceSuffix: true,
       repeatPenalty:
@@ -146,11 +152,15 @@ export class LocalModelProvider implements ModelProvider {
     );
     let started = false;
     for await (const chunk of chunks) {
-      const text = started ? chunk : chunk.trimStart();
+      const shown = guard.push(chunk);
+      if (guard.stopped) protocolStop.abort();
+      const text = started ? shown : shown.trimStart();
       if (text.length === 0) continue;
       started = true;
       yield { type: "text-delta", text };
     }
+    const held = guard.flush();
+    if (held) yield { type: "text-delta", text: started ? held : held.trimStart() };
     const result = await generation;
     const reason = request.signal?.aborted ? "abort" : result.metadata.stopReason === "maxTokens" ? "length" : "stop";
     yield {
