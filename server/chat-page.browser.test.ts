@@ -54,12 +54,16 @@ describe.skipIf(!browserPath)(
       await page.routeWebSocket(/\/ws\//, (pageSide) => {
         const connection = connectionUrls.push(pageSide.url()) - 1;
         const serverSide = pageSide.connectToServer();
+        let dropped = false;
         serverSide.onMessage((message) => {
+          // A frame the server sent while the dropped connection was closing never reaches the page.
+          if (dropped) return;
           const frame = parseServerFrame(message.toString());
           delivered.push(frame);
           pageSide.send(message);
           const chunks = delivered.filter((received) => received.type === "agent_response_chunk").length;
           if (connection === 0 && chunks === 2) {
+            dropped = true;
             void pageSide.close({ code: 4000, reason: "dropped by the test" });
             void serverSide.close();
           }
