@@ -23,9 +23,10 @@ const commonWords: Record<LanguageCode, string> = {
   it: "il lo la i gli le un una è sono era essere che quale quali quanto quanta come chi dove quando perché grazie ciao sì no io tu lei mio mia questo questa e o di del della al nel con per senza su tempo oggi domani",
 };
 
-const wordSets = Object.fromEntries(
-  Object.entries(commonWords).map(([language, words]) => [language, new Set(words.split(" "))]),
-) as Record<LanguageCode, Set<string>>;
+/** Each common word → the languages it belongs to (one lookup per word of a message). */
+const wordLanguages = new Map<string, LanguageCode[]>();
+for (const [language, words] of Object.entries(commonWords) as [LanguageCode, string][])
+  for (const word of words.split(" ")) wordLanguages.set(word, [...(wordLanguages.get(word) ?? []), language]);
 
 /** Letters and marks that only some of the known languages use. */
 const letterSigns: [RegExp, LanguageCode[]][] = [
@@ -47,8 +48,8 @@ export function detectLanguage(text: string): DetectedLanguage | undefined {
   const scores = new Map<LanguageCode, number>();
   const add = (language: LanguageCode, amount: number) => scores.set(language, (scores.get(language) ?? 0) + amount);
   for (const word of lowered.match(/[\p{L}']+/gu) ?? []) {
-    const matches = (Object.keys(wordSets) as LanguageCode[]).filter((language) => wordSets[language].has(word));
-    for (const language of matches) add(language, 1 / matches.length);
+    const matches = wordLanguages.get(word);
+    if (matches) for (const language of matches) add(language, 1 / matches.length);
   }
   for (const [pattern, languages] of letterSigns) {
     if (pattern.test(lowered)) for (const language of languages) add(language, 1.5 / languages.length);
