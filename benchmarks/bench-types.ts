@@ -6,6 +6,11 @@ export interface BenchmarkDefinition {
   run: () => unknown | Promise<unknown>;
   /** For slow tasks (the local model): a fixed number of samples instead of a time budget. */
   iterations?: number;
+  /**
+   * The figure one sample reports, in milliseconds, when it is not the run's own duration: a turn's
+   * time to its first answer token, read from what `run` returned. Default: the run's duration.
+   */
+  measure?: (sampleResult: unknown) => number;
   /** Derived figures computed from the samples (e.g. tokens/s), added to the report. */
   derive?: (meanMs: number) => Record<string, number>;
 }

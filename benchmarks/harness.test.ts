@@ -46,6 +46,34 @@ describe("benchmark harness", () => {
   });
 });
 
+describe("benchmarks that measure their own figure", () => {
+  it("reports what each sample measured (a first token), not how long the sample ran", async () => {
+    let sample = 0;
+    const [result] = await runBenchmarks(
+      [
+        {
+          name: "turn.first_token",
+          unit: "ms to first token",
+          group: "test",
+          iterations: 6,
+          // Each run takes a few milliseconds of work but reports 1000 + its index: the report must say so.
+          run: () => {
+            const started = performance.now();
+            while (performance.now() - started < 2);
+            return { firstTokenMs: 1000 + sample++ };
+          },
+          measure: (value) => (value as { firstTokenMs: number }).firstTokenMs,
+        },
+      ],
+      { quick: false },
+    );
+    // One warm-up run, then six samples: 1001…1006.
+    expect(result).toMatchObject({ samples: 6, min: 1001, max: 1006, mean: 1003.5 });
+    expect(result!.p50).toBeCloseTo(1003.5, 5);
+    expect(result!.ops_per_s).toBeCloseTo(1000 / 1003.5, 8);
+  });
+});
+
 describe("benchmark baselines", () => {
   it("compares with a committed version 1 report as well as with a new one", async () => {
     const before = readBenchBaseline(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { messageParts } from "./message-parts.ts";
+import { listsSeveralThings, messageParts } from "./message-parts.ts";
 
 describe("messageParts", () => {
   it("splits requests joined by punctuation or a joining word, in English and Spanish", () => {
@@ -16,5 +16,19 @@ describe("messageParts", () => {
   it("leaves out short parts that lean on the one before", () => {
     expect(messageParts("Convert 100 dollars to euros and yen")).toEqual(["Convert 100 dollars to euros"]);
     expect(messageParts("¿Hoy llueve?")).toEqual([]);
+  });
+});
+
+describe("listsSeveralThings", () => {
+  it("sees lists joined by a word or a comma, in English and Spanish", () => {
+    expect(listsSeveralThings("What's the weather in Tokyo and Paris?")).toBe(true);
+    expect(listsSeveralThings("¿Qué tiempo hace en Madrid y en Lima?")).toBe(true);
+    expect(listsSeveralThings("Area of circles of radius 3, 5 or 7")).toBe(true);
+  });
+
+  it("sees no list in one request, nor in decimal and thousands commas", () => {
+    expect(listsSeveralThings("What is 18% of 250?")).toBe(false);
+    expect(listsSeveralThings("¿Cuánto es 3,5 al cuadrado?")).toBe(false);
+    expect(listsSeveralThings("Convert 1,250 USD to EUR")).toBe(false);
   });
 });

@@ -16,8 +16,12 @@ export interface FormatRun {
   readonly maxToolCalls: number;
   /** A compiled grammar, cached per source. */
   grammar(source: string): Promise<LlamaGrammar>;
-  /** Renders the messages, dropping the oldest non-system ones until `reserve` tokens are left to generate. */
-  fitToContext(render: (messages: readonly ChatMessage[]) => LlamaText, reserve: number): RenderedPrompt;
+  /**
+   * Renders the messages, dropping the oldest non-system ones until `reserve` tokens are left to
+   * generate, and readies the sequence: a system turn evaluated before, by any request, is restored
+   * from the prefix cache rather than read again.
+   */
+  preparePrompt(render: (messages: readonly ChatMessage[]) => LlamaText, reserve: number): Promise<RenderedPrompt>;
 }
 
 export interface RenderedPrompt {

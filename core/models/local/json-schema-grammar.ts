@@ -31,6 +31,16 @@ export function buildToolCallObjectGrammar(tools: readonly ToolDefinition[]): st
   return [`root ::= ${builder.callRule(tools)}`, ...builder.rules, ...primitiveRules].join("\n");
 }
 
+/**
+ * A grammar for the rest of one call once `{"name": "tool", "arguments": ` is written: the
+ * arguments object and the call's closing `}`.
+ */
+export function buildToolArgumentsGrammar(tool: ToolDefinition): string {
+  const builder = new GrammarBuilder();
+  const argumentsRule = builder.schemaRule(tool.inputSchema, `${sanitize(tool.name)}-arguments`);
+  return [`root ::= ${argumentsRule} "}"`, ...builder.rules, ...primitiveRules].join("\n");
+}
+
 /** A grammar for one JSON value matching `schema` (structured output: judges, extractors). */
 export function buildJsonValueGrammar(schema: JsonSchema): string {
   const builder = new GrammarBuilder();

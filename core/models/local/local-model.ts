@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp";
 import { ProviderError, UserInputError } from "../../contracts/errors.ts";
 import { type CatalogueModel, type ChatFormatName, resolveLocalModel } from "./model-catalogue.ts";
+import { PrefixStateCache } from "./prefix-state-cache.ts";
 
 /** The model path: an explicit one, else a catalogue name, else RTA_MODEL_PATH, else RTA_LOCAL_MODEL, else the default. */
 export function resolveModelPath(explicitPath?: string, modelName?: string): string {
@@ -56,6 +57,8 @@ export interface LoadedLocalModel {
   contextTokens: number;
   threads: number;
   loadMs: number;
+  /** Evaluated system turns (with their tool lists) saved for reuse by any later request. */
+  prefixCache: PrefixStateCache;
   acquireSequence(signal?: AbortSignal): Promise<{ sequence: LlamaContextSequence; release(): void }>;
   dispose(): Promise<void>;
 }
@@ -109,6 +112,7 @@ async function load(
   const context = await model.createContext({ contextSize: contextTokens, sequences, threads });
   const free: LlamaContextSequence[] = Array.from({ length: sequences }, () => context.getSequence());
   const waiting: Array<(sequence: LlamaContextSequence) => void> = [];
+  const prefixCache = new PrefixStateCache();
 
   const acquireSequence = async (signal?: AbortSignal) => {
     let sequence = free.pop();
@@ -152,8 +156,10 @@ async function load(
     contextTokens,
     threads,
     loadMs: performance.now() - started,
+    prefixCache,
     acquireSequence,
     dispose: async () => {
+      prefixCache.clear();
       await context.dispose();
       await model.dispose();
     },

@@ -1,4 +1,12 @@
-import { LlamaCompletion, type LlamaGrammar, type LlamaText, type Token, TokenBias } from "node-llama-cpp";
+import {
+  LlamaCompletion,
+  type LlamaContextSequence,
+  type LlamaGrammar,
+  LlamaText,
+  SpecialTokensText,
+  type Token,
+  TokenBias,
+} from "node-llama-cpp";
 import { AgentError, ProviderError, UserInputError } from "../../contracts/errors.ts";
 import type { ChatMessage } from "../../contracts/messages.ts";
 import type { ModelCapabilities, ModelProvider, ModelRequest, ModelStreamEvent } from "../../contracts/model.ts";
@@ -32,6 +40,11 @@ export interface LocalProviderOptions extends LocalModelOptions {
   maxToolCallsPerResponse?: number;
   /** The prompt format; default: the catalogue's for a named model, else read from the GGUF. */
   chatFormat?: ChatFormatName;
+  /**
+   * Whether evaluated system turns (with their tool lists) are saved and restored across requests
+   * (default true; prefix-state-cache.ts). Off, a request reuses only what its sequence last held.
+   */
+  prefixCache?: boolean;
 }
 
 const chatFormats: Record<ChatFormatName, ChatFormat> = { "qwen2.5": qwenFormat, smollm2: smollm2Format };
@@ -93,7 +106,11 @@ export class LocalModelProvider implements ModelProvider {
       mayCallTools,
       maxToolCalls: Math.max(1, this.#options.maxToolCallsPerResponse ?? 4),
       grammar: (source) => this.#grammar(loaded, source),
-      fitToContext: (render, reserve) => fitToContext(loaded, request.messages, render, reserve),
+      preparePrompt: async (render, reserve) => {
+        const prompt = fitToContext(loaded, request.messages, render, reserve);
+        if (this.#options.prefixCache !== false) await readySystemTurn(loaded, lease.sequence, prompt.tokens);
+        return prompt;
+      },
     };
     try {
       if (mayCallTools) {
@@ -208,6 +225,32 @@ function fitToContext(
     }
     kept = kept.filter((_, index) => index !== dropAt);
   }
+}
+
+/**
+ * Puts the evaluated system turn, everything through the first `<|im_end|>` (both formats are
+ * ChatML), in the sequence: kept, restored from the prefix cache, or read and saved for later.
+ */
+async function readySystemTurn(loaded: LoadedLocalModel, sequence: LlamaContextSequence, promptTokens: Token[]) {
+  const endOfTurn = endOfTurnToken(loaded);
+  if (endOfTurn === undefined) return;
+  const { bos, shouldPrependBosToken } = loaded.model.tokens;
+  const tokens =
+    shouldPrependBosToken && bos !== null && promptTokens[0] !== bos ? [bos, ...promptTokens] : promptTokens;
+  const end = tokens.indexOf(endOfTurn);
+  if (end > 0) await loaded.prefixCache.ready(sequence, tokens, end + 1);
+}
+
+const endOfTurnTokens = new WeakMap<LoadedLocalModel, Token | null>();
+
+function endOfTurnToken(loaded: LoadedLocalModel): Token | undefined {
+  let token = endOfTurnTokens.get(loaded);
+  if (token === undefined) {
+    const tokens = LlamaText(new SpecialTokensText("<|im_end|>")).tokenize(loaded.model.tokenizer);
+    token = tokens.length === 1 ? tokens[0]! : null;
+    endOfTurnTokens.set(loaded, token);
+  }
+  return token ?? undefined;
 }
 
 /** Keeps a format's tool-call markup out of a text answer: never anywhere, and some tokens not first. */

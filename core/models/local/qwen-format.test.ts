@@ -89,6 +89,59 @@ describe("LocalModelProvider in Qwen2.5's format (Qwen2.5-Coder-0.5B-Instruct)",
     expect(events.at(-1)).toMatchObject({ type: "finish", reason: "tool-calls" });
   });
 
+  it("decodes one call and stops when the message lists nothing, writing the tool's name for the model", async () => {
+    const events: ModelStreamEvent[] = [];
+    const severalCalls = new LocalModelProvider({ ...options, maxToolCallsPerResponse: 4 });
+    for await (const event of severalCalls.stream({
+      messages: [{ role: "user", content: "What is 12 times 7?" }],
+      tools: [multiply].map(toToolDefinition),
+      toolChoice: "required",
+    }))
+      events.push(event);
+    expect(events.flatMap((event) => (event.type === "tool-call" ? [event.arguments] : []))).toEqual([{ a: 12, b: 7 }]);
+    // Only the arguments were decoded (`{"a": 12, "b": 7}}`): the name was written, no second call tried.
+    const finish = events.at(-1);
+    expect(finish).toMatchObject({ type: "finish", reason: "tool-calls" });
+    expect(finish?.type === "finish" && finish.usage.outputTokens).toBeLessThanOrEqual(16);
+  });
+
+  it("restores a system turn with its tool list read by an earlier request, and calls the same", async () => {
+    const loaded = await provider.load();
+    const callsOf = async (content: string, through = provider) => {
+      const calls: Array<{ name: string; arguments: Record<string, unknown> }> = [];
+      for await (const event of through.stream({
+        messages: [
+          { role: "system", content: "You are a helpful assistant. Use a tool when one fits the request." },
+          { role: "user", content },
+        ],
+        tools: [multiply, weather].map(toToolDefinition),
+        toolChoice: "auto",
+      }))
+        if (event.type === "tool-call") calls.push({ name: event.name, arguments: event.arguments });
+      return calls;
+    };
+    // In between, the one sequence holds another system turn (the default one, too short to cache).
+    const chatInBetween = async () => {
+      for await (const _ of provider.stream({
+        messages: [{ role: "user", content: "Hi" }],
+        tools: [],
+        toolChoice: "auto",
+        maxOutputTokens: 2,
+      }));
+    };
+    const first = await callsOf("What is 13 times 9?");
+    expect(first).toEqual([{ name: "multiply", arguments: { a: 13, b: 9 } }]);
+    await chatInBetween();
+    const restoredBefore = loaded.prefixCache.counts.restored;
+    expect(await callsOf("What is 13 times 9?")).toEqual(first);
+    expect(loaded.prefixCache.counts.restored).toBe(restoredBefore + 1);
+    await chatInBetween();
+    expect(await callsOf("What is 13 times 9?", new LocalModelProvider({ ...options, prefixCache: false }))).toEqual(
+      first,
+    );
+    expect(loaded.prefixCache.counts.restored).toBe(restoredBefore + 1);
+  });
+
   it("calls each required tool once, in order, for a message that asks for two things", async () => {
     const events: ModelStreamEvent[] = [];
     for await (const event of provider.stream({

@@ -5,7 +5,8 @@ import type { ChatMessage, ToolCallRequest } from "../../contracts/messages.ts";
 import type { ToolDefinition } from "../../contracts/model.ts";
 import type { AnswerPrompt, ChatFormat, FormatRun, ToolDecision } from "./chat-format.ts";
 import { bringsNewValue, withoutInventedOptionals } from "./grounded-values.ts";
-import { buildToolCallObjectGrammar } from "./json-schema-grammar.ts";
+import { listsSeveralThings } from "../../tools/message-parts.ts";
+import { buildToolArgumentsGrammar, buildToolCallObjectGrammar } from "./json-schema-grammar.ts";
 import { nextTokenProbabilities } from "./next-token-probabilities.ts";
 import { renderQwenPrompt } from "./qwen-prompt.ts";
 
@@ -53,7 +54,10 @@ export const qwenFormat: ChatFormat = {
     const { request } = run;
     const maxCalls = run.maxToolCalls;
     const markup = markupTokens(run.loaded.model);
-    const prompt = run.fitToContext((messages) => renderQwenPrompt(messages, request.tools), maxCalls * tokensPerCall);
+    const prompt = await run.preparePrompt(
+      (messages) => renderQwenPrompt(messages, request.tools),
+      maxCalls * tokensPerCall,
+    );
     const usage = { inputTokens: prompt.tokens.length, outputTokens: 0 };
     // A required call skips the no-call option: the first call is written whatever the model leans to.
     if (request.toolChoice !== "required" && (await callLeaning(run, prompt.tokens)).call <= callThreshold) {
@@ -62,26 +66,18 @@ export const qwenFormat: ChatFormat = {
 
     // Tools the message asks for in separate parts are called first, one each, in their order.
     const owed = request.toolChoice === "required" ? requiredTools(request.tools, request.requiredTools) : [];
-    let grammar = await run.grammar(buildToolCallObjectGrammar(owed.length ? [owed.shift()!] : request.tools));
+    let tool = owed.shift() ?? (request.tools.length === 1 ? request.tools[0] : undefined);
     // Whether the call being sampled is owed to a part of the message (then it counts as it is).
     let owedCall = false;
     const requestText = lastUserText(request.messages);
     const calls: ToolCallRequest[] = [];
     let context: Token[] = [...prompt.tokens, ...markup.callOpening];
     while (calls.length < maxCalls) {
-      const generated: Token[] = [];
-      const output = await run.completion.generateCompletion(context, {
-        grammar,
-        maxTokens: tokensPerCall,
-        temperature: 0,
-        ...(request.signal ? { signal: request.signal } : {}),
-        stopOnAbortSignal: true,
-        onToken: (tokens) => generated.push(...tokens),
-      });
-      usage.outputTokens += generated.length;
-      const parsed = parseCall(output);
-      if (!parsed) break; // cut short
-      const schema = request.tools.find((tool) => tool.name === parsed.name)?.inputSchema;
+      const sampled = await sampleCall(run, context, tool);
+      usage.outputTokens += sampled.generated;
+      if (!sampled.call) break; // cut short
+      const parsed = sampled.call;
+      const schema = request.tools.find((offered) => offered.name === parsed.name)?.inputSchema;
       const call = { ...parsed, arguments: withoutInventedOptionals(parsed.arguments, schema, requestText) };
       // The 0.5B model likes to follow a call with variations of it (12*7, then 12/7, 12%7…) or with an
       // unrelated offered tool. A further call counts only when it brings a value of its own from the
@@ -89,21 +85,22 @@ export const qwenFormat: ChatFormat = {
       if (calls.length > 0 && !owedCall && !bringsNewValue(call, calls, requestText)) break;
       calls.push({ callId: `call_${randomUUID().slice(0, 8)}`, ...call });
       if (request.signal?.aborted || calls.length === maxCalls) break;
-      const owedNext = owed.shift();
-      owedCall = owedNext !== undefined;
-      if (owedNext) {
-        context = [...context, ...generated, ...markup.callClosing, ...markup.callOpening];
-        grammar = await run.grammar(buildToolCallObjectGrammar([owedNext]));
+      context = [...context, ...sampled.tokens, ...markup.callClosing];
+      tool = owed.shift();
+      owedCall = tool !== undefined;
+      if (tool) {
+        context = [...context, ...markup.callOpening];
         continue;
       }
+      // After a call the 0.5B model nearly always leans towards another (a variation of the first):
+      // one is tried only when the message lists several things, which costs a call's decoding.
+      if (!listsSeveralThings(requestText)) break;
       // After `</tool_call>\n` the model either ends its turn or starts another call, which the 0.5B
       // model again begins with a bare `{`: the same first-token reading decides, then the tool it names.
-      context = [...context, ...generated, ...markup.callClosing];
       if ((await callLeaning(run, context)).call <= callThreshold) break;
       context = [...context, ...markup.callOpening];
-      const next = await likeliestNextTool(run, context);
-      if (!next) break;
-      grammar = await run.grammar(buildToolCallObjectGrammar([next]));
+      tool = await likeliestNextTool(run, context);
+      if (!tool) break;
     }
     return { calls, usage };
   },
@@ -112,7 +109,7 @@ export const qwenFormat: ChatFormat = {
     // Tools are listed only when the model may call them: after tool results it answers from them, and
     // a list in view tempts the 0.5B model to write the call again as JSON.
     const tools = run.mayCallTools ? run.request.tools : [];
-    const prompt = run.fitToContext((messages) => renderQwenPrompt(messages, tools), maxOutputTokens);
+    const prompt = await run.preparePrompt((messages) => renderQwenPrompt(messages, tools), maxOutputTokens);
     const markup = markupTokens(run.loaded.model);
     const always = [markup.toolCall, markup.toolCallEnd];
     // A JSON answer (responseFormat) starts with `{` by design.
@@ -191,6 +188,33 @@ export async function callLeaning(
     if (json > 0.5) callTokens.push(fence.token);
   }
   return { call, callTokens };
+}
+
+/**
+ * Samples one call after `context` (which ends in `<tool_call>\n`) under a grammar from the tools'
+ * schemas. When the tool is known, `{"name": "tool", "arguments": ` is written for the model, read in
+ * one batch rather than decoded token by token, and only the arguments are sampled.
+ */
+async function sampleCall(
+  run: FormatRun,
+  context: readonly Token[],
+  tool: ToolDefinition | undefined,
+): Promise<{ call: z.infer<typeof callSchema> | undefined; tokens: Token[]; generated: number }> {
+  const { request } = run;
+  const model = run.loaded.model;
+  const written = tool ? model.tokenize(`{"name": ${JSON.stringify(tool.name)}, "arguments": `) : [];
+  const grammar = await run.grammar(tool ? buildToolArgumentsGrammar(tool) : buildToolCallObjectGrammar(request.tools));
+  const generated: Token[] = [];
+  const output = await run.completion.generateCompletion([...context, ...written], {
+    grammar,
+    maxTokens: tokensPerCall,
+    temperature: 0,
+    ...(request.signal ? { signal: request.signal } : {}),
+    stopOnAbortSignal: true,
+    onToken: (tokens) => generated.push(...tokens),
+  });
+  const text = tool ? `{"name": ${JSON.stringify(tool.name)}, "arguments": ${output}` : output;
+  return { call: parseCall(text), tokens: [...written, ...generated], generated: generated.length };
 }
 
 function parseCall(output: string): z.infer<typeof callSchema> | undefined {

@@ -18,7 +18,10 @@ export const smollm2Format: ChatFormat = {
 
   async decideToolCalls(run: FormatRun): Promise<ToolDecision> {
     const { request } = run;
-    const prompt = run.fitToContext((messages) => renderToolDecisionPrompt(messages, request.tools), decisionTokens);
+    const prompt = await run.preparePrompt(
+      (messages) => renderToolDecisionPrompt(messages, request.tools),
+      decisionTokens,
+    );
     // A required call: the grammar leaves out the empty list, the no-call option.
     const grammar = await run.grammar(
       buildToolCallGrammar(request.tools, { required: request.toolChoice === "required" }),
@@ -46,7 +49,7 @@ export const smollm2Format: ChatFormat = {
   },
 
   async answerPrompt(run: FormatRun, maxOutputTokens: number): Promise<AnswerPrompt> {
-    return run.fitToContext(renderAnswerPrompt, maxOutputTokens);
+    return await run.preparePrompt(renderAnswerPrompt, maxOutputTokens);
   },
 };
 

@@ -1,0 +1,102 @@
+import { readdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import type { LlamaContextSequence, Token } from "node-llama-cpp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LoadedLocalModel, loadLocalModel } from "./local-model.ts";
+import { nextTokenProbabilities } from "./next-token-probabilities.ts";
+import { PrefixStateCache } from "./prefix-state-cache.ts";
+
+// Integration: the real SmolLM2-135M GGUF, one sequence; prefixes are read, saved and restored for real.
+let loaded: LoadedLocalModel;
+let lease: { sequence: LlamaContextSequence; release(): void };
+const system = (topic: string) =>
+  `<|im_start|>system\nYou are a careful assistant who answers questions about ${topic} in plain words, with one example and no lists.<|im_end|>\n`;
+const promptOf = (topic: string, question: string) =>
+  loaded.model.tokenize(`${system(topic)}<|im_start|>user\n${question}<|im_end|>\n<|im_start|>assistant\n`, true);
+const prefixLengthOf = (topic: string) => loaded.model.tokenize(system(topic), true).length;
+
+/** The most likely next token after `prompt`, reusing whatever prefix the sequence holds. */
+async function nextToken(sequence: LlamaContextSequence, prompt: readonly Token[]): Promise<Token> {
+  return [...(await nextTokenProbabilities(sequence, prompt)).keys()][0]!;
+}
+
+beforeAll(async () => {
+  loaded = await loadLocalModel({ model: "smollm2-135m", sequences: 1 });
+  // The prompts here carry no beginning-of-sequence token; the provider adds one for models that need it.
+  expect(loaded.model.tokens.shouldPrependBosToken).toBe(false);
+  lease = await loaded.acquireSequence();
+});
+
+afterAll(() => lease.release());
+
+describe("PrefixStateCache", () => {
+  it("reads a prefix once, keeps it in the sequence, and restores it after the sequence held another", async () => {
+    const cache = new PrefixStateCache({ minTokens: 8 });
+    const { sequence } = lease;
+    const prompt = promptOf("the sea", "Why is it blue?");
+    const prefixLength = prefixLengthOf("the sea");
+    await sequence.clearHistory();
+
+    expect(await cache.ready(sequence, prompt, prefixLength)).toBe("saved");
+    expect(sequence.contextTokens).toEqual(prompt.slice(0, prefixLength));
+    expect(await cache.ready(sequence, prompt, prefixLength)).toBe("kept");
+
+    const other = promptOf("volcanoes", "Where are they?");
+    expect(await cache.ready(sequence, other, prefixLengthOf("volcanoes"))).toBe("saved");
+    expect(await cache.ready(sequence, prompt, prefixLength)).toBe("restored");
+    expect(sequence.contextTokens).toEqual(prompt.slice(0, prefixLength));
+    expect(cache.counts).toEqual({ kept: 1, restored: 1, saved: 2, skipped: 0 });
+    cache.clear();
+  });
+
+  it("predicts the same next token from a restored prefix as from a prompt read whole", async () => {
+    const cache = new PrefixStateCache({ minTokens: 8 });
+    const { sequence } = lease;
+    const prompt = promptOf("cooking", "How long do I boil an egg?");
+    await sequence.clearHistory();
+    const whole = await nextToken(sequence, prompt);
+
+    await sequence.clearHistory();
+    await cache.ready(sequence, prompt, prefixLengthOf("cooking"));
+    await sequence.clearHistory();
+    expect(await cache.ready(sequence, prompt, prefixLengthOf("cooking"))).toBe("restored");
+    expect(await nextToken(sequence, prompt)).toBe(whole);
+    cache.clear();
+  });
+
+  it("keeps at most maxEntries states, dropping the least recently used, and skips short prefixes", async () => {
+    const cache = new PrefixStateCache({ maxEntries: 1, minTokens: 8 });
+    const { sequence } = lease;
+    const first = promptOf("birds", "Can they swim?");
+    const second = promptOf("trains", "How fast?");
+    expect(await cache.ready(sequence, first, prefixLengthOf("birds"))).toBe("saved");
+    expect(await cache.ready(sequence, second, prefixLengthOf("trains"))).toBe("saved");
+    expect(cache.size).toBe(1);
+    expect(await cache.ready(sequence, first, prefixLengthOf("birds"))).toBe("saved");
+    expect(await cache.ready(sequence, first, 4)).toBe("skipped");
+    // A prefix as long as the whole prompt leaves nothing to generate from: not cached.
+    expect(await cache.ready(sequence, first, first.length)).toBe("skipped");
+    cache.clear();
+  });
+
+  it("reads the prefix again when a saved state file is damaged", async () => {
+    const cache = new PrefixStateCache({ minTokens: 8 });
+    const { sequence } = lease;
+    const prompt = promptOf("rivers", "Which is longest?");
+    const prefixLength = prefixLengthOf("rivers");
+    await sequence.clearHistory();
+    expect(await cache.ready(sequence, prompt, prefixLength)).toBe("saved");
+    const directory = dirname(savedStatePath(cache));
+    for (const file of readdirSync(directory)) writeFileSync(`${directory}/${file}`, "not a state file");
+    await sequence.clearHistory();
+    expect(await cache.ready(sequence, prompt, prefixLength)).toBe("saved");
+    expect(sequence.contextTokens).toEqual(prompt.slice(0, prefixLength));
+    cache.clear();
+  });
+});
+
+function savedStatePath(cache: PrefixStateCache): string {
+  const [path] = cache.statePaths();
+  if (!path) throw new Error("no saved state");
+  return path;
+}
