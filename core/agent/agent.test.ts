@@ -239,6 +239,55 @@ describe("Agent turn loop", () => {
     });
   });
 
+  it("answers from the calls that worked and adds itself which services could not answer", async () => {
+    const multiply = tool({
+      name: "multiply",
+      description: "Multiplies.",
+      inputSchema: z.object({ a: z.number(), b: z.number() }),
+      execute: ({ a, b }) => ({ product: a * b }),
+    });
+    const forecast = tool({
+      name: "forecast",
+      description: "A forecast.",
+      inputSchema: z.object({ city: z.string() }),
+      service: "Open-Meteo",
+      execute: () => {
+        throw new ToolError("TOOL_UNAVAILABLE", "api.open-meteo.com could not be reached.");
+      },
+    });
+    const model = new ScriptedModel([
+      {
+        toolCalls: [
+          { name: "multiply", arguments: { a: 15, b: 24 } },
+          { name: "forecast", arguments: { city: "Madrid" } },
+        ],
+      },
+      {
+        text: "15 por 24 son 360.",
+        // The model sees the call that worked, and nothing of the one that failed.
+        expect: (request) => {
+          const calls = request.messages.flatMap((message) =>
+            message.role === "assistant" ? (message.toolCalls ?? []) : [],
+          );
+          expect(calls.map((call) => call.name)).toEqual(["multiply"]);
+          const results = request.messages.filter((message) => message.role === "tool");
+          expect(results.map((message) => message.role === "tool" && message.name)).toEqual(["multiply"]);
+        },
+      },
+    ]);
+    const agent = new Agent({ model, tools: registryWith(multiply, forecast) });
+    const events = await collectEvents(
+      agent.runTurn({ sessionId: "mixed", text: "¿Cuánto es 15 por 24 y qué tiempo hace en Madrid?" }),
+    );
+    // Both calls are reported to the client, the failure with its code.
+    expect(eventsOfType(events, "tool-result").map((event) => event.name)).toEqual(["multiply", "forecast"]);
+    expect(events.at(-1)).toMatchObject({
+      type: "turn-finish",
+      outcome: "completed",
+      text: "15 por 24 son 360. No pude obtener ese dato de Open-Meteo: no se pudo conectar. No voy a inventar la respuesta; inténtalo de nuevo más tarde.",
+    });
+  });
+
   it("hands service failures to the model when asked to", async () => {
     const offline = tool({
       name: "forecast",

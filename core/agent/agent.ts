@@ -3,6 +3,7 @@ import { InMemorySessionStore } from "../memory/in-memory-store.ts";
 import { guardInput } from "../safety/input-guard.ts";
 import { AgentError, toAgentError } from "../contracts/errors.ts";
 import type { AgentEvent, TurnOutcome } from "../contracts/events.ts";
+import type { ChatMessage } from "../contracts/messages.ts";
 import type { ModelProvider, ModelRequest } from "../contracts/model.ts";
 import type { SessionStore, ToolCallRecord } from "../contracts/store.ts";
 import type { Logger } from "../contracts/logger.ts";
@@ -118,6 +119,9 @@ export class Agent {
       const maxToolRounds = this.#options.maxToolRounds ?? 3;
       const maxOutputTokens = input.maxOutputTokens ?? this.#options.maxOutputTokens;
 
+      const agentSaysFailures = (this.#options.serviceFailureAnswers ?? "agent") === "agent";
+      // Calls the services could not answer, while others in their round did: said after the answer.
+      const unansweredCalls: ServiceFailure[] = [];
       for (let round = 0; ; round++) {
         throwIfAborted(signal);
         const mayCallTools = definitions.length > 0 && round < maxToolRounds;
@@ -155,11 +159,18 @@ export class Agent {
         messages.push(...(yield* runToolRound(result.toolCalls, toolOptions, turn)));
         turn.startNextSegment();
         const failures = serviceFailuresOf(turn.toolCalls.slice(-result.toolCalls.length), tools);
-        if (failures && (this.#options.serviceFailureAnswers ?? "agent") === "agent") {
-          const answer = serviceFailureAnswer(failures, language);
-          turn.addText(answer);
-          yield { type: "text-delta", turnId, text: answer, segment: turn.segment };
-          break;
+        if (failures.length > 0 && agentSaysFailures) {
+          if (failures.length === result.toolCalls.length) {
+            const answer = serviceFailureAnswer([...unansweredCalls, ...failures], language);
+            turn.addText(answer);
+            yield { type: "text-delta", turnId, text: answer, segment: turn.segment };
+            unansweredCalls.length = 0;
+            break;
+          }
+          // Some calls answered: the model answers from those alone (shown an error, a small model
+          // repeats it as its answer), and the agent adds which services could not answer.
+          hideCalls(messages, new Set(failures.map((failure) => failure.callId)));
+          unansweredCalls.push(...failures);
         }
         if (round + 1 === maxToolRounds) {
           yield {
@@ -169,6 +180,12 @@ export class Agent {
             message: `Tool rounds exhausted (${maxToolRounds}); asking for a final answer.`,
           };
         }
+      }
+
+      if (unansweredCalls.length > 0) {
+        const note = `${turn.text.trim() ? " " : ""}${serviceFailureAnswer(unansweredCalls, language)}`;
+        turn.addText(note);
+        yield { type: "text-delta", turnId, text: note, segment: turn.segment };
       }
 
       await turn.timer.time("store", () =>
@@ -251,14 +268,32 @@ export class Agent {
   }
 }
 
-/** The round's failures when every call in it failed on the service's side; else undefined. */
-function serviceFailuresOf(records: readonly ToolCallRecord[], tools: ToolRegistry): ServiceFailure[] | undefined {
-  if (records.length === 0 || !records.every((record) => record.error && isServiceFailure(record.error.code)))
-    return undefined;
-  return records.map((record) => ({
-    service: tools.get(record.name)?.tool.service ?? record.name,
-    code: record.error?.code ?? "",
-  }));
+/** The round's calls that failed on the service's side (unreachable, too slow, not set up). */
+function serviceFailuresOf(
+  records: readonly ToolCallRecord[],
+  tools: ToolRegistry,
+): Array<ServiceFailure & { callId: string }> {
+  return records.flatMap((record) =>
+    record.error && isServiceFailure(record.error.code)
+      ? [
+          {
+            callId: record.callId,
+            service: tools.get(record.name)?.tool.service ?? record.name,
+            code: record.error.code,
+          },
+        ]
+      : [],
+  );
+}
+
+/** Takes calls out of the conversation the model sees: from the assistant's call list and their results. */
+function hideCalls(messages: ChatMessage[], callIds: ReadonlySet<string>): void {
+  for (let index = messages.length - 1; index >= 0; index--) {
+    const message = messages[index]!;
+    if (message.role === "tool" && callIds.has(message.callId)) messages.splice(index, 1);
+    else if (message.role === "assistant" && message.toolCalls?.some((call) => callIds.has(call.callId)))
+      messages[index] = { ...message, toolCalls: message.toolCalls.filter((call) => !callIds.has(call.callId)) };
+  }
 }
 
 /** The tools a turn brings along, checked like any plugin's. */

@@ -12,6 +12,9 @@ describe("detectLanguage", () => {
     ["¿Y en euros?", "es"],
     ["Wie ist das Wetter in Berlin?", "de"],
     ["Quel temps fait-il à Paris ?", "fr"],
+    // Short answers, as a model writes them after a tool result.
+    ["La respuesta es 12.25.", "es"],
+    ["The result is 391.", "en"],
   ])("%s → %s", (text, language) => {
     expect(detectLanguage(text)?.language).toBe(language);
   });

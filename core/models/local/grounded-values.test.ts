@@ -62,4 +62,17 @@ describe("withoutInventedOptionals", () => {
       unit: "fahrenheit",
     });
   });
+
+  it("leaves out an optional number outside its schema's bounds, though the request spells it out", () => {
+    const bounded = {
+      properties: { city: {}, days: { type: "integer", minimum: 1, maximum: 7 }, step: { exclusiveMinimum: 0 } },
+      required: ["city"],
+    };
+    const request = "Weather in Madrid and 50 euros in dollars; 0 steps, 5 days";
+    expect(withoutInventedOptionals({ city: "Madrid", days: 50 }, bounded, request)).toEqual({ city: "Madrid" });
+    expect(withoutInventedOptionals({ city: "Madrid", days: 5, step: 0 }, bounded, request)).toEqual({
+      city: "Madrid",
+      days: 5,
+    });
+  });
 });

@@ -98,7 +98,9 @@ function stringsOf(value: unknown): string[] {
 /**
  * A call without the optional arguments whose values the request does not spell out: small models fill
  * optional parameters with values of their own (a count of 1, a unit, a default date) that the user
- * never asked for, where the tool's own default is the better answer. Required arguments stay.
+ * never asked for, where the tool's own default is the better answer. An optional number outside its
+ * schema's bounds goes too: "the weather in Madrid and 50 euros in dollars" gave the weather 50 days
+ * (at most 7), and the tool would have refused the whole call. Required arguments stay.
  */
 export function withoutInventedOptionals(
   args: Record<string, unknown>,
@@ -109,7 +111,25 @@ export function withoutInventedOptionals(
   const required = new Set(schema.required ?? []);
   return Object.fromEntries(
     Object.entries(args).filter(
-      ([name, value]) => required.has(name) || groundedValues({ arguments: { value } }, requestText).size > 0,
+      ([name, value]) =>
+        required.has(name) ||
+        (groundedValues({ arguments: { value } }, requestText).size > 0 &&
+          withinBounds(value, schema.properties?.[name])),
     ),
+  );
+}
+
+/** Whether a number keeps to its schema's `minimum`/`maximum` (exclusive ones too); anything else passes. */
+function withinBounds(value: unknown, schema: unknown): boolean {
+  if (typeof value !== "number" || typeof schema !== "object" || schema === null) return true;
+  const bounds = schema as Record<string, unknown>;
+  const bound = (key: string) => (typeof bounds[key] === "number" ? (bounds[key] as number) : undefined);
+  const [minimum, maximum] = [bound("minimum"), bound("maximum")];
+  const [above, below] = [bound("exclusiveMinimum"), bound("exclusiveMaximum")];
+  return (
+    (minimum === undefined || value >= minimum) &&
+    (maximum === undefined || value <= maximum) &&
+    (above === undefined || value > above) &&
+    (below === undefined || value < below)
   );
 }
