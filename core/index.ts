@@ -3,6 +3,7 @@ export { Agent, type AgentOptions, type TurnInput } from "./agent/agent.ts";
 export type { HistoryMessage } from "./agent/session-memory.ts";
 export { ToolRegistry, toToolDefinition, type RegisteredTool } from "./tools/registry.ts";
 export { executeToolCall, executeToolCalls, type ToolOutcome } from "./tools/executor.ts";
+export { closeWorkerPools, runInWorker, startToolWorkers } from "./tools/worker-pool.ts";
 export { InMemorySessionStore, type InMemoryStoreOptions } from "./memory/in-memory-store.ts";
 export { LocalModelProvider, type LocalProviderOptions } from "./models/local/local-provider.ts";
 export { loadLocalModel, resolveModelPath, defaultThreads, threadsFromEnv } from "./models/local/local-model.ts";

@@ -9,6 +9,7 @@ import {
   findCatalogueModel,
   loadPrices,
   missingLocalEmbedderFiles,
+  startToolWorkers,
   threadsFromEnv,
   type ModelProvider,
   type Logger,
@@ -97,6 +98,8 @@ export function runtimeAgentOptions(
       : modelFromProviders(providersFromEnv(options.env ?? process.env, local), options.env ?? process.env));
   const env = options.env ?? process.env;
   const tools = builtInTools(env);
+  // CPU-bound tools (the calculator) run in worker threads: start them now, not on the first call.
+  if (config.model !== "synthetic") startToolWorkers(tools.list().map((registered) => registered.tool));
   // Small local models choose well among one or two tools, badly among many: route for them by default.
   const routing = env.RTA_TOOL_ROUTING ?? "auto";
   const route = routing === "on" || (routing === "auto" && model instanceof LocalModelProvider);

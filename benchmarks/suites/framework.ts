@@ -120,6 +120,19 @@ export function frameworkBenchmarks(): BenchmarkDefinition[] {
       },
     },
     {
+      // The same expression as a user's call runs it: validated, sent to a worker thread and back.
+      name: "tools.calculator_call_in_worker",
+      unit: "ms/call",
+      group: "tools",
+      run: () =>
+        executeToolCall(
+          { callId: "c", name: "calculator", arguments: { expression: "12.5% of 3,480" } },
+          dispatchOptions,
+        ).then((outcome) => {
+          if (!outcome.ok) throw outcome.error;
+        }),
+    },
+    {
       name: "ws.encode_chunk_frame",
       unit: "ms/frame",
       group: "protocol",

@@ -20,6 +20,24 @@ export interface ToolContext {
   language?: string;
 }
 
+/** What a worker-run tool receives besides its input: the plain, cloneable part of ToolContext. */
+export interface ToolWorkerContext {
+  sessionId: string;
+  callId: string;
+  language?: string;
+}
+
+/**
+ * Where a CPU-bound tool's work runs off the event loop: `exportName` of `module` (a file URL), called
+ * in a worker thread as `(input, context: ToolWorkerContext) => output` with cloneable values.
+ */
+export interface ToolWorker {
+  module: string | URL;
+  exportName: string;
+  /** Heap the worker may use before it is stopped (default 128 MB). */
+  maxMemoryMb?: number;
+}
+
 /** A tool is a plain object; `tool()` exists only so TypeScript infers `input` from the schema. */
 // biome-ignore lint/suspicious/noExplicitAny: each definition is typed by its own schema
 export interface Tool<Input = any, Output = unknown> {
@@ -61,6 +79,13 @@ export interface Tool<Input = any, Output = unknown> {
   retries?: number;
   /** Largest result accepted, as JSON (default 64 KiB); larger results fail with a clear error. */
   maxOutputBytes?: number;
+  /**
+   * For CPU-bound work (evaluating expressions, parsing large documents): the executor calls this
+   * worker in a pool of threads instead of `execute`, so the call's timeout always fires and a runaway
+   * call costs one worker, never the server. `execute` stays the same work in-process (for callers
+   * without the executor).
+   */
+  worker?: ToolWorker;
   execute(input: Input, context: ToolContext): Promise<Output> | Output;
   /**
    * Optional: run several calls in one go (one API request for many lookups). Calls to this tool that

@@ -5,6 +5,7 @@ import type { Tool } from "../contracts/tool.ts";
 import { enqueueBatched } from "./batcher.ts";
 import { toolFetch } from "./tool-fetch.ts";
 import type { ToolRegistry } from "./registry.ts";
+import { runInWorker } from "./worker-pool.ts";
 
 export const defaultToolTimeoutMs = 10_000;
 
@@ -83,9 +84,14 @@ async function attemptToolCall(
   };
   try {
     const result = await raceAbort(
-      Promise.resolve().then(() =>
-        tool.executeBatch ? enqueueBatched(tool, input, context) : tool.execute(input, context),
-      ),
+      Promise.resolve().then(() => {
+        if (tool.worker) {
+          const { sessionId, callId, language } = context;
+          const plain = { sessionId, callId, ...(language ? { language } : {}) };
+          return runInWorker({ name: tool.name, worker: tool.worker }, input, plain, signal);
+        }
+        return tool.executeBatch ? enqueueBatched(tool, input, context) : tool.execute(input, context);
+      }),
       signal,
     );
     const size = Buffer.byteLength(JSON.stringify(result ?? null) ?? "null");

@@ -54,7 +54,8 @@ describe("calculator", () => {
     ['evaluate("1+1")', /disabled/],
     ['createUnit("foo")', /disabled/],
     ["1/0", /no finite value/],
-    ["f(x) = x^2", /not an arithmetic expression/],
+    ["f(x) = x^2", /defining functions is not allowed/],
+    ['config({number: "BigNumber"})', /Function config is disabled/],
     ["process.exit(1)", /Cannot evaluate/],
   ])("refuses %s", (expression, message) => {
     expect(() => calculate(expression)).toThrow(message);
@@ -75,6 +76,53 @@ describe("calculator", () => {
   });
 });
 
+// Expressions that once took the whole server down (issue 11): each now costs at most one worker.
+describe("calculator under attack, through the executor and its worker", () => {
+  const registry = new ToolRegistry().register(calculatorPlugin);
+  const run = (expression: string) =>
+    executeToolCall(
+      { callId: "x", name: "calculator", arguments: { expression } },
+      { registry, sessionId: "s", signal: new AbortController().signal, logger: silentLogger },
+    );
+
+  /** Counts event-loop turns while `work` runs: a blocked loop counts none. */
+  async function whileCounting<T>(work: Promise<T>): Promise<{ outcome: T; ticks: number }> {
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 5);
+    try {
+      return { outcome: await work, ticks };
+    } finally {
+      clearInterval(ticker);
+    }
+  }
+
+  it("stops an expression that asks for gigabytes at the worker's heap limit", async () => {
+    const { outcome, ticks } = await whileCounting(run("size(zeros(1e5, 1e5))"));
+    expect(outcome).toMatchObject({ ok: false, error: { code: "TOOL_FAILED", message: /more than 64 MB/ } });
+    expect(ticks).toBeGreaterThan(0);
+    expect(await run("6 * 7")).toMatchObject({ ok: true, result: { result: 42 } });
+  });
+
+  it("stops an endless computation at the tool's timeout, the server's loop running all along", async () => {
+    const { outcome, ticks } = await whileCounting(run("combinations(1e9, 5e8)"));
+    expect(outcome).toMatchObject({ ok: false, error: { code: "TOOL_TIMEOUT" } });
+    expect(ticks).toBeGreaterThan(0);
+    expect(await run("2^10")).toMatchObject({ ok: true, result: { result: 1024 } });
+  });
+
+  it("refuses function definitions (exponential recursion) and config(), which changed every later result", async () => {
+    expect(await run("f(n) = n < 1 ? 1 : f(n-1) + f(n-1); f(40)")).toMatchObject({
+      ok: false,
+      error: { code: "TOOL_FAILED", message: /defining functions is not allowed/ },
+    });
+    expect(await run('config({number: "BigNumber", precision: 2000})')).toMatchObject({
+      ok: false,
+      error: { message: /config is disabled/ },
+    });
+    expect(await run("1/3")).toMatchObject({ ok: true, result: { result: 0.333333333333 } });
+  });
+});
+
 runPluginContract(calculatorPlugin, {
   calls: [
     {
@@ -83,5 +131,7 @@ runPluginContract(calculatorPlugin, {
       check: (result) => expect(result).toMatchObject({ result: 435 }),
     },
   ],
-  cancellableCall: { skip: "the calculator computes synchronously in microseconds: there is no work to cancel" },
+  cancellableCall: {
+    skip: "the calculator runs in a worker, not through execute: the attack tests above cancel it (worker-pool.test.ts too)",
+  },
 });

@@ -2,11 +2,14 @@ import { all, create, type MathJsInstance } from "mathjs";
 
 /**
  * A locked-down mathjs: arithmetic, functions and units only. Functions that could define code,
- * import or re-enter the parser are replaced by ones that throw.
+ * import, re-enter the parser or change settings for every later call (`config`) are replaced by ones
+ * that throw, and expressions that define functions are refused before they run. What is left can
+ * still ask for a lot of work (`zeros(1e5, 1e5)`, `combinations(1e9, 5e8)`): the tool runs in a worker
+ * with a heap limit and a timeout (`worker` in index.ts), which stop it without touching the server.
  */
 if (!all) throw new Error("mathjs did not export its function factories.");
 const math: MathJsInstance = create(all, { number: "number", precision: 64 });
-const evaluateExpression = math.evaluate.bind(math);
+const parseExpression = math.parse.bind(math);
 const refuse = (name: string) => () => {
   throw new Error(`Function ${name} is disabled.`);
 };
@@ -14,6 +17,7 @@ math.import(
   Object.fromEntries(
     [
       "import",
+      "config",
       "createUnit",
       "evaluate",
       "parse",
@@ -80,7 +84,10 @@ export function calculate(expression: string, language?: string): CalculationRes
   if (normalized.length === 0) throw new Error("The expression is empty.");
   let value: unknown;
   try {
-    value = evaluateExpression(normalized);
+    const tree = parseExpression(normalized);
+    if (tree.filter((node) => node.type === "FunctionAssignmentNode").length > 0)
+      throw new Error("defining functions is not allowed");
+    value = tree.evaluate();
   } catch (error) {
     throw new Error(`Cannot evaluate "${expression}": ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -93,6 +100,11 @@ export function calculate(expression: string, language?: string): CalculationRes
     return { expression: normalized, result: math.format(value, { precision: 12 }) };
   }
   throw new Error(`"${expression}" is not an arithmetic expression.`);
+}
+
+/** The calculator as its worker runs it (core/tools/tool-worker.mjs): input and context are plain data. */
+export function calculateInWorker(input: { expression: string }, context: { language?: string }): CalculationResult {
+  return calculate(input.expression, context.language);
 }
 
 function isFunction(value: unknown): boolean {

@@ -10,7 +10,14 @@ export const calculatorTool = tool({
     expression: z.string().min(1).max(500).describe("The arithmetic expression to evaluate"),
   }),
   outputSchema: z.object({ expression: z.string(), result: z.union([z.number(), z.string()]) }),
-  timeoutMs: 1_000,
+  // Off the event loop: one expression can ask for minutes of work or gigabytes (`zeros(1e5, 1e5)`).
+  // The timeout includes waiting for a worker, and starting one (tsx and mathjs load in 0.5–2 s).
+  worker: {
+    module: new URL("./evaluate-expression.ts", import.meta.url),
+    exportName: "calculateInWorker",
+    maxMemoryMb: 64,
+  },
+  timeoutMs: 5_000,
   cacheTtlMs: 24 * 60 * 60 * 1000,
   networkHosts: [],
   examples: [
