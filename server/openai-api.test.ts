@@ -143,6 +143,13 @@ describe("OpenAI-compatible API", () => {
     const noKey = await fetch(`${baseURL}/models`);
     expect(noKey.status).toBe(401);
     expect((await noKey.json()).error.code).toBe("invalid_api_key");
+    // Without the key the body is never read: malformed JSON gets 401, not a parse error.
+    const unread = await fetch(`${baseURL}/chat/completions`, {
+      method: "POST",
+      headers: { authorization: "Bearer wrong-key", "content-type": "application/json" },
+      body: "{not json",
+    });
+    expect(unread.status).toBe(401);
     const headers = { authorization: "Bearer rta-test-key", "content-type": "application/json" };
     const malformed = await fetch(`${baseURL}/chat/completions`, { method: "POST", headers, body: "{not json" });
     expect(malformed.status).toBe(400);

@@ -124,4 +124,14 @@ describe("one protocol: the server's encoder and the client's decoder", () => {
       message: { kind: "cancel", turnId },
     });
   });
+
+  it("refuses a frame nested deeper than the protocol needs, before parsing it", () => {
+    const deep = `{"text": "hi", "context": ${"[".repeat(5000)}${"]".repeat(5000)}}`;
+    expect(parseClientFrame(deep)).toEqual({ ok: false, message: expect.stringMatching(/deeper than 16 levels/) });
+    // Brackets inside strings are text, not nesting.
+    const quoted = JSON.stringify({ type: "user_message", content: { text: '[[[[[[[[[[[[[[[[[[[[[[[[\\"{{{{' } });
+    expect(parseClientFrame(quoted)).toMatchObject({ ok: true, message: { kind: "user_message" } });
+    const nested = { type: "user_message", content: { text: "hi" }, context: { a: { b: { c: [1, [2, [3]]] } } } };
+    expect(parseClientFrame(JSON.stringify(nested))).toMatchObject({ ok: true });
+  });
 });

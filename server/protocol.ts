@@ -7,6 +7,7 @@ import {
   type ServerFrameEnvelope,
   type ServerFrameType,
 } from "realtime-agent/client";
+import { nestsDeeperThan } from "./json-depth.ts";
 
 /**
  * The WebSocket protocol, version rta.v1 (docs/protocol.md). Each AgentEvent becomes exactly one
@@ -138,8 +139,13 @@ export type ClientMessage =
 
 export type ParsedClientFrame = { ok: true; message: ClientMessage } | { ok: false; message: string };
 
+/** Client frames nest far less than this (an envelope with a small `context`). */
+export const maxFrameDepth = 16;
+
 /** Parses one client frame: the seed's short form `{"text"}`, the full envelope, or `cancel`. */
 export function parseClientFrame(raw: string): ParsedClientFrame {
+  if (nestsDeeperThan(raw, maxFrameDepth))
+    return { ok: false, message: `The frame nests objects and arrays deeper than ${maxFrameDepth} levels.` };
   let data: unknown;
   try {
     data = JSON.parse(raw);
