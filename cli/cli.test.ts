@@ -110,7 +110,7 @@ export default { name: "shout", version: "1.0.0", configSchema: z.object({ suffi
       ]);
       expect(tools[0]).toMatchObject({
         plugin: "calculator",
-        timeout_ms: 1000,
+        timeout_ms: 5000,
         input_schema: { type: "object", required: ["expression"] },
       });
       expect(tools[2]).toMatchObject({

@@ -3,6 +3,7 @@ import { ask } from "./commands/ask.ts";
 import { benchCommand, benchUsage } from "./commands/bench.ts";
 import { chat } from "./commands/chat.ts";
 import { evalCommand, evalUsage } from "./commands/eval.ts";
+import { keysCommand, keysUsage } from "./commands/keys.ts";
 import { loadCommand, loadUsage } from "./commands/load.ts";
 import { modelsCommand, modelsUsage } from "./commands/models.ts";
 import { pluginNewCommand, pluginNewUsage } from "./commands/plugin-new.ts";
@@ -23,6 +24,7 @@ Usage:
   rta models [--measure [name]]     named local models: size, present or not, measured speed; rta models --help
   rta tools [--json]                registered tools with their schemas, timeouts and cache TTLs
   rta plugin new <name> [--dir D]   scaffold a plugin with a passing contract test
+  rta keys new --id NAME            a new API key for RTA_API_KEYS_FILE (--scopes, --file)
   rta help                          this text
 `;
 
@@ -60,6 +62,7 @@ const commands: Record<string, { run: (args: string[]) => Promise<number>; usage
   models: { run: modelsCommand, usage: modelsUsage },
   tools: { run: toolsCommand, usage: toolsUsage },
   plugin: { run: pluginNewCommand, usage: pluginNewUsage },
+  keys: { run: keysCommand, usage: keysUsage },
 };
 
 /** Runs one CLI command and returns the process exit code. */

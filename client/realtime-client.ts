@@ -1,7 +1,7 @@
 import { cancelFrame, type ClientFrame, userMessageFrame } from "./client-frames.ts";
 import { RealtimeClientError } from "./client-error.ts";
 import { parseServerFrame } from "./parse-server-frame.ts";
-import type { ServerFrame } from "./server-frames.ts";
+import { protocolVersion, type ServerFrame } from "./server-frames.ts";
 import { Turn, type TurnControl } from "./turn.ts";
 import {
   platformWebSocket,
@@ -25,6 +25,11 @@ export interface ResumeOptions {
 
 export interface ConnectOptions {
   sessionId: string;
+  /**
+   * The server's API key, when it has keys. Sent as a WebSocket subprotocol (`rta.key.<key>`, beside
+   * `rta.v1`), which browsers allow where they do not allow an Authorization header.
+   */
+  apiKey?: string;
   /** A WebSocket implementation; by default the global one, or the `ws` package in Node without one. */
   WebSocket?: WebSocketConstructor;
   /** Reconnect after an unexpected close and resume after the last frame seen (default: on). */
@@ -65,6 +70,7 @@ export class RealtimeClient {
   /** Resolves when the first connection opens. */
   readonly opened: Promise<void>;
   readonly #url: string;
+  readonly #apiKey: string | undefined;
   readonly #WebSocket: WebSocketConstructor;
   readonly #options: ConnectOptions;
   readonly #resume: Required<Omit<ResumeOptions, "lastSeq">> | undefined;
@@ -85,6 +91,7 @@ export class RealtimeClient {
   constructor(url: string, WebSocket: WebSocketConstructor, options: ConnectOptions) {
     this.sessionId = options.sessionId;
     this.#url = url;
+    this.#apiKey = options.apiKey;
     this.#WebSocket = WebSocket;
     this.#options = options;
     const resume = options.resume ?? true;
@@ -143,7 +150,10 @@ export class RealtimeClient {
   }
 
   #open(onOpen?: () => void, onFirstFailure?: (error: RealtimeClientError) => void): void {
-    const socket = new this.#WebSocket(sessionUrl(this.#url, this.sessionId, this.#lastSeq));
+    const socket = new this.#WebSocket(
+      sessionUrl(this.#url, this.sessionId, this.#lastSeq),
+      this.#apiKey ? [protocolVersion, `rta.key.${this.#apiKey}`] : undefined,
+    );
     this.#socket = socket;
     let opened = false;
     socket.addEventListener("open", () => {

@@ -9,7 +9,7 @@ export interface WebSocketLike {
   addEventListener(type: "error", listener: (event: unknown) => void): void;
 }
 
-export type WebSocketConstructor = new (url: string) => WebSocketLike;
+export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
 
 /** WebSocket.OPEN, the same in every implementation. */
 export const socketOpen = 1;

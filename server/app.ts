@@ -1,9 +1,11 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import express from "express";
-import type { Agent, Logger } from "realtime-agent";
+import { type Agent, type Logger, errorCodes } from "realtime-agent";
+import { ApiKeys, hashApiKey, scopes } from "./auth/api-keys.ts";
+import { authenticateRequest } from "./auth/request-auth.ts";
 import { chatPageBundle } from "./chat-page/chat-page-bundle.ts";
 import { ServerMetrics } from "./metrics.ts";
 import { openAIRouter } from "./openai-api.ts";
@@ -15,9 +17,19 @@ const staticDirectory = join(dirname(fileURLToPath(import.meta.url)), "static");
 export interface AgentServerOptions {
   agent: Agent;
   logger: Logger;
-  gateway?: Omit<GatewayOptions, "agent" | "metrics" | "logger">;
-  /** When set, /v1 requires `Authorization: Bearer <key>`. */
+  gateway?: Omit<GatewayOptions, "agent" | "metrics" | "logger" | "keys" | "allowedOrigins">;
+  /**
+   * API keys (server/auth/api-keys.ts). With any, /ws and /v1 need a key with the "chat" scope, /metrics
+   * one with "metrics" and /health tells its details to "metrics" or "admin" keys only. Without, the
+   * server is open to whoever reaches it: `rta serve` then binds loopback only.
+   */
+  keys?: ApiKeys;
+  /** One key (id "default", every scope): the same as `keys` with that key alone. */
   apiKey?: string;
+  /** Origins whose pages may open the WebSocket besides the server's own ("*": any). */
+  allowedOrigins?: readonly string[];
+  /** Serve /metrics and /health's details without a key even when keys are configured. */
+  publicMetrics?: boolean;
 }
 
 export interface AgentServer {
@@ -30,6 +42,12 @@ export interface AgentServer {
 /** HTTP (health, metrics, chat page) and WebSocket (/ws/:sessionId) in front of one agent. */
 export function createAgentServer(options: AgentServerOptions): AgentServer {
   const metrics = new ServerMetrics({ provider: options.agent.model.id });
+  const keys =
+    options.keys ??
+    new ApiKeys(options.apiKey ? [{ id: "default", sha256: hashApiKey(options.apiKey), scopes: [...scopes] }] : []);
+  /** Whether the request may see the server's inside: metrics, tools, store, provider. */
+  const mayObserve = (request: IncomingMessage) =>
+    options.publicMetrics === true || authenticateRequest(request, keys, "metrics").ok;
   const app = express();
   app.disable("x-powered-by");
   app.use((_request, response, next) => {
@@ -38,7 +56,8 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
     next();
   });
 
-  app.get("/health", (_request, response) => {
+  app.get("/health", (request, response) => {
+    if (!mayObserve(request)) return void response.json({ status: "ok" });
     response.json({
       status: "ok",
       protocol: protocolVersion,
@@ -49,7 +68,14 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
     });
   });
 
-  app.get("/metrics", async (_request, response) => {
+  app.get("/metrics", async (request, response) => {
+    if (!mayObserve(request)) {
+      const auth = authenticateRequest(request, keys, "metrics");
+      const code = !auth.ok && auth.status === 403 ? "AUTH_FORBIDDEN" : "AUTH_REQUIRED";
+      return void response
+        .status(errorCodes[code].httpStatus)
+        .json({ error: { code, message: auth.ok ? "" : auth.reason } });
+    }
     response.setHeader("Content-Type", metrics.registry.contentType);
     response.send(await metrics.registry.metrics());
   });
@@ -61,7 +87,7 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
     response.type("text/javascript").send(script);
   });
 
-  app.use("/v1", openAIRouter({ agent: options.agent, ...(options.apiKey ? { apiKey: options.apiKey } : {}) }));
+  app.use("/v1", openAIRouter({ agent: options.agent, keys }));
   app.use((error: unknown, _request: express.Request, response: express.Response, next: express.NextFunction) => {
     // Body-parser errors (malformed JSON, too large) as typed JSON errors, never a stack trace.
     if (response.headersSent) return next(error);
@@ -86,7 +112,14 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
   });
 
   const http = createServer(app);
-  const gateway = new WebSocketGateway({ agent: options.agent, metrics, logger: options.logger, ...options.gateway });
+  const gateway = new WebSocketGateway({
+    agent: options.agent,
+    metrics,
+    logger: options.logger,
+    ...options.gateway,
+    keys,
+    ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
+  });
   http.on("upgrade", (request, socket, head) => gateway.handleUpgrade(request, socket, head));
   http.on("clientError", (_error, socket) => socket.destroy());
 

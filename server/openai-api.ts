@@ -1,7 +1,9 @@
-import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import express, { type Request, type Response, type Router } from "express";
 import { z } from "zod";
 import { type Agent, type AgentEvent, type ErrorCode, errorCodes } from "realtime-agent";
+import type { ApiKeys } from "./auth/api-keys.ts";
+import { authenticateRequest } from "./auth/request-auth.ts";
 
 /**
  * An OpenAI-compatible API in front of the agent, so any OpenAI client can use it:
@@ -52,13 +54,19 @@ function openAIError(
   response.status(status).json({ error: { message, type, param: null, code } });
 }
 
-export function openAIRouter(options: { agent: Agent; apiKey?: string; maxBodyBytes?: number }): Router {
+export function openAIRouter(options: { agent: Agent; keys: ApiKeys; maxBodyBytes?: number }): Router {
   const router = express.Router();
   // The key is checked before the body is read: a client without one costs no parsing.
   router.use((request, response, next) => {
-    if (!options.apiKey) return next();
-    if (bearerMatches(request.headers.authorization, options.apiKey)) return next();
-    openAIError(response, 401, "Invalid or missing API key.", "invalid_request_error", "invalid_api_key");
+    const auth = authenticateRequest(request, options.keys, "chat");
+    if (auth.ok) return next();
+    openAIError(
+      response,
+      auth.status,
+      auth.reason,
+      "invalid_request_error",
+      auth.status === 401 ? "invalid_api_key" : "insufficient_scope",
+    );
   });
   router.use(express.json({ limit: options.maxBodyBytes ?? 256 * 1024 }));
 
@@ -175,10 +183,4 @@ function sendTurnError(response: Response, failure: Extract<AgentEvent, { type: 
 /** OpenAI's error `type`, from the HTTP status of the code: the client's fault below 500, the server's from 500. */
 function errorTypeOf(code: ErrorCode): "invalid_request_error" | "server_error" {
   return errorCodes[code].httpStatus < 500 ? "invalid_request_error" : "server_error";
-}
-
-/** Compares `Bearer <key>` in constant time (hashes of equal length), so timing tells nothing of the key. */
-function bearerMatches(header: string | undefined, apiKey: string): boolean {
-  const digest = (text: string) => createHash("sha256").update(text).digest();
-  return timingSafeEqual(digest(header ?? ""), digest(`Bearer ${apiKey}`));
 }

@@ -122,6 +122,27 @@ export function errorFrame(
   };
 }
 
+/**
+ * The first frame on a connection to `/ws`, where the server chose the session: a `system_event`
+ * `session_ready` whose `data.session_id` (also the envelope's) is the name to reconnect with. Sent to
+ * that socket only; its `seq` is the session's last, so it takes no number from the stream.
+ */
+export function sessionReadyFrame(sessionId: string, seq: number): ServerFrameEnvelope<"system_event"> {
+  return {
+    message_id: randomUUID(),
+    session_id: sessionId,
+    seq,
+    timestamp: new Date().toISOString(),
+    type: "system_event",
+    content: {
+      event: "session_ready",
+      message: `New session ${sessionId}: reconnect to /ws/${sessionId} to resume it.`,
+      data: { session_id: sessionId },
+    },
+    context: { protocol: protocolVersion },
+  };
+}
+
 const shortForm = z.object({ text: z.string() }).strict();
 const userMessage = z.object({
   type: z.literal("user_message"),

@@ -1,6 +1,7 @@
 import { loadExternalPlugins } from "realtime-agent/runtime";
 import { LocalModelProvider, createLogger } from "realtime-agent";
 import { createAgentServer } from "../../server/app.ts";
+import { ApiKeys } from "../../server/auth/api-keys.ts";
 import { createRuntime, runtimeConfigFromEnv } from "realtime-agent/runtime";
 
 export async function serve(options: { port: string; host: string }): Promise<number> {
@@ -15,11 +16,25 @@ export async function serve(options: { port: string; host: string }): Promise<nu
     const loaded = await agent.model.load();
     logger.info("local model loaded", { model: loaded.modelPath, loadMs: Math.round(loaded.loadMs) });
   }
+  const keys = ApiKeys.fromEnv(process.env);
+  const exposure = exposureProblem(options.host, keys.enabled, process.env);
+  if (exposure) {
+    process.stderr.write(`rta serve: ${exposure}\n`);
+    return 2;
+  }
+  if (!keys.enabled)
+    logger.warn("no API key configured: anyone who can reach this address can use the agent", { host: options.host });
   const maxFrameBytes = Number.parseInt(process.env.RTA_MAX_FRAME_BYTES ?? "", 10);
+  const allowedOrigins = (process.env.RTA_ALLOWED_ORIGINS ?? "")
+    .split(",")
+    .map((origin) => origin.trim())
+    .filter(Boolean);
   const server = createAgentServer({
     agent,
     logger,
-    ...(process.env.RTA_API_KEY ? { apiKey: process.env.RTA_API_KEY } : {}),
+    keys,
+    allowedOrigins,
+    publicMetrics: process.env.RTA_PUBLIC_METRICS === "1",
     gateway: Number.isInteger(maxFrameBytes) && maxFrameBytes > 0 ? { maxFrameBytes } : {},
   });
   const address = await server.listen(port, options.host);
@@ -38,4 +53,20 @@ export async function serve(options: { port: string; host: string }): Promise<nu
   await server.close();
   await agent.close();
   return 0;
+}
+
+const loopbackHosts = new Set(["127.0.0.1", "::1", "localhost"]);
+
+/**
+ * Why the server must not start as asked: with no API key it would be open to anyone who can reach
+ * the address, so it binds loopback only unless RTA_ALLOW_UNAUTHENTICATED=1 says that is meant.
+ */
+export function exposureProblem(host: string, keysEnabled: boolean, env: NodeJS.ProcessEnv): string | undefined {
+  if (keysEnabled || loopbackHosts.has(host) || host.startsWith("127.")) return undefined;
+  if (env.RTA_ALLOW_UNAUTHENTICATED === "1") return undefined;
+  return (
+    `refusing to listen on ${host} without authentication: anyone who reaches it could use the agent and read ` +
+    "its sessions. Set RTA_API_KEY (or RTA_API_KEYS_FILE: `rta keys new --id NAME`), listen on 127.0.0.1, " +
+    "or set RTA_ALLOW_UNAUTHENTICATED=1 if the network is yours alone."
+  );
 }

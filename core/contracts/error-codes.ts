@@ -57,6 +57,22 @@ export const errorCodes = {
     webSocketCloseCode: null,
     meaning: "The session id is missing or not allowed: the WebSocket upgrade is refused with this HTTP status.",
   },
+  AUTH_REQUIRED: {
+    fault: "user",
+    retryable: false,
+    httpStatus: 401,
+    webSocketCloseCode: null,
+    meaning:
+      "The server has API keys and the request carried none, or an unknown one (WebSocket: refused at the upgrade).",
+  },
+  AUTH_FORBIDDEN: {
+    fault: "user",
+    retryable: false,
+    httpStatus: 403,
+    webSocketCloseCode: null,
+    meaning:
+      "The key lacks the scope the request needs, or a browser page from an origin that is not allowed opened the WebSocket.",
+  },
   CONNECTION_FRAME_TOO_LARGE: {
     fault: "user",
     retryable: false,

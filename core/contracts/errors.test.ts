@@ -83,6 +83,7 @@ describe("the error table", () => {
     INPUT: ["user"],
     SESSION: ["user"],
     CONNECTION: ["user"],
+    AUTH: ["user"],
     TURN: ["user", "provider"],
     PROVIDER: ["provider"],
     // The embedder is a model too: its failures are the provider's fault (ProviderError).

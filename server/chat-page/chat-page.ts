@@ -100,12 +100,18 @@ async function show(turn: Turn): Promise<void> {
 
 const sessionId = sessionStorage.getItem("rta.session") ?? `web-${crypto.randomUUID()}`;
 sessionStorage.setItem("rta.session", sessionId);
+// On a server with API keys, open the page as /#key=<key>: the fragment never leaves the browser.
+const apiKey = new URLSearchParams(location.hash.slice(1)).get("key") ?? sessionStorage.getItem("rta.key") ?? undefined;
+if (apiKey) {
+  sessionStorage.setItem("rta.key", apiKey);
+  history.replaceState(null, "", location.pathname);
+}
 
 /** Connects, trying again (every 0.5 s, then less often) while the server cannot be reached. */
 async function connectWhenReachable(): Promise<RealtimeClient> {
   for (let delayMs = 500; ; delayMs = Math.min(delayMs * 2, 10_000)) {
     try {
-      return await connect(location.origin, { sessionId, onStatus: showStatus });
+      return await connect(location.origin, { sessionId, onStatus: showStatus, ...(apiKey ? { apiKey } : {}) });
     } catch {
       showStatus("reconnecting");
       await new Promise((resolve) => setTimeout(resolve, delayMs));

@@ -1,9 +1,12 @@
+import { randomUUID } from "node:crypto";
 import { type IncomingMessage, STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import { type Agent, type Logger, type ErrorCode, errorCodes } from "realtime-agent";
 import type { ServerMetrics } from "../metrics.ts";
-import { errorFrame, frameOf, parseClientFrame } from "../protocol.ts";
+import { ApiKeys, localPrincipal } from "../auth/api-keys.ts";
+import { authenticateRequest, originAllowed } from "../auth/request-auth.ts";
+import { errorFrame, frameOf, parseClientFrame, protocolVersion, sessionReadyFrame } from "../protocol.ts";
 import { SessionChannel } from "./session-channel.ts";
 
 export interface GatewayOptions {
@@ -21,9 +24,30 @@ export interface GatewayOptions {
   replayFrames?: number;
   /** Forget a session's channel this long after its last socket closed (default 10 min). */
   idleSessionMs?: number;
+  /** API keys; without any, every client is the local owner (and the server must stay on loopback). */
+  keys?: ApiKeys;
+  /** Origins whose pages may open the WebSocket besides the server's own ("*" for any; default none). */
+  allowedOrigins?: readonly string[];
 }
 
 const sessionPathPattern = /^\/ws\/([A-Za-z0-9_.:-]{1,128})$/;
+const noKeys = new ApiKeys();
+
+/**
+ * The agent's session id for a client's session name: the owner's space, then the name. With no keys
+ * configured every client is the local owner, whose sessions keep their plain names.
+ */
+export function sessionKeyOf(owner: string, name: string): string {
+  return owner === localPrincipal.owner ? name : `${owner}/${name}`;
+}
+
+/** Refuses a WebSocket upgrade with the HTTP status of `code` and a one-line reason. */
+function refuseUpgrade(socket: Duplex, code: ErrorCode, reason: string): void {
+  const status = errorCodes[code].httpStatus;
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${code}: ${reason}\n`,
+  );
+}
 
 /** Accepts WebSocket upgrades on /ws/:sessionId and runs each user message as an agent turn. */
 export class WebSocketGateway {
@@ -34,41 +58,63 @@ export class WebSocketGateway {
 
   constructor(options: GatewayOptions) {
     this.#options = options;
-    this.#server = new WebSocketServer({ noServer: true, maxPayload: options.hardFrameLimitBytes ?? 1024 * 1024 });
+    this.#server = new WebSocketServer({
+      noServer: true,
+      maxPayload: options.hardFrameLimitBytes ?? 1024 * 1024,
+      // A client that sends its key as a subprotocol (`rta.v1, rta.key.<key>`) gets rta.v1 back, never the key.
+      handleProtocols: (offered) => (offered.has(protocolVersion) ? protocolVersion : false),
+    });
     this.#sweeper = setInterval(() => this.#sweep(), 30_000).unref();
   }
 
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(request.url ?? "/", "http://localhost");
-    const match = sessionPathPattern.exec(url.pathname);
-    if (!match) {
-      const reason = url.pathname.startsWith("/ws/")
-        ? "Session ids are 1-128 characters of A-Z a-z 0-9 _ . : -"
-        : "WebSocket endpoint is /ws/:sessionId";
-      const status = errorCodes.SESSION_INVALID.httpStatus;
-      socket.end(
-        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${reason}\n`,
+    if (!originAllowed(request, this.#options.allowedOrigins ?? [])) {
+      return refuseUpgrade(
+        socket,
+        "AUTH_FORBIDDEN",
+        `Pages from ${request.headers.origin} may not open this WebSocket.`,
       );
-      return;
     }
-    const sessionId = match[1]!;
+    const auth = authenticateRequest(request, this.#options.keys ?? noKeys, "chat");
+    if (!auth.ok) return refuseUpgrade(socket, auth.status === 401 ? "AUTH_REQUIRED" : "AUTH_FORBIDDEN", auth.reason);
+    const issued = url.pathname === "/ws" || url.pathname === "/ws/";
+    const match = sessionPathPattern.exec(url.pathname);
+    if (!issued && !match) {
+      const reason = url.pathname.startsWith("/ws/")
+        ? "Session names are 1-128 characters of A-Z a-z 0-9 _ . : -"
+        : "The WebSocket endpoint is /ws (a new session) or /ws/:session";
+      return refuseUpgrade(socket, "SESSION_INVALID", reason);
+    }
+    const name = issued ? `s_${randomUUID().replaceAll("-", "")}` : match![1]!;
     const lastSeen = Number.parseInt(url.searchParams.get("last_seq") ?? "", 10);
     this.#server.handleUpgrade(request, socket, head, (websocket) =>
-      this.#accept(websocket, sessionId, Number.isFinite(lastSeen) ? lastSeen : undefined),
+      this.#accept(websocket, auth.principal.owner, name, {
+        lastSeen: Number.isFinite(lastSeen) ? lastSeen : undefined,
+        issued,
+      }),
     );
   }
 
-  #channel(sessionId: string): SessionChannel {
-    let channel = this.#channels.get(sessionId);
+  /** A session is its owner's: the same name under another key is another session. */
+  #channel(owner: string, name: string): SessionChannel {
+    const key = sessionKeyOf(owner, name);
+    let channel = this.#channels.get(key);
     if (!channel) {
-      channel = new SessionChannel(sessionId, this.#options.replayFrames ?? 512);
-      this.#channels.set(sessionId, channel);
+      channel = new SessionChannel(name, key, this.#options.replayFrames ?? 512);
+      this.#channels.set(key, channel);
     }
     return channel;
   }
 
-  #accept(socket: WebSocket, sessionId: string, lastSeen: number | undefined): void {
-    const channel = this.#channel(sessionId);
+  #accept(
+    socket: WebSocket,
+    owner: string,
+    sessionId: string,
+    { lastSeen, issued }: { lastSeen: number | undefined; issued: boolean },
+  ): void {
+    const channel = this.#channel(owner, sessionId);
+    if (issued) socket.send(JSON.stringify(sessionReadyFrame(sessionId, channel.lastSeq)));
     if (lastSeen !== undefined) {
       const { frames, complete } = channel.framesAfter(lastSeen);
       if (!complete) {
@@ -136,7 +182,7 @@ export class WebSocketGateway {
     let turnId: string | undefined;
     try {
       for await (const event of this.#options.agent.runTurn({
-        sessionId: channel.sessionId,
+        sessionId: channel.key,
         text,
         signal: controller.signal,
       })) {

@@ -30,7 +30,10 @@ function corkUntilIdle(socket: WebSocket): void {
  * each frame to every socket open on the session.
  */
 export class SessionChannel {
+  /** The session's name as its client knows it (frames carry it). */
   readonly sessionId: string;
+  /** The agent's session id: the name within its owner's space. */
+  readonly key: string;
   readonly sockets = new Set<WebSocket>();
   readonly turns = new Map<string, AbortController>();
   #seq = 0;
@@ -39,8 +42,9 @@ export class SessionChannel {
   readonly #replayLimit: number;
   lastActivity = Date.now();
 
-  constructor(sessionId: string, replayLimit: number) {
+  constructor(sessionId: string, key: string, replayLimit: number) {
     this.sessionId = sessionId;
+    this.key = key;
     this.#replayLimit = replayLimit;
   }
 
