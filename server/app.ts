@@ -36,7 +36,8 @@ export interface AgentServer {
   http: Server;
   metrics: ServerMetrics;
   listen(port: number, host?: string): Promise<AddressInfo>;
-  close(): Promise<void>;
+  /** Stops taking connections, lets running turns finish for up to `drainMs` (default 0), then closes. */
+  close(drainMs?: number): Promise<void>;
 }
 
 /** HTTP (health, metrics, chat page) and WebSocket (/ws/:sessionId) in front of one agent. */
@@ -122,6 +123,9 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
   });
   http.on("upgrade", (request, socket, head) => gateway.handleUpgrade(request, socket, head));
   http.on("clientError", (_error, socket) => socket.destroy());
+  // A client that trickles its headers or body holds a connection: bounded (Node's defaults are 60 s and 5 min).
+  http.headersTimeout = 10_000;
+  http.requestTimeout = 30_000;
 
   return {
     http,
@@ -134,8 +138,8 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
           resolve(http.address() as AddressInfo);
         });
       }),
-    close: async () => {
-      await gateway.close();
+    close: async (drainMs = 0) => {
+      await gateway.close(drainMs);
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },

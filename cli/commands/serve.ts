@@ -1,7 +1,9 @@
 import { loadExternalPlugins } from "realtime-agent/runtime";
 import { LocalModelProvider, createLogger } from "realtime-agent";
 import { createAgentServer } from "../../server/app.ts";
+import { Redis } from "ioredis";
 import { ApiKeys } from "../../server/auth/api-keys.ts";
+import { defaultMessageRate, InMemoryRateLimiter, RedisRateLimiter } from "../../server/ws/rate-limiter.ts";
 import { createRuntime, runtimeConfigFromEnv } from "realtime-agent/runtime";
 
 export async function serve(options: { port: string; host: string }): Promise<number> {
@@ -29,13 +31,29 @@ export async function serve(options: { port: string; host: string }): Promise<nu
     .split(",")
     .map((origin) => origin.trim())
     .filter(Boolean);
+  const limits = gatewayLimitsFromEnv(process.env);
+  const redis = process.env.REDIS_URL
+    ? new Redis(process.env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
+    : undefined;
+  redis?.on("error", (error) =>
+    logger.warn("redis unavailable: message rates counted per instance", { error: error.message }),
+  );
+  const messageRate = {
+    burst: limits.messageBurst ?? defaultMessageRate.burst,
+    perSecond: limits.messagesPerSecond ?? defaultMessageRate.perSecond,
+  };
   const server = createAgentServer({
     agent,
     logger,
     keys,
     allowedOrigins,
     publicMetrics: process.env.RTA_PUBLIC_METRICS === "1",
-    gateway: Number.isInteger(maxFrameBytes) && maxFrameBytes > 0 ? { maxFrameBytes } : {},
+    gateway: {
+      ...(Number.isInteger(maxFrameBytes) && maxFrameBytes > 0 ? { maxFrameBytes } : {}),
+      ...(limits.maxConnectionsPerClient ? { maxConnectionsPerClient: limits.maxConnectionsPerClient } : {}),
+      ...(limits.maxSessions ? { maxSessions: limits.maxSessions } : {}),
+      messageRate: redis ? new RedisRateLimiter(redis, messageRate) : new InMemoryRateLimiter(messageRate),
+    },
   });
   const address = await server.listen(port, options.host);
   const url = `http://${address.address.includes(":") ? `[${address.address}]` : address.address}:${address.port}`;
@@ -49,8 +67,10 @@ export async function serve(options: { port: string; host: string }): Promise<nu
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
-  logger.info("shutting down");
-  await server.close();
+  const drainMs = Number.parseInt(process.env.RTA_DRAIN_MS ?? "10000", 10);
+  logger.info("shutting down", { drainMs });
+  await server.close(Number.isFinite(drainMs) ? drainMs : 10_000);
+  redis?.disconnect();
   await agent.close();
   return 0;
 }
@@ -69,4 +89,21 @@ export function exposureProblem(host: string, keysEnabled: boolean, env: NodeJS.
     "its sessions. Set RTA_API_KEY (or RTA_API_KEYS_FILE: `rta keys new --id NAME`), listen on 127.0.0.1, " +
     "or set RTA_ALLOW_UNAUTHENTICATED=1 if the network is yours alone."
   );
+}
+
+/** Positive integers (or rates) from RTA_MESSAGE_BURST, RTA_MESSAGES_PER_SECOND, RTA_MAX_CONNECTIONS_PER_CLIENT, RTA_MAX_SESSIONS. */
+function gatewayLimitsFromEnv(env: NodeJS.ProcessEnv) {
+  const positive = (name: string) => {
+    const value = env[name];
+    if (value === undefined || value === "") return undefined;
+    const number = Number(value);
+    if (!(number > 0)) throw new Error(`${name} must be a positive number, got ${JSON.stringify(value)}.`);
+    return number;
+  };
+  return {
+    messageBurst: positive("RTA_MESSAGE_BURST"),
+    messagesPerSecond: positive("RTA_MESSAGES_PER_SECOND"),
+    maxConnectionsPerClient: positive("RTA_MAX_CONNECTIONS_PER_CLIENT"),
+    maxSessions: positive("RTA_MAX_SESSIONS"),
+  };
 }

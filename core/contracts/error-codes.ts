@@ -73,6 +73,29 @@ export const errorCodes = {
     meaning:
       "The key lacks the scope the request needs, or a browser page from an origin that is not allowed opened the WebSocket.",
   },
+  RATE_LIMITED: {
+    fault: "user",
+    retryable: true,
+    httpStatus: 429,
+    webSocketCloseCode: null,
+    meaning:
+      "The client sent messages faster than its key's (or address's) rate, or opened more connections than allowed: the message was dropped (or the upgrade refused); wait and try again.",
+  },
+  CONNECTION_TOO_SLOW: {
+    fault: "user",
+    retryable: true,
+    httpStatus: 503,
+    webSocketCloseCode: 4008,
+    meaning:
+      "The client read its frames too slowly and the server's send buffer for it filled: the connection closes; reconnect with `?last_seq=N` to get the frames it missed.",
+  },
+  CONNECTION_IDLE: {
+    fault: "user",
+    retryable: true,
+    httpStatus: 408,
+    webSocketCloseCode: 4000,
+    meaning: "The connection answered no ping for too long and was closed; reconnect with `?last_seq=N`.",
+  },
   CONNECTION_FRAME_TOO_LARGE: {
     fault: "user",
     retryable: false,
@@ -260,6 +283,13 @@ export const errorCodes = {
     httpStatus: 500,
     webSocketCloseCode: null,
     meaning: "An unexpected internal error.",
+  },
+  SERVER_BUSY: {
+    fault: "internal",
+    retryable: true,
+    httpStatus: 503,
+    webSocketCloseCode: null,
+    meaning: "The server holds as many sessions as it is configured for: a new one is refused until others end.",
   },
   SERVER_SHUTTING_DOWN: {
     fault: "internal",

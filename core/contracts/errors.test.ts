@@ -84,6 +84,7 @@ describe("the error table", () => {
     SESSION: ["user"],
     CONNECTION: ["user"],
     AUTH: ["user"],
+    RATE: ["user"],
     TURN: ["user", "provider"],
     PROVIDER: ["provider"],
     // The embedder is a model too: its failures are the provider's fault (ProviderError).

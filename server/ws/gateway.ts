@@ -7,6 +7,7 @@ import type { ServerMetrics } from "../metrics.ts";
 import { ApiKeys, localPrincipal } from "../auth/api-keys.ts";
 import { authenticateRequest, originAllowed } from "../auth/request-auth.ts";
 import { errorFrame, frameOf, parseClientFrame, protocolVersion, sessionReadyFrame } from "../protocol.ts";
+import { InMemoryRateLimiter, type MessageRateLimiter } from "./rate-limiter.ts";
 import { SessionChannel } from "./session-channel.ts";
 
 export interface GatewayOptions {
@@ -28,6 +29,18 @@ export interface GatewayOptions {
   keys?: ApiKeys;
   /** Origins whose pages may open the WebSocket besides the server's own ("*" for any; default none). */
   allowedOrigins?: readonly string[];
+  /** Messages a client (a key's owner, or an address without keys) may send (default 20 at once, 5/s). */
+  messageRate?: MessageRateLimiter;
+  /** Open connections per client (default 32); more are refused with RATE_LIMITED. */
+  maxConnectionsPerClient?: number;
+  /** Sessions held in memory (default 10,000); a new one beyond is refused with SERVER_BUSY. */
+  maxSessions?: number;
+  /** Bytes queued for a socket that is not reading before it is closed with CONNECTION_TOO_SLOW (default 4 MiB). */
+  maxBufferedBytes?: number;
+  /** Ping every this often; a socket that missed the last ping is closed with CONNECTION_IDLE (default 30 s). */
+  pingIntervalMs?: number;
+  /** Running turns are cancelled this long after their session's last socket closed (default 60 s). */
+  orphanTurnMs?: number;
 }
 
 const sessionPathPattern = /^\/ws\/([A-Za-z0-9_.:-]{1,128})$/;
@@ -55,9 +68,16 @@ export class WebSocketGateway {
   readonly #server: WebSocketServer;
   readonly #channels = new Map<string, SessionChannel>();
   readonly #sweeper: NodeJS.Timeout;
+  readonly #pinger: NodeJS.Timeout;
+  readonly #connections = new Map<string, number>();
+  readonly #alive = new WeakSet<WebSocket>();
+  readonly #rate: MessageRateLimiter;
+  #closing = false;
 
   constructor(options: GatewayOptions) {
     this.#options = options;
+    this.#rate = options.messageRate ?? new InMemoryRateLimiter();
+    this.#pinger = setInterval(() => this.#ping(), options.pingIntervalMs ?? 30_000).unref();
     this.#server = new WebSocketServer({
       noServer: true,
       maxPayload: options.hardFrameLimitBytes ?? 1024 * 1024,
@@ -69,6 +89,7 @@ export class WebSocketGateway {
 
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(request.url ?? "/", "http://localhost");
+    if (this.#closing) return refuseUpgrade(socket, "SERVER_SHUTTING_DOWN", "The server is shutting down.");
     if (!originAllowed(request, this.#options.allowedOrigins ?? [])) {
       return refuseUpgrade(
         socket,
@@ -87,9 +108,21 @@ export class WebSocketGateway {
       return refuseUpgrade(socket, "SESSION_INVALID", reason);
     }
     const name = issued ? `s_${randomUUID().replaceAll("-", "")}` : match![1]!;
+    const owner = auth.principal.owner;
+    // Without keys every client is the local owner: limits then count per address.
+    const client = this.#options.keys?.enabled ? `key:${owner}` : `ip:${request.socket.remoteAddress ?? "?"}`;
+    const maxConnections = this.#options.maxConnectionsPerClient ?? 32;
+    if ((this.#connections.get(client) ?? 0) >= maxConnections)
+      return refuseUpgrade(socket, "RATE_LIMITED", `At most ${maxConnections} open connections per client.`);
+    const maxSessions = this.#options.maxSessions ?? 10_000;
+    if (!this.#channels.has(sessionKeyOf(owner, name)) && this.#channels.size >= maxSessions) {
+      this.#sweep(0);
+      if (this.#channels.size >= maxSessions)
+        return refuseUpgrade(socket, "SERVER_BUSY", `The server holds ${maxSessions} sessions, its limit.`);
+    }
     const lastSeen = Number.parseInt(url.searchParams.get("last_seq") ?? "", 10);
     this.#server.handleUpgrade(request, socket, head, (websocket) =>
-      this.#accept(websocket, auth.principal.owner, name, {
+      this.#accept(websocket, client, owner, name, {
         lastSeen: Number.isFinite(lastSeen) ? lastSeen : undefined,
         issued,
       }),
@@ -101,7 +134,7 @@ export class WebSocketGateway {
     const key = sessionKeyOf(owner, name);
     let channel = this.#channels.get(key);
     if (!channel) {
-      channel = new SessionChannel(name, key, this.#options.replayFrames ?? 512);
+      channel = new SessionChannel(name, key, this.#options.replayFrames ?? 512, this.#options.maxBufferedBytes);
       this.#channels.set(key, channel);
     }
     return channel;
@@ -109,6 +142,7 @@ export class WebSocketGateway {
 
   #accept(
     socket: WebSocket,
+    client: string,
     owner: string,
     sessionId: string,
     { lastSeen, issued }: { lastSeen: number | undefined; issued: boolean },
@@ -133,18 +167,30 @@ export class WebSocketGateway {
       for (const frame of frames) socket.send(frame);
     }
     channel.sockets.add(socket);
+    channel.keepTurns();
+    this.#connections.set(client, (this.#connections.get(client) ?? 0) + 1);
+    this.#alive.add(socket);
     this.#updateActiveSessions();
 
-    socket.on("message", (data, isBinary) => this.#onMessage(channel, data, isBinary));
+    socket.on("pong", () => this.#alive.add(socket));
+    socket.on("message", (data, isBinary) => {
+      this.#alive.add(socket);
+      this.#onMessage(channel, client, data, isBinary);
+    });
     socket.on("error", (error) => this.#options.logger.warn("websocket error", { sessionId, error: error.message }));
     socket.on("close", () => {
       channel.sockets.delete(socket);
       channel.lastActivity = Date.now();
+      const open = (this.#connections.get(client) ?? 1) - 1;
+      if (open > 0) this.#connections.set(client, open);
+      else this.#connections.delete(client);
+      // Turns nobody watches any more are cancelled after a grace period (a reconnect keeps them).
+      if (channel.sockets.size === 0) channel.cancelTurnsAfter(this.#options.orphanTurnMs ?? 60_000);
       this.#updateActiveSessions();
     });
   }
 
-  #onMessage(channel: SessionChannel, data: RawData, isBinary: boolean): void {
+  #onMessage(channel: SessionChannel, client: string, data: RawData, isBinary: boolean): void {
     const bytes = Array.isArray(data)
       ? data.reduce((sum, part) => sum + part.length, 0)
       : data instanceof ArrayBuffer
@@ -172,8 +218,20 @@ export class WebSocketGateway {
         if (!message.turnId || message.turnId === turnId) controller.abort();
       return;
     }
-    this.#options.metrics.messages.inc();
-    void this.#runTurn(channel, message.text);
+    // Messages of a session keep their order: each waits for the rate check of the one before it.
+    const admitted = this.#rate.take(client);
+    channel.admission = channel.admission.then(async () => {
+      if (!(await admitted)) {
+        this.#sendError(
+          channel,
+          "RATE_LIMITED",
+          "Too many messages: this one was dropped. Wait a moment and send it again.",
+        );
+        return;
+      }
+      this.#options.metrics.messages.inc();
+      void this.#runTurn(channel, message.text);
+    });
   }
 
   async #runTurn(channel: SessionChannel, text: string): Promise<void> {
@@ -218,16 +276,38 @@ export class WebSocketGateway {
     this.#options.metrics.activeSessions.set(active);
   }
 
-  #sweep(): void {
-    const idleMs = this.#options.idleSessionMs ?? 10 * 60 * 1000;
+  /** Pings every socket; one that did not answer the last ping (nor sent anything since) is closed. */
+  #ping(): void {
+    for (const channel of this.#channels.values())
+      for (const socket of channel.sockets) {
+        if (!this.#alive.has(socket)) {
+          socket.close(errorCodes.CONNECTION_IDLE.webSocketCloseCode, "no answer to ping");
+          setTimeout(() => socket.terminate(), 1_000).unref();
+          continue;
+        }
+        this.#alive.delete(socket);
+        socket.ping();
+      }
+  }
+
+  #sweep(idleMs = this.#options.idleSessionMs ?? 10 * 60 * 1000): void {
     const now = Date.now();
     for (const [sessionId, channel] of this.#channels) {
       if (channel.idle && now - channel.lastActivity > idleMs) this.#channels.delete(sessionId);
     }
   }
 
-  async close(): Promise<void> {
+  /**
+   * Stops taking connections, lets running turns finish for up to `drainMs` (their frames still reach
+   * the client), then cancels what is left and closes every socket with SERVER_SHUTTING_DOWN.
+   */
+  async close(drainMs = 0): Promise<void> {
+    this.#closing = true;
     clearInterval(this.#sweeper);
+    clearInterval(this.#pinger);
+    const deadline = Date.now() + drainMs;
+    while (Date.now() < deadline && [...this.#channels.values()].some((channel) => channel.turns.size > 0))
+      await new Promise((resolve) => setTimeout(resolve, 50));
     for (const channel of this.#channels.values()) {
       for (const controller of channel.turns.values()) controller.abort();
       for (const socket of channel.sockets)

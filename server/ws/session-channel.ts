@@ -1,4 +1,5 @@
 import type { WebSocket } from "ws";
+import { errorCodes } from "realtime-agent";
 import type { ServerFrameEnvelope } from "realtime-agent/client";
 
 /**
@@ -40,12 +41,32 @@ export class SessionChannel {
   /** Recent frames, already serialized: strings cost far less memory than the frame objects. */
   readonly #recent: { seq: number; data: string }[] = [];
   readonly #replayLimit: number;
+  readonly #maxBufferedBytes: number;
+  #orphanTimer: NodeJS.Timeout | undefined;
   lastActivity = Date.now();
+  /** The admission of the last message received (rate check), so that messages start in order. */
+  admission: Promise<void> = Promise.resolve();
 
-  constructor(sessionId: string, key: string, replayLimit: number) {
+  constructor(sessionId: string, key: string, replayLimit: number, maxBufferedBytes = 4 * 1024 * 1024) {
     this.sessionId = sessionId;
     this.key = key;
     this.#replayLimit = replayLimit;
+    this.#maxBufferedBytes = maxBufferedBytes;
+  }
+
+  /** Cancels the running turns in `delayMs` unless a socket opens on the session before. */
+  cancelTurnsAfter(delayMs: number): void {
+    if (this.turns.size === 0) return;
+    clearTimeout(this.#orphanTimer);
+    this.#orphanTimer = setTimeout(() => {
+      if (this.sockets.size === 0) for (const controller of this.turns.values()) controller.abort();
+    }, delayMs).unref();
+  }
+
+  /** A socket opened: turns waiting to be cancelled carry on. */
+  keepTurns(): void {
+    clearTimeout(this.#orphanTimer);
+    this.#orphanTimer = undefined;
   }
 
   nextSeq(): number {
@@ -63,6 +84,13 @@ export class SessionChannel {
     if (this.#recent.length > this.#replayLimit) this.#recent.splice(0, this.#recent.length - this.#replayLimit);
     for (const socket of this.sockets) {
       if (socket.readyState !== socket.OPEN) continue;
+      // A client that does not read would make the server hold its frames without end: it is closed,
+      // and gets what it missed by resuming with ?last_seq=N.
+      if (socket.bufferedAmount > this.#maxBufferedBytes) {
+        socket.close(errorCodes.CONNECTION_TOO_SLOW.webSocketCloseCode, "reading too slowly");
+        setTimeout(() => socket.terminate(), 1_000).unref();
+        continue;
+      }
       corkUntilIdle(socket);
       socket.send(data);
     }

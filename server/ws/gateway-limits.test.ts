@@ -1,0 +1,133 @@
+import { afterEach, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { Agent, errorCodes, silentLogger, SyntheticModel } from "realtime-agent";
+import { type AgentServer, createAgentServer } from "../app.ts";
+import { InMemoryRateLimiter } from "./rate-limiter.ts";
+import { SessionChannel } from "./session-channel.ts";
+
+// Limits on a real server with real sockets; limits are counts and sizes, the waits are only for frames to arrive.
+let server: AgentServer | undefined;
+
+type Gateway = NonNullable<Parameters<typeof createAgentServer>[0]["gateway"]>;
+
+async function start(gateway: Gateway, model = SyntheticModel.streaming({ tokens: 3 })): Promise<string> {
+  server = createAgentServer({ agent: new Agent({ model }), logger: silentLogger, gateway });
+  return `ws://127.0.0.1:${(await server.listen(0)).port}`;
+}
+
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+type Frame = { type: string; content: Record<string, unknown> };
+
+function open(url: string, options: WebSocket.ClientOptions = {}) {
+  return new Promise<{ socket: WebSocket; frames: Frame[]; closed: Promise<number> }>((resolve, reject) => {
+    const socket = new WebSocket(url, options);
+    const frames: Frame[] = [];
+    const closed = new Promise<number>((resolveClose) => socket.once("close", (code) => resolveClose(code)));
+    socket.on("message", (data) => frames.push(JSON.parse(`${data}`)));
+    socket.once("open", () => resolve({ socket, frames, closed }));
+    socket.once("unexpected-response", (_request, response) => reject(new Error(`status ${response.statusCode}`)));
+    socket.once("error", reject);
+  });
+}
+
+const countOf = (frames: Frame[], type: string) => frames.filter((frame) => frame.type === type).length;
+
+describe("WebSocket limits", () => {
+  it("drops messages beyond the client's rate with RATE_LIMITED, and runs the rest", async () => {
+    const base = await start({ messageRate: new InMemoryRateLimiter({ burst: 3, perSecond: 0.001 }) });
+    const { socket, frames } = await open(`${base}/ws/rate`);
+    for (let index = 0; index < 5; index++) socket.send(JSON.stringify({ text: `message ${index}` }));
+    await expect.poll(() => countOf(frames, "agent_response_complete") + countOf(frames, "error")).toBe(5);
+    expect(countOf(frames, "agent_response_complete")).toBe(3);
+    const errors = frames.filter((frame) => frame.type === "error").map((frame) => frame.content);
+    expect(errors).toEqual([
+      expect.objectContaining({ code: "RATE_LIMITED", retryable: true }),
+      expect.objectContaining({ code: "RATE_LIMITED", retryable: true }),
+    ]);
+    socket.close();
+  });
+
+  it("refuses connections beyond the per-client limit with RATE_LIMITED's status", async () => {
+    const base = await start({ maxConnectionsPerClient: 2 });
+    const first = await open(`${base}/ws/a`);
+    const second = await open(`${base}/ws/b`);
+    await expect(open(`${base}/ws/c`)).rejects.toThrow(`status ${errorCodes.RATE_LIMITED.httpStatus}`);
+    first.socket.close();
+    await first.closed;
+    (await open(`${base}/ws/c`)).socket.close();
+    second.socket.close();
+  });
+
+  it("refuses a new session beyond the cap with SERVER_BUSY, and still opens existing ones", async () => {
+    const base = await start({ maxSessions: 2 });
+    const held = [await open(`${base}/ws/one`), await open(`${base}/ws/two`)];
+    await expect(open(`${base}/ws/three`)).rejects.toThrow(`status ${errorCodes.SERVER_BUSY.httpStatus}`);
+    (await open(`${base}/ws/one`)).socket.close();
+    for (const { socket } of held) socket.close();
+  });
+
+  it("closes a connection that answers no ping with CONNECTION_IDLE", async () => {
+    const base = await start({ pingIntervalMs: 50 });
+    const silent = await open(`${base}/ws/silent`, { autoPong: false });
+    expect(await silent.closed).toBe(errorCodes.CONNECTION_IDLE.webSocketCloseCode);
+  });
+
+  it("cancels a turn nobody watches any more, after the grace period", async () => {
+    const base = await start({ orphanTurnMs: 50 }, SyntheticModel.streaming({ tokens: 2_000, tokenIntervalMs: 5 }));
+    const watcher = await open(`${base}/ws/orphan`);
+    watcher.socket.send(JSON.stringify({ text: "a long answer" }));
+    await expect.poll(() => countOf(watcher.frames, "agent_response_chunk")).toBeGreaterThan(0);
+    watcher.socket.close();
+    await watcher.closed;
+    // Back well after the grace period (a reconnect within it would keep the turn running): the turn
+    // ended, cancelled, long before its 2,000 chunks.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const back = await open(`${base}/ws/orphan?last_seq=0`);
+    await expect.poll(() => countOf(back.frames, "agent_response_complete"), { timeout: 15_000 }).toBe(1);
+    const complete = back.frames.find((frame) => frame.type === "agent_response_complete")!;
+    expect(complete.content.outcome).toBe("aborted");
+    expect(countOf(back.frames, "agent_response_chunk")).toBeLessThan(2_000);
+    back.socket.close();
+  });
+
+  it("lets a running turn finish before closing on shutdown (drain)", async () => {
+    const base = await start({}, SyntheticModel.streaming({ tokens: 20, tokenIntervalMs: 10 }));
+    const client = await open(`${base}/ws/drain`);
+    client.socket.send(JSON.stringify({ text: "finish me" }));
+    await expect.poll(() => countOf(client.frames, "turn_start")).toBe(1);
+    await server!.close(30_000);
+    server = undefined;
+    expect(await client.closed).toBe(errorCodes.SERVER_SHUTTING_DOWN.webSocketCloseCode);
+    const complete = client.frames.find((frame) => frame.type === "agent_response_complete");
+    expect(complete?.content).toMatchObject({ outcome: "completed" });
+    expect(countOf(client.frames, "agent_response_chunk")).toBe(20);
+  });
+});
+
+describe("a client that does not read", () => {
+  it("is closed with CONNECTION_TOO_SLOW once its send buffer is over the limit, and gets no more frames", () => {
+    const channel = new SessionChannel("slow", "slow", 512, 1024);
+    const calls: string[] = [];
+    const socket = {
+      OPEN: 1,
+      readyState: 1,
+      bufferedAmount: 0,
+      send: () => calls.push("send"),
+      close: (code: number) => calls.push(`close ${code}`),
+      terminate: () => calls.push("terminate"),
+    };
+    channel.sockets.add(socket as unknown as WebSocket);
+    const frame = (seq: number) =>
+      ({ seq, type: "error", content: {} }) as unknown as Parameters<SessionChannel["publish"]>[0];
+    channel.publish(frame(channel.nextSeq()));
+    socket.bufferedAmount = 4096;
+    channel.publish(frame(channel.nextSeq()));
+    expect(calls).toEqual(["send", `close ${errorCodes.CONNECTION_TOO_SLOW.webSocketCloseCode}`]);
+    // What it missed is still held for its resume.
+    expect(channel.framesAfter(0).frames).toHaveLength(2);
+  });
+});
