@@ -4,8 +4,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import express from "express";
 import { type Agent, type Logger, errorCodes } from "realtime-agent";
-import { ApiKeys, hashApiKey, scopes } from "./auth/api-keys.ts";
-import { authenticateRequest } from "./auth/request-auth.ts";
+import { ApiKeys, hashApiKey, localPrincipal, scopes } from "./auth/api-keys.ts";
+import type { JwtVerifier } from "./auth/jwt.ts";
+import { type Authentication, Authenticator, authenticateRequest } from "./auth/request-auth.ts";
 import { chatPageBundle } from "./chat-page/chat-page-bundle.ts";
 import { ServerMetrics } from "./metrics.ts";
 import { openAIRouter } from "./openai-api.ts";
@@ -26,6 +27,8 @@ export interface AgentServerOptions {
   keys?: ApiKeys;
   /** One key (id "default", every scope): the same as `keys` with that key alone. */
   apiKey?: string;
+  /** Bearer JWTs accepted beside the keys (owner `jwt:<sub>`, scopes from the `scope` claim). */
+  jwt?: JwtVerifier;
   /** Origins whose pages may open the WebSocket besides the server's own ("*": any). */
   allowedOrigins?: readonly string[];
   /** Serve /metrics and /health's details without a key even when keys are configured. */
@@ -46,9 +49,12 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
   const keys =
     options.keys ??
     new ApiKeys(options.apiKey ? [{ id: "default", sha256: hashApiKey(options.apiKey), scopes: [...scopes] }] : []);
-  /** Whether the request may see the server's inside: metrics, tools, store, provider. */
-  const mayObserve = (request: IncomingMessage) =>
-    options.publicMetrics === true || authenticateRequest(request, keys, "metrics").ok;
+  const auth = new Authenticator(keys, options.jwt);
+  /** Whether the request may see the server's inside (metrics, tools, store, provider); why not, else. */
+  const observation = async (request: IncomingMessage): Promise<Authentication> =>
+    options.publicMetrics === true
+      ? { ok: true, principal: localPrincipal }
+      : authenticateRequest(request, auth, "metrics");
   const app = express();
   app.disable("x-powered-by");
   app.use((_request, response, next) => {
@@ -57,8 +63,8 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
     next();
   });
 
-  app.get("/health", (request, response) => {
-    if (!mayObserve(request)) return void response.json({ status: "ok" });
+  app.get("/health", async (request, response) => {
+    if (!(await observation(request)).ok) return void response.json({ status: "ok" });
     response.json({
       status: "ok",
       protocol: protocolVersion,
@@ -70,12 +76,10 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
   });
 
   app.get("/metrics", async (request, response) => {
-    if (!mayObserve(request)) {
-      const auth = authenticateRequest(request, keys, "metrics");
-      const code = !auth.ok && auth.status === 403 ? "AUTH_FORBIDDEN" : "AUTH_REQUIRED";
-      return void response
-        .status(errorCodes[code].httpStatus)
-        .json({ error: { code, message: auth.ok ? "" : auth.reason } });
+    const observer = await observation(request);
+    if (!observer.ok) {
+      const code = observer.status === 403 ? "AUTH_FORBIDDEN" : "AUTH_REQUIRED";
+      return void response.status(errorCodes[code].httpStatus).json({ error: { code, message: observer.reason } });
     }
     response.setHeader("Content-Type", metrics.registry.contentType);
     response.send(await metrics.registry.metrics());
@@ -88,7 +92,7 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
     response.type("text/javascript").send(script);
   });
 
-  app.use("/v1", openAIRouter({ agent: options.agent, keys }));
+  app.use("/v1", openAIRouter({ agent: options.agent, auth }));
   app.use((error: unknown, _request: express.Request, response: express.Response, next: express.NextFunction) => {
     // Body-parser errors (malformed JSON, too large) as typed JSON errors, never a stack trace.
     if (response.headersSent) return next(error);
@@ -118,10 +122,17 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
     metrics,
     logger: options.logger,
     ...options.gateway,
-    keys,
+    auth,
     ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
   });
-  http.on("upgrade", (request, socket, head) => gateway.handleUpgrade(request, socket, head));
+  http.on("upgrade", (request, socket, head) => {
+    gateway.handleUpgrade(request, socket, head).catch((error: unknown) => {
+      options.logger.error("websocket upgrade failed", {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      socket.destroy();
+    });
+  });
   http.on("clientError", (_error, socket) => socket.destroy());
   // A client that trickles its headers or body holds a connection: bounded (Node's defaults are 60 s and 5 min).
   http.headersTimeout = 10_000;

@@ -2,8 +2,7 @@ import { randomUUID } from "node:crypto";
 import express, { type Request, type Response, type Router } from "express";
 import { z } from "zod";
 import { type Agent, type AgentEvent, type ErrorCode, errorCodes } from "realtime-agent";
-import type { ApiKeys } from "./auth/api-keys.ts";
-import { authenticateRequest } from "./auth/request-auth.ts";
+import { type Authenticator, authenticateRequest } from "./auth/request-auth.ts";
 
 /**
  * An OpenAI-compatible API in front of the agent, so any OpenAI client can use it:
@@ -54,11 +53,11 @@ function openAIError(
   response.status(status).json({ error: { message, type, param: null, code } });
 }
 
-export function openAIRouter(options: { agent: Agent; keys: ApiKeys; maxBodyBytes?: number }): Router {
+export function openAIRouter(options: { agent: Agent; auth: Authenticator; maxBodyBytes?: number }): Router {
   const router = express.Router();
   // The key is checked before the body is read: a client without one costs no parsing.
-  router.use((request, response, next) => {
-    const auth = authenticateRequest(request, options.keys, "chat");
+  router.use(async (request, response, next) => {
+    const auth = await authenticateRequest(request, options.auth, "chat");
     if (auth.ok) return next();
     openAIError(
       response,

@@ -3,6 +3,7 @@ import { LocalModelProvider, createLogger } from "realtime-agent";
 import { createAgentServer } from "../../server/app.ts";
 import { Redis } from "ioredis";
 import { ApiKeys } from "../../server/auth/api-keys.ts";
+import { JwtVerifier } from "../../server/auth/jwt.ts";
 import { defaultMessageRate, InMemoryRateLimiter, RedisRateLimiter } from "../../server/ws/rate-limiter.ts";
 import { createRuntime, runtimeConfigFromEnv } from "realtime-agent/runtime";
 
@@ -19,12 +20,13 @@ export async function serve(options: { port: string; host: string }): Promise<nu
     logger.info("local model loaded", { model: loaded.modelPath, loadMs: Math.round(loaded.loadMs) });
   }
   const keys = ApiKeys.fromEnv(process.env);
-  const exposure = exposureProblem(options.host, keys.enabled, process.env);
+  const jwt = JwtVerifier.fromEnv(process.env);
+  const exposure = exposureProblem(options.host, keys.enabled || jwt !== undefined, process.env);
   if (exposure) {
     process.stderr.write(`rta serve: ${exposure}\n`);
     return 2;
   }
-  if (!keys.enabled)
+  if (!keys.enabled && !jwt)
     logger.warn("no API key configured: anyone who can reach this address can use the agent", { host: options.host });
   const maxFrameBytes = Number.parseInt(process.env.RTA_MAX_FRAME_BYTES ?? "", 10);
   const allowedOrigins = (process.env.RTA_ALLOWED_ORIGINS ?? "")
@@ -46,6 +48,7 @@ export async function serve(options: { port: string; host: string }): Promise<nu
     agent,
     logger,
     keys,
+    ...(jwt ? { jwt } : {}),
     allowedOrigins,
     publicMetrics: process.env.RTA_PUBLIC_METRICS === "1",
     gateway: {

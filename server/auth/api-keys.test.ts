@@ -4,7 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ApiKeys, hashApiKey, newApiKey } from "./api-keys.ts";
-import { authenticateRequest, originAllowed, requestKey } from "./request-auth.ts";
+import { SignJWT } from "jose";
+import { JwtVerifier } from "./jwt.ts";
+import { Authenticator, authenticateRequest, originAllowed, requestKey } from "./request-auth.ts";
 
 const request = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;
 
@@ -44,15 +46,45 @@ describe("request authentication", () => {
     expect(requestKey(request({}))).toBeUndefined();
   });
 
-  it("is the local owner when no key is configured, else the key's owner with its scopes", () => {
-    expect(authenticateRequest(request({}), new ApiKeys(), "admin")).toMatchObject({
+  it("is the local owner when nothing is configured, else the key's owner with its scopes", async () => {
+    expect(await authenticateRequest(request({}), new Authenticator(), "admin")).toMatchObject({
       ok: true,
       principal: { owner: "local" },
     });
-    expect(authenticateRequest(request({}), keys, "chat")).toMatchObject({ ok: false, status: 401 });
+    expect(await authenticateRequest(request({}), new Authenticator(keys), "chat")).toMatchObject({
+      ok: false,
+      status: 401,
+    });
     const asBob = request({ authorization: `Bearer ${bob.key}` });
-    expect(authenticateRequest(asBob, withBob, "chat")).toMatchObject({ ok: true, principal: { owner: "bob" } });
-    expect(authenticateRequest(asBob, withBob, "metrics")).toMatchObject({ ok: false, status: 403 });
+    const auth = new Authenticator(withBob);
+    expect(await authenticateRequest(asBob, auth, "chat")).toMatchObject({ ok: true, principal: { owner: "bob" } });
+    expect(await authenticateRequest(asBob, auth, "metrics")).toMatchObject({ ok: false, status: 403 });
+  });
+
+  it("accepts a JWT signed with the configured secret: owner jwt:<sub>, scopes from its claim", async () => {
+    const secret = "a shared secret of at least thirty-two bytes!";
+    const auth = new Authenticator(keys, new JwtVerifier({ secret, issuer: "https://id.example" }));
+    const sign = (claims: Record<string, unknown>, key = secret, expires = "5m") =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: "HS256" })
+        .setIssuer("https://id.example")
+        .setIssuedAt()
+        .setExpirationTime(expires)
+        .sign(new TextEncoder().encode(key));
+    const bearer = async (token: Promise<string>) => request({ authorization: `Bearer ${await token}` });
+    expect(
+      await authenticateRequest(await bearer(sign({ sub: "ana", scope: "chat metrics" })), auth, "metrics"),
+    ).toMatchObject({ ok: true, principal: { owner: "jwt:ana", scopes: new Set(["chat", "metrics"]) } });
+    expect(await authenticateRequest(await bearer(sign({ sub: "ana" })), auth, "metrics")).toMatchObject({
+      ok: false,
+      status: 403,
+    });
+    for (const refused of [
+      sign({ sub: "ana" }, "another secret of at least thirty-two bytes"),
+      sign({ sub: "ana" }, secret, "-1m"),
+      sign({ scope: "chat" }),
+    ])
+      expect(await authenticateRequest(await bearer(refused), auth, "chat")).toMatchObject({ ok: false, status: 401 });
   });
 
   it("allows a browser origin only when it is the server's own or listed", () => {

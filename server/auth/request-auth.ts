@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
-import { type ApiKeys, localPrincipal, type Principal, type Scope } from "./api-keys.ts";
+import { ApiKeys, localPrincipal, type Principal, type Scope } from "./api-keys.ts";
+import { type JwtVerifier, looksLikeJwt } from "./jwt.ts";
 
 /** The subprotocol a WebSocket client offers with its key, for browsers, which cannot set headers. */
 export const keyProtocolPrefix = "rta.key.";
@@ -16,11 +17,34 @@ export function requestKey(request: IncomingMessage): string | undefined {
 
 export type Authentication = { ok: true; principal: Principal } | { ok: false; status: 401 | 403; reason: string };
 
-/** Who the request is, and whether it may use `scope`: everyone is the local owner when no key is configured. */
-export function authenticateRequest(request: IncomingMessage, keys: ApiKeys, scope: Scope): Authentication {
-  if (!keys.enabled) return { ok: true, principal: localPrincipal };
-  const principal = keys.authenticate(requestKey(request));
-  if (!principal) return { ok: false, status: 401, reason: "Invalid or missing API key." };
+/** The server's ways of knowing a caller: API keys and, optionally, JWTs (a bearer token with three parts). */
+export class Authenticator {
+  constructor(
+    readonly keys: ApiKeys = new ApiKeys(),
+    readonly jwt?: JwtVerifier,
+  ) {}
+
+  /** Whether callers must identify themselves; without keys or JWTs everyone is the local owner. */
+  get enabled(): boolean {
+    return this.keys.enabled || this.jwt !== undefined;
+  }
+
+  async principalOf(token: string | undefined): Promise<Principal | undefined> {
+    if (!token) return undefined;
+    if (this.jwt && looksLikeJwt(token)) return this.jwt.verify(token);
+    return this.keys.authenticate(token);
+  }
+}
+
+/** Who the request is, and whether it may use `scope`: everyone is the local owner when nothing is configured. */
+export async function authenticateRequest(
+  request: IncomingMessage,
+  auth: Authenticator,
+  scope: Scope,
+): Promise<Authentication> {
+  if (!auth.enabled) return { ok: true, principal: localPrincipal };
+  const principal = await auth.principalOf(requestKey(request));
+  if (!principal) return { ok: false, status: 401, reason: "Invalid or missing API key or token." };
   if (!principal.scopes.has(scope)) return { ok: false, status: 403, reason: `This key lacks the "${scope}" scope.` };
   return { ok: true, principal };
 }

@@ -4,8 +4,8 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import { type Agent, type Logger, type ErrorCode, errorCodes } from "realtime-agent";
 import type { ServerMetrics } from "../metrics.ts";
-import { ApiKeys, localPrincipal } from "../auth/api-keys.ts";
-import { authenticateRequest, originAllowed } from "../auth/request-auth.ts";
+import { localPrincipal } from "../auth/api-keys.ts";
+import { Authenticator, authenticateRequest, originAllowed } from "../auth/request-auth.ts";
 import { errorFrame, frameOf, parseClientFrame, protocolVersion, sessionReadyFrame } from "../protocol.ts";
 import { InMemoryRateLimiter, type MessageRateLimiter } from "./rate-limiter.ts";
 import { SessionChannel } from "./session-channel.ts";
@@ -25,8 +25,8 @@ export interface GatewayOptions {
   replayFrames?: number;
   /** Forget a session's channel this long after its last socket closed (default 10 min). */
   idleSessionMs?: number;
-  /** API keys; without any, every client is the local owner (and the server must stay on loopback). */
-  keys?: ApiKeys;
+  /** API keys and JWTs; without any, every client is the local owner (and the server must stay on loopback). */
+  auth?: Authenticator;
   /** Origins whose pages may open the WebSocket besides the server's own ("*" for any; default none). */
   allowedOrigins?: readonly string[];
   /** Messages a client (a key's owner, or an address without keys) may send (default 20 at once, 5/s). */
@@ -44,7 +44,7 @@ export interface GatewayOptions {
 }
 
 const sessionPathPattern = /^\/ws\/([A-Za-z0-9_.:-]{1,128})$/;
-const noKeys = new ApiKeys();
+const noAuth = new Authenticator();
 
 /**
  * The agent's session id for a client's session name: the owner's space, then the name. With no keys
@@ -87,7 +87,7 @@ export class WebSocketGateway {
     this.#sweeper = setInterval(() => this.#sweep(), 30_000).unref();
   }
 
-  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+  async handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(request.url ?? "/", "http://localhost");
     if (this.#closing) return refuseUpgrade(socket, "SERVER_SHUTTING_DOWN", "The server is shutting down.");
     if (!originAllowed(request, this.#options.allowedOrigins ?? [])) {
@@ -97,7 +97,8 @@ export class WebSocketGateway {
         `Pages from ${request.headers.origin} may not open this WebSocket.`,
       );
     }
-    const auth = authenticateRequest(request, this.#options.keys ?? noKeys, "chat");
+    const authenticator = this.#options.auth ?? noAuth;
+    const auth = await authenticateRequest(request, authenticator, "chat");
     if (!auth.ok) return refuseUpgrade(socket, auth.status === 401 ? "AUTH_REQUIRED" : "AUTH_FORBIDDEN", auth.reason);
     const issued = url.pathname === "/ws" || url.pathname === "/ws/";
     const match = sessionPathPattern.exec(url.pathname);
@@ -110,7 +111,7 @@ export class WebSocketGateway {
     const name = issued ? `s_${randomUUID().replaceAll("-", "")}` : match![1]!;
     const owner = auth.principal.owner;
     // Without keys every client is the local owner: limits then count per address.
-    const client = this.#options.keys?.enabled ? `key:${owner}` : `ip:${request.socket.remoteAddress ?? "?"}`;
+    const client = authenticator.enabled ? `key:${owner}` : `ip:${request.socket.remoteAddress ?? "?"}`;
     const maxConnections = this.#options.maxConnectionsPerClient ?? 32;
     if ((this.#connections.get(client) ?? 0) >= maxConnections)
       return refuseUpgrade(socket, "RATE_LIMITED", `At most ${maxConnections} open connections per client.`);
