@@ -112,6 +112,8 @@ export function runtimeAgentOptions(
     maxOutputTokens: config.maxOutputTokens,
     prices: loadPrices(env.RTA_PRICES_FILE),
     ...(route ? { toolRouter: createToolRouter(env, options.logger) } : {}),
+    // The local model reads its prompt at ~65 tokens/s and loses the user's facts in its own long answers.
+    ...(model instanceof LocalModelProvider ? { recallAnswerChars: 300 } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   };
 }

@@ -42,6 +42,12 @@ export interface AgentOptions {
    * "model" hands the failures to the model. Small models told a service is down still invent its answer.
    */
   serviceFailureAnswers?: "agent" | "model";
+  /**
+   * Earlier answers are recalled up to this many characters, cut at a sentence end (default: whole).
+   * A small local model's 500-token list of tips buries the user's own facts ("a budget of 2,100
+   * dollars") and costs every later turn seconds of prompt reading; the runtime sets 300 for it.
+   */
+  recallAnswerChars?: number;
 }
 
 export interface TurnInput {
@@ -106,6 +112,7 @@ export class Agent {
       const messages = buildMessages(systemPrompt, context, userText, {
         replyLanguage: language,
         instructions: memory.instructions,
+        recallAnswerChars: this.#options.recallAnswerChars,
       });
       const tools = input.tools ? turnToolRegistry(input.tools) : this.tools;
       const allTools = tools.definitions();

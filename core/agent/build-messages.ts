@@ -14,9 +14,14 @@ export function buildMessages(
   systemPrompt: string,
   context: SessionContext,
   userText: string,
-  options: { replyLanguage?: LanguageCode | undefined; instructions?: string | undefined } = {},
+  options: {
+    replyLanguage?: LanguageCode | undefined;
+    instructions?: string | undefined;
+    /** Earlier answers longer than this are cut at a sentence end (see AgentOptions.recallAnswerChars). */
+    recallAnswerChars?: number | undefined;
+  } = {},
 ): ChatMessage[] {
-  const { replyLanguage, instructions } = options;
+  const { replyLanguage, instructions, recallAnswerChars } = options;
   // One short sentence in the prompt's own paragraph: as a paragraph of its own ("The user writes in
   // Spanish: answer in Spanish."), the 0.5B model repeated it as its answer.
   const parts = [replyLanguage ? `${systemPrompt} Always answer in ${languageNames[replyLanguage]}.` : systemPrompt];
@@ -25,7 +30,8 @@ export function buildMessages(
   const messages: ChatMessage[] = [{ role: "system", content: parts.join("\n\n") }];
   for (const turn of context.recentTurns) {
     messages.push({ role: "user", content: turn.userText });
-    if (turn.assistantText) messages.push({ role: "assistant", content: turn.assistantText });
+    if (turn.assistantText)
+      messages.push({ role: "assistant", content: recalledAnswer(turn.assistantText, recallAnswerChars) });
   }
   messages.push({ role: "user", content: userText });
   return messages;
@@ -35,4 +41,20 @@ export function buildMessages(
 export function replyLanguageOf(userText: string, context: SessionContext): LanguageCode | undefined {
   const previous = context.recentTurns.at(-1)?.userText;
   return (detectLanguage(userText) ?? (previous ? detectLanguage(previous) : undefined))?.language;
+}
+
+/**
+ * An earlier answer as the model is reminded of it: whole when short enough, else its sentences up to
+ * `maxChars` and "…" (at least the first sentence, itself cut at `maxChars`).
+ */
+export function recalledAnswer(text: string, maxChars: number | undefined): string {
+  if (maxChars === undefined || text.length <= maxChars) return text;
+  // Sentence ends: after . ! ? followed by white space (not "2.5" or "1.") or before a line break.
+  let cut = 0;
+  for (const end of text.matchAll(/(?<!\b\d)[.!?](?=\s)|\n/g)) {
+    const position = end.index + end[0].length;
+    if (position > maxChars) break;
+    cut = position;
+  }
+  return `${text.slice(0, cut || maxChars).trimEnd()} …`;
 }

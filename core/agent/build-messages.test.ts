@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { buildMessages, recalledAnswer } from "./build-messages.ts";
+
+describe("recalling earlier answers", () => {
+  const long =
+    "To plan a 7-day trip with $2,100, consider the following:\n\n1. **Packages**: choose ones with discounts. " +
+    "Compare 2.5 options.\n\n2. **Transport**: rent a car. ".repeat(5);
+
+  it("keeps an answer whole when it is short enough, else its sentences up to the limit", () => {
+    expect(recalledAnswer("Short answer.", 300)).toBe("Short answer.");
+    expect(recalledAnswer(long, undefined)).toBe(long);
+    const recalled = recalledAnswer(long, 120);
+    expect(recalled).toBe(
+      "To plan a 7-day trip with $2,100, consider the following:\n\n1. **Packages**: choose ones with discounts. …",
+    );
+    // No sentence end within the limit: cut there.
+    expect(recalledAnswer("x".repeat(50), 20)).toBe(`${"x".repeat(20)} …`);
+  });
+
+  it("recalls the user's words whole and only the agent's answers shortened", () => {
+    const messages = buildMessages(
+      "System.",
+      {
+        recentTurns: [{ userText: `I have a budget of 2,100 dollars. ${"Really. ".repeat(60)}`, assistantText: long }],
+      } as never,
+      "How much per day?",
+      { recallAnswerChars: 120 },
+    );
+    expect(messages.map((message) => message.content.length)).toEqual([
+      "System.".length,
+      `I have a budget of 2,100 dollars. ${"Really. ".repeat(60)}`.length,
+      recalledAnswer(long, 120).length,
+      "How much per day?".length,
+    ]);
+  });
+});
