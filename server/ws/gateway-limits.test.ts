@@ -130,4 +130,19 @@ describe("a client that does not read", () => {
     // What it missed is still held for its resume.
     expect(channel.framesAfter(0).frames).toHaveLength(2);
   });
+
+  it("keeps frames for a resume within both the frame count and the byte budget", () => {
+    const channel = new SessionChannel("replay", "replay", 100, undefined, 1_000);
+    const frame = (seq: number) =>
+      ({ seq, type: "agent_response_chunk", content: { text: "x".repeat(90) } }) as unknown as Parameters<
+        SessionChannel["publish"]
+      >[0];
+    for (let index = 0; index < 50; index++) channel.publish(frame(channel.nextSeq()));
+    const { frames, complete } = channel.framesAfter(0);
+    expect(complete).toBe(false);
+    expect(frames.join("").length).toBeLessThanOrEqual(1_000);
+    expect(frames.length).toBeGreaterThan(5);
+    expect(JSON.parse(frames.at(-1)!).seq).toBe(50);
+    expect(channel.framesAfter(49)).toEqual({ frames: [frames.at(-1)], complete: true });
+  });
 });

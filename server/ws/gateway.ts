@@ -21,8 +21,12 @@ export interface GatewayOptions {
    * close code of CONNECTION_FRAME_TOO_LARGE in the error table.
    */
   hardFrameLimitBytes?: number;
-  /** Frames kept per session for clients resuming with ?last_seq=N (default 512). */
+  /**
+   * Frames kept per session for clients resuming with ?last_seq=N: at most this many (default 2,048,
+   * enough for a whole 512-token answer with its tool frames) and `replayBytes` (default 512 KiB).
+   */
   replayFrames?: number;
+  replayBytes?: number;
   /** Forget a session's channel this long after its last socket closed (default 10 min). */
   idleSessionMs?: number;
   /** API keys and JWTs; without any, every client is the local owner (and the server must stay on loopback). */
@@ -135,7 +139,13 @@ export class WebSocketGateway {
     const key = sessionKeyOf(owner, name);
     let channel = this.#channels.get(key);
     if (!channel) {
-      channel = new SessionChannel(name, key, this.#options.replayFrames ?? 512, this.#options.maxBufferedBytes);
+      channel = new SessionChannel(
+        name,
+        key,
+        this.#options.replayFrames ?? 2048,
+        this.#options.maxBufferedBytes,
+        this.#options.replayBytes,
+      );
       this.#channels.set(key, channel);
     }
     return channel;

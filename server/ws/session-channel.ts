@@ -40,17 +40,26 @@ export class SessionChannel {
   #seq = 0;
   /** Recent frames, already serialized: strings cost far less memory than the frame objects. */
   readonly #recent: { seq: number; data: string }[] = [];
+  #recentBytes = 0;
   readonly #replayLimit: number;
+  readonly #replayBytes: number;
   readonly #maxBufferedBytes: number;
   #orphanTimer: NodeJS.Timeout | undefined;
   lastActivity = Date.now();
   /** The admission of the last message received (rate check), so that messages start in order. */
   admission: Promise<void> = Promise.resolve();
 
-  constructor(sessionId: string, key: string, replayLimit: number, maxBufferedBytes = 4 * 1024 * 1024) {
+  constructor(
+    sessionId: string,
+    key: string,
+    replayLimit: number,
+    maxBufferedBytes = 4 * 1024 * 1024,
+    replayBytes = 512 * 1024,
+  ) {
     this.sessionId = sessionId;
     this.key = key;
     this.#replayLimit = replayLimit;
+    this.#replayBytes = replayBytes;
     this.#maxBufferedBytes = maxBufferedBytes;
   }
 
@@ -81,7 +90,12 @@ export class SessionChannel {
     this.lastActivity = Date.now();
     const data = JSON.stringify(frame);
     this.#recent.push({ seq: frame.seq, data });
-    if (this.#recent.length > this.#replayLimit) this.#recent.splice(0, this.#recent.length - this.#replayLimit);
+    this.#recentBytes += data.length;
+    while (
+      this.#recent.length > 1 &&
+      (this.#recent.length > this.#replayLimit || this.#recentBytes > this.#replayBytes)
+    )
+      this.#recentBytes -= this.#recent.shift()!.data.length;
     for (const socket of this.sockets) {
       if (socket.readyState !== socket.OPEN) continue;
       // A client that does not read would make the server hold its frames without end: it is closed,
