@@ -85,10 +85,28 @@ describe("safeFetch", () => {
       "fd00::1",
       "::ffff:10.0.0.1",
       "0.0.0.0",
+      // An IPv4 address inside an IPv6 one, in every notation: mapped, compatible, 6to4.
+      "::ffff:7f00:1",
+      "::7f00:1",
+      "::127.0.0.1",
+      "2002:a9fe:a9fe::1",
     ]) {
       expect(isPrivateAddress(address), address).toBe(true);
     }
-    for (const address of ["8.8.8.8", "1.1.1.1", "2606:4700:4700::1111"])
+    for (const address of ["8.8.8.8", "1.1.1.1", "2606:4700:4700::1111", "::ffff:8.8.8.8", "2002:808:808::1"])
       expect(isPrivateAddress(address), address).toBe(false);
+  });
+
+  it("refuses private IPv6 literals at once, and leaves all-hex host names to their DNS answer", async () => {
+    await expect(
+      safeFetch("http://[::ffff:7f00:1]/", { policy: { allowedHosts: ["::ffff:7f00:1"], allowPrivate: [] } }),
+    ).rejects.toThrow(/private or loopback address; refused/);
+    // "cafe.de" is a name made of hex letters, not an address: it is resolved (and fails here offline
+    // or is checked then), never refused as if it were a private IP.
+    const named = await safeFetch("http://cafe.de/", {
+      policy: { allowedHosts: ["cafe.de"], allowPrivate: [] },
+      timeoutMs: 2_000,
+    }).catch((error: Error) => error);
+    expect(named instanceof Error ? named.message : "").not.toMatch(/cafe\.de is a private/);
   });
 });

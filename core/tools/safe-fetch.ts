@@ -1,4 +1,5 @@
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
+import { isIP } from "node:net";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { LookupFunction } from "node:net";
@@ -67,11 +68,8 @@ function requestOnce(url: URL, options: SafeFetchOptions): Promise<SafeResponse>
   const maxBytes = options.maxBytes ?? 2 * 1024 * 1024;
   return new Promise((resolve, reject) => {
     const literal = url.hostname.replace(/^\[|\]$/g, "");
-    if (
-      isPrivateAddress(literal) &&
-      /^[\d.:a-f]+$/i.test(literal) &&
-      !hostAllowed(literal, options.policy.allowPrivate)
-    ) {
+    // An IP literal is checked here; a name ("cafe.de", all hex letters) when it resolves.
+    if (isIP(literal) !== 0 && isPrivateAddress(literal) && !hostAllowed(literal, options.policy.allowPrivate)) {
       return reject(new ToolError("TOOL_FAILED", `${literal} is a private or loopback address; refused.`));
     }
     const send = url.protocol === "https:" ? httpsRequest : httpRequest;

@@ -133,6 +133,19 @@ describe("http_api: OpenAPI 3 operations as tools", () => {
     expect(received.at(-1)!.headers["x-api-key"]).toBe("secret");
   });
 
+  it("refuses path parameters that would climb out of the templated path, and encodes the rest", async () => {
+    const registry = registryOf();
+    const before = received.length;
+    for (const petId of ["..", "."])
+      expect(await call(registry, "showPetById", { petId })).toMatchObject({
+        ok: false,
+        error: { code: "TOOL_INVALID_INPUT", message: expect.stringContaining("may not be") },
+      });
+    expect(received.length).toBe(before);
+    await call(registry, "showPetById", { petId: "../../admin?x=$&" });
+    expect(received.at(-1)!.url).toBe("/v1/pets/..%2F..%2Fadmin%3Fx%3D%24%26");
+  });
+
   it("validates arguments against the operation's schema and reports API errors", async () => {
     const registry = registryOf();
     expect(await call(registry, "listPets", { limit: 500 })).toMatchObject({

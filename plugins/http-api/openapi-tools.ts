@@ -142,12 +142,21 @@ export function toolsFromOpenApi(options: OpenApiToolOptions): Tool[] {
               const value = input[parameter.name];
               if (value === undefined) continue;
               const text = typeof value === "string" ? value : JSON.stringify(value);
-              if (parameter.in === "path")
-                resolvedPath = resolvedPath.replace(`{${parameter.name}}`, encodeURIComponent(text));
-              else if (parameter.in === "query") url.searchParams.set(parameter.name, text);
+              if (parameter.in === "path") {
+                // "." and ".." would climb out of the templated path (with the configured credentials).
+                if (text === "." || text === ".." || text === "")
+                  throw new ToolError("TOOL_INVALID_INPUT", `Path parameter ${parameter.name} may not be "${text}".`);
+                resolvedPath = resolvedPath.replace(`{${parameter.name}}`, () => encodeURIComponent(text));
+              } else if (parameter.in === "query") url.searchParams.set(parameter.name, text);
               else if (parameter.in === "header") headers[parameter.name.toLowerCase()] = text;
             }
             url.pathname = new URL(baseUrl.replace(/\/$/, "") + resolvedPath).pathname;
+            const basePath = new URL(baseUrl).pathname.replace(/\/$/, "");
+            if (!url.pathname.startsWith(`${basePath}/`) && url.pathname !== basePath)
+              throw new ToolError(
+                "TOOL_INVALID_INPUT",
+                `The request's path ${url.pathname} is outside ${basePath || "/"}.`,
+              );
             const hasBody = input.body !== undefined;
             const response = await fetch(url.toString(), {
               allowPrivate: options.allowPrivate,
