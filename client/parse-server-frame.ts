@@ -36,7 +36,7 @@ export function parseServerFrame(data: string): ServerFrame {
       cause: parsed.error,
     });
   }
-  const { protocol, turn_id } = context as FrameContext;
+  const { protocol, turn_id, reply_to } = context as FrameContext;
   return {
     message_id,
     session_id,
@@ -44,7 +44,11 @@ export function parseServerFrame(data: string): ServerFrame {
     timestamp,
     type: frameType,
     content: parsed.data,
-    context: turn_id === undefined ? { protocol } : { protocol, turn_id },
+    context: {
+      protocol,
+      ...(turn_id === undefined ? {} : { turn_id }),
+      ...(typeof reply_to === "string" ? { reply_to } : {}),
+    },
   } as ServerFrame;
 }
 

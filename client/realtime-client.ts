@@ -77,7 +77,7 @@ export class RealtimeClient {
   /** Messages not sent yet, oldest first. */
   readonly #queue: TurnControl[] = [];
   /** The message sent and not answered yet: at most one at a time. */
-  #current: (TurnControl & { cancelRequested: boolean }) | undefined;
+  #current: (TurnControl & { cancelRequested: boolean; messageId: string }) | undefined;
   #socket: WebSocketLike | undefined;
   #status: ConnectionStatus = "connecting";
   #lastSeq: number;
@@ -239,6 +239,8 @@ export class RealtimeClient {
   #route(frame: ServerFrame): void {
     const current = this.#current;
     if (!current) return;
+    // A frame answering another message (another client writing to the session) is not this turn's.
+    if (frame.context.reply_to !== undefined && frame.context.reply_to !== current.messageId) return;
     const turnId = frame.context.turn_id;
     if (turnId === undefined) {
       // An error about the message itself (too large, …) or the connection (frames missed): it ends the turn.
@@ -259,8 +261,9 @@ export class RealtimeClient {
     if (this.#current || this.#socket?.readyState !== socketOpen) return;
     const next = this.#queue.shift();
     if (!next) return;
-    this.#current = { ...next, cancelRequested: false };
-    this.#write(userMessageFrame(next.turn.text));
+    const messageId = globalThis.crypto.randomUUID();
+    this.#current = { ...next, cancelRequested: false, messageId };
+    this.#write(userMessageFrame(next.turn.text, { messageId }));
   }
 
   #cancel(turn: Turn): void {

@@ -63,7 +63,12 @@ export type ServerFrameContentByType = { [Type in ServerFrameType]: z.output<(ty
 /** The content of any frame type (what the encoder produces before it knows which type it has). */
 export type ServerFrameContent<Type extends ServerFrameType = ServerFrameType> = ServerFrameContentByType[Type];
 
-export const frameContextSchema = z.object({ protocol: z.string(), turn_id: z.optional(z.string()) });
+export const frameContextSchema = z.object({
+  protocol: z.string(),
+  turn_id: z.optional(z.string()),
+  /** The `message_id` of the client message this frame answers, when that message carried one. */
+  reply_to: z.optional(z.string()),
+});
 export type FrameContext = z.output<typeof frameContextSchema>;
 
 /** The envelope every server frame has. `seq` counts 1, 2, 3, … per session. */

@@ -92,7 +92,7 @@ function systemEvent(
   return { event, message, data };
 }
 
-export function frameOf(sessionId: string, seq: number, event: AgentEvent): ServerFrameEnvelope {
+export function frameOf(sessionId: string, seq: number, event: AgentEvent, replyTo?: string): ServerFrameEnvelope {
   return {
     message_id: randomUUID(),
     session_id: sessionId,
@@ -100,7 +100,11 @@ export function frameOf(sessionId: string, seq: number, event: AgentEvent): Serv
     timestamp: new Date().toISOString(),
     type: frameTypeOf[event.type],
     content: frameContentOf(event),
-    context: { protocol: protocolVersion, turn_id: event.turnId },
+    context: {
+      protocol: protocolVersion,
+      turn_id: event.turnId,
+      ...(replyTo === undefined ? {} : { reply_to: replyTo }),
+    },
   };
 }
 
@@ -110,6 +114,7 @@ export function errorFrame(
   code: ErrorCode,
   message: string,
   retryable = false,
+  replyTo?: string,
 ): ServerFrameEnvelope<"error"> {
   return {
     message_id: randomUUID(),
@@ -118,7 +123,7 @@ export function errorFrame(
     timestamp: new Date().toISOString(),
     type: "error",
     content: { code, message, retryable },
-    context: { protocol: protocolVersion },
+    context: { protocol: protocolVersion, ...(replyTo === undefined ? {} : { reply_to: replyTo }) },
   };
 }
 

@@ -237,15 +237,17 @@ export class WebSocketGateway {
           channel,
           "RATE_LIMITED",
           "Too many messages: this one was dropped. Wait a moment and send it again.",
+          message.messageId,
         );
         return;
       }
       this.#options.metrics.messages.inc();
-      void this.#runTurn(channel, message.text);
+      void this.#runTurn(channel, message.text, message.messageId);
     });
   }
 
-  async #runTurn(channel: SessionChannel, text: string): Promise<void> {
+  /** Runs one message as a turn; its frames carry the message's id as `reply_to` when it had one. */
+  async #runTurn(channel: SessionChannel, text: string, replyTo: string | undefined): Promise<void> {
     const controller = new AbortController();
     const started = performance.now();
     let turnId: string | undefined;
@@ -262,7 +264,7 @@ export class WebSocketGateway {
         this.#options.metrics.observe(event);
         if (event.type === "error")
           this.#options.metrics.responseTime.observe({ outcome: "error" }, (performance.now() - started) / 1000);
-        channel.publish(frameOf(channel.sessionId, channel.nextSeq(), event));
+        channel.publish(frameOf(channel.sessionId, channel.nextSeq(), event, replyTo));
       }
     } catch (error) {
       // The agent never throws by contract; this guards the process if that contract is ever broken.
@@ -270,15 +272,17 @@ export class WebSocketGateway {
         sessionId: channel.sessionId,
         error: error instanceof Error ? error.message : String(error),
       });
-      this.#sendError(channel, "INTERNAL", "The turn failed unexpectedly.");
+      this.#sendError(channel, "INTERNAL", "The turn failed unexpectedly.", replyTo);
     } finally {
       if (turnId) channel.turns.delete(turnId);
     }
   }
 
-  #sendError(channel: SessionChannel, code: ErrorCode, message: string): void {
+  #sendError(channel: SessionChannel, code: ErrorCode, message: string, replyTo?: string): void {
     this.#options.metrics.errors.inc({ error_type: code });
-    channel.publish(errorFrame(channel.sessionId, channel.nextSeq(), code, message, errorCodes[code].retryable));
+    channel.publish(
+      errorFrame(channel.sessionId, channel.nextSeq(), code, message, errorCodes[code].retryable, replyTo),
+    );
   }
 
   #updateActiveSessions(): void {
