@@ -55,7 +55,8 @@ export const errorCodes = {
     retryable: false,
     httpStatus: 400,
     webSocketCloseCode: null,
-    meaning: "The session id is missing or not allowed: the WebSocket upgrade is refused with this HTTP status.",
+    meaning:
+      "The session id is missing or not allowed, or `last_seq` is not a whole number from 0: the WebSocket upgrade is refused with this HTTP status.",
   },
   AUTH_REQUIRED: {
     fault: "user",

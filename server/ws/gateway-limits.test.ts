@@ -108,6 +108,31 @@ describe("WebSocket limits", () => {
   });
 });
 
+describe("resuming", () => {
+  it("refuses a last_seq that is not a plain whole number", async () => {
+    const base = await start({});
+    for (const lastSeq of ["1e308", "0x10", "-1", "", "2.5"])
+      await expect(open(`${base}/ws/r?last_seq=${lastSeq}`), lastSeq).rejects.toThrow(
+        `status ${errorCodes.SESSION_INVALID.httpStatus}`,
+      );
+  });
+
+  it("numbers the frames-missed notice before the replay, so that no replayed frame looks seen", async () => {
+    const base = await start({ replayFrames: 3 }, SyntheticModel.streaming({ tokens: 10 }));
+    const first = await open(`${base}/ws/gap`);
+    first.socket.send(JSON.stringify({ text: "ten chunks" }));
+    await expect.poll(() => countOf(first.frames, "agent_response_complete")).toBe(1);
+    first.socket.close();
+    const back = await open(`${base}/ws/gap?last_seq=1`);
+    await expect.poll(() => back.frames.length).toBe(4);
+    const seqs = back.frames.map((frame) => (frame as unknown as { seq: number }).seq);
+    expect(back.frames[0]).toMatchObject({ type: "error", content: { code: "INPUT_MALFORMED" } });
+    // The session has 12 frames (start, 10 chunks, complete); the last 3 are held: 10, 11, 12.
+    expect(seqs).toEqual([9, 10, 11, 12]);
+    back.socket.close();
+  });
+});
+
 describe("a client that does not read", () => {
   it("is closed with CONNECTION_TOO_SLOW once its send buffer is over the limit, and gets no more frames", () => {
     const channel = new SessionChannel("slow", "slow", 512, 1024);

@@ -125,7 +125,11 @@ export class WebSocketGateway {
       if (this.#channels.size >= maxSessions)
         return refuseUpgrade(socket, "SERVER_BUSY", `The server holds ${maxSessions} sessions, its limit.`);
     }
-    const lastSeen = Number.parseInt(url.searchParams.get("last_seq") ?? "", 10);
+    const lastSeq = url.searchParams.get("last_seq");
+    // A whole number, written plainly: "1e308", "0x10", "-1" or "" are mistakes, not positions.
+    if (lastSeq !== null && !/^\d{1,15}$/.test(lastSeq))
+      return refuseUpgrade(socket, "SESSION_INVALID", `last_seq must be a whole number from 0, got "${lastSeq}".`);
+    const lastSeen = lastSeq === null ? Number.NaN : Number(lastSeq);
     this.#server.handleUpgrade(request, socket, head, (websocket) =>
       this.#accept(websocket, client, owner, name, {
         lastSeen: Number.isFinite(lastSeen) ? lastSeen : undefined,
@@ -163,11 +167,14 @@ export class WebSocketGateway {
     if (lastSeen !== undefined) {
       const { frames, complete } = channel.framesAfter(lastSeen);
       if (!complete) {
+        // Numbered just before the first frame replayed (one the client cannot have: it was dropped),
+        // so that a client keeping the highest seq it saw still takes every replayed frame after it.
+        const firstReplayed = frames[0] ? (JSON.parse(frames[0]) as { seq: number }).seq : channel.lastSeq + 1;
         socket.send(
           JSON.stringify(
             errorFrame(
               sessionId,
-              channel.lastSeq,
+              firstReplayed - 1,
               "INPUT_MALFORMED",
               `Frames after seq ${lastSeen} are no longer held; some were missed.`,
               errorCodes.INPUT_MALFORMED.retryable,
