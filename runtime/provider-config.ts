@@ -7,6 +7,7 @@ import {
   OpenAIProvider,
   type ModelProvider,
   defaultLocalModelName,
+  registerSecret,
 } from "realtime-agent";
 
 export type ProviderName = "anthropic" | "openai" | "openai-compatible" | "local";
@@ -26,7 +27,10 @@ export function readSecret(
   name: string,
 ): { value: string; source: "env" | "file" } | undefined {
   const direct = env[name]?.trim();
-  if (direct) return { value: direct, source: "env" };
+  if (direct) {
+    registerSecret(direct);
+    return { value: direct, source: "env" };
+  }
   const file = env[`${name}_FILE`];
   if (!file) return undefined;
   let value: string;
@@ -36,6 +40,7 @@ export function readSecret(
     throw new Error(`${name}_FILE points at ${file}, which cannot be read.`);
   }
   if (!value) throw new Error(`${name}_FILE points at an empty file.`);
+  registerSecret(value);
   return { value, source: "file" };
 }
 

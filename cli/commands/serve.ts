@@ -1,5 +1,5 @@
 import { loadExternalPlugins } from "realtime-agent/runtime";
-import { LocalModelProvider, createLogger } from "realtime-agent";
+import { LocalModelProvider, createLogger, registerSecret } from "realtime-agent";
 import { createAgentServer } from "../../server/app.ts";
 import { Redis } from "ioredis";
 import { ApiKeys } from "../../server/auth/api-keys.ts";
@@ -19,6 +19,8 @@ export async function serve(options: { port: string; host: string }): Promise<nu
     const loaded = await agent.model.load();
     logger.info("local model loaded", { model: loaded.modelPath, loadMs: Math.round(loaded.loadMs) });
   }
+  registerSecret(process.env.RTA_API_KEY);
+  registerSecret(process.env.RTA_JWT_SECRET);
   const keys = ApiKeys.fromEnv(process.env);
   const jwt = JwtVerifier.fromEnv(process.env);
   const exposure = exposureProblem(options.host, keys.enabled || jwt !== undefined, process.env);

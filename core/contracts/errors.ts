@@ -5,6 +5,7 @@
  * by class and a throw site cannot pair a code with the wrong one.
  */
 import { type CodeOfFault, type ErrorCode, type ErrorFault, errorCodes } from "./error-codes.ts";
+import { redactSecrets } from "./redact-secrets.ts";
 
 export { type CodeOfFault, type ErrorCode, type ErrorCodeEntry, type ErrorFault, errorCodes } from "./error-codes.ts";
 
@@ -23,7 +24,8 @@ export class AgentError extends Error {
   readonly details: Record<string, unknown> | undefined;
 
   constructor(code: ErrorCode, message: string, options: AgentErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // Messages travel to clients and logs: keys an upstream echoed back never do.
+    super(redactSecrets(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
     this.fault = errorCodes[code].fault;

@@ -1,5 +1,6 @@
 export * from "./embedder.ts";
 export * from "./errors.ts";
+export { redactSecrets, registerSecret } from "./redact-secrets.ts";
 export type * from "./events.ts";
 export type * from "./logger.ts";
 export * from "./messages.ts";

@@ -1,11 +1,15 @@
 import type { Logger } from "../contracts/logger.ts";
+import { redactSecrets } from "../contracts/redact-secrets.ts";
 
 const levels = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
 export type LogLevel = keyof typeof levels;
 
 const secretKeyPattern = /(key|token|secret|password|authorization|cookie)/i;
 
-/** Structured JSON lines on stderr. Fields whose names look like secrets are never printed. */
+/**
+ * Structured JSON lines on stderr. Fields whose names look like secrets are never printed, and secret
+ * values anywhere in a line (registered keys, key and token shapes) are redacted.
+ */
 export function createLogger(options: { level?: LogLevel; name?: string } = {}): Logger {
   const threshold = levels[options.level ?? "info"];
   const write = (level: Exclude<LogLevel, "silent">, message: string, fields?: Record<string, unknown>) => {
@@ -18,7 +22,7 @@ export function createLogger(options: { level?: LogLevel; name?: string } = {}):
     };
     for (const [key, value] of Object.entries(fields ?? {}))
       line[key] = secretKeyPattern.test(key) ? "[redacted]" : value;
-    process.stderr.write(`${JSON.stringify(line)}\n`);
+    process.stderr.write(`${redactSecrets(JSON.stringify(line))}\n`);
   };
   return {
     debug: (message, fields) => write("debug", message, fields),
