@@ -38,6 +38,13 @@ describe("provider configuration", () => {
     ]);
   });
 
+  it("gives a remote provider alone its deadlines and retries (a chain of one)", () => {
+    const env = { OPENAI_API_KEY: "sk-openai-test-key", RTA_PROVIDERS: "openai", RTA_PROVIDER_RETRIES: "0" };
+    const alone = modelFromProviders(providersFromEnv(env, local), env);
+    expect(alone).toBeInstanceOf(FallbackChain);
+    expect((alone as FallbackChain).providers.map((provider) => provider.id)).toEqual(["openai"]);
+  });
+
   it("honours RTA_PROVIDERS and rejects unknown names", () => {
     expect(
       providersFromEnv({ OPENAI_API_KEY: "k", RTA_PROVIDERS: "local,openai" }, local).map((entry) => entry.name),

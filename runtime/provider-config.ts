@@ -134,7 +134,9 @@ export function providersFromEnv(env: NodeJS.ProcessEnv, local: () => LocalModel
 /** One provider as it is, or a fallback chain when several are configured. */
 export function modelFromProviders(configured: readonly ConfiguredProvider[], env: NodeJS.ProcessEnv): ModelProvider {
   if (configured.length === 0) throw new Error("No model provider is configured (RTA_PROVIDERS left none).");
-  if (configured.length === 1) return configured[0]!.provider;
+  // A remote provider alone still gets its deadlines and retries (a chain of one); the embedded model
+  // alone is used as it is (the runtime tailors routing and recall to it).
+  if (configured.length === 1 && configured[0]!.name === "local") return configured[0]!.provider;
   const milliseconds = (name: string) => (env[name] ? Number.parseInt(env[name]!, 10) : undefined);
   const members: ChainMember[] = configured.map(({ provider, name }) => ({
     provider,

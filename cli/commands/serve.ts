@@ -60,6 +60,15 @@ export async function serve(options: { port: string; host: string }): Promise<nu
       messageRate: redis ? new RedisRateLimiter(redis, messageRate) : new InMemoryRateLimiter(messageRate),
     },
   });
+  // What each part runs on, so that nothing configured is silently ignored.
+  logger.info("running on", {
+    model: agent.model.id,
+    sessions: agent.store.kind,
+    messageRates: redis ? "redis (REDIS_URL)" : "this process",
+    ...(process.env.DATABASE_URL
+      ? { databaseUrl: "set, but sessions are not stored in PostgreSQL yet: they live in this process" }
+      : {}),
+  });
   const address = await server.listen(port, options.host);
   const url = `http://${address.address.includes(":") ? `[${address.address}]` : address.address}:${address.port}`;
   logger.info("listening", { url, websocket: `${url.replace("http", "ws")}/ws/:sessionId` });

@@ -19,7 +19,8 @@ const shapes: RegExp[] = [
   /\b(?:ghp|gho|github_pat)_[A-Za-z0-9_]{20,}/g, // GitHub
   /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, // JWTs
 ];
-const labelled = /((?:bearer|api[_-]?key|x-api-key|token|secret|password)["']?(?:\s*[:=]\s*|\s+)["']?)([^\s"'&,;]{8,})/gi;
+const labelled =
+  /((?:bearer|api[_-]?key|x-api-key|token|secret|password)["']?(?:\s*[:=]\s*|\s+)["']?)([^\s"'&,;]{8,})/gi;
 
 export function redactSecrets(text: string): string {
   let redacted = text;
