@@ -37,6 +37,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       frames: { type: "string", default: "10000" },
       clients: { type: "string", default: "16" },
       "non-reading": { type: "string", default: "4" },
+      // The message rate limit answers most of a flood with RATE_LIMITED; lifted, every message runs a turn.
+      "no-rate-limit": { type: "boolean" },
       out: { type: "string" },
     },
   });
@@ -44,6 +46,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     frames: Number(values.frames),
     clients: Number(values.clients),
     nonReading: Number(values["non-reading"]),
+    ...(values["no-rate-limit"] ? { env: { RTA_MESSAGE_BURST: "1000000", RTA_MESSAGES_PER_SECOND: "1000000" } } : {}),
   });
   const out = values.out ?? join("benchmarks", "reports", `fuzz-${new Date().toISOString().slice(0, 10)}`);
   mkdirSync(out, { recursive: true });

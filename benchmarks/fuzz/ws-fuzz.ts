@@ -23,9 +23,13 @@ export interface FuzzOptions {
 
 export interface FuzzReport {
   frames_sent: number;
+  /** Frames that ask for an answer (messages, good or broken; not cancels, nor frames that close by design). */
   frames_expecting_answer: number;
   answered: number;
+  /** Unanswered frames on connections the server had no reason to close: must be 0. */
   unanswered: number;
+  /** What the answers were: finished turns, or error frames by code. */
+  answers_by_type: Record<string, number>;
   /** Messages sent before a frame that closes the connection by design, whose answers went with it (resumable). */
   unanswered_on_connections_closed_by_design: number;
   by_kind: Record<string, number>;
@@ -165,10 +169,11 @@ function open(url: string): Promise<WebSocket> {
   });
 }
 
-/** A frame that ends what one client message asked for: a finished turn, or an error frame. */
-function endsAnAnswer(raw: string): boolean {
-  const frame = JSON.parse(raw) as { type: string };
-  return frame.type === "agent_response_complete" || frame.type === "error";
+/** What ends one client message's answer: a finished turn, or an error frame (by its code); else undefined. */
+function answerType(raw: string): string | undefined {
+  const frame = JSON.parse(raw) as { type: string; content: { code?: string } };
+  if (frame.type === "agent_response_complete") return frame.type;
+  return frame.type === "error" ? `error ${frame.content.code}` : undefined;
 }
 
 export async function runWsFuzz(options: FuzzOptions): Promise<FuzzReport> {
@@ -179,13 +184,17 @@ export async function runWsFuzz(options: FuzzOptions): Promise<FuzzReport> {
   await new Promise((resolve) => setTimeout(resolve, 300));
   const rssBefore = sampler.samples.at(-1)?.rss_mib ?? Number.NaN;
   const byKind: Record<string, number> = {};
+  const answersByType: Record<string, number> = {};
   const closes: Record<string, number> = {};
   const retired: Client[] = [];
   const connect = async (index: number): Promise<Client> => {
     const socket = await open(`${options.url}/ws/fuzz-${index}`);
     const client: Client = { socket, expected: 0, answered: 0 };
     socket.on("message", (data) => {
-      if (endsAnAnswer(`${data}`)) client.answered++;
+      const type = answerType(`${data}`);
+      if (type === undefined) return;
+      client.answered++;
+      answersByType[type] = (answersByType[type] ?? 0) + 1;
     });
     socket.on("close", (code) => {
       closes[code] = (closes[code] ?? 0) + 1;
@@ -246,9 +255,11 @@ export async function runWsFuzz(options: FuzzOptions): Promise<FuzzReport> {
     last = answered;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const counted = [...clients, ...unexpectedlyClosed];
-  const answered = counted.reduce((sum, client) => sum + Math.min(client.answered, client.expected), 0);
-  const countedExpected = counted.reduce((sum, client) => sum + client.expected, 0);
+  const live = [...clients, ...unexpectedlyClosed];
+  const all = [...live, ...retired];
+  const answered = all.reduce((sum, client) => sum + Math.min(client.answered, client.expected), 0);
+  const countedExpected = all.reduce((sum, client) => sum + client.expected, 0);
+  const unansweredLive = live.reduce((sum, client) => sum + Math.max(0, client.expected - client.answered), 0);
   const lostWithClose = retired.reduce((sum, client) => sum + Math.max(0, client.expected - client.answered), 0);
   // Usable after: each open client gets an answer to one more message.
   let usable = 0;
@@ -285,7 +296,8 @@ export async function runWsFuzz(options: FuzzOptions): Promise<FuzzReport> {
     frames_sent: sent,
     frames_expecting_answer: countedExpected,
     answered,
-    unanswered: countedExpected - answered,
+    unanswered: unansweredLive,
+    answers_by_type: answersByType,
     unanswered_on_connections_closed_by_design: lostWithClose,
     by_kind: byKind,
     closes_by_code: closes,
