@@ -33,6 +33,8 @@ export interface AgentServerOptions {
   allowedOrigins?: readonly string[];
   /** Serve /metrics and /health's details without a key even when keys are configured. */
   publicMetrics?: boolean;
+  /** What each part runs on (sessions, message rates…), shown in /health's details. */
+  runningOn?: Record<string, string>;
 }
 
 export interface AgentServer {
@@ -71,6 +73,7 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
       provider: options.agent.model.id,
       store: options.agent.store.kind,
       tools: options.agent.tools.list().map((entry) => entry.tool.name),
+      ...(options.runningOn ? { running_on: options.runningOn } : {}),
       uptime_s: Math.round(process.uptime()),
     });
   });

@@ -14,7 +14,10 @@ async function connect(sessionId: string, query = ""): Promise<TestClient> {
 }
 
 beforeAll(async () => {
-  server = await startServerProcess({ RTA_MAX_FRAME_BYTES: "2048" });
+  server = await startServerProcess({
+    RTA_MAX_FRAME_BYTES: "2048",
+    DATABASE_URL: "postgres://127.0.0.1:5432/test",
+  });
 });
 
 afterAll(async () => {
@@ -32,6 +35,13 @@ describe("server over HTTP", () => {
       protocol: "rta.v1",
       provider: "local",
       tools: ["calculator", "currency", "weather", "web_search"],
+      // What each part runs on: a configured DATABASE_URL is said to be unused, not silently ignored.
+      running_on: {
+        model: "local",
+        sessions: "memory",
+        message_rates: "this process",
+        database_url: expect.stringContaining("not stored in PostgreSQL yet"),
+      },
     });
   });
 

@@ -46,9 +46,18 @@ export async function serve(options: { port: string; host: string }): Promise<nu
     burst: limits.messageBurst ?? defaultMessageRate.burst,
     perSecond: limits.messagesPerSecond ?? defaultMessageRate.perSecond,
   };
+  const runningOn = {
+    model: agent.model.id,
+    sessions: agent.store.kind,
+    message_rates: redis ? "redis (REDIS_URL)" : "this process",
+    ...(process.env.DATABASE_URL
+      ? { database_url: "set, but sessions are not stored in PostgreSQL yet: they live in this process" }
+      : {}),
+  };
   const server = createAgentServer({
     agent,
     logger,
+    runningOn,
     keys,
     ...(jwt ? { jwt } : {}),
     allowedOrigins,
@@ -60,15 +69,8 @@ export async function serve(options: { port: string; host: string }): Promise<nu
       messageRate: redis ? new RedisRateLimiter(redis, messageRate) : new InMemoryRateLimiter(messageRate),
     },
   });
-  // What each part runs on, so that nothing configured is silently ignored.
-  logger.info("running on", {
-    model: agent.model.id,
-    sessions: agent.store.kind,
-    messageRates: redis ? "redis (REDIS_URL)" : "this process",
-    ...(process.env.DATABASE_URL
-      ? { databaseUrl: "set, but sessions are not stored in PostgreSQL yet: they live in this process" }
-      : {}),
-  });
+  // What each part runs on, so that nothing configured is silently ignored (also in /health).
+  logger.info("running on", runningOn);
   const address = await server.listen(port, options.host);
   const url = `http://${address.address.includes(":") ? `[${address.address}]` : address.address}:${address.port}`;
   logger.info("listening", { url, websocket: `${url.replace("http", "ws")}/ws/:sessionId` });
