@@ -92,6 +92,17 @@ export class WebSocketGateway {
   }
 
   async handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    // A client that resets the connection while it is being authenticated must not take the process down.
+    const onEarlyError = () => socket.destroy();
+    socket.on("error", onEarlyError);
+    try {
+      await this.#upgrade(request, socket, head);
+    } finally {
+      socket.off("error", onEarlyError);
+    }
+  }
+
+  async #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(request.url ?? "/", "http://localhost");
     if (this.#closing) return refuseUpgrade(socket, "SERVER_SHUTTING_DOWN", "The server is shutting down.");
     if (!originAllowed(request, this.#options.allowedOrigins ?? [])) {
