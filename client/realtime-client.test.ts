@@ -300,6 +300,7 @@ describe("sessionUrl", () => {
     expect(sessionUrl("ws://127.0.0.1:3000", "a b")).toBe("ws://127.0.0.1:3000/ws/a%20b");
     expect(sessionUrl("ws://127.0.0.1:3000/ws/", "s")).toBe("ws://127.0.0.1:3000/ws/s");
     expect(sessionUrl("http://host:3000", "s", 12)).toBe("ws://host:3000/ws/s?last_seq=12");
+    expect(sessionUrl("ws://host:3000", "s", 0)).toBe("ws://host:3000/ws/s?last_seq=0");
     expect(sessionUrl("https://host", "s")).toBe("wss://host/ws/s");
   });
 });

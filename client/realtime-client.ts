@@ -48,7 +48,7 @@ export interface ConnectOptions {
 export function sessionUrl(url: string, sessionId: string, lastSeq?: number): string {
   const base = url.replace(/\/+$/, "").replace(/^http/, "ws");
   const endpoint = base.endsWith("/ws") ? base : `${base}/ws`;
-  return `${endpoint}/${encodeURIComponent(sessionId)}${lastSeq ? `?last_seq=${lastSeq}` : ""}`;
+  return `${endpoint}/${encodeURIComponent(sessionId)}${lastSeq === undefined ? "" : `?last_seq=${lastSeq}`}`;
 }
 
 /** Opens a session and resolves once connected; rejects with CONNECTION_FAILED if that first attempt fails. */
@@ -71,6 +71,8 @@ export class RealtimeClient {
   readonly opened: Promise<void>;
   readonly #url: string;
   readonly #apiKey: string | undefined;
+  /** Whether to ask for a replay even before any frame was seen (a `resume.lastSeq` given, 0 included). */
+  readonly #resumeGiven: boolean;
   readonly #WebSocket: WebSocketConstructor;
   readonly #options: ConnectOptions;
   readonly #resume: Required<Omit<ResumeOptions, "lastSeq">> | undefined;
@@ -105,6 +107,7 @@ export class RealtimeClient {
             maxAttempts: resumeOptions.maxAttempts ?? Number.POSITIVE_INFINITY,
           };
     this.#lastSeq = resumeOptions.lastSeq ?? 0;
+    this.#resumeGiven = resumeOptions.lastSeq !== undefined;
     this.opened = new Promise((resolve, reject) => this.#open(resolve, reject));
     this.opened.catch(() => undefined);
   }
@@ -151,7 +154,7 @@ export class RealtimeClient {
 
   #open(onOpen?: () => void, onFirstFailure?: (error: RealtimeClientError) => void): void {
     const socket = new this.#WebSocket(
-      sessionUrl(this.#url, this.sessionId, this.#lastSeq),
+      sessionUrl(this.#url, this.sessionId, this.#lastSeq > 0 || this.#resumeGiven ? this.#lastSeq : undefined),
       this.#apiKey ? [protocolVersion, `rta.key.${this.#apiKey}`] : undefined,
     );
     this.#socket = socket;

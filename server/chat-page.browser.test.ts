@@ -111,5 +111,49 @@ describe.skipIf(!browserPath)(
         await page.screenshot({ path: `${process.env.RTA_SCREENSHOT_DIR}/chat-page.png` });
       }
     }, 180_000);
+
+    it("finishes an answer after a reload in its middle, from the server's replay, with nothing repeated or lost", async () => {
+      const page = await browser.newPage();
+      const connectionUrls: string[] = [];
+      const delivered: ServerFrame[][] = [];
+      let reloadAfterChunks: (() => void) | undefined;
+      const secondChunk = new Promise<void>((resolve) => {
+        reloadAfterChunks = resolve;
+      });
+      await page.routeWebSocket(/\/ws\//, (pageSide) => {
+        const connection = connectionUrls.push(pageSide.url()) - 1;
+        delivered[connection] = [];
+        const serverSide = pageSide.connectToServer();
+        serverSide.onMessage((message) => {
+          const frame = parseServerFrame(message.toString());
+          delivered[connection]!.push(frame);
+          pageSide.send(message);
+          const chunks = delivered[connection]!.filter((received) => received.type === "agent_response_chunk").length;
+          if (connection === 0 && chunks === 2) reloadAfterChunks?.();
+        });
+      });
+      await page.goto(server.url);
+      await page.locator('#status[data-state="open"]').waitFor();
+      await page.fill("#message", "Tell me about the sea.");
+      await page.click("#send");
+      await secondChunk;
+      await page.reload();
+
+      // The local model shares the machine's cores with other processes; waiting is not what is measured.
+      await page.locator(".meta").filter({ hasText: "first token" }).waitFor({ timeout: 150_000 });
+      expect(connectionUrls).toHaveLength(2);
+      const before = delivered[0]!;
+      const sinceSeq = before.find((frame) => frame.type === "turn_start")!.seq - 1;
+      expect(connectionUrls[1]).toMatch(new RegExp(`\\?last_seq=${sinceSeq}$`));
+      // The replay is the whole turn, in order, once: from turn_start to agent_response_complete.
+      const replayed = delivered[1]!;
+      const seqs = replayed.map((frame) => frame.seq);
+      expect(seqs).toEqual(seqs.map((_, index) => sinceSeq + 1 + index));
+      const complete = replayed.find((frame) => frame.type === "agent_response_complete");
+      if (complete?.type !== "agent_response_complete") throw new Error("the replayed turn did not complete");
+      expect(await page.locator(".message.user").allTextContents()).toEqual(["Tell me about the sea."]);
+      expect(await page.locator(".message.agent").allTextContents()).toEqual([complete.content.text]);
+      expect(await page.evaluate(() => sessionStorage.getItem("rta.pending"))).toBeNull();
+    }, 180_000);
   },
 );

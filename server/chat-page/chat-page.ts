@@ -43,8 +43,8 @@ function showStatus(status: ConnectionStatus): void {
 
 const milliseconds = (value: number) => `${Math.round(value)} ms`;
 
-/** Shows one turn as its frames arrive: the answer streams into one bubble, tools get a row each. */
-async function show(turn: Turn): Promise<void> {
+/** Renders one turn's frames as they arrive: the answer streams into one bubble, tools get a row each. */
+function turnRenderer(): { render(frame: ServerFrame): void; finish(): void } {
   let answer: HTMLElement | undefined;
   const toolRows = new Map<string, HTMLElement>();
   const render = (frame: ServerFrame) => {
@@ -88,14 +88,62 @@ async function show(turn: Turn): Promise<void> {
         break;
     }
   };
+  const finish = () => {
+    answer?.classList.remove("streaming");
+    stopButton.disabled = true;
+  };
+  return { render, finish };
+}
+
+/** Shows one turn the page sent; while it runs, a reload picks it up again (see `pending`). */
+async function show(turn: Turn): Promise<void> {
+  const renderer = turnRenderer();
   try {
-    for await (const frame of turn) render(frame);
+    for await (const frame of turn) renderer.render(frame);
   } catch (error) {
     append("error", error instanceof Error ? error.message : String(error));
   } finally {
-    answer?.classList.remove("streaming");
-    stopButton.disabled = true;
+    renderer.finish();
+    sessionStorage.removeItem(pendingKey);
   }
+}
+
+/**
+ * The message in flight, kept across a reload: its text and the last frame seen before it was sent.
+ * After a reload the page shows the text again and resumes the session from there, so the answer's
+ * frames come back from the server's replay, whole, once each.
+ */
+const pendingKey = "rta.pending";
+const pending = (() => {
+  try {
+    const saved = JSON.parse(sessionStorage.getItem(pendingKey) ?? "null") as { text: string; sinceSeq: number } | null;
+    return saved && typeof saved.text === "string" && Number.isSafeInteger(saved.sinceSeq) ? saved : undefined;
+  } catch {
+    return undefined;
+  }
+})();
+
+/** Renders the turn of the pending message from replayed frames, until it ends. */
+function recoverPendingTurn(): ((frame: ServerFrame) => void) | undefined {
+  if (!pending) return undefined;
+  append("message user", pending.text);
+  const renderer = turnRenderer();
+  let turnId: string | undefined;
+  let ended = false;
+  return (frame) => {
+    if (ended || frame.seq <= pending.sinceSeq) return;
+    if (turnId === undefined) {
+      if (frame.type !== "turn_start") return;
+      turnId = frame.content.turn_id;
+    }
+    if (frame.context.turn_id !== turnId) return;
+    renderer.render(frame);
+    if (frame.type === "agent_response_complete" || frame.type === "error") {
+      ended = true;
+      renderer.finish();
+      sessionStorage.removeItem(pendingKey);
+    }
+  };
 }
 
 const sessionId = sessionStorage.getItem("rta.session") ?? `web-${crypto.randomUUID()}`;
@@ -111,7 +159,12 @@ if (apiKey) {
 async function connectWhenReachable(): Promise<RealtimeClient> {
   for (let delayMs = 500; ; delayMs = Math.min(delayMs * 2, 10_000)) {
     try {
-      return await connect(location.origin, { sessionId, onStatus: showStatus, ...(apiKey ? { apiKey } : {}) });
+      return await connect(location.origin, {
+        sessionId,
+        onStatus: showStatus,
+        ...(apiKey ? { apiKey } : {}),
+        ...(onRecoveredFrame ? { onFrame: onRecoveredFrame, resume: { lastSeq: pending!.sinceSeq } } : {}),
+      });
     } catch {
       showStatus("reconnecting");
       await new Promise((resolve) => setTimeout(resolve, delayMs));
@@ -119,6 +172,7 @@ async function connectWhenReachable(): Promise<RealtimeClient> {
   }
 }
 
+const onRecoveredFrame = recoverPendingTurn();
 showStatus("connecting");
 const client = await connectWhenReachable();
 showStatus(client.status);
@@ -129,6 +183,7 @@ form.addEventListener("submit", (event) => {
   if (!text || client.status === "closed") return;
   append("message user", text);
   input.value = "";
+  sessionStorage.setItem(pendingKey, JSON.stringify({ text, sinceSeq: client.lastSeq }));
   void show(client.send(text));
 });
 
