@@ -8,6 +8,7 @@ export {
 } from "./scripted-model.ts";
 export { SyntheticModel, type SyntheticModelOptions } from "../models/synthetic-model.ts";
 export { collectEvents, eventsOfType } from "./collect.ts";
+export { echoModel } from "./echo-model.ts";
 export {
   LoopbackApiServer,
   anthropicStream,

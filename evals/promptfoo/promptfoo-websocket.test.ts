@@ -1,27 +1,16 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { Agent, type ModelProvider, type ModelRequest, type ModelStreamEvent, silentLogger } from "realtime-agent";
+import { Agent, silentLogger } from "realtime-agent";
+import { echoModel } from "realtime-agent/testing";
 import { type AgentServer, createAgentServer } from "../../server/app.ts";
-
-/** Answers with the user's own words, after a short wait, so that concurrent turns overlap. */
-const echo: ModelProvider = {
-  id: "echo",
-  capabilities: { toolCalling: false, vision: false, contextTokens: 8192 },
-  async *stream(request: ModelRequest): AsyncGenerator<ModelStreamEvent> {
-    const last = request.messages.findLast((message) => message.role === "user")?.content ?? "";
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    yield { type: "text-delta", text: `you said: ${last}` };
-    yield { type: "finish", reason: "stop", usage: { inputTokens: 1, outputTokens: 1 }, model: "echo" };
-  },
-};
 
 let server: AgentServer;
 let port: number;
 beforeAll(async () => {
   process.env.PROMPTFOO_DISABLE_TELEMETRY = "1";
   process.env.PROMPTFOO_DISABLE_UPDATE = "1";
-  server = createAgentServer({ agent: new Agent({ model: echo }), logger: silentLogger });
+  server = createAgentServer({ agent: new Agent({ model: echoModel({ delayMs: 50 }) }), logger: silentLogger });
   port = (await server.listen(0)).port;
 });
 afterAll(() => server.close());

@@ -1,20 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { Agent, type ModelProvider, type ModelRequest, type ModelStreamEvent, silentLogger } from "realtime-agent";
+import { Agent, silentLogger } from "realtime-agent";
+import { echoModel } from "realtime-agent/testing";
 import { connect } from "realtime-agent/client";
 import { type AgentServer, createAgentServer } from "../app.ts";
-
-/** Answers with the user's own words, after a short wait, so turns of one session overlap. */
-const echo: ModelProvider = {
-  id: "echo",
-  capabilities: { toolCalling: false, vision: false, contextTokens: 8192 },
-  async *stream(request: ModelRequest): AsyncGenerator<ModelStreamEvent> {
-    const last = request.messages.findLast((message) => message.role === "user")?.content ?? "";
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    yield { type: "text-delta", text: `you said: ${last}` };
-    yield { type: "finish", reason: "stop", usage: { inputTokens: 1, outputTokens: 1 }, model: "echo" };
-  },
-};
 
 let server: AgentServer | undefined;
 afterEach(async () => {
@@ -23,7 +12,7 @@ afterEach(async () => {
 });
 
 async function start(): Promise<string> {
-  server = createAgentServer({ agent: new Agent({ model: echo }), logger: silentLogger });
+  server = createAgentServer({ agent: new Agent({ model: echoModel({ delayMs: 20 }) }), logger: silentLogger });
   return `ws://127.0.0.1:${(await server.listen(0)).port}`;
 }
 
