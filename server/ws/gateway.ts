@@ -1,13 +1,12 @@
-import { randomUUID } from "node:crypto";
-import { type IncomingMessage, STATUS_CODES } from "node:http";
+import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import { type Agent, type Logger, type ErrorCode, errorCodes } from "realtime-agent";
 import type { ServerMetrics } from "../metrics.ts";
-import { localPrincipal } from "../auth/api-keys.ts";
-import { Authenticator, authenticateRequest, originAllowed } from "../auth/request-auth.ts";
+import type { Authenticator } from "../auth/request-auth.ts";
 import { errorFrame, frameOf, parseClientFrame, protocolVersion, sessionReadyFrame } from "../protocol.ts";
 import { InMemoryRateLimiter, type MessageRateLimiter } from "./rate-limiter.ts";
+import { readUpgradeRequest, refuseUpgrade, sessionKeyOf, type UpgradeRequest } from "./upgrade-request.ts";
 import { SessionChannel } from "./session-channel.ts";
 
 export interface GatewayOptions {
@@ -47,25 +46,6 @@ export interface GatewayOptions {
   orphanTurnMs?: number;
 }
 
-const sessionPathPattern = /^\/ws\/([A-Za-z0-9_.:-]{1,128})$/;
-const noAuth = new Authenticator();
-
-/**
- * The agent's session id for a client's session name: the owner's space, then the name. With no keys
- * configured every client is the local owner, whose sessions keep their plain names.
- */
-export function sessionKeyOf(owner: string, name: string): string {
-  return owner === localPrincipal.owner ? name : `${owner}/${name}`;
-}
-
-/** Refuses a WebSocket upgrade with the HTTP status of `code` and a one-line reason. */
-function refuseUpgrade(socket: Duplex, code: ErrorCode, reason: string): void {
-  const status = errorCodes[code].httpStatus;
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${code}: ${reason}\n`,
-  );
-}
-
 /** Accepts WebSocket upgrades on /ws/:sessionId and runs each user message as an agent turn. */
 export class WebSocketGateway {
   readonly #options: GatewayOptions;
@@ -103,30 +83,10 @@ export class WebSocketGateway {
   }
 
   async #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const url = new URL(request.url ?? "/", "http://localhost");
     if (this.#closing) return refuseUpgrade(socket, "SERVER_SHUTTING_DOWN", "The server is shutting down.");
-    if (!originAllowed(request, this.#options.allowedOrigins ?? [])) {
-      return refuseUpgrade(
-        socket,
-        "AUTH_FORBIDDEN",
-        `Pages from ${request.headers.origin} may not open this WebSocket.`,
-      );
-    }
-    const authenticator = this.#options.auth ?? noAuth;
-    const auth = await authenticateRequest(request, authenticator, "chat");
-    if (!auth.ok) return refuseUpgrade(socket, auth.status === 401 ? "AUTH_REQUIRED" : "AUTH_FORBIDDEN", auth.reason);
-    const issued = url.pathname === "/ws" || url.pathname === "/ws/";
-    const match = sessionPathPattern.exec(url.pathname);
-    if (!issued && !match) {
-      const reason = url.pathname.startsWith("/ws/")
-        ? "Session names are 1-128 characters of A-Z a-z 0-9 _ . : -"
-        : "The WebSocket endpoint is /ws (a new session) or /ws/:session";
-      return refuseUpgrade(socket, "SESSION_INVALID", reason);
-    }
-    const name = issued ? `s_${randomUUID().replaceAll("-", "")}` : match![1]!;
-    const owner = auth.principal.owner;
-    // Without keys every client is the local owner: limits then count per address.
-    const client = authenticator.enabled ? `key:${owner}` : `ip:${request.socket.remoteAddress ?? "?"}`;
+    const asked = await readUpgradeRequest(request, this.#options.auth, this.#options.allowedOrigins ?? []);
+    if ("code" in asked) return refuseUpgrade(socket, asked.code, asked.reason);
+    const { client, owner, name } = asked;
     const maxConnections = this.#options.maxConnectionsPerClient ?? 32;
     if ((this.#connections.get(client) ?? 0) >= maxConnections)
       return refuseUpgrade(socket, "RATE_LIMITED", `At most ${maxConnections} open connections per client.`);
@@ -136,17 +96,7 @@ export class WebSocketGateway {
       if (this.#channels.size >= maxSessions)
         return refuseUpgrade(socket, "SERVER_BUSY", `The server holds ${maxSessions} sessions, its limit.`);
     }
-    const lastSeq = url.searchParams.get("last_seq");
-    // A whole number, written plainly: "1e308", "0x10", "-1" or "" are mistakes, not positions.
-    if (lastSeq !== null && !/^\d{1,15}$/.test(lastSeq))
-      return refuseUpgrade(socket, "SESSION_INVALID", `last_seq must be a whole number from 0, got "${lastSeq}".`);
-    const lastSeen = lastSeq === null ? Number.NaN : Number(lastSeq);
-    this.#server.handleUpgrade(request, socket, head, (websocket) =>
-      this.#accept(websocket, client, owner, name, {
-        lastSeen: Number.isFinite(lastSeen) ? lastSeen : undefined,
-        issued,
-      }),
-    );
+    this.#server.handleUpgrade(request, socket, head, (websocket) => this.#accept(websocket, asked));
   }
 
   /** A session is its owner's: the same name under another key is another session. */
@@ -166,13 +116,7 @@ export class WebSocketGateway {
     return channel;
   }
 
-  #accept(
-    socket: WebSocket,
-    client: string,
-    owner: string,
-    sessionId: string,
-    { lastSeen, issued }: { lastSeen: number | undefined; issued: boolean },
-  ): void {
+  #accept(socket: WebSocket, { client, owner, name: sessionId, lastSeen, issued }: UpgradeRequest): void {
     const channel = this.#channel(owner, sessionId);
     if (issued) socket.send(JSON.stringify(sessionReadyFrame(sessionId, channel.lastSeq)));
     if (lastSeen !== undefined) {
