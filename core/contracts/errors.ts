@@ -42,42 +42,22 @@ export class AgentError extends Error {
   }
 }
 
+/** An AgentError subclass that takes only the codes whose fault is `Fault` (the error table decides). */
+function errorOfFault<Fault extends ErrorFault>() {
+  return class extends AgentError {
+    constructor(code: CodeOfFault<Fault>, message: string, options?: AgentErrorOptions) {
+      super(code, message, options);
+    }
+  };
+}
+
 /** Caused by the client: its input, its session id, its frames, or its cancelling the turn. */
-export class UserInputError extends AgentError {
-  constructor(code: CodeOfFault<"user">, message: string, options?: AgentErrorOptions) {
-    super(code, message, options);
-  }
-}
-
-export class ProviderError extends AgentError {
-  constructor(code: CodeOfFault<"provider">, message: string, options?: AgentErrorOptions) {
-    super(code, message, options);
-  }
-}
-
-export class ToolError extends AgentError {
-  constructor(code: CodeOfFault<"tool">, message: string, options?: AgentErrorOptions) {
-    super(code, message, options);
-  }
-}
-
-export class PluginError extends AgentError {
-  constructor(code: CodeOfFault<"plugin">, message: string, options?: AgentErrorOptions) {
-    super(code, message, options);
-  }
-}
-
-export class StoreError extends AgentError {
-  constructor(code: CodeOfFault<"store">, message: string, options?: AgentErrorOptions) {
-    super(code, message, options);
-  }
-}
-
-export class SafetyError extends AgentError {
-  constructor(code: CodeOfFault<"safety">, message: string, options?: AgentErrorOptions) {
-    super(code, message, options);
-  }
-}
+export class UserInputError extends errorOfFault<"user">() {}
+export class ProviderError extends errorOfFault<"provider">() {}
+export class ToolError extends errorOfFault<"tool">() {}
+export class PluginError extends errorOfFault<"plugin">() {}
+export class StoreError extends errorOfFault<"store">() {}
+export class SafetyError extends errorOfFault<"safety">() {}
 
 /** Wraps anything thrown into an AgentError, keeping AgentErrors as they are. */
 export function toAgentError(error: unknown): AgentError {
