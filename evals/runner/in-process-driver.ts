@@ -1,6 +1,6 @@
 import { Agent, type AgentEvent, type AgentOptions, type TokenUsage } from "realtime-agent";
 import { protocolLeaks } from "../scorers/protocol-leak.ts";
-import type { CaseResult, TurnDriver, TurnObservation, TurnRequest } from "./types.ts";
+import { type CaseResult, emptyObservation, type TurnDriver, type TurnObservation, type TurnRequest } from "./types.ts";
 
 /**
  * Drives the core in this process: the same Agent the server runs, with the same model, tools, store
@@ -28,16 +28,7 @@ export class InProcessDriver implements TurnDriver {
 /** Folds a turn's events into an observation. */
 export async function observeTurn(events: AsyncIterable<AgentEvent>): Promise<TurnObservation> {
   const started = performance.now();
-  const observation: TurnObservation = {
-    text: "",
-    toolCalls: [],
-    toolResults: [],
-    usage: { inputTokens: 0, outputTokens: 0 },
-    timeToFirstTokenMs: undefined,
-    totalMs: 0,
-    provider: "",
-    model: "",
-  };
+  const observation: TurnObservation = emptyObservation();
   for await (const event of events) {
     if (event.type === "text-delta") {
       observation.timeToFirstTokenMs ??= performance.now() - started;

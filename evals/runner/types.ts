@@ -158,3 +158,17 @@ export interface Percentiles {
   p99: number;
   histogram: { upper_ms: number; count: number }[];
 }
+
+/** An observation before any event of its turn: what each driver folds events into. */
+export function emptyObservation(): TurnObservation {
+  return {
+    text: "",
+    toolCalls: [],
+    toolResults: [],
+    usage: { inputTokens: 0, outputTokens: 0 },
+    timeToFirstTokenMs: undefined,
+    totalMs: 0,
+    provider: "",
+    model: "",
+  };
+}

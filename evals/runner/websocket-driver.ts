@@ -1,5 +1,5 @@
 import { connect, type RealtimeClient, type ServerFrame, type TurnEndFrame } from "realtime-agent/client";
-import type { TurnDriver, TurnObservation, TurnRequest } from "./types.ts";
+import { emptyObservation, type TurnDriver, type TurnObservation, type TurnRequest } from "./types.ts";
 
 /**
  * Drives a running server over the WebSocket protocol (rta.v1) with the typed client: one connection
@@ -35,16 +35,7 @@ export class WebSocketDriver implements TurnDriver {
     }
     const client = await this.#client(request.sessionId);
     const started = performance.now();
-    const observation: TurnObservation = {
-      text: "",
-      toolCalls: [],
-      toolResults: [],
-      usage: { inputTokens: 0, outputTokens: 0 },
-      timeToFirstTokenMs: undefined,
-      totalMs: 0,
-      provider: "",
-      model: "",
-    };
+    const observation: TurnObservation = emptyObservation();
     const turn = client.send(request.text);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timedOut = new Promise<never>((_resolve, reject) => {
