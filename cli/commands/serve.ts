@@ -18,6 +18,12 @@ export async function serve(options: { port: string; host: string }): Promise<nu
   if (agent.model instanceof LocalModelProvider) {
     const loaded = await agent.model.load();
     logger.info("local model loaded", { model: loaded.modelPath, loadMs: Math.round(loaded.loadMs) });
+    // In the background: the server answers meanwhile; the first turn with a tool then starts warm.
+    const started = performance.now();
+    agent.warmUp().then(
+      (systemTurns) => logger.info("prompt cache warmed", { systemTurns, ms: Math.round(performance.now() - started) }),
+      (error: unknown) => logger.warn("prompt cache warm-up failed", { error: String(error) }),
+    );
   }
   registerSecret(process.env.RTA_API_KEY);
   registerSecret(process.env.RTA_JWT_SECRET);

@@ -288,6 +288,33 @@ describe("Agent turn loop", () => {
     });
   });
 
+  it("warms the model up with its system prompt in each language and each tool offered alone", async () => {
+    const seen: Array<{ system: string; tools: string[] }> = [];
+    const model = new ScriptedModel([]);
+    const warmable = Object.assign(model, {
+      warmUp: async (
+        requests: readonly { messages: readonly { content: string }[]; tools: readonly { name: string }[] }[],
+      ) => {
+        for (const request of requests)
+          seen.push({ system: request.messages[0]!.content, tools: request.tools.map((tool) => tool.name) });
+        return requests.length;
+      },
+    });
+    const tools = registryWith(
+      tool({ name: "alpha", description: "A.", inputSchema: z.object({}), execute: () => 1 }),
+      tool({ name: "beta", description: "B.", inputSchema: z.object({}), execute: () => 2 }),
+    );
+    const agent = new Agent({ model: warmable, tools, systemPrompt: "Be helpful." });
+    expect(await agent.warmUp(["en", "es"])).toBe(4);
+    expect(seen).toEqual([
+      { system: "Be helpful. Always answer in English.", tools: ["alpha"] },
+      { system: "Be helpful. Always answer in English.", tools: ["beta"] },
+      { system: "Be helpful. Always answer in Spanish.", tools: ["alpha"] },
+      { system: "Be helpful. Always answer in Spanish.", tools: ["beta"] },
+    ]);
+    expect(await new Agent({ model: new ScriptedModel([]) }).warmUp()).toBe(0);
+  });
+
   it("hands service failures to the model when asked to", async () => {
     const offline = tool({
       name: "forecast",

@@ -76,5 +76,11 @@ export interface ModelProvider {
   readonly id: string;
   readonly capabilities: ModelCapabilities;
   stream(request: ModelRequest): AsyncIterable<ModelStreamEvent>;
+  /**
+   * Optional: prepares for requests that will start like these (their system prompt and tools), e.g. a
+   * local model reads their system turns into its prompt cache. Generates nothing; returns how many
+   * were prepared.
+   */
+  warmUp?(requests: readonly Pick<ModelRequest, "messages" | "tools">[]): Promise<number>;
   close?(): Promise<void>;
 }

@@ -16,7 +16,10 @@ import type { AnswerPrompt, ChatFormat, FormatRun, RenderedPrompt } from "./chat
 import { buildJsonValueGrammar } from "./json-schema-grammar.ts";
 import { loadLocalModel, type LoadedLocalModel, type LocalModelOptions } from "./local-model.ts";
 import type { ChatFormatName } from "./model-catalogue.ts";
+import type { PrefixReadiness } from "./prefix-state-cache.ts";
 import { qwenFormat } from "./qwen-format.ts";
+import { renderQwenPrompt } from "./qwen-prompt.ts";
+import { renderToolDecisionPrompt } from "./smollm2-prompt.ts";
 import { smollm2Format } from "./smollm2-format.ts";
 
 export interface LocalProviderOptions extends LocalModelOptions {
@@ -77,6 +80,33 @@ export class LocalModelProvider implements ModelProvider {
   async load(): Promise<LoadedLocalModel> {
     this.#model ??= await loadLocalModel(this.#options);
     return this.#model;
+  }
+
+  /**
+   * Reads the system turns of these requests (their system prompt and tool list) into the prefix cache
+   * now, so that the first real request with one of them starts from it: a server calls this after
+   * loading, with the prompts its agent will send. Generates nothing. Returns how many were read.
+   */
+  async warmUp(requests: readonly Pick<ModelRequest, "messages" | "tools">[]): Promise<number> {
+    if (this.#options.prefixCache === false) return 0;
+    const loaded = await this.load();
+    const format = this.#options.chatFormat ?? loaded.chatFormat;
+    let read = 0;
+    for (const request of requests) {
+      const lease = await loaded.acquireSequence();
+      try {
+        // The prompt a tool decision starts from: the system turn, tools listed, is its prefix.
+        const render = (messages: readonly ChatMessage[]) =>
+          format === "qwen2.5"
+            ? renderQwenPrompt(messages, request.tools)
+            : renderToolDecisionPrompt(messages, request.tools);
+        const prompt = fitToContext(loaded, request.messages, render, 0);
+        if ((await readySystemTurn(loaded, lease.sequence, prompt.tokens)) === "saved") read++;
+      } finally {
+        lease.release();
+      }
+    }
+    return read;
   }
 
   get modelName(): string {
@@ -231,14 +261,18 @@ function fitToContext(
  * Puts the evaluated system turn, everything through the first `<|im_end|>` (both formats are
  * ChatML), in the sequence: kept, restored from the prefix cache, or read and saved for later.
  */
-async function readySystemTurn(loaded: LoadedLocalModel, sequence: LlamaContextSequence, promptTokens: Token[]) {
+async function readySystemTurn(
+  loaded: LoadedLocalModel,
+  sequence: LlamaContextSequence,
+  promptTokens: Token[],
+): Promise<PrefixReadiness | undefined> {
   const endOfTurn = endOfTurnToken(loaded);
-  if (endOfTurn === undefined) return;
+  if (endOfTurn === undefined) return undefined;
   const { bos, shouldPrependBosToken } = loaded.model.tokens;
   const tokens =
     shouldPrependBosToken && bos !== null && promptTokens[0] !== bos ? [bos, ...promptTokens] : promptTokens;
   const end = tokens.indexOf(endOfTurn);
-  if (end > 0) await loaded.prefixCache.ready(sequence, tokens, end + 1);
+  return end > 0 ? loaded.prefixCache.ready(sequence, tokens, end + 1) : undefined;
 }
 
 const endOfTurnTokens = new WeakMap<LoadedLocalModel, Token | null>();

@@ -142,6 +142,20 @@ describe("LocalModelProvider in Qwen2.5's format (Qwen2.5-Coder-0.5B-Instruct)",
     expect(loaded.prefixCache.counts.restored).toBe(restoredBefore + 1);
   });
 
+  it("warms a system turn with its tool list, which the first request then starts from", async () => {
+    const loaded = await provider.load();
+    const system = { role: "system" as const, content: "You are a warm-up test assistant. Be brief." };
+    const request = {
+      messages: [system, { role: "user" as const, content: "Weather in Oslo?" }],
+      tools: [weather].map(toToolDefinition),
+    };
+    expect(await provider.warmUp([request, request])).toBe(1);
+    const { saved, kept, restored } = loaded.prefixCache.counts;
+    for await (const _ of provider.stream({ ...request, toolChoice: "auto" }));
+    expect(loaded.prefixCache.counts.saved).toBe(saved);
+    expect(loaded.prefixCache.counts.kept + loaded.prefixCache.counts.restored).toBe(kept + restored + 1);
+  });
+
   it("calls each required tool once, in order, for a message that asks for two things", async () => {
     const events: ModelStreamEvent[] = [];
     for await (const event of provider.stream({
