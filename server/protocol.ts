@@ -92,20 +92,31 @@ function systemEvent(
   return { event, message, data };
 }
 
-export function frameOf(sessionId: string, seq: number, event: AgentEvent, replyTo?: string): ServerFrameEnvelope {
+/** One server frame: a fresh message id and timestamp, the protocol, and the turn and message it answers. */
+function envelope<Type extends ServerFrameType>(
+  sessionId: string,
+  seq: number,
+  type: Type,
+  content: ServerFrameContent<Type>,
+  { turnId, replyTo }: { turnId?: string | undefined; replyTo?: string | undefined } = {},
+): ServerFrameEnvelope<Type> {
   return {
     message_id: randomUUID(),
     session_id: sessionId,
     seq,
     timestamp: new Date().toISOString(),
-    type: frameTypeOf[event.type],
-    content: frameContentOf(event),
+    type,
+    content,
     context: {
       protocol: protocolVersion,
-      turn_id: event.turnId,
+      ...(turnId === undefined ? {} : { turn_id: turnId }),
       ...(replyTo === undefined ? {} : { reply_to: replyTo }),
     },
-  };
+  } as ServerFrameEnvelope<Type>;
+}
+
+export function frameOf(sessionId: string, seq: number, event: AgentEvent, replyTo?: string): ServerFrameEnvelope {
+  return envelope(sessionId, seq, frameTypeOf[event.type], frameContentOf(event), { turnId: event.turnId, replyTo });
 }
 
 export function errorFrame(
@@ -116,15 +127,7 @@ export function errorFrame(
   retryable = false,
   replyTo?: string,
 ): ServerFrameEnvelope<"error"> {
-  return {
-    message_id: randomUUID(),
-    session_id: sessionId,
-    seq,
-    timestamp: new Date().toISOString(),
-    type: "error",
-    content: { code, message, retryable },
-    context: { protocol: protocolVersion, ...(replyTo === undefined ? {} : { reply_to: replyTo }) },
-  };
+  return envelope(sessionId, seq, "error", { code, message, retryable }, { replyTo });
 }
 
 /**
@@ -133,19 +136,11 @@ export function errorFrame(
  * that socket only; its `seq` is the session's last, so it takes no number from the stream.
  */
 export function sessionReadyFrame(sessionId: string, seq: number): ServerFrameEnvelope<"system_event"> {
-  return {
-    message_id: randomUUID(),
-    session_id: sessionId,
-    seq,
-    timestamp: new Date().toISOString(),
-    type: "system_event",
-    content: {
-      event: "session_ready",
-      message: `New session ${sessionId}: reconnect to /ws/${sessionId} to resume it.`,
-      data: { session_id: sessionId },
-    },
-    context: { protocol: protocolVersion },
-  };
+  return envelope(sessionId, seq, "system_event", {
+    event: "session_ready",
+    message: `New session ${sessionId}: reconnect to /ws/${sessionId} to resume it.`,
+    data: { session_id: sessionId },
+  });
 }
 
 const shortForm = z.object({ text: z.string() }).strict();

@@ -18,8 +18,6 @@ import { loadLocalModel, type LoadedLocalModel, type LocalModelOptions } from ".
 import type { ChatFormatName } from "./model-catalogue.ts";
 import type { PrefixReadiness } from "./prefix-state-cache.ts";
 import { qwenFormat } from "./qwen-format.ts";
-import { renderQwenPrompt } from "./qwen-prompt.ts";
-import { renderToolDecisionPrompt } from "./smollm2-prompt.ts";
 import { smollm2Format } from "./smollm2-format.ts";
 
 export interface LocalProviderOptions extends LocalModelOptions {
@@ -90,16 +88,12 @@ export class LocalModelProvider implements ModelProvider {
   async warmUp(requests: readonly Pick<ModelRequest, "messages" | "tools">[]): Promise<number> {
     if (this.#options.prefixCache === false) return 0;
     const loaded = await this.load();
-    const format = this.#options.chatFormat ?? loaded.chatFormat;
+    const format = this.#formatOf(loaded);
     let read = 0;
     for (const request of requests) {
       const lease = await loaded.acquireSequence();
       try {
-        // The prompt a tool decision starts from: the system turn, tools listed, is its prefix.
-        const render = (messages: readonly ChatMessage[]) =>
-          format === "qwen2.5"
-            ? renderQwenPrompt(messages, request.tools)
-            : renderToolDecisionPrompt(messages, request.tools);
+        const render = (messages: readonly ChatMessage[]) => format.decisionPrompt(messages, request.tools);
         const prompt = fitToContext(loaded, request.messages, render, 0);
         if ((await readySystemTurn(loaded, lease.sequence, prompt.tokens)) === "saved") read++;
       } finally {
@@ -107,6 +101,11 @@ export class LocalModelProvider implements ModelProvider {
       }
     }
     return read;
+  }
+
+  /** The prompt format: the one set in the options, else the model's own. */
+  #formatOf(loaded: LoadedLocalModel): ChatFormat {
+    return chatFormats[this.#options.chatFormat ?? loaded.chatFormat];
   }
 
   get modelName(): string {
@@ -122,7 +121,7 @@ export class LocalModelProvider implements ModelProvider {
     const loaded = await this.load();
     const lease = await loaded.acquireSequence(request.signal);
     const completion = new LlamaCompletion({ contextSequence: lease.sequence });
-    const format = chatFormats[this.#options.chatFormat ?? loaded.chatFormat];
+    const format = this.#formatOf(loaded);
     const mayCallTools =
       request.tools.length > 0 &&
       request.toolChoice !== "none" &&

@@ -50,12 +50,14 @@ const tokensPerCall = 192;
 export const qwenFormat: ChatFormat = {
   name: "qwen2.5",
 
+  decisionPrompt: renderQwenPrompt,
+
   async decideToolCalls(run: FormatRun): Promise<ToolDecision> {
     const { request } = run;
     const maxCalls = run.maxToolCalls;
     const markup = markupTokens(run.loaded.model);
     const prompt = await run.preparePrompt(
-      (messages) => renderQwenPrompt(messages, request.tools),
+      (messages) => qwenFormat.decisionPrompt(messages, request.tools),
       maxCalls * tokensPerCall,
     );
     const usage = { inputTokens: prompt.tokens.length, outputTokens: 0 };

@@ -16,10 +16,12 @@ const decisionTokens = 256;
 export const smollm2Format: ChatFormat = {
   name: "smollm2",
 
+  decisionPrompt: renderToolDecisionPrompt,
+
   async decideToolCalls(run: FormatRun): Promise<ToolDecision> {
     const { request } = run;
     const prompt = await run.preparePrompt(
-      (messages) => renderToolDecisionPrompt(messages, request.tools),
+      (messages) => smollm2Format.decisionPrompt(messages, request.tools),
       decisionTokens,
     );
     // A required call: the grammar leaves out the empty list, the no-call option.
