@@ -33,6 +33,8 @@ export const calculatorTool = tool({
     { request: "¿Cuánto es el 15% de 80?", arguments: { expression: "15% * 80" } },
     { request: "¿Cuánto es 250 dividido entre 8?", arguments: { expression: "250 / 8" } },
     { request: "Calcula 12 por 35", arguments: { expression: "12 * 35" } },
+    { request: "¿Cuánto es 9 por 6?", arguments: { expression: "9 * 6" } },
+    { request: "¿Cuánto son 48 entre 6?", arguments: { expression: "48 / 6" } },
     { request: "¿Cuál es la raíz cuadrada de 625?", arguments: { expression: "sqrt(625)" } },
     { request: "Si pago 1.200 euros al mes, ¿cuánto pago en un año?", arguments: { expression: "1200 * 12" } },
     { request: "¿Cuántos segundos hay en un día?", arguments: { expression: "24 * 60 * 60" } },
