@@ -9,6 +9,7 @@ import { listsSeveralThings } from "../../tools/message-parts.ts";
 import { buildToolArgumentsGrammar, buildToolCallObjectGrammar } from "./json-schema-grammar.ts";
 import { nextTokenProbabilities } from "./next-token-probabilities.ts";
 import { renderQwenPrompt } from "./qwen-prompt.ts";
+import { withSymbolOperators } from "../../language/spoken-operators.ts";
 
 const callSchema = z.object({ name: z.string(), arguments: z.record(z.string(), z.unknown()) });
 
@@ -50,7 +51,8 @@ const tokensPerCall = 192;
 export const qwenFormat: ChatFormat = {
   name: "qwen2.5",
 
-  decisionPrompt: renderQwenPrompt,
+  // The request as the model reads it to write calls: with "17 por 23" as "17 * 23" (spoken-operators.ts).
+  decisionPrompt: (messages, tools) => renderQwenPrompt(withLastUserText(messages, withSymbolOperators), tools),
 
   async decideToolCalls(run: FormatRun): Promise<ToolDecision> {
     const { request } = run;
@@ -231,6 +233,13 @@ function parseCall(output: string): z.infer<typeof callSchema> | undefined {
 /** The offered tools named in `names`, in that order. */
 function requiredTools(offered: readonly ToolDefinition[], names: readonly string[] | undefined): ToolDefinition[] {
   return (names ?? []).flatMap((name) => offered.find((tool) => tool.name === name) ?? []);
+}
+
+function withLastUserText(messages: readonly ChatMessage[], change: (text: string) => string): ChatMessage[] {
+  const last = messages.findLastIndex((message) => message.role === "user");
+  return messages.map((message, index) =>
+    index === last && message.role === "user" ? { ...message, content: change(message.content) } : message,
+  );
 }
 
 function lastUserText(messages: readonly ChatMessage[]): string {

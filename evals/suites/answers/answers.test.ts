@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ScriptedModel } from "realtime-agent/testing";
 import { InProcessDriver } from "../../runner/in-process-driver.ts";
-import { type AnswerCase, answersSuite, inventedNumbers, loadAnswerCases } from "./suite.ts";
+import { type AnswerCase, answersSuite, inventedNumbers, loadAnswerCases, metaTalkScore } from "./suite.ts";
 
 const cases = loadAnswerCases();
 const find = (id: string) => cases.find((item) => item.id === id) as AnswerCase;
@@ -68,5 +68,16 @@ describe("answers scoring", () => {
     expect(called.scores.no_call?.pass).toBe(false);
     const english = await runCase(new ScriptedModel([{ text: "I recommend Dune, a classic." }]), "es-chat-02");
     expect(english.scores).toMatchObject({ no_call: { pass: true }, language: { pass: false } });
+  });
+});
+
+describe("meta talk", () => {
+  it("fails an answer about the exchange and passes one to the user", () => {
+    expect(
+      metaTalkScore("La respuesta proporcionada es correcta. Cuando un tool calcula una expresión, devuelve 129.").pass,
+    ).toBe(false);
+    expect(metaTalkScore("This tool response correctly sums the numbers.").pass).toBe(false);
+    expect(metaTalkScore("El 15% de 860 es 129.").pass).toBe(true);
+    expect(metaTalkScore("Tooling aside, the sum is 5030.").pass).toBe(true);
   });
 });

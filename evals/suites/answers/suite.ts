@@ -61,6 +61,17 @@ export function languageScore(answer: string, expected: string) {
   return verdict(detected === expected, `answer read as ${detected ?? "no language"}, the user wrote ${expected}`);
 }
 
+/**
+ * Talk about the exchange instead of an answer: "La respuesta proporcionada es correcta. Cuando un tool
+ * calcula una expresión…" (the 0.5B model, reading a tool result in Spanish), "The tool response…".
+ */
+const metaTalk = /\b(?:tools?|herramientas?|respuesta proporcionada|tool response)\b/i;
+
+export function metaTalkScore(answer: string) {
+  const found = answer.match(metaTalk)?.[0];
+  return verdict(found === undefined, found ? `talks about the exchange ("${found}")` : "answers the user");
+}
+
 let tools: Tool[] | undefined;
 
 const byCategory = (category: string, of: (result: CaseResult) => number | undefined) => (result: CaseResult) =>
@@ -86,7 +97,10 @@ export const answersSuite: EvalSuite<AnswerCase> = {
     });
     const answer = observation.text;
     const called = observation.toolCalls.map((call) => call.name);
-    const scores: CaseResult["scores"] = { language: languageScore(answer, testCase.language) };
+    const scores: CaseResult["scores"] = {
+      language: languageScore(answer, testCase.language),
+      no_meta_talk: metaTalkScore(answer),
+    };
     if (testCase.category === "calculator" && testCase.value !== undefined) {
       const quoted = numericMatch(answer, testCase.value, { relative: 0.001 });
       scores.quotes_result = verdict(
@@ -128,6 +142,15 @@ export const answersSuite: EvalSuite<AnswerCase> = {
         of: (result) => (result.tags.language === language ? (result.scores.language?.score ?? 0) : undefined),
       }),
     ),
+    {
+      name: "no_meta_talk",
+      description:
+        "Answers that answer the user instead of talking about the exchange (the tool, its response, 'the answer provided is correct').",
+      higherIsBetter: true,
+      unit: "ratio",
+      byCategory: true,
+      of: (result) => result.scores.no_meta_talk?.score ?? 0,
+    },
     {
       name: "calculator.quoted",
       description: "Calculator requests whose answer quotes the calculator's result.",
