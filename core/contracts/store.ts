@@ -1,3 +1,4 @@
+import type { TurnTimings } from "./events.ts";
 import type { TokenUsage } from "./messages.ts";
 
 export interface ToolCallRecord {
@@ -19,7 +20,17 @@ export interface TurnRecord {
   createdAt: string;
   /** Set when the turn failed: the user's message is kept even though no answer came. */
   error?: { code: string; message: string };
+  /** How long the turn took, step by step (the store step: up to the moment it was stored). */
+  timings?: TurnTimings;
 }
+
+/** Who a session belongs to, given when a turn is stored (the server's authenticated principal). */
+export interface AppendOptions {
+  owner?: string;
+}
+
+/** The owner of sessions stored without one (the CLI, evals, an unauthenticated local server). */
+export const localOwner = "local";
 
 /** What the turn loop recalls before answering: a summary of older turns plus the recent ones. */
 export interface SessionContext {
@@ -29,15 +40,15 @@ export interface SessionContext {
 }
 
 /**
- * Session stores keep per-session history. Failures throw StoreError. The one implementation so far is
- * the in-process store (core/memory/in-memory-store.ts); Redis (hot context), PostgreSQL (durable
- * history) and a tiered store over them are planned. Each must pass the session store contract
- * (realtime-agent/testing/contracts).
+ * Session stores keep per-session history. Failures throw StoreError. Implementations: in this process
+ * (core/memory/in-memory-store.ts), SQL on PostgreSQL or embedded PGlite (sql-session-store.ts), Redis
+ * as hot context (redis-session-store.ts) and a tiered store over them (tiered-session-store.ts). Each
+ * must pass the session store contract (realtime-agent/testing/contracts).
  */
 export interface SessionStore {
   readonly kind: string;
   load(sessionId: string): Promise<SessionContext>;
-  appendTurn(sessionId: string, turn: TurnRecord): Promise<void>;
+  appendTurn(sessionId: string, turn: TurnRecord, options?: AppendOptions): Promise<void>;
   history(sessionId: string, options?: { limit?: number }): Promise<TurnRecord[]>;
   setSummary(sessionId: string, summary: string): Promise<void>;
   deleteSession(sessionId: string): Promise<void>;

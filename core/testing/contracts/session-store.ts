@@ -120,6 +120,32 @@ export function runSessionStoreContract(subject: SessionStoreContractSubject): v
       expect(await store.history(session)).toEqual([]);
     });
 
+    it("keeps a turn's timings, and text with quotes, newlines and emoji as written", async () => {
+      const store = await createStore();
+      const session = uniqueSession();
+      const timed = turn(1, {
+        userText: `It's "quoted"\nand 🇯🇵 — ¿vale?`,
+        assistantText: '{"not": "json"} $1 \\ done',
+        timings: {
+          timeToFirstTokenMs: 12.5,
+          totalMs: 40.25,
+          steps: { loadContext: 1, inputGuard: 0.125, model: 30, tools: 8, store: 0 },
+        },
+      });
+      await store.appendTurn(session, timed);
+      expect(await store.history(session)).toEqual([timed]);
+    });
+
+    it("keeps every turn of a session when they are stored at once", async () => {
+      const store = await createStore();
+      const session = uniqueSession();
+      await Promise.all(Array.from({ length: 8 }, (_, index) => store.appendTurn(session, turn(index + 1))));
+      const stored = await store.history(session);
+      expect(stored.map((record) => record.turnId).sort()).toEqual(
+        Array.from({ length: 8 }, (_, index) => `turn-${index + 1}`).sort(),
+      );
+    });
+
     it("does not let callers change stored turns through returned objects", async () => {
       const store = await createStore();
       const session = uniqueSession();

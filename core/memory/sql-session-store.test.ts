@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runSessionStoreContract } from "../testing/contracts/session-store.ts";
+import { SqlSessionStore } from "./sql-session-store.ts";
+import { migrate } from "./sql/migrate.ts";
+import { pgliteClient } from "./sql/pglite-client.ts";
+import { postgresClient } from "./sql/postgres-client.ts";
+
+const databaseUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+// A schema of its own for this run, dropped at the end: runs never see each other's rows.
+const schema = `rta_test_${process.pid}_${Date.now().toString(36)}`;
+const dataDir = mkdtempSync(join(tmpdir(), "rta-pglite-"));
+
+let migrated: Promise<unknown> | undefined;
+const postgresStore = async () => {
+  const client = postgresClient({ connectionString: databaseUrl, schema, maxConnections: 4 });
+  migrated ??= migrate(client);
+  await migrated;
+  return new SqlSessionStore(client, { contextTurns: 4 });
+};
+const pgliteStore = async () => {
+  const client = await pgliteClient(dataDir);
+  await migrate(client);
+  return new SqlSessionStore(client, { contextTurns: 4 });
+};
+
+afterAll(async () => {
+  const admin = postgresClient({ connectionString: databaseUrl });
+  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await admin.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+runSessionStoreContract({ name: "postgres", createStore: postgresStore, contextTurns: 4 });
+runSessionStoreContract({ name: "pglite", createStore: pgliteStore, contextTurns: 4 });
+
+const turn = {
+  turnId: "t1",
+  userText: "I have 300,000 yen for the trip",
+  assistantText: "Noted: 300,000 yen.",
+  toolCalls: [],
+  usage: { inputTokens: 10, outputTokens: 5 },
+  model: "m",
+  createdAt: "2026-11-27T10:00:00.000Z",
+};
+
+describe("SQL session store", () => {
+  it("embedded (PGlite): a session survives closing and reopening the data directory", async () => {
+    const first = await pgliteStore();
+    await first.appendTurn("restart-1", turn);
+    await first.setSummary("restart-1", "A trip to Japan on a budget.");
+    await first.close();
+    const second = await pgliteStore();
+    expect(await second.load("restart-1")).toEqual({
+      sessionId: "restart-1",
+      summary: "A trip to Japan on a budget.",
+      recentTurns: [turn],
+    });
+    await second.close();
+  });
+
+  it("records the owner and counts the session's turns", async () => {
+    const store = await postgresStore();
+    const client = postgresClient({ connectionString: databaseUrl, schema });
+    await store.appendTurn("owned-1", turn, { owner: "key:alice" });
+    await store.appendTurn("owned-1", { ...turn, turnId: "t2" }, { owner: "key:alice" });
+    const { rows } = await client.query<{ owner: string; turn_count: number }>(
+      "SELECT owner, turn_count FROM sessions WHERE session_id = $1",
+      ["owned-1"],
+    );
+    expect(rows).toEqual([{ owner: "key:alice", turn_count: 2 }]);
+    await Promise.all([store.close(), client.close()]);
+  });
+
+  it("fails with a typed, retryable error when PostgreSQL cannot be reached", async () => {
+    const store = new SqlSessionStore(
+      postgresClient({ connectionString: "postgres://postgres@127.0.0.1:9/test", connectTimeoutMs: 1_000 }),
+    );
+    await expect(store.load("any")).rejects.toMatchObject({ code: "STORE_UNAVAILABLE", retryable: true });
+    await store.close();
+  });
+});

@@ -1,0 +1,201 @@
+import type { TurnTimings, TurnStep } from "../contracts/events.ts";
+import { StoreError } from "../contracts/errors.ts";
+import {
+  type AppendOptions,
+  localOwner,
+  type SessionContext,
+  type SessionStore,
+  type ToolCallRecord,
+  type TurnRecord,
+} from "../contracts/store.ts";
+import type { SqlClient } from "./sql/sql-client.ts";
+
+export interface SqlSessionStoreOptions {
+  /** How many recent turns `load` returns as context (default 10). */
+  contextTurns?: number;
+}
+
+interface TurnRow {
+  turn_id: string;
+  user_text: string;
+  assistant_text: string;
+  model: string;
+  input_tokens: number;
+  output_tokens: number;
+  error: { code: string; message: string } | null;
+  created_at: Date;
+  tool_calls: {
+    call_id: string;
+    name: string;
+    arguments: Record<string, unknown>;
+    result: unknown;
+    error: ToolCallRecord["error"] | null;
+  }[];
+  timings: Record<string, number> | null;
+}
+
+// A turn is written by one statement (sessions, turns, messages, tool_calls and turn_timings rows):
+// one round trip, atomic without an explicit transaction.
+const appendTurnSql = `
+WITH session AS (
+  INSERT INTO sessions AS existing (session_id, owner, turn_count, last_active_at)
+  VALUES ($1, $2, 1, now())
+  ON CONFLICT (session_id) DO UPDATE SET turn_count = existing.turn_count + 1, last_active_at = now()
+  RETURNING turn_count
+), turn AS (
+  INSERT INTO turns (session_id, seq, turn_id, model, input_tokens, output_tokens, error, created_at)
+  SELECT $1, session.turn_count, $3, $4, $5, $6, $7::jsonb, $8 FROM session
+  RETURNING id
+), message_rows AS (
+  INSERT INTO messages (turn_row, role, content)
+  SELECT turn.id, message.role, message.content FROM turn, (VALUES ('user', $9), ('assistant', $10)) AS message (role, content)
+), call_rows AS (
+  INSERT INTO tool_calls (turn_row, position, call_id, name, arguments, result, error)
+  SELECT turn.id, call.position, call.value->>'callId', call.value->>'name', call.value->'arguments',
+    call.value->'result', call.value->'error'
+  FROM turn, jsonb_array_elements($11::jsonb) WITH ORDINALITY AS call (value, position)
+), timing_rows AS (
+  INSERT INTO turn_timings (turn_row, name, milliseconds)
+  SELECT turn.id, timing.key, timing.value::text::double precision
+  FROM turn, jsonb_each($12::jsonb) AS timing
+)
+SELECT 1`;
+
+// The newest turns first (the caller reverses them), each with its messages, calls and timings.
+const recentTurnsSql = `
+SELECT t.turn_id, t.model, t.input_tokens, t.output_tokens, t.error, t.created_at,
+  (SELECT content FROM messages WHERE turn_row = t.id AND role = 'user') AS user_text,
+  (SELECT content FROM messages WHERE turn_row = t.id AND role = 'assistant') AS assistant_text,
+  (SELECT coalesce(jsonb_agg(jsonb_build_object('call_id', c.call_id, 'name', c.name, 'arguments', c.arguments,
+      'result', c.result, 'error', c.error) ORDER BY c.position), '[]'::jsonb)
+   FROM tool_calls c WHERE c.turn_row = t.id) AS tool_calls,
+  (SELECT jsonb_object_agg(name, milliseconds) FROM turn_timings WHERE turn_row = t.id) AS timings
+FROM turns t WHERE t.session_id = $1 ORDER BY t.seq DESC LIMIT $2`;
+
+const steps: TurnStep[] = ["loadContext", "inputGuard", "model", "tools", "store"];
+
+/**
+ * Sessions in PostgreSQL tables (migrations/0001_sessions.sql), on a server through pg or embedded
+ * through PGlite: the durable history. Run `migrate` on the client before use.
+ */
+export class SqlSessionStore implements SessionStore {
+  readonly kind: string;
+  readonly #client: SqlClient;
+  readonly #contextTurns: number;
+
+  constructor(client: SqlClient, options: SqlSessionStoreOptions = {}) {
+    this.#client = client;
+    this.kind = client.kind;
+    this.#contextTurns = options.contextTurns ?? 10;
+  }
+
+  async load(sessionId: string): Promise<SessionContext> {
+    return this.#call("load the session", async () => {
+      const [session, turns] = await Promise.all([
+        this.#client.query<{ summary: string | null }>("SELECT summary FROM sessions WHERE session_id = $1", [
+          sessionId,
+        ]),
+        this.#recentTurns(sessionId, this.#contextTurns),
+      ]);
+      return { sessionId, summary: session.rows[0]?.summary ?? undefined, recentTurns: turns };
+    });
+  }
+
+  async appendTurn(sessionId: string, turn: TurnRecord, options: AppendOptions = {}): Promise<void> {
+    await this.#call("store the turn", () =>
+      this.#client.query(appendTurnSql, [
+        sessionId,
+        options.owner ?? localOwner,
+        turn.turnId,
+        turn.model,
+        turn.usage.inputTokens,
+        turn.usage.outputTokens,
+        turn.error ? JSON.stringify(turn.error) : null,
+        turn.createdAt,
+        turn.userText,
+        turn.assistantText,
+        JSON.stringify(turn.toolCalls),
+        JSON.stringify(turn.timings ? timingRows(turn.timings) : {}),
+      ]),
+    );
+  }
+
+  async history(sessionId: string, options: { limit?: number } = {}): Promise<TurnRecord[]> {
+    return this.#call("read the history", () => this.#recentTurns(sessionId, options.limit ?? null));
+  }
+
+  async setSummary(sessionId: string, summary: string): Promise<void> {
+    await this.#call("store the summary", () =>
+      this.#client.query(
+        `INSERT INTO sessions (session_id, owner, summary) VALUES ($1, $2, $3)
+         ON CONFLICT (session_id) DO UPDATE SET summary = excluded.summary, last_active_at = now()`,
+        [sessionId, localOwner, summary],
+      ),
+    );
+  }
+
+  async deleteSession(sessionId: string): Promise<void> {
+    await this.#call("delete the session", () =>
+      this.#client.query("DELETE FROM sessions WHERE session_id = $1", [sessionId]),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.#client.close();
+  }
+
+  async #recentTurns(sessionId: string, limit: number | null): Promise<TurnRecord[]> {
+    const result = await this.#client.query<TurnRow>(recentTurnsSql, [sessionId, limit]);
+    return result.rows.reverse().map(turnOf);
+  }
+
+  async #call<T>(what: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw new StoreError("STORE_UNAVAILABLE", `Could not ${what} (${this.kind}): ${messageOf(error)}`, {
+        cause: error,
+      });
+    }
+  }
+}
+
+function timingRows(timings: TurnTimings): Record<string, number> {
+  return {
+    ...(timings.timeToFirstTokenMs !== undefined ? { time_to_first_token: timings.timeToFirstTokenMs } : {}),
+    total: timings.totalMs,
+    ...Object.fromEntries(steps.map((step) => [`step.${step}`, timings.steps[step]])),
+  };
+}
+
+function timingsOf(rows: Record<string, number>): TurnTimings {
+  return {
+    timeToFirstTokenMs: rows.time_to_first_token,
+    totalMs: rows.total ?? 0,
+    steps: Object.fromEntries(steps.map((step) => [step, rows[`step.${step}`] ?? 0])) as Record<TurnStep, number>,
+  };
+}
+
+function turnOf(row: TurnRow): TurnRecord {
+  return {
+    turnId: row.turn_id,
+    userText: row.user_text,
+    assistantText: row.assistant_text,
+    toolCalls: row.tool_calls.map((call) => ({
+      callId: call.call_id,
+      name: call.name,
+      arguments: call.arguments,
+      ...(call.result !== null ? { result: call.result } : {}),
+      ...(call.error ? { error: call.error } : {}),
+    })),
+    usage: { inputTokens: row.input_tokens, outputTokens: row.output_tokens },
+    model: row.model,
+    createdAt: row.created_at.toISOString(),
+    ...(row.error ? { error: row.error } : {}),
+    ...(row.timings ? { timings: timingsOf(row.timings) } : {}),
+  };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message || error.constructor.name : String(error);
+}

@@ -1,0 +1,32 @@
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import type { SqlClient, SqlExecutor } from "./sql-client.ts";
+
+/**
+ * PostgreSQL compiled to WebAssembly, in this process, on a data directory: the embedded default, with
+ * nothing to install or start, that keeps its data across restarts (written through on each commit).
+ * `dataDir` undefined keeps everything in memory. One connection: statements run one at a time.
+ */
+export async function pgliteClient(dataDir: string | undefined): Promise<SqlClient> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir);
+  const executor: SqlExecutor = {
+    // Without parameters, text may hold several statements (a migration file): `exec` runs them all.
+    query: async (text, params) => {
+      if (params?.length) return db.query(text, params as unknown[]);
+      const results = await db.exec(text);
+      return { rows: (results.at(-1)?.rows ?? []) as never[] };
+    },
+  };
+  return {
+    kind: "pglite",
+    schema: "public",
+    query: async (text, params) => db.query(text, params as unknown[] | undefined),
+    transaction: (work) =>
+      db.transaction((transaction) =>
+        work({ query: (text, params) => transaction.query(text, params as unknown[] | undefined) }),
+      ),
+    withConnection: (work) => work(executor),
+    close: () => db.close(),
+  };
+}
