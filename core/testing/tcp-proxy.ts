@@ -3,13 +3,15 @@ import { createServer, connect, type Server, type Socket } from "node:net";
 /**
  * A TCP proxy in front of a server, for tests that break connections the way a network does:
  * `dropConnections` cuts every open connection on both sides, `holdNewConnections` makes new ones wait
- * (their bytes stay buffered) until released, `close` stops accepting so connecting fails.
+ * (their bytes stay buffered) until released, `cut` drops every connection and refuses new ones until
+ * `restore` (a service gone from the network), `close` stops accepting so connecting fails.
  */
 export class TcpProxy {
   readonly port: number;
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
   #hold: Promise<void> = Promise.resolve();
+  #refusing = false;
   #accepted = 0;
 
   private constructor(server: Server, port: number) {
@@ -44,6 +46,16 @@ export class TcpProxy {
     this.#sockets.clear();
   }
 
+  /** Drops every connection and refuses new ones until `restore`. */
+  cut(): void {
+    this.#refusing = true;
+    this.dropConnections();
+  }
+
+  restore(): void {
+    this.#refusing = false;
+  }
+
   /** New connections wait until the returned function is called. */
   holdNewConnections(): () => void {
     let release!: () => void;
@@ -59,6 +71,10 @@ export class TcpProxy {
   }
 
   async #pipe(client: Socket, targetPort: number, targetHost: string): Promise<void> {
+    if (this.#refusing) {
+      client.destroy();
+      return;
+    }
     this.#accepted++;
     this.#sockets.add(client);
     client.on("error", () => undefined);

@@ -1,0 +1,203 @@
+import type { Redis } from "ioredis";
+import { StoreError } from "../contracts/errors.ts";
+import {
+  type AppendOptions,
+  localOwner,
+  type SessionContext,
+  type SessionStore,
+  type TurnRecord,
+} from "../contracts/store.ts";
+
+export interface RedisSessionStoreOptions {
+  /** How many recent turns `load` returns as context (default 10). */
+  contextTurns?: number;
+  /** How many turns are kept per session; older ones are dropped (default 50). */
+  maxTurnsPerSession?: number;
+  /** Sessions unused this long expire; every read and write renews the time (default 24 h). */
+  ttlMs?: number;
+  /** Prefix of every key (default "rta:"), so that several deployments can share one Redis. */
+  keyPrefix?: string;
+}
+
+/**
+ * Hot session context in Redis: a session's recent turns as a list of JSON records and its summary and
+ * owner in a hash, both expiring after a day unused (renewed on use). Fast, shared by every server
+ * instance, but not durable: in front of PostgreSQL in the tiered store.
+ */
+export class RedisSessionStore implements SessionStore {
+  readonly kind = "redis";
+  readonly #redis: Redis;
+  readonly #contextTurns: number;
+  readonly #maxTurns: number;
+  readonly #ttlSeconds: number;
+  readonly #prefix: string;
+
+  /** The caller owns `redis` (and closes it): several stores and the rate limiter may share it. */
+  constructor(redis: Redis, options: RedisSessionStoreOptions = {}) {
+    this.#redis = redis;
+    this.#contextTurns = options.contextTurns ?? 10;
+    this.#maxTurns = options.maxTurnsPerSession ?? 50;
+    this.#ttlSeconds = Math.max(1, Math.round((options.ttlMs ?? 24 * 60 * 60 * 1000) / 1000));
+    this.#prefix = options.keyPrefix ?? "rta:";
+  }
+
+  async load(sessionId: string): Promise<SessionContext> {
+    return (await this.loadIfPresent(sessionId)) ?? { sessionId, summary: undefined, recentTurns: [] };
+  }
+
+  /** The session's context, or undefined when Redis does not hold the session (never, or expired). */
+  async loadIfPresent(sessionId: string): Promise<SessionContext | undefined> {
+    return this.#call("load the session", async () => {
+      const results = await this.#renewed(sessionId, this.#redis.multi().exists(this.#meta(sessionId)))
+        .hget(this.#meta(sessionId), "summary")
+        .lrange(this.#turns(sessionId), -this.#contextTurns, -1)
+        .exec();
+      if (resultOf<number>(results, 0) === 0) return undefined;
+      const [summary, turns] = [resultOf<string | null>(results, 3), resultOf<string[]>(results, 4)];
+      return { sessionId, summary: summary ?? undefined, recentTurns: turns.map(parseTurn) };
+    });
+  }
+
+  /**
+   * Appends a turn only to a session Redis holds, in one atomic step (a script): a session that expired
+   * meanwhile is not recreated with this turn alone. Returns whether it was appended.
+   */
+  async appendIfPresent(sessionId: string, turn: TurnRecord): Promise<boolean> {
+    return this.#call("store the turn", async () => {
+      const appended = await this.#redis.eval(
+        appendIfPresentScript,
+        2,
+        this.#meta(sessionId),
+        this.#turns(sessionId),
+        this.#maxTurns,
+        this.#ttlSeconds,
+        JSON.stringify(turn),
+      );
+      return appended === 1;
+    });
+  }
+
+  /** Sets the summary only of a session Redis holds (see appendIfPresent). */
+  async setSummaryIfPresent(sessionId: string, summary: string): Promise<boolean> {
+    return this.#call("store the summary", async () => {
+      const set = await this.#redis.eval(
+        setSummaryIfPresentScript,
+        2,
+        this.#meta(sessionId),
+        this.#turns(sessionId),
+        this.#ttlSeconds,
+        summary,
+      );
+      return set === 1;
+    });
+  }
+
+  async appendTurn(sessionId: string, turn: TurnRecord, options: AppendOptions = {}): Promise<void> {
+    await this.#call("store the turn", async () => {
+      const transaction = this.#redis
+        .multi()
+        .hsetnx(this.#meta(sessionId), "owner", options.owner ?? localOwner)
+        .rpush(this.#turns(sessionId), JSON.stringify(turn))
+        .ltrim(this.#turns(sessionId), -this.#maxTurns, -1);
+      checked(await this.#renewed(sessionId, transaction).exec());
+    });
+  }
+
+  /** Makes Redis hold exactly this context for the session, in one transaction (the tiered store's refill). */
+  async replace(context: SessionContext): Promise<void> {
+    const { sessionId, recentTurns, summary } = context;
+    await this.#call("refill the session", async () => {
+      const transaction = this.#redis
+        .multi()
+        .del(this.#meta(sessionId), this.#turns(sessionId))
+        .hset(
+          this.#meta(sessionId),
+          "refilled_at",
+          new Date().toISOString(),
+          ...(summary !== undefined ? ["summary", summary] : []),
+        );
+      if (recentTurns.length > 0)
+        transaction.rpush(this.#turns(sessionId), ...recentTurns.map((turn) => JSON.stringify(turn)));
+      checked(await this.#renewed(sessionId, transaction).exec());
+    });
+  }
+
+  async history(sessionId: string, options: { limit?: number } = {}): Promise<TurnRecord[]> {
+    return this.#call("read the history", async () => {
+      const start = options.limit === undefined ? 0 : -Math.max(options.limit, 0);
+      if (options.limit === 0) return [];
+      return (await this.#redis.lrange(this.#turns(sessionId), start, -1)).map(parseTurn);
+    });
+  }
+
+  async setSummary(sessionId: string, summary: string): Promise<void> {
+    await this.#call("store the summary", async () => {
+      const transaction = this.#redis.multi().hset(this.#meta(sessionId), "summary", summary);
+      checked(await this.#renewed(sessionId, transaction).exec());
+    });
+  }
+
+  async deleteSession(sessionId: string): Promise<void> {
+    await this.#call("delete the session", () => this.#redis.del(this.#meta(sessionId), this.#turns(sessionId)));
+  }
+
+  #renewed(sessionId: string, transaction: ReturnType<Redis["multi"]>) {
+    return transaction.expire(this.#meta(sessionId), this.#ttlSeconds).expire(this.#turns(sessionId), this.#ttlSeconds);
+  }
+
+  #meta(sessionId: string): string {
+    return `${this.#prefix}session:{${sessionId}}:meta`;
+  }
+
+  #turns(sessionId: string): string {
+    return `${this.#prefix}session:{${sessionId}}:turns`;
+  }
+
+  async #call<T>(what: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw new StoreError(
+        "STORE_UNAVAILABLE",
+        `Could not ${what} (redis): ${error instanceof Error ? error.message : String(error)}`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+}
+
+// KEYS: meta hash, turns list. ARGV: max turns, TTL in seconds, the turn as JSON.
+const appendIfPresentScript = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('RPUSH', KEYS[2], ARGV[3])
+redis.call('LTRIM', KEYS[2], -tonumber(ARGV[1]), -1)
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+return 1`;
+
+// KEYS: meta hash, turns list. ARGV: TTL in seconds, the summary.
+const setSummaryIfPresentScript = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'summary', ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+redis.call('EXPIRE', KEYS[2], ARGV[1])
+return 1`;
+
+type ExecResults = [Error | null, unknown][] | null;
+
+function checked(results: ExecResults): ExecResults {
+  if (!results) throw new Error("the transaction was discarded");
+  const failed = results.find(([error]) => error);
+  if (failed?.[0]) throw failed[0];
+  return results;
+}
+
+function resultOf<T>(results: ExecResults, index: number): T {
+  return checked(results)?.[index]?.[1] as T;
+}
+
+function parseTurn(text: string): TurnRecord {
+  return JSON.parse(text) as TurnRecord;
+}

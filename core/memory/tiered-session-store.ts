@@ -1,0 +1,101 @@
+import type { Logger } from "../contracts/logger.ts";
+import type { AppendOptions, SessionContext, SessionStore, TurnRecord } from "../contracts/store.ts";
+import type { RedisSessionStore } from "./redis-session-store.ts";
+
+export interface TieredSessionStoreOptions {
+  /** How many recent turns the durable store hands to Redis when a session is not there (default 10). */
+  contextTurns?: number;
+  logger?: Logger;
+}
+
+/**
+ * Redis in front of a durable store (PostgreSQL or PGlite). Reads come from Redis when it holds the
+ * session, else from the durable store, which then refills Redis. Writes go to the durable store first
+ * (what it accepted is never lost), then to Redis. While Redis is down, turns go on from the durable
+ * store alone; sessions written meanwhile are dropped from Redis once it answers again, so that it never
+ * serves a context that misses a turn.
+ */
+export class TieredSessionStore implements SessionStore {
+  readonly kind: string;
+  readonly #hot: RedisSessionStore;
+  readonly #durable: SessionStore;
+  readonly #contextTurns: number;
+  readonly #logger: Logger | undefined;
+  /** Sessions written while Redis could not be reached: its copy of them may miss turns. */
+  readonly #staleInRedis = new Set<string>();
+
+  constructor(hot: RedisSessionStore, durable: SessionStore, options: TieredSessionStoreOptions = {}) {
+    this.#hot = hot;
+    this.#durable = durable;
+    this.kind = `${hot.kind}+${durable.kind}`;
+    this.#contextTurns = options.contextTurns ?? 10;
+    this.#logger = options.logger;
+  }
+
+  /** Whether Redis failed a write that it has not been cleared of since. */
+  get degraded(): boolean {
+    return this.#staleInRedis.size > 0;
+  }
+
+  async load(sessionId: string): Promise<SessionContext> {
+    const fromRedis = await this.#hotOrUndefined(sessionId, () => this.#hot.loadIfPresent(sessionId));
+    if (fromRedis) return fromRedis;
+    const context = await this.#durable.load(sessionId);
+    if (context.recentTurns.length > 0 || context.summary !== undefined) await this.#refill(context);
+    return context;
+  }
+
+  async appendTurn(sessionId: string, turn: TurnRecord, options: AppendOptions = {}): Promise<void> {
+    await this.#durable.appendTurn(sessionId, turn, options);
+    // Only a session Redis already holds gets the turn there; another is read from the durable store
+    // on its next load and refilled whole.
+    await this.#hotOrUndefined(sessionId, () => this.#hot.appendIfPresent(sessionId, turn));
+  }
+
+  history(sessionId: string, options: { limit?: number } = {}): Promise<TurnRecord[]> {
+    return this.#durable.history(sessionId, options);
+  }
+
+  async setSummary(sessionId: string, summary: string): Promise<void> {
+    await this.#durable.setSummary(sessionId, summary);
+    await this.#hotOrUndefined(sessionId, () => this.#hot.setSummaryIfPresent(sessionId, summary));
+  }
+
+  async deleteSession(sessionId: string): Promise<void> {
+    // Both tiers, or an error: a deleted session must not linger in either.
+    await Promise.all([this.#hot.deleteSession(sessionId), this.#durable.deleteSession(sessionId)]);
+    this.#staleInRedis.delete(sessionId);
+  }
+
+  async close(): Promise<void> {
+    await this.#durable.close?.();
+  }
+
+  async #refill(context: SessionContext): Promise<void> {
+    await this.#hotOrUndefined(context.sessionId, () =>
+      this.#hot.replace({ ...context, recentTurns: context.recentTurns.slice(-this.#contextTurns) }),
+    );
+  }
+
+  /**
+   * Runs `work` on Redis; if Redis fails, marks the session stale and gives undefined (the durable
+   * store answers instead). A stale session is first dropped from Redis, once Redis answers again.
+   */
+  async #hotOrUndefined<T>(sessionId: string, work: () => Promise<T>): Promise<T | undefined> {
+    try {
+      if (this.#staleInRedis.has(sessionId)) {
+        await this.#hot.deleteSession(sessionId);
+        this.#staleInRedis.delete(sessionId);
+      }
+      return await work();
+    } catch (error) {
+      if (!this.#staleInRedis.has(sessionId))
+        this.#logger?.warn("redis unavailable: session served from the durable store", {
+          sessionId,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      this.#staleInRedis.add(sessionId);
+      return undefined;
+    }
+  }
+}
