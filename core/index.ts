@@ -5,6 +5,13 @@ export { ToolRegistry, toToolDefinition, type RegisteredTool } from "./tools/reg
 export { executeToolCall, executeToolCalls, type ToolOutcome } from "./tools/executor.ts";
 export { closeWorkerPools, runInWorker, startToolWorkers } from "./tools/worker-pool.ts";
 export { InMemorySessionStore, type InMemoryStoreOptions } from "./memory/in-memory-store.ts";
+export { SqlSessionStore, type SqlSessionStoreOptions } from "./memory/sql-session-store.ts";
+export { RedisSessionStore, type RedisSessionStoreOptions } from "./memory/redis-session-store.ts";
+export { TieredSessionStore, type TieredSessionStoreOptions } from "./memory/tiered-session-store.ts";
+export type { SqlClient, SqlExecutor, SqlResult } from "./memory/sql/sql-client.ts";
+export { postgresClient, type PostgresClientOptions } from "./memory/sql/postgres-client.ts";
+export { pgliteClient } from "./memory/sql/pglite-client.ts";
+export { migrate, migrationStatus, migrationsDirectory, type MigrationStatus } from "./memory/sql/migrate.ts";
 export { LocalModelProvider, type LocalProviderOptions } from "./models/local/local-provider.ts";
 export { loadLocalModel, resolveModelPath, defaultThreads, threadsFromEnv } from "./models/local/local-model.ts";
 export {

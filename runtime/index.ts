@@ -12,3 +12,10 @@ export {
 } from "./runtime.ts";
 export { modelFromProviders, providersFromEnv, readSecret } from "./provider-config.ts";
 export { builtInTools, loadExternalPlugins } from "./plugin-config.ts";
+export {
+  openSessionStore,
+  storeConfigFromEnv,
+  type OpenedStore,
+  type StoreConfig,
+  type StoreKind,
+} from "./session-store-config.ts";

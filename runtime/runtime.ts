@@ -13,6 +13,7 @@ import {
   threadsFromEnv,
   type ModelProvider,
   type Logger,
+  type SessionStore,
   type ToolRouter,
 } from "realtime-agent";
 import { SyntheticModel } from "realtime-agent";
@@ -74,13 +75,16 @@ export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Runt
 }
 
 /** The composition root: the embedded defaults (local model, in-process store, built-in plugins). */
-export function createRuntime(config: RuntimeConfig, options: { logger?: Logger; model?: ModelProvider } = {}): Agent {
+export function createRuntime(
+  config: RuntimeConfig,
+  options: { logger?: Logger; model?: ModelProvider; store?: SessionStore } = {},
+): Agent {
   return new Agent(runtimeAgentOptions(config, options));
 }
 
 export function runtimeAgentOptions(
   config: RuntimeConfig,
-  options: { logger?: Logger; model?: ModelProvider; env?: NodeJS.ProcessEnv } = {},
+  options: { logger?: Logger; model?: ModelProvider; env?: NodeJS.ProcessEnv; store?: SessionStore } = {},
 ): AgentOptions {
   const local = () =>
     new LocalModelProvider({
@@ -106,7 +110,8 @@ export function runtimeAgentOptions(
   return {
     model,
     tools,
-    store: new InMemorySessionStore(),
+    // The server opens a durable store (session-store-config.ts); one-shot commands keep turns in memory.
+    store: options.store ?? new InMemorySessionStore(),
     maxToolRounds: config.maxToolRounds,
     maxInputChars: config.maxInputChars,
     maxOutputTokens: config.maxOutputTokens,

@@ -12,11 +12,19 @@ export interface ServerProcess {
   stop(): Promise<number | null>;
 }
 
-/** Starts `rta serve --port 0` as its own process and resolves once it prints where it listens. */
+/**
+ * Starts `rta serve --port 0` as its own process and resolves once it prints where it listens. Sessions
+ * stay in the process's memory unless `env` names a store (RTA_STORE, DATABASE_URL, RTA_DATA_DIR).
+ */
 export function startServerProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, [join(projectRoot, "bin/rta.js"), "serve", "--port", "0"], {
     cwd: projectRoot,
-    env: { ...process.env, RTA_LOG_LEVEL: "warn", ...env },
+    env: {
+      ...process.env,
+      RTA_LOG_LEVEL: "warn",
+      ...(env.DATABASE_URL || env.RTA_DATA_DIR ? {} : { RTA_STORE: "memory" }),
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

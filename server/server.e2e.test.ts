@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { postgresClient } from "realtime-agent";
 import { startServerProcess, type ServerProcess } from "./server-process.ts";
 import { frameOfType, TestClient } from "./test-support/ws-client.ts";
 
@@ -13,10 +14,15 @@ async function connect(sessionId: string, query = ""): Promise<TestClient> {
   return client;
 }
 
+// Sessions in the machine's PostgreSQL, in a schema of this run's own (dropped at the end).
+const databaseUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const schema = `rta_e2e_${process.pid}_${Date.now().toString(36)}`;
+
 beforeAll(async () => {
   server = await startServerProcess({
     RTA_MAX_FRAME_BYTES: "2048",
-    DATABASE_URL: "postgres://127.0.0.1:5432/test",
+    DATABASE_URL: databaseUrl,
+    RTA_DATABASE_SCHEMA: schema,
   });
 });
 
@@ -24,6 +30,9 @@ afterAll(async () => {
   await Promise.all(clients.map((client) => client.close()));
   const exitCode = await server?.stop();
   expect(exitCode).toBe(0);
+  const admin = postgresClient({ connectionString: databaseUrl });
+  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await admin.close();
 });
 
 describe("server over HTTP", () => {
@@ -35,13 +44,8 @@ describe("server over HTTP", () => {
       protocol: "rta.v1",
       provider: "local",
       tools: ["calculator", "currency", "weather", "web_search"],
-      // What each part runs on: a configured DATABASE_URL is said to be unused, not silently ignored.
-      running_on: {
-        model: "local",
-        sessions: "memory",
-        message_rates: "this process",
-        database_url: expect.stringContaining("not stored in PostgreSQL yet"),
-      },
+      // What each part runs on, so that nothing configured is silently ignored.
+      running_on: { model: "local", sessions: "postgres (DATABASE_URL)", message_rates: "this process" },
     });
   });
 

@@ -5,14 +5,31 @@ import { Redis } from "ioredis";
 import { ApiKeys } from "../../server/auth/api-keys.ts";
 import { JwtVerifier } from "../../server/auth/jwt.ts";
 import { defaultMessageRate, InMemoryRateLimiter, RedisRateLimiter } from "../../server/ws/rate-limiter.ts";
-import { createRuntime, runtimeConfigFromEnv } from "realtime-agent/runtime";
+import { createRuntime, openSessionStore, runtimeConfigFromEnv, storeConfigFromEnv } from "realtime-agent/runtime";
 
 export async function serve(options: { port: string; host: string }): Promise<number> {
   const port = Number.parseInt(options.port, 10);
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw new Error(`--port must be 0-65535, got "${options.port}".`);
   const logger = createLogger({ level: (process.env.RTA_LOG_LEVEL as never) ?? "info", name: "rta.server" });
-  const agent = createRuntime(runtimeConfigFromEnv(), { logger });
+  const redis = process.env.REDIS_URL
+    ? new Redis(process.env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
+    : undefined;
+  redis?.on("error", (error) =>
+    logger.warn("redis unavailable: sessions served from the database, message rates counted per instance", {
+      error: error.message,
+    }),
+  );
+  let sessions: Awaited<ReturnType<typeof openSessionStore>>;
+  try {
+    sessions = await openSessionStore(storeConfigFromEnv(), { ...(redis ? { redis } : {}), logger });
+  } catch (error) {
+    redis?.disconnect();
+    process.stderr.write(`rta serve: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+  logger.info("sessions stored", { in: sessions.description });
+  const agent = createRuntime(runtimeConfigFromEnv(), { logger, store: sessions.store });
   const external = await loadExternalPlugins(agent.tools, process.env);
   if (external.length) logger.info("plugins loaded", { plugins: external });
   if (agent.model instanceof LocalModelProvider) {
@@ -42,23 +59,14 @@ export async function serve(options: { port: string; host: string }): Promise<nu
     .map((origin) => origin.trim())
     .filter(Boolean);
   const limits = gatewayLimitsFromEnv(process.env);
-  const redis = process.env.REDIS_URL
-    ? new Redis(process.env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
-    : undefined;
-  redis?.on("error", (error) =>
-    logger.warn("redis unavailable: message rates counted per instance", { error: error.message }),
-  );
   const messageRate = {
     burst: limits.messageBurst ?? defaultMessageRate.burst,
     perSecond: limits.messagesPerSecond ?? defaultMessageRate.perSecond,
   };
   const runningOn = {
     model: agent.model.id,
-    sessions: agent.store.kind,
+    sessions: sessions.description,
     message_rates: redis ? "redis (REDIS_URL)" : "this process",
-    ...(process.env.DATABASE_URL
-      ? { database_url: "set, but sessions are not stored in PostgreSQL yet: they live in this process" }
-      : {}),
   };
   const server = createAgentServer({
     agent,

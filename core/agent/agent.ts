@@ -53,6 +53,8 @@ export interface AgentOptions {
 
 export interface TurnInput {
   sessionId: string;
+  /** Who the session belongs to, stored with it (the server's authenticated principal). */
+  owner?: string;
   text: string;
   signal?: AbortSignal;
   turnId?: string;
@@ -205,6 +207,7 @@ export class Agent {
           usage: turn.usage,
           model: turn.model,
           createdAt: new Date().toISOString(),
+          timings: turn.timer.finish(),
         }),
       );
       yield this.#finish(turn, "completed");

@@ -19,17 +19,19 @@ export interface SessionMemory {
 }
 
 export function sessionMemoryFor(
-  input: { sessionId: string; history?: readonly HistoryMessage[] | undefined },
+  input: { sessionId: string; owner?: string | undefined; history?: readonly HistoryMessage[] | undefined },
   store: SessionStore,
 ): SessionMemory {
-  return input.history ? callerHistory(input.sessionId, input.history) : storedSession(store, input.sessionId);
+  return input.history
+    ? callerHistory(input.sessionId, input.history)
+    : storedSession(store, input.sessionId, input.owner);
 }
 
-function storedSession(store: SessionStore, sessionId: string): SessionMemory {
+function storedSession(store: SessionStore, sessionId: string, owner: string | undefined): SessionMemory {
   return {
     instructions: undefined,
     load: () => store.load(sessionId),
-    keep: (turn) => store.appendTurn(sessionId, turn),
+    keep: (turn) => store.appendTurn(sessionId, turn, owner ? { owner } : {}),
   };
 }
 

@@ -82,3 +82,18 @@ describe("SQL session store", () => {
     await store.close();
   });
 });
+
+describe("embedded database directory", () => {
+  it("is refused to a second opener while the first holds it, and free again once it closes", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rta-pglite-lock-"));
+    const first = await pgliteClient(dir);
+    await expect(pgliteClient(dir)).rejects.toMatchObject({
+      code: "STORE_UNAVAILABLE",
+      message: expect.stringContaining(`in use by process ${process.pid}`),
+    });
+    await first.close();
+    const second = await pgliteClient(dir);
+    await second.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -111,6 +111,7 @@ export class WebSocketGateway {
         this.#options.maxBufferedBytes,
         this.#options.replayBytes,
       );
+      channel.owner = owner;
       this.#channels.set(key, channel);
     }
     return channel;
@@ -216,6 +217,7 @@ export class WebSocketGateway {
     try {
       for await (const event of this.#options.agent.runTurn({
         sessionId: channel.key,
+        ...(channel.owner ? { owner: channel.owner } : {}),
         text,
         signal: controller.signal,
       })) {

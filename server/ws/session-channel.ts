@@ -35,6 +35,8 @@ export class SessionChannel {
   readonly sessionId: string;
   /** The agent's session id: the name within its owner's space. */
   readonly key: string;
+  /** Who the session belongs to (stored with it). */
+  owner: string | undefined;
   readonly sockets = new Set<WebSocket>();
   readonly turns = new Map<string, AbortController>();
   #seq = 0;

@@ -1,6 +1,6 @@
 import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { type RunnerOption, runner } from "node-pg-migrate";
+import type { RunnerOption } from "node-pg-migrate";
 import type { SqlClient } from "./sql-client.ts";
 
 /** Where the schema's migrations live: numbered SQL files with `-- Up Migration` / `-- Down Migration`. */
@@ -21,6 +21,8 @@ export async function migrate(
   client: SqlClient,
   options: { direction?: "up" | "down"; count?: number } = {},
 ): Promise<string[]> {
+  // Loaded on first use: node-pg-migrate takes ~100 ms to import, and most processes never migrate.
+  const { runner } = await import("node-pg-migrate");
   return client.withConnection(async (connection) => {
     const ran = await runner({
       dbClient: connection as unknown as Extract<RunnerOption, { dbClient: unknown }>["dbClient"],

@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
+import { lockDataDir } from "./data-dir-lock.ts";
 import type { SqlClient, SqlExecutor } from "./sql-client.ts";
 
 /**
@@ -9,7 +10,14 @@ import type { SqlClient, SqlExecutor } from "./sql-client.ts";
  */
 export async function pgliteClient(dataDir: string | undefined): Promise<SqlClient> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir);
+  const unlock = dataDir ? lockDataDir(dataDir) : () => {};
+  let db: PGlite;
+  try {
+    db = await PGlite.create(dataDir);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const executor: SqlExecutor = {
     // Without parameters, text may hold several statements (a migration file): `exec` runs them all.
     query: async (text, params) => {
@@ -27,6 +35,12 @@ export async function pgliteClient(dataDir: string | undefined): Promise<SqlClie
         work({ query: (text, params) => transaction.query(text, params as unknown[] | undefined) }),
       ),
     withConnection: (work) => work(executor),
-    close: () => db.close(),
+    close: async () => {
+      try {
+        await db.close();
+      } finally {
+        unlock();
+      }
+    },
   };
 }
