@@ -39,6 +39,16 @@ export interface SessionContext {
   recentTurns: TurnRecord[];
 }
 
+/** What a store knows of a session besides its turns. */
+export interface SessionInfo {
+  sessionId: string;
+  owner: string;
+  createdAt: string;
+  lastActiveAt: string;
+  /** Turns stored in the session's life (a store that caps history may hold fewer). */
+  turnCount: number;
+}
+
 /**
  * Session stores keep per-session history. Failures throw StoreError. Implementations: in this process
  * (core/memory/in-memory-store.ts), SQL on PostgreSQL or embedded PGlite (sql-session-store.ts), Redis
@@ -52,5 +62,11 @@ export interface SessionStore {
   history(sessionId: string, options?: { limit?: number }): Promise<TurnRecord[]>;
   setSummary(sessionId: string, summary: string): Promise<void>;
   deleteSession(sessionId: string): Promise<void>;
+  /** Who owns the session, when it started and was last used; undefined for a session it does not hold. */
+  describe(sessionId: string): Promise<SessionInfo | undefined>;
+  /** Deletes every session of `owner` (a user's data, on request); returns the deleted sessions' ids. */
+  deleteOwner(owner: string): Promise<string[]>;
+  /** Deletes up to `limit` sessions last used before `cutoff` (retention); returns their ids. */
+  deleteIdleSince(cutoff: Date, limit?: number): Promise<string[]>;
   close?(): Promise<void>;
 }

@@ -1,4 +1,11 @@
-import type { SessionContext, SessionStore, TurnRecord } from "../contracts/store.ts";
+import {
+  type AppendOptions,
+  localOwner,
+  type SessionContext,
+  type SessionInfo,
+  type SessionStore,
+  type TurnRecord,
+} from "../contracts/store.ts";
 
 export interface InMemoryStoreOptions {
   /** How many recent turns `load` returns as context (default 10). */
@@ -12,10 +19,18 @@ export interface InMemoryStoreOptions {
 }
 
 interface SessionEntry {
+  owner: string;
   summary: string | undefined;
   turns: TurnRecord[];
+  turnCount: number;
+  createdAt: number;
   touchedAt: number;
 }
+
+const newEntry = (owner = localOwner): SessionEntry => {
+  const now = Date.now();
+  return { owner, summary: undefined, turns: [], turnCount: 0, createdAt: now, touchedAt: now };
+};
 
 /** The embedded default: per-session bounded history in this process, no server needed. */
 export class InMemorySessionStore implements SessionStore {
@@ -42,9 +57,10 @@ export class InMemorySessionStore implements SessionStore {
     };
   }
 
-  async appendTurn(sessionId: string, turn: TurnRecord): Promise<void> {
-    const entry = this.#live(sessionId) ?? { summary: undefined, turns: [], touchedAt: Date.now() };
+  async appendTurn(sessionId: string, turn: TurnRecord, options: AppendOptions = {}): Promise<void> {
+    const entry = this.#live(sessionId) ?? newEntry(options.owner);
     entry.turns.push(structuredClone(turn));
+    entry.turnCount++;
     if (entry.turns.length > this.#maxTurns) entry.turns.splice(0, entry.turns.length - this.#maxTurns);
     this.#touch(sessionId, entry);
   }
@@ -55,13 +71,44 @@ export class InMemorySessionStore implements SessionStore {
   }
 
   async setSummary(sessionId: string, summary: string): Promise<void> {
-    const entry = this.#live(sessionId) ?? { summary: undefined, turns: [], touchedAt: Date.now() };
+    const entry = this.#live(sessionId) ?? newEntry();
     entry.summary = summary;
     this.#touch(sessionId, entry);
   }
 
   async deleteSession(sessionId: string): Promise<void> {
     this.#sessions.delete(sessionId);
+  }
+
+  async describe(sessionId: string): Promise<SessionInfo | undefined> {
+    const entry = this.#live(sessionId);
+    if (!entry) return undefined;
+    return {
+      sessionId,
+      owner: entry.owner,
+      createdAt: new Date(entry.createdAt).toISOString(),
+      lastActiveAt: new Date(entry.touchedAt).toISOString(),
+      turnCount: entry.turnCount,
+    };
+  }
+
+  async deleteOwner(owner: string): Promise<string[]> {
+    return this.#deleteWhere((entry) => entry.owner === owner);
+  }
+
+  async deleteIdleSince(cutoff: Date, limit = 10_000): Promise<string[]> {
+    return this.#deleteWhere((entry) => entry.touchedAt < cutoff.getTime(), limit);
+  }
+
+  #deleteWhere(matches: (entry: SessionEntry) => boolean, limit = Number.POSITIVE_INFINITY): string[] {
+    const deleted: string[] = [];
+    for (const [sessionId, entry] of this.#sessions) {
+      if (deleted.length >= limit) break;
+      if (!matches(entry)) continue;
+      this.#sessions.delete(sessionId);
+      deleted.push(sessionId);
+    }
+    return deleted;
   }
 
   #live(sessionId: string): SessionEntry | undefined {

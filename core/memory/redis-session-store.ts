@@ -4,6 +4,7 @@ import {
   type AppendOptions,
   localOwner,
   type SessionContext,
+  type SessionInfo,
   type SessionStore,
   type TurnRecord,
 } from "../contracts/store.ts";
@@ -72,6 +73,7 @@ export class RedisSessionStore implements SessionStore {
         this.#maxTurns,
         this.#ttlSeconds,
         JSON.stringify(turn),
+        new Date().toISOString(),
       );
       return appended === 1;
     });
@@ -94,9 +96,13 @@ export class RedisSessionStore implements SessionStore {
 
   async appendTurn(sessionId: string, turn: TurnRecord, options: AppendOptions = {}): Promise<void> {
     await this.#call("store the turn", async () => {
+      const now = new Date().toISOString();
       const transaction = this.#redis
         .multi()
         .hsetnx(this.#meta(sessionId), "owner", options.owner ?? localOwner)
+        .hsetnx(this.#meta(sessionId), "created_at", now)
+        .hset(this.#meta(sessionId), "last_active_at", now)
+        .hincrby(this.#meta(sessionId), "turn_count", 1)
         .rpush(this.#turns(sessionId), JSON.stringify(turn))
         .ltrim(this.#turns(sessionId), -this.#maxTurns, -1);
       checked(await this.#renewed(sessionId, transaction).exec());
@@ -141,6 +147,59 @@ export class RedisSessionStore implements SessionStore {
     await this.#call("delete the session", () => this.#redis.del(this.#meta(sessionId), this.#turns(sessionId)));
   }
 
+  async describe(sessionId: string): Promise<SessionInfo | undefined> {
+    return this.#call("describe the session", async () => {
+      const fields = await this.#redis.hgetall(this.#meta(sessionId));
+      if (!fields.created_at) return undefined;
+      return {
+        sessionId,
+        owner: fields.owner ?? localOwner,
+        createdAt: fields.created_at,
+        lastActiveAt: fields.last_active_at ?? fields.created_at,
+        turnCount: Number(fields.turn_count ?? 0),
+      };
+    });
+  }
+
+  async deleteOwner(owner: string): Promise<string[]> {
+    return this.#deleteWhere((fields) => fields.owner === owner);
+  }
+
+  async deleteIdleSince(cutoff: Date, limit = 10_000): Promise<string[]> {
+    const before = cutoff.toISOString();
+    return this.#deleteWhere((fields) => (fields.last_active_at ?? "") < before, limit);
+  }
+
+  /** Walks the sessions' hashes (SCAN, in batches) and deletes those whose fields match. */
+  async #deleteWhere(
+    matches: (fields: Record<string, string | undefined>) => boolean,
+    limit = Number.POSITIVE_INFINITY,
+  ): Promise<string[]> {
+    return this.#call("delete sessions", async () => {
+      const deleted: string[] = [];
+      const pattern = `${this.#prefix}session:*:meta`;
+      const keyPattern = new RegExp(`^${escapeRegExp(this.#prefix)}session:\\{(.*)\\}:meta$`);
+      let cursor = "0";
+      do {
+        const [next, keys] = await this.#redis.scan(cursor, "MATCH", pattern, "COUNT", 500);
+        cursor = next;
+        const pipeline = this.#redis.pipeline();
+        for (const key of keys) pipeline.hmget(key, "owner", "last_active_at");
+        const values = (await pipeline.exec()) ?? [];
+        for (const [index, key] of keys.entries()) {
+          if (deleted.length >= limit) break;
+          const [owner, lastActiveAt] = (values[index]?.[1] as (string | null)[] | undefined) ?? [];
+          const sessionId = keyPattern.exec(key)?.[1];
+          if (sessionId === undefined) continue;
+          if (!matches({ owner: owner ?? undefined, last_active_at: lastActiveAt ?? undefined })) continue;
+          await this.#redis.del(this.#meta(sessionId), this.#turns(sessionId));
+          deleted.push(sessionId);
+        }
+      } while (cursor !== "0" && deleted.length < limit);
+      return deleted;
+    });
+  }
+
   #renewed(sessionId: string, transaction: ReturnType<Redis["multi"]>) {
     return transaction.expire(this.#meta(sessionId), this.#ttlSeconds).expire(this.#turns(sessionId), this.#ttlSeconds);
   }
@@ -168,9 +227,11 @@ export class RedisSessionStore implements SessionStore {
   }
 }
 
-// KEYS: meta hash, turns list. ARGV: max turns, TTL in seconds, the turn as JSON.
+// KEYS: meta hash, turns list. ARGV: max turns, TTL in seconds, the turn as JSON, the time now.
 const appendIfPresentScript = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'last_active_at', ARGV[4])
+redis.call('HINCRBY', KEYS[1], 'turn_count', 1)
 redis.call('RPUSH', KEYS[2], ARGV[3])
 redis.call('LTRIM', KEYS[2], -tonumber(ARGV[1]), -1)
 redis.call('EXPIRE', KEYS[1], ARGV[2])
@@ -196,6 +257,10 @@ function checked(results: ExecResults): ExecResults {
 
 function resultOf<T>(results: ExecResults, index: number): T {
   return checked(results)?.[index]?.[1] as T;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 function parseTurn(text: string): TurnRecord {

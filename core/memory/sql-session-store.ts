@@ -4,6 +4,7 @@ import {
   type AppendOptions,
   localOwner,
   type SessionContext,
+  type SessionInfo,
   type SessionStore,
   type ToolCallRecord,
   type TurnRecord,
@@ -138,6 +139,49 @@ export class SqlSessionStore implements SessionStore {
     await this.#call("delete the session", () =>
       this.#client.query("DELETE FROM sessions WHERE session_id = $1", [sessionId]),
     );
+  }
+
+  async describe(sessionId: string): Promise<SessionInfo | undefined> {
+    return this.#call("describe the session", async () => {
+      const { rows } = await this.#client.query<{
+        owner: string;
+        created_at: Date;
+        last_active_at: Date;
+        turn_count: number;
+      }>("SELECT owner, created_at, last_active_at, turn_count FROM sessions WHERE session_id = $1", [sessionId]);
+      const row = rows[0];
+      return row
+        ? {
+            sessionId,
+            owner: row.owner,
+            createdAt: row.created_at.toISOString(),
+            lastActiveAt: row.last_active_at.toISOString(),
+            turnCount: row.turn_count,
+          }
+        : undefined;
+    });
+  }
+
+  async deleteOwner(owner: string): Promise<string[]> {
+    return this.#call("delete the owner's sessions", async () => {
+      const { rows } = await this.#client.query<{ session_id: string }>(
+        "DELETE FROM sessions WHERE owner = $1 RETURNING session_id",
+        [owner],
+      );
+      return rows.map((row) => row.session_id);
+    });
+  }
+
+  async deleteIdleSince(cutoff: Date, limit = 10_000): Promise<string[]> {
+    return this.#call("delete idle sessions", async () => {
+      const { rows } = await this.#client.query<{ session_id: string }>(
+        `DELETE FROM sessions WHERE session_id IN (
+           SELECT session_id FROM sessions WHERE last_active_at < $1 ORDER BY last_active_at LIMIT $2
+         ) RETURNING session_id`,
+        [cutoff.toISOString(), limit],
+      );
+      return rows.map((row) => row.session_id);
+    });
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Logger } from "../contracts/logger.ts";
-import type { AppendOptions, SessionContext, SessionStore, TurnRecord } from "../contracts/store.ts";
+import type { AppendOptions, SessionContext, SessionInfo, SessionStore, TurnRecord } from "../contracts/store.ts";
 import type { RedisSessionStore } from "./redis-session-store.ts";
 
 export interface TieredSessionStoreOptions {
@@ -67,6 +67,35 @@ export class TieredSessionStore implements SessionStore {
     this.#staleInRedis.delete(sessionId);
   }
 
+  describe(sessionId: string): Promise<SessionInfo | undefined> {
+    return this.#durable.describe(sessionId);
+  }
+
+  async deleteOwner(owner: string): Promise<string[]> {
+    return this.#deletedFromRedis(await this.#durable.deleteOwner(owner));
+  }
+
+  async deleteIdleSince(cutoff: Date, limit?: number): Promise<string[]> {
+    return this.#deletedFromRedis(await this.#durable.deleteIdleSince(cutoff, limit));
+  }
+
+  /**
+   * Deletes sessions the durable store has deleted from Redis too. If Redis cannot be reached they are
+   * marked stale, and deleted from it as soon as it answers again (or expire with their TTL).
+   */
+  async #deletedFromRedis(sessionIds: string[]): Promise<string[]> {
+    for (const sessionId of sessionIds) this.#staleInRedis.add(sessionId);
+    await this.#clearStale().catch(() => {});
+    return sessionIds;
+  }
+
+  async #clearStale(): Promise<void> {
+    for (const sessionId of [...this.#staleInRedis]) {
+      await this.#hot.deleteSession(sessionId);
+      this.#staleInRedis.delete(sessionId);
+    }
+  }
+
   async close(): Promise<void> {
     await this.#durable.close?.();
   }
@@ -83,10 +112,8 @@ export class TieredSessionStore implements SessionStore {
    */
   async #hotOrUndefined<T>(sessionId: string, work: () => Promise<T>): Promise<T | undefined> {
     try {
-      if (this.#staleInRedis.has(sessionId)) {
-        await this.#hot.deleteSession(sessionId);
-        this.#staleInRedis.delete(sessionId);
-      }
+      // Redis answers again after an outage: every session written meanwhile leaves it first.
+      if (this.#staleInRedis.size > 0) await this.#clearStale();
       return await work();
     } catch (error) {
       if (!this.#staleInRedis.has(sessionId))

@@ -146,6 +146,47 @@ export function runSessionStoreContract(subject: SessionStoreContractSubject): v
       );
     });
 
+    it("describes a session: its owner, when it started and was last used, how many turns", async () => {
+      const store = await createStore();
+      const session = uniqueSession();
+      expect(await store.describe(session)).toBeUndefined();
+      const before = Date.now();
+      await store.appendTurn(session, turn(1), { owner: "key:alice" });
+      await store.appendTurn(session, turn(2), { owner: "key:alice" });
+      const info = await store.describe(session);
+      expect(info).toMatchObject({ sessionId: session, owner: "key:alice", turnCount: 2 });
+      expect(Date.parse(info!.lastActiveAt)).toBeGreaterThanOrEqual(Date.parse(info!.createdAt));
+      // Clocks of a store's server and of this process may differ a little: a minute's slack.
+      expect(Math.abs(Date.parse(info!.createdAt) - before)).toBeLessThan(60_000);
+    });
+
+    it("deletes every session of one owner and no other", async () => {
+      const store = await createStore();
+      const owner = `owner-${uniqueSession()}`;
+      const [first, second, other] = [uniqueSession(), uniqueSession(), uniqueSession()];
+      await store.appendTurn(first, turn(1), { owner });
+      await store.appendTurn(second, turn(1), { owner });
+      await store.appendTurn(other, turn(1), { owner: `${owner}-other` });
+      expect((await store.deleteOwner(owner)).sort()).toEqual([first, second].sort());
+      expect(await store.history(first)).toEqual([]);
+      expect(await store.describe(second)).toBeUndefined();
+      expect(await store.history(other)).toEqual([turn(1)]);
+    });
+
+    it("deletes sessions idle since a cutoff, and keeps those used after it", async () => {
+      const store = await createStore();
+      const idle = uniqueSession();
+      await store.appendTurn(idle, turn(1));
+      const cutoff = new Date(Date.now() + 60_000);
+      const deleted = await store.deleteIdleSince(cutoff, 100_000);
+      expect(deleted).toContain(idle);
+      expect(await store.history(idle)).toEqual([]);
+      const recent = uniqueSession();
+      await store.appendTurn(recent, turn(1));
+      expect(await store.deleteIdleSince(new Date(Date.now() - 60 * 60_000))).not.toContain(recent);
+      expect(await store.history(recent)).toEqual([turn(1)]);
+    });
+
     it("does not let callers change stored turns through returned objects", async () => {
       const store = await createStore();
       const session = uniqueSession();
