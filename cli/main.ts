@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { ask } from "./commands/ask.ts";
 import { benchCommand, benchUsage } from "./commands/bench.ts";
 import { chat } from "./commands/chat.ts";
+import { dbCommand, dbUsage } from "./commands/db.ts";
 import { evalCommand, evalUsage } from "./commands/eval.ts";
 import { keysCommand, keysUsage } from "./commands/keys.ts";
 import { loadCommand, loadUsage } from "./commands/load.ts";
@@ -25,6 +26,7 @@ Usage:
   rta tools [--json]                registered tools with their schemas, timeouts and cache TTLs
   rta plugin new <name> [--dir D]   scaffold a plugin with a passing contract test
   rta keys new --id NAME            a new API key for RTA_API_KEYS_FILE (--scopes, --file)
+  rta db status|migrate|cleanup     the session database's migrations and retention; rta db --help
   rta help                          this text
 `;
 
@@ -63,6 +65,7 @@ const commands: Record<string, { run: (args: string[]) => Promise<number>; usage
   tools: { run: toolsCommand, usage: toolsUsage },
   plugin: { run: pluginNewCommand, usage: pluginNewUsage },
   keys: { run: keysCommand, usage: keysUsage },
+  db: { run: dbCommand, usage: dbUsage },
 };
 
 /** Runs one CLI command and returns the process exit code. */

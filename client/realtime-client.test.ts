@@ -10,7 +10,7 @@ import {
   type ModelStreamEvent,
 } from "realtime-agent";
 import { createAgentServer, type AgentServer } from "../server/app.ts";
-import { TcpProxy } from "../core/testing/tcp-proxy.ts";
+import { TcpProxy } from "realtime-agent/testing";
 import { RealtimeClientError } from "./client-error.ts";
 import { connect, sessionUrl, type RealtimeClient } from "./realtime-client.ts";
 import type { ServerFrame, WebSocketConstructor } from "./index.ts";

@@ -14,6 +14,8 @@ export { modelFromProviders, providersFromEnv, readSecret } from "./provider-con
 export { builtInTools, loadExternalPlugins } from "./plugin-config.ts";
 export {
   openSessionStore,
+  openSqlClient,
+  storeLocation,
   storeConfigFromEnv,
   type OpenedStore,
   type StoreConfig,

@@ -58,6 +58,26 @@ export function storeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): StoreC
   };
 }
 
+/** The database of a durable store: PostgreSQL (DATABASE_URL) or the embedded PGlite directory. */
+export async function openSqlClient(config: StoreConfig): Promise<SqlClient> {
+  if (config.kind === "memory") throw new Error("RTA_STORE=memory keeps no database.");
+  return config.kind === "postgres"
+    ? postgresClient({
+        connectionString: config.databaseUrl as string,
+        ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
+      })
+    : pgliteClient(config.dataDir);
+}
+
+/** Where a durable store's data lives, for messages: "postgres (DATABASE_URL)", "pglite (/path)". */
+export function storeLocation(config: StoreConfig): string {
+  return config.kind === "postgres"
+    ? "postgres (DATABASE_URL)"
+    : config.kind === "embedded"
+      ? `pglite (${config.dataDir})`
+      : "memory (this process)";
+}
+
 export interface OpenedStore {
   store: SessionStore;
   /** What sessions run on, for /health and the start-up log ("redis+postgres", "pglite (.rta/db)"). */
@@ -78,13 +98,7 @@ export async function openSessionStore(
       store: new InMemorySessionStore({ contextTurns: config.contextTurns }),
       description: "memory (this process)",
     };
-  const client: SqlClient =
-    config.kind === "postgres"
-      ? postgresClient({
-          connectionString: config.databaseUrl as string,
-          ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
-        })
-      : await pgliteClient(config.dataDir);
+  const client = await openSqlClient(config);
   try {
     await migrate(client);
   } catch (error) {
@@ -97,7 +111,7 @@ export async function openSessionStore(
     );
   }
   const durable = new SqlSessionStore(client, { contextTurns: config.contextTurns });
-  const where = config.kind === "postgres" ? "postgres (DATABASE_URL)" : `pglite (${config.dataDir})`;
+  const where = storeLocation(config);
   if (!options.redis) return { store: durable, description: where };
   const hot = new RedisSessionStore(options.redis, { contextTurns: config.contextTurns, ttlMs: config.hotTtlMs });
   return {

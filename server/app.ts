@@ -12,6 +12,7 @@ import { ServerMetrics } from "./metrics.ts";
 import { openAIRouter } from "./openai-api.ts";
 import { protocolVersion } from "./protocol.ts";
 import { WebSocketGateway, type GatewayOptions } from "./ws/gateway.ts";
+import { sessionsRouter } from "./sessions-api.ts";
 
 const staticDirectory = join(dirname(fileURLToPath(import.meta.url)), "static");
 
@@ -43,6 +44,8 @@ export interface AgentServer {
   listen(port: number, host?: string): Promise<AddressInfo>;
   /** Stops taking connections, lets running turns finish for up to `drainMs` (default 0), then closes. */
   close(drainMs?: number): Promise<void>;
+  /** Forgets deleted sessions: their connections close and the frames kept for resuming go. */
+  forget(sessionKeys: readonly string[]): void;
 }
 
 /** HTTP (health, metrics, chat page) and WebSocket (/ws/:sessionId) in front of one agent. */
@@ -95,6 +98,10 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
     response.type("text/javascript").send(script);
   });
 
+  app.use(
+    "/v1/sessions",
+    sessionsRouter({ agent: options.agent, auth, onDeleted: (sessionKeys) => gateway.forget(sessionKeys) }),
+  );
   app.use("/v1", openAIRouter({ agent: options.agent, auth }));
   app.use((error: unknown, _request: express.Request, response: express.Response, next: express.NextFunction) => {
     // Body-parser errors (malformed JSON, too large) as typed JSON errors, never a stack trace.
@@ -157,5 +164,6 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
+    forget: (sessionKeys) => gateway.forget(sessionKeys),
   };
 }

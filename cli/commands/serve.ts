@@ -1,6 +1,7 @@
 import { loadExternalPlugins } from "realtime-agent/runtime";
 import { LocalModelProvider, createLogger, registerSecret } from "realtime-agent";
 import { createAgentServer } from "../../server/app.ts";
+import { startRetentionJob } from "../../server/retention-job.ts";
 import { Redis } from "ioredis";
 import { ApiKeys } from "../../server/auth/api-keys.ts";
 import { JwtVerifier } from "../../server/auth/jwt.ts";
@@ -11,6 +12,22 @@ export async function serve(options: { port: string; host: string }): Promise<nu
   const port = Number.parseInt(options.port, 10);
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw new Error(`--port must be 0-65535, got "${options.port}".`);
+  const retentionDays = Number(process.env.RTA_RETENTION_DAYS || 30);
+  if (!(retentionDays >= 0)) {
+    process.stderr.write(
+      `rta serve: RTA_RETENTION_DAYS must be a number of days ≥ 0 (0 keeps sessions), got "${process.env.RTA_RETENTION_DAYS}"\n`,
+    );
+    return 2;
+  }
+  registerSecret(process.env.RTA_API_KEY);
+  registerSecret(process.env.RTA_JWT_SECRET);
+  const keys = ApiKeys.fromEnv(process.env);
+  const jwt = JwtVerifier.fromEnv(process.env);
+  const exposure = exposureProblem(options.host, keys.enabled || jwt !== undefined, process.env);
+  if (exposure) {
+    process.stderr.write(`rta serve: ${exposure}\n`);
+    return 2;
+  }
   const logger = createLogger({ level: (process.env.RTA_LOG_LEVEL as never) ?? "info", name: "rta.server" });
   const redis = process.env.REDIS_URL
     ? new Redis(process.env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
@@ -42,15 +59,6 @@ export async function serve(options: { port: string; host: string }): Promise<nu
       (error: unknown) => logger.warn("prompt cache warm-up failed", { error: String(error) }),
     );
   }
-  registerSecret(process.env.RTA_API_KEY);
-  registerSecret(process.env.RTA_JWT_SECRET);
-  const keys = ApiKeys.fromEnv(process.env);
-  const jwt = JwtVerifier.fromEnv(process.env);
-  const exposure = exposureProblem(options.host, keys.enabled || jwt !== undefined, process.env);
-  if (exposure) {
-    process.stderr.write(`rta serve: ${exposure}\n`);
-    return 2;
-  }
   if (!keys.enabled && !jwt)
     logger.warn("no API key configured: anyone who can reach this address can use the agent", { host: options.host });
   const maxFrameBytes = Number.parseInt(process.env.RTA_MAX_FRAME_BYTES ?? "", 10);
@@ -67,6 +75,7 @@ export async function serve(options: { port: string; host: string }): Promise<nu
     model: agent.model.id,
     sessions: sessions.description,
     message_rates: redis ? "redis (REDIS_URL)" : "this process",
+    retention: retentionDays > 0 ? `deleted after ${retentionDays} days unused` : "kept",
   };
   const server = createAgentServer({
     agent,
@@ -83,6 +92,14 @@ export async function serve(options: { port: string; host: string }): Promise<nu
       messageRate: redis ? new RedisRateLimiter(redis, messageRate) : new InMemoryRateLimiter(messageRate),
     },
   });
+  const stopRetention =
+    retentionDays > 0
+      ? startRetentionJob(agent.store, {
+          retentionMs: retentionDays * 24 * 60 * 60 * 1000,
+          onDeleted: (sessionKeys) => server.forget(sessionKeys),
+          logger,
+        })
+      : () => {};
   // What each part runs on, so that nothing configured is silently ignored (also in /health).
   logger.info("running on", runningOn);
   const address = await server.listen(port, options.host);
@@ -99,6 +116,7 @@ export async function serve(options: { port: string; host: string }): Promise<nu
   });
   const drainMs = Number.parseInt(process.env.RTA_DRAIN_MS ?? "10000", 10);
   logger.info("shutting down", { drainMs });
+  stopRetention();
   await server.close(Number.isFinite(drainMs) ? drainMs : 10_000);
   redis?.disconnect();
   await agent.close();

@@ -58,6 +58,21 @@ export const errorCodes = {
     meaning:
       "The session id is missing or not allowed, or `last_seq` is not a whole number from 0: the WebSocket upgrade is refused with this HTTP status.",
   },
+  SESSION_NOT_FOUND: {
+    fault: "user",
+    retryable: false,
+    httpStatus: 404,
+    webSocketCloseCode: null,
+    meaning: "No session of this name belongs to the caller (never created, deleted, or past its retention).",
+  },
+  SESSION_DELETED: {
+    fault: "user",
+    retryable: false,
+    httpStatus: 410,
+    webSocketCloseCode: 4010,
+    meaning:
+      "The session was deleted on its owner's request while a connection was open on it: the connection closes and its running turn is cancelled.",
+  },
   AUTH_REQUIRED: {
     fault: "user",
     retryable: false,
@@ -268,7 +283,6 @@ export const errorCodes = {
     httpStatus: 503,
     webSocketCloseCode: null,
     meaning: "The session store could not be reached.",
-    reserved: "only the in-memory store ships; the Redis and PostgreSQL stores will raise it",
   },
   SAFETY_BLOCKED: {
     fault: "safety",

@@ -16,3 +16,4 @@ export {
   type LoopbackReply,
   type RecordedRequest,
 } from "./loopback-api-server.ts";
+export { TcpProxy } from "./tcp-proxy.ts";

@@ -33,9 +33,9 @@ export class TestClient {
     });
   }
 
-  static connect(url: string): Promise<TestClient> {
+  static connect(url: string, options: WebSocket.ClientOptions = {}): Promise<TestClient> {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url);
+      const socket = new WebSocket(url, options);
       const client = new TestClient(socket);
       socket.once("open", () => resolve(client));
       socket.once("error", reject);

@@ -277,6 +277,22 @@ export class WebSocketGateway {
   }
 
   /**
+   * Forgets deleted sessions (agent session ids): their running turns are cancelled, their sockets
+   * closed with SESSION_DELETED, and the frames kept for resuming dropped.
+   */
+  forget(sessionKeys: readonly string[]): void {
+    for (const key of sessionKeys) {
+      const channel = this.#channels.get(key);
+      if (!channel) continue;
+      for (const controller of channel.turns.values()) controller.abort();
+      for (const socket of channel.sockets)
+        socket.close(errorCodes.SESSION_DELETED.webSocketCloseCode, "session deleted");
+      this.#channels.delete(key);
+    }
+    this.#updateActiveSessions();
+  }
+
+  /**
    * Stops taking connections, lets running turns finish for up to `drainMs` (their frames still reach
    * the client), then cancels what is left and closes every socket with SERVER_SHUTTING_DOWN.
    */

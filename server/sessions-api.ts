@@ -1,0 +1,120 @@
+import express, { type Response, type Router } from "express";
+import { type Agent, type ErrorCode, errorCodes, type TurnRecord, toAgentError } from "realtime-agent";
+import { type Authenticator, authenticateRequest } from "./auth/request-auth.ts";
+import { sessionKeyOf } from "./ws/upgrade-request.ts";
+
+/**
+ * The caller's own sessions over HTTP: export one as JSON, delete one, or delete them all (a user's
+ * data, on request). Sessions are named as the client names them; another owner's session of the same
+ * name is another session, and unreachable.
+ *
+ *   GET    /v1/sessions/:name   the session as JSON (404 SESSION_NOT_FOUND when the caller has none)
+ *   DELETE /v1/sessions/:name   deletes it from every store tier, and closes its open connections
+ *   DELETE /v1/sessions         deletes every session of the caller
+ */
+export function sessionsRouter(options: {
+  agent: Agent;
+  auth: Authenticator;
+  /** Called with the agent session ids deleted, so that the server forgets them too (open sockets, replay frames). */
+  onDeleted?: (sessionKeys: string[]) => void;
+}): Router {
+  const router = express.Router();
+  const store = options.agent.store;
+
+  router.use(async (request, response, next) => {
+    const auth = await authenticateRequest(request, options.auth, "chat");
+    if (!auth.ok)
+      return void sendError(response, auth.status === 403 ? "AUTH_FORBIDDEN" : "AUTH_REQUIRED", auth.reason);
+    response.locals.owner = auth.principal.owner;
+    next();
+  });
+
+  router.get("/:name", async (request, response) => {
+    const { owner } = response.locals as { owner: string };
+    const key = sessionKeyOf(owner, request.params.name);
+    try {
+      const info = await store.describe(key);
+      if (!info || info.owner !== owner) return void notFound(response, request.params.name);
+      const [context, turns] = await Promise.all([store.load(key), store.history(key)]);
+      response.json({
+        session_id: request.params.name,
+        created_at: info.createdAt,
+        last_active_at: info.lastActiveAt,
+        turn_count: info.turnCount,
+        summary: context.summary ?? null,
+        turns: turns.map(exportedTurn),
+      });
+    } catch (error) {
+      sendAgentError(response, error);
+    }
+  });
+
+  router.delete("/:name", async (request, response) => {
+    const { owner } = response.locals as { owner: string };
+    const key = sessionKeyOf(owner, request.params.name);
+    try {
+      const info = await store.describe(key);
+      if (!info || info.owner !== owner) return void notFound(response, request.params.name);
+      await store.deleteSession(key);
+      options.onDeleted?.([key]);
+      response.status(204).end();
+    } catch (error) {
+      sendAgentError(response, error);
+    }
+  });
+
+  router.delete("/", async (_request, response) => {
+    const { owner } = response.locals as { owner: string };
+    try {
+      const deleted = await store.deleteOwner(owner);
+      options.onDeleted?.(deleted);
+      response.json({ deleted: deleted.length });
+    } catch (error) {
+      sendAgentError(response, error);
+    }
+  });
+
+  return router;
+}
+
+/** A stored turn as the export gives it: snake_case, like every frame and API body of the server. */
+function exportedTurn(turn: TurnRecord) {
+  return {
+    turn_id: turn.turnId,
+    created_at: turn.createdAt,
+    user_text: turn.userText,
+    assistant_text: turn.assistantText,
+    tool_calls: turn.toolCalls.map((call) => ({
+      call_id: call.callId,
+      name: call.name,
+      arguments: call.arguments,
+      ...(call.result !== undefined ? { result: call.result } : {}),
+      ...(call.error ? { error: call.error } : {}),
+    })),
+    model: turn.model,
+    usage: { input_tokens: turn.usage.inputTokens, output_tokens: turn.usage.outputTokens },
+    ...(turn.error ? { error: turn.error } : {}),
+    ...(turn.timings
+      ? {
+          timings: {
+            time_to_first_token_ms: turn.timings.timeToFirstTokenMs ?? null,
+            total_ms: turn.timings.totalMs,
+          },
+        }
+      : {}),
+  };
+}
+
+function notFound(response: Response, name: string): void {
+  sendError(response, "SESSION_NOT_FOUND", `You have no session named "${name}".`);
+}
+
+function sendAgentError(response: Response, error: unknown): void {
+  const agentError = toAgentError(error);
+  sendError(response, agentError.code, agentError.message);
+}
+
+function sendError(response: Response, code: ErrorCode, message: string): void {
+  const { httpStatus, retryable } = errorCodes[code];
+  response.status(httpStatus).json({ error: { code, message, retryable } });
+}
