@@ -1,69 +1,27 @@
-import pg from "pg";
+import { migrate, postgresClient, type SqlClient } from "realtime-agent";
 import { headlineOf, type RunListing } from "./file-store.ts";
 import type { RunReport } from "./types.ts";
 
-const schema = `
-CREATE TABLE IF NOT EXISTS eval_runs (
-  run_id text PRIMARY KEY,
-  suite text NOT NULL,
-  started_at timestamptz NOT NULL,
-  finished_at timestamptz NOT NULL,
-  wall_time_ms integer NOT NULL,
-  provider text NOT NULL,
-  model text NOT NULL,
-  config jsonb NOT NULL,
-  machine jsonb NOT NULL,
-  judge jsonb,
-  metrics jsonb NOT NULL,
-  breakdown jsonb NOT NULL,
-  latency jsonb NOT NULL,
-  report_location text
-);
-CREATE TABLE IF NOT EXISTS eval_case_results (
-  run_id text NOT NULL REFERENCES eval_runs(run_id) ON DELETE CASCADE,
-  case_id text NOT NULL,
-  repeat integer NOT NULL,
-  category text NOT NULL,
-  passed boolean NOT NULL,
-  input text NOT NULL,
-  output text NOT NULL,
-  expected text NOT NULL,
-  scores jsonb NOT NULL,
-  tags jsonb NOT NULL,
-  "values" jsonb NOT NULL,
-  tool_calls jsonb NOT NULL,
-  time_to_first_token_ms double precision,
-  total_ms double precision NOT NULL,
-  input_tokens integer NOT NULL,
-  output_tokens integer NOT NULL,
-  cost_usd double precision,
-  error jsonb,
-  PRIMARY KEY (run_id, case_id, repeat)
-);
--- Tables made before the column was renamed from ttft_ms keep that column, unused from now on.
-ALTER TABLE eval_case_results ADD COLUMN IF NOT EXISTS time_to_first_token_ms double precision;
-CREATE INDEX IF NOT EXISTS eval_runs_suite_started ON eval_runs (suite, started_at DESC);
-`;
-
-/** Eval runs in PostgreSQL (DATABASE_URL): a row per run in eval_runs, a row per case result in eval_case_results. */
+/**
+ * Eval runs in PostgreSQL (DATABASE_URL): a row per run in eval_runs, a row per case result in
+ * eval_case_results, in the schema the session store's migrations keep (core/memory/migrations).
+ */
 export class PostgresRunStore {
-  readonly #pool: pg.Pool;
-  #ready: Promise<void> | undefined;
+  readonly #client: SqlClient;
+  #ready: Promise<unknown> | undefined;
 
-  constructor(connectionString: string) {
-    this.#pool = new pg.Pool({ connectionString, max: 2 });
+  constructor(connectionString: string, options: { schema?: string } = {}) {
+    this.#client = postgresClient({ connectionString, maxConnections: 2, ...options });
   }
 
-  #ensureSchema(): Promise<void> {
-    this.#ready ??= this.#pool.query(schema).then(() => undefined);
-    return this.#ready;
+  async #ensureSchema(): Promise<void> {
+    this.#ready ??= migrate(this.#client);
+    await this.#ready;
   }
 
   async save(report: RunReport, location?: string): Promise<void> {
     await this.#ensureSchema();
-    const client = await this.#pool.connect();
-    try {
-      await client.query("BEGIN");
+    await this.#client.transaction(async (client) => {
       await client.query(
         `INSERT INTO eval_runs (run_id, suite, started_at, finished_at, wall_time_ms, provider, model, config, machine, judge, metrics, breakdown, latency, report_location)
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
@@ -110,18 +68,21 @@ export class PostgresRunStore {
           ],
         );
       }
-      await client.query("COMMIT");
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async list(options: { suite?: string; limit?: number } = {}): Promise<RunListing[]> {
     await this.#ensureSchema();
-    const { rows } = await this.#pool.query(
+    const { rows } = await this.#client.query<{
+      run_id: string;
+      suite: string;
+      started_at: Date;
+      provider: string;
+      model: string;
+      metrics: RunReport["metrics"];
+      report_location: string | null;
+      cases: number;
+    }>(
       `SELECT r.run_id, r.suite, r.started_at, r.provider, r.model, r.metrics, r.report_location,
               (SELECT count(*) FROM eval_case_results c WHERE c.run_id = r.run_id)::int AS cases
          FROM eval_runs r WHERE ($1::text IS NULL OR r.suite = $1) ORDER BY r.started_at DESC LIMIT $2`,
@@ -139,7 +100,7 @@ export class PostgresRunStore {
   }
 
   async caseResults(runId: string): Promise<{ case_id: string; passed: boolean; scores: unknown }[]> {
-    const { rows } = await this.#pool.query(
+    const { rows } = await this.#client.query<{ case_id: string; passed: boolean; scores: unknown }>(
       "SELECT case_id, passed, scores FROM eval_case_results WHERE run_id = $1 ORDER BY case_id, repeat",
       [runId],
     );
@@ -147,6 +108,6 @@ export class PostgresRunStore {
   }
 
   async close(): Promise<void> {
-    await this.#pool.end();
+    await this.#client.close();
   }
 }
