@@ -34,6 +34,8 @@ export interface RuntimeConfig {
   maxOutputTokens: number;
   contextTokens: number;
   sequences: number;
+  /** A message for a session still answering another: queue, reject or interrupt (RTA_WHILE_BUSY). */
+  whileBusy: "queue" | "reject" | "interrupt";
 }
 
 /** Reads configuration from the environment (see README "Configuration"). */
@@ -71,7 +73,14 @@ export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Runt
     maxOutputTokens: integer("RTA_MAX_OUTPUT_TOKENS", 512),
     contextTokens: integer("RTA_CONTEXT_TOKENS", 4096),
     sequences: integer("RTA_PARALLEL_SEQUENCES", 2),
+    whileBusy: whileBusyFromEnv(env.RTA_WHILE_BUSY),
   };
+}
+
+function whileBusyFromEnv(value: string | undefined): RuntimeConfig["whileBusy"] {
+  if (value === undefined || value === "") return "queue";
+  if (value === "queue" || value === "reject" || value === "interrupt") return value;
+  throw new Error(`RTA_WHILE_BUSY must be queue, reject or interrupt, got ${JSON.stringify(value)}.`);
 }
 
 /** The composition root: the embedded defaults (local model, in-process store, built-in plugins). */
@@ -113,6 +122,7 @@ export function runtimeAgentOptions(
     // The server opens a durable store (session-store-config.ts); one-shot commands keep turns in memory.
     store: options.store ?? new InMemorySessionStore(),
     maxToolRounds: config.maxToolRounds,
+    whileBusy: config.whileBusy,
     maxInputChars: config.maxInputChars,
     maxOutputTokens: config.maxOutputTokens,
     prices: loadPrices(env.RTA_PRICES_FILE),

@@ -455,6 +455,66 @@ describe("Agent turn loop", () => {
   });
 });
 
+describe("Agent with two messages at once on one session", () => {
+  it("rejects the second with SESSION_BUSY under the reject policy, and finishes the first", async () => {
+    const model = new ScriptedModel([{ text: "a long first answer", delayMs: 30 }]);
+    const agent = new Agent({ model, whileBusy: "reject" });
+    const [first, second] = await Promise.all([
+      collectEvents(agent.runTurn({ sessionId: "s", text: "first" })),
+      collectEvents(agent.runTurn({ sessionId: "s", text: "second" })),
+    ]);
+    expect(first.at(-1)).toMatchObject({ type: "turn-finish", outcome: "completed" });
+    expect(second.map((event) => event.type)).toEqual(["turn-start", "error"]);
+    expect(second.at(-1)).toMatchObject({ code: "SESSION_BUSY", retryable: true });
+    model.assertDone();
+  });
+
+  it("interrupts the running turn under the interrupt policy, keeping what it had said, then answers", async () => {
+    const store = new InMemorySessionStore();
+    const model = new ScriptedModel([
+      { text: "Let me think about Kyoto for a long while", delayMs: 200 },
+      { text: "Tokyo instead, then." },
+    ]);
+    const agent = new Agent({ model, store, whileBusy: "interrupt" });
+    const firstEvents: Awaited<ReturnType<typeof collectEvents>> = [];
+    const firstDone = (async () => {
+      for await (const event of agent.runTurn({ sessionId: "s", text: "Plan Kyoto" })) firstEvents.push(event);
+    })();
+    // The second message arrives once the first answer has begun streaming.
+    await expect.poll(() => firstEvents.some((event) => event.type === "text-delta")).toBe(true);
+    const second = await collectEvents(agent.runTurn({ sessionId: "s", text: "No, Tokyo" }));
+    await firstDone;
+    expect(firstEvents.at(-1)).toMatchObject({ type: "turn-finish", outcome: "aborted" });
+    expect(second.at(-1)).toMatchObject({ type: "turn-finish", outcome: "completed", text: "Tokyo instead, then." });
+    const history = await store.history("s");
+    expect(history.map((turn) => [turn.userText, turn.error?.code])).toEqual([
+      ["Plan Kyoto", "TURN_ABORTED"],
+      ["No, Tokyo", undefined],
+    ]);
+    expect(history[0]!.assistantText.length).toBeGreaterThan(0);
+    // The second turn's model saw the interrupted one.
+    expect(model.requests[1]!.messages.map((message) => message.content)).toContain("Plan Kyoto");
+  });
+
+  it("queues by default: both answered in order, never interleaved", async () => {
+    const model = new ScriptedModel([{ text: "one", delayMs: 20 }, { text: "two" }]);
+    const agent = new Agent({ model });
+    const events: string[] = [];
+    await Promise.all(
+      ["first", "second"].map(async (text) => {
+        for await (const event of agent.runTurn({ sessionId: "s", text }))
+          if (event.type !== "text-delta") events.push(`${text}:${event.type}`);
+      }),
+    );
+    // Every event of the second turn after its start comes after the first turn finished.
+    const afterStart = events.filter((event) => !event.endsWith("turn-start"));
+    const firstFinished = afterStart.indexOf("first:turn-finish");
+    expect(firstFinished).toBeGreaterThanOrEqual(0);
+    expect(afterStart.slice(0, firstFinished).some((event) => event.startsWith("second:"))).toBe(false);
+    expect(afterStart.at(-1)).toBe("second:turn-finish");
+  });
+});
+
 describe("Agent planOnly turns", () => {
   it("reports the model's tool calls without running them, and finishes with usage", async () => {
     let ran = false;

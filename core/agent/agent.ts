@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { InMemorySessionStore } from "../memory/in-memory-store.ts";
 import { guardInput } from "../safety/input-guard.ts";
-import { AgentError, toAgentError } from "../contracts/errors.ts";
+import { AgentError, toAgentError, UserInputError } from "../contracts/errors.ts";
 import type { AgentEvent, TurnOutcome } from "../contracts/events.ts";
 import type { ChatMessage } from "../contracts/messages.ts";
 import type { ModelProvider, ModelRequest } from "../contracts/model.ts";
@@ -49,6 +49,13 @@ export interface AgentOptions {
    * dollars") and costs every later turn seconds of prompt reading; the runtime sets 300 for it.
    */
   recallAnswerChars?: number;
+  /**
+   * A message for a session that is still answering another: "queue" (default) waits for that turn to
+   * finish; "reject" fails at once with SESSION_BUSY; "interrupt" cancels the running turn (kept in the
+   * history with what it had answered, marked interrupted) and answers the new message. Turns of one
+   * session never interleave.
+   */
+  whileBusy?: "queue" | "reject" | "interrupt";
 }
 
 export interface TurnInput {
@@ -88,6 +95,8 @@ export class Agent {
   readonly #options: AgentOptions;
   readonly #logger: Logger;
   readonly #sessions = new SessionQueue();
+  /** Per session, the turns a newer message may cancel (running, or waiting their turn). */
+  readonly #interruptible = new Map<string, Set<AbortController>>();
 
   constructor(options: AgentOptions) {
     this.model = options.model;
@@ -99,10 +108,25 @@ export class Agent {
 
   async *runTurn(input: TurnInput): AsyncGenerator<AgentEvent> {
     const turnId = input.turnId ?? randomUUID();
-    const signal = input.signal ?? new AbortController().signal;
+    // The caller's signal, or the next message on the session when the policy is "interrupt".
+    const interruption = new AbortController();
+    const signal = input.signal ? AbortSignal.any([input.signal, interruption.signal]) : interruption.signal;
     const turn = new TurnProgress(turnId, this.model.id);
     const memory = sessionMemoryFor(input, this.store);
     yield { type: "turn-start", turnId, sessionId: input.sessionId };
+
+    const whileBusy = this.#options.whileBusy ?? "queue";
+    if (whileBusy !== "queue" && this.#sessions.busy(input.sessionId)) {
+      if (whileBusy === "reject") {
+        const busy = new UserInputError("SESSION_BUSY", "The session is still answering an earlier message.");
+        yield { type: "error", turnId, code: busy.code, message: busy.message, retryable: busy.retryable };
+        return;
+      }
+      for (const running of this.#interruptible.get(input.sessionId) ?? []) running.abort(interrupted());
+    }
+    const interruptible = this.#interruptible.get(input.sessionId) ?? new Set<AbortController>();
+    interruptible.add(interruption);
+    this.#interruptible.set(input.sessionId, interruptible);
 
     const release = await this.#sessions.acquire(input.sessionId);
     try {
@@ -213,7 +237,11 @@ export class Agent {
       yield this.#finish(turn, "completed");
     } catch (error) {
       const agentError = toAgentError(signal.aborted ? (signal.reason ?? error) : error);
-      if (signal.aborted || agentError.code === "TURN_ABORTED") {
+      if (interruption.signal.aborted) {
+        // Interrupted by a newer message: what the user said and what was answered so far stay.
+        await this.#keepInterruptedTurn(input, memory, turn);
+        yield this.#finish(turn, "aborted");
+      } else if (signal.aborted || agentError.code === "TURN_ABORTED") {
         yield this.#finish(turn, "aborted");
       } else {
         this.#logger.warn("turn failed", {
@@ -232,7 +260,30 @@ export class Agent {
         };
       }
     } finally {
+      interruptible.delete(interruption);
+      if (interruptible.size === 0 && this.#interruptible.get(input.sessionId) === interruptible)
+        this.#interruptible.delete(input.sessionId);
       release();
+    }
+  }
+
+  async #keepInterruptedTurn(input: TurnInput, memory: SessionMemory, turn: TurnProgress): Promise<void> {
+    try {
+      await memory.keep({
+        turnId: turn.turnId,
+        userText: input.text.trim(),
+        assistantText: turn.text,
+        toolCalls: turn.toolCalls,
+        usage: turn.usage,
+        model: turn.model,
+        createdAt: new Date().toISOString(),
+        error: { code: "TURN_ABORTED", message: interrupted().message },
+      });
+    } catch (storeError) {
+      this.#logger.error("could not keep the interrupted turn", {
+        turnId: turn.turnId,
+        error: storeError instanceof Error ? storeError.message : String(storeError),
+      });
     }
   }
 
@@ -336,4 +387,8 @@ function costField(cost: number | undefined): { costUsd?: number } {
 
 function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw new AgentError("TURN_ABORTED", "The turn was cancelled.");
+}
+
+function interrupted(): UserInputError {
+  return new UserInputError("TURN_ABORTED", "Interrupted by a newer message on the session.");
 }

@@ -2,6 +2,11 @@
 export class SessionQueue {
   readonly #tails = new Map<string, Promise<void>>();
 
+  /** Whether a turn of the session is running or waiting. */
+  busy(sessionId: string): boolean {
+    return this.#tails.has(sessionId);
+  }
+
   async acquire(sessionId: string): Promise<() => void> {
     const previous = this.#tails.get(sessionId) ?? Promise.resolve();
     let release!: () => void;

@@ -126,6 +126,14 @@ export const errorCodes = {
     webSocketCloseCode: null,
     meaning: "The turn was cancelled through its AbortSignal.",
   },
+  SESSION_BUSY: {
+    fault: "user",
+    retryable: true,
+    httpStatus: 409,
+    webSocketCloseCode: null,
+    meaning:
+      "A message arrived while the session was still answering another, and the server rejects such messages (RTA_WHILE_BUSY=reject): send it again once the answer is complete.",
+  },
   PROVIDER_UNAVAILABLE: {
     fault: "provider",
     retryable: true,
