@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import type { Redis } from "ioredis";
 import {
+  BufferedSessionStore,
   InMemorySessionStore,
   type Logger,
   migrate,
@@ -10,6 +11,7 @@ import {
   type SessionStore,
   type SqlClient,
   SqlSessionStore,
+  type StoreHealth,
   TieredSessionStore,
 } from "realtime-agent";
 
@@ -91,7 +93,7 @@ export interface OpenedStore {
  */
 export async function openSessionStore(
   config: StoreConfig,
-  options: { redis?: Redis; logger?: Logger } = {},
+  options: { redis?: Redis; logger?: Logger; onHealthChange?: (health: StoreHealth) => void } = {},
 ): Promise<OpenedStore> {
   if (config.kind === "memory")
     return {
@@ -110,7 +112,12 @@ export async function openSessionStore(
       },
     );
   }
-  const durable = new SqlSessionStore(client, { contextTurns: config.contextTurns });
+  // A database that goes away while serving: writes wait in this process (bounded) until it is back.
+  const durable = new BufferedSessionStore(new SqlSessionStore(client, { contextTurns: config.contextTurns }), {
+    contextTurns: config.contextTurns,
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.onHealthChange ? { onHealthChange: options.onHealthChange } : {}),
+  });
   const where = storeLocation(config);
   if (!options.redis) return { store: durable, description: where };
   const hot = new RedisSessionStore(options.redis, { contextTurns: config.contextTurns, ttlMs: config.hotTtlMs });

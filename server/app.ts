@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import express from "express";
-import { type Agent, type Logger, errorCodes } from "realtime-agent";
+import { type Agent, type Logger, type StoreHealth, errorCodes } from "realtime-agent";
 import { ApiKeys, hashApiKey, localPrincipal, scopes } from "./auth/api-keys.ts";
 import type { JwtVerifier } from "./auth/jwt.ts";
 import { type Authentication, Authenticator, authenticateRequest } from "./auth/request-auth.ts";
@@ -46,6 +46,8 @@ export interface AgentServer {
   close(drainMs?: number): Promise<void>;
   /** Forgets deleted sessions: their connections close and the frames kept for resuming go. */
   forget(sessionKeys: readonly string[]): void;
+  /** Tells every connected client that the session store degraded or recovered (a `system_event`). */
+  announceStoreHealth(health: StoreHealth): void;
 }
 
 /** HTTP (health, metrics, chat page) and WebSocket (/ws/:sessionId) in front of one agent. */
@@ -69,9 +71,15 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
   });
 
   app.get("/health", async (request, response) => {
-    if (!(await observation(request)).ok) return void response.json({ status: "ok" });
+    // Degraded: serving, with a part down (a store tier); the reason is for observers only.
+    const storeHealth = options.agent.store.health?.() ?? { degraded: false };
+    const status = storeHealth.degraded ? "degraded" : "ok";
+    if (!(await observation(request)).ok) return void response.json({ status });
     response.json({
-      status: "ok",
+      status,
+      ...(storeHealth.degraded
+        ? { degraded: { store: storeHealth.reason ?? "degraded", buffered_writes: storeHealth.bufferedWrites ?? 0 } }
+        : {}),
       protocol: protocolVersion,
       provider: options.agent.model.id,
       store: options.agent.store.kind,
@@ -165,5 +173,13 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
     forget: (sessionKeys) => gateway.forget(sessionKeys),
+    announceStoreHealth: (health) =>
+      health.degraded
+        ? gateway.announce(
+            "store_degraded",
+            "Conversations are being kept in the server's memory until the session database answers again.",
+            { reason: health.reason ?? null, buffered_writes: health.bufferedWrites ?? 0 },
+          )
+        : gateway.announce("store_recovered", "The session database answers again; everything kept has been written."),
   };
 }

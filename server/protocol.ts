@@ -82,7 +82,13 @@ export function frameContentOf(event: AgentEvent): ServerFrameContent {
 }
 
 /** The names a `system_event` frame's `event` field takes; its `data` keys are snake_case like the rest. */
-export type SystemEventName = "provider_retry" | "provider_fallback" | "provider_skipped" | "max_tool_rounds";
+export type SystemEventName =
+  | "provider_retry"
+  | "provider_fallback"
+  | "provider_skipped"
+  | "max_tool_rounds"
+  | "store_degraded"
+  | "store_recovered";
 
 function systemEvent(
   event: SystemEventName,
@@ -128,6 +134,17 @@ export function errorFrame(
   replyTo?: string,
 ): ServerFrameEnvelope<"error"> {
   return envelope(sessionId, seq, "error", { code, message, retryable }, { replyTo });
+}
+
+/** A `system_event` about the server rather than a turn (the session store degraded or recovered). */
+export function serverEventFrame(
+  sessionId: string,
+  seq: number,
+  event: SystemEventName,
+  message: string,
+  data: Record<string, unknown> = {},
+): ServerFrameEnvelope<"system_event"> {
+  return envelope(sessionId, seq, "system_event", systemEvent(event, message, data));
 }
 
 /**

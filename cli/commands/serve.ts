@@ -1,6 +1,6 @@
 import { loadExternalPlugins } from "realtime-agent/runtime";
 import { LocalModelProvider, createLogger, registerSecret } from "realtime-agent";
-import { createAgentServer } from "../../server/app.ts";
+import { type AgentServer, createAgentServer } from "../../server/app.ts";
 import { startRetentionJob } from "../../server/retention-job.ts";
 import { Redis } from "ioredis";
 import { ApiKeys } from "../../server/auth/api-keys.ts";
@@ -37,9 +37,15 @@ export async function serve(options: { port: string; host: string }): Promise<nu
       error: error.message,
     }),
   );
+  let server: AgentServer | undefined;
   let sessions: Awaited<ReturnType<typeof openSessionStore>>;
   try {
-    sessions = await openSessionStore(storeConfigFromEnv(), { ...(redis ? { redis } : {}), logger });
+    sessions = await openSessionStore(storeConfigFromEnv(), {
+      ...(redis ? { redis } : {}),
+      logger,
+      // The server exists once the store is open: until then there is nobody to tell.
+      onHealthChange: (health) => server?.announceStoreHealth(health),
+    });
   } catch (error) {
     redis?.disconnect();
     process.stderr.write(`rta serve: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -77,7 +83,7 @@ export async function serve(options: { port: string; host: string }): Promise<nu
     message_rates: redis ? "redis (REDIS_URL)" : "this process",
     retention: retentionDays > 0 ? `deleted after ${retentionDays} days unused` : "kept",
   };
-  const server = createAgentServer({
+  server = createAgentServer({
     agent,
     logger,
     runningOn,

@@ -292,6 +292,13 @@ export const errorCodes = {
     webSocketCloseCode: null,
     meaning: "The session store could not be reached.",
   },
+  STORE_REJECTED: {
+    fault: "store",
+    retryable: false,
+    httpStatus: 500,
+    webSocketCloseCode: null,
+    meaning: "The session database refused a write: a value it cannot store (trying again cannot help).",
+  },
   SAFETY_BLOCKED: {
     fault: "safety",
     retryable: false,

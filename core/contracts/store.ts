@@ -49,6 +49,15 @@ export interface SessionInfo {
   turnCount: number;
 }
 
+/** Whether a store works as it should, or works around a part that is down (reported by /health). */
+export interface StoreHealth {
+  degraded: boolean;
+  /** What is wrong and what the store does about it. */
+  reason?: string;
+  /** Writes kept in this process until the database answers again. */
+  bufferedWrites?: number;
+}
+
 /**
  * Session stores keep per-session history. Failures throw StoreError. Implementations: in this process
  * (core/memory/in-memory-store.ts), SQL on PostgreSQL or embedded PGlite (sql-session-store.ts), Redis
@@ -68,5 +77,7 @@ export interface SessionStore {
   deleteOwner(owner: string): Promise<string[]>;
   /** Deletes up to `limit` sessions last used before `cutoff` (retention); returns their ids. */
   deleteIdleSince(cutoff: Date, limit?: number): Promise<string[]>;
+  /** Whether the store is degraded (a tier down, writes buffered); stores without tiers need not say. */
+  health?(): StoreHealth;
   close?(): Promise<void>;
 }

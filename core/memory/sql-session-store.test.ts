@@ -74,6 +74,18 @@ describe("SQL session store", () => {
     await Promise.all([store.close(), client.close()]);
   });
 
+  it("keeps NUL, which PostgreSQL text cannot hold, as U+FFFD; a value it refuses fails as STORE_REJECTED", async () => {
+    const store = await postgresStore();
+    await store.appendTurn("odd-1", { ...turn, userText: "a\u0000b" });
+    expect((await store.history("odd-1"))[0]!.userText).toBe("a\uFFFDb");
+    const unstorable = { ...turn, toolCalls: [{ callId: "c", name: "x", arguments: { text: "\u0000" } }] };
+    await expect(store.appendTurn("odd-2", unstorable)).rejects.toMatchObject({
+      code: "STORE_REJECTED",
+      retryable: false,
+    });
+    await store.close();
+  });
+
   it("fails with a typed, retryable error when PostgreSQL cannot be reached", async () => {
     const store = new SqlSessionStore(
       postgresClient({ connectionString: "postgres://postgres@127.0.0.1:9/test", connectTimeoutMs: 1_000 }),

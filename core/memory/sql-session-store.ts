@@ -113,8 +113,8 @@ export class SqlSessionStore implements SessionStore {
         turn.usage.outputTokens,
         turn.error ? JSON.stringify(turn.error) : null,
         turn.createdAt,
-        turn.userText,
-        turn.assistantText,
+        storable(turn.userText),
+        storable(turn.assistantText),
         JSON.stringify(turn.toolCalls),
         JSON.stringify(turn.timings ? timingRows(turn.timings) : {}),
       ]),
@@ -197,9 +197,8 @@ export class SqlSessionStore implements SessionStore {
     try {
       return await work();
     } catch (error) {
-      throw new StoreError("STORE_UNAVAILABLE", `Could not ${what} (${this.kind}): ${messageOf(error)}`, {
-        cause: error,
-      });
+      const code = refusedByDatabase(error) ? "STORE_REJECTED" : "STORE_UNAVAILABLE";
+      throw new StoreError(code, `Could not ${what} (${this.kind}): ${messageOf(error)}`, { cause: error });
     }
   }
 }
@@ -238,6 +237,21 @@ function turnOf(row: TurnRow): TurnRecord {
     ...(row.error ? { error: row.error } : {}),
     ...(row.timings ? { timings: timingsOf(row.timings) } : {}),
   };
+}
+
+/**
+ * Whether the database answered and refused the statement (an SQLSTATE outside the classes of lost
+ * connections, shutdowns and exhausted resources), rather than could not be reached.
+ */
+function refusedByDatabase(error: unknown): boolean {
+  const sqlState = (error as { code?: unknown }).code;
+  if (typeof sqlState !== "string" || !/^[0-9A-Z]{5}$/.test(sqlState)) return false;
+  return !["08", "53", "57", "58"].includes(sqlState.slice(0, 2));
+}
+
+/** PostgreSQL text cannot hold NUL: it is kept as U+FFFD (the user's other characters as written). */
+function storable(text: string): string {
+  return text.includes("\u0000") ? text.replaceAll("\u0000", "\uFFFD") : text;
 }
 
 function messageOf(error: unknown): string {

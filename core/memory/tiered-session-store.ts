@@ -1,5 +1,12 @@
 import type { Logger } from "../contracts/logger.ts";
-import type { AppendOptions, SessionContext, SessionInfo, SessionStore, TurnRecord } from "../contracts/store.ts";
+import type {
+  AppendOptions,
+  SessionContext,
+  SessionInfo,
+  SessionStore,
+  StoreHealth,
+  TurnRecord,
+} from "../contracts/store.ts";
 import type { RedisSessionStore } from "./redis-session-store.ts";
 
 export interface TieredSessionStoreOptions {
@@ -35,6 +42,12 @@ export class TieredSessionStore implements SessionStore {
   /** Whether Redis failed a write that it has not been cleared of since. */
   get degraded(): boolean {
     return this.#staleInRedis.size > 0;
+  }
+
+  health(): StoreHealth {
+    const durable = this.#durable.health?.() ?? { degraded: false };
+    if (durable.degraded || !this.degraded) return durable;
+    return { degraded: true, reason: "redis unreachable: sessions are read from and written to the database alone" };
   }
 
   async load(sessionId: string): Promise<SessionContext> {

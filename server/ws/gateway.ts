@@ -4,7 +4,15 @@ import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import { type Agent, type Logger, type ErrorCode, errorCodes } from "realtime-agent";
 import type { ServerMetrics } from "../metrics.ts";
 import type { Authenticator } from "../auth/request-auth.ts";
-import { errorFrame, frameOf, parseClientFrame, protocolVersion, sessionReadyFrame } from "../protocol.ts";
+import {
+  errorFrame,
+  frameOf,
+  parseClientFrame,
+  protocolVersion,
+  serverEventFrame,
+  sessionReadyFrame,
+  type SystemEventName,
+} from "../protocol.ts";
 import { InMemoryRateLimiter, type MessageRateLimiter } from "./rate-limiter.ts";
 import { readUpgradeRequest, refuseUpgrade, sessionKeyOf, type UpgradeRequest } from "./upgrade-request.ts";
 import { SessionChannel } from "./session-channel.ts";
@@ -274,6 +282,13 @@ export class WebSocketGateway {
     for (const [sessionId, channel] of this.#channels) {
       if (channel.idle && now - channel.lastActivity > idleMs) this.#channels.delete(sessionId);
     }
+  }
+
+  /** Sends a server-wide `system_event` on every session that has a client connected. */
+  announce(event: SystemEventName, message: string, data: Record<string, unknown> = {}): void {
+    for (const channel of this.#channels.values())
+      if (channel.sockets.size > 0)
+        channel.publish(serverEventFrame(channel.sessionId, channel.nextSeq(), event, message, data));
   }
 
   /**

@@ -1,0 +1,224 @@
+import { AgentError, StoreError } from "../contracts/errors.ts";
+import type { Logger } from "../contracts/logger.ts";
+import type {
+  AppendOptions,
+  SessionContext,
+  SessionInfo,
+  SessionStore,
+  StoreHealth,
+  TurnRecord,
+} from "../contracts/store.ts";
+
+export interface BufferedSessionStoreOptions {
+  /** Writes kept at most while the database is unreachable; beyond it a turn fails (default 10,000). */
+  maxBuffered?: number;
+  /** How many recent turns `load` returns when it must answer from the buffer alone (default 10). */
+  contextTurns?: number;
+  /** First wait before retrying the database, doubled up to `maxRetryMs` (default 250 ms, 5 s). */
+  retryMs?: number;
+  maxRetryMs?: number;
+  /** Told when the store becomes degraded (writes buffered) and when it has caught up again. */
+  onHealthChange?: (health: StoreHealth) => void;
+  logger?: Logger;
+}
+
+type Write =
+  | { kind: "turn"; sessionId: string; turn: TurnRecord; options: AppendOptions }
+  | { kind: "summary"; sessionId: string; summary: string };
+
+/**
+ * A durable store that rides out its database going away: a write it cannot make is kept, in order,
+ * in a bounded buffer and written once the database answers again (retried with backoff). Meanwhile
+ * turns go on: a session's context is read from the database when it answers, else from what the
+ * buffer holds of it. While writes wait the store reports itself degraded (health, and
+ * `onHealthChange` for the server's system_event). Nothing accepted is lost unless the process dies.
+ */
+export class BufferedSessionStore implements SessionStore {
+  readonly kind: string;
+  readonly #store: SessionStore;
+  readonly #pending: Write[] = [];
+  readonly #maxBuffered: number;
+  readonly #contextTurns: number;
+  readonly #retryMs: number;
+  readonly #maxRetryMs: number;
+  readonly #options: BufferedSessionStoreOptions;
+  #flushing: Promise<void> | undefined;
+  #lastError = "";
+  #closed = false;
+
+  constructor(store: SessionStore, options: BufferedSessionStoreOptions = {}) {
+    this.#store = store;
+    this.kind = store.kind;
+    this.#options = options;
+    this.#maxBuffered = options.maxBuffered ?? 10_000;
+    this.#contextTurns = options.contextTurns ?? 10;
+    this.#retryMs = options.retryMs ?? 250;
+    this.#maxRetryMs = options.maxRetryMs ?? 5_000;
+  }
+
+  health(): StoreHealth {
+    return this.#pending.length === 0
+      ? { degraded: false }
+      : {
+          degraded: true,
+          bufferedWrites: this.#pending.length,
+          reason: `${this.kind} unreachable (${this.#lastError}); writes are kept and written when it answers`,
+        };
+  }
+
+  async load(sessionId: string): Promise<SessionContext> {
+    const buffered = this.#bufferedTurns(sessionId);
+    try {
+      const context = await this.#store.load(sessionId);
+      if (buffered.length === 0) return context;
+      return { ...context, recentTurns: [...context.recentTurns, ...buffered].slice(-this.#contextTurns) };
+    } catch (error) {
+      if (!unavailable(error)) throw error;
+      // The database is away: the turn goes on with what this process still holds of the session.
+      return {
+        sessionId,
+        summary: this.#bufferedSummary(sessionId),
+        recentTurns: buffered.slice(-this.#contextTurns),
+      };
+    }
+  }
+
+  async appendTurn(sessionId: string, turn: TurnRecord, options: AppendOptions = {}): Promise<void> {
+    await this.#write({ kind: "turn", sessionId, turn: structuredClone(turn), options });
+  }
+
+  async setSummary(sessionId: string, summary: string): Promise<void> {
+    await this.#write({ kind: "summary", sessionId, summary });
+  }
+
+  async history(sessionId: string, options: { limit?: number } = {}): Promise<TurnRecord[]> {
+    const stored = await this.#store.history(sessionId, options);
+    const turns = [...stored, ...this.#bufferedTurns(sessionId)];
+    return options.limit === undefined ? turns : turns.slice(-options.limit);
+  }
+
+  async deleteSession(sessionId: string): Promise<void> {
+    await this.#store.deleteSession(sessionId);
+    this.#dropBuffered((write) => write.sessionId === sessionId);
+  }
+
+  describe(sessionId: string): Promise<SessionInfo | undefined> {
+    return this.#store.describe(sessionId);
+  }
+
+  async deleteOwner(owner: string): Promise<string[]> {
+    const deleted = await this.#store.deleteOwner(owner);
+    this.#dropBuffered((write) => write.kind === "turn" && write.options.owner === owner);
+    return deleted;
+  }
+
+  deleteIdleSince(cutoff: Date, limit?: number): Promise<string[]> {
+    return this.#store.deleteIdleSince(cutoff, limit);
+  }
+
+  /** Writes what is buffered (waiting for the database as long as `waitMs`), then closes the database. */
+  async close(waitMs = 5_000): Promise<void> {
+    if (this.#pending.length > 0) {
+      const flushed = this.#flush();
+      await Promise.race([flushed, new Promise((resolve) => setTimeout(resolve, waitMs).unref())]);
+      if (this.#pending.length > 0)
+        this.#options.logger?.error("closing with writes the database never took", { writes: this.#pending.length });
+    }
+    this.#closed = true;
+    await this.#store.close?.();
+  }
+
+  async #write(write: Write): Promise<void> {
+    if (this.#pending.length === 0) {
+      try {
+        await this.#apply(write);
+        return;
+      } catch (error) {
+        if (!unavailable(error)) throw error;
+        this.#lastError = messageOf(error);
+      }
+    }
+    if (this.#pending.length >= this.#maxBuffered)
+      throw new StoreError(
+        "STORE_UNAVAILABLE",
+        `The session database is unreachable and ${this.#pending.length} writes already wait for it; this one was not accepted.`,
+      );
+    const wasHealthy = this.#pending.length === 0;
+    this.#pending.push(write);
+    if (wasHealthy) {
+      this.#options.logger?.warn("session database unreachable: writes buffered until it answers", {
+        store: this.kind,
+        error: this.#lastError,
+      });
+      this.#options.onHealthChange?.(this.health());
+    }
+    void this.#flush();
+  }
+
+  /** Writes the buffer in order; on failure waits (backoff) and tries again, until it is empty. */
+  #flush(): Promise<void> {
+    this.#flushing ??= (async () => {
+      let wait = this.#retryMs;
+      while (this.#pending.length > 0 && !this.#closed) {
+        const next = this.#pending[0] as Write;
+        try {
+          await this.#apply(next);
+          if (this.#pending[0] === next) this.#pending.shift();
+          wait = this.#retryMs;
+        } catch (error) {
+          if (!unavailable(error)) {
+            // Not a connection problem (a constraint, a bad value): retrying cannot help.
+            this.#options.logger?.error("a buffered write was refused by the database and dropped", {
+              sessionId: next.sessionId,
+              error: messageOf(error),
+            });
+            if (this.#pending[0] === next) this.#pending.shift();
+            continue;
+          }
+          this.#lastError = messageOf(error);
+          await new Promise((resolve) => setTimeout(resolve, wait).unref());
+          wait = Math.min(wait * 2, this.#maxRetryMs);
+        }
+      }
+    })().finally(() => {
+      this.#flushing = undefined;
+      if (this.#pending.length === 0 && !this.#closed) {
+        this.#options.logger?.info("session database back: buffered writes written", { store: this.kind });
+        this.#options.onHealthChange?.(this.health());
+      }
+    });
+    return this.#flushing;
+  }
+
+  #apply(write: Write): Promise<void> {
+    return write.kind === "turn"
+      ? this.#store.appendTurn(write.sessionId, write.turn, write.options)
+      : this.#store.setSummary(write.sessionId, write.summary);
+  }
+
+  #bufferedTurns(sessionId: string): TurnRecord[] {
+    return this.#pending.flatMap((write) =>
+      write.kind === "turn" && write.sessionId === sessionId ? [structuredClone(write.turn)] : [],
+    );
+  }
+
+  #bufferedSummary(sessionId: string): string | undefined {
+    const write = this.#pending.findLast(
+      (candidate) => candidate.kind === "summary" && candidate.sessionId === sessionId,
+    );
+    return write?.kind === "summary" ? write.summary : undefined;
+  }
+
+  #dropBuffered(matches: (write: Write) => boolean): void {
+    for (let index = this.#pending.length - 1; index >= 0; index--)
+      if (matches(this.#pending[index] as Write)) this.#pending.splice(index, 1);
+  }
+}
+
+function unavailable(error: unknown): boolean {
+  return AgentError.isInstance(error) && error.code === "STORE_UNAVAILABLE";
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
