@@ -34,6 +34,8 @@ export interface RuntimeConfig {
   maxOutputTokens: number;
   contextTokens: number;
   sequences: number;
+  /** Turns recalled whole (RTA_CONTEXT_TURNS, default 50) and a rolling summary every N turns (RTA_SUMMARY_EVERY, default 10; 0: none). */
+  contextWindow: { keepTurns: number; summarizeEvery: number };
   /** A message for a session still answering another: queue, reject or interrupt (RTA_WHILE_BUSY). */
   whileBusy: "queue" | "reject" | "interrupt";
 }
@@ -74,6 +76,7 @@ export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Runt
     contextTokens: integer("RTA_CONTEXT_TOKENS", 4096),
     sequences: integer("RTA_PARALLEL_SEQUENCES", 2),
     whileBusy: whileBusyFromEnv(env.RTA_WHILE_BUSY),
+    contextWindow: { keepTurns: integer("RTA_CONTEXT_TURNS", 50), summarizeEvery: whole("RTA_SUMMARY_EVERY", 10) },
   };
 }
 
@@ -120,7 +123,8 @@ export function runtimeAgentOptions(
     model,
     tools,
     // The server opens a durable store (session-store-config.ts); one-shot commands keep turns in memory.
-    store: options.store ?? new InMemorySessionStore(),
+    store: options.store ?? new InMemorySessionStore({ contextTurns: config.contextWindow.keepTurns }),
+    contextWindow: config.contextWindow.summarizeEvery > 0 ? config.contextWindow : false,
     maxToolRounds: config.maxToolRounds,
     whileBusy: config.whileBusy,
     maxInputChars: config.maxInputChars,

@@ -41,7 +41,7 @@ export function storeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): StoreC
   if (!["memory", "embedded", "postgres"].includes(kind))
     throw new Error(`RTA_STORE must be memory, embedded or postgres, got ${JSON.stringify(env.RTA_STORE)}.`);
   if (kind === "postgres" && !databaseUrl) throw new Error("RTA_STORE=postgres needs DATABASE_URL.");
-  const contextTurns = Number(env.RTA_CONTEXT_TURNS || 10);
+  const contextTurns = Number(env.RTA_CONTEXT_TURNS || 50);
   if (!Number.isInteger(contextTurns) || contextTurns < 1)
     throw new Error(`RTA_CONTEXT_TURNS must be a positive integer, got ${JSON.stringify(env.RTA_CONTEXT_TURNS)}.`);
   const hours = Number(env.RTA_SESSION_TTL_HOURS || 24);
@@ -120,7 +120,11 @@ export async function openSessionStore(
   });
   const where = storeLocation(config);
   if (!options.redis) return { store: durable, description: where };
-  const hot = new RedisSessionStore(options.redis, { contextTurns: config.contextTurns, ttlMs: config.hotTtlMs });
+  const hot = new RedisSessionStore(options.redis, {
+    contextTurns: config.contextTurns,
+    maxTurnsPerSession: Math.max(50, config.contextTurns),
+    ttlMs: config.hotTtlMs,
+  });
   return {
     store: new TieredSessionStore(hot, durable, {
       contextTurns: config.contextTurns,

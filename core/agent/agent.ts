@@ -5,7 +5,7 @@ import { AgentError, toAgentError, UserInputError } from "../contracts/errors.ts
 import type { AgentEvent, TurnOutcome } from "../contracts/events.ts";
 import type { ChatMessage } from "../contracts/messages.ts";
 import type { ModelProvider, ModelRequest } from "../contracts/model.ts";
-import type { SessionStore, ToolCallRecord } from "../contracts/store.ts";
+import type { SessionContext, SessionStore, ToolCallRecord } from "../contracts/store.ts";
 import type { Logger } from "../contracts/logger.ts";
 import type { Tool } from "../contracts/tool.ts";
 import { silentLogger } from "../telemetry/logger.ts";
@@ -14,6 +14,14 @@ import { ToolRegistry } from "../tools/registry.ts";
 import type { ToolRoute, ToolRouter } from "../tools/tool-router.ts";
 import type { LanguageCode } from "../language/detect-language.ts";
 import { buildMessages, defaultSystemPrompt, replyLanguageOf } from "./build-messages.ts";
+import {
+  type ContextWindowOptions,
+  defaultContextWindow,
+  historyBudget,
+  summaryDue,
+  turnsWithinBudget,
+  writeRollingSummary,
+} from "./context-window.ts";
 import { runModelRound } from "./model-round.ts";
 import { isServiceFailure, type ServiceFailure, serviceFailureAnswer } from "./service-failure-answer.ts";
 import { SessionQueue } from "./session-queue.ts";
@@ -56,6 +64,12 @@ export interface AgentOptions {
    * session never interleave.
    */
   whileBusy?: "queue" | "reject" | "interrupt";
+  /**
+   * The context a turn recalls: the last `keepTurns` turns (as many as fit half the model's context)
+   * and a rolling summary of older ones, written by the model every `summarizeEvery` turns (default
+   * 50 and 10); `false` writes no summaries. The store's `load` should return `keepTurns` turns.
+   */
+  contextWindow?: ContextWindowOptions | false;
 }
 
 export interface TurnInput {
@@ -97,6 +111,8 @@ export class Agent {
   readonly #sessions = new SessionQueue();
   /** Per session, the turns a newer message may cancel (running, or waiting their turn). */
   readonly #interruptible = new Map<string, Set<AbortController>>();
+  /** Rolling summaries being written, per session (awaited by `close`). */
+  readonly #summarizing = new Map<string, Promise<void>>();
 
   constructor(options: AgentOptions) {
     this.model = options.model;
@@ -133,7 +149,14 @@ export class Agent {
       const userText = await turn.timer.time("inputGuard", () =>
         guardInput(input.text, { maxInputChars: this.#options.maxInputChars }),
       );
-      const context = await turn.timer.time("loadContext", () => memory.load());
+      const loaded = await turn.timer.time("loadContext", () => memory.load());
+      const context = {
+        ...loaded,
+        recentTurns: turnsWithinBudget(
+          loaded.recentTurns,
+          historyBudget(this.model, input.maxOutputTokens ?? this.#options.maxOutputTokens),
+        ),
+      };
       const systemPrompt = input.systemPrompt ?? this.#options.systemPrompt ?? defaultSystemPrompt;
       const language = replyLanguageOf(userText, context);
       const messages = buildMessages(systemPrompt, context, userText, {
@@ -234,6 +257,7 @@ export class Agent {
           timings: turn.timer.finish(),
         }),
       );
+      if (!input.history) this.#summarizeIfDue(input.sessionId, loaded, language);
       yield this.#finish(turn, "completed");
     } catch (error) {
       const agentError = toAgentError(signal.aborted ? (signal.reason ?? error) : error);
@@ -265,6 +289,27 @@ export class Agent {
         this.#interruptible.delete(input.sessionId);
       release();
     }
+  }
+
+  /** Starts the rolling summary in the background when enough turns have left the recalled window. */
+  #summarizeIfDue(sessionId: string, before: SessionContext, language: LanguageCode | undefined): void {
+    const window =
+      this.#options.contextWindow === false ? undefined : (this.#options.contextWindow ?? defaultContextWindow);
+    if (!window || this.#summarizing.has(sessionId)) return;
+    const covers = summaryDue({ ...before, turnCount: (before.turnCount ?? 0) + 1 }, window);
+    if (covers === undefined) return;
+    const started = writeRollingSummary(this.model, this.store, sessionId, covers, { ...window, language })
+      .then((summary) =>
+        this.#logger.debug("rolling summary written", { sessionId, coversTurns: covers, chars: summary.length }),
+      )
+      .catch((error: unknown) =>
+        this.#logger.warn("rolling summary failed; the recent turns are still recalled", {
+          sessionId,
+          error: error instanceof Error ? error.message : String(error),
+        }),
+      )
+      .finally(() => this.#summarizing.delete(sessionId));
+    this.#summarizing.set(sessionId, started);
   }
 
   async #keepInterruptedTurn(input: TurnInput, memory: SessionMemory, turn: TurnProgress): Promise<void> {
@@ -343,7 +388,13 @@ export class Agent {
     return this.model.warmUp(requests);
   }
 
+  /** Resolves once the work a turn left running in the background (rolling summaries) is done. */
+  async settle(): Promise<void> {
+    await Promise.allSettled(this.#summarizing.values());
+  }
+
   async close(): Promise<void> {
+    await this.settle();
     await Promise.allSettled([this.model.close?.(), this.store.close?.(), this.tools.close()]);
   }
 }

@@ -37,6 +37,10 @@ export interface SessionContext {
   sessionId: string;
   summary: string | undefined;
   recentTurns: TurnRecord[];
+  /** Turns stored in the session's life (the recent ones are the last of them); 0 for a new session. */
+  turnCount?: number;
+  /** How many of the oldest turns the summary covers (the rolling summary, see core/agent/context-window.ts). */
+  summaryCoversTurns?: number;
 }
 
 /** What a store knows of a session besides its turns. */
@@ -69,7 +73,8 @@ export interface SessionStore {
   load(sessionId: string): Promise<SessionContext>;
   appendTurn(sessionId: string, turn: TurnRecord, options?: AppendOptions): Promise<void>;
   history(sessionId: string, options?: { limit?: number }): Promise<TurnRecord[]>;
-  setSummary(sessionId: string, summary: string): Promise<void>;
+  /** Stores the session's summary, which covers its `coversTurns` oldest turns (default 0). */
+  setSummary(sessionId: string, summary: string, coversTurns?: number): Promise<void>;
   deleteSession(sessionId: string): Promise<void>;
   /** Who owns the session, when it started and was last used; undefined for a session it does not hold. */
   describe(sessionId: string): Promise<SessionInfo | undefined>;

@@ -12,7 +12,7 @@ import type {
 export interface BufferedSessionStoreOptions {
   /** Writes kept at most while the database is unreachable; beyond it a turn fails (default 10,000). */
   maxBuffered?: number;
-  /** How many recent turns `load` returns when it must answer from the buffer alone (default 10). */
+  /** How many recent turns `load` returns when it must answer from the buffer alone (default 50, the context window's kept turns). */
   contextTurns?: number;
   /** First wait before retrying the database, doubled up to `maxRetryMs` (default 250 ms, 5 s). */
   retryMs?: number;
@@ -24,7 +24,7 @@ export interface BufferedSessionStoreOptions {
 
 type Write =
   | { kind: "turn"; sessionId: string; turn: TurnRecord; options: AppendOptions }
-  | { kind: "summary"; sessionId: string; summary: string };
+  | { kind: "summary"; sessionId: string; summary: string; coversTurns: number | undefined };
 
 /**
  * A durable store that rides out its database going away: a write it cannot make is kept, in order,
@@ -51,7 +51,7 @@ export class BufferedSessionStore implements SessionStore {
     this.kind = store.kind;
     this.#options = options;
     this.#maxBuffered = options.maxBuffered ?? 10_000;
-    this.#contextTurns = options.contextTurns ?? 10;
+    this.#contextTurns = options.contextTurns ?? 50;
     this.#retryMs = options.retryMs ?? 250;
     this.#maxRetryMs = options.maxRetryMs ?? 5_000;
   }
@@ -71,7 +71,11 @@ export class BufferedSessionStore implements SessionStore {
     try {
       const context = await this.#store.load(sessionId);
       if (buffered.length === 0) return context;
-      return { ...context, recentTurns: [...context.recentTurns, ...buffered].slice(-this.#contextTurns) };
+      return {
+        ...context,
+        recentTurns: [...context.recentTurns, ...buffered].slice(-this.#contextTurns),
+        ...(context.turnCount !== undefined ? { turnCount: context.turnCount + buffered.length } : {}),
+      };
     } catch (error) {
       if (!unavailable(error)) throw error;
       // The database is away: the turn goes on with what this process still holds of the session.
@@ -87,8 +91,8 @@ export class BufferedSessionStore implements SessionStore {
     await this.#write({ kind: "turn", sessionId, turn: structuredClone(turn), options });
   }
 
-  async setSummary(sessionId: string, summary: string): Promise<void> {
-    await this.#write({ kind: "summary", sessionId, summary });
+  async setSummary(sessionId: string, summary: string, coversTurns?: number): Promise<void> {
+    await this.#write({ kind: "summary", sessionId, summary, coversTurns });
   }
 
   async history(sessionId: string, options: { limit?: number } = {}): Promise<TurnRecord[]> {
@@ -193,7 +197,7 @@ export class BufferedSessionStore implements SessionStore {
   #apply(write: Write): Promise<void> {
     return write.kind === "turn"
       ? this.#store.appendTurn(write.sessionId, write.turn, write.options)
-      : this.#store.setSummary(write.sessionId, write.summary);
+      : this.#store.setSummary(write.sessionId, write.summary, write.coversTurns);
   }
 
   #bufferedTurns(sessionId: string): TurnRecord[] {

@@ -8,7 +8,7 @@ import {
 } from "../contracts/store.ts";
 
 export interface InMemoryStoreOptions {
-  /** How many recent turns `load` returns as context (default 10). */
+  /** How many recent turns `load` returns as context (default 50, the context window's kept turns). */
   contextTurns?: number;
   /** How many turns of history are kept per session; older ones are dropped (default 200). */
   maxTurnsPerSession?: number;
@@ -21,6 +21,7 @@ export interface InMemoryStoreOptions {
 interface SessionEntry {
   owner: string;
   summary: string | undefined;
+  summaryCoversTurns: number;
   turns: TurnRecord[];
   turnCount: number;
   createdAt: number;
@@ -29,7 +30,7 @@ interface SessionEntry {
 
 const newEntry = (owner = localOwner): SessionEntry => {
   const now = Date.now();
-  return { owner, summary: undefined, turns: [], turnCount: 0, createdAt: now, touchedAt: now };
+  return { owner, summary: undefined, summaryCoversTurns: 0, turns: [], turnCount: 0, createdAt: now, touchedAt: now };
 };
 
 /** The embedded default: per-session bounded history in this process, no server needed. */
@@ -42,7 +43,7 @@ export class InMemorySessionStore implements SessionStore {
   readonly #maxSessions: number;
 
   constructor(options: InMemoryStoreOptions = {}) {
-    this.#contextTurns = options.contextTurns ?? 10;
+    this.#contextTurns = options.contextTurns ?? 50;
     this.#maxTurns = options.maxTurnsPerSession ?? 200;
     this.#ttlMs = options.sessionTtlMs ?? 24 * 60 * 60 * 1000;
     this.#maxSessions = options.maxSessions ?? 10_000;
@@ -54,6 +55,8 @@ export class InMemorySessionStore implements SessionStore {
       sessionId,
       summary: entry?.summary,
       recentTurns: entry ? entry.turns.slice(-this.#contextTurns) : [],
+      turnCount: entry?.turnCount ?? 0,
+      summaryCoversTurns: entry?.summaryCoversTurns ?? 0,
     };
   }
 
@@ -70,9 +73,10 @@ export class InMemorySessionStore implements SessionStore {
     return structuredClone(options.limit === undefined ? turns : turns.slice(-options.limit));
   }
 
-  async setSummary(sessionId: string, summary: string): Promise<void> {
+  async setSummary(sessionId: string, summary: string, coversTurns = 0): Promise<void> {
     const entry = this.#live(sessionId) ?? newEntry();
     entry.summary = summary;
+    entry.summaryCoversTurns = coversTurns;
     this.#touch(sessionId, entry);
   }
 

@@ -10,7 +10,7 @@ import {
 } from "../contracts/store.ts";
 
 export interface RedisSessionStoreOptions {
-  /** How many recent turns `load` returns as context (default 10). */
+  /** How many recent turns `load` returns as context (default 50, the context window's kept turns). */
   contextTurns?: number;
   /** How many turns are kept per session; older ones are dropped (default 50). */
   maxTurnsPerSession?: number;
@@ -36,26 +36,40 @@ export class RedisSessionStore implements SessionStore {
   /** The caller owns `redis` (and closes it): several stores and the rate limiter may share it. */
   constructor(redis: Redis, options: RedisSessionStoreOptions = {}) {
     this.#redis = redis;
-    this.#contextTurns = options.contextTurns ?? 10;
+    this.#contextTurns = options.contextTurns ?? 50;
     this.#maxTurns = options.maxTurnsPerSession ?? 50;
     this.#ttlSeconds = Math.max(1, Math.round((options.ttlMs ?? 24 * 60 * 60 * 1000) / 1000));
     this.#prefix = options.keyPrefix ?? "rta:";
   }
 
   async load(sessionId: string): Promise<SessionContext> {
-    return (await this.loadIfPresent(sessionId)) ?? { sessionId, summary: undefined, recentTurns: [] };
+    return (
+      (await this.loadIfPresent(sessionId)) ?? {
+        sessionId,
+        summary: undefined,
+        recentTurns: [],
+        turnCount: 0,
+        summaryCoversTurns: 0,
+      }
+    );
   }
 
   /** The session's context, or undefined when Redis does not hold the session (never, or expired). */
   async loadIfPresent(sessionId: string): Promise<SessionContext | undefined> {
     return this.#call("load the session", async () => {
       const results = await this.#renewed(sessionId, this.#redis.multi().exists(this.#meta(sessionId)))
-        .hget(this.#meta(sessionId), "summary")
+        .hmget(this.#meta(sessionId), "summary", "turn_count", "summary_covers")
         .lrange(this.#turns(sessionId), -this.#contextTurns, -1)
         .exec();
       if (resultOf<number>(results, 0) === 0) return undefined;
-      const [summary, turns] = [resultOf<string | null>(results, 3), resultOf<string[]>(results, 4)];
-      return { sessionId, summary: summary ?? undefined, recentTurns: turns.map(parseTurn) };
+      const [summary, turnCount, covers] = resultOf<(string | null)[]>(results, 3);
+      return {
+        sessionId,
+        summary: summary ?? undefined,
+        recentTurns: resultOf<string[]>(results, 4).map(parseTurn),
+        turnCount: Number(turnCount ?? 0),
+        summaryCoversTurns: Number(covers ?? 0),
+      };
     });
   }
 
@@ -80,7 +94,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   /** Sets the summary only of a session Redis holds (see appendIfPresent). */
-  async setSummaryIfPresent(sessionId: string, summary: string): Promise<boolean> {
+  async setSummaryIfPresent(sessionId: string, summary: string, coversTurns = 0): Promise<boolean> {
     return this.#call("store the summary", async () => {
       const set = await this.#redis.eval(
         setSummaryIfPresentScript,
@@ -89,6 +103,7 @@ export class RedisSessionStore implements SessionStore {
         this.#turns(sessionId),
         this.#ttlSeconds,
         summary,
+        coversTurns,
       );
       return set === 1;
     });
@@ -120,6 +135,10 @@ export class RedisSessionStore implements SessionStore {
           this.#meta(sessionId),
           "refilled_at",
           new Date().toISOString(),
+          "turn_count",
+          context.turnCount ?? recentTurns.length,
+          "summary_covers",
+          context.summaryCoversTurns ?? 0,
           ...(summary !== undefined ? ["summary", summary] : []),
         );
       if (recentTurns.length > 0)
@@ -136,9 +155,11 @@ export class RedisSessionStore implements SessionStore {
     });
   }
 
-  async setSummary(sessionId: string, summary: string): Promise<void> {
+  async setSummary(sessionId: string, summary: string, coversTurns = 0): Promise<void> {
     await this.#call("store the summary", async () => {
-      const transaction = this.#redis.multi().hset(this.#meta(sessionId), "summary", summary);
+      const transaction = this.#redis
+        .multi()
+        .hset(this.#meta(sessionId), "summary", summary, "summary_covers", coversTurns);
       checked(await this.#renewed(sessionId, transaction).exec());
     });
   }
@@ -238,10 +259,10 @@ redis.call('EXPIRE', KEYS[1], ARGV[2])
 redis.call('EXPIRE', KEYS[2], ARGV[2])
 return 1`;
 
-// KEYS: meta hash, turns list. ARGV: TTL in seconds, the summary.
+// KEYS: meta hash, turns list. ARGV: TTL in seconds, the summary, how many turns it covers.
 const setSummaryIfPresentScript = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], 'summary', ARGV[2])
+redis.call('HSET', KEYS[1], 'summary', ARGV[2], 'summary_covers', ARGV[3])
 redis.call('EXPIRE', KEYS[1], ARGV[1])
 redis.call('EXPIRE', KEYS[2], ARGV[1])
 return 1`;

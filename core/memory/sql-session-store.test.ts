@@ -53,7 +53,7 @@ describe("SQL session store", () => {
     await first.setSummary("restart-1", "A trip to Japan on a budget.");
     await first.close();
     const second = await pgliteStore();
-    expect(await second.load("restart-1")).toEqual({
+    expect(await second.load("restart-1")).toMatchObject({
       sessionId: "restart-1",
       summary: "A trip to Japan on a budget.",
       recentTurns: [turn],

@@ -12,7 +12,7 @@ import {
 import type { SqlClient } from "./sql/sql-client.ts";
 
 export interface SqlSessionStoreOptions {
-  /** How many recent turns `load` returns as context (default 10). */
+  /** How many recent turns `load` returns as context (default 50, the context window's kept turns). */
   contextTurns?: number;
 }
 
@@ -87,18 +87,26 @@ export class SqlSessionStore implements SessionStore {
   constructor(client: SqlClient, options: SqlSessionStoreOptions = {}) {
     this.#client = client;
     this.kind = client.kind;
-    this.#contextTurns = options.contextTurns ?? 10;
+    this.#contextTurns = options.contextTurns ?? 50;
   }
 
   async load(sessionId: string): Promise<SessionContext> {
     return this.#call("load the session", async () => {
       const [session, turns] = await Promise.all([
-        this.#client.query<{ summary: string | null }>("SELECT summary FROM sessions WHERE session_id = $1", [
-          sessionId,
-        ]),
+        this.#client.query<{ summary: string | null; turn_count: number; summarized_turns: number }>(
+          "SELECT summary, turn_count, summarized_turns FROM sessions WHERE session_id = $1",
+          [sessionId],
+        ),
         this.#recentTurns(sessionId, this.#contextTurns),
       ]);
-      return { sessionId, summary: session.rows[0]?.summary ?? undefined, recentTurns: turns };
+      const row = session.rows[0];
+      return {
+        sessionId,
+        summary: row?.summary ?? undefined,
+        recentTurns: turns,
+        turnCount: row?.turn_count ?? 0,
+        summaryCoversTurns: row?.summarized_turns ?? 0,
+      };
     });
   }
 
@@ -125,12 +133,13 @@ export class SqlSessionStore implements SessionStore {
     return this.#call("read the history", () => this.#recentTurns(sessionId, options.limit ?? null));
   }
 
-  async setSummary(sessionId: string, summary: string): Promise<void> {
+  async setSummary(sessionId: string, summary: string, coversTurns = 0): Promise<void> {
     await this.#call("store the summary", () =>
       this.#client.query(
-        `INSERT INTO sessions (session_id, owner, summary) VALUES ($1, $2, $3)
-         ON CONFLICT (session_id) DO UPDATE SET summary = excluded.summary, last_active_at = now()`,
-        [sessionId, localOwner, summary],
+        `INSERT INTO sessions (session_id, owner, summary, summarized_turns) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (session_id) DO UPDATE
+           SET summary = excluded.summary, summarized_turns = excluded.summarized_turns, last_active_at = now()`,
+        [sessionId, localOwner, storable(summary), coversTurns],
       ),
     );
   }

@@ -10,7 +10,7 @@ import type {
 import type { RedisSessionStore } from "./redis-session-store.ts";
 
 export interface TieredSessionStoreOptions {
-  /** How many recent turns the durable store hands to Redis when a session is not there (default 10). */
+  /** How many recent turns the durable store hands to Redis when a session is not there (default 50, the context window's kept turns). */
   contextTurns?: number;
   logger?: Logger;
 }
@@ -35,7 +35,7 @@ export class TieredSessionStore implements SessionStore {
     this.#hot = hot;
     this.#durable = durable;
     this.kind = `${hot.kind}+${durable.kind}`;
-    this.#contextTurns = options.contextTurns ?? 10;
+    this.#contextTurns = options.contextTurns ?? 50;
     this.#logger = options.logger;
   }
 
@@ -69,9 +69,9 @@ export class TieredSessionStore implements SessionStore {
     return this.#durable.history(sessionId, options);
   }
 
-  async setSummary(sessionId: string, summary: string): Promise<void> {
-    await this.#durable.setSummary(sessionId, summary);
-    await this.#hotOrUndefined(sessionId, () => this.#hot.setSummaryIfPresent(sessionId, summary));
+  async setSummary(sessionId: string, summary: string, coversTurns?: number): Promise<void> {
+    await this.#durable.setSummary(sessionId, summary, coversTurns);
+    await this.#hotOrUndefined(sessionId, () => this.#hot.setSummaryIfPresent(sessionId, summary, coversTurns));
   }
 
   async deleteSession(sessionId: string): Promise<void> {

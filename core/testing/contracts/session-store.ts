@@ -112,6 +112,19 @@ export function runSessionStoreContract(subject: SessionStoreContractSubject): v
       });
     });
 
+    it("counts a session's turns and remembers how many of the oldest the summary covers", async () => {
+      const store = await createStore();
+      const session = uniqueSession();
+      expect(await store.load(session)).toMatchObject({ turnCount: 0, summaryCoversTurns: 0 });
+      for (let index = 1; index <= 3; index++) await store.appendTurn(session, turn(index));
+      await store.setSummary(session, "Turns 1 and 2: a budget of 300,000 yen.", 2);
+      expect(await store.load(session)).toMatchObject({
+        summary: "Turns 1 and 2: a budget of 300,000 yen.",
+        turnCount: 3,
+        summaryCoversTurns: 2,
+      });
+    });
+
     it("deletes a session", async () => {
       const store = await createStore();
       const session = uniqueSession();
