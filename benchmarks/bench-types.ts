@@ -11,6 +11,9 @@ export interface BenchmarkDefinition {
    * time to its first answer token, read from what `run` returned. Default: the run's duration.
    */
   measure?: (sampleResult: unknown) => number;
+  /** Prepares what `run` needs (opens a database) before sampling starts; `teardown` after. */
+  setup?: () => Promise<void>;
+  teardown?: () => Promise<void>;
   /** Derived figures computed from the samples (e.g. tokens/s), added to the report. */
   derive?: (meanMs: number) => Record<string, number>;
 }

@@ -29,7 +29,12 @@ export async function runBenchmarks(
     const measured: number[] = [];
     const { measure, run } = definition;
     bench.add(definition.name, measure ? async () => void measured.push(measure(await run())) : run);
-    await bench.run();
+    await definition.setup?.();
+    try {
+      await bench.run();
+    } finally {
+      await definition.teardown?.();
+    }
     const task = bench.tasks[0]!;
     const result = task.result;
     if (result.state !== "completed")

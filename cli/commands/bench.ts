@@ -14,11 +14,13 @@ import { runBenchmarks } from "../../benchmarks/run-benchmarks.ts";
 import { frameworkBenchmarks } from "../../benchmarks/suites/framework.ts";
 import { localAgentBenchmarks } from "../../benchmarks/suites/local-agent.ts";
 import { localModelBenchmarks } from "../../benchmarks/suites/local-model.ts";
+import { storeBenchmarks } from "../../benchmarks/suites/stores.ts";
 
 export const benchmarksRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../benchmarks/reports");
 
 const benchSuites: Record<string, () => BenchmarkDefinition[]> = {
   framework: frameworkBenchmarks,
+  stores: storeBenchmarks,
   "local-model": () => [...localModelBenchmarks(), ...localAgentBenchmarks()],
 };
 
