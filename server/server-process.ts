@@ -14,7 +14,8 @@ export interface ServerProcess {
 
 /**
  * Starts `rta serve --port 0` as its own process and resolves once it prints where it listens. Sessions
- * stay in the process's memory unless `env` names a store (RTA_STORE, DATABASE_URL, RTA_DATA_DIR).
+ * stay in the process's memory unless `env` or this process's environment names a store (RTA_STORE,
+ * DATABASE_URL, RTA_DATA_DIR): `rta load` then measures the server on that store.
  */
 export function startServerProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, [join(projectRoot, "bin/rta.js"), "serve", "--port", "0"], {
@@ -22,7 +23,7 @@ export function startServerProcess(env: Record<string, string> = {}): Promise<Se
     env: {
       ...process.env,
       RTA_LOG_LEVEL: "warn",
-      ...(env.DATABASE_URL || env.RTA_DATA_DIR ? {} : { RTA_STORE: "memory" }),
+      ...(storeNamed({ ...process.env, ...env }) ? {} : { RTA_STORE: "memory" }),
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -59,4 +60,8 @@ export function startServerProcess(env: Record<string, string> = {}): Promise<Se
       reject(new Error(`server exited with ${code}:\n${output}`));
     });
   });
+}
+
+function storeNamed(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.RTA_STORE || env.DATABASE_URL || env.RTA_DATA_DIR);
 }

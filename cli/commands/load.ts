@@ -54,6 +54,12 @@ export async function loadCommand(args: string[]): Promise<number> {
       });
   const wsBase = values.target ?? server!.wsUrl;
   const httpBase = wsBase.replace(/^ws/, "http");
+  // What the server stores sessions in (RTA_STORE, DATABASE_URL, REDIS_URL), as its /health says.
+  const health = (await fetch(`${httpBase}/health`).then(
+    (response) => response.json(),
+    () => ({}),
+  )) as { running_on?: { sessions?: string } };
+  const sessions = health.running_on?.sessions ?? "unknown (the server did not say)";
   const results: LoadResult[] = [];
   try {
     for (const clients of sweep) {
@@ -84,6 +90,7 @@ export async function loadCommand(args: string[]): Promise<number> {
       token_interval_ms: tokenIntervalMs,
       time_limit_s: timeLimitMs / 1000,
       target: values.target ?? "self-started server, synthetic model",
+      sessions,
     },
     levels: results,
   };

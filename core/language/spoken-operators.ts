@@ -4,7 +4,7 @@ const dividedBy = "(?:dividid[oa]s? (?:por|entre)|entre|÷)";
 
 /** "17 por 23" (but not "el 3 por 100", a percentage) → "17 * 23". */
 const product = new RegExp(String.raw`(?<!\bel )(${number}) ${times} (?!100\b)(${number})`, "giu");
-const quotient = new RegExp(String.raw`(${number}) ${dividedBy} (${number})`, "giu");
+const quotient = new RegExp(`(${number}) ${dividedBy} (${number})`, "giu");
 
 /**
  * A request with its spoken operators between two numbers written as symbols, for the prompt from which
