@@ -12,7 +12,10 @@ ARG RTA_LOCAL_MODEL=qwen2.5-coder-0.5b
 RUN npm ci --no-audit --no-fund && RTA_LOCAL_MODEL=$RTA_LOCAL_MODEL node scripts/setup-model.mjs \
     && node scripts/setup-embedder.mjs
 COPY . .
-ENV HOST=0.0.0.0 PORT=3000 NODE_LLAMA_CPP_SKIP_DOWNLOAD=true RTA_LOCAL_MODEL=$RTA_LOCAL_MODEL
+ENV HOST=0.0.0.0 PORT=3000 NODE_LLAMA_CPP_SKIP_DOWNLOAD=true RTA_LOCAL_MODEL=$RTA_LOCAL_MODEL \
+    RTA_DATA_DIR=/data/rta
+# Without DATABASE_URL, sessions live in the embedded database here: mount a volume to keep them.
+VOLUME /data
 EXPOSE 3000
 HEALTHCHECK CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 CMD ["node", "bin/rta.js", "serve"]
