@@ -52,7 +52,11 @@ const subjects: Subject[] = [
       const client = await pgliteClient(dir);
       await migrate(client);
       const store = new SqlSessionStore(client);
-      return { store, close: async () => (await store.close(), rmSync(dir, { recursive: true, force: true })) };
+      const close = async () => {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      };
+      return { store, close };
     },
   },
   {
