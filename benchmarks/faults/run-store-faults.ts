@@ -30,12 +30,15 @@ const { values } = parseArgs({
     clients: { type: "string", default: "8" },
     "outage-s": { type: "string", default: "30" },
     "calm-s": { type: "string", default: "5" },
+    // Each client's pause between an answer and its next message (0: as fast as the server answers).
+    "think-ms": { type: "string", default: "0" },
     out: { type: "string" },
   },
 });
 const clientsCount = Number(values.clients);
 const outageMs = Number(values["outage-s"]) * 1000;
 const calmMs = Number(values["calm-s"]) * 1000;
+const thinkMs = Number(values["think-ms"]);
 const databaseUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const schema = `rta_faults_${process.pid}`;
 const keyPrefix = `rta-faults-${process.pid}:`;
@@ -87,6 +90,7 @@ const conversations = clients.map(async (socket, index) => {
       answered[at]++;
       texts.push(text);
     } else failed[at]++;
+    if (thinkMs > 0) await new Promise((resolve) => setTimeout(resolve, thinkMs));
   }
 });
 
@@ -126,7 +130,14 @@ for (const socket of clients)
 const report = {
   kind: "store-faults",
   machine: machineInfo(),
-  config: { clients: clientsCount, outage_s: outageMs / 1000, calm_s: calmMs / 1000, model: "echo (5 ms)" },
+  config: {
+    clients: clientsCount,
+    think_ms: thinkMs,
+    outage_s: outageMs / 1000,
+    calm_s: calmMs / 1000,
+    model: "echo (5 ms)",
+    buffer: "10,000 writes, flushed 8 sessions at once",
+  },
   answered,
   failed,
   answered_total: Object.values(answered).reduce((sum, count) => sum + count, 0),
@@ -153,7 +164,7 @@ cleanup.disconnect();
 const markdown = [
   `# Store faults — ${report.machine.date}`,
   "",
-  `${clientsCount} clients conversing without pause (echo model, 5 ms); Redis cut ${outageMs / 1000} s, then PostgreSQL cut ${outageMs / 1000} s, each through a TCP proxy.`,
+  `${clientsCount} clients conversing (${thinkMs ? `${thinkMs} ms between an answer and the next message` : "without pause"}; echo model, 5 ms); Redis cut ${outageMs / 1000} s, then PostgreSQL cut ${outageMs / 1000} s, each through a TCP proxy.`,
   "",
   "| phase | turns answered | turns failed |",
   "| --- | --- | --- |",

@@ -17,6 +17,8 @@ export interface BufferedSessionStoreOptions {
   /** First wait before retrying the database, doubled up to `maxRetryMs` (default 250 ms, 5 s). */
   retryMs?: number;
   maxRetryMs?: number;
+  /** Sessions whose buffered writes are written at once when the database is back (default 8). */
+  flushConcurrency?: number;
   /** Told when the store becomes degraded (writes buffered) and when it has caught up again. */
   onHealthChange?: (health: StoreHealth) => void;
   logger?: Logger;
@@ -36,13 +38,16 @@ type Write =
 export class BufferedSessionStore implements SessionStore {
   readonly kind: string;
   readonly #store: SessionStore;
-  readonly #pending: Write[] = [];
+  #pending: Write[] = [];
   readonly #maxBuffered: number;
   readonly #contextTurns: number;
   readonly #retryMs: number;
   readonly #maxRetryMs: number;
+  readonly #flushConcurrency: number;
   readonly #options: BufferedSessionStoreOptions;
   #flushing: Promise<void> | undefined;
+  /** The batch of buffered writes being written now (a deletion waits for it, so nothing comes back). */
+  #inFlight: Promise<unknown> | undefined;
   #lastError = "";
   #closed = false;
 
@@ -54,6 +59,7 @@ export class BufferedSessionStore implements SessionStore {
     this.#contextTurns = options.contextTurns ?? 50;
     this.#retryMs = options.retryMs ?? 250;
     this.#maxRetryMs = options.maxRetryMs ?? 5_000;
+    this.#flushConcurrency = options.flushConcurrency ?? 8;
   }
 
   health(): StoreHealth {
@@ -102,8 +108,9 @@ export class BufferedSessionStore implements SessionStore {
   }
 
   async deleteSession(sessionId: string): Promise<void> {
-    await this.#store.deleteSession(sessionId);
     this.#dropBuffered((write) => write.sessionId === sessionId);
+    await this.#inFlight;
+    await this.#store.deleteSession(sessionId);
   }
 
   describe(sessionId: string): Promise<SessionInfo | undefined> {
@@ -111,9 +118,9 @@ export class BufferedSessionStore implements SessionStore {
   }
 
   async deleteOwner(owner: string): Promise<string[]> {
-    const deleted = await this.#store.deleteOwner(owner);
     this.#dropBuffered((write) => write.kind === "turn" && write.options.owner === owner);
-    return deleted;
+    await this.#inFlight;
+    return this.#store.deleteOwner(owner);
   }
 
   deleteIdleSince(cutoff: Date, limit?: number): Promise<string[]> {
@@ -160,29 +167,40 @@ export class BufferedSessionStore implements SessionStore {
   }
 
   /** Writes the buffer in order; on failure waits (backoff) and tries again, until it is empty. */
+  /**
+   * Writes the buffer, each session's writes in their order and up to `flushConcurrency` sessions at
+   * once; on a connection failure waits (backoff) and tries again, until the buffer is empty.
+   */
   #flush(): Promise<void> {
     this.#flushing ??= (async () => {
       let wait = this.#retryMs;
       while (this.#pending.length > 0 && !this.#closed) {
-        const next = this.#pending[0] as Write;
-        try {
-          await this.#apply(next);
-          if (this.#pending[0] === next) this.#pending.shift();
-          wait = this.#retryMs;
-        } catch (error) {
-          if (!unavailable(error)) {
-            // Not a connection problem (a constraint, a bad value): retrying cannot help.
+        const batch = firstWritePerSession(this.#pending, this.#flushConcurrency);
+        const applying = Promise.allSettled(batch.map((write) => this.#apply(write)));
+        this.#inFlight = applying;
+        const outcomes = await applying;
+        const done = new Set<Write>();
+        let failure: unknown;
+        for (const [index, outcome] of outcomes.entries()) {
+          const write = batch[index] as Write;
+          if (outcome.status === "fulfilled") done.add(write);
+          else if (!unavailable(outcome.reason)) {
+            // Not a connection problem (a value the database refuses): retrying cannot help.
             this.#options.logger?.error("a buffered write was refused by the database and dropped", {
-              sessionId: next.sessionId,
-              error: messageOf(error),
+              sessionId: write.sessionId,
+              error: messageOf(outcome.reason),
             });
-            if (this.#pending[0] === next) this.#pending.shift();
-            continue;
-          }
-          this.#lastError = messageOf(error);
-          await new Promise((resolve) => setTimeout(resolve, wait).unref());
-          wait = Math.min(wait * 2, this.#maxRetryMs);
+            done.add(write);
+          } else failure = outcome.reason;
         }
+        if (done.size > 0) this.#pending = this.#pending.filter((write) => !done.has(write));
+        if (failure === undefined) {
+          wait = this.#retryMs;
+          continue;
+        }
+        this.#lastError = messageOf(failure);
+        await new Promise((resolve) => setTimeout(resolve, wait).unref());
+        wait = Math.min(wait * 2, this.#maxRetryMs);
       }
     })().finally(() => {
       this.#flushing = undefined;
@@ -217,6 +235,20 @@ export class BufferedSessionStore implements SessionStore {
     for (let index = this.#pending.length - 1; index >= 0; index--)
       if (matches(this.#pending[index] as Write)) this.#pending.splice(index, 1);
   }
+}
+
+/** The oldest buffered write of each session, for up to `limit` sessions: writes that may run at once. */
+function firstWritePerSession(pending: readonly Write[], limit: number): Write[] {
+  const seen = new Set<string>();
+  const batch: Write[] = [];
+  for (const write of pending) {
+    if (!seen.has(write.sessionId)) {
+      batch.push(write);
+      if (batch.length === limit) break;
+    }
+    seen.add(write.sessionId);
+  }
+  return batch;
 }
 
 function unavailable(error: unknown): boolean {
