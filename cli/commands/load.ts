@@ -51,6 +51,12 @@ export async function loadCommand(args: string[]): Promise<number> {
         RTA_SYNTHETIC_LATENCY_MS: String(latencyMs),
         RTA_SYNTHETIC_TOKEN_INTERVAL_MS: String(tokenIntervalMs),
         RTA_LOG_LEVEL: "error",
+        // Every load client comes from this one address: the per-client limits meant for the public
+        // (20 messages at once, 5/s, a few connections) would drop most of the load.
+        RTA_MESSAGE_BURST: "1000000",
+        RTA_MESSAGES_PER_SECOND: "1000000",
+        RTA_MAX_CONNECTIONS_PER_CLIENT: "100000",
+        RTA_MAX_SESSIONS: "1000000",
       });
   const wsBase = values.target ?? server!.wsUrl;
   const httpBase = wsBase.replace(/^ws/, "http");

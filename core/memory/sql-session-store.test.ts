@@ -96,6 +96,17 @@ describe("SQL session store", () => {
 });
 
 describe("embedded database directory", () => {
+  it("runs with small shared buffers (16 MB, not PostgreSQL's 128 MB), set on first open", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rta-pglite-buffers-"));
+    for (let open = 0; open < 2; open++) {
+      const client = await pgliteClient(dir);
+      const { rows } = await client.query<{ shared_buffers: string }>("SHOW shared_buffers");
+      expect(rows).toEqual([{ shared_buffers: "16MB" }]);
+      await client.close();
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it("is refused to a second opener while the first holds it, and free again once it closes", async () => {
     const dir = mkdtempSync(join(tmpdir(), "rta-pglite-lock-"));
     const first = await pgliteClient(dir);
