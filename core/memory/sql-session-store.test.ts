@@ -86,6 +86,29 @@ describe("SQL session store", () => {
     await store.close();
   });
 
+  it("deletes all of a user's data: sessions with their turns and feedback, and the profile", async () => {
+    const store = await postgresStore();
+    const client = postgresClient({ connectionString: databaseUrl, schema });
+    await store.appendTurn("gdpr-1", turn, { owner: "key:carol" });
+    await client.query(
+      "INSERT INTO feedback (session_id, turn_id, owner, kind, score) VALUES ($1, $2, $3, 'rating', 1)",
+      ["gdpr-1", "t1", "key:carol"],
+    );
+    await client.query("INSERT INTO user_profiles (owner, preferences) VALUES ($1, $2)", [
+      "key:carol",
+      JSON.stringify({ language: "es" }),
+    ]);
+    expect(await store.deleteOwner("key:carol")).toEqual(["gdpr-1"]);
+    const left = await client.query<{ rows: number }>(
+      `SELECT (SELECT count(*) FROM sessions WHERE owner = $1) + (SELECT count(*) FROM feedback WHERE owner = $1)
+        + (SELECT count(*) FROM user_profiles WHERE owner = $1) + (SELECT count(*) FROM turns WHERE session_id = 'gdpr-1')
+        AS rows`,
+      ["key:carol"],
+    );
+    expect(Number(left.rows[0]!.rows)).toBe(0);
+    await Promise.all([store.close(), client.close()]);
+  });
+
   it("fails with a typed, retryable error when PostgreSQL cannot be reached", async () => {
     const store = new SqlSessionStore(
       postgresClient({ connectionString: "postgres://postgres@127.0.0.1:9/test", connectTimeoutMs: 1_000 }),

@@ -173,11 +173,16 @@ export class SqlSessionStore implements SessionStore {
 
   async deleteOwner(owner: string): Promise<string[]> {
     return this.#call("delete the owner's sessions", async () => {
-      const { rows } = await this.#client.query<{ session_id: string }>(
-        "DELETE FROM sessions WHERE owner = $1 RETURNING session_id",
-        [owner],
-      );
-      return rows.map((row) => row.session_id);
+      // A user's data: their sessions (turns, messages, calls, timings, feedback go with them) and profile.
+      return this.#client.transaction(async (executor) => {
+        const { rows } = await executor.query<{ session_id: string }>(
+          "DELETE FROM sessions WHERE owner = $1 RETURNING session_id",
+          [owner],
+        );
+        await executor.query("DELETE FROM feedback WHERE owner = $1", [owner]);
+        await executor.query("DELETE FROM user_profiles WHERE owner = $1", [owner]);
+        return rows.map((row) => row.session_id);
+      });
     });
   }
 
