@@ -1,16 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { InMemorySessionStore, silentLogger } from "realtime-agent";
+import { sampleTurn } from "realtime-agent/testing";
 import { startRetentionJob } from "./retention-job.ts";
 
-const turn = {
-  turnId: "t",
-  userText: "q",
-  assistantText: "a",
-  toolCalls: [],
-  usage: { inputTokens: 0, outputTokens: 0 },
-  model: "m",
-  createdAt: "2026-11-27T00:00:00.000Z",
-};
+const turn = sampleTurn(1);
 
 describe("retention job", () => {
   it("deletes sessions past retention in batches, tells the server, and keeps the rest", async () => {

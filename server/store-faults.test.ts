@@ -1,73 +1,12 @@
-import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  Agent,
-  BufferedSessionStore,
-  migrate,
-  postgresClient,
-  RedisSessionStore,
-  SqlSessionStore,
-  silentLogger,
-  TieredSessionStore,
-} from "realtime-agent";
-import { echoModel, TcpProxy } from "realtime-agent/testing";
-import { type AgentServer, createAgentServer } from "./app.ts";
+import { type StoreFaultServer, startStoreFaultServer } from "./test-support/store-fault-server.ts";
 import { TestClient } from "./test-support/ws-client.ts";
-import { InMemoryRateLimiter } from "./ws/rate-limiter.ts";
 
 // A real server on Redis in front of PostgreSQL, each reached through a proxy the test cuts: turns go
 // on and none is lost, clients are told, /health says degraded. The fault tests of the storage issue.
 const databaseUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-const schema = `rta_test_faults_${process.pid}_${Date.now().toString(36)}`;
-const keyPrefix = `rta-test-faults-${process.pid}:`;
-const cleanup: Array<() => Promise<unknown> | unknown> = [];
-
-afterAll(async () => {
-  for (const step of cleanup.reverse()) await step();
-  const admin = postgresClient({ connectionString: databaseUrl });
-  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await admin.close();
-  const redis = new Redis(6379, "127.0.0.1");
-  const keys = await redis.keys(`${keyPrefix}*`);
-  if (keys.length) await redis.del(...keys);
-  redis.disconnect();
-});
-
-async function startServer() {
-  const [redisProxy, postgresProxy] = await Promise.all([TcpProxy.start(6379), TcpProxy.start(5432)]);
-  const redis = new Redis(redisProxy.port, "127.0.0.1", {
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    retryStrategy: () => 50,
-  });
-  redis.on("error", () => {});
-  const url = new URL(databaseUrl);
-  url.port = String(postgresProxy.port);
-  const client = postgresClient({ connectionString: url.toString(), schema, connectTimeoutMs: 1_000 });
-  await migrate(client);
-  let server: AgentServer | undefined;
-  const durable = new BufferedSessionStore(new SqlSessionStore(client), {
-    retryMs: 50,
-    maxRetryMs: 200,
-    onHealthChange: (health) => server?.announceStoreHealth(health),
-  });
-  const store = new TieredSessionStore(new RedisSessionStore(redis, { keyPrefix }), durable);
-  server = createAgentServer({
-    agent: new Agent({ model: echoModel({ delayMs: 2 }), store }),
-    logger: silentLogger,
-    // Every client here is one address; the test is about the stores, not message rates.
-    gateway: { messageRate: new InMemoryRateLimiter({ burst: 1_000, perSecond: 1_000 }) },
-  });
-  const { port } = await server.listen(0);
-  cleanup.push(
-    () => server?.close(),
-    () => store.close(),
-    () => redis.disconnect(),
-    () => redisProxy.close(),
-    () => postgresProxy.close(),
-  );
-  return { server, store, redisProxy, postgresProxy, http: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}` };
-}
+let faultServer: StoreFaultServer | undefined;
+afterAll(async () => faultServer?.close());
 
 const sessionNames = ["s1", "s2", "s3", "s4"];
 
@@ -88,9 +27,15 @@ async function converse(clients: TestClient[], prefix: string, count: number): P
 
 describe("store faults under load", () => {
   it("loses no turn when Redis is cut, then when PostgreSQL is cut, and says so while degraded", async () => {
-    const { store, redisProxy, postgresProxy, http, ws } = await startServer();
+    faultServer = await startStoreFaultServer({
+      databaseUrl,
+      schema: `rta_test_faults_${process.pid}_${Date.now().toString(36)}`,
+      keyPrefix: `rta-test-faults-${process.pid}:`,
+      retryMs: 50,
+      maxRetryMs: 200,
+    });
+    const { store, redisProxy, postgresProxy, http, ws } = faultServer;
     const clients = await Promise.all(sessionNames.map((name) => TestClient.connect(`${ws}/ws/${name}`)));
-    cleanup.push(() => Promise.all(clients.map((client) => client.close())));
 
     expect(await converse(clients, "healthy", 3)).toBe(12);
     redisProxy.cut();
@@ -117,5 +62,6 @@ describe("store faults under load", () => {
     // And the context a session recalls now is complete, whichever tier it comes from.
     const recalled = await store.load("s1");
     expect(recalled.recentTurns.at(-1)?.userText).toBe("no postgres 2");
+    await Promise.all(clients.map((client) => client.close()));
   });
 });

@@ -1,21 +1,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { Redis } from "ioredis";
-import {
-  Agent,
-  BufferedSessionStore,
-  migrate,
-  postgresClient,
-  RedisSessionStore,
-  SqlSessionStore,
-  silentLogger,
-  TieredSessionStore,
-} from "realtime-agent";
-import { echoModel, TcpProxy } from "realtime-agent/testing";
-import { createAgentServer } from "../../server/app.ts";
+import { startStoreFaultServer } from "../../server/test-support/store-fault-server.ts";
 import { TestClient } from "../../server/test-support/ws-client.ts";
-import { InMemoryRateLimiter } from "../../server/ws/rate-limiter.ts";
 import { machineInfo } from "../machine-info.ts";
 
 /**
@@ -40,37 +27,18 @@ const outageMs = Number(values["outage-s"]) * 1000;
 const calmMs = Number(values["calm-s"]) * 1000;
 const thinkMs = Number(values["think-ms"]);
 const databaseUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-const schema = `rta_faults_${process.pid}`;
-const keyPrefix = `rta-faults-${process.pid}:`;
 
-const [redisProxy, postgresProxy] = await Promise.all([TcpProxy.start(6379), TcpProxy.start(5432)]);
-const redis = new Redis(redisProxy.port, "127.0.0.1", {
-  maxRetriesPerRequest: 0,
-  enableOfflineQueue: false,
-  retryStrategy: () => 100,
-});
-redis.on("error", () => {});
-const url = new URL(databaseUrl);
-url.port = String(postgresProxy.port);
-const client = postgresClient({ connectionString: url.toString(), schema, connectTimeoutMs: 1_000 });
-await migrate(client);
 let recoveredAt: number | undefined;
-let server: ReturnType<typeof createAgentServer> | undefined;
-const durable = new BufferedSessionStore(new SqlSessionStore(client), {
+const { durable, redisProxy, postgresProxy, ws, close } = await startStoreFaultServer({
+  databaseUrl,
+  schema: `rta_faults_${process.pid}`,
+  keyPrefix: `rta-faults-${process.pid}:`,
   onHealthChange: (health) => {
     if (!health.degraded) recoveredAt = performance.now();
-    server?.announceStoreHealth(health);
   },
 });
-const store = new TieredSessionStore(new RedisSessionStore(redis, { keyPrefix }), durable);
-server = createAgentServer({
-  agent: new Agent({ model: echoModel({ delayMs: 5 }), store }),
-  logger: silentLogger,
-  gateway: { messageRate: new InMemoryRateLimiter({ burst: 10_000, perSecond: 10_000 }) },
-});
-const { port } = await server.listen(0);
 const sessions = Array.from({ length: clientsCount }, (_, index) => `faults-${index}`);
-const clients = await Promise.all(sessions.map((name) => TestClient.connect(`ws://127.0.0.1:${port}/ws/${name}`)));
+const clients = await Promise.all(sessions.map((name) => TestClient.connect(`${ws}/ws/${name}`)));
 
 type Phase = "calm" | "redis cut" | "postgres cut" | "after";
 let phase: Phase = "calm";
@@ -149,17 +117,7 @@ const report = {
 };
 
 await Promise.all(clients.map((socket) => socket.close()));
-await server.close();
-await store.close();
-redis.disconnect();
-await Promise.all([redisProxy.close(), postgresProxy.close()]);
-const admin = postgresClient({ connectionString: databaseUrl });
-await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-await admin.close();
-const cleanup = new Redis(6379, "127.0.0.1");
-const keys = await cleanup.keys(`${keyPrefix}*`);
-if (keys.length) await cleanup.del(...keys);
-cleanup.disconnect();
+await close();
 
 const markdown = [
   `# Store faults — ${report.machine.date}`,

@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
-import type { StoreHealth, TurnRecord } from "../contracts/store.ts";
+import type { StoreHealth } from "../contracts/store.ts";
 import { runSessionStoreContract } from "../testing/contracts/session-store.ts";
 import { TcpProxy } from "../testing/tcp-proxy.ts";
+import { sampleTurn as turn, turnIds as ids } from "../testing/turn-record.ts";
 import { BufferedSessionStore } from "./buffered-session-store.ts";
 import { InMemorySessionStore } from "./in-memory-store.ts";
 import { SqlSessionStore } from "./sql-session-store.ts";
@@ -24,17 +25,6 @@ runSessionStoreContract({
   createStore: () => new BufferedSessionStore(new InMemorySessionStore({ contextTurns: 4 }), { contextTurns: 4 }),
   contextTurns: 4,
 });
-
-const turn = (index: number): TurnRecord => ({
-  turnId: `t${index}`,
-  userText: `question ${index}`,
-  assistantText: `answer ${index}`,
-  toolCalls: [],
-  usage: { inputTokens: 1, outputTokens: 1 },
-  model: "m",
-  createdAt: "2026-11-27T10:00:00.000Z",
-});
-const ids = (turns: TurnRecord[]) => turns.map((record) => record.turnId);
 
 /** The real PostgreSQL behind a proxy the test cuts, as when the database goes away from the network. */
 async function cuttableDatabase(options: { maxBuffered?: number } = {}) {
@@ -63,7 +53,7 @@ describe("buffered session store on PostgreSQL", () => {
     for (let index = 2; index <= 6; index++) {
       await store.appendTurn("fault-1", turn(index));
       expect(ids((await store.load("fault-1")).recentTurns)).toEqual(
-        ids([2, 3, 4, 5, 6].slice(0, index - 1).map(turn)).slice(-4),
+        ids([2, 3, 4, 5, 6].slice(0, index - 1).map((index) => turn(index))).slice(-4),
       );
     }
     await store.appendTurn("fault-2", turn(1));

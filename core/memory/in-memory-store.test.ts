@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { InMemorySessionStore } from "./in-memory-store.ts";
 import { runSessionStoreContract } from "../testing/contracts/session-store.ts";
+import { sampleTurn } from "../testing/turn-record.ts";
 
 runSessionStoreContract({
   name: "memory",
@@ -8,15 +9,7 @@ runSessionStoreContract({
   contextTurns: 4,
 });
 
-const record = (index: number) => ({
-  turnId: `t${index}`,
-  userText: "q",
-  assistantText: "a",
-  toolCalls: [],
-  usage: { inputTokens: 0, outputTokens: 0 },
-  model: "m",
-  createdAt: new Date(0).toISOString(),
-});
+const record = (index: number) => sampleTurn(index);
 
 describe("InMemorySessionStore bounds", () => {
   it("keeps at most maxTurnsPerSession turns", async () => {

@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { runSessionStoreContract } from "../testing/contracts/session-store.ts";
+import { sampleTurn as turn } from "../testing/turn-record.ts";
 import { RedisSessionStore } from "./redis-session-store.ts";
 
 const redisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -17,16 +18,6 @@ runSessionStoreContract({
   name: "redis",
   createStore: () => new RedisSessionStore(redis, { contextTurns: 4, keyPrefix }),
   contextTurns: 4,
-});
-
-const turn = (index: number) => ({
-  turnId: `t${index}`,
-  userText: "q",
-  assistantText: "a",
-  toolCalls: [],
-  usage: { inputTokens: 0, outputTokens: 0 },
-  model: "m",
-  createdAt: "2026-11-27T10:00:00.000Z",
 });
 
 describe("Redis session store", () => {

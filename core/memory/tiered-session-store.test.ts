@@ -1,8 +1,8 @@
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import type { TurnRecord } from "../contracts/store.ts";
 import { runSessionStoreContract } from "../testing/contracts/session-store.ts";
 import { TcpProxy } from "../testing/tcp-proxy.ts";
+import { sampleTurn as turn, turnIds as ids } from "../testing/turn-record.ts";
 import { InMemorySessionStore } from "./in-memory-store.ts";
 import { RedisSessionStore } from "./redis-session-store.ts";
 import { SqlSessionStore } from "./sql-session-store.ts";
@@ -41,17 +41,6 @@ runSessionStoreContract({
   contextTurns: 4,
 });
 
-const turn = (index: number): TurnRecord => ({
-  turnId: `t${index}`,
-  userText: `question ${index}`,
-  assistantText: `answer ${index}`,
-  toolCalls: [],
-  usage: { inputTokens: 1, outputTokens: 1 },
-  model: "m",
-  createdAt: "2026-11-27T10:00:00.000Z",
-});
-const ids = (turns: TurnRecord[]) => turns.map((record) => record.turnId);
-
 /** Redis reached through a proxy that the test can cut, as when Redis stops or the network fails. */
 async function cuttableRedis() {
   const proxy = await TcpProxy.start(6379);
@@ -86,7 +75,9 @@ describe("tiered session store", () => {
     proxy.cut();
     for (let index = 2; index <= 4; index++) {
       await store.appendTurn("cut-1", turn(index));
-      expect(ids((await store.load("cut-1")).recentTurns)).toEqual(ids([1, 2, 3, 4].slice(0, index).map(turn)));
+      expect(ids((await store.load("cut-1")).recentTurns)).toEqual(
+        ids([1, 2, 3, 4].slice(0, index).map((index) => turn(index))),
+      );
     }
     expect(store.degraded).toBe(true);
     proxy.restore();

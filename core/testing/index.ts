@@ -17,3 +17,4 @@ export {
   type RecordedRequest,
 } from "./loopback-api-server.ts";
 export { TcpProxy } from "./tcp-proxy.ts";
+export { sampleTurn, turnIds } from "./turn-record.ts";
