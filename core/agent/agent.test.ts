@@ -515,6 +515,37 @@ describe("Agent with two messages at once on one session", () => {
   });
 });
 
+describe("Agent keeps personal data out of the store", () => {
+  it("answers from the message as written, and stores (and later recalls) it redacted", async () => {
+    const store = new InMemorySessionStore();
+    const model = new ScriptedModel([
+      {
+        text: "I will remember your card 4111 1111 1111 1111 and ana@example.com.",
+        expect: (request) => expect(request.messages.at(-1)!.content).toContain("4111 1111 1111 1111"),
+      },
+      {
+        text: "Yes.",
+        expect: (request) => {
+          const recalled = request.messages.map((message) => message.content).join("\n");
+          expect(recalled).not.toContain("4111");
+          expect(recalled).toContain("My card is [CARD], mail me at [EMAIL]");
+        },
+      },
+    ]);
+    const agent = new Agent({ model, store });
+    await collectEvents(
+      agent.runTurn({ sessionId: "s", text: "My card is 4111 1111 1111 1111, mail me at ana@example.com" }),
+    );
+    await collectEvents(agent.runTurn({ sessionId: "s", text: "Did you keep it?" }));
+    const [first] = await store.history("s");
+    expect(first).toMatchObject({
+      userText: "My card is [CARD], mail me at [EMAIL]",
+      assistantText: "I will remember your card [CARD] and [EMAIL].",
+    });
+    model.assertDone();
+  });
+});
+
 describe("Agent planOnly turns", () => {
   it("reports the model's tool calls without running them, and finishes with usage", async () => {
     let ran = false;

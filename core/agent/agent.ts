@@ -25,7 +25,8 @@ import {
 import { runModelRound } from "./model-round.ts";
 import { isServiceFailure, type ServiceFailure, serviceFailureAnswer } from "./service-failure-answer.ts";
 import { SessionQueue } from "./session-queue.ts";
-import { sessionMemoryFor, type HistoryMessage, type SessionMemory } from "./session-memory.ts";
+import { keepingRedacted, sessionMemoryFor, type HistoryMessage, type SessionMemory } from "./session-memory.ts";
+import { redactTurn } from "../safety/pii.ts";
 import { runToolRound } from "./tool-round.ts";
 import { TurnProgress } from "./turn-progress.ts";
 
@@ -70,6 +71,12 @@ export interface AgentOptions {
    * 50 and 10); `false` writes no summaries. The store's `load` should return `keepTurns` turns.
    */
   contextWindow?: ContextWindowOptions | false;
+  /**
+   * Personal data (card numbers, IBANs, emails, phone numbers, SSNs, DNI/NIE) is replaced by its kind
+   * (`[CARD]`…) in the turns the store keeps: the model answers from the message as written, later turns
+   * recall the redacted one. Default true; `false` stores turns as they were.
+   */
+  redactPii?: boolean;
 }
 
 export interface TurnInput {
@@ -128,7 +135,9 @@ export class Agent {
     const interruption = new AbortController();
     const signal = input.signal ? AbortSignal.any([input.signal, interruption.signal]) : interruption.signal;
     const turn = new TurnProgress(turnId, this.model.id);
-    const memory = sessionMemoryFor(input, this.store);
+    const stored = sessionMemoryFor(input, this.store);
+    // The model reads the user's words as written; what is stored (and recalled later) has personal data out.
+    const memory = this.#options.redactPii === false ? stored : keepingRedacted(stored, redactTurn);
     yield { type: "turn-start", turnId, sessionId: input.sessionId };
 
     const whileBusy = this.#options.whileBusy ?? "queue";

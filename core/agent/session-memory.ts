@@ -75,3 +75,8 @@ function historyTurn(userText: string, assistantText: string): TurnRecord {
     createdAt: "",
   };
 }
+
+/** The same memory, keeping each turn as `redact` rewrites it (personal data out of what is stored). */
+export function keepingRedacted(memory: SessionMemory, redact: (turn: TurnRecord) => TurnRecord): SessionMemory {
+  return { instructions: memory.instructions, load: () => memory.load(), keep: (turn) => memory.keep(redact(turn)) };
+}

@@ -1,5 +1,6 @@
 import type { Logger } from "../contracts/logger.ts";
 import { redactSecrets } from "../contracts/redact-secrets.ts";
+import { redactPiiDeep } from "../safety/pii.ts";
 
 const levels = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
 export type LogLevel = keyof typeof levels;
@@ -7,8 +8,9 @@ export type LogLevel = keyof typeof levels;
 const secretKeyPattern = /(key|token|secret|password|authorization|cookie)/i;
 
 /**
- * Structured JSON lines on stderr. Fields whose names look like secrets are never printed, and secret
- * values anywhere in a line (registered keys, key and token shapes) are redacted.
+ * Structured JSON lines on stderr. Fields whose names look like secrets are never printed, secret
+ * values anywhere in a line (registered keys, key and token shapes) are redacted, and so is personal
+ * data (cards, IBANs, emails, phone numbers, SSNs, DNI/NIE) in field values.
  */
 export function createLogger(options: { level?: LogLevel; name?: string } = {}): Logger {
   const threshold = levels[options.level ?? "info"];
@@ -20,8 +22,9 @@ export function createLogger(options: { level?: LogLevel; name?: string } = {}):
       name: options.name ?? "rta",
       message,
     };
+    // Personal data in field values (a user's message in an error) is redacted like secrets.
     for (const [key, value] of Object.entries(fields ?? {}))
-      line[key] = secretKeyPattern.test(key) ? "[redacted]" : value;
+      line[key] = secretKeyPattern.test(key) ? "[redacted]" : redactPiiDeep(value);
     process.stderr.write(`${redactSecrets(JSON.stringify(line))}\n`);
   };
   return {
