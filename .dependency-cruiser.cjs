@@ -67,9 +67,10 @@ module.exports = {
       name: "product-code-never-imports-test-support",
       comment:
         "Test doubles, test helpers and contract suites (core/testing/, including core/testing/contracts/) are " +
-        "for tests: product code does not import them.",
+        "for tests: product code does not import them. The fault-injection scripts (benchmarks/faults/) are " +
+        "tests run by hand, with reports: they may.",
       severity: "error",
-      from: { pathNot: "(\\.test\\.ts$|/test-support/|^core/testing/)" },
+      from: { pathNot: "(\\.test\\.ts$|/test-support/|^core/testing/|^benchmarks/faults/)" },
       to: { path: "(/test-support/|^core/testing/|\\.test\\.ts$)" },
     },
     {
