@@ -1,0 +1,166 @@
+/**
+ * What must be equal for two questions to share an answer, whatever their embeddings say: the
+ * numbers, the currencies in their order ("100 USD to EUR" is not "100 EUR to USD"), the places, the
+ * days, and whether the question is negated. Embeddings of "weather in Tokyo" and "weather in Kyoto"
+ * are close; their answers are not interchangeable.
+ */
+export interface QuestionSpecifics {
+  numbers: string[];
+  currencies: string[];
+  places: string[];
+  days: string[];
+  negated: boolean;
+}
+
+const currencyWords: Record<string, string> = {
+  usd: "USD",
+  dollar: "USD",
+  dollars: "USD",
+  dólar: "USD",
+  dólares: "USD",
+  dolar: "USD",
+  dolares: "USD",
+  $: "USD",
+  eur: "EUR",
+  euro: "EUR",
+  euros: "EUR",
+  "€": "EUR",
+  jpy: "JPY",
+  yen: "JPY",
+  yenes: "JPY",
+  "¥": "JPY",
+  gbp: "GBP",
+  pound: "GBP",
+  pounds: "GBP",
+  libra: "GBP",
+  libras: "GBP",
+  "£": "GBP",
+  mxn: "MXN",
+  peso: "MXN",
+  pesos: "MXN",
+  chf: "CHF",
+  franc: "CHF",
+  francs: "CHF",
+  franco: "CHF",
+  francos: "CHF",
+  cny: "CNY",
+  yuan: "CNY",
+  yuanes: "CNY",
+  cad: "CAD",
+  aud: "AUD",
+  brl: "BRL",
+  real: "BRL",
+  reales: "BRL",
+};
+
+const dayWords: Record<string, string> = {
+  today: "today",
+  hoy: "today",
+  tonight: "today",
+  "esta noche": "today",
+  tomorrow: "tomorrow",
+  mañana: "tomorrow",
+  manana: "tomorrow",
+  yesterday: "yesterday",
+  ayer: "yesterday",
+  monday: "mon",
+  lunes: "mon",
+  tuesday: "tue",
+  martes: "tue",
+  wednesday: "wed",
+  miércoles: "wed",
+  miercoles: "wed",
+  thursday: "thu",
+  jueves: "thu",
+  friday: "fri",
+  viernes: "fri",
+  saturday: "sat",
+  sábado: "sat",
+  sabado: "sat",
+  sunday: "sun",
+  domingo: "sun",
+  weekend: "weekend",
+  "fin de semana": "weekend",
+};
+
+const negations =
+  /\b(?:not|no|never|without|don't|doesn't|isn't|aren't|won't|can't|nunca|sin|tampoco|jamás|ni)\b|n't\b/i;
+
+// Words that start a sentence or a question, capitalised without being a place. A word missing here
+// only makes two paraphrases miss each other (safe); a place missing from `places` could make two
+// questions about different places hit, so every other capitalised word counts as a place.
+const notPlaces = new Set(
+  (
+    "what how when where why who which is are can could should would will do does did convert tell give show " +
+    "find search look please and the a in of for to what's how's i my me it weather forecast temperature rate " +
+    "rates exchange news price calculate compute qué cómo cuándo dónde cuál cuánto cuánta cuántos cuántas por " +
+    "para el la los las en de del y dime dame busca buscar convierte calcula hola hello hi mi me tiempo clima " +
+    "temperatura previsión pronóstico cambio noticias precio llueve lloverá hará hace va divide multiply add " +
+    "subtract split sum multiplica suma resta reparte"
+  ).split(" "),
+);
+
+/** The specifics of a question (see QuestionSpecifics). */
+export function specificsOf(question: string): QuestionSpecifics {
+  // "US dollars" names a currency, not a place.
+  const text = question.normalize("NFC").replace(/\bU\.?S\.?\s+(dollars?)\b/gi, "$1");
+  const lower = text.toLowerCase();
+  const numbers = [...lower.matchAll(/\d+(?:[.,]\d+)*/g)].map((match) => normalizeNumber(match[0]));
+  const currencies = currenciesInDirection(lower);
+  const days = [
+    ...new Set(
+      Object.entries(dayWords)
+        .filter(([word]) => new RegExp(`(?:^|[^\\p{L}])${word}(?:$|[^\\p{L}])`, "u").test(lower))
+        .map(([, day]) => day),
+    ),
+  ].sort();
+  const places = [
+    ...new Set(
+      [...text.matchAll(/\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)*/gu)]
+        .map((match) => match[0])
+        .filter((word) => !notPlaces.has(word.toLowerCase()) && !currencyWords[word.toLowerCase()])
+        .map((word) => word.toLowerCase()),
+    ),
+  ].sort();
+  return { numbers, currencies, places, days, negated: negations.test(lower) };
+}
+
+/** Whether two questions agree on every specific: only then may one's answer serve the other. */
+export function sameSpecifics(first: string, second: string): boolean {
+  const [a, b] = [specificsOf(first), specificsOf(second)];
+  return (
+    same(a.numbers, b.numbers) &&
+    same(a.currencies, b.currencies) &&
+    same(a.places, b.places) &&
+    same(a.days, b.days) &&
+    a.negated === b.negated
+  );
+}
+
+/**
+ * The currencies named, the one that comes with the amount first ("100 US dollars" in "How many euros is
+ * 100 US dollars?"), then the others in their order: the conversion's direction, however it is worded.
+ */
+function currenciesInDirection(lower: string): string[] {
+  const mentions = [...lower.matchAll(/[$€¥£]|[a-záéíóúñ]+/g)]
+    .map((match) => ({ code: currencyWords[match[0]], at: match.index }))
+    .filter((mention): mention is { code: string; at: number } => mention.code !== undefined);
+  const amount = /(?:[$€¥£]\s?\d[\d.,]*|\d[\d.,]*\s?(?:[$€¥£]|[a-záéíóúñ]+))/.exec(lower);
+  const source = mentions.find(
+    (mention) => amount && mention.at >= amount.index && mention.at < amount.index + amount[0].length,
+  );
+  return source
+    ? [source.code, ...mentions.filter((mention) => mention !== source).map((mention) => mention.code)]
+    : mentions.map((mention) => mention.code);
+}
+
+function same(left: readonly string[], right: readonly string[]): boolean {
+  return left.length === right.length && left.every((value, index) => value === right[index]);
+}
+
+/** "1,500" and "1.500" and "1500" are one number; "3,5" and "3.5" another. */
+function normalizeNumber(raw: string): string {
+  const thousands = /^\d{1,3}(?:[.,]\d{3})+$/.test(raw);
+  const plain = thousands ? raw.replace(/[.,]/g, "") : raw.replace(",", ".");
+  return String(Number(plain));
+}
