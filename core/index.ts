@@ -8,6 +8,16 @@ export { InMemorySessionStore, type InMemoryStoreOptions } from "./memory/in-mem
 export { SqlSessionStore, type SqlSessionStoreOptions } from "./memory/sql-session-store.ts";
 export { RedisSessionStore, type RedisSessionStoreOptions } from "./memory/redis-session-store.ts";
 export { TieredSessionStore, type TieredSessionStoreOptions } from "./memory/tiered-session-store.ts";
+export {
+  SemanticCache,
+  normalizeQuestion,
+  type CacheScope,
+  type CachedAnswer,
+  type CacheLookup,
+  type SemanticCacheOptions,
+} from "./cache/semantic-cache.ts";
+export { sameSpecifics, specificsOf, type QuestionSpecifics } from "./cache/false-hit-guard.ts";
+export { redactPii, redactPiiDeep, type PiiKind, type PiiRedaction } from "./safety/pii.ts";
 export { BufferedSessionStore, type BufferedSessionStoreOptions } from "./memory/buffered-session-store.ts";
 export type { SqlClient, SqlExecutor, SqlResult } from "./memory/sql/sql-client.ts";
 export { postgresClient, type PostgresClientOptions } from "./memory/sql/postgres-client.ts";

@@ -15,12 +15,14 @@ import { frameworkBenchmarks } from "../../benchmarks/suites/framework.ts";
 import { localAgentBenchmarks } from "../../benchmarks/suites/local-agent.ts";
 import { localModelBenchmarks } from "../../benchmarks/suites/local-model.ts";
 import { storeBenchmarks } from "../../benchmarks/suites/stores.ts";
+import { cacheBenchmarks } from "../../benchmarks/suites/cache.ts";
 
 export const benchmarksRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../benchmarks/reports");
 
 const benchSuites: Record<string, () => BenchmarkDefinition[]> = {
   framework: frameworkBenchmarks,
   stores: storeBenchmarks,
+  cache: cacheBenchmarks,
   "local-model": () => [...localModelBenchmarks(), ...localAgentBenchmarks()],
 };
 

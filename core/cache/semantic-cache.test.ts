@@ -1,10 +1,9 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { LocalMiniLmEmbedder } from "../embeddings/local-minilm-embedder.ts";
 import { type CacheScope, normalizeQuestion, SemanticCache } from "./semantic-cache.ts";
 
 // The real local embedder (all-MiniLM-L6-v2), as the cache runs in the product.
 const embedder = new LocalMiniLmEmbedder();
-afterAll(() => embedder.close?.());
 
 const scope: CacheScope = { owner: "alice", tools: "currency@1.0.0,weather@1.0.0", model: "local", language: "en" };
 const answer = (text: string, toolsUsed: string[] = []) => ({ text, toolsUsed });

@@ -1,0 +1,51 @@
+import { type CacheScope, SemanticCache } from "realtime-agent";
+import type { Embedder } from "realtime-agent";
+import type { BenchmarkDefinition } from "../bench-types.ts";
+
+const dimensions = 384;
+const scope: CacheScope = { owner: "bench", tools: "calculator@1.0.0", model: "local", language: "en" };
+
+/** Random unit vectors: the worst case for an index (real questions cluster); the scan costs the same. */
+function unitVector(): Float32Array {
+  const vector = new Float32Array(dimensions);
+  let norm = 0;
+  for (let index = 0; index < dimensions; index++) {
+    vector[index] = Math.random() - 0.5;
+    norm += (vector[index] as number) ** 2;
+  }
+  for (let index = 0; index < dimensions; index++) (vector as Float32Array)[index]! /= Math.sqrt(norm);
+  return vector;
+}
+
+const noEmbedder: Embedder = {
+  id: "bench/none",
+  dimensions,
+  embed: async () => {
+    throw new Error("the benchmark passes vectors itself");
+  },
+};
+
+/**
+ * The semantic cache's lookup in one scope holding 1,000, 10,000 and 100,000 entries (an exact scan),
+ * questions already embedded: the index's own cost, to compare with an ANN index.
+ */
+export function cacheBenchmarks(): BenchmarkDefinition[] {
+  return [1_000, 10_000, 100_000].map((entries): BenchmarkDefinition => {
+    const cache = new SemanticCache(noEmbedder, { maxEntries: entries });
+    const queries = Array.from({ length: 64 }, unitVector);
+    let next = 0;
+    return {
+      name: `cache.lookup_${entries}`,
+      group: "cache",
+      unit: "ms",
+      setup: async () => {
+        for (let index = 0; index < entries; index++)
+          await cache.store(`question ${index}`, scope, { text: "answer", toolsUsed: [] }, { vector: unitVector() });
+      },
+      teardown: async () => {
+        cache.invalidate();
+      },
+      run: () => cache.nearest("question", queries[next++ % queries.length] as Float32Array, scope),
+    };
+  });
+}
