@@ -26,26 +26,29 @@ const noEmbedder: Embedder = {
 };
 
 /**
- * The semantic cache's lookup in one scope holding 1,000, 10,000 and 100,000 entries (an exact scan),
- * questions already embedded: the index's own cost, to compare with an ANN index.
+ * The semantic cache's lookup in one scope holding 1,000, 10,000 and 100,000 entries, with an exact
+ * scan and with the HNSW index (usearch), questions already embedded: the index's own cost.
  */
 export function cacheBenchmarks(): BenchmarkDefinition[] {
-  return [1_000, 10_000, 100_000].map((entries): BenchmarkDefinition => {
-    const cache = new SemanticCache(noEmbedder, { maxEntries: entries });
-    const queries = Array.from({ length: 64 }, unitVector);
-    let next = 0;
-    return {
-      name: `cache.lookup_${entries}`,
-      group: "cache",
-      unit: "ms",
-      setup: async () => {
-        for (let index = 0; index < entries; index++)
-          await cache.store(`question ${index}`, scope, { text: "answer", toolsUsed: [] }, { vector: unitVector() });
-      },
-      teardown: async () => {
-        cache.invalidate();
-      },
-      run: () => cache.nearest("question", queries[next++ % queries.length] as Float32Array, scope),
-    };
-  });
+  const sizes = [1_000, 10_000, 100_000];
+  return (["exact", "hnsw"] as const).flatMap((kind) => sizes.map((entries) => lookupBenchmark(kind, entries)));
+}
+
+function lookupBenchmark(kind: "exact" | "hnsw", entries: number): BenchmarkDefinition {
+  const cache = new SemanticCache(noEmbedder, { maxEntries: entries, exactIndex: kind === "exact" });
+  const queries = Array.from({ length: 64 }, unitVector);
+  let next = 0;
+  return {
+    name: `cache.${kind}.lookup_${entries}`,
+    group: "cache",
+    unit: "ms",
+    setup: async () => {
+      for (let index = 0; index < entries; index++)
+        await cache.store(`question ${index}`, scope, { text: "answer", toolsUsed: [] }, { vector: unitVector() });
+    },
+    teardown: async () => {
+      cache.invalidate();
+    },
+    run: () => cache.nearest("question", queries[next++ % queries.length] as Float32Array, scope),
+  };
 }

@@ -1,5 +1,6 @@
 import type { Embedder } from "../contracts/embedder.ts";
 import { sameSpecifics } from "./false-hit-guard.ts";
+import { createVectorIndex, dot, type VectorIndex } from "./vector-index.ts";
 
 /**
  * What an answer depends on besides the question: a cached answer is only served within the same
@@ -38,9 +39,12 @@ export interface SemanticCacheOptions {
   /** How long an entry lives when the caller does not say (default 24 h). */
   defaultTtlMs?: number;
   now?: () => number;
+  /** An exact scan instead of the HNSW index (for comparisons; the default where usearch loads is HNSW). */
+  exactIndex?: boolean;
 }
 
 interface Entry {
+  key: bigint;
   question: string;
   vector: Float32Array;
   answer: CachedAnswer;
@@ -51,7 +55,7 @@ interface Entry {
 
 /**
  * Answers kept by the meaning of their question, on a local embedder: a lookup embeds the normalized
- * question and finds the most similar live entry of its scope (an exact scan of that scope's vectors);
+ * question and finds the most similar live entry of its scope (an HNSW index per scope, vector-index.ts);
  * it is served when the similarity reaches the threshold and the questions agree on their specifics
  * (numbers, currencies and their direction, places, days, negation). Entries expire with their TTL
  * (the shortest cache TTL of the tools the answer used) and the least recently used go first.
@@ -62,9 +66,11 @@ export class SemanticCache {
   readonly #maxEntries: number;
   readonly #defaultTtlMs: number;
   readonly #now: () => number;
-  /** Entries by scope; the Map of all entries keeps their use order (least recent first). */
-  readonly #byScope = new Map<string, Set<Entry>>();
+  readonly #exactIndex: boolean;
+  /** Each scope's index and entries; the Map of all entries keeps their use order (least recent first). */
+  readonly #byScope = new Map<string, { index: VectorIndex; entries: Map<bigint, Entry> }>();
   readonly #entries = new Map<Entry, true>();
+  #nextKey = 1n;
 
   constructor(embedder: Embedder, options: SemanticCacheOptions = {}) {
     this.#embedder = embedder;
@@ -72,6 +78,7 @@ export class SemanticCache {
     this.#maxEntries = options.maxEntries ?? 100_000;
     this.#defaultTtlMs = options.defaultTtlMs ?? 24 * 60 * 60 * 1000;
     this.#now = options.now ?? Date.now;
+    this.#exactIndex = options.exactIndex ?? false;
   }
 
   get size(): number {
@@ -83,20 +90,22 @@ export class SemanticCache {
   }
 
   async lookup(question: string, scope: CacheScope, options: { signal?: AbortSignal } = {}): Promise<CacheLookup> {
-    const entries = this.#byScope.get(scopeKeyOf(scope));
-    if (!entries?.size) return { hit: undefined, nearestSimilarity: undefined };
+    if (!this.#byScope.get(scopeKeyOf(scope))?.entries.size) return { hit: undefined, nearestSimilarity: undefined };
     const [vector] = await this.#embedder.embed([normalizeQuestion(question)], options);
     return this.nearest(question, vector as Float32Array, scope);
   }
 
   /** `lookup` for a question already embedded (the caller embeds once for several uses). */
   nearest(question: string, vector: Float32Array, scope: CacheScope): CacheLookup {
-    const entries = this.#byScope.get(scopeKeyOf(scope));
-    if (!entries?.size) return { hit: undefined, nearestSimilarity: undefined };
+    const partition = this.#byScope.get(scopeKeyOf(scope));
+    if (!partition?.entries.size) return { hit: undefined, nearestSimilarity: undefined };
     const now = this.#now();
     let best: Entry | undefined;
     let bestSimilarity = -1;
-    for (const entry of entries) {
+    // A few candidates from the index, scored exactly; expired ones leave the cache as they are met.
+    for (const key of partition.index.search(vector, 4)) {
+      const entry = partition.entries.get(key);
+      if (!entry) continue;
       if (entry.expiresAt <= now) {
         this.#remove(entry);
         continue;
@@ -132,6 +141,7 @@ export class SemanticCache {
       options.vector ?? ((await this.#embedder.embed([normalizeQuestion(question)], options))[0] as Float32Array);
     const scopeKey = scopeKeyOf(scope);
     const entry: Entry = {
+      key: this.#nextKey++,
       question,
       vector,
       answer: structuredClone(answer),
@@ -139,12 +149,13 @@ export class SemanticCache {
       owner: scope.owner,
       expiresAt: this.#now() + ttlMs,
     };
-    let entries = this.#byScope.get(scopeKey);
-    if (!entries) {
-      entries = new Set();
-      this.#byScope.set(scopeKey, entries);
+    let partition = this.#byScope.get(scopeKey);
+    if (!partition) {
+      partition = { index: createVectorIndex(vector.length, { exact: this.#exactIndex }), entries: new Map() };
+      this.#byScope.set(scopeKey, partition);
     }
-    entries.add(entry);
+    partition.index.add(entry.key, vector);
+    partition.entries.set(entry.key, entry);
     this.#entries.set(entry, true);
     while (this.#entries.size > this.#maxEntries) {
       const oldest = this.#entries.keys().next().value;
@@ -167,9 +178,10 @@ export class SemanticCache {
 
   #remove(entry: Entry): void {
     this.#entries.delete(entry);
-    const entries = this.#byScope.get(entry.scopeKey);
-    entries?.delete(entry);
-    if (entries?.size === 0) this.#byScope.delete(entry.scopeKey);
+    const partition = this.#byScope.get(entry.scopeKey);
+    if (!partition?.entries.delete(entry.key)) return;
+    partition.index.remove(entry.key);
+    if (partition.entries.size === 0) this.#byScope.delete(entry.scopeKey);
   }
 }
 
@@ -184,10 +196,4 @@ export function normalizeQuestion(question: string): string {
 
 function scopeKeyOf(scope: CacheScope): string {
   return JSON.stringify([scope.owner, scope.tools, scope.model, scope.language, scope.preferences ?? ""]);
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let index = 0; index < a.length; index++) sum += (a[index] as number) * (b[index] as number);
-  return sum;
 }
