@@ -71,11 +71,16 @@ function exactIndex(): VectorIndex {
     add: (key, vector) => void vectors.set(key, vector),
     remove: (key) => void vectors.delete(key),
     search(vector, count) {
-      return [...vectors.entries()]
-        .map(([key, candidate]) => ({ key, similarity: dot(vector, candidate) }))
-        .sort((left, right) => right.similarity - left.similarity)
-        .slice(0, count)
-        .map((match) => match.key);
+      // The best `count` in one pass, kept sorted (count is small: a handful of candidates).
+      const best: { key: bigint; similarity: number }[] = [];
+      for (const [key, candidate] of vectors) {
+        const similarity = dot(vector, candidate);
+        if (best.length === count && similarity <= (best[count - 1] as { similarity: number }).similarity) continue;
+        const at = best.findIndex((match) => similarity > match.similarity);
+        best.splice(at < 0 ? best.length : at, 0, { key, similarity });
+        if (best.length > count) best.pop();
+      }
+      return best.map((match) => match.key);
     },
   };
 }
