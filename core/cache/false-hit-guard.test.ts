@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sameSpecifics, specificsOf } from "./false-hit-guard.ts";
+import { compareSpecifics, sameSpecifics, specificsOf } from "./false-hit-guard.ts";
 
 describe("false-hit guard", () => {
   it("lets paraphrases through", () => {
@@ -26,11 +26,19 @@ describe("false-hit guard", () => {
     for (const [first, second] of pairs) expect(sameSpecifics(first, second), `${first} ≠ ${second}`).toBe(false);
   });
 
+  it("is unsure about a word that opens a sentence: a verb, or a place", () => {
+    expect(compareSpecifics("Tokyo weather tomorrow", "Kyoto weather tomorrow")).toBe("unsure");
+    expect(compareSpecifics("Write a haiku about autumn", "Compose a haiku about autumn")).toBe("unsure");
+    expect(compareSpecifics("Recommend a good book", "Can you recommend a good book?")).toBe("same");
+    expect(compareSpecifics("Convert 10 miles to kilometres", "Convert 10 kilometres to miles")).toBe("differ");
+  });
+
   it("reads the specifics of a question", () => {
     expect(specificsOf("Convert 1,500 dollars to yen in Tokyo tomorrow")).toEqual({
       numbers: ["1500"],
       currencies: ["USD", "JPY"],
       places: ["tokyo"],
+      possiblePlaces: [],
       days: ["tomorrow"],
       negated: false,
     });

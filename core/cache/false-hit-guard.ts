@@ -1,13 +1,16 @@
 /**
  * What must be equal for two questions to share an answer, whatever their embeddings say: the
- * numbers, the currencies in their order ("100 USD to EUR" is not "100 EUR to USD"), the places, the
- * days, and whether the question is negated. Embeddings of "weather in Tokyo" and "weather in Kyoto"
+ * numbers, the currencies and units in their direction ("100 USD to EUR" is not "100 EUR to USD"),
+ * the places in their order, the days, and whether the question is negated. Embeddings of "weather in Tokyo" and "weather in Kyoto"
  * are close; their answers are not interchangeable.
  */
 export interface QuestionSpecifics {
   numbers: string[];
+  /** Currencies and units, the one that comes with the amount first. */
   currencies: string[];
   places: string[];
+  /** Capitalised words that open a sentence: places ("Tokyo weather") or not ("Recommend a book"). */
+  possiblePlaces: string[];
   days: string[];
   negated: boolean;
 }
@@ -52,6 +55,28 @@ const currencyWords: Record<string, string> = {
   real: "BRL",
   reales: "BRL",
 };
+
+/** Units read like currencies: "10 miles to km" is not "10 km to miles". */
+const unitWords: Record<string, string> = Object.fromEntries(
+  Object.entries({
+    mi: "mile miles milla millas",
+    km: "km kilometre kilometres kilometer kilometers kilómetro kilómetros",
+    kg: "kg kilo kilos kilogram kilograms kilogramo kilogramos",
+    lb: "lb lbs",
+    C: "celsius",
+    F: "fahrenheit",
+    m: "meter meters metre metres metro metros",
+    ft: "feet foot pies",
+    in: "inch inches pulgada pulgadas",
+    l: "litre litres liter liters litro litros",
+    gal: "gallon gallons galón galones",
+    h: "hour hours hora horas",
+    min: "minute minutes minuto minutos",
+  }).flatMap(([unit, words]) => words.split(" ").map((word) => [word, unit])),
+);
+
+/** A currency's or a unit's code, for a word of the question. */
+const measureOf = (word: string): string | undefined => currencyWords[word] ?? unitWords[word];
 
 const dayWords: Record<string, string> = {
   today: "today",
@@ -114,27 +139,46 @@ export function specificsOf(question: string): QuestionSpecifics {
         .map(([, day]) => day),
     ),
   ].sort();
-  const places = [
-    ...new Set(
-      [...text.matchAll(/\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)*/gu)]
-        .map((match) => match[0])
-        .filter((word) => !notPlaces.has(word.toLowerCase()) && !currencyWords[word.toLowerCase()])
-        .map((word) => word.toLowerCase()),
-    ),
-  ].sort();
-  return { numbers, currencies, places, days, negated: negations.test(lower) };
+  // In their order: "from Madrid to Lisbon" is not "from Lisbon to Madrid". A capitalised word that
+  // starts a sentence may be a place ("Tokyo weather") or just a verb ("Recommend a book"): it is kept
+  // apart, as a possible place.
+  const places: string[] = [];
+  const possiblePlaces: string[] = [];
+  for (const match of text.matchAll(/\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)*/gu)) {
+    const word = match[0].toLowerCase();
+    if (notPlaces.has(word) || measureOf(word)) continue;
+    const startsSentence = /(?:^|[.?!¿¡])$/.test(text.slice(0, match.index).trimEnd());
+    const list = startsSentence && !word.includes(" ") ? possiblePlaces : places;
+    if (!list.includes(word)) list.push(word);
+  }
+  return { numbers, currencies, places, possiblePlaces, days, negated: negations.test(lower) };
 }
 
-/** Whether two questions agree on every specific: only then may one's answer serve the other. */
-export function sameSpecifics(first: string, second: string): boolean {
+/**
+ * How two questions' specifics compare: "differ" when a number, a currency or unit (or its direction),
+ * a place, a day or the negation differs — one's answer must not serve the other; "unsure" when only a
+ * sentence-opening capitalised word of one is missing from the other (a verb, or a place: the cache then
+ * asks for a higher similarity); "same" otherwise.
+ */
+export function compareSpecifics(first: string, second: string): "same" | "unsure" | "differ" {
   const [a, b] = [specificsOf(first), specificsOf(second)];
-  return (
+  const agree =
     same(a.numbers, b.numbers) &&
     same(a.currencies, b.currencies) &&
     same(a.places, b.places) &&
     same(a.days, b.days) &&
-    a.negated === b.negated
-  );
+    a.negated === b.negated;
+  if (!agree) return "differ";
+  const words = (question: string) => new Set(question.toLowerCase().match(/[\p{L}'-]+/gu) ?? []);
+  const [inFirst, inSecond] = [words(first), words(second)];
+  const unmatched =
+    a.possiblePlaces.some((word) => !inSecond.has(word)) || b.possiblePlaces.some((word) => !inFirst.has(word));
+  return unmatched ? "unsure" : "same";
+}
+
+/** Whether two questions surely agree on every specific. */
+export function sameSpecifics(first: string, second: string): boolean {
+  return compareSpecifics(first, second) === "same";
 }
 
 /**
@@ -143,7 +187,7 @@ export function sameSpecifics(first: string, second: string): boolean {
  */
 function currenciesInDirection(lower: string): string[] {
   const mentions = [...lower.matchAll(/[$€¥£]|[a-záéíóúñ]+/g)]
-    .map((match) => ({ code: currencyWords[match[0]], at: match.index }))
+    .map((match) => ({ code: measureOf(match[0]), at: match.index }))
     .filter((mention): mention is { code: string; at: number } => mention.code !== undefined);
   const amount = /(?:[$€¥£]\s?\d[\d.,]*|\d[\d.,]*\s?(?:[$€¥£]|[a-záéíóúñ]+))/.exec(lower);
   const source = mentions.find(

@@ -1,5 +1,5 @@
 import type { Embedder } from "../contracts/embedder.ts";
-import { sameSpecifics } from "./false-hit-guard.ts";
+import { compareSpecifics } from "./false-hit-guard.ts";
 import { createVectorIndex, dot, type VectorIndex } from "./vector-index.ts";
 
 /**
@@ -28,12 +28,14 @@ export interface CacheLookup {
   /** The most similar live question's similarity in the scope (reported on every lookup), if any. */
   nearestSimilarity: number | undefined;
   /** Why the nearest entry was not served, when it was close enough but failed the false-hit guard. */
-  refused?: "specifics differ";
+  refused?: "specifics differ" | "specifics unsure";
 }
 
 export interface SemanticCacheOptions {
   /** Cosine similarity from which a question counts as the same (seed: 0.85). */
   threshold?: number;
+  /** The similarity asked for when the guard is unsure (a sentence-opening word may be a place; default 0.95). */
+  unsureThreshold?: number;
   /** Entries kept at most; the least recently used goes first (default 100,000). */
   maxEntries?: number;
   /** How long an entry lives when the caller does not say (default 24 h). */
@@ -63,6 +65,7 @@ interface Entry {
 export class SemanticCache {
   readonly #embedder: Embedder;
   readonly #threshold: number;
+  readonly #unsureThreshold: number;
   readonly #maxEntries: number;
   readonly #defaultTtlMs: number;
   readonly #now: () => number;
@@ -75,6 +78,7 @@ export class SemanticCache {
   constructor(embedder: Embedder, options: SemanticCacheOptions = {}) {
     this.#embedder = embedder;
     this.#threshold = options.threshold ?? 0.85;
+    this.#unsureThreshold = options.unsureThreshold ?? 0.95;
     this.#maxEntries = options.maxEntries ?? 100_000;
     this.#defaultTtlMs = options.defaultTtlMs ?? 24 * 60 * 60 * 1000;
     this.#now = options.now ?? Date.now;
@@ -118,8 +122,12 @@ export class SemanticCache {
     }
     if (!best) return { hit: undefined, nearestSimilarity: undefined };
     if (bestSimilarity < this.#threshold) return { hit: undefined, nearestSimilarity: bestSimilarity };
-    if (!sameSpecifics(question, best.question))
+    const specifics = compareSpecifics(question, best.question);
+    if (specifics === "differ")
       return { hit: undefined, nearestSimilarity: bestSimilarity, refused: "specifics differ" };
+    // A sentence-opening word of one question missing from the other may be a place: nearly equal or nothing.
+    if (specifics === "unsure" && bestSimilarity < this.#unsureThreshold)
+      return { hit: undefined, nearestSimilarity: bestSimilarity, refused: "specifics unsure" };
     this.#entries.delete(best);
     this.#entries.set(best, true);
     return {

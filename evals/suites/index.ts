@@ -1,6 +1,7 @@
 import type { EvalSuite } from "../runner/types.ts";
 import { answersSuite } from "./answers/suite.ts";
 import { bfclSuite } from "./bfcl/suite.ts";
+import { cacheSuite } from "./cache/suite.ts";
 import { dialogueSuite } from "./dialogue/suite.ts";
 import { judgeCalibrationSuite } from "./judge-calibration/suite.ts";
 import { toolUseSuite } from "./tool-use/suite.ts";
@@ -15,4 +16,5 @@ export const suites: Record<string, EvalSuite<any>> = {
   "judge-calibration": judgeCalibrationSuite,
   "tool-use": toolUseSuite,
   answers: answersSuite,
+  cache: cacheSuite,
 };

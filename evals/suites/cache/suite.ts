@@ -1,0 +1,115 @@
+import { readFileSync } from "node:fs";
+import { type CacheScope, LocalMiniLmEmbedder, SemanticCache } from "realtime-agent";
+import { z } from "zod";
+import type { EvalSuite } from "../../runner/types.ts";
+import { verdict } from "../../scorers/types.ts";
+
+const cacheCaseSchema = z
+  .object({
+    id: z.string(),
+    language: z.enum(["en", "es"]),
+    category: z.enum(["paraphrase", "near_duplicate"]),
+    /** The question whose answer is cached. */
+    stored: z.string(),
+    /** The question asked later: a paraphrase must be served the answer, a near-duplicate must not. */
+    asked: z.string(),
+    /** Near-duplicates: what differs (number, place, day, currency direction, negation…). */
+    differs_in: z.string().optional(),
+  })
+  .strict();
+export type CacheCase = z.infer<typeof cacheCaseSchema>;
+
+export function loadCacheCases(): CacheCase[] {
+  return readFileSync(new URL("./cases.jsonl", import.meta.url), "utf8")
+    .split("\n")
+    .filter((line) => line.trim())
+    .map((line, index) => {
+      const parsed = cacheCaseSchema.safeParse(JSON.parse(line));
+      if (!parsed.success) throw new Error(`cache/cases.jsonl line ${index + 1}: ${parsed.error.issues[0]?.message}`);
+      return parsed.data;
+    });
+}
+
+const scope: CacheScope = {
+  owner: "eval",
+  tools: "calculator,currency,weather,web_search",
+  model: "eval",
+  language: "any",
+};
+let embedder: LocalMiniLmEmbedder | undefined;
+
+/**
+ * The semantic cache alone (no chat model): each case caches an answer for one question and asks
+ * another. Paraphrases (written by the project, English and Spanish) should be served; near-duplicates
+ * that differ in a number, a place, a day, a currency's direction or a negation must not.
+ */
+export const cacheSuite: EvalSuite<CacheCase> = {
+  name: "cache",
+  description:
+    "Semantic cache on the local embedder (threshold 0.85 + false-hit guard): paraphrases served, near-duplicates refused, English and Spanish.",
+  defaultConcurrency: 1,
+  async loadCases(context) {
+    const cases = loadCacheCases();
+    return context.limit === undefined ? cases : cases.slice(0, context.limit);
+  },
+  async runCase(testCase) {
+    embedder ??= new LocalMiniLmEmbedder();
+    const cache = new SemanticCache(embedder);
+    const started = performance.now();
+    await cache.store(testCase.stored, scope, { text: `answer to: ${testCase.stored}`, toolsUsed: [] });
+    const lookup = await cache.lookup(testCase.asked, scope);
+    const served = lookup.hit !== undefined;
+    const similarity = lookup.nearestSimilarity ?? 0;
+    const reason = `similarity ${similarity.toFixed(3)}${lookup.refused ? `, refused: ${lookup.refused}` : ""}`;
+    return {
+      id: testCase.id,
+      category: testCase.category,
+      input: `${testCase.stored} → ${testCase.asked}`,
+      output: served ? "served" : "not served",
+      expected: testCase.category === "paraphrase" ? "served" : "not served",
+      scores: {
+        correct: verdict(served === (testCase.category === "paraphrase"), reason),
+      },
+      tags: { language: testCase.language, ...(testCase.differs_in ? { differs_in: testCase.differs_in } : {}) },
+      values: { similarity },
+      time_to_first_token_ms: null,
+      total_ms: performance.now() - started,
+      usage: { input_tokens: 0, output_tokens: 0 },
+      tool_calls: [],
+    };
+  },
+  metrics: [
+    ...(["all", "en", "es"] as const).flatMap((language) => {
+      const inLanguage = (result: { tags: Record<string, string> }) =>
+        language === "all" || result.tags.language === language;
+      const suffix = language === "all" ? "" : `.${language}`;
+      return [
+        {
+          name: `paraphrase_hit_rate${suffix}`,
+          description: `Paraphrases served the cached answer${language === "all" ? "" : ` (${language})`}.`,
+          higherIsBetter: true,
+          unit: "ratio" as const,
+          of: (result: { category: string; output: string; tags: Record<string, string> }) =>
+            result.category === "paraphrase" && inLanguage(result) ? Number(result.output === "served") : undefined,
+        },
+        {
+          name: `false_hit_rate${suffix}`,
+          description: `Near-duplicates wrongly served another question's answer${language === "all" ? "" : ` (${language})`}.`,
+          higherIsBetter: false,
+          unit: "ratio" as const,
+          of: (result: { category: string; output: string; tags: Record<string, string> }) =>
+            result.category === "near_duplicate" && inLanguage(result) ? Number(result.output === "served") : undefined,
+        },
+      ];
+    }),
+    {
+      name: "similarity",
+      description: "Cosine similarity of the asked question to the cached one.",
+      higherIsBetter: true,
+      unit: "score",
+      byCategory: true,
+      gate: false,
+      of: (result) => result.values.similarity,
+    },
+  ],
+};
