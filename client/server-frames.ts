@@ -48,6 +48,8 @@ export const frameContentSchemas = {
       total_ms: z.number(),
       steps_ms: z.record(z.string(), z.number()),
     }),
+    /** Present when the answer came from the semantic cache. */
+    cache_hit: z.optional(z.object({ similarity: z.number() })),
   }),
   error: errorSchema,
 } as const;

@@ -5,6 +5,7 @@
  */
 export {
   createRuntime,
+  createSemanticCache,
   createToolRouter,
   runtimeAgentOptions,
   runtimeConfigFromEnv,

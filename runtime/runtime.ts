@@ -14,6 +14,7 @@ import {
   type ModelProvider,
   type Logger,
   type SessionStore,
+  SemanticCache,
   type ToolRouter,
 } from "realtime-agent";
 import { SyntheticModel } from "realtime-agent";
@@ -89,14 +90,20 @@ function whileBusyFromEnv(value: string | undefined): RuntimeConfig["whileBusy"]
 /** The composition root: the embedded defaults (local model, in-process store, built-in plugins). */
 export function createRuntime(
   config: RuntimeConfig,
-  options: { logger?: Logger; model?: ModelProvider; store?: SessionStore } = {},
+  options: { logger?: Logger; model?: ModelProvider; store?: SessionStore; cache?: SemanticCache } = {},
 ): Agent {
   return new Agent(runtimeAgentOptions(config, options));
 }
 
 export function runtimeAgentOptions(
   config: RuntimeConfig,
-  options: { logger?: Logger; model?: ModelProvider; env?: NodeJS.ProcessEnv; store?: SessionStore } = {},
+  options: {
+    logger?: Logger;
+    model?: ModelProvider;
+    env?: NodeJS.ProcessEnv;
+    store?: SessionStore;
+    cache?: SemanticCache;
+  } = {},
 ): AgentOptions {
   const local = () =>
     new LocalModelProvider({
@@ -125,6 +132,7 @@ export function runtimeAgentOptions(
     // The server opens a durable store (session-store-config.ts); one-shot commands keep turns in memory.
     store: options.store ?? new InMemorySessionStore({ contextTurns: config.contextWindow.keepTurns }),
     contextWindow: config.contextWindow.summarizeEvery > 0 ? config.contextWindow : false,
+    ...(options.cache ? { cache: options.cache } : {}),
     maxToolRounds: config.maxToolRounds,
     whileBusy: config.whileBusy,
     maxInputChars: config.maxInputChars,
@@ -135,6 +143,21 @@ export function runtimeAgentOptions(
     ...(model instanceof LocalModelProvider ? { recallAnswerChars: 300 } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   };
+}
+
+/**
+ * The semantic cache `rta serve` answers repeated questions from (RTA_SEMANTIC_CACHE=off turns it
+ * off; RTA_CACHE_THRESHOLD sets the similarity, default 0.85), on the local embedder; undefined when
+ * the embedder's files are missing.
+ */
+export function createSemanticCache(env: NodeJS.ProcessEnv): SemanticCache | undefined {
+  if (env.RTA_SEMANTIC_CACHE === "off" || missingLocalEmbedderFiles().length > 0) return undefined;
+  const threshold = Number(env.RTA_CACHE_THRESHOLD || 0.85);
+  if (!(threshold > 0 && threshold <= 1))
+    throw new Error(
+      `RTA_CACHE_THRESHOLD must be a similarity in (0, 1], got ${JSON.stringify(env.RTA_CACHE_THRESHOLD)}.`,
+    );
+  return new SemanticCache(new LocalMiniLmEmbedder(), { threshold });
 }
 
 /**

@@ -66,6 +66,18 @@ export class ServerMetrics {
     labelNames: ["from", "to"],
     registers: [this.registry],
   });
+  readonly cacheLookups = new Counter({
+    name: "agent_cache_lookups_total",
+    help: "Semantic cache lookups: hit, miss, or refused (close enough, but the question's specifics differ).",
+    labelNames: ["result"],
+    registers: [this.registry],
+  });
+  readonly cacheSimilarity = new Histogram({
+    name: "agent_cache_nearest_similarity",
+    help: "Similarity of the nearest cached question at each semantic cache lookup.",
+    buckets: [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 1],
+    registers: [this.registry],
+  });
   readonly #provider: string;
 
   constructor(options: { processMetrics?: boolean; provider?: string } = {}) {
@@ -84,6 +96,9 @@ export class ServerMetrics {
       if (event.costUsd !== undefined) this.cost.inc({ provider: event.provider }, event.costUsd);
     } else if (event.type === "tool-result") {
       this.toolDuration.observe({ tool: event.name, outcome: event.error ? "error" : "ok" }, event.durationMs / 1000);
+    } else if (event.type === "cache-lookup") {
+      this.cacheLookups.inc({ result: event.hit ? "hit" : event.refused ? "refused" : "miss" });
+      if (event.nearestSimilarity !== undefined) this.cacheSimilarity.observe(event.nearestSimilarity);
     } else if (event.type === "provider-fallback") {
       this.providerFallbacks.inc({ from: event.from, to: event.to });
     } else if (event.type === "error") {

@@ -27,6 +27,7 @@ const frameTypeOf = {
   "provider-skipped": "system_event",
   "tool-rounds-exhausted": "system_event",
   "turn-finish": "agent_response_complete",
+  "cache-lookup": "system_event",
   error: "error",
 } as const satisfies Record<AgentEvent["type"], ServerFrameType>;
 
@@ -60,6 +61,16 @@ export function frameContentOf(event: AgentEvent): ServerFrameContent {
       return systemEvent("provider_skipped", event.message, { provider: event.provider, to: event.to });
     case "tool-rounds-exhausted":
       return systemEvent("max_tool_rounds", event.message, { max_tool_rounds: event.maxToolRounds });
+    case "cache-lookup":
+      return systemEvent(
+        "cache_lookup",
+        event.hit ? "Answered from the semantic cache." : "Not in the semantic cache.",
+        {
+          hit: event.hit,
+          nearest_similarity: event.nearestSimilarity ?? null,
+          ...(event.refused ? { refused: event.refused } : {}),
+        },
+      );
     case "turn-finish":
       return {
         text: event.text,
@@ -75,6 +86,7 @@ export function frameContentOf(event: AgentEvent): ServerFrameContent {
           total_ms: event.timings.totalMs,
           steps_ms: event.timings.steps,
         },
+        ...(event.cacheHit ? { cache_hit: { similarity: event.cacheHit.similarity } } : {}),
       };
     case "error":
       return { code: event.code, message: event.message, retryable: event.retryable };
@@ -88,7 +100,8 @@ export type SystemEventName =
   | "provider_skipped"
   | "max_tool_rounds"
   | "store_degraded"
-  | "store_recovered";
+  | "store_recovered"
+  | "cache_lookup";
 
 function systemEvent(
   event: SystemEventName,

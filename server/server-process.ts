@@ -24,6 +24,8 @@ export function startServerProcess(env: Record<string, string> = {}): Promise<Se
       ...process.env,
       RTA_LOG_LEVEL: "warn",
       ...(storeNamed({ ...process.env, ...env }) ? {} : { RTA_STORE: "memory" }),
+      // Tests and load runs measure the turn loop: the semantic cache stays off unless asked for.
+      RTA_SEMANTIC_CACHE: process.env.RTA_SEMANTIC_CACHE ?? "off",
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -6,7 +6,13 @@ import { Redis } from "ioredis";
 import { ApiKeys } from "../../server/auth/api-keys.ts";
 import { JwtVerifier } from "../../server/auth/jwt.ts";
 import { defaultMessageRate, InMemoryRateLimiter, RedisRateLimiter } from "../../server/ws/rate-limiter.ts";
-import { createRuntime, openSessionStore, runtimeConfigFromEnv, storeConfigFromEnv } from "realtime-agent/runtime";
+import {
+  createRuntime,
+  createSemanticCache,
+  openSessionStore,
+  runtimeConfigFromEnv,
+  storeConfigFromEnv,
+} from "realtime-agent/runtime";
 
 export async function serve(options: { port: string; host: string }): Promise<number> {
   const port = Number.parseInt(options.port, 10);
@@ -52,7 +58,8 @@ export async function serve(options: { port: string; host: string }): Promise<nu
     return 1;
   }
   logger.info("sessions stored", { in: sessions.description });
-  const agent = createRuntime(runtimeConfigFromEnv(), { logger, store: sessions.store });
+  const cache = createSemanticCache(process.env);
+  const agent = createRuntime(runtimeConfigFromEnv(), { logger, store: sessions.store, ...(cache ? { cache } : {}) });
   const external = await loadExternalPlugins(agent.tools, process.env);
   if (external.length) logger.info("plugins loaded", { plugins: external });
   if (agent.model instanceof LocalModelProvider) {
@@ -82,6 +89,7 @@ export async function serve(options: { port: string; host: string }): Promise<nu
     sessions: sessions.description,
     message_rates: redis ? "redis (REDIS_URL)" : "this process",
     retention: retentionDays > 0 ? `deleted after ${retentionDays} days unused` : "kept",
+    semantic_cache: cache ? `on (similarity ≥ ${cache.threshold})` : "off",
   };
   server = createAgentServer({
     agent,

@@ -29,6 +29,8 @@ import { keepingRedacted, sessionMemoryFor, type HistoryMessage, type SessionMem
 import { redactTurn } from "../safety/pii.ts";
 import { runToolRound } from "./tool-round.ts";
 import { TurnProgress } from "./turn-progress.ts";
+import type { SemanticCache } from "../cache/semantic-cache.ts";
+import { cacheScopeOf, cacheTtlOf } from "./answer-cache.ts";
 
 export interface AgentOptions {
   model: ModelProvider;
@@ -77,6 +79,13 @@ export interface AgentOptions {
    * recall the redacted one. Default true; `false` stores turns as they were.
    */
   redactPii?: boolean;
+  /**
+   * A semantic cache (core/cache): the first message of a session, asked again in other words, is
+   * answered from it — within the same owner, tools and versions, model and language, for no longer than
+   * the shortest cache TTL of the tools the answer used. Answers that failed or were refused are never
+   * kept. Off unless given (evals and benchmarks must measure the model, not the cache).
+   */
+  cache?: SemanticCache;
 }
 
 export interface TurnInput {
@@ -174,6 +183,44 @@ export class Agent {
         recallAnswerChars: this.#options.recallAnswerChars,
       });
       const tools = input.tools ? turnToolRegistry(input.tools) : this.tools;
+      // Only a session's first message is self-contained enough to share an answer with another's.
+      const cache =
+        this.#options.cache && !input.history && !input.planOnly && loaded.recentTurns.length === 0
+          ? { cache: this.#options.cache, scope: cacheScopeOf(input.owner, tools, this.model.id, language) }
+          : undefined;
+      if (cache) {
+        const lookup = await turn.timer.time("loadContext", () =>
+          cache.cache.lookup(userText, cache.scope, { signal }).catch(() => undefined),
+        );
+        if (lookup) {
+          yield {
+            type: "cache-lookup",
+            turnId,
+            hit: lookup.hit !== undefined,
+            nearestSimilarity: lookup.nearestSimilarity,
+            ...(lookup.refused ? { refused: lookup.refused } : {}),
+          };
+        }
+        if (lookup?.hit) {
+          turn.addText(lookup.hit.text);
+          turn.timer.markFirstToken();
+          yield { type: "text-delta", turnId, text: lookup.hit.text, segment: turn.segment };
+          await turn.timer.time("store", () =>
+            memory.keep({
+              turnId,
+              userText,
+              assistantText: turn.text,
+              toolCalls: [],
+              usage: turn.usage,
+              model: "cache",
+              createdAt: new Date().toISOString(),
+              timings: turn.timer.finish(),
+            }),
+          );
+          yield { ...this.#finish(turn, "completed"), cacheHit: { similarity: lookup.hit.similarity } } as AgentEvent;
+          return;
+        }
+      }
       const allTools = tools.definitions();
       const route: ToolRoute = this.#options.toolRouter
         ? await this.#options.toolRouter(userText, allTools, {
@@ -267,6 +314,23 @@ export class Agent {
         }),
       );
       if (!input.history) this.#summarizeIfDue(input.sessionId, loaded, language);
+      // Kept for later askers: a complete answer, no service failed, every tool used allows reuse.
+      if (cache && turn.text.trim() && unansweredCalls.length === 0 && !turn.toolCalls.some((call) => call.error)) {
+        const ttl = cacheTtlOf(turn.toolsUsed, tools);
+        if (ttl !== undefined)
+          void cache.cache
+            .store(
+              userText,
+              cache.scope,
+              { text: turn.text, toolsUsed: turn.toolsUsed },
+              ttl === "default" ? {} : { ttlMs: ttl },
+            )
+            .catch((error: unknown) =>
+              this.#logger.warn("semantic cache: could not keep the answer", {
+                error: error instanceof Error ? error.message : String(error),
+              }),
+            );
+      }
       yield this.#finish(turn, "completed");
     } catch (error) {
       const agentError = toAgentError(signal.aborted ? (signal.reason ?? error) : error);

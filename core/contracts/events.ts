@@ -51,6 +51,16 @@ export type AgentEvent =
       /** USD for this turn's tokens, when the model's price is known. */
       costUsd?: number;
       timings: TurnTimings;
+      /** Set when the answer came from the semantic cache: how similar the cached question was. */
+      cacheHit?: { similarity: number };
+    }
+  | {
+      /** A semantic cache lookup: served or not, and the nearest cached question's similarity. */
+      type: "cache-lookup";
+      turnId: string;
+      hit: boolean;
+      nearestSimilarity: number | undefined;
+      refused?: "specifics differ" | "specifics unsure";
     }
   | { type: "error"; turnId: string; code: ErrorCode; message: string; retryable: boolean };
 

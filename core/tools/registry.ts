@@ -9,6 +9,7 @@ const pluginVersionPattern = /^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/;
 export interface RegisteredTool {
   tool: Tool;
   pluginName: string;
+  pluginVersion: string;
   definition: ToolDefinition;
 }
 
@@ -52,7 +53,12 @@ export class ToolRegistry {
     if (!Array.isArray(tools) || tools.length === 0) {
       throw new PluginError("PLUGIN_INVALID", `Plugin "${plugin.name}" declares no tools.`);
     }
-    const entries = tools.map((tool) => ({ tool, pluginName: plugin.name, definition: toToolDefinition(tool) }));
+    const entries = tools.map((tool) => ({
+      tool,
+      pluginName: plugin.name,
+      pluginVersion: plugin.version,
+      definition: toToolDefinition(tool),
+    }));
     const seen = new Set<string>();
     for (const entry of entries) {
       const name = entry.tool.name;
