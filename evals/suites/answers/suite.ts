@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
 import { detectLanguage, type Tool } from "realtime-agent";
 import { builtInTools } from "realtime-agent/runtime";
 import { z } from "zod";
+import { loadJsonlCases } from "../jsonl-cases.ts";
 import { outcomeFieldsOf } from "../../runner/in-process-driver.ts";
 import type { CaseResult, EvalSuite, MetricDefinition } from "../../runner/types.ts";
 import { extractNumbers, numericMatch } from "../../scorers/text.ts";
@@ -22,14 +22,7 @@ const answerCaseSchema = z
 export type AnswerCase = z.infer<typeof answerCaseSchema>;
 
 export function loadAnswerCases(): AnswerCase[] {
-  return readFileSync(new URL("./cases.jsonl", import.meta.url), "utf8")
-    .split("\n")
-    .filter((line) => line.trim())
-    .map((line, index) => {
-      const parsed = answerCaseSchema.safeParse(JSON.parse(line));
-      if (!parsed.success) throw new Error(`answers/cases.jsonl line ${index + 1}: ${parsed.error.issues[0]?.message}`);
-      return parsed.data;
-    });
+  return loadJsonlCases(new URL("./cases.jsonl", import.meta.url), answerCaseSchema);
 }
 
 /**

@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import { type CacheScope, LocalMiniLmEmbedder, SemanticCache } from "realtime-agent";
 import { z } from "zod";
+import { loadJsonlCases } from "../jsonl-cases.ts";
 import type { EvalSuite } from "../../runner/types.ts";
 import { verdict } from "../../scorers/types.ts";
 
@@ -20,14 +20,7 @@ const cacheCaseSchema = z
 export type CacheCase = z.infer<typeof cacheCaseSchema>;
 
 export function loadCacheCases(): CacheCase[] {
-  return readFileSync(new URL("./cases.jsonl", import.meta.url), "utf8")
-    .split("\n")
-    .filter((line) => line.trim())
-    .map((line, index) => {
-      const parsed = cacheCaseSchema.safeParse(JSON.parse(line));
-      if (!parsed.success) throw new Error(`cache/cases.jsonl line ${index + 1}: ${parsed.error.issues[0]?.message}`);
-      return parsed.data;
-    });
+  return loadJsonlCases(new URL("./cases.jsonl", import.meta.url), cacheCaseSchema);
 }
 
 const scope: CacheScope = {
