@@ -54,7 +54,7 @@ export class InMemorySessionStore implements SessionStore {
     return {
       sessionId,
       summary: entry?.summary,
-      recentTurns: entry ? entry.turns.slice(-this.#contextTurns) : [],
+      recentTurns: entry ? structuredClone(entry.turns.slice(-this.#contextTurns)) : [],
       turnCount: entry?.turnCount ?? 0,
       summaryCoversTurns: entry?.summaryCoversTurns ?? 0,
     };

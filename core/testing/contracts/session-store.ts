@@ -208,6 +208,8 @@ export function runSessionStoreContract(subject: SessionStoreContractSubject): v
       original.assistantText = "changed after storing";
       const [loaded] = await store.history(session);
       loaded!.userText = "changed after loading";
+      const [recalled] = (await store.load(session)).recentTurns;
+      recalled!.assistantText = "changed after recalling";
       expect(await store.history(session)).toEqual([turn(1)]);
     });
   });
