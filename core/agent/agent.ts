@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { InMemorySessionStore } from "../memory/in-memory-store.ts";
 import { guardInput } from "../safety/input-guard.ts";
-import { AgentError, toAgentError, UserInputError } from "../contracts/errors.ts";
+import { AgentError, messageOf, toAgentError, UserInputError } from "../contracts/errors.ts";
 import type { AgentEvent, TurnOutcome } from "../contracts/events.ts";
 import type { ChatMessage } from "../contracts/messages.ts";
 import type { ModelProvider, ModelRequest } from "../contracts/model.ts";
-import type { SessionContext, SessionStore, ToolCallRecord } from "../contracts/store.ts";
+import type { SessionContext, SessionStore, ToolCallRecord, TurnRecord } from "../contracts/store.ts";
 import type { Logger } from "../contracts/logger.ts";
 import type { Tool } from "../contracts/tool.ts";
 import { silentLogger } from "../telemetry/logger.ts";
@@ -206,16 +206,7 @@ export class Agent {
           turn.timer.markFirstToken();
           yield { type: "text-delta", turnId, text: lookup.hit.text, segment: turn.segment };
           await turn.timer.time("store", () =>
-            memory.keep({
-              turnId,
-              userText,
-              assistantText: turn.text,
-              toolCalls: [],
-              usage: turn.usage,
-              model: "cache",
-              createdAt: new Date().toISOString(),
-              timings: turn.timer.finish(),
-            }),
+            memory.keep(turn.record(userText, { model: "cache", timings: turn.timer.finish() })),
           );
           yield { ...this.#finish(turn, "completed"), cacheHit: { similarity: lookup.hit.similarity } } as AgentEvent;
           return;
@@ -301,18 +292,7 @@ export class Agent {
         yield { type: "text-delta", turnId, text: note, segment: turn.segment };
       }
 
-      await turn.timer.time("store", () =>
-        memory.keep({
-          turnId,
-          userText,
-          assistantText: turn.text,
-          toolCalls: turn.toolCalls,
-          usage: turn.usage,
-          model: turn.model,
-          createdAt: new Date().toISOString(),
-          timings: turn.timer.finish(),
-        }),
-      );
+      await turn.timer.time("store", () => memory.keep(turn.record(userText, { timings: turn.timer.finish() })));
       if (!input.history) this.#summarizeIfDue(input.sessionId, loaded, language);
       // Kept for later askers: a complete answer, no service failed, every tool used allows reuse.
       if (cache && turn.text.trim() && unansweredCalls.length === 0 && !turn.toolCalls.some((call) => call.error)) {
@@ -327,7 +307,7 @@ export class Agent {
             )
             .catch((error: unknown) =>
               this.#logger.warn("semantic cache: could not keep the answer", {
-                error: error instanceof Error ? error.message : String(error),
+                error: messageOf(error),
               }),
             );
       }
@@ -336,7 +316,7 @@ export class Agent {
       const agentError = toAgentError(signal.aborted ? (signal.reason ?? error) : error);
       if (interruption.signal.aborted) {
         // Interrupted by a newer message: what the user said and what was answered so far stay.
-        await this.#keepInterruptedTurn(input, memory, turn);
+        await this.#keepUnfinished(memory, turn.record(input.text.trim(), { error: errorOf(interrupted()) }));
         yield this.#finish(turn, "aborted");
       } else if (signal.aborted || agentError.code === "TURN_ABORTED") {
         yield this.#finish(turn, "aborted");
@@ -378,52 +358,25 @@ export class Agent {
       .catch((error: unknown) =>
         this.#logger.warn("rolling summary failed; the recent turns are still recalled", {
           sessionId,
-          error: error instanceof Error ? error.message : String(error),
+          error: messageOf(error),
         }),
       )
       .finally(() => this.#summarizing.delete(sessionId));
     this.#summarizing.set(sessionId, started);
   }
 
-  async #keepInterruptedTurn(input: TurnInput, memory: SessionMemory, turn: TurnProgress): Promise<void> {
-    try {
-      await memory.keep({
-        turnId: turn.turnId,
-        userText: input.text.trim(),
-        assistantText: turn.text,
-        toolCalls: turn.toolCalls,
-        usage: turn.usage,
-        model: turn.model,
-        createdAt: new Date().toISOString(),
-        error: { code: "TURN_ABORTED", message: interrupted().message },
-      });
-    } catch (storeError) {
-      this.#logger.error("could not keep the interrupted turn", {
-        turnId: turn.turnId,
-        error: storeError instanceof Error ? storeError.message : String(storeError),
-      });
-    }
-  }
-
   /** A failed turn still records what the user said (not for input the guard refused, nor without a store). */
   async #keepFailedTurn(input: TurnInput, memory: SessionMemory, turn: TurnProgress, error: AgentError): Promise<void> {
     if (error.fault === "user" || error.fault === "store") return;
+    await this.#keepUnfinished(memory, turn.record(input.text.trim(), { assistantText: "", error: errorOf(error) }));
+  }
+
+  /** An interrupted turn keeps what the user said and what was answered so far. */
+  async #keepUnfinished(memory: SessionMemory, record: TurnRecord): Promise<void> {
     try {
-      await memory.keep({
-        turnId: turn.turnId,
-        userText: input.text.trim(),
-        assistantText: "",
-        toolCalls: turn.toolCalls,
-        usage: turn.usage,
-        model: turn.model,
-        createdAt: new Date().toISOString(),
-        error: { code: error.code, message: error.message },
-      });
+      await memory.keep(record);
     } catch (storeError) {
-      this.#logger.error("could not keep the failed turn", {
-        turnId: turn.turnId,
-        error: storeError instanceof Error ? storeError.message : String(storeError),
-      });
+      this.#logger.error("could not keep the unfinished turn", { turnId: record.turnId, error: messageOf(storeError) });
     }
   }
 
@@ -511,6 +464,10 @@ function costField(cost: number | undefined): { costUsd?: number } {
 
 function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw new AgentError("TURN_ABORTED", "The turn was cancelled.");
+}
+
+function errorOf(error: AgentError): { code: string; message: string } {
+  return { code: error.code, message: error.message };
 }
 
 function interrupted(): UserInputError {

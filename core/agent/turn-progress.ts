@@ -1,5 +1,5 @@
 import { addUsage, type TokenUsage } from "../contracts/messages.ts";
-import type { ToolCallRecord } from "../contracts/store.ts";
+import type { ToolCallRecord, TurnRecord } from "../contracts/store.ts";
 import { StepTimer } from "./step-timer.ts";
 
 /**
@@ -23,6 +23,20 @@ export class TurnProgress {
   ) {
     this.provider = modelId;
     this.model = modelId;
+  }
+
+  /** The turn as the store keeps it: what the user said, what was answered and used so far. */
+  record(userText: string, overrides: Partial<TurnRecord> = {}): TurnRecord {
+    return {
+      turnId: this.turnId,
+      userText,
+      assistantText: this.text,
+      toolCalls: this.toolCalls,
+      usage: this.usage,
+      model: this.model,
+      createdAt: new Date().toISOString(),
+      ...overrides,
+    };
   }
 
   addText(text: string): void {

@@ -68,3 +68,8 @@ export function toAgentError(error: unknown): AgentError {
   const message = error instanceof Error ? error.message : String(error);
   return new AgentError("INTERNAL", message, { cause: error });
 }
+
+/** A thrown value's message, for logs and wrapped errors: its name when it has none (a failed connect's AggregateError). */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message || error.name : String(error);
+}

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Embedder } from "../contracts/embedder.ts";
-import { AgentError, ProviderError } from "../contracts/errors.ts";
+import { AgentError, messageOf, ProviderError } from "../contracts/errors.ts";
 
 export const localEmbedderModelName = "all-MiniLM-L6-v2";
 /** The files transformers.js reads for the quantized model, relative to `<models root>/all-MiniLM-L6-v2`. */
@@ -118,8 +118,4 @@ export class LocalMiniLmEmbedder implements Embedder {
       );
     }
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

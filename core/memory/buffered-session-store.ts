@@ -1,4 +1,4 @@
-import { AgentError, StoreError } from "../contracts/errors.ts";
+import { AgentError, messageOf, StoreError } from "../contracts/errors.ts";
 import type { Logger } from "../contracts/logger.ts";
 import type {
   AppendOptions,
@@ -253,8 +253,4 @@ function firstWritePerSession(pending: readonly Write[], limit: number): Write[]
 
 function unavailable(error: unknown): boolean {
   return AgentError.isInstance(error) && error.code === "STORE_UNAVAILABLE";
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { StoreError } from "../contracts/errors.ts";
+import { messageOf, StoreError } from "../contracts/errors.ts";
 import {
   type AppendOptions,
   localOwner,
@@ -237,13 +237,9 @@ export class RedisSessionStore implements SessionStore {
     try {
       return await work();
     } catch (error) {
-      throw new StoreError(
-        "STORE_UNAVAILABLE",
-        `Could not ${what} (redis): ${error instanceof Error ? error.message : String(error)}`,
-        {
-          cause: error,
-        },
-      );
+      throw new StoreError("STORE_UNAVAILABLE", `Could not ${what} (redis): ${messageOf(error)}`, {
+        cause: error,
+      });
     }
   }
 }

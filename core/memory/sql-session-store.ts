@@ -1,5 +1,5 @@
 import type { TurnTimings, TurnStep } from "../contracts/events.ts";
-import { StoreError } from "../contracts/errors.ts";
+import { messageOf, StoreError } from "../contracts/errors.ts";
 import {
   type AppendOptions,
   localOwner,
@@ -266,8 +266,4 @@ function refusedByDatabase(error: unknown): boolean {
 /** PostgreSQL text cannot hold NUL: it is kept as U+FFFD (the user's other characters as written). */
 function storable(text: string): string {
   return text.includes("\u0000") ? text.replaceAll("\u0000", "\uFFFD") : text;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message || error.constructor.name : String(error);
 }
