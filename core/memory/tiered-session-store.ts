@@ -1,3 +1,4 @@
+import { messageOf } from "../contracts/errors.ts";
 import type { Logger } from "../contracts/logger.ts";
 import type {
   AppendOptions,
@@ -30,6 +31,7 @@ export class TieredSessionStore implements SessionStore {
   readonly #logger: Logger | undefined;
   /** Sessions written while Redis could not be reached: its copy of them may miss turns. */
   readonly #staleInRedis = new Set<string>();
+  #clearTimer: NodeJS.Timeout | undefined;
 
   constructor(hot: RedisSessionStore, durable: SessionStore, options: TieredSessionStoreOptions = {}) {
     this.#hot = hot;
@@ -98,7 +100,7 @@ export class TieredSessionStore implements SessionStore {
    */
   async #deletedFromRedis(sessionIds: string[]): Promise<string[]> {
     for (const sessionId of sessionIds) this.#staleInRedis.add(sessionId);
-    await this.#clearStale().catch(() => {});
+    await this.#clearStale().catch(() => this.#retryClearingStale());
     return sessionIds;
   }
 
@@ -110,6 +112,7 @@ export class TieredSessionStore implements SessionStore {
   }
 
   async close(): Promise<void> {
+    clearTimeout(this.#clearTimer);
     await this.#durable.close?.();
   }
 
@@ -132,10 +135,24 @@ export class TieredSessionStore implements SessionStore {
       if (!this.#staleInRedis.has(sessionId))
         this.#logger?.warn("redis unavailable: session served from the durable store", {
           sessionId,
-          error: error instanceof Error ? error.message : String(error),
+          error: messageOf(error),
         });
       this.#staleInRedis.add(sessionId);
+      this.#retryClearingStale();
       return undefined;
     }
+  }
+
+  /**
+   * Tries again every second to drop the stale sessions from Redis, so that the store stops reporting
+   * itself degraded once Redis is back even if no session is used meanwhile.
+   */
+  #retryClearingStale(): void {
+    if (this.#clearTimer) return;
+    this.#clearTimer = setTimeout(() => {
+      this.#clearTimer = undefined;
+      this.#clearStale().catch(() => this.#retryClearingStale());
+    }, 1_000);
+    this.#clearTimer.unref();
   }
 }
