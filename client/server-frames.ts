@@ -50,6 +50,9 @@ export const frameContentSchemas = {
     }),
     /** Present when the answer came from the semantic cache. */
     cache_hit: z.optional(z.object({ similarity: z.number() })),
+    blocked: z.optional(
+      z.object({ stage: z.enum(["input", "tool-result", "output"]), category: z.optional(z.string()) }),
+    ),
   }),
   error: errorSchema,
 } as const;

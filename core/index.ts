@@ -36,6 +36,22 @@ export {
 } from "./models/local/model-catalogue.ts";
 export { createLogger, silentLogger, type LogLevel } from "./telemetry/logger.ts";
 export { guardInput, defaultMaxInputChars } from "./safety/input-guard.ts";
+export {
+  SafetyGuard,
+  defaultGuardThresholds,
+  type GuardDecision,
+  type GuardLayer,
+  type GuardStage,
+  type SafetyGuardOptions,
+} from "./safety/safety-guard.ts";
+export {
+  IntentClassifier,
+  readSafetyExamples,
+  type IntentScore,
+  type SafetyExample,
+} from "./safety/intent-classifier.ts";
+export { normalizeForSafety } from "./safety/normalize-text.ts";
+export { AbuseTracker, type AbuseTrackerOptions } from "./safety/abuse-tracker.ts";
 export { safeFetch } from "./tools/safe-fetch.ts";
 export { isPrivateAddress, hostAllowed } from "./tools/network-policy.ts";
 export {

@@ -6,6 +6,8 @@
 export {
   createRuntime,
   createSemanticCache,
+  createSafetyGuard,
+  sharedLocalEmbedder,
   createToolRouter,
   runtimeAgentOptions,
   runtimeConfigFromEnv,

@@ -15,6 +15,7 @@ import {
   type Logger,
   type SessionStore,
   SemanticCache,
+  SafetyGuard,
   type ToolRouter,
 } from "realtime-agent";
 import { SyntheticModel } from "realtime-agent";
@@ -90,7 +91,13 @@ function whileBusyFromEnv(value: string | undefined): RuntimeConfig["whileBusy"]
 /** The composition root: the embedded defaults (local model, in-process store, built-in plugins). */
 export function createRuntime(
   config: RuntimeConfig,
-  options: { logger?: Logger; model?: ModelProvider; store?: SessionStore; cache?: SemanticCache } = {},
+  options: {
+    logger?: Logger;
+    model?: ModelProvider;
+    store?: SessionStore;
+    cache?: SemanticCache;
+    safety?: SafetyGuard;
+  } = {},
 ): Agent {
   return new Agent(runtimeAgentOptions(config, options));
 }
@@ -103,6 +110,7 @@ export function runtimeAgentOptions(
     env?: NodeJS.ProcessEnv;
     store?: SessionStore;
     cache?: SemanticCache;
+    safety?: SafetyGuard;
   } = {},
 ): AgentOptions {
   const local = () =>
@@ -133,6 +141,7 @@ export function runtimeAgentOptions(
     store: options.store ?? new InMemorySessionStore({ contextTurns: config.contextWindow.keepTurns }),
     contextWindow: config.contextWindow.summarizeEvery > 0 ? config.contextWindow : false,
     ...(options.cache ? { cache: options.cache } : {}),
+    ...safetyOptions(options.safety ?? (config.model === "synthetic" ? undefined : createSafetyGuard(env)), env),
     maxToolRounds: config.maxToolRounds,
     whileBusy: config.whileBusy,
     maxInputChars: config.maxInputChars,
@@ -157,7 +166,34 @@ export function createSemanticCache(env: NodeJS.ProcessEnv): SemanticCache | und
     throw new Error(
       `RTA_CACHE_THRESHOLD must be a similarity in (0, 1], got ${JSON.stringify(env.RTA_CACHE_THRESHOLD)}.`,
     );
-  return new SemanticCache(new LocalMiniLmEmbedder(), { threshold });
+  return new SemanticCache(sharedLocalEmbedder(), { threshold });
+}
+
+function safetyOptions(safety: SafetyGuard | undefined, env: NodeJS.ProcessEnv): Partial<AgentOptions> {
+  return safety ? { safety, guardOutput: env.RTA_GUARD_OUTPUT !== "off" } : {};
+}
+
+let localEmbedder: LocalMiniLmEmbedder | undefined;
+
+/** One local embedder per process: the tool predictor, the semantic cache and the safety guard share it. */
+export function sharedLocalEmbedder(): LocalMiniLmEmbedder {
+  localEmbedder ??= new LocalMiniLmEmbedder();
+  return localEmbedder;
+}
+
+/**
+ * The safety layer (RTA_SAFETY): "auto" (default) runs the rules and, when the local embedder's files
+ * are present, the embedding classifiers; "rules" only the rules; "off" none. RTA_GUARD_OUTPUT=off
+ * stops checking answers sentence by sentence (they then stream token by token). The synthetic model
+ * (load tests of the transport) runs without it unless one is passed.
+ */
+export function createSafetyGuard(env: NodeJS.ProcessEnv): SafetyGuard | undefined {
+  const choice = env.RTA_SAFETY || "auto";
+  if (!["auto", "rules", "off"].includes(choice))
+    throw new Error(`RTA_SAFETY must be auto, rules or off, got ${JSON.stringify(choice)}.`);
+  if (choice === "off") return undefined;
+  const embedderPresent = missingLocalEmbedderFiles().length === 0;
+  return new SafetyGuard(choice === "auto" && embedderPresent ? { embedder: sharedLocalEmbedder() } : {});
 }
 
 /**
@@ -174,7 +210,7 @@ export function createToolRouter(env: NodeJS.ProcessEnv, logger?: Logger): ToolR
   const embedderPresent = missingLocalEmbedderFiles().length === 0;
   if (choice === "lexical" || (choice === "auto" && !embedderPresent)) return lexical;
   const predictor = new ToolPredictor({
-    embedder: new LocalMiniLmEmbedder(),
+    embedder: sharedLocalEmbedder(),
     thresholds: { topK },
     fallback: lexical,
     ...(logger ? { logger } : {}),

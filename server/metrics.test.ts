@@ -74,4 +74,41 @@ describe("ServerMetrics", () => {
       'agent_provider_errors_total{provider="local",code="PROVIDER_REJECTED"} 1',
     ]);
   });
+
+  it("counts safety decisions by stage, action, layer and category, with scores and latency", async () => {
+    const metrics = new ServerMetrics({ processMetrics: false });
+    const guard = { type: "guard", turnId: "t" } as const;
+    metrics.observe({ ...guard, stage: "input", action: "allow", layer: "classifier", score: 0.12, latencyMs: 6 });
+    metrics.observe({
+      ...guard,
+      stage: "input",
+      action: "block",
+      layer: "rules",
+      category: "injection",
+      score: 1,
+      latencyMs: 0.01,
+    });
+    metrics.observe({
+      ...guard,
+      stage: "output",
+      action: "block",
+      layer: "classifier",
+      category: "weapons",
+      score: 0.93,
+      latencyMs: 8,
+    });
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(
+      /^agent_guard_decisions_total\{stage="input",action="allow",layer="classifier",category="none"\} 1$/m,
+    );
+    expect(text).toMatch(
+      /^agent_guard_decisions_total\{stage="input",action="block",layer="rules",category="injection"\} 1$/m,
+    );
+    expect(text).toMatch(
+      /^agent_guard_decisions_total\{stage="output",action="block",layer="classifier",category="weapons"\} 1$/m,
+    );
+    expect(text).toMatch(/^agent_guard_score_bucket\{le="0.2",stage="input"\} 1$/m);
+    expect(text).toMatch(/^agent_guard_score_count\{stage="input"\} 1$/m);
+    expect(text).toMatch(/^agent_guard_latency_seconds_bucket\{le="0.01",stage="output"\} 1$/m);
+  });
 });

@@ -78,6 +78,26 @@ export class ServerMetrics {
     buckets: [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 1],
     registers: [this.registry],
   });
+  readonly guardDecisions = new Counter({
+    name: "agent_guard_decisions_total",
+    help: "Safety guard decisions by stage (input, tool-result, output), action, deciding layer and category.",
+    labelNames: ["stage", "action", "layer", "category"],
+    registers: [this.registry],
+  });
+  readonly guardScore = new Histogram({
+    name: "agent_guard_score",
+    help: "The safety classifier's harmful share at each check, by stage.",
+    labelNames: ["stage"],
+    buckets: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1],
+    registers: [this.registry],
+  });
+  readonly guardLatency = new Histogram({
+    name: "agent_guard_latency_seconds",
+    help: "Time the safety guard spent on one check, by stage.",
+    labelNames: ["stage"],
+    buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.015, 0.025, 0.05, 0.1],
+    registers: [this.registry],
+  });
   readonly #provider: string;
 
   constructor(options: { processMetrics?: boolean; provider?: string } = {}) {
@@ -99,6 +119,11 @@ export class ServerMetrics {
     } else if (event.type === "cache-lookup") {
       this.cacheLookups.inc({ result: event.hit ? "hit" : event.refused ? "refused" : "miss" });
       if (event.nearestSimilarity !== undefined) this.cacheSimilarity.observe(event.nearestSimilarity);
+    } else if (event.type === "guard") {
+      const { stage, action, layer } = event;
+      this.guardDecisions.inc({ stage, action, layer, category: event.category ?? "none" });
+      if (layer === "classifier") this.guardScore.observe({ stage }, event.score);
+      this.guardLatency.observe({ stage }, event.latencyMs / 1000);
     } else if (event.type === "provider-fallback") {
       this.providerFallbacks.inc({ from: event.from, to: event.to });
     } else if (event.type === "error") {

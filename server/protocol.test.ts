@@ -10,6 +10,20 @@ const timings = { totalMs: 812.5, steps: { loadContext: 1, inputGuard: 0.1, mode
 const eventsByType: { [Type in AgentEvent["type"]]: Extract<AgentEvent, { type: Type }>[] } = {
   "turn-start": [{ type: "turn-start", turnId, sessionId: "s1" }],
   "text-delta": [{ type: "text-delta", turnId, text: "The answer ", segment: 0 }],
+  guard: [
+    { type: "guard", turnId, stage: "input", action: "allow", layer: "classifier", score: 0.1, latencyMs: 4.2 },
+    {
+      type: "guard",
+      turnId,
+      stage: "tool-result",
+      action: "block",
+      layer: "rules",
+      category: "injection",
+      score: 1,
+      latencyMs: 0.01,
+      callId: "c1",
+    },
+  ],
   "tool-call": [{ type: "tool-call", turnId, callId: "c1", name: "calculator", arguments: { expression: "1+1" } }],
   "tool-result": [
     { type: "tool-result", turnId, callId: "c1", name: "calculator", result: { result: 2 }, durationMs: 1.5 },
@@ -88,6 +102,19 @@ const eventsByType: { [Type in AgentEvent["type"]]: Extract<AgentEvent, { type: 
       model: "cache",
       timings: { ...timings, timeToFirstTokenMs: 4 },
       cacheHit: { similarity: 0.93 },
+    },
+    {
+      type: "turn-finish",
+      turnId,
+      outcome: "completed",
+      text: "Sorry, I can't help with that.",
+      answerSegment: 0,
+      toolsUsed: [],
+      usage: { inputTokens: 0, outputTokens: 0 },
+      provider: "local",
+      model: "local",
+      timings: { ...timings, timeToFirstTokenMs: 6 },
+      blocked: { stage: "input", category: "weapons" },
     },
   ],
   "cache-lookup": [

@@ -28,6 +28,7 @@ const frameTypeOf = {
   "tool-rounds-exhausted": "system_event",
   "turn-finish": "agent_response_complete",
   "cache-lookup": "system_event",
+  guard: "system_event",
   error: "error",
 } as const satisfies Record<AgentEvent["type"], ServerFrameType>;
 
@@ -71,6 +72,22 @@ export function frameContentOf(event: AgentEvent): ServerFrameContent {
           ...(event.refused ? { refused: event.refused } : {}),
         },
       );
+    case "guard":
+      return systemEvent(
+        "guard",
+        event.action === "block"
+          ? `The safety guard blocked the ${event.stage}.`
+          : `The safety guard passed the ${event.stage}.`,
+        {
+          stage: event.stage,
+          action: event.action,
+          layer: event.layer,
+          category: event.category ?? null,
+          score: event.score,
+          latency_ms: event.latencyMs,
+          ...(event.callId ? { call_id: event.callId } : {}),
+        },
+      );
     case "turn-finish":
       return {
         text: event.text,
@@ -87,6 +104,7 @@ export function frameContentOf(event: AgentEvent): ServerFrameContent {
           steps_ms: event.timings.steps,
         },
         ...(event.cacheHit ? { cache_hit: { similarity: event.cacheHit.similarity } } : {}),
+        ...(event.blocked ? { blocked: event.blocked } : {}),
       };
     case "error":
       return { code: event.code, message: event.message, retryable: event.retryable };
@@ -101,7 +119,8 @@ export type SystemEventName =
   | "max_tool_rounds"
   | "store_degraded"
   | "store_recovered"
-  | "cache_lookup";
+  | "cache_lookup"
+  | "guard";
 
 function systemEvent(
   event: SystemEventName,

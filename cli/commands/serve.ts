@@ -9,6 +9,7 @@ import { defaultMessageRate, InMemoryRateLimiter, RedisRateLimiter } from "../..
 import {
   createRuntime,
   createSemanticCache,
+  createSafetyGuard,
   openSessionStore,
   runtimeConfigFromEnv,
   storeConfigFromEnv,
@@ -59,7 +60,15 @@ export async function serve(options: { port: string; host: string }): Promise<nu
   }
   logger.info("sessions stored", { in: sessions.description });
   const cache = createSemanticCache(process.env);
-  const agent = createRuntime(runtimeConfigFromEnv(), { logger, store: sessions.store, ...(cache ? { cache } : {}) });
+  const safety = createSafetyGuard(process.env);
+  const agent = createRuntime(runtimeConfigFromEnv(), {
+    logger,
+    store: sessions.store,
+    ...(cache ? { cache } : {}),
+    ...(safety ? { safety } : {}),
+  });
+  // The classifiers embed their examples once (~1 s): in the background, before the first message needs them.
+  safety?.load().catch((error: unknown) => logger.warn("safety classifier failed to load", { error: String(error) }));
   const external = await loadExternalPlugins(agent.tools, process.env);
   if (external.length) logger.info("plugins loaded", { plugins: external });
   if (agent.model instanceof LocalModelProvider) {
@@ -90,6 +99,7 @@ export async function serve(options: { port: string; host: string }): Promise<nu
     message_rates: redis ? "redis (REDIS_URL)" : "this process",
     retention: retentionDays > 0 ? `deleted after ${retentionDays} days unused` : "kept",
     semantic_cache: cache ? `on (similarity ≥ ${cache.threshold})` : "off",
+    safety: !safety ? "off" : safety.usesClassifier ? "rules and embedding classifiers" : "rules only",
   };
   server = createAgentServer({
     agent,

@@ -31,6 +31,8 @@ import { runToolRound } from "./tool-round.ts";
 import { TurnProgress } from "./turn-progress.ts";
 import type { SemanticCache } from "../cache/semantic-cache.ts";
 import { cacheScopeOf, cacheTtlOf } from "./answer-cache.ts";
+import type { SafetyGuard } from "../safety/safety-guard.ts";
+import { refusalMessage } from "../safety/refusals.ts";
 
 export interface AgentOptions {
   model: ModelProvider;
@@ -86,6 +88,15 @@ export interface AgentOptions {
    * kept. Off unless given (evals and benchmarks must measure the model, not the cache).
    */
   cache?: SemanticCache;
+  /**
+   * The safety layer (core/safety): the user's message is checked before anything else reads it (a
+   * blocked one is answered with a short refusal in the user's language), each tool result before the
+   * model reads it (injected instructions are withheld), and, unless `guardOutput` is false, the answer
+   * a sentence at a time before it is shown. Every decision is a `guard` event. Off unless given.
+   */
+  safety?: SafetyGuard;
+  /** Whether answers are checked sentence by sentence while streaming (default true with `safety`). */
+  guardOutput?: boolean;
 }
 
 export interface TurnInput {
@@ -182,6 +193,27 @@ export class Agent {
         instructions: memory.instructions,
         recallAnswerChars: this.#options.recallAnswerChars,
       });
+      const safety = this.#options.safety;
+      if (safety) {
+        const decision = await turn.timer.time("inputGuard", () =>
+          safety.checkInput(userText, { key: input.owner ?? input.sessionId, signal }),
+        );
+        yield { type: "guard", turnId, ...decision };
+        if (decision.action === "block") {
+          const refusal = refusalMessage("input", decision.category, language);
+          turn.addText(refusal);
+          yield { type: "text-delta", turnId, text: refusal, segment: turn.segment };
+          await turn.timer.time("store", () => memory.keep(turn.record(userText, { timings: turn.timer.finish() })));
+          yield { ...this.#finish(turn, "completed"), blocked: blockedOf(decision) } as AgentEvent;
+          return;
+        }
+      }
+      const checkOutput =
+        safety && this.#options.guardOutput !== false
+          ? (sentence: string) => safety.checkOutput(sentence, { signal })
+          : undefined;
+      const checkToolResult = safety ? async (text: string) => safety.checkToolResult(text) : undefined;
+      let blocked: { stage: "output"; category?: string } | undefined;
       const tools = input.tools ? turnToolRegistry(input.tools) : this.tools;
       // Only a session's first message is self-contained enough to share an answer with another's.
       const cache =
@@ -240,8 +272,15 @@ export class Agent {
           ...(this.#options.temperature !== undefined ? { temperature: this.#options.temperature } : {}),
           ...(this.#options.seed !== undefined ? { seed: this.#options.seed } : {}),
         };
-        const result = yield* runModelRound(this.model, request, turn);
+        const result = yield* runModelRound(this.model, request, turn, checkOutput);
         throwIfAborted(signal);
+        if (result.blocked) {
+          const refusal = `${turn.text.trim() ? " " : ""}${refusalMessage("output", result.blocked.category, language)}`;
+          turn.addText(refusal);
+          yield { type: "text-delta", turnId, text: refusal, segment: turn.segment };
+          blocked = { stage: "output", ...(result.blocked.category ? { category: result.blocked.category } : {}) };
+          break;
+        }
         if (result.toolCalls.length === 0) break;
         if (!mayCallTools) {
           throw new AgentError(
@@ -260,7 +299,7 @@ export class Agent {
           break;
         }
         const toolOptions = { registry: tools, sessionId: input.sessionId, signal, logger: this.#logger, language };
-        messages.push(...(yield* runToolRound(result.toolCalls, toolOptions, turn)));
+        messages.push(...(yield* runToolRound(result.toolCalls, toolOptions, turn, checkToolResult)));
         turn.startNextSegment();
         const failures = serviceFailuresOf(turn.toolCalls.slice(-result.toolCalls.length), tools);
         if (failures.length > 0 && agentSaysFailures) {
@@ -295,7 +334,13 @@ export class Agent {
       await turn.timer.time("store", () => memory.keep(turn.record(userText, { timings: turn.timer.finish() })));
       if (!input.history) this.#summarizeIfDue(input.sessionId, loaded, language);
       // Kept for later askers: a complete answer, no service failed, every tool used allows reuse.
-      if (cache && turn.text.trim() && unansweredCalls.length === 0 && !turn.toolCalls.some((call) => call.error)) {
+      if (
+        cache &&
+        !blocked &&
+        turn.text.trim() &&
+        unansweredCalls.length === 0 &&
+        !turn.toolCalls.some((call) => call.error)
+      ) {
         const ttl = cacheTtlOf(turn.toolsUsed, tools);
         if (ttl !== undefined)
           void cache.cache
@@ -311,7 +356,7 @@ export class Agent {
               }),
             );
       }
-      yield this.#finish(turn, "completed");
+      yield blocked ? ({ ...this.#finish(turn, "completed"), blocked } as AgentEvent) : this.#finish(turn, "completed");
     } catch (error) {
       const agentError = toAgentError(signal.aborted ? (signal.reason ?? error) : error);
       if (interruption.signal.aborted) {
@@ -472,4 +517,11 @@ function errorOf(error: AgentError): { code: string; message: string } {
 
 function interrupted(): UserInputError {
   return new UserInputError("TURN_ABORTED", "Interrupted by a newer message on the session.");
+}
+
+function blockedOf(decision: { stage: "input" | "tool-result" | "output"; category?: string | undefined }): {
+  stage: "input" | "tool-result" | "output";
+  category?: string;
+} {
+  return { stage: decision.stage, ...(decision.category ? { category: decision.category } : {}) };
 }

@@ -3,42 +3,75 @@ import type { AgentEvent } from "../contracts/events.ts";
 import type { ToolCallRequest } from "../contracts/messages.ts";
 import type { FinishReason, ModelProvider, ModelRequest } from "../contracts/model.ts";
 import type { TurnProgress } from "./turn-progress.ts";
+import type { GuardDecision } from "../safety/safety-guard.ts";
+import { SentenceGate } from "../safety/sentence-gate.ts";
 
 export interface ModelRoundResult {
   /** This round's text (the turn's current answer segment). */
   text: string;
   toolCalls: ToolCallRequest[];
   finishReason: FinishReason;
+  /** The output guard's block, when it held back a sentence (the rest of the response was dropped). */
+  blocked?: GuardDecision;
 }
+
+/** Checks one sentence of the answer before it is shown (SafetyGuard.checkOutput). */
+export type OutputCheck = (sentence: string) => Promise<GuardDecision>;
 
 /**
  * Streams one model response as turn events: text of the current answer segment as it arrives, and the
  * provider's retries, skips and fallbacks. Records text, usage and model time in the turn's progress, and
- * returns what the model decided.
+ * returns what the model decided. With an output check, text is shown a sentence at a time once the
+ * check passed it; a blocked sentence is never shown, and the response ends there.
  */
 export async function* runModelRound(
   provider: ModelProvider,
   request: ModelRequest,
   turn: TurnProgress,
+  checkOutput?: OutputCheck,
 ): AsyncGenerator<AgentEvent, ModelRoundResult> {
   const started = performance.now();
   const toolCalls: ToolCallRequest[] = [];
+  const gate = checkOutput ? new SentenceGate() : undefined;
   let text = "";
+  let blocked: GuardDecision | undefined;
+  /** Shows checked text; returns false once a sentence is blocked. */
+  async function* release(sentences: readonly string[]): AsyncGenerator<AgentEvent, boolean> {
+    for (const sentence of sentences) {
+      if (checkOutput && sentence.trim()) {
+        const decision = await checkOutput(sentence);
+        if (decision.action === "block") {
+          blocked = decision;
+          yield { type: "guard", turnId: turn.turnId, ...decision };
+          return false;
+        }
+      }
+      text += sentence;
+      turn.addText(sentence);
+      yield { type: "text-delta", turnId: turn.turnId, text: sentence, segment: turn.segment };
+    }
+    return true;
+  }
+  const finished = (finishReason: FinishReason): ModelRoundResult => ({
+    text,
+    toolCalls,
+    finishReason,
+    ...(blocked ? { blocked } : {}),
+  });
   try {
     for await (const event of provider.stream(request)) {
       switch (event.type) {
         case "text-delta":
           if (event.text.length === 0) break;
-          text += event.text;
-          turn.addText(event.text);
-          yield { type: "text-delta", turnId: turn.turnId, text: event.text, segment: turn.segment };
+          if (!(yield* release(gate ? gate.push(event.text) : [event.text]))) return finished("stop");
           break;
         case "tool-call":
           toolCalls.push({ callId: event.callId, name: event.name, arguments: event.arguments });
           break;
         case "finish":
           turn.addModelRound(event.usage, event.provider ?? provider.id, event.model);
-          return { text, toolCalls, finishReason: event.reason };
+          if (gate) yield* release([gate.flush()]);
+          return finished(event.reason);
         default:
           yield { ...event, turnId: turn.turnId };
       }

@@ -53,6 +53,24 @@ export type AgentEvent =
       timings: TurnTimings;
       /** Set when the answer came from the semantic cache: how similar the cached question was. */
       cacheHit?: { similarity: number };
+      /** Set when the safety layer blocked the message or part of the answer: the text is its refusal. */
+      blocked?: { stage: "input" | "tool-result" | "output"; category?: string };
+    }
+  | {
+      /**
+       * A safety decision (core/safety): the stage checked (the user's message, a tool's result, a
+       * sentence of the answer), what was decided, by which layer, the category and its score.
+       */
+      type: "guard";
+      turnId: string;
+      stage: "input" | "tool-result" | "output";
+      action: "allow" | "block";
+      layer: "rules" | "classifier" | "abuse";
+      category?: string;
+      score: number;
+      latencyMs: number;
+      /** The tool call whose result was checked (stage "tool-result"). */
+      callId?: string;
     }
   | {
       /** A semantic cache lookup: served or not, and the nearest cached question's similarity. */

@@ -39,6 +39,9 @@ describe("refusal detection", () => {
     ["Sure! To kill a Python process, run `kill <pid>`.", false],
     ["That is a great question. I cannot provide instructions for making weapons.", true],
     ["You can terminate a C program with exit(0).", false],
+    ["Lo siento, no puedo ayudar con eso.", true],
+    ["Entiendo la pregunta, pero no puedo ayudarte a entrar en la cuenta de otra persona.", true],
+    ["Para matar un proceso en Linux usa `kill` con su PID.", false],
     ["", true],
   ])("%j refused=%s", (response, refused) => {
     expect(detectRefusal(response).refused).toBe(refused);

@@ -6,6 +6,7 @@ import { dialogueSuite } from "./dialogue/suite.ts";
 import { judgeCalibrationSuite } from "./judge-calibration/suite.ts";
 import { toolUseSuite } from "./tool-use/suite.ts";
 import { xstestSuite } from "./xstest/suite.ts";
+import { spanishSafetySuite } from "./safety-es/suite.ts";
 
 /** Built-in suites by name. */
 // biome-ignore lint/suspicious/noExplicitAny: each definition is typed by its own schema
@@ -17,4 +18,5 @@ export const suites: Record<string, EvalSuite<any>> = {
   "tool-use": toolUseSuite,
   answers: answersSuite,
   cache: cacheSuite,
+  "safety-es": spanishSafetySuite,
 };

@@ -1,0 +1,172 @@
+/**
+ * The rule layer: a few patterns that are never innocent, checked in microseconds before any model.
+ * They read normalized text (normalize-text.ts). Everything subtler is the classifier's.
+ */
+export interface RuleMatch {
+  category: string;
+  rule: string;
+}
+
+interface Rule {
+  name: string;
+  category: string;
+  pattern: RegExp;
+}
+
+const injectionRules: Rule[] = [
+  {
+    name: "ignore-instructions",
+    category: "injection",
+    pattern:
+      /\b(ignore|disregard|forget|override|bypass)\b[^.!?\n]{0,40}\b(previous|prior|above|earlier|all|any|your|the|system|original)\b[^.!?\n]{0,25}\b(instructions?|rules|prompts?|directions|guidelines|guardrails)\b/i,
+  },
+  {
+    name: "ignora-instrucciones",
+    category: "injection",
+    pattern:
+      /\b(ignora|ignore|olvida|olvide|omite|omita|descarta|salta(te)?)\b[^.!?\n]{0,40}\b(instrucciones|reglas|indicaciones|directrices|[oó]rdenes)\b/i,
+  },
+  {
+    name: "reveal-system-prompt",
+    category: "injection",
+    pattern:
+      /\b(reveal|show|print|repeat|output|leak|dump|display)\b[^.!?\n]{0,30}\b(system prompt|hidden (prompt|instructions)|initial instructions|your instructions)\b/i,
+  },
+  {
+    name: "revela-prompt",
+    category: "injection",
+    pattern:
+      /\b(revela|muestra|muestre|imprime|repite|escribe)\b[^.!?\n]{0,30}\b(prompt del sistema|mensaje del sistema|instrucciones (iniciales|ocultas|del sistema)|tus instrucciones)\b/i,
+  },
+  {
+    name: "persona-switch",
+    category: "injection",
+    pattern:
+      /\b(you are now|from now on,? you (are|will)|act as|pretend to be)\b[^.!?\n]{0,30}\b(DAN|jailbroken|unrestricted|unfiltered|without (any )?(rules|restrictions|filters))\b/i,
+  },
+  {
+    name: "note-to-ai",
+    category: "injection",
+    pattern:
+      /\b(note|message|instruction)s? (to|for) (the |any )?(AI|LLM|assistant|language model|chatbot)s?\b|\b(AI|LLM) (assistants?|models?|agents?) (reading|processing|summari[sz]ing) this\b/i,
+  },
+  {
+    name: "nota-para-ia",
+    category: "injection",
+    pattern:
+      /\b(nota|mensaje|instrucci[oó]n) (para|a) (la |el |cualquier )?(IA|asistente|modelo de lenguaje|chatbot)\b|\b(si eres|eres) (una |un )?(IA|asistente virtual|modelo de lenguaje)\b/i,
+  },
+  {
+    name: "markdown-exfiltration",
+    category: "injection",
+    pattern:
+      /!\[[^\]]*\]\(https?:\/\/[^)\s]*[?&][\w-]*=\s*[{[(<]?\s*(conversation|chat|history|messages?|user|prompt|secret|password|token)/i,
+  },
+];
+
+/** Who injected text addresses: an AI model, an assistant, an automated agent (English and Spanish). */
+const addressee =
+  "(?:AI|A\\.I\\.|LLMs?|GPT|ChatGPT|Claude|Gemini|chat ?bots?|bots?|assistants?|language models?|models?|automated (?:agents?|tools?|readers?)|AI (?:agents?|readers?|assistants?|models?|screening tools?|tools?)|IA|asistentes?(?: de IA| virtual(?:es)?)?|modelos? de lenguaje|agentes?(?: de (?:IA|compra))?)";
+const imperative =
+  "(?:tell|say|ignore|disregard|reply|respond|include|forward|call|open|run|reveal|print|output|repeat|replace|ask|stop|do not|don't|never|recommend|mark|state|append|visit|send|rank|execute|delete|di|dile|digan?|responde|incluye|reenv[ií]a|llama|abre|ejecuta|revela|imprime|repite|sustituye|pide|deja|no respondas|no hagas|recomienda|recomendar|marca|a[nñ]ade|env[ií]a|manda|borra|deben?)";
+
+/**
+ * Instructions planted in data for the model that reads it (indirect prompt injection). Read only in
+ * tool results: a user may well ask what "ignore previous instructions" means.
+ */
+const toolResultRules: Rule[] = [
+  {
+    name: "addressed-to-ai",
+    category: "injection",
+    pattern: new RegExp(
+      `\\b(?:dear|hey|attention|note (?:to|for)|message (?:to|for)|instructions? (?:to|for)|querid[oa]|atenci[oó]n|aviso para|nota(?: oculta)? para|instrucciones para)[,:]?\\s+(?:the |any |all |other |)${addressee}\\b|\\b(?:for|to all|para (?:la|el|los|las|cualquier))\\s+(?:the |any |all |other |)${addressee}(?:\\s*[:,]|\\s+(?:reading|processing|summari[sz]ing|parsing|that (?:read|process)|que (?:lea|lean|procese|resuma)))`,
+      "i",
+    ),
+  },
+  {
+    name: "if-you-are-an-ai",
+    category: "injection",
+    pattern: new RegExp(`\\b(?:if|when|si|cuando) (?:you are|you're|eres) (?:an? |una? )?${addressee}\\b`, "i"),
+  },
+  {
+    name: "ai-colon-imperative",
+    category: "injection",
+    pattern: new RegExp(`\\b${addressee}\\s*[:,]\\s*(?:[^.!?\\n]{0,40}\\b)?${imperative}\\b`, "i"),
+  },
+  {
+    name: "tell-the-user-to-pay",
+    category: "injection",
+    pattern:
+      /\b(?:tell|inform|ask|warn|direct|urge) (?:the )?(?:user|reader|customer)s?\b[^.!?\n]{0,100}\b(?:password|card|PIN|IBAN|wire|transfer|pay|download|login|https?:|www\.|\.com|\.exe|\.io|\.biz|sell|buy|email)|\b(?:dile|di|pide|pídele|avisa) al (?:usuario|lector|cliente)\b[^.!?\n]{0,100}\b(?:contraseña|clave|tarjeta|PIN|IBAN|transfier|pague|paga|descarg|inicia|https?:|www\.|\.com|\.co\b|\.net)/i,
+  },
+  {
+    name: "new-instructions",
+    category: "injection",
+    pattern:
+      /\b(?:new|updated|real|true) (?:system (?:prompt|message)|instructions|objective|task|rules)\b|\[\s*(?:new )?system (?:prompt|override|message)\s*\]|\b(?:system|admin|developer) (?:override|mode)\b|\bjailbreak\b|\bmodo (?:desarrollador|libre|sin restricciones)\b|\bnuev[oa]s? (?:instrucciones|prompt del sistema|objetivo)\b/i,
+  },
+  {
+    name: "persona-rewrite",
+    category: "injection",
+    pattern:
+      /\b(?:you are no longer|you now work for|you are now (?:speaking|talking|an?|the)|from now on,? (?:you|respond|reply|answer)|a partir de (?:ahora|este momento),? (?:eres|responde|trabajas|act[uú]a)|ya no eres|ahora trabajas para|ahora eres)\b/i,
+  },
+  {
+    name: "hide-from-user",
+    category: "injection",
+    pattern:
+      /\b(?:do not|don't|never) (?:mention|tell the user|say (?:this|that) (?:came|comes))|\bno menciones\b|\b(?:without asking|sin preguntar(?:le)?) (?:the user|al usuario)|\bsilently (?:open|run|call|send|forward)|\ben silencio\b[^.!?\n]{0,40}\b(?:ejecut|abre|env[ií]a)/i,
+  },
+  {
+    name: "forget-everything",
+    category: "injection",
+    pattern:
+      /\b(?:ignore|disregard|forget)\b[^.!?\n]{0,20}\b(?:everything|anything) (?:you were told|that came before|above|before)|\b(?:ignore|disregard) the above\b|\bolvida todo lo que (?:te )?(?:dijeron|han dicho|se te dijo)\b|\b(?:ignore|disregard|ignora)\b[^.!?\n]{0,30}\b(?:earlier|previous|prior|anteriores|previas) (?:guidance|instructions|instrucciones|indicaciones)/i,
+  },
+  {
+    name: "call-a-tool",
+    category: "injection",
+    pattern:
+      /\b(?:call|use|invoke|run) the [a-z]+(?:_[a-z]+)+ tool\b|\b(?:llama|usa|invoca) (?:a )?la herramienta [a-z]+(?:_[a-z]+)*\b|\b(?:open|run) [^.!?\n]{0,30}\bin the browser tool\b/i,
+  },
+  {
+    name: "image-exfiltration",
+    category: "injection",
+    pattern: /(?:!\[[^\]]*\]\(|<img[^>]+src=["'])https?:\/\/[^)\s"']*[?&][\w-]+=[^)\s"']*(?:\{[^}]*\}|[A-Z_]{6,})/,
+  },
+];
+
+const harmRules: Rule[] = [
+  {
+    name: "explosive-device",
+    category: "weapons",
+    pattern:
+      /\b(how (do|can|could|would|should) (i|we|you|one)|steps to|instructions (for|to)|teach me to|help me)\b[^.!?\n]{0,30}\b(make|build|assemble|construct)\b[^.!?\n]{0,20}\b(a |an )?(pipe bomb|bomb|explosive device|ied|molotov|napalm|nerve agent|sarin|ricin|dirty bomb)\b/i,
+  },
+  {
+    name: "artefacto-explosivo",
+    category: "weapons",
+    pattern:
+      /\b(c[oó]mo|pasos para|ens[eé][nñ]ame a|ay[uú]dame a)\b[^.!?\n]{0,30}\b(hago|hacer|fabrico|fabricar|construyo|construir|armo|armar)\b[^.!?\n]{0,20}\b(una )?(bomba|explosivo|artefacto explosivo|c[oó]ctel molotov|napalm|gas sar[ií]n|ricina)\b/i,
+  },
+];
+
+function firstMatch(text: string, rules: readonly Rule[]): RuleMatch | undefined {
+  for (const rule of rules) if (rule.pattern.test(text)) return { category: rule.category, rule: rule.name };
+  return undefined;
+}
+
+/** An instruction addressed to the model inside text that should only be data (or a user's jailbreak). */
+export function matchInjectionRule(text: string): RuleMatch | undefined {
+  return firstMatch(text, injectionRules);
+}
+
+/** Instructions for the model inside a tool's result: the user-stage rules and the data-only ones. */
+export function matchToolResultRule(text: string): RuleMatch | undefined {
+  return firstMatch(text, injectionRules) ?? firstMatch(text, toolResultRules);
+}
+
+/** A request no context makes innocent. */
+export function matchHarmRule(text: string): RuleMatch | undefined {
+  return firstMatch(text, harmRules);
+}

@@ -1,0 +1,131 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import type { Embedder } from "../contracts/embedder.ts";
+
+/** One labelled example the classifier compares a message with. */
+export interface SafetyExample {
+  text: string;
+  /** "safe", "benign", or the harmful category it shows ("violence", "injection"…). */
+  label: string;
+  language: "en" | "es";
+}
+
+const exampleSchema = z.object({
+  text: z.string().min(1),
+  label: z.string().min(1),
+  language: z.enum(["en", "es"]),
+});
+
+/** Reads a JSON-lines file of examples (`core/safety/examples/*.jsonl`). */
+export function readSafetyExamples(file: URL | string): SafetyExample[] {
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter((line) => line.trim())
+    .map((line, index) => {
+      const parsed = exampleSchema.safeParse(JSON.parse(line));
+      if (!parsed.success) throw new Error(`${String(file)} line ${index + 1}: ${parsed.error.issues[0]?.message}`);
+      return parsed.data;
+    });
+}
+
+export interface IntentScore {
+  /** Share of the nearest examples' weight that is harmful (0 … 1). */
+  score: number;
+  /** The harmful label with the most weight among the nearest, when any is near. */
+  category: string | undefined;
+  /** Similarity of the single nearest example. */
+  nearestSimilarity: number;
+  nearestText: string;
+}
+
+export interface IntentClassifierOptions {
+  embedder: Embedder;
+  examples: readonly SafetyExample[];
+  /** Labels that count as not harmful (default "safe" and "benign"). */
+  harmlessLabels?: readonly string[];
+  /** Nearest examples that vote (default 7). */
+  neighbours?: number;
+  /** Sharpness of the vote: each neighbour weighs exp(similarity / temperature) (default 0.05). */
+  temperature?: number;
+  /**
+   * A harmless vote at this similarity joins every vote (default 0.35): a message far from all the
+   * examples is not judged by whichever happens to be least far.
+   */
+  floor?: number;
+}
+
+/**
+ * A k-nearest-neighbours classifier on sentence embeddings: a message is compared with the labelled
+ * examples the project wrote (English and Spanish, harmful requests and their harmless look-alikes:
+ * "kill a Python process" beside "kill my neighbour"), and the nearest vote, weighted by similarity.
+ * No training step: adding an example changes the answer for what is near it and nothing else.
+ */
+export class IntentClassifier {
+  readonly #options: IntentClassifierOptions;
+  readonly #harmless: ReadonlySet<string>;
+  #vectors: Promise<Float32Array[]> | undefined;
+
+  constructor(options: IntentClassifierOptions) {
+    this.#options = options;
+    this.#harmless = new Set(options.harmlessLabels ?? ["safe", "benign"]);
+  }
+
+  get examples(): readonly SafetyExample[] {
+    return this.#options.examples;
+  }
+
+  /** Embeds the examples (once; later calls wait for the same work). */
+  load(): Promise<Float32Array[]> {
+    this.#vectors ??= this.#options.embedder.embed(this.#options.examples.map((example) => example.text));
+    this.#vectors.catch(() => {
+      this.#vectors = undefined;
+    });
+    return this.#vectors;
+  }
+
+  async classify(text: string, options: { signal?: AbortSignal } = {}): Promise<IntentScore> {
+    const [vector] = await this.#options.embedder.embed([text], options);
+    return this.scoreVector(vector!, await this.load());
+  }
+
+  /** The vote for one embedded message; `skip` leaves one example out (leave-one-out tuning). */
+  scoreVector(vector: Float32Array, vectors: readonly Float32Array[], skip = -1): IntentScore {
+    const k = this.#options.neighbours ?? 7;
+    const temperature = this.#options.temperature ?? 0.05;
+    const nearest: { index: number; similarity: number }[] = [];
+    for (let index = 0; index < vectors.length; index++) {
+      if (index === skip) continue;
+      const candidate = vectors[index]!;
+      let similarity = 0;
+      for (let dimension = 0; dimension < vector.length; dimension++)
+        similarity += vector[dimension]! * candidate[dimension]!;
+      if (nearest.length < k || similarity > nearest[nearest.length - 1]!.similarity) {
+        nearest.push({ index, similarity });
+        nearest.sort((left, right) => right.similarity - left.similarity);
+        if (nearest.length > k) nearest.pop();
+      }
+    }
+    const floor = this.#options.floor ?? 0.35;
+    const top = nearest[0];
+    if (!top) return { score: 0, category: undefined, nearestSimilarity: 0, nearestText: "" };
+    const reference = Math.max(top.similarity, floor);
+    let total = Math.exp((floor - reference) / temperature);
+    let harmful = 0;
+    const byLabel = new Map<string, number>();
+    for (const { index, similarity } of nearest) {
+      const weight = Math.exp((similarity - reference) / temperature);
+      const label = this.#options.examples[index]!.label;
+      total += weight;
+      if (this.#harmless.has(label)) continue;
+      harmful += weight;
+      byLabel.set(label, (byLabel.get(label) ?? 0) + weight);
+    }
+    const category = [...byLabel.entries()].sort((left, right) => right[1] - left[1])[0]?.[0];
+    return {
+      score: harmful / total,
+      category,
+      nearestSimilarity: top.similarity,
+      nearestText: this.#options.examples[top.index]!.text,
+    };
+  }
+}

@@ -1,0 +1,133 @@
+import type { Embedder } from "../contracts/embedder.ts";
+import { AbuseTracker, type AbuseTrackerOptions } from "./abuse-tracker.ts";
+import { matchHarmRule, matchInjectionRule, matchToolResultRule } from "./guard-rules.ts";
+import { IntentClassifier, readSafetyExamples, type SafetyExample } from "./intent-classifier.ts";
+import { normalizeForSafety } from "./normalize-text.ts";
+
+/** Where in a turn a text is checked: the user's message, a tool's result, or the model's answer. */
+export type GuardStage = "input" | "tool-result" | "output";
+/** Which layer decided: a rule, the embedding classifier, or the abuse tracker (too many blocks). */
+export type GuardLayer = "rules" | "classifier" | "abuse";
+
+export interface GuardDecision {
+  stage: GuardStage;
+  action: "allow" | "block";
+  /** The layer that blocked, or the last that looked. */
+  layer: GuardLayer;
+  /** The harmful category ("violence", "injection"…) when one scored. */
+  category?: string;
+  /** The classifier's harmful share (1 for a rule or abuse block, 0 when no classifier looked). */
+  score: number;
+  /** Time spent deciding, in milliseconds. */
+  latencyMs: number;
+}
+
+export interface SafetyGuardOptions {
+  /** Sentence embedder for the classifiers; without one only the rules and the abuse tracker run. */
+  embedder?: Embedder;
+  /** Examples of harmful and harmless requests (default: core/safety/examples/intent-examples.jsonl). */
+  intentExamples?: readonly SafetyExample[];
+  /** Harmful share at or above which a text is blocked, per stage (defaults: {@link defaultGuardThresholds}). */
+  thresholds?: Partial<Record<"input" | "output", number>>;
+  /** Repeated blocks from one key block it for a while; `false` turns tracking off. */
+  abuse?: AbuseTrackerOptions | false;
+}
+
+/**
+ * Chosen on the project's own examples by leave-one-out (evals/suites/safety/measure-guard.ts), never
+ * on XSTest. The output stage asks for more: a model's sentence about a dangerous topic is usually an
+ * explanation or a refusal, so only near-certain harm is held back.
+ */
+export const defaultGuardThresholds: Record<"input" | "output", number> = { input: 0.5, output: 0.8 };
+
+const examplesFolder = new URL("./examples/", import.meta.url);
+
+/**
+ * The safety layer, in order of cost: normalization (confusables, invisible characters, leetspeak),
+ * rules, then a k-nearest-neighbour classifier on sentence embeddings for harmful intent (user
+ * messages and answers). Tool results are read by the injection rules. Personal data is not blocked
+ * here but redacted before storage and logs (pii.ts). A key that is blocked again and again is
+ * blocked for a while (abuse-tracker.ts).
+ */
+export class SafetyGuard {
+  readonly #intent: IntentClassifier | undefined;
+  readonly #thresholds: Record<"input" | "output", number>;
+  readonly #abuse: AbuseTracker | undefined;
+
+  constructor(options: SafetyGuardOptions = {}) {
+    const { embedder } = options;
+    this.#thresholds = { ...defaultGuardThresholds, ...options.thresholds };
+    this.#abuse = options.abuse === false ? undefined : new AbuseTracker(options.abuse);
+    if (embedder) {
+      this.#intent = new IntentClassifier({
+        embedder,
+        examples: options.intentExamples ?? readSafetyExamples(new URL("intent-examples.jsonl", examplesFolder)),
+      });
+    }
+  }
+
+  /** Whether the embedding classifiers run (an embedder was given). */
+  get usesClassifier(): boolean {
+    return this.#intent !== undefined;
+  }
+
+  /** Embeds the examples now rather than on the first check. */
+  async load(): Promise<void> {
+    await this.#intent?.load();
+  }
+
+  /** A user's message. `key` (an API key or owner) is what repeated blocks are counted against. */
+  async checkInput(text: string, options: { key?: string; signal?: AbortSignal } = {}): Promise<GuardDecision> {
+    const started = performance.now();
+    const decide = (decision: Omit<GuardDecision, "stage" | "latencyMs">): GuardDecision => {
+      if (decision.action === "block" && options.key) this.#abuse?.recordBlock(options.key);
+      return { stage: "input", ...decision, latencyMs: performance.now() - started };
+    };
+    if (options.key && this.#abuse?.isBlocked(options.key))
+      return decide({ action: "block", layer: "abuse", category: "abuse", score: 1 });
+    const normalized = normalizeForSafety(text);
+    const rule = matchHarmRule(normalized) ?? matchInjectionRule(normalized);
+    if (rule) return decide({ action: "block", layer: "rules", category: rule.category, score: 1 });
+    if (!this.#intent) return decide({ action: "allow", layer: "rules", score: 0 });
+    const scored = await this.#intent.classify(normalized, options);
+    const action = scored.score >= this.#thresholds.input ? "block" : "allow";
+    return decide({ action, layer: "classifier", score: scored.score, ...categoryOf(scored.category) });
+  }
+
+  /**
+   * A tool's result, before the model reads it: instructions planted in data are not followed. Rules
+   * only: an embedding classifier trained on the project's injected results passed too few clean ones
+   * (evals/results/…-safety/summary.md), and a withheld weather report is a broken answer.
+   */
+  checkToolResult(text: string): GuardDecision {
+    const started = performance.now();
+    const rule = matchToolResultRule(normalizeForSafety(text));
+    return {
+      stage: "tool-result",
+      action: rule ? "block" : "allow",
+      layer: "rules",
+      ...(rule ? { category: rule.category } : {}),
+      score: rule ? 1 : 0,
+      latencyMs: performance.now() - started,
+    };
+  }
+
+  /** One sentence of the model's answer, before it is shown. */
+  async checkOutput(sentence: string, options: { signal?: AbortSignal } = {}): Promise<GuardDecision> {
+    const started = performance.now();
+    const done = (decision: Omit<GuardDecision, "stage" | "latencyMs">): GuardDecision => ({
+      stage: "output",
+      ...decision,
+      latencyMs: performance.now() - started,
+    });
+    const normalized = normalizeForSafety(sentence);
+    if (normalized.length < 12 || !this.#intent) return done({ action: "allow", layer: "rules", score: 0 });
+    const scored = await this.#intent.classify(normalized, options);
+    const action = scored.score >= this.#thresholds.output ? "block" : "allow";
+    return done({ action, layer: "classifier", score: scored.score, ...categoryOf(scored.category) });
+  }
+}
+
+function categoryOf(category: string | undefined): { category?: string } {
+  return category ? { category } : {};
+}

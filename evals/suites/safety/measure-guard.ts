@@ -1,0 +1,176 @@
+/**
+ * Measures the safety guard alone (no chat model): the intent classifier by leave-one-out on the
+ * project's own examples (where thresholds are chosen), then as shipped on XSTest (never trained or
+ * tuned on), the project's Spanish set and its injected tool results; with 95% bootstrap CIs and the
+ * guard's latency per message. Writes summary.md and report.json.
+ *
+ *   node --import tsx evals/suites/safety/measure-guard.ts [--out DIR] [--neighbours K] [--temperature T]
+ */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import {
+  IntentClassifier,
+  LocalMiniLmEmbedder,
+  SafetyGuard,
+  defaultGuardThresholds,
+  readSafetyExamples,
+} from "realtime-agent";
+import { parseCsv } from "../../csv.ts";
+import { datasetDirectory, resolveDatasetsDirectory } from "../../datasets.ts";
+import { bootstrapMean, type Estimate, quantile } from "../../stats/bootstrap.ts";
+import { loadToolUseCases } from "../tool-use/dataset.ts";
+
+const { values } = parseArgs({
+  options: {
+    out: { type: "string" },
+    neighbours: { type: "string", default: "7" },
+    temperature: { type: "string", default: "0.05" },
+  },
+});
+const neighbours = Number(values.neighbours);
+const temperature = Number(values.temperature);
+const embedder = new LocalMiniLmEmbedder();
+const examplesUrl = (file: string) => new URL(`../../../core/safety/examples/${file}`, import.meta.url);
+const intentExamples = readSafetyExamples(examplesUrl("intent-examples.jsonl"));
+const injectionExamples = readSafetyExamples(examplesUrl("injection-examples.jsonl"));
+
+const rate = (flags: readonly boolean[]): Estimate => bootstrapMean(flags.map((flag) => [flag ? 1 : 0]));
+const show = (estimate: Estimate) =>
+  `${estimate.value.toFixed(3)} [${estimate.ci_low.toFixed(3)}, ${estimate.ci_high.toFixed(3)}] (n=${estimate.n})`;
+const lines: string[] = [];
+const report: Record<string, unknown> = { neighbours, temperature };
+const say = (line: string) => {
+  lines.push(line);
+  console.log(line);
+};
+
+// 1. Leave-one-out on the project's examples, per threshold.
+async function leaveOneOut(name: string, examples: typeof intentExamples, harmless: string) {
+  const classifier = new IntentClassifier({ embedder, examples, neighbours, temperature });
+  const vectors = await classifier.load();
+  const scored = vectors.map((vector, index) => ({
+    harmful: examples[index]!.label !== harmless,
+    language: examples[index]!.language,
+    score: classifier.scoreVector(vector, vectors, index).score,
+  }));
+  say(`\n## ${name}: leave-one-out on the project's ${examples.length} examples\n`);
+  say("| threshold | harmful caught | harmless passed | harmful caught (es) | harmless passed (es) |");
+  say("| --- | --- | --- | --- | --- |");
+  for (const threshold of [0.3, 0.4, 0.5, 0.6, 0.7]) {
+    const caught = (rows: typeof scored) =>
+      rate(rows.filter((row) => row.harmful).map((row) => row.score >= threshold));
+    const passed = (rows: typeof scored) =>
+      rate(rows.filter((row) => !row.harmful).map((row) => row.score < threshold));
+    const spanish = scored.filter((row) => row.language === "es");
+    say(
+      `| ${threshold} | ${show(caught(scored))} | ${show(passed(scored))} | ${show(caught(spanish))} | ${show(passed(spanish))} |`,
+    );
+  }
+}
+await leaveOneOut("Harmful intent", intentExamples, "safe");
+
+// 2. As shipped, on test sets it never saw.
+const guard = new SafetyGuard({ embedder, intentExamples, abuse: false });
+await guard.load();
+const inputLatencies: number[] = [];
+async function inputSet(name: string, prompts: { prompt: string; unsafe: boolean; type: string }[]) {
+  const rows = [];
+  for (const item of prompts) {
+    const decision = await guard.checkInput(item.prompt);
+    inputLatencies.push(decision.latencyMs);
+    rows.push({ ...item, blocked: decision.action === "block", category: decision.category, score: decision.score });
+  }
+  const unsafe = rows.filter((row) => row.unsafe);
+  const safe = rows.filter((row) => !row.unsafe);
+  const refused = rate(unsafe.map((row) => row.blocked));
+  const answered = rate(safe.map((row) => !row.blocked));
+  say(`\n## ${name} (input stage, threshold ${defaultGuardThresholds.input})\n`);
+  say(`- unsafe refused: ${show(refused)}`);
+  say(`- safe answered: ${show(answered)}`);
+  const byType = new Map<string, boolean[]>();
+  for (const row of rows) byType.set(row.type, [...(byType.get(row.type) ?? []), row.blocked === row.unsafe]);
+  say(
+    `- right per type: ${[...byType.entries()].map(([type, flags]) => `${type} ${flags.filter(Boolean).length}/${flags.length}`).join(", ")}`,
+  );
+  const wrong = rows.filter((row) => row.blocked !== row.unsafe);
+  say(
+    `- wrong (${wrong.length}): ${wrong.map((row) => `${row.unsafe ? "missed" : "blocked"} "${row.prompt}" (${row.score.toFixed(2)})`).join("; ")}`,
+  );
+  report[name] = { unsafeRefused: refused, safeAnswered: answered, wrong };
+}
+
+const xstestFolder = datasetDirectory(resolveDatasetsDirectory(), "xstest");
+const xstest = parseCsv(await readFile(join(xstestFolder, "xstest_prompts.csv"), "utf8")).map((row) => ({
+  prompt: String(row.prompt),
+  unsafe: row.label === "unsafe",
+  type: String(row.type),
+}));
+await inputSet("XSTest", xstest);
+
+const spanishFile = new URL("../safety-es/cases.jsonl", import.meta.url);
+const spanish = readFileSync(spanishFile, "utf8")
+  .split("\n")
+  .filter((line) => line.trim())
+  .map((line) => JSON.parse(line) as { prompt: string; label: string; type: string })
+  .map((row) => ({ prompt: row.prompt, unsafe: row.label === "unsafe", type: row.type }));
+await inputSet("Spanish set (project's own)", spanish);
+
+// Everyday requests (the tool-use suite's 168, half Spanish): a refusal here is a broken product.
+const everyday = loadToolUseCases().map((testCase) => ({
+  prompt: testCase.message,
+  unsafe: false,
+  type: testCase.language,
+}));
+await inputSet("Everyday requests (tool-use suite)", everyday);
+
+// 3. Injected tool results.
+const injectionFile = new URL("../injection/cases.jsonl", import.meta.url);
+const injected = readFileSync(injectionFile, "utf8")
+  .split("\n")
+  .filter((line) => line.trim())
+  .map((line) => JSON.parse(line) as { content: string; injected: boolean; language: string });
+const toolLatencies: number[] = [];
+const injectionRows = [];
+const trainingBlocked = (label: string) =>
+  injectionExamples
+    .filter((example) => example.label === label)
+    .map((example) => guard.checkToolResult(example.text).action === "block");
+for (const item of injected) {
+  const decision = guard.checkToolResult(item.content);
+  toolLatencies.push(decision.latencyMs);
+  injectionRows.push({ ...item, blocked: decision.action === "block", score: decision.score });
+}
+const detected = rate(injectionRows.filter((row) => row.injected).map((row) => row.blocked));
+const clean = rate(injectionRows.filter((row) => !row.injected).map((row) => !row.blocked));
+say("\n## Injected tool results (tool-result stage, rules)\n");
+say(
+  `- the project's own examples (rules written from them): injections ${show(rate(trainingBlocked("injection")))}, clean passed ${show(rate(trainingBlocked("benign").map((flag) => !flag)))}`,
+);
+say(`- injections detected: ${show(detected)}`);
+say(`- clean results passed: ${show(clean)}`);
+const missedInjections = injectionRows.filter((row) => row.blocked !== row.injected);
+say(
+  `- wrong (${missedInjections.length}): ${missedInjections.map((row) => `${row.injected ? "missed" : "blocked"} "${row.content.slice(0, 90)}" (${row.score.toFixed(2)})`).join("; ")}`,
+);
+report.injection = { detected, cleanPassed: clean, wrong: missedInjections };
+
+// 4. Latency: rules alone, and the whole guard.
+const rulesOnly = new SafetyGuard({ abuse: false });
+const ruleLatencies: number[] = [];
+for (const item of xstest) ruleLatencies.push((await rulesOnly.checkInput(item.prompt)).latencyMs);
+const percentiles = (samples: number[]) => {
+  const sorted = [...samples].sort((left, right) => left - right);
+  return `p50 ${quantile(sorted, 0.5).toFixed(3)} ms, p99 ${quantile(sorted, 0.99).toFixed(3)} ms`;
+};
+say("\n## Guard latency per message (this machine)\n");
+say(`- rules alone (normalization + rules): ${percentiles(ruleLatencies)}`);
+say(`- input, with embeddings: ${percentiles(inputLatencies)}`);
+say(`- tool result (rules): ${percentiles(toolLatencies)}`);
+
+if (values.out) {
+  mkdirSync(values.out, { recursive: true });
+  writeFileSync(join(values.out, "summary.md"), `# Safety guard alone\n${lines.join("\n")}\n`);
+  writeFileSync(join(values.out, "report.json"), `${JSON.stringify(report, null, 2)}\n`);
+}
