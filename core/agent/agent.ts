@@ -267,6 +267,7 @@ export class Agent {
           // A required call is required once: after the tool results the model may answer.
           toolChoice: !mayCallTools ? "none" : round === 0 ? route.toolChoice : "auto",
           ...(round === 0 && mayCallTools && route.callEach ? { requiredTools: route.callEach } : {}),
+          ...(round === 0 && mayCallTools && route.callLikely ? { callLikely: true } : {}),
           signal,
           ...(maxOutputTokens !== undefined ? { maxOutputTokens } : {}),
           ...(this.#options.temperature !== undefined ? { temperature: this.#options.temperature } : {}),

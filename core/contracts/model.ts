@@ -33,6 +33,11 @@ export interface ModelRequest {
    * (the remote ones) may treat it as plain `required`.
    */
   requiredTools?: readonly string[];
+  /**
+   * With `auto`: the tool router judged a call likely but not certain (its best tool has no examples to
+   * be sure by). A provider that decides by a threshold may lower it; others ignore it.
+   */
+  callLikely?: boolean;
   /** Ask for one JSON value matching the schema instead of free text (judges, extractors). */
   responseFormat?: { type: "json"; schema: JsonSchema };
   maxOutputTokens?: number;

@@ -43,9 +43,9 @@ export interface IntentClassifierOptions {
   examples: readonly SafetyExample[];
   /** Labels that count as not harmful (default "safe" and "benign"). */
   harmlessLabels?: readonly string[];
-  /** Nearest examples that vote (default 7). */
+  /** Nearest examples that vote (default 11: chosen by leave-one-out on the project's examples). */
   neighbours?: number;
-  /** Sharpness of the vote: each neighbour weighs exp(similarity / temperature) (default 0.05). */
+  /** Sharpness of the vote: each neighbour weighs exp(similarity / temperature) (default 0.1). */
   temperature?: number;
   /**
    * A harmless vote at this similarity joins every vote (default 0.35): a message far from all the
@@ -90,8 +90,8 @@ export class IntentClassifier {
 
   /** The vote for one embedded message; `skip` leaves one example out (leave-one-out tuning). */
   scoreVector(vector: Float32Array, vectors: readonly Float32Array[], skip = -1): IntentScore {
-    const k = this.#options.neighbours ?? 7;
-    const temperature = this.#options.temperature ?? 0.05;
+    const k = this.#options.neighbours ?? 11;
+    const temperature = this.#options.temperature ?? 0.1;
     const nearest: { index: number; similarity: number }[] = [];
     for (let index = 0; index < vectors.length; index++) {
       if (index === skip) continue;

@@ -111,6 +111,21 @@ describe("ToolPredictor", () => {
     expect(namedTools("What's the weather in Rome?", tools)).toEqual([]);
   });
 
+  it("judges a call likely, not required, for a tool known only by its description", async () => {
+    const described = [
+      {
+        name: "get_stock_price",
+        description: "Get the current price of a company's stock from its ticker symbol.",
+        inputSchema: { type: "object", properties: { ticker: { type: "string" } } },
+      },
+    ];
+    const message = "Get the current stock price for the ticker AAPL";
+    expect((await predictor.predict(message, described)).decision).toBe("require");
+    expect(await predictor.route(message, described)).toMatchObject({ toolChoice: "auto", callLikely: true });
+    const withExamples = [{ ...described[0]!, examples: [{ request: "Price of MSFT stock?", arguments: {} }] }];
+    expect(await predictor.route(message, withExamples)).toMatchObject({ toolChoice: "required" });
+  });
+
   it("calls no tool on what the user tells about themselves", async () => {
     const told = await predictor.predict("We are flying to Peru in May with a budget of 3,000 dollars.", tools);
     expect(told.decision).toBe("none");

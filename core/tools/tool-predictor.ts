@@ -183,6 +183,11 @@ export class ToolPredictor {
       return { tools: names.flatMap((name) => byName.get(name) ?? []), toolChoice: "required", callEach };
     }
     const offered = prediction.tools.flatMap((entry) => byName.get(entry.name) ?? []);
+    if (prediction.decision === "require" && !offered[0]?.examples?.length) {
+      // A tool known by its description alone (an OpenAPI or MCP tool, a BFCL function): its score is
+      // less sure than one backed by examples, so the call is likely rather than required.
+      return { tools: offered, toolChoice: "auto", callLikely: true };
+    }
     const toolChoice =
       prediction.decision === "require" ? "required" : prediction.decision === "offer" ? "auto" : "none";
     return { tools: offered, toolChoice };

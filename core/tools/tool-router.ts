@@ -9,6 +9,8 @@ export interface ToolRoute {
    * one (providers that cannot enforce it treat it as `auto`); `auto`: the model decides; `none`: no call.
    */
   toolChoice: "auto" | "required" | "none";
+  /** With `auto`: a call is likely, though not certain enough to require (see ModelRequest.callLikely). */
+  callLikely?: boolean;
   /** Tools the message asks for in separate parts: the first round calls each of them once (see ModelRequest). */
   callEach?: string[];
 }

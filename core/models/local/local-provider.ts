@@ -11,6 +11,7 @@ import { AgentError, ProviderError, UserInputError } from "../../contracts/error
 import type { ChatMessage } from "../../contracts/messages.ts";
 import type { ModelCapabilities, ModelProvider, ModelRequest, ModelStreamEvent } from "../../contracts/model.ts";
 import { ProtocolTextGuard } from "./protocol-text-guard.ts";
+import { LeadingMetaFilter } from "./leading-meta-filter.ts";
 import { AsyncQueue } from "../async-queue.ts";
 import type { AnswerPrompt, ChatFormat, FormatRun, RenderedPrompt } from "./chat-format.ts";
 import { buildJsonValueGrammar } from "./json-schema-grammar.ts";
@@ -196,16 +197,19 @@ export class LocalModelProvider implements ModelProvider {
       () => chunks.close(),
       (error: unknown) => chunks.fail(error),
     );
+    // After tool results the 0.5B model may open by grading them ("La respuesta proporcionada es correcta.").
+    const meta =
+      request.messages.at(-1)?.role === "tool" && !request.responseFormat ? new LeadingMetaFilter() : undefined;
     let started = false;
     for await (const chunk of chunks) {
-      const shown = guard.push(chunk);
+      const shown = guard.push(meta ? meta.push(chunk) : chunk);
       if (guard.stopped) protocolStop.abort();
       const text = started ? shown : shown.trimStart();
       if (text.length === 0) continue;
       started = true;
       yield { type: "text-delta", text };
     }
-    const held = guard.flush();
+    const held = (meta ? guard.push(meta.flush()) : "") + guard.flush();
     if (held) yield { type: "text-delta", text: started ? held : held.trimStart() };
     const result = await generation;
     const reason = request.signal?.aborted ? "abort" : result.metadata.stopReason === "maxTokens" ? "length" : "stop";

@@ -25,12 +25,15 @@ import { loadToolUseCases } from "../tool-use/dataset.ts";
 const { values } = parseArgs({
   options: {
     out: { type: "string" },
-    neighbours: { type: "string", default: "7" },
-    temperature: { type: "string", default: "0.05" },
+    neighbours: { type: "string" },
+    temperature: { type: "string" },
   },
 });
-const neighbours = Number(values.neighbours);
-const temperature = Number(values.temperature);
+/** The classifier's own defaults unless given. */
+const tuning = {
+  ...(values.neighbours ? { neighbours: Number(values.neighbours) } : {}),
+  ...(values.temperature ? { temperature: Number(values.temperature) } : {}),
+};
 const embedder = new LocalMiniLmEmbedder();
 const examplesUrl = (file: string) => new URL(`../../../core/safety/examples/${file}`, import.meta.url);
 const intentExamples = readSafetyExamples(examplesUrl("intent-examples.jsonl"));
@@ -40,7 +43,7 @@ const rate = (flags: readonly boolean[]): Estimate => bootstrapMean(flags.map((f
 const show = (estimate: Estimate) =>
   `${estimate.value.toFixed(3)} [${estimate.ci_low.toFixed(3)}, ${estimate.ci_high.toFixed(3)}] (n=${estimate.n})`;
 const lines: string[] = [];
-const report: Record<string, unknown> = { neighbours, temperature };
+const report: Record<string, unknown> = { ...tuning };
 const say = (line: string) => {
   lines.push(line);
   console.log(line);
@@ -48,7 +51,7 @@ const say = (line: string) => {
 
 // 1. Leave-one-out on the project's examples, per threshold.
 async function leaveOneOut(name: string, examples: typeof intentExamples, harmless: string) {
-  const classifier = new IntentClassifier({ embedder, examples, neighbours, temperature });
+  const classifier = new IntentClassifier({ embedder, examples, ...tuning });
   const vectors = await classifier.load();
   const scored = vectors.map((vector, index) => ({
     harmful: examples[index]!.label !== harmless,
@@ -73,6 +76,7 @@ await leaveOneOut("Harmful intent", intentExamples, "safe");
 
 // 2. As shipped, on test sets it never saw.
 const guard = new SafetyGuard({ embedder, intentExamples, abuse: false });
+// (SafetyGuard builds its classifier with the defaults; --neighbours/--temperature only change the leave-one-out table.)
 await guard.load();
 const inputLatencies: number[] = [];
 async function inputSet(name: string, prompts: { prompt: string; unsafe: boolean; type: string }[]) {

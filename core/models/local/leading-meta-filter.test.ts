@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { LeadingMetaFilter } from "./leading-meta-filter.ts";
+
+function run(chunks: string[]): string {
+  const filter = new LeadingMetaFilter();
+  return chunks.map((chunk) => filter.push(chunk)).join("") + filter.flush();
+}
+
+describe("LeadingMetaFilter", () => {
+  it("drops an opening verdict on the exchange, in Spanish and English, however it streams", () => {
+    expect(run(["La respuesta ", "proporcionada es ", "correcta. Dividir 2048 entre 16 ", "da 128."])).toBe(
+      "Dividir 2048 entre 16 da 128.",
+    );
+    expect(run(["The provided answer is correct. ", "12 times 7 is 84."])).toBe("12 times 7 is 84.");
+    expect(run(["El resultado es correcto: ", "129."])).toBe("El resultado es correcto: 129.");
+  });
+
+  it("leaves every other answer as it was, releasing it without waiting when it cannot be a verdict", () => {
+    const filter = new LeadingMetaFilter();
+    expect(filter.push("It is ")).toBe("It is ");
+    expect(filter.push("84.")).toBe("84.");
+    expect(run(["The result is 84. ", "The answer is correct."])).toBe("The result is 84. The answer is correct.");
+    expect(run(["La ", "respuesta es 129."])).toBe("La respuesta es 129.");
+    expect(run(["La"])).toBe("La");
+  });
+});

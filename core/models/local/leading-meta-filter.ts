@@ -1,0 +1,45 @@
+/**
+ * A first sentence that only judges the exchange instead of answering: "La respuesta proporcionada es
+ * correcta.", "The provided answer is correct." Qwen2.5-Coder-0.5B reads a tool result in the user's
+ * turn as an answer to grade and opens with such a verdict (the answers suite's `no_meta_talk`).
+ */
+const verdict =
+  /^\s*(?:the (?:provided |given )?(?:answer|result|response|calculation)(?: provided| given| you provided)? (?:is|seems|looks) (?:correct|right|accurate)|(?:la|el) (?:respuesta|resultado|c[aá]lculo)(?: proporcionad[oa]| dad[oa])? (?:es|parece) (?:correct[oa]|exact[oa]))[^.!?\n:0-9]{0,40}[.!?]\s*/i;
+
+/** Longest opening held back while it may still turn out to be a verdict. */
+const maxHeld = 160;
+
+/**
+ * Holds back the start of an answer until its first sentence ends (or it cannot be a verdict), then
+ * drops that sentence when it is a verdict on the exchange and releases everything else unchanged.
+ */
+export class LeadingMetaFilter {
+  #held = "";
+  #decided = false;
+
+  push(chunk: string): string {
+    if (this.#decided) return chunk;
+    this.#held += chunk;
+    const match = verdict.exec(this.#held);
+    if (match) return this.#release(this.#held.slice(match[0].length));
+    const sentenceEnded = /[.!?\n]/.test(this.#held);
+    if (sentenceEnded || this.#held.length > maxHeld || !couldBeVerdict(this.#held)) return this.#release(this.#held);
+    return "";
+  }
+
+  flush(): string {
+    return this.#decided ? "" : this.#release(this.#held);
+  }
+
+  #release(text: string): string {
+    this.#decided = true;
+    this.#held = "";
+    return text;
+  }
+}
+
+/** Whether the text so far starts like a verdict ("The provided…", "La respuesta…"). */
+function couldBeVerdict(text: string): boolean {
+  const start = text.trimStart().toLowerCase();
+  return ["the ", "la ", "el "].some((opening) => opening.startsWith(start) || start.startsWith(opening));
+}
