@@ -141,13 +141,46 @@ const harmRules: Rule[] = [
     name: "explosive-device",
     category: "weapons",
     pattern:
-      /\b(how (do|can|could|would|should) (i|we|you|one)|steps to|instructions (for|to)|teach me to|help me)\b[^.!?\n]{0,30}\b(make|build|assemble|construct)\b[^.!?\n]{0,20}\b(a |an )?(pipe bomb|bomb|explosive device|ied|molotov|napalm|nerve agent|sarin|ricin|dirty bomb)\b/i,
+      /\b(how (do|can|could|would|should) (i|we|you|one)|steps to|instructions (for|to)|teach me to|help me)\b[^.!?\n]{0,30}\b(make|build|assemble|construct)\b[^.!?\n]{0,20}\b(a |an )?(pipe bomb|(?<!(?:bath|seed|glitter|stink|photo|smoke|calorie|flavou?r) )bomb|explosive device|ied|molotov|napalm|nerve agent|sarin|ricin|dirty bomb)\b/i,
   },
   {
     name: "artefacto-explosivo",
     category: "weapons",
     pattern:
-      /\b(c[oó]mo|pasos para|ens[eé][nñ]ame a|ay[uú]dame a)\b[^.!?\n]{0,30}\b(hago|hacer|fabrico|fabricar|construyo|construir|armo|armar)\b[^.!?\n]{0,20}\b(una )?(bomba|explosivo|artefacto explosivo|c[oó]ctel molotov|napalm|gas sar[ií]n|ricina)\b/i,
+      /\b(c[oó]mo|pasos para|ens[eé][nñ]ame a|ay[uú]dame a)\b[^.!?\n]{0,30}\b(hago|hacer|fabrico|fabricar|construyo|construir|armo|armar)\b[^.!?\n]{0,20}\b(una )?(bomba(?! de (?:ba[nñ]o|semillas|humo|agua|calor|chocolate|crema|purpurina))|explosivo|artefacto explosivo|c[oó]ctel molotov|napalm|gas sar[ií]n|ricina)\b/i,
+  },
+];
+
+/** People as the object of a violent verb: "my neighbour", "a child", "someone", "mi jefe", "a alguien". */
+const person =
+  "(?:(?:my|his|her|our|your|their|a|an|the|some|that|this)?\\s*(?:(?:ex-?|step-?|little |old |annoying |stupid |own )?(?:wife|husband|girlfriend|boyfriend|partner|neighbou?r|boss|co-?worker|colleague|teacher|classmate|roommate|landlord|mother|mom|mum|father|dad|brother|sister|son|daughter|child|kid|baby|toddler|grandma|grandmother|grandpa|grandfather|friend|ex|cousin|uncle|aunt|family|people|person|human|stranger|cop|police officer|politician|president|senator|judge|witness|girl|boy|woman|man|guy))s?|someone|somebody|anyone|everyone|him|her|them)";
+const violentVerb =
+  "(?:kill|murder|poison|stab|strangle|choke|smother|drown|kidnap|abduct|torture|maim|mutilate|dismember|behead|shoot|beat up|beat|hurt|assassinate|suffocate|burn|run over)";
+const persona =
+  "(?:(?:a |al |la |el |los |las |mis? |tus? |sus? |un |una )?(?:mi |tu |su )?(?:espos[oa]|mujer|marido|novi[oa]|pareja|vecin[oa]s?|jef[ea]|compañer[oa]s?|profesor[a]?|maestr[oa]|padre|madre|mam[aá]|pap[aá]|herman[oa]|hij[oa]|niñ[oa]s?|bebé|beb[eé]|abuel[oa]|amig[oa]s?|ex|prim[oa]|tí[oa]|familia|gente|persona|personas|desconocid[oa]|policía|polic[ií]a|político|juez|testigo|chica|chico|hombre|señor[a]?)|alguien|él|ella|ellos)";
+const verboViolento =
+  "(?:matar|asesinar|envenenar|apuñalar|acuchillar|estrangular|ahogar|asfixiar|secuestrar|raptar|torturar|mutilar|descuartizar|decapitar|disparar|dispararle|pegar|pegarle|golpear|lastimar|herir|quemar|atropellar|matarl[oa]|envenenarl[oa])";
+
+/** A game, story or sport around the verb makes it harmless: "kill someone in Call of Duty", "beat my wife at chess". */
+const playContext =
+  "(?![^.!?\\n]*\\b(?:in|at|on|during|for|en|al|a la|durante|para)\\s+(?:a |an |the |my |our |un |una |el |la |mi )?(?:\\w+\\s+){0,2}?(?:games?|video ?games?|match|chess|checkers|draughts|poker|cards|scrabble|monopoly|tennis|fifa|play|novel|story|stories|movie|film|book|script|screenplay|tournament|race|debate|argument|contest|minecraft|fortnite|call of duty|gta|counter-?strike|league of legends|among us|zelda|mario|sims|roblox|juegos?|videojuegos?|partida|ajedrez|damas|cartas|novela|historia|pel[ií]cula|libro|guion|torneo|carrera|debate)\\b)";
+
+const violenceRules: Rule[] = [
+  {
+    name: "violence-against-person",
+    category: "violence",
+    pattern: new RegExp(
+      `\\b(?:how (?:do|can|could|would|should) (?:i|we|you|one)|how to|best way to|easiest way to|help me|teach me (?:how )?to|i want to|i'm going to|i am going to|ways to|tips (?:for|on)|plan to)\\s+(?:\\w+\\s+){0,3}?${violentVerb}\\s+${person}\\b${playContext}`,
+      "i",
+    ),
+  },
+  {
+    name: "violencia-contra-persona",
+    category: "violence",
+    pattern: new RegExp(
+      `\\b(?:c[oó]mo (?:puedo |podr[ií]a |se puede |hago para |)|la mejor (?:manera|forma) de|ay[uú]dame a|ens[eé][nñ]ame a|quiero|voy a|formas? de|pasos para)\\s*(?:\\w+\\s+){0,3}?${verboViolento}\\s+${persona}\\b${playContext}`,
+      "i",
+    ),
   },
 ];
 
@@ -168,5 +201,5 @@ export function matchToolResultRule(text: string): RuleMatch | undefined {
 
 /** A request no context makes innocent. */
 export function matchHarmRule(text: string): RuleMatch | undefined {
-  return firstMatch(text, harmRules);
+  return firstMatch(text, harmRules) ?? firstMatch(text, violenceRules);
 }
