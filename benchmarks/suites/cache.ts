@@ -1,5 +1,7 @@
-import { type CacheScope, SemanticCache } from "realtime-agent";
+import { Agent, type AgentEvent, type CacheScope, SafetyGuard, SemanticCache, missingLocalEmbedderFiles } from "realtime-agent";
 import type { Embedder } from "realtime-agent";
+import { ScriptedModel } from "realtime-agent/testing";
+import { sharedLocalEmbedder } from "realtime-agent/runtime";
 import type { BenchmarkDefinition } from "../bench-types.ts";
 
 const dimensions = 384;
@@ -31,7 +33,42 @@ const noEmbedder: Embedder = {
  */
 export function cacheBenchmarks(): BenchmarkDefinition[] {
   const sizes = [1_000, 10_000, 100_000];
-  return (["exact", "hnsw"] as const).flatMap((kind) => sizes.map((entries) => lookupBenchmark(kind, entries)));
+  const lookups = (["exact", "hnsw"] as const).flatMap((kind) => sizes.map((entries) => lookupBenchmark(kind, entries)));
+  if (missingLocalEmbedderFiles().length > 0) return lookups;
+  return [...lookups, hitTurnBenchmark(false), hitTurnBenchmark(true)];
+}
+
+/**
+ * A whole turn answered from the cache, in process, on the local embedder: the question embedded and
+ * looked up, the answer streamed, the turn stored (in memory), `turn-start` to `turn-finish`; with and
+ * without the safety guard in front (rules and classifier: one more embedding).
+ */
+function hitTurnBenchmark(guarded: boolean): BenchmarkDefinition {
+  const embedder = sharedLocalEmbedder();
+  const cache = new SemanticCache(embedder);
+  const safety = guarded ? new SafetyGuard({ embedder, abuse: false }) : undefined;
+  const agent = new Agent({
+    model: new ScriptedModel(Array.from({ length: 1 }, () => ({ text: "Madrid is the capital of Spain." }))),
+    cache,
+    ...(safety ? { safety } : {}),
+  });
+  let session = 0;
+  return {
+    name: `cache.hit_turn${guarded ? "_guarded" : ""}`,
+    group: "cache",
+    unit: "ms",
+    setup: async () => {
+      await safety?.load();
+      for await (const _ of agent.runTurn({ sessionId: "bench-first", text: "What is the capital of Spain?" })) {
+      }
+    },
+    run: async () => {
+      let hit = false;
+      for await (const event of agent.runTurn({ sessionId: `bench-${session++}`, text: "what's the capital of Spain" }))
+        if ((event as AgentEvent).type === "turn-finish") hit = (event as { cacheHit?: unknown }).cacheHit !== undefined;
+      if (!hit) throw new Error("the cached answer was not served");
+    },
+  };
 }
 
 function lookupBenchmark(kind: "exact" | "hnsw", entries: number): BenchmarkDefinition {

@@ -79,12 +79,23 @@ const guard = new SafetyGuard({ embedder, intentExamples, abuse: false });
 // (SafetyGuard builds its classifier with the defaults; --neighbours/--temperature only change the leave-one-out table.)
 await guard.load();
 const inputLatencies: number[] = [];
-async function inputSet(name: string, prompts: { prompt: string; unsafe: boolean; type: string }[]) {
-  const rows = [];
+interface Prompt {
+  prompt: string;
+  unsafe: boolean;
+  type: string;
+}
+async function inputSet(name: string, prompts: Prompt[]) {
+  const rows: (Prompt & { blocked: boolean; layer: string; category: string | undefined; score: number })[] = [];
   for (const item of prompts) {
     const decision = await guard.checkInput(item.prompt);
     inputLatencies.push(decision.latencyMs);
-    rows.push({ ...item, blocked: decision.action === "block", category: decision.category, score: decision.score });
+    rows.push({
+      ...item,
+      blocked: decision.action === "block",
+      layer: decision.layer,
+      category: decision.category,
+      score: decision.score,
+    });
   }
   const unsafe = rows.filter((row) => row.unsafe);
   const safe = rows.filter((row) => !row.unsafe);
@@ -93,6 +104,9 @@ async function inputSet(name: string, prompts: { prompt: string; unsafe: boolean
   say(`\n## ${name} (input stage, threshold ${defaultGuardThresholds.input})\n`);
   say(`- unsafe refused: ${show(refused)}`);
   say(`- safe answered: ${show(answered)}`);
+  const byRules = (unsafeOrNot: boolean) =>
+    rows.filter((row) => row.unsafe === unsafeOrNot && row.blocked && row.layer === "rules").length;
+  say(`- blocked by the rules alone: ${byRules(true)} unsafe, ${byRules(false)} safe`);
   const byType = new Map<string, boolean[]>();
   for (const row of rows) byType.set(row.type, [...(byType.get(row.type) ?? []), row.blocked === row.unsafe]);
   say(
