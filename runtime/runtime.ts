@@ -185,7 +185,8 @@ export function sharedLocalEmbedder(): LocalMiniLmEmbedder {
  * The safety layer (RTA_SAFETY): "auto" (default) runs the rules and, when the local embedder's files
  * are present, the embedding classifiers; "rules" only the rules; "off" none. RTA_GUARD_OUTPUT=off
  * stops checking answers sentence by sentence (they then stream token by token). The synthetic model
- * (load tests of the transport) runs without it unless one is passed.
+ * (load tests of the transport) runs without it unless one is passed. RTA_SAFETY_THRESHOLD sets the
+ * classifier's harmful share from which a message is refused (default 0.65; lower refuses more).
  */
 export function createSafetyGuard(env: NodeJS.ProcessEnv): SafetyGuard | undefined {
   const choice = env.RTA_SAFETY || "auto";
@@ -193,7 +194,13 @@ export function createSafetyGuard(env: NodeJS.ProcessEnv): SafetyGuard | undefin
     throw new Error(`RTA_SAFETY must be auto, rules or off, got ${JSON.stringify(choice)}.`);
   if (choice === "off") return undefined;
   const embedderPresent = missingLocalEmbedderFiles().length === 0;
-  return new SafetyGuard(choice === "auto" && embedderPresent ? { embedder: sharedLocalEmbedder() } : {});
+  const threshold = env.RTA_SAFETY_THRESHOLD ? Number(env.RTA_SAFETY_THRESHOLD) : undefined;
+  if (threshold !== undefined && !(threshold > 0 && threshold <= 1))
+    throw new Error(`RTA_SAFETY_THRESHOLD must be in (0, 1], got ${JSON.stringify(env.RTA_SAFETY_THRESHOLD)}.`);
+  return new SafetyGuard({
+    ...(choice === "auto" && embedderPresent ? { embedder: sharedLocalEmbedder() } : {}),
+    ...(threshold !== undefined ? { thresholds: { input: threshold } } : {}),
+  });
 }
 
 /**

@@ -1,4 +1,11 @@
-import { Agent, type AgentEvent, type CacheScope, SafetyGuard, SemanticCache, missingLocalEmbedderFiles } from "realtime-agent";
+import {
+  Agent,
+  type AgentEvent,
+  type CacheScope,
+  SafetyGuard,
+  SemanticCache,
+  missingLocalEmbedderFiles,
+} from "realtime-agent";
 import type { Embedder } from "realtime-agent";
 import { ScriptedModel } from "realtime-agent/testing";
 import { sharedLocalEmbedder } from "realtime-agent/runtime";
@@ -33,7 +40,9 @@ const noEmbedder: Embedder = {
  */
 export function cacheBenchmarks(): BenchmarkDefinition[] {
   const sizes = [1_000, 10_000, 100_000];
-  const lookups = (["exact", "hnsw"] as const).flatMap((kind) => sizes.map((entries) => lookupBenchmark(kind, entries)));
+  const lookups = (["exact", "hnsw"] as const).flatMap((kind) =>
+    sizes.map((entries) => lookupBenchmark(kind, entries)),
+  );
   if (missingLocalEmbedderFiles().length > 0) return lookups;
   return [...lookups, hitTurnBenchmark(false), hitTurnBenchmark(true)];
 }
@@ -65,7 +74,8 @@ function hitTurnBenchmark(guarded: boolean): BenchmarkDefinition {
     run: async () => {
       let hit = false;
       for await (const event of agent.runTurn({ sessionId: `bench-${session++}`, text: "what's the capital of Spain" }))
-        if ((event as AgentEvent).type === "turn-finish") hit = (event as { cacheHit?: unknown }).cacheHit !== undefined;
+        if ((event as AgentEvent).type === "turn-finish")
+          hit = (event as { cacheHit?: unknown }).cacheHit !== undefined;
       if (!hit) throw new Error("the cached answer was not served");
     },
   };

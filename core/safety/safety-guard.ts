@@ -34,11 +34,13 @@ export interface SafetyGuardOptions {
 }
 
 /**
- * Chosen on the project's own examples by leave-one-out (evals/suites/safety/measure-guard.ts), never
- * on XSTest. The output stage asks for more: a model's sentence about a dangerous topic is usually an
- * explanation or a refusal, so only near-certain harm is held back.
+ * Input: the lowest harmful share at which none of the 168 everyday requests of the tool-use suite (half
+ * Spanish) is refused; at 0.5, the best balance by leave-one-out on the project's examples, 2 of them
+ * were ("Is it rude to text during dinner?"). Chosen on the project's own data, never on XSTest or the
+ * Spanish test set (evals/suites/safety/measure-guard.ts). Output asks for more: a model's sentence
+ * about a dangerous topic is usually an explanation or a refusal, so only near-certain harm is held back.
  */
-export const defaultGuardThresholds: Record<"input" | "output", number> = { input: 0.5, output: 0.8 };
+export const defaultGuardThresholds: Record<"input" | "output", number> = { input: 0.65, output: 0.8 };
 
 const examplesFolder = new URL("./examples/", import.meta.url);
 
