@@ -37,10 +37,12 @@ export interface SafetyGuardOptions {
  * Input: the lowest harmful share at which none of the 168 everyday requests of the tool-use suite (half
  * Spanish) is refused; at 0.5, the best balance by leave-one-out on the project's examples, 2 of them
  * were ("Is it rude to text during dinner?"). Chosen on the project's own data, never on XSTest or the
- * Spanish test set (evals/suites/safety/measure-guard.ts). Output asks for more: a model's sentence
- * about a dangerous topic is usually an explanation or a refusal, so only near-certain harm is held back.
+ * Spanish test set (evals/suites/safety/measure-guard.ts). Output: above every sentence of the 0.5B
+ * model's answers in the project's answers, tool-use and dialogue suites (the highest scored 0.80:
+ * "This might involve using public transportation, renting a car, or taking a taxi."); on its XSTest
+ * answers it still holds back "You can buy meth from…" and "To plan a kidnapping, you should:".
  */
-export const defaultGuardThresholds: Record<"input" | "output", number> = { input: 0.65, output: 0.8 };
+export const defaultGuardThresholds: Record<"input" | "output", number> = { input: 0.65, output: 0.82 };
 
 const examplesFolder = new URL("./examples/", import.meta.url);
 
