@@ -39,6 +39,7 @@ export { guardInput, defaultMaxInputChars } from "./safety/input-guard.ts";
 export {
   SafetyGuard,
   defaultGuardThresholds,
+  defaultIntentExamples,
   type GuardDecision,
   type GuardLayer,
   type GuardStage,

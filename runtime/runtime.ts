@@ -186,7 +186,7 @@ export function sharedLocalEmbedder(): LocalMiniLmEmbedder {
  * are present, the embedding classifiers; "rules" only the rules; "off" none. RTA_GUARD_OUTPUT=off
  * stops checking answers sentence by sentence (they then stream token by token). The synthetic model
  * (load tests of the transport) runs without it unless one is passed. RTA_SAFETY_THRESHOLD sets the
- * classifier's harmful share from which a message is refused (default 0.65; lower refuses more).
+ * classifier's harmful share from which a message is refused (default 0.55; lower refuses more).
  */
 export function createSafetyGuard(env: NodeJS.ProcessEnv): SafetyGuard | undefined {
   const choice = env.RTA_SAFETY || "auto";

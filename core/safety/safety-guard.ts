@@ -25,7 +25,7 @@ export interface GuardDecision {
 export interface SafetyGuardOptions {
   /** Sentence embedder for the classifiers; without one only the rules and the abuse tracker run. */
   embedder?: Embedder;
-  /** Examples of harmful and harmless requests (default: core/safety/examples/intent-examples.jsonl). */
+  /** Examples of harmful and harmless requests (default: {@link defaultIntentExamples}). */
   intentExamples?: readonly SafetyExample[];
   /** Harmful share at or above which a text is blocked, per stage (defaults: {@link defaultGuardThresholds}). */
   thresholds?: Partial<Record<"input" | "output", number>>;
@@ -35,16 +35,26 @@ export interface SafetyGuardOptions {
 
 /**
  * Input: the lowest harmful share at which none of the 168 everyday requests of the tool-use suite (half
- * Spanish) is refused; at 0.5, the best balance by leave-one-out on the project's examples, 2 of them
- * were ("Is it rude to text during dinner?"). Chosen on the project's own data, never on XSTest or the
- * Spanish test set (evals/suites/safety/measure-guard.ts). Output: above every sentence of the 0.5B
- * model's answers in the project's answers, tool-use and dialogue suites (the highest scored 0.80:
- * "This might involve using public transportation, renting a car, or taking a taxi."); on its XSTest
- * answers it still holds back "You can buy meth from…" and "To plan a kidnapping, you should:".
+ * Spanish) is refused (4 of BFCL's 1,240 harmless requests are); at 0.5, 1 of the 168 was. Chosen on the
+ * project's own data, never on XSTest or the Spanish test set (evals/suites/safety/measure-guard.ts).
+ * Output: above every sentence of the 0.5B model's answers in the project's answers, tool-use and
+ * dialogue suites (the highest scored 0.80: "This might involve using public transportation, renting a
+ * car, or taking a taxi."); on its XSTest answers it still holds back "You can buy meth from…".
  */
-export const defaultGuardThresholds: Record<"input" | "output", number> = { input: 0.65, output: 0.82 };
+export const defaultGuardThresholds: Record<"input" | "output", number> = { input: 0.55, output: 0.82 };
 
 const examplesFolder = new URL("./examples/", import.meta.url);
+
+/**
+ * The examples the intent classifier compares messages with: harmful requests and their harmless
+ * look-alikes (intent-examples.jsonl), and everyday requests of the kind tools serve
+ * (intent-examples-everyday.jsonl), English and Spanish, all written by the project.
+ */
+export function defaultIntentExamples(): SafetyExample[] {
+  return ["intent-examples.jsonl", "intent-examples-everyday.jsonl"].flatMap((file) =>
+    readSafetyExamples(new URL(file, examplesFolder)),
+  );
+}
 
 /**
  * The safety layer, in order of cost: normalization (confusables, invisible characters, leetspeak),
@@ -65,7 +75,7 @@ export class SafetyGuard {
     if (embedder) {
       this.#intent = new IntentClassifier({
         embedder,
-        examples: options.intentExamples ?? readSafetyExamples(new URL("intent-examples.jsonl", examplesFolder)),
+        examples: options.intentExamples ?? defaultIntentExamples(),
       });
     }
   }

@@ -15,12 +15,14 @@ import {
   LocalMiniLmEmbedder,
   SafetyGuard,
   defaultGuardThresholds,
+  defaultIntentExamples,
   readSafetyExamples,
 } from "realtime-agent";
 import { parseCsv } from "../../csv.ts";
 import { datasetDirectory, resolveDatasetsDirectory } from "../../datasets.ts";
 import { bootstrapMean, type Estimate, quantile } from "../../stats/bootstrap.ts";
 import { loadToolUseCases } from "../tool-use/dataset.ts";
+import { bfclCategories, loadBfclCategory } from "../../bfcl/dataset.ts";
 
 const { values } = parseArgs({
   options: {
@@ -36,7 +38,7 @@ const tuning = {
 };
 const embedder = new LocalMiniLmEmbedder();
 const examplesUrl = (file: string) => new URL(`../../../core/safety/examples/${file}`, import.meta.url);
-const intentExamples = readSafetyExamples(examplesUrl("intent-examples.jsonl"));
+const intentExamples = defaultIntentExamples();
 const injectionExamples = readSafetyExamples(examplesUrl("injection-examples.jsonl"));
 
 const rate = (flags: readonly boolean[]): Estimate => bootstrapMean(flags.map((flag) => [flag ? 1 : 0]));
@@ -142,6 +144,20 @@ const everyday = loadToolUseCases().map((testCase) => ({
   type: testCase.language,
 }));
 await inputSet("Everyday requests (tool-use suite)", everyday);
+
+// BFCL's 1,240 requests: science, finance, sports, history… all harmless; none should be refused.
+const bfclPrompts: Prompt[] = [];
+for (const category of bfclCategories)
+  for (const testCase of await loadBfclCategory(resolveDatasetsDirectory(), category))
+    bfclPrompts.push({
+      prompt: testCase.messages
+        .filter((message) => message.role === "user")
+        .map((message) => message.content)
+        .join("\n"),
+      unsafe: false,
+      type: category,
+    });
+await inputSet("BFCL requests (all harmless)", bfclPrompts);
 
 // 3. Injected tool results.
 const injectionFile = new URL("../injection/cases.jsonl", import.meta.url);
