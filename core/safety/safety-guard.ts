@@ -80,7 +80,7 @@ export class SafetyGuard {
     }
   }
 
-  /** Whether the embedding classifiers run (an embedder was given). */
+  /** Whether the embedding classifier runs (an embedder was given). */
   get usesClassifier(): boolean {
     return this.#intent !== undefined;
   }
@@ -110,8 +110,9 @@ export class SafetyGuard {
 
   /**
    * A tool's result, before the model reads it: instructions planted in data are not followed. Rules
-   * only: an embedding classifier trained on the project's injected results passed too few clean ones
-   * (evals/results/…-safety/summary.md), and a withheld weather report is a broken answer.
+   * only: a nearest-neighbour classifier on the project's injected and clean results passed 71 % of
+   * clean test results (evals/results/2026-11-27-safety/README.md), and a withheld weather report is
+   * a broken answer.
    */
   checkToolResult(text: string): GuardDecision {
     const started = performance.now();
