@@ -30,7 +30,7 @@ import { redactTurn } from "../safety/pii.ts";
 import { runToolRound } from "./tool-round.ts";
 import { TurnProgress } from "./turn-progress.ts";
 import type { SemanticCache } from "../cache/semantic-cache.ts";
-import { cacheScopeOf, cacheTtlOf } from "./answer-cache.ts";
+import { cacheScopeOf, cacheTtlOf, looksLikeRefusal } from "./answer-cache.ts";
 import type { SafetyGuard } from "../safety/safety-guard.ts";
 import { refusalMessage } from "../safety/refusals.ts";
 
@@ -339,6 +339,7 @@ export class Agent {
         cache &&
         !blocked &&
         turn.text.trim() &&
+        !looksLikeRefusal(turn.text) &&
         unansweredCalls.length === 0 &&
         !turn.toolCalls.some((call) => call.error)
       ) {

@@ -35,3 +35,12 @@ export function cacheTtlOf(toolsUsed: readonly string[], tools: ToolRegistry): n
   }
   return shortest;
 }
+
+/** How refusals open, in the languages the agent answers in: the model's own "I can't help with that". */
+const refusalOpening =
+  /^\s*(?:(?:i'?m |i am )?sorry|i apologi[sz]e|i (?:cannot|can't|can not|won't|will not|am unable|'m unable)|as an ai|unfortunately,? i|lo siento|lo lamento|no puedo|lamentablemente,? no|desolé|je ne peux pas|es tut mir leid|ich kann nicht|desculpe|não posso|mi dispiace|non posso)\b/i;
+
+/** Whether an answer is a refusal (the model's own, not the guard's): never worth serving to someone else. */
+export function looksLikeRefusal(text: string): boolean {
+  return refusalOpening.test(text);
+}
