@@ -130,6 +130,22 @@ const toolResultRules: Rule[] = [
       /\b(?:call|use|invoke|run) the [a-z]+(?:_[a-z]+)+ tool\b|\b(?:llama|usa|invoca) (?:a )?la herramienta [a-z]+(?:_[a-z]+)*\b|\b(?:open|run) [^.!?\n]{0,30}\bin the browser tool\b/i,
   },
   {
+    name: "chat-template-in-data",
+    category: "injection",
+    pattern: /<\|(?:system|im_start|im_end|assistant|user)\|>|\[\/?INST\]|<<SYS>>|^#{2,3} ?(?:system|instruction)\b/im,
+  },
+  {
+    name: "instruction-field",
+    category: "injection",
+    pattern:
+      /["']?\b_?(?:(?:assistant|ai|llm|model|bot|agent|gpt)[_ -]?(?:instructions?|directives?|prompt|notes?|commands?)|instructions?[_ -](?:for|to)[_ -](?:the[_ -])?(?:ai|assistant|llm|model|bot|agent)s?|instrucciones?[_ -]para[_ -](?:la[_ -]|el[_ -])?(?:ia|asistente|modelo|bot))["']?\s*[:=]/i,
+  },
+  {
+    name: "shouted-override",
+    category: "injection",
+    pattern: /\b(?:IGNORE|DISREGARD|FORGET|IGNORA|OLVIDA)_(?:ALL_|TODO_|TODAS_)?(?:PREVIOUS|PRIOR|ABOVE|LAS|LO|Y)_?[A-Z_]*/,
+  },
+  {
     name: "image-exfiltration",
     category: "injection",
     pattern: /(?:!\[[^\]]*\]\(|<img[^>]+src=["'])https?:\/\/[^)\s"']*[?&][\w-]+=[^)\s"']*(?:\{[^}]*\}|[A-Z_]{6,})/,
