@@ -82,6 +82,7 @@ export { AnthropicProvider, type AnthropicProviderOptions } from "./models/remot
 export { OpenAIProvider, type OpenAIProviderOptions } from "./models/remote/openai-provider.ts";
 export { costOf, defaultPrices, loadPrices, type PriceTable } from "./telemetry/pricing.ts";
 export { SyntheticModel, type SyntheticModelOptions } from "./models/synthetic-model.ts";
+export { defaultSystemPrompt } from "./agent/build-messages.ts";
 export {
   streamScriptedStep,
   splitIntoChunks,

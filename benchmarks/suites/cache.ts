@@ -4,10 +4,10 @@ import {
   type CacheScope,
   SafetyGuard,
   SemanticCache,
+  SyntheticModel,
   missingLocalEmbedderFiles,
 } from "realtime-agent";
 import type { Embedder } from "realtime-agent";
-import { ScriptedModel } from "realtime-agent/testing";
 import { sharedLocalEmbedder } from "realtime-agent/runtime";
 import type { BenchmarkDefinition } from "../bench-types.ts";
 
@@ -57,7 +57,7 @@ function hitTurnBenchmark(guarded: boolean): BenchmarkDefinition {
   const cache = new SemanticCache(embedder);
   const safety = guarded ? new SafetyGuard({ embedder, abuse: false }) : undefined;
   const agent = new Agent({
-    model: new ScriptedModel(Array.from({ length: 1 }, () => ({ text: "Madrid is the capital of Spain." }))),
+    model: SyntheticModel.streaming({ tokens: 8, timeToFirstTokenMs: 0, tokenIntervalMs: 0 }),
     cache,
     ...(safety ? { safety } : {}),
   });

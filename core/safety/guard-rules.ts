@@ -143,7 +143,8 @@ const toolResultRules: Rule[] = [
   {
     name: "shouted-override",
     category: "injection",
-    pattern: /\b(?:IGNORE|DISREGARD|FORGET|IGNORA|OLVIDA)_(?:ALL_|TODO_|TODAS_)?(?:PREVIOUS|PRIOR|ABOVE|LAS|LO|Y)_?[A-Z_]*/,
+    pattern:
+      /\b(?:IGNORE|DISREGARD|FORGET|IGNORA|OLVIDA)_(?:ALL_|TODO_|TODAS_)?(?:PREVIOUS|PRIOR|ABOVE|LAS|LO|Y)_?[A-Z_]*/,
   },
   {
     name: "image-exfiltration",

@@ -18,7 +18,7 @@ import { buildJsonValueGrammar } from "./json-schema-grammar.ts";
 import { loadLocalModel, type LoadedLocalModel, type LocalModelOptions } from "./local-model.ts";
 import type { ChatFormatName } from "./model-catalogue.ts";
 import type { PrefixReadiness } from "./prefix-state-cache.ts";
-import { qwenFormat } from "./qwen-format.ts";
+import { callLeaning, qwenFormat } from "./qwen-format.ts";
 import { smollm2Format } from "./smollm2-format.ts";
 
 export interface LocalProviderOptions extends LocalModelOptions {
@@ -102,6 +102,26 @@ export class LocalModelProvider implements ModelProvider {
       }
     }
     return read;
+  }
+
+  /**
+   * How strongly the model leans towards calling a tool for this request: the probability that its first
+   * token starts a call (Qwen2.5's format only; nothing is generated). For measuring the call/no-call
+   * decision (evals/suites/bfcl/measure-call-decision.ts).
+   */
+  async callLeaning(request: Pick<ModelRequest, "messages" | "tools">): Promise<number> {
+    const loaded = await this.load();
+    const format = this.#formatOf(loaded);
+    if (format !== qwenFormat)
+      throw new ProviderError("PROVIDER_FAILED", `Call leaning is measured in Qwen2.5's format, not ${format.name}.`);
+    const lease = await loaded.acquireSequence();
+    try {
+      const tokens = format.decisionPrompt(request.messages, request.tools).tokenize(loaded.model.tokenizer);
+      const run = { loaded, sequence: lease.sequence } as Pick<FormatRun, "loaded" | "sequence">;
+      return (await callLeaning(run, tokens)).call;
+    } finally {
+      lease.release();
+    }
   }
 
   /** The prompt format: the one set in the options, else the model's own. */

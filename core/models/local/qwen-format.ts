@@ -168,7 +168,7 @@ function markupTokens(model: LlamaModel): Markup {
  * begin with.
  */
 export async function callLeaning(
-  run: FormatRun,
+  run: Pick<FormatRun, "loaded" | "sequence">,
   promptTokens: readonly Token[],
 ): Promise<{ call: number; callTokens: Token[] }> {
   const model = run.loaded.model;
