@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { Agent } from "../../agent/agent.ts";
 import type { ModelRequest, ModelStreamEvent, ToolDefinition } from "../../contracts/model.ts";
 import { collectEvents, eventsOfType } from "../../testing/collect.ts";
@@ -46,6 +46,34 @@ describe("LocalModelProvider (SmolLM2-135M-Instruct)", () => {
       toolChoice: "auto",
     };
     expect(text(await drain(request))).toBe(text(await drain(request)));
+  });
+
+  it("ends the generation before reusing its sequence when the reader stops early", async () => {
+    const request: ModelRequest = {
+      messages: [
+        { role: "system", content: "You are a helpful assistant. Answer in one or two sentences." },
+        { role: "user", content: "Tell me a long story about the sea." },
+      ],
+      tools: [],
+      toolChoice: "auto",
+    };
+    const whole = text(await drain(request));
+    // llama.cpp reports a decode into a sequence still in use through node-llama-cpp's console logger.
+    const logged: string[] = [];
+    const record = (...parts: unknown[]) => logged.push(parts.map(String).join(" "));
+    const spies = [
+      vi.spyOn(console, "warn").mockImplementation(record),
+      vi.spyOn(console, "error").mockImplementation(record),
+    ];
+    // Stop after the first chunk (as the output guard does on a blocked sentence), again and again at
+    // once: every next request must decode on the pooled sequences (the system turn restored from the
+    // prefix cache each time), and answer as before.
+    for (let attempt = 0; attempt < 6; attempt++) {
+      for await (const event of provider.stream(request)) if (event.type === "text-delta") break;
+      expect(text(await drain(request))).toBe(whole);
+    }
+    for (const spy of spies) spy.mockRestore();
+    expect(logged.filter((line) => /decode|sequence positions/.test(line))).toEqual([]);
   });
 
   it("runs concurrent requests without mixing their streams", async () => {

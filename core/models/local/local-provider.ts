@@ -221,17 +221,28 @@ export class LocalModelProvider implements ModelProvider {
     const meta =
       request.messages.at(-1)?.role === "tool" && !request.responseFormat ? new LeadingMetaFilter() : undefined;
     let started = false;
-    for await (const chunk of chunks) {
-      const shown = guard.push(meta ? meta.push(chunk) : chunk);
-      if (guard.stopped) protocolStop.abort();
-      const text = started ? shown : shown.trimStart();
-      if (text.length === 0) continue;
-      started = true;
-      yield { type: "text-delta", text };
+    let generated: Awaited<typeof generation> | undefined;
+    try {
+      for await (const chunk of chunks) {
+        const shown = guard.push(meta ? meta.push(chunk) : chunk);
+        if (guard.stopped) protocolStop.abort();
+        const text = started ? shown : shown.trimStart();
+        if (text.length === 0) continue;
+        started = true;
+        yield { type: "text-delta", text };
+      }
+      const held = (meta ? guard.push(meta.flush()) : "") + guard.flush();
+      if (held) yield { type: "text-delta", text: started ? held : held.trimStart() };
+      generated = await generation;
+    } finally {
+      // The caller stopped reading (the output guard held a sentence back): the generation must end
+      // before the sequence goes back to the pool, or the next turn decodes into a busy sequence.
+      if (!generated) {
+        protocolStop.abort();
+        await generation.catch(() => undefined);
+      }
     }
-    const held = (meta ? guard.push(meta.flush()) : "") + guard.flush();
-    if (held) yield { type: "text-delta", text: started ? held : held.trimStart() };
-    const result = await generation;
+    const result = generated;
     const reason = request.signal?.aborted ? "abort" : result.metadata.stopReason === "maxTokens" ? "length" : "stop";
     yield {
       type: "finish",
