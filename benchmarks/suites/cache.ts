@@ -70,6 +70,8 @@ function hitTurnBenchmark(guarded: boolean): BenchmarkDefinition {
       await safety?.load();
       for await (const _ of agent.runTurn({ sessionId: "bench-first", text: "What is the capital of Spain?" })) {
       }
+      // The answer is kept in the background, after the turn has finished.
+      while (cache.size === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     },
     run: async () => {
       let hit = false;
