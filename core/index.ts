@@ -75,6 +75,8 @@ export {
   LocalMiniLmEmbedder,
   missingLocalEmbedderFiles,
   localEmbedderSetupCommand,
+  localEmbedderModelName,
+  resolveModelsRoot,
   type LocalMiniLmEmbedderOptions,
 } from "./embeddings/local-minilm-embedder.ts";
 export { FallbackChain, type ChainMember, type FallbackChainOptions } from "./models/fallback/fallback-chain.ts";

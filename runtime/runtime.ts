@@ -9,6 +9,8 @@ import {
   findCatalogueModel,
   loadPrices,
   missingLocalEmbedderFiles,
+  localEmbedderModelName,
+  resolveModelsRoot,
   startToolWorkers,
   threadsFromEnv,
   type ModelProvider,
@@ -18,6 +20,7 @@ import {
   SafetyGuard,
   type ToolRouter,
 } from "realtime-agent";
+import { join } from "node:path";
 import { SyntheticModel } from "realtime-agent";
 import { builtInTools } from "./plugin-config.ts";
 import { modelFromProviders, providersFromEnv } from "./provider-config.ts";
@@ -198,7 +201,12 @@ export function createSafetyGuard(env: NodeJS.ProcessEnv): SafetyGuard | undefin
   if (threshold !== undefined && !(threshold > 0 && threshold <= 1))
     throw new Error(`RTA_SAFETY_THRESHOLD must be in (0, 1], got ${JSON.stringify(env.RTA_SAFETY_THRESHOLD)}.`);
   return new SafetyGuard({
-    ...(choice === "auto" && embedderPresent ? { embedder: sharedLocalEmbedder() } : {}),
+    ...(choice === "auto" && embedderPresent
+      ? {
+          embedder: sharedLocalEmbedder(),
+          vectorCacheDir: join(resolveModelsRoot(), localEmbedderModelName, "vectors"),
+        }
+      : {}),
     ...(threshold !== undefined ? { thresholds: { input: threshold } } : {}),
   });
 }

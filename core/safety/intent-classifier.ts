@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { z } from "zod";
 import type { Embedder } from "../contracts/embedder.ts";
 
@@ -52,6 +54,11 @@ export interface IntentClassifierOptions {
    * examples is not judged by whichever happens to be least far.
    */
   floor?: number;
+  /**
+   * A folder where the examples' vectors are kept between runs, named by a hash of the embedder and
+   * the examples, so a one-shot command does not embed them again (best effort: any failure embeds).
+   */
+  vectorCacheDir?: string;
 }
 
 /**
@@ -76,11 +83,43 @@ export class IntentClassifier {
 
   /** Embeds the examples (once; later calls wait for the same work). */
   load(): Promise<Float32Array[]> {
-    this.#vectors ??= this.#options.embedder.embed(this.#options.examples.map((example) => example.text));
+    this.#vectors ??= this.#embedExamples();
     this.#vectors.catch(() => {
       this.#vectors = undefined;
     });
     return this.#vectors;
+  }
+
+  async #embedExamples(): Promise<Float32Array[]> {
+    const { embedder, examples, vectorCacheDir } = this.#options;
+    const texts = examples.map((example) => example.text);
+    const key = createHash("sha256").update(embedder.id).update("\u0000").update(texts.join("\u0000")).digest("hex");
+    const file = vectorCacheDir ? join(vectorCacheDir, `examples-${key.slice(0, 24)}.f32`) : undefined;
+    const size = texts.length * embedder.dimensions;
+    if (file) {
+      try {
+        const bytes = readFileSync(file);
+        if (bytes.byteLength === size * 4) {
+          const all = new Float32Array(bytes.buffer, bytes.byteOffset, size);
+          return texts.map((_, index) => all.slice(index * embedder.dimensions, (index + 1) * embedder.dimensions));
+        }
+      } catch {
+        // Not kept yet, or unreadable: embed below.
+      }
+    }
+    const vectors = await embedder.embed(texts);
+    if (file) {
+      try {
+        const all = new Float32Array(size);
+        vectors.forEach((vector, index) => all.set(vector, index * embedder.dimensions));
+        mkdirSync(vectorCacheDir!, { recursive: true });
+        writeFileSync(`${file}.tmp`, Buffer.from(all.buffer));
+        renameSync(`${file}.tmp`, file);
+      } catch {
+        // A read-only folder only costs the next run the embedding.
+      }
+    }
+    return vectors;
   }
 
   async classify(text: string, options: { signal?: AbortSignal } = {}): Promise<IntentScore> {

@@ -29,6 +29,8 @@ export interface SafetyGuardOptions {
   intentExamples?: readonly SafetyExample[];
   /** Harmful share at or above which a text is blocked, per stage (defaults: {@link defaultGuardThresholds}). */
   thresholds?: Partial<Record<"input" | "output", number>>;
+  /** Where the examples' vectors are kept between runs (see IntentClassifierOptions.vectorCacheDir). */
+  vectorCacheDir?: string;
   /** Repeated blocks from one key block it for a while; `false` turns tracking off. */
   abuse?: AbuseTrackerOptions | false;
 }
@@ -76,6 +78,7 @@ export class SafetyGuard {
       this.#intent = new IntentClassifier({
         embedder,
         examples: options.intentExamples ?? defaultIntentExamples(),
+        ...(options.vectorCacheDir ? { vectorCacheDir: options.vectorCacheDir } : {}),
       });
     }
   }
