@@ -23,7 +23,8 @@ describe.skipIf(!browserPath)(
     let browser: Browser;
 
     beforeAll(async () => {
-      server = await startServerProcess();
+      // The page's token-by-token rendering is checked: the output guard would stream whole sentences.
+      server = await startServerProcess({ RTA_GUARD_OUTPUT: "off" });
       browser = await chromium.launch({
         executablePath: browserPath!,
         args: [

@@ -20,6 +20,9 @@ const schema = `rta_e2e_${process.pid}_${Date.now().toString(36)}`;
 
 beforeAll(async () => {
   server = await startServerProcess({
+    // Token-by-token streaming is what is checked here; the output guard streams sentence by sentence
+    // (core/agent/agent-safety.test.ts checks that).
+    RTA_GUARD_OUTPUT: "off",
     RTA_MAX_FRAME_BYTES: "2048",
     DATABASE_URL: databaseUrl,
     RTA_DATABASE_SCHEMA: schema,
