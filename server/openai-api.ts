@@ -58,7 +58,13 @@ export function openAIRouter(options: { agent: Agent; auth: Authenticator; maxBo
   // The key is checked before the body is read: a client without one costs no parsing.
   router.use(async (request, response, next) => {
     const auth = await authenticateRequest(request, options.auth, "chat");
-    if (auth.ok) return next();
+    if (auth.ok) {
+      // Who repeated safety blocks count against: the key's owner, or the address without keys.
+      response.locals.client = options.auth.enabled
+        ? `key:${auth.principal.owner}`
+        : `ip:${request.socket.remoteAddress ?? "?"}`;
+      return next();
+    }
     openAIError(
       response,
       auth.status,
@@ -103,6 +109,7 @@ export function openAIRouter(options: { agent: Agent; auth: Authenticator; maxBo
     const maxOutputTokens = body.max_completion_tokens ?? body.max_tokens;
     const turn = options.agent.runTurn({
       sessionId: `openai-${id}`,
+      client: String(response.locals.client),
       text: last.content ?? "",
       history,
       signal: controller.signal,

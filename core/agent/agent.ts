@@ -103,6 +103,12 @@ export interface TurnInput {
   sessionId: string;
   /** Who the session belongs to, stored with it (the server's authenticated principal). */
   owner?: string;
+  /**
+   * Who sent the message, as the safety layer's abuse tracking counts blocks: a key's owner, or an
+   * address when the server has no keys (everyone is then the same owner). Default: the owner, else the
+   * session.
+   */
+  client?: string;
   text: string;
   signal?: AbortSignal;
   turnId?: string;
@@ -196,7 +202,7 @@ export class Agent {
       const safety = this.#options.safety;
       if (safety) {
         const decision = await turn.timer.time("inputGuard", () =>
-          safety.checkInput(userText, { key: input.owner ?? input.sessionId, signal }),
+          safety.checkInput(userText, { key: input.client ?? input.owner ?? input.sessionId, signal }),
         );
         yield { type: "guard", turnId, ...decision };
         if (decision.action === "block") {

@@ -213,12 +213,12 @@ export class WebSocketGateway {
         return;
       }
       this.#options.metrics.messages.inc();
-      void this.#runTurn(channel, message.text, message.messageId);
+      void this.#runTurn(channel, client, message.text, message.messageId);
     });
   }
 
   /** Runs one message as a turn; its frames carry the message's id as `reply_to` when it had one. */
-  async #runTurn(channel: SessionChannel, text: string, replyTo: string | undefined): Promise<void> {
+  async #runTurn(channel: SessionChannel, client: string, text: string, replyTo: string | undefined): Promise<void> {
     const controller = new AbortController();
     const started = performance.now();
     let turnId: string | undefined;
@@ -226,6 +226,7 @@ export class WebSocketGateway {
       for await (const event of this.#options.agent.runTurn({
         sessionId: channel.key,
         ...(channel.owner ? { owner: channel.owner } : {}),
+        client,
         text,
         signal: controller.signal,
       })) {
