@@ -60,8 +60,10 @@ export async function serve(options: { port: string; host: string }): Promise<nu
   }
   logger.info("sessions stored", { in: sessions.description });
   const cache = createSemanticCache(process.env);
-  const safety = createSafetyGuard(process.env);
-  const agent = createRuntime(runtimeConfigFromEnv(), {
+  const config = runtimeConfigFromEnv();
+  // The synthetic model is for load tests of the transport: no guard, as the runtime itself decides.
+  const safety = config.model === "synthetic" ? undefined : createSafetyGuard(process.env);
+  const agent = createRuntime(config, {
     logger,
     store: sessions.store,
     ...(cache ? { cache } : {}),

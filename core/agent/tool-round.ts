@@ -37,7 +37,7 @@ export async function* runToolRound(
           durationMs: outcome.durationMs,
         };
         if (checkResult) {
-          const decision = await checkResult(JSON.stringify(outcome.result));
+          const decision = await checkResult(JSON.stringify(outcome.result ?? null));
           yield { type: "guard", turnId: turn.turnId, callId: outcome.callId, ...decision };
           if (decision.action === "block") withheld.add(outcome.callId);
         }

@@ -60,7 +60,7 @@ const injectionRules: Rule[] = [
     name: "markdown-exfiltration",
     category: "injection",
     pattern:
-      /!\[[^\]]*\]\(https?:\/\/[^)\s]*[?&][\w-]*=\s*[{[(<]?\s*(conversation|chat|history|messages?|user|prompt|secret|password|token)/i,
+      /!\[[^\]]{0,200}\]\(https?:\/\/[^)\s]{0,512}[?&][\w-]{0,64}=\s*[{[(<]?\s*(conversation|chat|history|messages?|user|prompt|secret|password|token)/i,
   },
 ];
 
@@ -149,7 +149,8 @@ const toolResultRules: Rule[] = [
   {
     name: "image-exfiltration",
     category: "injection",
-    pattern: /(?:!\[[^\]]*\]\(|<img[^>]+src=["'])https?:\/\/[^)\s"']*[?&][\w-]+=[^)\s"']*(?:\{[^}]*\}|[A-Z_]{6,})/,
+    pattern:
+      /(?:!\[[^\]]{0,200}\]\(|<img[^>]{0,200}src=["'])https?:\/\/[^)\s"']{0,512}[?&][\w-]{1,64}=[^)\s"']{0,256}(?:\{[^}]{0,64}\}|[A-Z_]{6,})/,
   },
 ];
 

@@ -44,7 +44,7 @@ const confusablePattern = new RegExp(`[${Object.keys(confusables).join("")}]`, "
 
 const leet: Record<string, string> = { "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", $: "s" };
 /** A word of letters with leet characters inside or at its ends, not a number ("k1ll", "b0mb", "@ss"). */
-const leetWord = /(?<![\p{L}\p{N}])(?=[\p{L}\d@$]*\p{L})(?=[\p{L}\d@$]*[\d@$])[\p{L}\d@$]{3,}(?![\p{L}\p{N}])/gu;
+const leetWord = /(?<![\p{L}\p{N}@$])(?=[\p{L}\d@$]*\p{L})(?=[\p{L}\d@$]*[\d@$])[\p{L}\d@$]{3,}(?![\p{L}\p{N}@$])/gu;
 /** Single letters joined by one repeated separator: "k.i.l.l", "b o m b", "h-a-c-k". */
 const spelledOut = /(?<![\p{L}\p{N}])\p{L}(?:([.\-_* ])\p{L})(?:\1\p{L}){2,}(?![\p{L}\p{N}])/gu;
 

@@ -97,7 +97,9 @@ export class SafetyGuard {
   async checkInput(text: string, options: { key?: string; signal?: AbortSignal } = {}): Promise<GuardDecision> {
     const started = performance.now();
     const decide = (decision: Omit<GuardDecision, "stage" | "latencyMs">): GuardDecision => {
-      if (decision.action === "block" && options.key) this.#abuse?.recordBlock(options.key);
+      // A message refused because the key is already blocked does not prolong the block.
+      if (decision.action === "block" && decision.layer !== "abuse" && options.key)
+        this.#abuse?.recordBlock(options.key);
       return { stage: "input", ...decision, latencyMs: performance.now() - started };
     };
     if (options.key && this.#abuse?.isBlocked(options.key))

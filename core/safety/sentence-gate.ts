@@ -44,6 +44,7 @@ export class SentenceGate {
 
 /** Index just past the first sentence end (with the white space after it), or 0. */
 function sentenceEnd(text: string): number {
-  const match = /(?<!\d)[.!?…]+["')\]]*\s+|(?<=\d)[.!?…]+["')\]]*\s+(?=\D)|\n+/.exec(text);
+  // Each run of end marks is tried from its first mark only (a lookbehind), so a long run costs one pass.
+  const match = /(?<![\d.!?…])[.!?…]+["')\]]*\s+|(?<=\d)(?<![.!?…])[.!?…]+["')\]]*\s+(?=\D)|\n+/.exec(text);
   return match ? match.index + match[0].length : 0;
 }

@@ -13,6 +13,9 @@ describe("LeadingMetaFilter", () => {
     );
     expect(run(["The provided answer is correct. ", "12 times 7 is 84."])).toBe("12 times 7 is 84.");
     expect(run(["El resultado es correcto: ", "129."])).toBe("El resultado es correcto: 129.");
+    // An answer that is nothing but the verdict is kept: an empty answer says less.
+    expect(run(["The answer is correct."])).toBe("The answer is correct.");
+    expect(run(["La respuesta es ", "correcta. "])).toBe("La respuesta es correcta.");
   });
 
   it("leaves every other answer as it was, releasing it without waiting when it cannot be a verdict", () => {

@@ -16,19 +16,32 @@ const maxHeld = 160;
 export class LeadingMetaFilter {
   #held = "";
   #decided = false;
+  /** The verdict dropped, until something else is said: an answer that is only a verdict keeps it. */
+  #dropped = "";
 
   push(chunk: string): string {
-    if (this.#decided) return chunk;
+    if (this.#decided) return this.#passOn(chunk);
     this.#held += chunk;
     const match = verdict.exec(this.#held);
-    if (match) return this.#release(this.#held.slice(match[0].length));
+    if (match) {
+      this.#dropped = match[0];
+      return this.#passOn(this.#release(this.#held.slice(match[0].length)));
+    }
     const sentenceEnded = /[.!?\n]/.test(this.#held);
     if (sentenceEnded || this.#held.length > maxHeld || !couldBeVerdict(this.#held)) return this.#release(this.#held);
     return "";
   }
 
   flush(): string {
-    return this.#decided ? "" : this.#release(this.#held);
+    if (!this.#decided) return this.#release(this.#held);
+    const dropped = this.#dropped.trimEnd();
+    this.#dropped = "";
+    return dropped;
+  }
+
+  #passOn(text: string): string {
+    if (text.trim()) this.#dropped = "";
+    return text;
   }
 
   #release(text: string): string {
