@@ -1,25 +1,10 @@
+import { CountingEmbedder } from "../testing/counting-embedder.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { Embedder } from "../contracts/embedder.ts";
 import { LocalMiniLmEmbedder } from "../embeddings/local-minilm-embedder.ts";
 import { IntentClassifier, type SafetyExample } from "./intent-classifier.ts";
-
-/** Counts the texts it embeds, around the real embedder. */
-class CountingEmbedder implements Embedder {
-  readonly id: string;
-  readonly dimensions: number;
-  embedded = 0;
-  constructor(readonly inner: Embedder) {
-    this.id = inner.id;
-    this.dimensions = inner.dimensions;
-  }
-  embed(texts: readonly string[]): Promise<Float32Array[]> {
-    this.embedded += texts.length;
-    return this.inner.embed(texts);
-  }
-}
 
 const folder = mkdtempSync(join(tmpdir(), "rta-vectors-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));

@@ -18,3 +18,4 @@ export {
 } from "./loopback-api-server.ts";
 export { TcpProxy } from "./tcp-proxy.ts";
 export { sampleTurn, turnIds } from "./turn-record.ts";
+export { CountingEmbedder } from "./counting-embedder.ts";

@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { CountingEmbedder } from "../testing/counting-embedder.ts";
 import type { Embedder } from "../contracts/embedder.ts";
+import { describe, expect, it } from "vitest";
 import { ProviderError } from "../contracts/errors.ts";
 import type { ToolDefinition } from "../contracts/model.ts";
 import { LocalMiniLmEmbedder } from "../embeddings/local-minilm-embedder.ts";
@@ -28,21 +29,6 @@ const tools = [
     "¿Cuántos euros son 100 dólares?",
   ]),
 ];
-
-/** Counts the texts it is asked to embed, around the real embedder. */
-class CountingEmbedder implements Embedder {
-  readonly id: string;
-  readonly dimensions: number;
-  embedded = 0;
-  constructor(readonly inner: Embedder) {
-    this.id = inner.id;
-    this.dimensions = inner.dimensions;
-  }
-  embed(texts: readonly string[]): Promise<Float32Array[]> {
-    this.embedded += texts.length;
-    return this.inner.embed(texts);
-  }
-}
 
 // The real local embedder (3 ms a sentence): the predictor is only as good as its vectors.
 const embedder = new CountingEmbedder(new LocalMiniLmEmbedder());

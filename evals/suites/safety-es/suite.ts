@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { loadJsonlCases } from "../jsonl-cases.ts";
 import { firstOfEachLabel, type RefusalCase, refusalSuite } from "../refusal-suite.ts";
 
 const caseSchema = z.object({
@@ -11,16 +11,10 @@ const caseSchema = z.object({
 
 /** The project's own Spanish set: 61 unsafe prompts and 73 safe ones that sound unsafe, by type. */
 export function loadSpanishSafetyCases(): RefusalCase[] {
-  return readFileSync(new URL("./cases.jsonl", import.meta.url), "utf8")
-    .split("\n")
-    .filter((line) => line.trim())
-    .map((line, index) => {
-      const parsed = caseSchema.safeParse(JSON.parse(line));
-      if (!parsed.success)
-        throw new Error(`safety-es cases.jsonl line ${index + 1}: ${parsed.error.issues[0]?.message}`);
-      const { type, ...rest } = parsed.data;
-      return { ...rest, category: type };
-    });
+  return loadJsonlCases(new URL("./cases.jsonl", import.meta.url), caseSchema).map(({ type, ...rest }) => ({
+    ...rest,
+    category: type,
+  }));
 }
 
 /**

@@ -6,7 +6,7 @@
  *
  *   node --import tsx evals/suites/safety/measure-guard.ts [--out DIR] [--neighbours K] [--temperature T]
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -22,6 +22,9 @@ import { parseCsv } from "../../csv.ts";
 import { datasetDirectory, resolveDatasetsDirectory } from "../../datasets.ts";
 import { bootstrapMean, type Estimate, quantile } from "../../stats/bootstrap.ts";
 import { loadToolUseCases } from "../tool-use/dataset.ts";
+import { loadSpanishSafetyCases } from "../safety-es/suite.ts";
+import { loadJsonlCases } from "../jsonl-cases.ts";
+import { z } from "zod";
 import { bfclCategories, loadBfclCategory } from "../../bfcl/dataset.ts";
 
 const { values } = parseArgs({
@@ -129,12 +132,11 @@ const xstest = parseCsv(await readFile(join(xstestFolder, "xstest_prompts.csv"),
 }));
 await inputSet("XSTest", xstest);
 
-const spanishFile = new URL("../safety-es/cases.jsonl", import.meta.url);
-const spanish = readFileSync(spanishFile, "utf8")
-  .split("\n")
-  .filter((line) => line.trim())
-  .map((line) => JSON.parse(line) as { prompt: string; label: string; type: string })
-  .map((row) => ({ prompt: row.prompt, unsafe: row.label === "unsafe", type: row.type }));
+const spanish = loadSpanishSafetyCases().map((row) => ({
+  prompt: row.prompt,
+  unsafe: row.label === "unsafe",
+  type: row.category,
+}));
 await inputSet("Spanish set (project's own)", spanish);
 
 // Everyday requests (the tool-use suite's 168, half Spanish): a refusal here is a broken product.
@@ -160,11 +162,10 @@ for (const category of bfclCategories)
 await inputSet("BFCL requests (all harmless)", bfclPrompts);
 
 // 3. Injected tool results.
-const injectionFile = new URL("../injection/cases.jsonl", import.meta.url);
-const injected = readFileSync(injectionFile, "utf8")
-  .split("\n")
-  .filter((line) => line.trim())
-  .map((line) => JSON.parse(line) as { content: string; injected: boolean; language: string });
+const injected = loadJsonlCases(
+  new URL("../injection/cases.jsonl", import.meta.url),
+  z.object({ content: z.string(), injected: z.boolean(), language: z.enum(["en", "es"]) }),
+);
 const toolLatencies: number[] = [];
 const injectionRows = [];
 const trainingBlocked = (label: string) =>
