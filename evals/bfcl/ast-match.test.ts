@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { matchCalls, type FunctionSpec } from "./ast-match.ts";
+import { matchCalls, standardizeString, type FunctionSpec } from "./ast-match.ts";
 
 const area: FunctionSpec = {
   name: "calculate_triangle_area",
@@ -30,7 +30,13 @@ describe("BFCL AST match", () => {
     ).toBe(true);
   });
 
-  it("compares strings case-insensitively after trimming", () => {
+  it("compares strings as BFCL standardizes them: no white space, no , . / - _ * ^, any case", () => {
+    expect(standardizeString("April 1, 2024")).toBe(standardizeString("april 1 2024"));
+    expect(standardizeString("plasma_membrane")).toBe(standardizeString("Plasma membrane"));
+    expect(standardizeString("3x^2 + 2x - 1")).toBe(standardizeString("3x**2 + 2x - 1"));
+    expect(standardizeString("'a'")).toBe('"a"');
+    expect(standardizeString("New York")).not.toBe(standardizeString("New York, NY"));
+    expect(standardizeString("2022/08/16")).not.toBe(standardizeString("08-16-2022"));
     expect(
       matchCalls(
         [{ name: "calculate_triangle_area", arguments: { base: 10, height: 5, unit: "  UNITS " } }],

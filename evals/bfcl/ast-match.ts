@@ -20,9 +20,10 @@ const fail = (reason: string): Check => ({ ok: false, reason });
 
 /**
  * BFCL's AST match (../shared/datasets/README.md): right function names, every required parameter
- * present, every given value among the accepted ones (numbers by value, strings case-insensitively
- * after trimming, lists element-wise, nested dicts key by key), no unknown parameters; parallel calls
- * match as a set in any order. Irrelevance cases (no ground truth) pass when no function is called.
+ * present, every given value among the accepted ones (numbers by value, strings after BFCL's own
+ * standardization, see `standardizeString`, lists element-wise, nested dicts key by key), no unknown
+ * parameters; parallel calls match as a set in any order. Irrelevance cases (no ground truth) pass
+ * when no function is called.
  */
 export function matchCalls(
   calls: readonly ModelCall[],
@@ -132,7 +133,7 @@ function typeAllowed(value: unknown, type: string): boolean {
 function valuesEqual(given: unknown, expected: unknown): boolean {
   if (typeof expected === "number") return typeof given === "number" && given === expected;
   if (typeof expected === "string")
-    return typeof given === "string" && given.trim().toLowerCase() === expected.trim().toLowerCase();
+    return typeof given === "string" && standardizeString(given) === standardizeString(expected);
   if (typeof expected === "boolean" || expected === null) return given === expected;
   if (Array.isArray(expected)) {
     return (
@@ -158,4 +159,17 @@ function valuesEqual(given: unknown, expected: unknown): boolean {
     return true;
   }
   return false;
+}
+
+/**
+ * BFCL's string standardization (its AST checker's `standardize_string`): white space and the marks
+ * `, . / - _ * ^` removed, lower case, single quotes read as double. So "April 1, 2024" is "april 1
+ * 2024", "plasma_membrane" is "plasma membrane" and "x^2" is "x**2"; "New York" is still not
+ * "New York, NY".
+ */
+export function standardizeString(text: string): string {
+  return text
+    .replace(/[\s,./\-_*^]/g, "")
+    .toLowerCase()
+    .replaceAll("'", '"');
 }
