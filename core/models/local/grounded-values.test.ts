@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { bringsNewValue, groundedValues, withoutInventedOptionals } from "./grounded-values.ts";
+import {
+  bringsNewValue,
+  groundedValues,
+  callsForListedNumbers,
+  mentionedInRequest,
+  numericLists,
+  withListItemsApart,
+  withoutInventedOptionals,
+} from "./grounded-values.ts";
 
 describe("groundedValues", () => {
   it("keeps the numbers and strings the request spells out, and drops filled-in ones", () => {
@@ -74,5 +82,79 @@ describe("withoutInventedOptionals", () => {
       city: "Madrid",
       days: 5,
     });
+  });
+
+  it("keeps an optional flag or word the request names in other words", () => {
+    const route = { properties: { from: {}, to: {}, avoid_tolls: {}, include_traffic: {} }, required: ["from", "to"] };
+    const request = "Fastest route from San Francisco to Los Angeles with toll roads avoided";
+    expect(
+      withoutInventedOptionals({ from: "SF", to: "LA", avoid_tolls: true, include_traffic: false }, route, request),
+    ).toEqual({
+      from: "SF",
+      to: "LA",
+      avoid_tolls: true,
+    });
+    const lookup = { properties: { crime: {}, detail_level: {}, compartment: {} }, required: ["crime"] };
+    expect(
+      withoutInventedOptionals(
+        { crime: "theft", detail_level: "detailed", compartment: "plasma_membrane" },
+        lookup,
+        "Punishments for theft in detail; proteins of the plasma membrane",
+      ),
+    ).toEqual({ crime: "theft", detail_level: "detailed", compartment: "plasma_membrane" });
+  });
+});
+
+describe("mentionedInRequest", () => {
+  it("reads a flag's name words by their first five letters, never its empty words", () => {
+    expect(mentionedInRequest("include_human_impact", true, "growth including human impact")).toBe(true);
+    expect(mentionedInRequest("standardize", true, "Also apply standardization.")).toBe(true);
+    expect(mentionedInRequest("includeDetails", false, "the weather in Paris")).toBe(false);
+    expect(mentionedInRequest("include_info", true, "include all the info")).toBe(false);
+  });
+
+  it("asks every word of a string, three-letter words whole", () => {
+    expect(mentionedInRequest("mode", "bus", "a business trip")).toBe(false);
+    expect(mentionedInRequest("mode", "bus", "by bus")).toBe(true);
+    expect(mentionedInRequest("unit", "km", "Earth to Moon in km")).toBe(false);
+    expect(mentionedInRequest("cell", "plasma_membrane", "the plasma wall")).toBe(false);
+    expect(mentionedInRequest("days", 3, "three days")).toBe(false);
+  });
+});
+
+describe("withListItemsApart", () => {
+  it("takes apart two neighbouring list items the model ran together, and nothing else", () => {
+    expect(withListItemsApart({ number: 510 }, "the factorial of 5,10 and 15")).toEqual({ number: 5 });
+    expect(withListItemsApart({ years: 15, rate: 0.05 }, "at 5% for 1,5 and 10 years")).toEqual({
+      years: 1,
+      rate: 0.05,
+    });
+    expect(withListItemsApart({ number: 15 }, "the factorial of 5,10 and 15")).toEqual({ number: 15 });
+    expect(withListItemsApart({ total: 1520 }, "1520 dollars for 15, 20 and 30 years")).toEqual({ total: 1520 });
+    expect(withListItemsApart({ n: 510 }, "what is 510 divided by 3?")).toEqual({ n: 510 });
+  });
+});
+
+describe("callsForListedNumbers", () => {
+  it("repeats a call for each number of a list it used one of", () => {
+    const request = "A loan of $400,000 at 4% for a term of 15, 20 and 30 years";
+    const first = { arguments: { amount: 400000, term: 15 } };
+    expect(numericLists(request)).toEqual([["15", "20", "30"]]);
+    expect(callsForListedNumbers(first, [first], request)).toEqual([
+      { amount: 400000, term: 20 },
+      { amount: 400000, term: 30 },
+    ]);
+    const all = [first, { arguments: { amount: 400000, term: 20 } }, { arguments: { amount: 400000, term: 30 } }];
+    expect(callsForListedNumbers(first, all, request)).toEqual([]);
+    expect(numericLists("the factorial of 5,10 and 15")).toEqual([["5", "10", "15"]]);
+    expect(callsForListedNumbers({ arguments: { days: 3 } }, [], "el tiempo para 3 o 5 días")).toEqual([{ days: 5 }]);
+  });
+
+  it("sees no list in a single number, a thousands mark, numbers in separate phrases, or an expression", () => {
+    expect(numericLists("400,000 dollars over 30 years")).toEqual([]);
+    expect(numericLists("What is 12 * 7?")).toEqual([]);
+    expect(numericLists("100 USD to EUR and the weather in Paris")).toEqual([]);
+    const expression = { arguments: { expression: "17 * 23" } };
+    expect(callsForListedNumbers(expression, [], "¿Cuánto es 17 por 23 y 5 más 3?")).toEqual([]);
   });
 });

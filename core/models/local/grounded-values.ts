@@ -64,8 +64,11 @@ function containsWords(text: string, words: string): boolean {
 
 /** A number as written ("1,500", "2.5", "-3") in the plain forms a call would carry it. */
 function numberForms(written: string): string[] {
-  const plain = Number(written.replaceAll(",", ""));
-  const decimalComma = Number(written.replaceAll(".", "").replace(",", "."));
+  // A thousands mark stands before groups of exactly three digits: "1,500" is 1500, "1,5" is not 15.
+  const commaThousands = /^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/.test(written) || !written.includes(",");
+  const dotThousands = /^-?\d{1,3}(?:\.\d{3})+(?:,\d+)?$/.test(written) || !written.includes(".");
+  const plain = commaThousands ? Number(written.replaceAll(",", "")) : Number.NaN;
+  const decimalComma = dotThousands ? Number(written.replaceAll(".", "").replace(",", ".")) : Number.NaN;
   return [...new Set([plain, decimalComma].filter(Number.isFinite).map(String))];
 }
 
@@ -88,6 +91,75 @@ export function bringsNewValue(
   return groundedItems(call, requestText).some((item) => !used.some((before) => overlaps(item, before)));
 }
 
+const listItemSeparator = /,(?!\d{3}\b)\s*|\s*,?\s+(?:and|or|y|o|e|u)\s+/iu;
+const numericList = new RegExp(`\\d+(?:\\.\\d+)?(?:(?:${listItemSeparator.source})\\d+(?:\\.\\d+)?)+`, "giu");
+
+/**
+ * The lists of numbers a request writes ("for 15, 20 and 30 years", "the factorial of 5,10 and 15"),
+ * each as its numbers' plain forms. Numbers joined by commas, "and", "or", "y", "o"; a comma before
+ * exactly three digits is a thousands mark ("400,000"), not a list.
+ */
+export function numericLists(requestText: string): string[][] {
+  return (requestText.match(numericList) ?? []).map((list) => [
+    ...new Set(list.split(listItemSeparator).map((item) => String(Number(item)))),
+  ]);
+}
+
+/**
+ * A call's number arguments with list items the model ran together taken apart: for "the factorial
+ * of 5,10 and 15" the 0.5B model writes `510`, for "1,5 and 10 years" `15`. A number the request does
+ * not write, whose digits are two neighbouring items of one of its lists, becomes the first of them
+ * (the list's other items then get calls of their own, `callsForListedNumbers`).
+ */
+export function withListItemsApart(args: Record<string, unknown>, requestText: string): Record<string, unknown> {
+  const lists = numericLists(requestText);
+  if (lists.length === 0) return args;
+  const written = new Set(
+    groundedItems({ arguments: args }, requestText).flatMap((item) => (item.kind === "number" ? [...item.forms] : [])),
+  );
+  return Object.fromEntries(
+    Object.entries(args).map(([name, value]) => {
+      if (typeof value !== "number" || written.has(String(value))) return [name, value];
+      for (const list of lists) {
+        for (let index = 0; index + 1 < list.length; index++) {
+          if (`${list[index]}${list[index + 1]}` === String(value)) return [name, Number(list[index])];
+        }
+      }
+      return [name, value];
+    }),
+  );
+}
+
+/**
+ * The further calls a call owes to a list of numbers in the request: when one of its number arguments
+ * is an item of a list whose other items no call has used yet, the same arguments with each of those
+ * items instead ("a mortgage for 15, 20 and 30 years" → three calls). Numbers inside strings (a
+ * calculator's expression) never expand: "17 por 23 y 5 más 3" is not a list of 23 and 5.
+ */
+export function callsForListedNumbers(
+  call: Pick<ToolCallRequest, "arguments">,
+  earlier: readonly Pick<ToolCallRequest, "arguments">[],
+  requestText: string,
+): Record<string, unknown>[] {
+  const used = new Set([...earlier, call].flatMap((made) => numbersIn(made.arguments)));
+  for (const list of numericLists(requestText)) {
+    for (const [name, value] of Object.entries(call.arguments)) {
+      if (typeof value !== "number" || !list.includes(String(value))) continue;
+      const left = list.filter((item) => !used.has(item));
+      if (left.length > 0) return left.map((item) => ({ ...call.arguments, [name]: Number(item) }));
+    }
+  }
+  return [];
+}
+
+function numbersIn(value: unknown): string[] {
+  if (typeof value === "number") return [String(value)];
+  if (typeof value === "string") return (value.match(/\d+(?:\.\d+)?/g) ?? []).map((item) => String(Number(item)));
+  if (Array.isArray(value)) return value.flatMap(numbersIn);
+  if (value && typeof value === "object") return Object.values(value).flatMap(numbersIn);
+  return [];
+}
+
 function stringsOf(value: unknown): string[] {
   if (typeof value === "string") return [value];
   if (Array.isArray(value)) return value.flatMap(stringsOf);
@@ -100,7 +172,10 @@ function stringsOf(value: unknown): string[] {
  * optional parameters with values of their own (a count of 1, a unit, a default date) that the user
  * never asked for, where the tool's own default is the better answer. An optional number outside its
  * schema's bounds goes too: "the weather in Madrid and 50 euros in dollars" gave the weather 50 days
- * (at most 7), and the tool would have refused the whole call. Required arguments stay.
+ * (at most 7), and the tool would have refused the whole call. Required arguments stay, and so do
+ * optional ones the request names in other words (`mentionedInRequest`): a flag whose name it uses
+ * ("with details" keeps `details: true`), a word it writes in another form ("in detail" keeps
+ * `detail_level: "detailed"`).
  */
 export function withoutInventedOptionals(
   args: Record<string, unknown>,
@@ -113,10 +188,69 @@ export function withoutInventedOptionals(
     Object.entries(args).filter(
       ([name, value]) =>
         required.has(name) ||
-        (groundedValues({ arguments: { value } }, requestText).size > 0 &&
+        ((groundedValues({ arguments: { value } }, requestText).size > 0 ||
+          mentionedInRequest(name, value, requestText)) &&
           withinBounds(value, schema.properties?.[name])),
     ),
   );
+}
+
+/** Words of a parameter's name that say nothing of what it is about (`include_`, `show_`, `is_`…). */
+const emptyNameWords = new Set([
+  "include",
+  "with",
+  "show",
+  "return",
+  "get",
+  "use",
+  "enable",
+  "is",
+  "has",
+  "flag",
+  "only",
+  "info",
+  "information",
+  "data",
+  "type",
+  "value",
+  "option",
+  "mode",
+  "should",
+  "want",
+]);
+
+/**
+ * Whether the request names an optional argument in other words: a boolean whose parameter name has a
+ * word the request writes ("including human impact" for `include_human_impact`, "toll roads avoided"
+ * for `avoid_tolls`), or a string every word of which the request writes in some form ("plasma
+ * membrane" for "plasma_membrane", "in detail" for "detailed"). Words compare by their first five
+ * letters ("standardization" is "standardize"); words of three letters must be whole.
+ */
+export function mentionedInRequest(name: string, value: unknown, requestText: string): boolean {
+  const requestWords = wordsOf(requestText);
+  const written = (word: string) =>
+    word.length <= 3
+      ? requestWords.includes(word)
+      : requestWords.some((candidate) => candidate.startsWith(word.slice(0, 5)));
+  if (typeof value === "boolean") {
+    return wordsOf(name)
+      .filter((word) => word.length >= 4 && !emptyNameWords.has(word))
+      .some(written);
+  }
+  if (typeof value === "string") {
+    const words = wordsOf(value);
+    return words.length > 0 && words.every((word) => word.length >= 3 && written(word));
+  }
+  return false;
+}
+
+/** Lower-case words of a text or an identifier (`include_humanImpact` → include, human, impact). */
+function wordsOf(text: string): string[] {
+  return text
+    .replace(/(\p{Ll})(\p{Lu})/gu, "$1 $2")
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
 }
 
 /** Whether a number keeps to its schema's `minimum`/`maximum` (exclusive ones too); anything else passes. */

@@ -27,7 +27,7 @@ export function buildToolCallGrammar(
  * between `<tool_call>` and `</tool_call>`.
  */
 export function buildToolCallObjectGrammar(tools: readonly ToolDefinition[]): string {
-  const builder = new GrammarBuilder();
+  const builder = new GrammarBuilder({ trailingComma: true });
   return [`root ::= ${builder.callRule(tools)}`, ...builder.rules, ...primitiveRules].join("\n");
 }
 
@@ -36,7 +36,7 @@ export function buildToolCallObjectGrammar(tools: readonly ToolDefinition[]): st
  * arguments object and the call's closing `}`.
  */
 export function buildToolArgumentsGrammar(tool: ToolDefinition): string {
-  const builder = new GrammarBuilder();
+  const builder = new GrammarBuilder({ trailingComma: true });
   const argumentsRule = builder.schemaRule(tool.inputSchema, `${sanitize(tool.name)}-arguments`);
   return [`root ::= ${argumentsRule} "}"`, ...builder.rules, ...primitiveRules].join("\n");
 }
@@ -64,6 +64,18 @@ const primitiveRules = [
 class GrammarBuilder {
   readonly rules: string[] = [];
   readonly #names = new Set<string>();
+  readonly #closing: string;
+
+  /**
+   * `trailingComma`: an object may end `, }` (read back with `parseCallJson`). A model that wants to
+   * go on after a value, where the schema has no key left, would otherwise be held to the value's
+   * own characters: "the factorial of 5, 10 and 15" came out as `"number": 510`, "15, 20 and 30
+   * years" as `1520`. With the comma allowed the value ends where the model ends it, and the list's
+   * other items go to calls of their own.
+   */
+  constructor(options: { trailingComma?: boolean } = {}) {
+    this.#closing = options.trailingComma ? `","? "}"` : `"}"`;
+  }
 
   addRule(baseName: string, body: string): string {
     let name = baseName;
@@ -158,7 +170,7 @@ class GrammarBuilder {
     if (requiredMembers.length > 0) {
       const head = requiredMembers.map((member) => member.rule).join(` ", " `);
       const tail = optionalMembers.map((member) => `( ", " ${member.rule} )?`).join(" ");
-      return this.addRule(name, `"{" ${head} ${tail} "}"`);
+      return this.addRule(name, `"{" ${head} ${tail} ${this.#closing}`);
     }
     // No required key: any in-order subset of the optional ones, commas only between members.
     const alternatives = optionalMembers.map((member, index) => {
@@ -168,7 +180,7 @@ class GrammarBuilder {
         .join(" ");
       return `${member.rule} ${rest}`;
     });
-    return this.addRule(name, `"{" ( ${alternatives.join(" | ")} )? "}"`);
+    return this.addRule(name, `"{" ( ( ${alternatives.join(" | ")} ) ${this.#closing} | "}" )`);
   }
 }
 
@@ -183,4 +195,13 @@ function sanitize(name: string): string {
       .replace(/[^a-z0-9]+/g, "-")
       .replace(/^-+|-+$/g, "") || "tool"
   );
+}
+
+/** Parses a call the grammar admitted: JSON, where an object may end with a comma (`{"a": 1,}`). */
+export function parseCallJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return JSON.parse(text.replace(/,(\s*)\}/g, "$1}"));
+  }
 }

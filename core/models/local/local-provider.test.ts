@@ -3,7 +3,7 @@ import { Agent } from "../../agent/agent.ts";
 import type { ModelRequest, ModelStreamEvent, ToolDefinition } from "../../contracts/model.ts";
 import { collectEvents, eventsOfType } from "../../testing/collect.ts";
 import { LocalModelProvider } from "./local-provider.ts";
-import { buildToolCallGrammar } from "./json-schema-grammar.ts";
+import { buildToolArgumentsGrammar, buildToolCallGrammar, buildToolCallObjectGrammar } from "./json-schema-grammar.ts";
 
 // Integration: the real SmolLM2-135M-Instruct GGUF fetched by `npm run setup`, on the CPU.
 const provider = new LocalModelProvider({ maxOutputTokens: 48 });
@@ -180,7 +180,7 @@ describe("LocalModelProvider (SmolLM2-135M-Instruct)", () => {
 
   it("compiles grammars the native sampler accepts, for zod and BFCL-style schemas", async () => {
     const { llama } = await provider.load();
-    const grammar = buildToolCallGrammar([
+    const tools: ToolDefinition[] = [
       {
         name: "a.b-c",
         description: "x",
@@ -206,8 +206,14 @@ describe("LocalModelProvider (SmolLM2-135M-Instruct)", () => {
           required: ["inner"],
         },
       },
-    ]);
-    await expect(llama.createGrammar({ grammar })).resolves.toBeDefined();
+    ];
+    for (const grammar of [
+      buildToolCallGrammar(tools),
+      buildToolCallObjectGrammar(tools),
+      ...tools.map(buildToolArgumentsGrammar),
+    ]) {
+      await expect(llama.createGrammar({ grammar })).resolves.toBeDefined();
+    }
   });
 
   it("makes a call when the tool choice is required, even for a message that needs none", async () => {

@@ -4,9 +4,15 @@ import { z } from "zod";
 import type { ChatMessage, ToolCallRequest } from "../../contracts/messages.ts";
 import type { ToolDefinition } from "../../contracts/model.ts";
 import type { AnswerPrompt, ChatFormat, FormatRun, ToolDecision } from "./chat-format.ts";
-import { bringsNewValue, withoutInventedOptionals } from "./grounded-values.ts";
+import {
+  bringsNewValue,
+  callsForListedNumbers,
+  withListItemsApart,
+  withoutInventedOptionals,
+} from "./grounded-values.ts";
+import { percentagesAsFractions } from "./percent-arguments.ts";
 import { listsSeveralThings } from "../../tools/message-parts.ts";
-import { buildToolArgumentsGrammar, buildToolCallObjectGrammar } from "./json-schema-grammar.ts";
+import { buildToolArgumentsGrammar, buildToolCallObjectGrammar, parseCallJson } from "./json-schema-grammar.ts";
 import { nextTokenProbabilities } from "./next-token-probabilities.ts";
 import { renderQwenPrompt } from "./qwen-prompt.ts";
 import { withSymbolOperators } from "../../language/spoken-operators.ts";
@@ -90,14 +96,23 @@ export const qwenFormat: ChatFormat = {
       if (!sampled.call) break; // cut short
       const parsed = sampled.call;
       const schema = request.tools.find((offered) => offered.name === parsed.name)?.inputSchema;
-      const call = { ...parsed, arguments: withoutInventedOptionals(parsed.arguments, schema, requestText) };
+      const kept = withoutInventedOptionals(withListItemsApart(parsed.arguments, requestText), schema, requestText);
+      const call = { ...parsed, arguments: percentagesAsFractions(kept, schema, requestText) };
       // The 0.5B model likes to follow a call with variations of it (12*7, then 12/7, 12%7…) or with an
       // unrelated offered tool. A further call counts only when it brings a value of its own from the
       // request: another city, another amount ("weather in Tokyo and Paris" makes two calls).
       if (calls.length > 0 && !owedCall && !bringsNewValue(call, calls, requestText)) break;
       calls.push({ callId: `call_${randomUUID().slice(0, 8)}`, ...call });
-      if (request.signal?.aborted || calls.length === maxCalls) break;
       context = [...context, ...sampled.tokens, ...markup.callClosing];
+      // "For 15, 20 and 30 years": the 0.5B model writes the first call and then repeats it; the list's
+      // other numbers each get the same call with their number, without sampling.
+      for (const args of callsForListedNumbers(call, calls, requestText).slice(0, maxCalls - calls.length)) {
+        const listed = { name: call.name, arguments: args };
+        calls.push({ callId: `call_${randomUUID().slice(0, 8)}`, ...listed });
+        const written = run.loaded.model.tokenize(JSON.stringify(listed));
+        context = [...context, ...markup.callOpening, ...written, ...markup.callClosing];
+      }
+      if (request.signal?.aborted || calls.length >= maxCalls) break;
       tool = owed.shift();
       owedCall = tool !== undefined;
       if (tool) {
@@ -231,7 +246,7 @@ async function sampleCall(
 
 function parseCall(output: string): z.infer<typeof callSchema> | undefined {
   try {
-    const parsed = callSchema.safeParse(JSON.parse(output));
+    const parsed = callSchema.safeParse(parseCallJson(output));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;

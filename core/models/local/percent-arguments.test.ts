@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { percentagesAsFractions } from "./percent-arguments.ts";
+
+const schema = {
+  properties: {
+    principal: { type: "integer", description: "The amount." },
+    rate: { type: "float", description: "The annual interest rate." },
+    yield: { type: "number", description: "The yearly yield as a percentage." },
+    growth: { type: "number", description: "Growth rate as a decimal. E.g. 5% is 0.05" },
+    years: { type: "integer", description: "Years." },
+  },
+};
+
+describe("percentagesAsFractions", () => {
+  it("passes a rate the request writes as a percentage as a fraction", () => {
+    const request = "Invest $5000 at an annual interest rate of 5% and growth of 3.5 percent for 5 years";
+    expect(percentagesAsFractions({ principal: 5000, rate: 5, growth: 3.5, years: 5 }, schema, request)).toEqual({
+      principal: 5000,
+      rate: 0.05,
+      growth: 0.035,
+      years: 5,
+    });
+  });
+
+  it("keeps a parameter that asks for a percentage, an integer one, and numbers written without %", () => {
+    expect(percentagesAsFractions({ yield: 7 }, schema, "a yield of 7%")).toEqual({ yield: 7 });
+    expect(percentagesAsFractions({ years: 5 }, schema, "5% for 5 years")).toEqual({ years: 5 });
+    expect(percentagesAsFractions({ rate: 5 }, schema, "a rate of 5")).toEqual({ rate: 5 });
+    expect(percentagesAsFractions({ rate: 0.05 }, schema, "un interés del 5 por ciento")).toEqual({ rate: 0.05 });
+    expect(percentagesAsFractions({ rate: 5 }, schema, "un interés del 5 por ciento")).toEqual({ rate: 0.05 });
+  });
+});
