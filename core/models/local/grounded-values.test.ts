@@ -6,6 +6,7 @@ import {
   mentionedInRequest,
   numericLists,
   withListItemsApart,
+  withoutInventedLastStep,
   withoutInventedOptionals,
 } from "./grounded-values.ts";
 
@@ -119,6 +120,27 @@ describe("mentionedInRequest", () => {
     expect(mentionedInRequest("unit", "km", "Earth to Moon in km")).toBe(false);
     expect(mentionedInRequest("cell", "plasma_membrane", "the plasma wall")).toBe(false);
     expect(mentionedInRequest("days", 3, "three days")).toBe(false);
+  });
+});
+
+describe("withoutInventedLastStep", () => {
+  it("drops a last multiplication or division by a number the request does not write", () => {
+    const request = "Please use the calculator: at 148 yen per US dollar, how many yen is 300 dollars?";
+    expect(withoutInventedLastStep({ expression: "300 * 148 / 1000" }, request)).toEqual({ expression: "300 * 148" });
+    expect(withoutInventedLastStep({ expression: "300 * 148 / 1000000000000" }, request)).toEqual({
+      expression: "300 * 148",
+    });
+    expect(withoutInventedLastStep({ expression: "300 * 148" }, request)).toEqual({ expression: "300 * 148" });
+  });
+
+  it("keeps a conversion of one number, a step with a written number, and text that is not arithmetic", () => {
+    expect(withoutInventedLastStep({ expression: "5 * 1000" }, "5 km in metres")).toEqual({ expression: "5 * 1000" });
+    expect(withoutInventedLastStep({ e: "2100 / 7 * 100" }, "2100 dollars over 7 days")).toEqual({ e: "2100 / 7" });
+    expect(withoutInventedLastStep({ e: "12 * 7 / 2" }, "12 times 7, halved: / 2")).toEqual({ e: "12 * 7 / 2" });
+    expect(withoutInventedLastStep({ e: "12 * 7 / 60" }, "12 times 7 in hours, i.e. over 60")).toEqual({
+      e: "12 * 7 / 60",
+    });
+    expect(withoutInventedLastStep({ city: "Route 66 / 1000" }, "Route 66")).toEqual({ city: "Route 66 / 1000" });
   });
 });
 

@@ -106,6 +106,28 @@ export function numericLists(requestText: string): string[][] {
 }
 
 /**
+ * Arithmetic arguments without a last step the model made up: asked "at 148 yen per dollar, how many
+ * yen is 300 dollars?", the 0.5B model writes `300 * 148 / 1000` (or runs the zeros on). A pure
+ * arithmetic string whose last operation uses a number the request does not write loses that
+ * operation when the rest combines at least two numbers and only numbers the request writes. "5 km in
+ * metres" keeps `5 * 1000`: without its last step it combines nothing.
+ */
+export function withoutInventedLastStep(args: Record<string, unknown>, requestText: string): Record<string, unknown> {
+  const written = new Set((requestText.match(/\d+(?:[.,]\d+)*/g) ?? []).flatMap(numberForms));
+  return Object.fromEntries(
+    Object.entries(args).map(([name, value]) => {
+      if (typeof value !== "string" || !/^[\d\s.,+\-*/()^%]+$/.test(value)) return [name, value];
+      const last = /^(.*\S)\s*[*/]\s*(\d+(?:\.\d+)?)\s*$/.exec(value);
+      if (!last || written.has(String(Number(last[2])))) return [name, value];
+      const rest = last[1]!;
+      const restNumbers = (rest.match(/\d+(?:\.\d+)?/g) ?? []).map((item) => String(Number(item)));
+      const combinesWritten = restNumbers.length >= 2 && restNumbers.every((item) => written.has(item));
+      return [name, combinesWritten ? rest.trim() : value];
+    }),
+  );
+}
+
+/**
  * A call's number arguments with list items the model ran together taken apart: for "the factorial
  * of 5,10 and 15" the 0.5B model writes `510`, for "1,5 and 10 years" `15`. A number the request does
  * not write, whose digits are two neighbouring items of one of its lists, becomes the first of them

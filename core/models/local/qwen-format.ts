@@ -8,6 +8,7 @@ import {
   bringsNewValue,
   callsForListedNumbers,
   withListItemsApart,
+  withoutInventedLastStep,
   withoutInventedOptionals,
 } from "./grounded-values.ts";
 import { percentagesAsFractions } from "./percent-arguments.ts";
@@ -96,7 +97,8 @@ export const qwenFormat: ChatFormat = {
       if (!sampled.call) break; // cut short
       const parsed = sampled.call;
       const schema = request.tools.find((offered) => offered.name === parsed.name)?.inputSchema;
-      const kept = withoutInventedOptionals(withListItemsApart(parsed.arguments, requestText), schema, requestText);
+      const repaired = withoutInventedLastStep(withListItemsApart(parsed.arguments, requestText), requestText);
+      const kept = withoutInventedOptionals(repaired, schema, requestText);
       const call = { ...parsed, arguments: percentagesAsFractions(kept, schema, requestText) };
       // The 0.5B model likes to follow a call with variations of it (12*7, then 12/7, 12%7…) or with an
       // unrelated offered tool. A further call counts only when it brings a value of its own from the
