@@ -193,4 +193,38 @@ describe("LocalModelProvider in Qwen2.5's format (Qwen2.5-Coder-0.5B-Instruct)",
     expect(required.at(-1)).toMatchObject({ type: "finish", reason: "tool-calls" });
     expect((await stream("auto")).some((event) => event.type === "tool-call")).toBe(false);
   });
+
+  it("calls once per number of a list, rates as fractions, flags the request names kept", async () => {
+    const mortgage = {
+      name: "mortgage_payment",
+      description: "Monthly payment of a fixed-rate mortgage.",
+      inputSchema: {
+        type: "object",
+        properties: {
+          loan_amount: { type: "number", description: "The amount borrowed." },
+          interest_rate: { type: "number", description: "The annual interest rate." },
+          loan_term: { type: "integer", description: "The term in years." },
+          include_insurance: { type: "boolean", description: "Whether to add insurance to the payment." },
+        },
+        required: ["loan_amount", "interest_rate", "loan_term"],
+      },
+    };
+    const calls: { name: string; arguments: Record<string, unknown> }[] = [];
+    for await (const event of new LocalModelProvider({ ...options, maxToolCallsPerResponse: 4 }).stream({
+      messages: [
+        {
+          role: "user",
+          content: "Monthly payment for a loan of $400,000 at 4% for 15, 20 and 30 years, including insurance.",
+        },
+      ],
+      tools: [mortgage],
+      toolChoice: "required",
+    })) {
+      if (event.type === "tool-call") calls.push({ name: event.name, arguments: event.arguments });
+    }
+    expect(calls.map((call) => call.arguments.loan_term)).toEqual([15, 20, 30]);
+    for (const call of calls) {
+      expect(call.arguments).toMatchObject({ loan_amount: 400000, interest_rate: 0.04, include_insurance: true });
+    }
+  });
 });
