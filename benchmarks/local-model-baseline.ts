@@ -4,7 +4,7 @@
 //   npm run bench:local
 import { readFileSync, writeFileSync } from "node:fs";
 import { getLlama, LlamaLogLevel } from "node-llama-cpp";
-import { LocalModelProvider, resolveModelPath, threadsFromEnv } from "realtime-agent";
+import { LocalModelProvider, resolveModelPath, threadsFromEnv, maxThreadsOf } from "realtime-agent";
 import { connect } from "realtime-agent/client";
 import { startServerProcess } from "../server/server-process.ts";
 import { machineInfo, median } from "./machine-info.ts";
@@ -22,7 +22,11 @@ async function measureLoad(): Promise<number[]> {
   for (let run = 0; run < runs; run++) {
     const started = performance.now();
     const model = await llama.loadModel({ modelPath: resolveModelPath() });
-    const context = await model.createContext({ contextSize: 4096, sequences: 2, threads: threadsFromEnv() });
+    const context = await model.createContext({
+      contextSize: 4096,
+      sequences: 2,
+      threads: maxThreadsOf(threadsFromEnv()),
+    });
     times.push(performance.now() - started);
     await context.dispose();
     await model.dispose();

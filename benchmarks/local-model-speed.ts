@@ -1,5 +1,6 @@
 import { loadavg } from "node:os";
 import { getLlama, LlamaCompletion, LlamaLogLevel } from "node-llama-cpp";
+import { maxThreadsOf, startThreadGovernor, type ThreadSetting } from "realtime-agent";
 
 /** How fast one GGUF runs here: load, time to first token for a short prompt, and decode speed. */
 export interface ModelSpeed {
@@ -7,7 +8,7 @@ export interface ModelSpeed {
   timeToFirstTokenMs: number;
   promptTokens: number;
   decodeTokensPerSecond: number;
-  threads: number;
+  threads: ThreadSetting;
   /** The 1-minute load average when the measurement started: how busy the machine was. */
   loadAverage: number;
   date: string;
@@ -26,12 +27,13 @@ const median = (values: readonly number[]) => {
 };
 
 /**
- * Loads the model once with `threads` CPU threads and generates `decodeTokens` tokens `runs` times
+ * Loads the model once with `threads` CPU threads (`auto`: as many as the machine leaves idle, as the
+ * shipped provider runs them) and generates `decodeTokens` tokens `runs` times
  * (medians reported). Decode speed counts the tokens after the first over the time after the first.
  */
 export async function measureModelSpeed(options: {
   modelPath: string;
-  threads: number;
+  threads: ThreadSetting;
   runs?: number;
   decodeTokens?: number;
 }): Promise<ModelSpeed> {
@@ -41,7 +43,13 @@ export async function measureModelSpeed(options: {
   const llama = await getLlama({ gpu: false, build: "never", skipDownload: true, logLevel: LlamaLogLevel.error });
   const loadStarted = performance.now();
   const model = await llama.loadModel({ modelPath: options.modelPath });
-  const context = await model.createContext({ contextSize: 1024, threads: options.threads });
+  const maxThreads = maxThreadsOf(options.threads);
+  const auto = options.threads === "auto";
+  const context = await model.createContext({
+    contextSize: 1024,
+    threads: auto ? { ideal: maxThreads, min: 1 } : maxThreads,
+  });
+  const governor = auto ? startThreadGovernor(llama, { maxThreads }) : undefined;
   const loadMs = performance.now() - loadStarted;
   const sequence = context.getSequence();
   const firstTokens: number[] = [];
@@ -71,6 +79,7 @@ export async function measureModelSpeed(options: {
       decodeRates.push((tokens - 1) / ((ended - firstAt) / 1000));
     }
   } finally {
+    governor?.stop();
     await context.dispose();
     await model.dispose();
   }

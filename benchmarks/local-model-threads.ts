@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { findCatalogueModel, modelsDirectory } from "realtime-agent";
+import { findCatalogueModel, modelsDirectory, type ThreadSetting } from "realtime-agent";
 import { measureModelSpeed, type ModelSpeed } from "./local-model-speed.ts";
 import { machineInfo } from "./machine-info.ts";
 
@@ -16,24 +16,39 @@ const decodeTokens = Number.parseInt(process.argv[4] ?? "48", 10);
 const model = findCatalogueModel(modelName);
 const modelPath = join(modelsDirectory(), model.fileName);
 
-async function withBusyCore<T>(work: () => Promise<T>): Promise<T> {
-  const hog = spawn(process.execPath, ["-e", "for(;;){}"], { stdio: "ignore" });
-  const stopHog = () => hog.kill("SIGKILL");
+/** Runs `work` with another process keeping a core busy, from before the start or from `afterMs` in. */
+async function withBusyCore<T>(work: () => Promise<T>, afterMs = 0): Promise<T> {
+  let hog: ReturnType<typeof spawn> | undefined;
+  const startHog = () => {
+    hog = spawn(process.execPath, ["-e", "for(;;){}"], { stdio: "ignore" });
+  };
+  const stopHog = () => hog?.kill("SIGKILL");
   process.once("exit", stopHog);
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  let timer: NodeJS.Timeout | undefined;
+  if (afterMs > 0) timer = setTimeout(startHog, afterMs);
+  else {
+    startHog();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
   try {
     return await work();
   } finally {
+    clearTimeout(timer);
     stopHog();
     process.off("exit", stopHog);
   }
 }
 
-const rows: { threads: number; neighbour: string; speed: ModelSpeed }[] = [];
-for (const neighbour of ["none", "one busy core"]) {
-  for (const threads of [1, 2]) {
-    const measure = () => measureModelSpeed({ modelPath, threads, runs, decodeTokens });
-    const speed = neighbour === "none" ? await measure() : await withBusyCore(measure);
+const neighbours: Record<string, (work: () => Promise<ModelSpeed>) => Promise<ModelSpeed>> = {
+  none: (work) => work(),
+  "one busy core": (work) => withBusyCore(work),
+  // Starts while the model loads and decodes: what `auto` must notice on its own.
+  "one busy core, from 3 s in": (work) => withBusyCore(work, 3000),
+};
+const rows: { threads: ThreadSetting; neighbour: string; speed: ModelSpeed }[] = [];
+for (const [neighbour, withNeighbour] of Object.entries(neighbours)) {
+  for (const threads of [1, 2, "auto"] as const) {
+    const speed = await withNeighbour(() => measureModelSpeed({ modelPath, threads, runs, decodeTokens }));
     rows.push({ threads, neighbour, speed });
     process.stderr.write(`${threads} thread(s), neighbour ${neighbour}: ${JSON.stringify(speed)}\n`);
   }

@@ -24,7 +24,15 @@ export { postgresClient, type PostgresClientOptions } from "./memory/sql/postgre
 export { pgliteClient } from "./memory/sql/pglite-client.ts";
 export { migrate, migrationStatus, migrationsDirectory, type MigrationStatus } from "./memory/sql/migrate.ts";
 export { LocalModelProvider, type LocalProviderOptions } from "./models/local/local-provider.ts";
-export { loadLocalModel, resolveModelPath, defaultThreads, threadsFromEnv } from "./models/local/local-model.ts";
+export {
+  loadLocalModel,
+  resolveModelPath,
+  defaultThreads,
+  threadsFromEnv,
+  maxThreadsOf,
+  type ThreadSetting,
+} from "./models/local/local-model.ts";
+export { startThreadGovernor } from "./models/local/thread-governor.ts";
 export {
   modelCatalogue,
   defaultLocalModelName,

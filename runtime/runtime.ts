@@ -13,6 +13,7 @@ import {
   resolveModelsRoot,
   startToolWorkers,
   threadsFromEnv,
+  type ThreadSetting,
   type ModelProvider,
   type Logger,
   type SessionStore,
@@ -32,8 +33,8 @@ export interface RuntimeConfig {
   modelPath: string | undefined;
   /** A model from the local catalogue (RTA_LOCAL_MODEL); undefined: the catalogue's default. */
   localModel: string | undefined;
-  /** CPU threads for the local model (RTA_THREADS). */
-  threads: number;
+  /** CPU threads for the local model (RTA_THREADS: a number or `auto`). */
+  threads: ThreadSetting;
   maxToolRounds: number;
   maxInputChars: number;
   maxOutputTokens: number;

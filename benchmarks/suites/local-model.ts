@@ -1,5 +1,5 @@
 import { getLlama, LlamaLogLevel } from "node-llama-cpp";
-import { resolveModelPath, LocalModelProvider, threadsFromEnv } from "realtime-agent";
+import { resolveModelPath, LocalModelProvider, threadsFromEnv, maxThreadsOf } from "realtime-agent";
 import type { BenchmarkDefinition } from "../bench-types.ts";
 
 const subjects = [
@@ -51,7 +51,11 @@ export function localModelBenchmarks(): BenchmarkDefinition[] {
       run: async () => {
         const llama = await getLlama({ gpu: false, build: "never", skipDownload: true, logLevel: LlamaLogLevel.error });
         const model = await llama.loadModel({ modelPath: resolveModelPath() });
-        const context = await model.createContext({ contextSize: 4096, sequences: 2, threads: threadsFromEnv() });
+        const context = await model.createContext({
+          contextSize: 4096,
+          sequences: 2,
+          threads: maxThreadsOf(threadsFromEnv()),
+        });
         await context.dispose();
         await model.dispose();
       },

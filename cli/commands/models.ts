@@ -8,6 +8,7 @@ import {
   modelsDirectory,
   resolveLocalModel,
   threadsFromEnv,
+  maxThreadsOf,
 } from "realtime-agent";
 import { measureModelSpeed, type ModelSpeed } from "../../benchmarks/local-model-speed.ts";
 import { readSpeedCache, recordSpeed, speedCachePath } from "./model-speed-cache.ts";
@@ -30,7 +31,8 @@ function fileState(model: CatalogueModel): FileState {
 
 function describeSpeed(speed: ModelSpeed | undefined, name: string): string {
   if (!speed) return `not measured (rta models --measure ${name})`;
-  const threads = speed.threads === 1 ? "1 thread" : `${speed.threads} threads`;
+  const threads =
+    speed.threads === "auto" ? "threads auto" : speed.threads === 1 ? "1 thread" : `${speed.threads} threads`;
   return (
     `load ${(speed.loadMs / 1000).toFixed(1)} s, first token ${speed.timeToFirstTokenMs} ms ` +
     `(${speed.promptTokens}-token prompt), ${speed.decodeTokensPerSecond} tok/s ` +
@@ -46,7 +48,7 @@ export async function modelsCommand(args: string[]): Promise<number> {
   });
   const cachePath = speedCachePath();
   if (values.measure) {
-    const threads = values.threads ? Number(values.threads) : threadsFromEnv();
+    const threads = values.threads ? Number(values.threads) : maxThreadsOf(threadsFromEnv());
     if (!Number.isInteger(threads) || threads <= 0) throw new Error(`--threads must be a positive integer.`);
     const chosen = positionals.length
       ? positionals.map(findCatalogueModel)

@@ -1,8 +1,10 @@
 import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp";
 import { ProviderError, UserInputError } from "../../contracts/errors.ts";
 import { type CatalogueModel, type ChatFormatName, resolveLocalModel } from "./model-catalogue.ts";
 import { PrefixStateCache } from "./prefix-state-cache.ts";
+import { startThreadGovernor } from "./thread-governor.ts";
 
 /** The model path: an explicit one, else a catalogue name, else RTA_MODEL_PATH, else RTA_LOCAL_MODEL, else the default. */
 export function resolveModelPath(explicitPath?: string, modelName?: string): string {
@@ -13,23 +15,33 @@ export function resolveModelPath(explicitPath?: string, modelName?: string): str
 }
 
 /**
- * CPU threads when neither the options nor RTA_THREADS say: 1. llama.cpp's threads spin-wait for each
- * other, so with as many threads as cores a single busy neighbour process slows decoding tens of times;
- * one thread loses little when the machine is idle (benchmarks/reports/local-model-threads.md).
+ * CPU threads for the local model: a number, or `auto` (a thread per core that other processes leave
+ * idle, re-read every 250 ms while decoding: `thread-governor.ts`). llama.cpp's threads spin-wait for
+ * each other, so a fixed thread per core lets a single busy neighbour process slow decoding tens of
+ * times (benchmarks/reports/local-model-threads.md).
  */
-export const defaultThreads = 1;
+export type ThreadSetting = number | "auto";
 
-/** RTA_THREADS when set (a positive integer), else the default. */
-export function threadsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+/** CPU threads when neither the options nor RTA_THREADS say. */
+export const defaultThreads: ThreadSetting = 1;
+
+/** RTA_THREADS when set (a positive integer or `auto`), else the default. */
+export function threadsFromEnv(env: NodeJS.ProcessEnv = process.env): ThreadSetting {
   const value = env.RTA_THREADS;
   if (value === undefined || value === "") return defaultThreads;
+  if (value === "auto") return "auto";
   const threads = Number(value);
   if (!Number.isInteger(threads) || threads <= 0)
     throw new ProviderError(
       "PROVIDER_UNAVAILABLE",
-      `RTA_THREADS must be a positive integer, got ${JSON.stringify(value)}.`,
+      `RTA_THREADS must be a positive integer or "auto", got ${JSON.stringify(value)}.`,
     );
   return threads;
+}
+
+/** The most threads a setting may use: its number, or every core for `auto`. */
+export function maxThreadsOf(setting: ThreadSetting): number {
+  return setting === "auto" ? availableParallelism() : setting;
 }
 
 export interface LocalModelOptions {
@@ -42,7 +54,7 @@ export interface LocalModelOptions {
   /** Turns that may generate at once; more wait in line (default 2). */
   sequences?: number;
   /** CPU threads (default: RTA_THREADS, else {@link defaultThreads}). */
-  threads?: number;
+  threads?: ThreadSetting;
 }
 
 export interface LoadedLocalModel {
@@ -55,7 +67,8 @@ export interface LoadedLocalModel {
   /** The prompt format the model was trained on: the catalogue's, else read from the GGUF's chat template. */
   chatFormat: ChatFormatName;
   contextTokens: number;
-  threads: number;
+  /** The thread setting; with `auto`, decoding uses 1 to `maxThreadsOf("auto")` threads as the machine allows. */
+  threads: ThreadSetting;
   loadMs: number;
   /** Evaluated system turns (with their tool lists) saved for reuse by any later request. */
   prefixCache: PrefixStateCache;
@@ -86,7 +99,7 @@ export function loadLocalModel(options: LocalModelOptions = {}): Promise<LoadedL
 async function load(
   modelPath: string,
   catalogueModel: CatalogueModel | undefined,
-  settings: { contextTokens: number; sequences: number; threads: number },
+  settings: { contextTokens: number; sequences: number; threads: ThreadSetting },
 ): Promise<LoadedLocalModel> {
   if (!existsSync(modelPath)) {
     const fetch = catalogueModel
@@ -109,7 +122,13 @@ async function load(
   });
   const model = await llama.loadModel({ modelPath });
   const { contextTokens, sequences, threads } = settings;
-  const context = await model.createContext({ contextSize: contextTokens, sequences, threads });
+  const maxThreads = maxThreadsOf(threads);
+  const context = await model.createContext({
+    contextSize: contextTokens,
+    sequences,
+    threads: threads === "auto" ? { ideal: maxThreads, min: 1 } : threads,
+  });
+  const governor = threads === "auto" ? startThreadGovernor(llama, { maxThreads }) : undefined;
   const free: LlamaContextSequence[] = Array.from({ length: sequences }, () => context.getSequence());
   const waiting: Array<(sequence: LlamaContextSequence) => void> = [];
   const prefixCache = new PrefixStateCache();
@@ -159,6 +178,7 @@ async function load(
     prefixCache,
     acquireSequence,
     dispose: async () => {
+      governor?.stop();
       prefixCache.clear();
       await context.dispose();
       await model.dispose();
