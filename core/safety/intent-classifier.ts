@@ -122,9 +122,16 @@ export class IntentClassifier {
     return vectors;
   }
 
+  /**
+   * A long text is scored by its first and its last {@link windowWords} words (embedded together, the
+   * higher score wins): embedding costs grow with length (BFCL's long prompts took 40 ms at p99 against
+   * 6 ms for a sentence), an intent is stated at a message's start or end, and the rules read it whole.
+   */
   async classify(text: string, options: { signal?: AbortSignal } = {}): Promise<IntentScore> {
-    const [vector] = await this.#options.embedder.embed([text], options);
-    return this.scoreVector(vector!, await this.load());
+    const vectors = await this.#options.embedder.embed(classifierWindows(text), options);
+    const examples = await this.load();
+    const scores = vectors.map((vector) => this.scoreVector(vector, examples));
+    return scores.reduce((best, score) => (score.score > best.score ? score : best));
   }
 
   /** The vote for one embedded message; `skip` leaves one example out (leave-one-out tuning). */
@@ -167,4 +174,14 @@ export class IntentClassifier {
       nearestText: this.#options.examples[top.index]!.text,
     };
   }
+}
+
+/** Words in each window a long text is scored by (see `IntentClassifier.classify`). */
+export const windowWords = 64;
+
+/** The text itself when short; else its first and last {@link windowWords} words. */
+export function classifierWindows(text: string): string[] {
+  const words = text.split(/\s+/).filter(Boolean);
+  if (words.length <= windowWords * 1.5) return [text];
+  return [words.slice(0, windowWords).join(" "), words.slice(-windowWords).join(" ")];
 }
