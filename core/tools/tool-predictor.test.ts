@@ -85,17 +85,6 @@ describe("ToolPredictor", () => {
     expect(route.tools.map((tool) => tool.name).sort()).toEqual(["currency", "weather"]);
     const single = await predictor.route("Convert 100 dollars to euros and to Japanese yen, please", tools);
     expect(single.callEach).toBeUndefined();
-
-    // With a tool known by its description alone, both are offered and a call judged likely, not owed.
-    const bare = tools.map(({ examples, ...tool }) =>
-      tool.name === "currency"
-        ? { ...tool, description: "How much is an amount of dollars in euros: convert money between currencies." }
-        : { ...tool, examples },
-    );
-    const offered = await predictor.route("What's the weather in Rome, and how much is 100 dollars in euros?", bare);
-    expect(offered).toMatchObject({ toolChoice: "auto", callLikely: true });
-    expect(offered.callEach).toBeUndefined();
-    expect(offered.tools.map((tool) => tool.name).sort()).toEqual(["currency", "weather"]);
   });
 
   it("calls the tool a message asks for by name, whatever the scores say", async () => {

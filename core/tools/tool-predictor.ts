@@ -180,13 +180,7 @@ export class ToolPredictor {
     const callEach = await this.toolsPerPart(message, tools, context);
     if (callEach.length >= 2) {
       const names = [...new Set([...callEach, ...prediction.tools.map((entry) => entry.name)])];
-      const each = names.flatMap((name) => byName.get(name) ?? []);
-      // Tools known by their description alone are offered, not owed: on BFCL's multiple category a
-      // part such as "(assuming a straight line motion)" made the 0.5B model call a second function.
-      if (callEach.some((name) => !byName.get(name)?.examples?.length)) {
-        return { tools: each, toolChoice: "auto", callLikely: true };
-      }
-      return { tools: each, toolChoice: "required", callEach };
+      return { tools: names.flatMap((name) => byName.get(name) ?? []), toolChoice: "required", callEach };
     }
     const offered = prediction.tools.flatMap((entry) => byName.get(entry.name) ?? []);
     if (prediction.decision === "require" && !offered[0]?.examples?.length) {
