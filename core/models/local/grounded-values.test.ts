@@ -172,6 +172,19 @@ describe("callsForListedNumbers", () => {
     expect(callsForListedNumbers({ arguments: { days: 3 } }, [], "el tiempo para 3 o 5 días")).toEqual([{ days: 5 }]);
   });
 
+  it("expands each combination once, and leaves a call that takes two items of the list alone", () => {
+    const request = "Winning percentage of the Lakers and the Bulls in the 2018 and 2020 seasons";
+    const lakers = { arguments: { team: "Lakers", season: 2018 } };
+    const lakers2020 = { arguments: { team: "Lakers", season: 2020 } };
+    const bulls = { arguments: { team: "Bulls", season: 2018 } };
+    expect(callsForListedNumbers(lakers, [lakers], request)).toEqual([{ team: "Lakers", season: 2020 }]);
+    expect(callsForListedNumbers(bulls, [lakers, lakers2020, bulls], request)).toEqual([
+      { team: "Bulls", season: 2020 },
+    ]);
+    const sides = { arguments: { a: 3, b: 4 } };
+    expect(callsForListedNumbers(sides, [sides], "The hypotenuse for sides 3 and 4, 5 and 12")).toEqual([]);
+  });
+
   it("sees no list in a single number, a thousands mark, numbers in separate phrases, or an expression", () => {
     expect(numericLists("400,000 dollars over 30 years")).toEqual([]);
     expect(numericLists("What is 12 * 7?")).toEqual([]);

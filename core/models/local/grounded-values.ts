@@ -154,19 +154,28 @@ export function withListItemsApart(args: Record<string, unknown>, requestText: s
 
 /**
  * The further calls a call owes to a list of numbers in the request: when one of its number arguments
- * is an item of a list whose other items no call has used yet, the same arguments with each of those
- * items instead ("a mortgage for 15, 20 and 30 years" → three calls). Numbers inside strings (a
- * calculator's expression) never expand: "17 por 23 y 5 más 3" is not a list of 23 and 5.
+ * is an item of a list, and the call uses no other item of it, the same arguments with each item that
+ * no call with the same other arguments has used ("a mortgage for 15, 20 and 30 years" → three calls;
+ * "the Lakers and the Bulls in 2018 and 2020" → each team in each season). A call that uses two items
+ * of a list ("sides 3 and 4, 5 and 12" → 3 and 4) takes pairs, not alternatives, and is left alone.
+ * Numbers inside strings (a calculator's expression) never expand: "17 por 23 y 5 más 3" is no list.
  */
 export function callsForListedNumbers(
   call: Pick<ToolCallRequest, "arguments">,
   earlier: readonly Pick<ToolCallRequest, "arguments">[],
   requestText: string,
 ): Record<string, unknown>[] {
-  const used = new Set([...earlier, call].flatMap((made) => numbersIn(made.arguments)));
+  const callNumbers = new Set(numbersIn(call.arguments));
   for (const list of numericLists(requestText)) {
+    if (list.filter((item) => callNumbers.has(item)).length !== 1) continue;
     for (const [name, value] of Object.entries(call.arguments)) {
       if (typeof value !== "number" || !list.includes(String(value))) continue;
+      const others = JSON.stringify({ ...call.arguments, [name]: null });
+      const used = new Set(
+        [...earlier, call]
+          .filter((made) => JSON.stringify({ ...made.arguments, [name]: null }) === others)
+          .map((made) => String(made.arguments[name])),
+      );
       const left = list.filter((item) => !used.has(item));
       if (left.length > 0) return left.map((item) => ({ ...call.arguments, [name]: Number(item) }));
     }
