@@ -26,6 +26,31 @@ describe("false-hit guard", () => {
     for (const [first, second] of pairs) expect(sameSpecifics(first, second), `${first} ≠ ${second}`).toBe(false);
   });
 
+  it("stops near-duplicates that differ in a measure, an operation, a period, a month or a comparison's end", () => {
+    const pairs: [string, string][] = [
+      ["How many dollars do I get for 100 rupees?", "How many rupees do I get for 100 dollars?"],
+      ["Convert 60 psi to bar", "Convert 60 bar to psi"],
+      ["Convert 30 °C to °F", "Convert 30 °F to °C"],
+      ["What is 48 plus 12?", "What is 48 minus 12?"],
+      ["What's 20% of $80?", "What's 20% off $80?"],
+      ["Weather forecast for Madrid this week", "Weather forecast for Madrid next week"],
+      ["¿Quién ganó la liga el año pasado?", "¿Quién ganó la liga hace dos años?"],
+      ["¿Va a llover en Madrid mañana?", "¿Va a llover en Madrid pasado mañana?"],
+      ["Sunset in Madrid on 21 June", "Sunset in Madrid on 21 December"],
+      ["What is the cheapest flight to Rome?", "What is the most expensive flight to Rome?"],
+    ];
+    for (const [first, second] of pairs) expect(sameSpecifics(first, second), `${first} ≠ ${second}`).toBe(false);
+    const paraphrases: [string, string][] = [
+      ["What is 12 times 7?", "Multiply 12 by 7"],
+      ["Convert 20 cm to inches", "How many inches is 20 centimeters?"],
+      ["What's the forecast for Lima next week?", "What will the weather be in Lima next week?"],
+      ["May I ask what 5 plus 3 is?", "What is 5 plus 3?"],
+    ];
+    for (const [first, second] of paraphrases) {
+      expect(compareSpecifics(first, second), `${first} ~ ${second}`).not.toBe("differ");
+    }
+  });
+
   it("is unsure about a word that opens a sentence: a verb, or a place", () => {
     expect(compareSpecifics("Tokyo weather tomorrow", "Kyoto weather tomorrow")).toBe("unsure");
     expect(compareSpecifics("Write a haiku about autumn", "Compose a haiku about autumn")).toBe("unsure");
@@ -36,11 +61,20 @@ describe("false-hit guard", () => {
   it("reads the specifics of a question", () => {
     expect(specificsOf("Convert 1,500 dollars to yen in Tokyo tomorrow")).toEqual({
       numbers: ["1500"],
+      measures: ["USD"],
       currencies: ["USD", "JPY"],
       places: ["tokyo"],
       possiblePlaces: [],
       days: ["tomorrow"],
+      months: [],
+      periods: [],
+      operations: [],
       negated: false,
+    });
+    expect(specificsOf("¿Cuánto es 20 más 5 y el 10% de descuento la semana que viene?")).toMatchObject({
+      measures: ["", "", "%"],
+      operations: ["+", "off"],
+      periods: ["next:week"],
     });
   });
 });

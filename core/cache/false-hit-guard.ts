@@ -1,17 +1,35 @@
+import {
+  amountMeasures,
+  monthsOf,
+  operationsOf,
+  oppositeComparisons,
+  relativePeriodsOf,
+} from "./question-qualifiers.ts";
+
 /**
  * What must be equal for two questions to share an answer, whatever their embeddings say: the
- * numbers, the currencies and units in their direction ("100 USD to EUR" is not "100 EUR to USD"),
- * the places in their order, the days, and whether the question is negated. Embeddings of "weather in Tokyo" and "weather in Kyoto"
- * are close; their answers are not interchangeable.
+ * numbers and what each is measured in, the currencies and units in their direction ("100 USD to EUR"
+ * is not "100 EUR to USD"), the places in their order, the days and months, periods relative to now
+ * ("next week"), the arithmetic asked for ("20% off" is not "20% of"), and whether the question is
+ * negated; and the two must not ask for opposite ends of a comparison ("cheapest" / "most expensive").
+ * Embeddings of "weather in Tokyo" and "weather in Kyoto" are close; their answers are not
+ * interchangeable.
  */
 export interface QuestionSpecifics {
   numbers: string[];
+  /** What each number is measured in, in their order ("300 euros" → EUR, "20 cm" → cm, "" for none). */
+  measures: string[];
   /** Currencies and units, the one that comes with the amount first. */
   currencies: string[];
   places: string[];
   /** Capitalised words that open a sentence: places ("Tokyo weather") or not ("Recommend a book"). */
   possiblePlaces: string[];
   days: string[];
+  months: string[];
+  /** Periods relative to now ("next:week", "ago:two", "day+2"). */
+  periods: string[];
+  /** Arithmetic asked for ("+", "*", "off", "root"…), sorted. */
+  operations: string[];
   negated: boolean;
 }
 
@@ -63,8 +81,23 @@ const unitWords: Record<string, string> = Object.fromEntries(
     km: "km kilometre kilometres kilometer kilometers kilómetro kilómetros",
     kg: "kg kilo kilos kilogram kilograms kilogramo kilogramos",
     lb: "lb lbs",
-    C: "celsius",
-    F: "fahrenheit",
+    C: "celsius °c ºc",
+    F: "fahrenheit °f ºf",
+    cm: "cm centimetre centimetres centimeter centimeters centímetro centímetros",
+    mm: "mm millimetre millimetres millimeter millimeters milímetro milímetros",
+    g: "g gram grams gramo gramos",
+    oz: "oz ounce ounces onza onzas",
+    mph: "mph",
+    kmh: "km/h kph kmh",
+    ml: "ml millilitre millilitres milliliter milliliters mililitro mililitros",
+    B: "byte bytes",
+    KB: "kb kilobyte kilobytes",
+    MB: "mb megabyte megabytes",
+    GB: "gb gigabyte gigabytes",
+    TB: "tb terabyte terabytes",
+    W: "w watt watts vatio vatios",
+    kW: "kw kilowatt kilowatts kilovatio kilovatios",
+    hp: "hp horsepower caballos",
     m: "meter meters metre metres metro metros",
     ft: "feet foot pies",
     in: "inch inches pulgada pulgadas",
@@ -151,12 +184,22 @@ export function specificsOf(question: string): QuestionSpecifics {
     const list = startsSentence && !word.includes(" ") ? possiblePlaces : places;
     if (!list.includes(word)) list.push(word);
   }
-  return { numbers, currencies, places, possiblePlaces, days, negated: negations.test(lower) };
+  return {
+    numbers,
+    measures: amountMeasures(lower, measureOf),
+    currencies,
+    places,
+    possiblePlaces,
+    days,
+    months: monthsOf(lower),
+    periods: relativePeriodsOf(lower),
+    operations: operationsOf(lower),
+    negated: negations.test(lower),
+  };
 }
 
 /**
- * How two questions' specifics compare: "differ" when a number, a currency or unit (or its direction),
- * a place, a day or the negation differs — one's answer must not serve the other; "unsure" when only a
+ * How two questions' specifics compare: "differ" when any specific differs (see QuestionSpecifics) — one's answer must not serve the other; "unsure" when only a
  * sentence-opening capitalised word of one is missing from the other (a verb, or a place: the cache then
  * asks for a higher similarity); "same" otherwise.
  */
@@ -164,10 +207,15 @@ export function compareSpecifics(first: string, second: string): "same" | "unsur
   const [a, b] = [specificsOf(first), specificsOf(second)];
   const agree =
     same(a.numbers, b.numbers) &&
+    same(a.measures, b.measures) &&
     same(a.currencies, b.currencies) &&
     same(a.places, b.places) &&
     same(a.days, b.days) &&
-    a.negated === b.negated;
+    same(a.months, b.months) &&
+    same(a.periods, b.periods) &&
+    same(a.operations, b.operations) &&
+    a.negated === b.negated &&
+    !oppositeComparisons(first.toLowerCase(), second.toLowerCase());
   if (!agree) return "differ";
   const words = (question: string) => new Set(question.toLowerCase().match(/[\p{L}'-]+/gu) ?? []);
   const [inFirst, inSecond] = [words(first), words(second)];
@@ -186,8 +234,15 @@ export function sameSpecifics(first: string, second: string): boolean {
  * 100 US dollars?"), then the others in their order: the conversion's direction, however it is worded.
  */
 function currenciesInDirection(lower: string): string[] {
-  const mentions = [...lower.matchAll(/[$€¥£]|[a-záéíóúñ]+/g)]
-    .map((match) => ({ code: measureOf(match[0]), at: match.index }))
+  const tokens = [...lower.matchAll(/[$€¥£]|[a-záéíóúñ]+/g)];
+  const mentions = tokens
+    .map((match, index) => {
+      const code = measureOf(match[0]);
+      // Spanish names a currency's country after it: "pesos mexicanos" is not "pesos chilenos".
+      const next = tokens[index + 1]?.[0];
+      const country = next && nationalitySuffix.test(next) ? `:${next.replace(/(?:es|s)$/, "")}` : "";
+      return { code: code === undefined ? undefined : `${code}${country}`, at: match.index };
+    })
     .filter((mention): mention is { code: string; at: number } => mention.code !== undefined);
   const amount = /(?:[$€¥£]\s?\d[\d.,]*|\d[\d.,]*\s?(?:[$€¥£]|[a-záéíóúñ]+))/.exec(lower);
   const source = mentions.find(
@@ -197,6 +252,10 @@ function currenciesInDirection(lower: string): string[] {
     ? [source.code, ...mentions.filter((mention) => mention !== source).map((mention) => mention.code)]
     : mentions.map((mention) => mention.code);
 }
+
+/** Spanish adjectives of nationality as they follow a currency (mexicanos, canadienses, suecas, estadounidenses…). */
+const nationalitySuffix =
+  /(?:anos?|anas?|enses?|eños?|eñas?|inos?|inas?|eses|esas?|ecos?|ecas?|icos?|icas?|andeses|uecas?|uegas?|ales)$/;
 
 function same(left: readonly string[], right: readonly string[]): boolean {
   return left.length === right.length && left.every((value, index) => value === right[index]);

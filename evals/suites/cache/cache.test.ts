@@ -16,6 +16,14 @@ describe("cache suite", () => {
     expect(new Set(cases.map((item) => item.id)).size).toBe(cases.length);
   });
 
+  it("holds out pairs written without seeing the guard: enough near-duplicates to bound false hits near 0.5 %", () => {
+    const heldOut = cases.filter((item) => item.split === "held-out");
+    expect(heldOut.filter((item) => item.category === "near_duplicate").length).toBeGreaterThanOrEqual(400);
+    expect(heldOut.filter((item) => item.category === "paraphrase").length).toBeGreaterThanOrEqual(150);
+    const asked = new Set(cases.filter((item) => item.split === "dev").map((item) => `${item.stored}|${item.asked}`));
+    expect(heldOut.filter((item) => asked.has(`${item.stored}|${item.asked}`))).toEqual([]);
+  });
+
   it("scores a served paraphrase and a refused near-duplicate as right, on the real embedder", async () => {
     const context = { driver: new InProcessDriver({ model: echoModel() }), judge: undefined, seed: 1, repeat: 0 };
     const paraphrase = cases.find((item) => item.id === "en-paraphrase-01")!;

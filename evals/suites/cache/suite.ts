@@ -17,11 +17,26 @@ const cacheCaseSchema = z
     differs_in: z.string().optional(),
   })
   .strict();
-export type CacheCase = z.infer<typeof cacheCaseSchema>;
+/** `dev`: the pairs the cache's guard was tuned on; `held-out`: pairs written without seeing the guard. */
+export type CacheCase = z.infer<typeof cacheCaseSchema> & { split: "dev" | "held-out" };
 
 export function loadCacheCases(): CacheCase[] {
-  return loadJsonlCases(new URL("./cases.jsonl", import.meta.url), cacheCaseSchema);
+  const dev = loadJsonlCases(new URL("./cases.jsonl", import.meta.url), cacheCaseSchema);
+  const heldOut = loadJsonlCases(new URL("./held-out.jsonl", import.meta.url), cacheCaseSchema);
+  return [
+    ...dev.map((item) => ({ ...item, split: "dev" as const })),
+    ...heldOut.map((item) => ({ ...item, split: "held-out" as const })),
+  ];
 }
+
+/** The rates are reported for all pairs, per language and per split. */
+const groups: { suffix: string; label: string; includes: (tags: Record<string, string>) => boolean }[] = [
+  { suffix: "", label: "", includes: () => true },
+  { suffix: ".en", label: " (en)", includes: (tags) => tags.language === "en" },
+  { suffix: ".es", label: " (es)", includes: (tags) => tags.language === "es" },
+  { suffix: ".dev", label: " (dev pairs)", includes: (tags) => tags.split === "dev" },
+  { suffix: ".held_out", label: " (held-out pairs)", includes: (tags) => tags.split === "held-out" },
+];
 
 const scope: CacheScope = {
   owner: "eval",
@@ -63,7 +78,11 @@ export const cacheSuite: EvalSuite<CacheCase> = {
       scores: {
         correct: verdict(served === (testCase.category === "paraphrase"), reason),
       },
-      tags: { language: testCase.language, ...(testCase.differs_in ? { differs_in: testCase.differs_in } : {}) },
+      tags: {
+        language: testCase.language,
+        split: testCase.split,
+        ...(testCase.differs_in ? { differs_in: testCase.differs_in } : {}),
+      },
       values: { similarity },
       time_to_first_token_ms: null,
       total_ms: performance.now() - started,
@@ -72,29 +91,26 @@ export const cacheSuite: EvalSuite<CacheCase> = {
     };
   },
   metrics: [
-    ...(["all", "en", "es"] as const).flatMap((language) => {
-      const inLanguage = (result: { tags: Record<string, string> }) =>
-        language === "all" || result.tags.language === language;
-      const suffix = language === "all" ? "" : `.${language}`;
-      return [
-        {
-          name: `paraphrase_hit_rate${suffix}`,
-          description: `Paraphrases served the cached answer${language === "all" ? "" : ` (${language})`}.`,
-          higherIsBetter: true,
-          unit: "ratio" as const,
-          of: (result: { category: string; output: string; tags: Record<string, string> }) =>
-            result.category === "paraphrase" && inLanguage(result) ? Number(result.output === "served") : undefined,
-        },
-        {
-          name: `false_hit_rate${suffix}`,
-          description: `Near-duplicates wrongly served another question's answer${language === "all" ? "" : ` (${language})`}.`,
-          higherIsBetter: false,
-          unit: "ratio" as const,
-          of: (result: { category: string; output: string; tags: Record<string, string> }) =>
-            result.category === "near_duplicate" && inLanguage(result) ? Number(result.output === "served") : undefined,
-        },
-      ];
-    }),
+    ...groups.flatMap(({ suffix, label, includes }) => [
+      {
+        name: `paraphrase_hit_rate${suffix}`,
+        description: `Paraphrases served the cached answer${label}.`,
+        higherIsBetter: true,
+        unit: "ratio" as const,
+        of: (result: { category: string; output: string; tags: Record<string, string> }) =>
+          result.category === "paraphrase" && includes(result.tags) ? Number(result.output === "served") : undefined,
+      },
+      {
+        name: `false_hit_rate${suffix}`,
+        description: `Near-duplicates wrongly served another question's answer${label}.`,
+        higherIsBetter: false,
+        unit: "ratio" as const,
+        of: (result: { category: string; output: string; tags: Record<string, string> }) =>
+          result.category === "near_duplicate" && includes(result.tags)
+            ? Number(result.output === "served")
+            : undefined,
+      },
+    ]),
     {
       name: "similarity",
       description: "Cosine similarity of the asked question to the cached one.",
