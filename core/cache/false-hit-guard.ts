@@ -1,9 +1,12 @@
 import {
   amountMeasures,
+  beforeAfterOf,
+  comparisonsOf,
   monthsOf,
+  nationalitySuffix,
   operationsOf,
-  oppositeComparisons,
   relativePeriodsOf,
+  seasonsOf,
 } from "./question-qualifiers.ts";
 
 /**
@@ -26,10 +29,13 @@ export interface QuestionSpecifics {
   possiblePlaces: string[];
   days: string[];
   months: string[];
+  seasons: string[];
   /** Periods relative to now ("next:week", "ago:two", "day+2"). */
   periods: string[];
-  /** Arithmetic asked for ("+", "*", "off", "root"…), sorted. */
+  /** Arithmetic or quantity asked for ("+", "*", "off", "root", "area"…), sorted. */
   operations: string[];
+  /** Comparisons asked for, as graded adjectives ("hot" for "the hottest"), and before/after. */
+  comparisons: string[];
   negated: boolean;
 }
 
@@ -162,7 +168,8 @@ const notPlaces = new Set(
 export function specificsOf(question: string): QuestionSpecifics {
   // "US dollars" names a currency, not a place.
   const text = question.normalize("NFC").replace(/\bU\.?S\.?\s+(dollars?)\b/gi, "$1");
-  const lower = text.toLowerCase();
+  // Numbers written as words read as digits: "three days" is "3 days".
+  const lower = text.toLowerCase().replace(numberWordPattern, (word) => String(numberWords[word]));
   const numbers = [...lower.matchAll(/\d+(?:[.,]\d+)*/g)].map((match) => normalizeNumber(match[0]));
   const currencies = currenciesInDirection(lower);
   const days = [
@@ -192,8 +199,10 @@ export function specificsOf(question: string): QuestionSpecifics {
     possiblePlaces,
     days,
     months: monthsOf(lower),
+    seasons: seasonsOf(lower),
     periods: relativePeriodsOf(lower),
     operations: operationsOf(lower),
+    comparisons: [...comparisonsOf(lower), ...beforeAfterOf(lower)],
     negated: negations.test(lower),
   };
 }
@@ -213,9 +222,10 @@ export function compareSpecifics(first: string, second: string): "same" | "unsur
     same(a.days, b.days) &&
     same(a.months, b.months) &&
     same(a.periods, b.periods) &&
+    same(a.seasons, b.seasons) &&
     same(a.operations, b.operations) &&
-    a.negated === b.negated &&
-    !oppositeComparisons(first.toLowerCase(), second.toLowerCase());
+    same(a.comparisons, b.comparisons) &&
+    a.negated === b.negated;
   if (!agree) return "differ";
   const words = (question: string) => new Set(question.toLowerCase().match(/[\p{L}'-]+/gu) ?? []);
   const [inFirst, inSecond] = [words(first), words(second)];
@@ -253,9 +263,37 @@ function currenciesInDirection(lower: string): string[] {
     : mentions.map((mention) => mention.code);
 }
 
-/** Spanish adjectives of nationality as they follow a currency (mexicanos, canadienses, suecas, estadounidenses…). */
-const nationalitySuffix =
-  /(?:anos?|anas?|enses?|eños?|eñas?|inos?|inas?|eses|esas?|ecos?|ecas?|icos?|icas?|andeses|uecas?|uegas?|ales)$/;
+/** Numbers written as words count as the numbers ("three days" is "3 days", not "ten days"). */
+const numberWords: Record<string, number> = Object.fromEntries(
+  [
+    "zero cero",
+    "",
+    "two dos",
+    "three tres",
+    "four cuatro",
+    "five cinco",
+    "six seis",
+    "seven siete",
+    "eight ocho",
+    "nine nueve",
+    "ten diez",
+    "eleven",
+    "twelve doce",
+    "thirteen trece",
+    "fourteen catorce",
+    "fifteen quince",
+    "twenty veinte",
+    "thirty treinta",
+    "forty cuarenta",
+    "fifty cincuenta",
+    "hundred cien",
+    "thousand mil",
+  ].flatMap((names, index) => {
+    const value = index <= 15 ? index : [20, 30, 40, 50, 100, 1000][index - 16]!;
+    return names ? names.split(" ").map((name): [string, number] => [name, value]) : [];
+  }),
+);
+const numberWordPattern = new RegExp(`(?<![\\p{L}])(?:${Object.keys(numberWords).join("|")})(?![\\p{L}])`, "gu");
 
 function same(left: readonly string[], right: readonly string[]): boolean {
   return left.length === right.length && left.every((value, index) => value === right[index]);

@@ -36,7 +36,12 @@ export function amountMeasures(lower: string, measureOf: (word: string) => strin
   for (const [, symbol, after, following] of lower.matchAll(amounts)) {
     const word = after?.replace(/\s/g, "");
     // "500 coronas suecas" is not "500 coronas noruegas".
-    const country = following && nationalitySuffix.test(following) ? `:${singular(following)}` : "";
+    // Spanish qualifies a plural measure after it: "toneladas cortas", "rupias indias", "onzas líquidas".
+    const qualifies =
+      following !== undefined &&
+      !notMeasures.has(following) &&
+      (nationalitySuffix.test(following) || (/s$/u.test(word ?? "") && /(?:as|os|es)$/u.test(following)));
+    const country = qualifies ? `:${singular(following)}` : "";
     if (symbol) measures.push(measureOf(symbol) ?? symbol);
     else if (word && !notMeasures.has(word)) measures.push(`${measureOf(word) ?? singular(word)}${country}`);
     else measures.push("");
@@ -63,6 +68,16 @@ const operationWords: [RegExp, string][] = [
   [words("compound|compounded|compuesto"), "compound"],
   [words("simple"), "simple"],
   [words("average|mean|media|promedio"), "average"],
+  [words("median|mediana"), "median"],
+  [words("area|área|surface|superficie"), "area"],
+  [words("perimeter|perímetro|perimetro"), "perimeter"],
+  [words("circumference|circunferencia"), "circumference"],
+  [words("volume|volumen"), "volume"],
+  [words("diameter|diámetro|diametro"), "diameter"],
+  [words("remainder|modulo|resto|residuo"), "remainder"],
+  [words("quotient|cociente"), "quotient"],
+  [words("round up|rounded up|hacia arriba|redondea arriba|al alza"), "round-up"],
+  [words("round down|rounded down|hacia abajo|redondea abajo|a la baja"), "round-down"],
 ];
 
 /** The arithmetic a question asks for, as sorted tokens ("48 plus 12" → +; "20% off" → off). */
@@ -88,10 +103,6 @@ const periods: [RegExp, string][] = [
   [words("quarter|trimestre"), "quarter"],
   [words("decade|década|decada"), "decade"],
   [words("night|noche"), "night"],
-  [words("spring|primavera"), "spring"],
-  [words("summer|verano"), "summer"],
-  [words("autumn|fall|otoño|otono"), "autumn"],
-  [words("winter|invierno"), "winter"],
 ];
 const ago = words(
   String.raw`(\S+)\s+(?:days?|weeks?|months?|years?)\s+ago|hace\s+(\S+)\s+(?:días?|dias?|semanas?|meses|mes|años?|anos?)`,
@@ -138,30 +149,119 @@ const monthNames = [
   "december|diciembre",
 ].map((names) => words(names));
 
+const seasonNames: [RegExp, string][] = [
+  [words("spring|primavera"), "spring"],
+  [words("summer|verano"), "summer"],
+  [words("autumn|fall|otoño|otono"), "autumn"],
+  [words("winter|invierno"), "winter"],
+  [words("rainy season|wet season|monsoon|temporada de lluvias|época de lluvias|estación lluviosa"), "wet"],
+  [words("dry season|temporada seca|época seca|estación seca"), "dry"],
+];
+
+/** Seasons named ("in summer" is not "in winter"; "the dry season" is not "the monsoon"), sorted. */
+export function seasonsOf(lower: string): string[] {
+  return seasonNames.flatMap(([pattern, season]) => (new RegExp(pattern).test(lower) ? [season] : []));
+}
+
 /** Months named, as m1…m12, sorted ("21 de junio" is not "21 de diciembre"; "may I ask" is no month). */
 export function monthsOf(lower: string): string[] {
   return monthNames.flatMap((pattern, index) => (new RegExp(pattern).test(lower) ? [`m${index + 1}`] : []));
 }
 
-/** Opposite ends of a comparison, each end a pattern. */
-const comparisonEnds: [RegExp, RegExp][] = [
-  [
-    words("highest|biggest|largest|tallest|longest|most|maximum|max|mayor|máximo|maximo|más alto|más grande"),
-    words("lowest|smallest|shortest|least|fewest|minimum|min|menor|mínimo|minimo|más bajo|más pequeño"),
-  ],
-  [words("cheapest|más barato|más barata|más económico"), words("most expensive|priciest|más caro|más cara")],
-  [words("best|mejor|mejores"), words("worst|peor|peores")],
-  [words("before|antes"), words("after|después|despues")],
-  [words("faster|fastest|más rápido"), words("slower|slowest|más lento")],
-  [words("older|oldest|más antiguo|más viejo"), words("newer|newest|youngest|más nuevo|más reciente|más joven")],
+/** Graded adjectives, synonyms together: a comparison asks for one of these at one end. */
+const gradedAdjectives: [string, string][] = [
+  ["big|large|great|huge|grande|grandes|extenso", "big"],
+  ["small|little|tiny|pequeño|pequeña|chico|chica", "small"],
+  ["hot|warm|caluroso|calurosa|cálido|cálida|caliente", "hot"],
+  ["cold|cool|chilly|frío|fría|frio|fria", "cold"],
+  ["cheap|inexpensive|affordable|barato|barata|económico|económica|economico", "cheap"],
+  ["expensive|costly|pricey|caro|cara", "expensive"],
+  ["fast|quick|rápido|rápida|rapido|veloz", "fast"],
+  ["slow|lento|lenta", "slow"],
+  ["deep|profundo|profunda", "deep"],
+  ["shallow|superficial", "shallow"],
+  ["high|tall|alto|alta|elevado", "high"],
+  ["low|bajo|baja", "low"],
+  ["long|largo|larga", "long"],
+  ["short|corto|corta|breve", "short"],
+  ["old|ancient|antiguo|antigua|viejo|vieja", "old"],
+  ["new|recent|young|nuevo|nueva|reciente|joven", "new"],
+  ["good|bueno|buena", "good"],
+  ["bad|malo|mala", "bad"],
+  ["popular|famous|famoso|famosa|popular", "popular"],
+  ["safe|seguro|segura", "safe"],
+  ["dangerous|peligroso|peligrosa", "dangerous"],
+  ["rich|wealthy|rico|rica", "rich"],
+  ["poor|pobre", "poor"],
+  ["populous|poblado|poblada", "populous"],
+  ["rainy|wet|lluvioso|lluviosa", "rainy"],
+  ["dry|seco|seca", "dry"],
+  ["close|near|cercano|cercana", "near"],
+  ["far|distant|lejano|lejana", "far"],
 ];
+const irregular: Record<string, string> = {
+  best: "good",
+  better: "good",
+  mejor: "good",
+  mejores: "good",
+  worst: "bad",
+  worse: "bad",
+  peor: "bad",
+  peores: "bad",
+  most: "many",
+  more: "many",
+  least: "few",
+  fewer: "few",
+  fewest: "few",
+  mayor: "big",
+  menor: "small",
+  máximo: "high",
+  mínimo: "low",
+};
+const adjectiveOf = new Map(
+  gradedAdjectives.flatMap(([forms, grade]) => forms.split("|").map((form): [string, string] => [form, grade])),
+);
 
-/** Whether one question asks for one end of a comparison and the other question for the opposite end. */
-export function oppositeComparisons(first: string, second: string): boolean {
-  const has = (pattern: RegExp, text: string) => new RegExp(pattern).test(text);
-  return comparisonEnds.some(
-    ([high, low]) =>
-      (has(high, first) && !has(high, second) && has(low, second) && !has(low, first)) ||
-      (has(low, first) && !has(low, second) && has(high, second) && !has(high, first)),
-  );
+/**
+ * The comparisons a question asks for, as graded adjectives ("the hottest month" → hot, "más frío" →
+ * cold, "cheapest" / "fastest" → cheap / fast), sorted: two questions that compare differ when these
+ * differ. English -est/-er forms and "most"/"more"/"least"; Spanish "más"/"menos" and mayor/menor/mejor/peor.
+ */
+export function comparisonsOf(lower: string): string[] {
+  const found: string[] = [];
+  const tokens = lower.match(/\p{L}+/gu) ?? [];
+  tokens.forEach((token, index) => {
+    if (irregular[token]) {
+      const next = adjectiveOf.get(tokens[index + 1] ?? "");
+      // "most expensive", "the least safe": the adjective names the comparison.
+      found.push(
+        next && (token === "most" || token === "more" || token === "least")
+          ? `${token === "least" ? "-" : ""}${next}`
+          : irregular[token]!,
+      );
+      return;
+    }
+    if ((token === "más" || token === "mas" || token === "menos") && adjectiveOf.has(tokens[index + 1] ?? "")) {
+      found.push(`${token === "menos" ? "-" : ""}${adjectiveOf.get(tokens[index + 1]!)}`);
+      return;
+    }
+    const stem = /^(\p{L}{2,}?)(?:iest|ier|est|er)$/u.exec(token)?.[1];
+    if (!stem || token === "after" || token === "never" || token === "water") return;
+    for (const candidate of [stem, `${stem}e`, `${stem}y`, stem.replace(/(\p{L})\1$/u, "$1")]) {
+      const grade = adjectiveOf.get(candidate);
+      if (grade) {
+        found.push(grade);
+        return;
+      }
+    }
+  });
+  return [...new Set(found)].sort();
+}
+
+/** Which end of "before"/"after" a question asks for. */
+export function beforeAfterOf(lower: string): string[] {
+  const found: string[] = [];
+  if (new RegExp(words("before|antes")).test(lower)) found.push("before");
+  if (new RegExp(words("after|después|despues")).test(lower)) found.push("after");
+  return found;
 }

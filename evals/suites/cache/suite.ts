@@ -17,15 +17,21 @@ const cacheCaseSchema = z
     differs_in: z.string().optional(),
   })
   .strict();
-/** `dev`: the pairs the cache's guard was tuned on; `held-out`: pairs written without seeing the guard. */
-export type CacheCase = z.infer<typeof cacheCaseSchema> & { split: "dev" | "held-out" };
+/**
+ * `dev`: the pairs the cache's guard was tuned on; `held-out`: pairs written without seeing the guard
+ * (the first set, held-out.jsonl, was then used to widen the guard: see the results README);
+ * `blind`: a second set written without seeing the guard or the other sets, run once after that.
+ */
+export type CacheCase = z.infer<typeof cacheCaseSchema> & { split: "dev" | "held-out" | "blind" };
 
 export function loadCacheCases(): CacheCase[] {
   const dev = loadJsonlCases(new URL("./cases.jsonl", import.meta.url), cacheCaseSchema);
   const heldOut = loadJsonlCases(new URL("./held-out.jsonl", import.meta.url), cacheCaseSchema);
+  const blind = loadJsonlCases(new URL("./held-out-2.jsonl", import.meta.url), cacheCaseSchema);
   return [
     ...dev.map((item) => ({ ...item, split: "dev" as const })),
     ...heldOut.map((item) => ({ ...item, split: "held-out" as const })),
+    ...blind.map((item) => ({ ...item, split: "blind" as const })),
   ];
 }
 
@@ -36,6 +42,7 @@ const groups: { suffix: string; label: string; includes: (tags: Record<string, s
   { suffix: ".es", label: " (es)", includes: (tags) => tags.language === "es" },
   { suffix: ".dev", label: " (dev pairs)", includes: (tags) => tags.split === "dev" },
   { suffix: ".held_out", label: " (held-out pairs)", includes: (tags) => tags.split === "held-out" },
+  { suffix: ".blind", label: " (blind pairs)", includes: (tags) => tags.split === "blind" },
 ];
 
 const scope: CacheScope = {
