@@ -22,8 +22,12 @@ export function resolveModelPath(explicitPath?: string, modelName?: string): str
  */
 export type ThreadSetting = number | "auto";
 
-/** CPU threads when neither the options nor RTA_THREADS say. */
-export const defaultThreads: ThreadSetting = 1;
+/**
+ * CPU threads when neither the options nor RTA_THREADS say: `auto`. On 2 cores it decoded as fast as 2
+ * threads when the machine was idle and as fast as 1 when another process kept a core busy, from the
+ * start or from 3 s in, where 2 fixed threads fell to a third (benchmarks/reports/local-model-threads.md).
+ */
+export const defaultThreads: ThreadSetting = "auto";
 
 /** RTA_THREADS when set (a positive integer or `auto`), else the default. */
 export function threadsFromEnv(env: NodeJS.ProcessEnv = process.env): ThreadSetting {

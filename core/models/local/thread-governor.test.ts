@@ -1,6 +1,20 @@
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
+import { availableParallelism } from "node:os";
+import { maxThreadsOf, threadsFromEnv } from "./local-model.ts";
 import { type CpuSample, neighbourCores, sampleCpu, startThreadGovernor, threadsFor } from "./thread-governor.ts";
+
+describe("RTA_THREADS", () => {
+  it("is auto unless set to a positive number of threads", () => {
+    expect(threadsFromEnv({})).toBe("auto");
+    expect(threadsFromEnv({ RTA_THREADS: "auto" })).toBe("auto");
+    expect(threadsFromEnv({ RTA_THREADS: "2" })).toBe(2);
+    expect(() => threadsFromEnv({ RTA_THREADS: "two" })).toThrow(/positive integer or "auto"/);
+    expect(() => threadsFromEnv({ RTA_THREADS: "0" })).toThrow();
+    expect(maxThreadsOf("auto")).toBe(availableParallelism());
+    expect(maxThreadsOf(3)).toBe(3);
+  });
+});
 
 describe("thread governor", () => {
   it("gives a thread to every core no other process uses, at least one", () => {
