@@ -115,7 +115,12 @@ const unitWords: Record<string, string> = Object.fromEntries(
 );
 
 /** A currency's or a unit's code, for a word of the question. */
-const measureOf = (word: string): string | undefined => currencyWords[word] ?? unitWords[word];
+const measureOf = (word: string): string | undefined =>
+  Object.hasOwn(currencyWords, word)
+    ? currencyWords[word]
+    : Object.hasOwn(unitWords, word)
+      ? unitWords[word]
+      : undefined;
 
 const dayWords: Record<string, string> = {
   today: "today",
@@ -184,12 +189,19 @@ export function specificsOf(question: string): QuestionSpecifics {
   // apart, as a possible place.
   const places: string[] = [];
   const possiblePlaces: string[] = [];
+  const [seenPlaces, seenPossible] = [new Set<string>(), new Set<string>()];
   for (const match of text.matchAll(/\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)*/gu)) {
     const word = match[0].toLowerCase();
     if (notPlaces.has(word) || measureOf(word)) continue;
-    const startsSentence = /(?:^|[.?!¿¡])$/.test(text.slice(0, match.index).trimEnd());
+    let before = match.index - 1;
+    while (before >= 0 && /\s/.test(text[before]!)) before--;
+    const startsSentence = before < 0 || /[.?!¿¡]/.test(text[before]!);
     const list = startsSentence && !word.includes(" ") ? possiblePlaces : places;
-    if (!list.includes(word)) list.push(word);
+    const seen = startsSentence && !word.includes(" ") ? seenPossible : seenPlaces;
+    if (!seen.has(word)) {
+      seen.add(word);
+      list.push(word);
+    }
   }
   return {
     numbers,
@@ -254,7 +266,7 @@ function currenciesInDirection(lower: string): string[] {
       return { code: code === undefined ? undefined : `${code}${country}`, at: match.index };
     })
     .filter((mention): mention is { code: string; at: number } => mention.code !== undefined);
-  const amount = /(?:[$€¥£]\s?\d[\d.,]*|\d[\d.,]*\s?(?:[$€¥£]|[a-záéíóúñ]+))/.exec(lower);
+  const amount = /(?:[$€¥£]\s?\d[\d.,]*|(?<![\d.,])\d[\d.,]*\s?(?:[$€¥£]|[a-záéíóúñ]+))/.exec(lower);
   const source = mentions.find(
     (mention) => amount && mention.at >= amount.index && mention.at < amount.index + amount[0].length,
   );
@@ -265,33 +277,47 @@ function currenciesInDirection(lower: string): string[] {
 
 /** Numbers written as words count as the numbers ("three days" is "3 days", not "ten days"). */
 const numberWords: Record<string, number> = Object.fromEntries(
-  [
-    "zero cero",
-    "",
-    "two dos",
-    "three tres",
-    "four cuatro",
-    "five cinco",
-    "six seis",
-    "seven siete",
-    "eight ocho",
-    "nine nueve",
-    "ten diez",
-    "eleven",
-    "twelve doce",
-    "thirteen trece",
-    "fourteen catorce",
-    "fifteen quince",
-    "twenty veinte",
-    "thirty treinta",
-    "forty cuarenta",
-    "fifty cincuenta",
-    "hundred cien",
-    "thousand mil",
-  ].flatMap((names, index) => {
-    const value = index <= 15 ? index : [20, 30, 40, 50, 100, 1000][index - 16]!;
-    return names ? names.split(" ").map((name): [string, number] => [name, value]) : [];
-  }),
+  Object.entries({
+    0: "zero cero",
+    2: "two dos",
+    3: "three tres",
+    4: "four cuatro",
+    5: "five cinco",
+    6: "six seis",
+    7: "seven siete",
+    8: "eight ocho",
+    9: "nine nueve",
+    10: "ten diez",
+    11: "eleven",
+    12: "twelve doce",
+    13: "thirteen trece",
+    14: "fourteen catorce",
+    15: "fifteen quince",
+    16: "sixteen dieciséis dieciseis",
+    17: "seventeen diecisiete",
+    18: "eighteen dieciocho",
+    19: "nineteen diecinueve",
+    20: "twenty veinte",
+    30: "thirty treinta",
+    40: "forty cuarenta",
+    50: "fifty cincuenta",
+    60: "sixty sesenta",
+    70: "seventy setenta",
+    80: "eighty ochenta",
+    90: "ninety noventa",
+    100: "hundred cien ciento",
+    200: "doscientos doscientas",
+    300: "trescientos trescientas",
+    400: "cuatrocientos cuatrocientas",
+    500: "quinientos quinientas",
+    600: "seiscientos seiscientas",
+    700: "setecientos setecientas",
+    800: "ochocientos ochocientas",
+    900: "novecientos novecientas",
+    1000: "thousand mil",
+    1000000: "million millón millon millones",
+    1000000000: "billion",
+  }).flatMap(([value, names]) => names.split(" ").map((name): [string, number] => [name, Number(value)])),
 );
 const numberWordPattern = new RegExp(`(?<![\\p{L}])(?:${Object.keys(numberWords).join("|")})(?![\\p{L}])`, "gu");
 

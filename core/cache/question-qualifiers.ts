@@ -105,7 +105,7 @@ const periods: [RegExp, string][] = [
   [words("night|noche"), "night"],
 ];
 const ago = words(
-  String.raw`(\S+)\s+(?:days?|weeks?|months?|years?)\s+ago|hace\s+(\S+)\s+(?:días?|dias?|semanas?|meses|mes|años?|anos?)`,
+  String.raw`([\p{L}\p{N}]+)\s+(?:days?|weeks?|months?|years?)\s+ago|hace\s+([\p{L}\p{N}]+)\s+(?:días?|dias?|semanas?|meses|mes|años?|anos?)`,
 );
 const dayAfterTomorrow = words("day after tomorrow|pasado mañana|pasado manana");
 const dayBeforeYesterday = words("day before yesterday|anteayer|antier");
@@ -139,7 +139,7 @@ const monthNames = [
   "february|febrero",
   "march|marzo",
   "april|abril",
-  String.raw`may(?=\s+\d)|(?<=\d\s+(?:of\s+)?)may|mayo`,
+  String.raw`may(?=\s+\d)|may(?<=\d\s+(?:of\s+)?may)|mayo`,
   "june|junio",
   "july|julio",
   "august|agosto",
@@ -197,6 +197,10 @@ const gradedAdjectives: [string, string][] = [
   ["rainy|wet|lluvioso|lluviosa", "rainy"],
   ["dry|seco|seca", "dry"],
   ["close|near|cercano|cercana", "near"],
+  ["early|temprano|temprana", "early"],
+  ["late|tardío|tardía|tardio|tardia", "late"],
+  ["heavy|pesado|pesada", "heavy"],
+  ["light|ligero|ligera|liviano|liviana", "light"],
   ["far|distant|lejano|lejana", "far"],
 ];
 const irregular: Record<string, string> = {
@@ -217,6 +221,19 @@ const irregular: Record<string, string> = {
   menor: "small",
   máximo: "high",
   mínimo: "low",
+  maximum: "high",
+  max: "high",
+  minimum: "low",
+  min: "low",
+  first: "first",
+  primer: "first",
+  primero: "first",
+  primera: "first",
+  last: "last",
+  último: "last",
+  última: "last",
+  ultimo: "last",
+  ultima: "last",
 };
 const adjectiveOf = new Map(
   gradedAdjectives.flatMap(([forms, grade]) => forms.split("|").map((form): [string, string] => [form, grade])),
@@ -231,7 +248,7 @@ export function comparisonsOf(lower: string): string[] {
   const found: string[] = [];
   const tokens = lower.match(/\p{L}+/gu) ?? [];
   tokens.forEach((token, index) => {
-    if (irregular[token]) {
+    if (Object.hasOwn(irregular, token)) {
       const next = adjectiveOf.get(tokens[index + 1] ?? "");
       // "most expensive", "the least safe": the adjective names the comparison.
       found.push(

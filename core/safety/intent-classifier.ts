@@ -179,9 +179,15 @@ export class IntentClassifier {
 /** Words in each window a long text is scored by (see `IntentClassifier.classify`). */
 export const windowWords = 64;
 
-/** The text itself when short; else its first and last {@link windowWords} words. */
+/** Characters in each window, for text written without spaces (Chinese, Japanese, one long token). */
+const windowChars = 512;
+
+/** The text itself when short; else its first and last {@link windowWords} words (at most 512 characters each). */
 export function classifierWindows(text: string): string[] {
   const words = text.split(/\s+/).filter(Boolean);
-  if (words.length <= windowWords * 1.5) return [text];
-  return [words.slice(0, windowWords).join(" "), words.slice(-windowWords).join(" ")];
+  const short = words.length <= windowWords * 1.5 && text.length <= windowChars * 1.5;
+  if (short) return [text];
+  const head = words.slice(0, windowWords).join(" ").slice(0, windowChars);
+  const tail = words.slice(-windowWords).join(" ").slice(-windowChars);
+  return [head, tail];
 }

@@ -135,7 +135,13 @@ describe("withoutInventedLastStep", () => {
 
   it("keeps a conversion of one number, a step with a written number, and text that is not arithmetic", () => {
     expect(withoutInventedLastStep({ expression: "5 * 1000" }, "5 km in metres")).toEqual({ expression: "5 * 1000" });
-    expect(withoutInventedLastStep({ e: "2100 / 7 * 100" }, "2100 dollars over 7 days")).toEqual({ e: "2100 / 7" });
+    expect(withoutInventedLastStep({ e: "2100 / 7 * 100" }, "2100 dollars over 7 days")).toEqual({
+      e: "2100 / 7 * 100",
+    });
+    expect(withoutInventedLastStep({ e: "15 * 80 / 100" }, "What is 15% of 80?")).toEqual({ e: "15 * 80 / 100" });
+    expect(withoutInventedLastStep({ e: "(10 + 20 + 30) / 3" }, "average of 10, 20 and 30")).toEqual({
+      e: "(10 + 20 + 30) / 3",
+    });
     expect(withoutInventedLastStep({ e: "12 * 7 / 2" }, "12 times 7, halved: / 2")).toEqual({ e: "12 * 7 / 2" });
     expect(withoutInventedLastStep({ e: "12 * 7 / 60" }, "12 times 7 in hours, i.e. over 60")).toEqual({
       e: "12 * 7 / 60",
@@ -185,7 +191,8 @@ describe("callsForListedNumbers", () => {
     expect(callsForListedNumbers(sides, [sides], "The hypotenuse for sides 3 and 4, 5 and 12")).toEqual([]);
   });
 
-  it("sees no list in a single number, a thousands mark, numbers in separate phrases, or an expression", () => {
+  it("sees no list in a single number, a thousands mark, a decimal comma, numbers in separate phrases, or an expression", () => {
+    expect(numericLists("el interés compuesto de 1000 euros al 2,5% anual durante 3 años")).toEqual([]);
     expect(numericLists("400,000 dollars over 30 years")).toEqual([]);
     expect(numericLists("What is 12 * 7?")).toEqual([]);
     expect(numericLists("100 USD to EUR and the weather in Paris")).toEqual([]);

@@ -25,6 +25,8 @@ describe("call grammars", () => {
       arguments: { amount: 400000, term: 15 },
     });
     expect(parseCallJson('{"note": "a,}b"}')).toEqual({ note: "a,}b" });
+    expect(parseCallJson('{"query": "a,}", "n": 2, }')).toEqual({ query: "a,}", n: 2 });
+    expect(parseCallJson('{"q": "say \\"x,}\\"",}')).toEqual({ q: 'say "x,}"' });
     expect(() => parseCallJson('{"amount": }')).toThrow();
   });
 });

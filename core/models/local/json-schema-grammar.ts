@@ -202,6 +202,25 @@ export function parseCallJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    return JSON.parse(text.replace(/,(\s*)\}/g, "$1}"));
+    return JSON.parse(withoutTrailingCommas(text));
   }
+}
+
+/** The text without commas that stand right before a `}` (white space between), outside strings. */
+function withoutTrailingCommas(text: string): string {
+  let result = "";
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index]!;
+    if (inString) {
+      result += char;
+      if (char === "\\") result += text[++index] ?? "";
+      else if (char === '"') inString = false;
+      continue;
+    }
+    if (char === '"') inString = true;
+    if (char === "," && /^\s*\}/.test(text.slice(index + 1, index + 64))) continue;
+    result += char;
+  }
+  return result;
 }

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp";
 import { ProviderError, UserInputError } from "../../contracts/errors.ts";
@@ -43,9 +43,27 @@ export function threadsFromEnv(env: NodeJS.ProcessEnv = process.env): ThreadSett
   return threads;
 }
 
-/** The most threads a setting may use: its number, or every core for `auto`. */
+/** The most threads a setting may use: its number, or for `auto` every core the process may use. */
 export function maxThreadsOf(setting: ThreadSetting): number {
-  return setting === "auto" ? availableParallelism() : setting;
+  return setting === "auto"
+    ? Math.max(1, Math.min(availableParallelism(), cpuQuota() ?? Number.POSITIVE_INFINITY))
+    : setting;
+}
+
+/**
+ * The cores a container's CPU quota allows (cgroup v2 `cpu.max`, "200000 100000" → 2), when one is set:
+ * `availableParallelism()` counts the host's cores, and a 2-CPU container on a 64-core host must not
+ * decode with 64 threads.
+ */
+export function cpuQuota(readCpuMax = () => readFileSync("/sys/fs/cgroup/cpu.max", "utf8")): number | undefined {
+  try {
+    const [quota, period] = readCpuMax().trim().split(/\s+/);
+    if (!quota || quota === "max" || !period) return undefined;
+    const cores = Math.floor(Number(quota) / Number(period));
+    return Number.isFinite(cores) && cores >= 1 ? cores : 1;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface LocalModelOptions {

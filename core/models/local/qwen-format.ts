@@ -90,6 +90,8 @@ export const qwenFormat: ChatFormat = {
     let owedCall = false;
     const requestText = lastUserText(request.messages);
     const calls: ToolCallRequest[] = [];
+    /** The calls made, their values as the request writes them (before rates become fractions). */
+    const asWritten: Pick<ToolCallRequest, "name" | "arguments">[] = [];
     let context: Token[] = [...prompt.tokens, ...markup.callOpening];
     while (calls.length < maxCalls) {
       const sampled = await sampleCall(run, context, tool);
@@ -98,19 +100,22 @@ export const qwenFormat: ChatFormat = {
       const parsed = sampled.call;
       const schema = request.tools.find((offered) => offered.name === parsed.name)?.inputSchema;
       const repaired = withoutInventedLastStep(withListItemsApart(parsed.arguments, requestText), requestText);
-      const kept = withoutInventedOptionals(repaired, schema, requestText);
-      const call = { ...parsed, arguments: percentagesAsFractions(kept, schema, requestText) };
+      // The call with the values as the request writes them: the checks below compare with the request.
+      const call = { ...parsed, arguments: withoutInventedOptionals(repaired, schema, requestText) };
+      const shown = (args: Record<string, unknown>) => percentagesAsFractions(args, schema, requestText);
       // The 0.5B model likes to follow a call with variations of it (12*7, then 12/7, 12%7…) or with an
       // unrelated offered tool. A further call counts only when it brings a value of its own from the
       // request: another city, another amount ("weather in Tokyo and Paris" makes two calls).
-      if (calls.length > 0 && !owedCall && !bringsNewValue(call, calls, requestText)) break;
-      calls.push({ callId: `call_${randomUUID().slice(0, 8)}`, ...call });
+      if (calls.length > 0 && !owedCall && !bringsNewValue(call, asWritten, requestText)) break;
+      asWritten.push(call);
+      calls.push({ callId: `call_${randomUUID().slice(0, 8)}`, ...call, arguments: shown(call.arguments) });
       context = [...context, ...sampled.tokens, ...markup.callClosing];
       // "For 15, 20 and 30 years": the 0.5B model writes the first call and then repeats it; the list's
       // other numbers each get the same call with their number, without sampling.
-      for (const args of callsForListedNumbers(call, calls, requestText).slice(0, maxCalls - calls.length)) {
+      for (const args of callsForListedNumbers(call, asWritten, requestText).slice(0, maxCalls - calls.length)) {
         const listed = { name: call.name, arguments: args };
-        calls.push({ callId: `call_${randomUUID().slice(0, 8)}`, ...listed });
+        asWritten.push(listed);
+        calls.push({ callId: `call_${randomUUID().slice(0, 8)}`, name: call.name, arguments: shown(args) });
         const written = run.loaded.model.tokenize(JSON.stringify(listed));
         context = [...context, ...markup.callOpening, ...written, ...markup.callClosing];
       }

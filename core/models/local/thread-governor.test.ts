@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { availableParallelism } from "node:os";
-import { maxThreadsOf, threadsFromEnv } from "./local-model.ts";
+import { cpuQuota, maxThreadsOf, threadsFromEnv } from "./local-model.ts";
 import { type CpuSample, neighbourCores, sampleCpu, startThreadGovernor, threadsFor } from "./thread-governor.ts";
 
 describe("RTA_THREADS", () => {
@@ -11,8 +11,22 @@ describe("RTA_THREADS", () => {
     expect(threadsFromEnv({ RTA_THREADS: "2" })).toBe(2);
     expect(() => threadsFromEnv({ RTA_THREADS: "two" })).toThrow(/positive integer or "auto"/);
     expect(() => threadsFromEnv({ RTA_THREADS: "0" })).toThrow();
-    expect(maxThreadsOf("auto")).toBe(availableParallelism());
+    expect(maxThreadsOf("auto")).toBeLessThanOrEqual(availableParallelism());
+    expect(maxThreadsOf("auto")).toBeGreaterThanOrEqual(1);
     expect(maxThreadsOf(3)).toBe(3);
+  });
+});
+
+describe("cpuQuota", () => {
+  it("reads a container's CPU quota, and none when unlimited or unreadable", () => {
+    expect(cpuQuota(() => "200000 100000\n")).toBe(2);
+    expect(cpuQuota(() => "50000 100000")).toBe(1);
+    expect(cpuQuota(() => "max 100000")).toBeUndefined();
+    expect(
+      cpuQuota(() => {
+        throw new Error("ENOENT");
+      }),
+    ).toBeUndefined();
   });
 });
 
