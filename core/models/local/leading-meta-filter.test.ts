@@ -18,6 +18,20 @@ describe("LeadingMetaFilter", () => {
     expect(run(["La respuesta es ", "correcta. "])).toBe("La respuesta es correcta.");
   });
 
+  it("drops an opening sentence on how tools work in general, never one that carries a number", () => {
+    const general = [
+      "Cuando un tool calcula ",
+      "una expresión, se devuelve el resultado en formato de texto. ",
+      "El resultado es 129.",
+    ];
+    expect(run(general)).toBe("El resultado es 129.");
+    expect(run(["When a tool returns a value, it is shown as text. ", "12 times 7 is 84."])).toBe("12 times 7 is 84.");
+    expect(run(["When the tool divided 96 by 4 it gave 24."])).toBe("When the tool divided 96 by 4 it gave 24.");
+    expect(run(["When a train leaves at noon, it arrives at six."])).toBe(
+      "When a train leaves at noon, it arrives at six.",
+    );
+  });
+
   it("leaves every other answer as it was, releasing it without waiting when it cannot be a verdict", () => {
     const filter = new LeadingMetaFilter();
     expect(filter.push("It is ")).toBe("It is ");

@@ -1,10 +1,12 @@
 /**
  * A first sentence that only judges the exchange instead of answering: "La respuesta proporcionada es
  * correcta.", "The provided answer is correct." Qwen2.5-Coder-0.5B reads a tool result in the user's
- * turn as an answer to grade and opens with such a verdict (the answers suite's `no_meta_talk`).
+ * turn as an answer to grade and opens with such a verdict (the answers suite's `no_meta_talk`), or
+ * with how tools work in general ("Cuando un tool calcula una expresión, se devuelve el resultado en
+ * formato de texto."); neither carries a number of the answer.
  */
 const verdict =
-  /^\s*(?:the (?:provided |given )?(?:answer|result|response|calculation)(?: provided| given| you provided)? (?:is|seems|looks) (?:correct|right|accurate)|(?:la|el) (?:respuesta|resultado|c[aá]lculo)(?: proporcionad[oa]| dad[oa])? (?:es|parece) (?:correct[oa]|exact[oa]))[^.!?\n:0-9]{0,40}[.!?]\s*/i;
+  /^\s*(?:(?:the (?:provided |given )?(?:answer|result|response|calculation)(?: provided| given| you provided)? (?:is|seems|looks) (?:correct|right|accurate)|(?:la|el) (?:respuesta|resultado|c[aá]lculo)(?: proporcionad[oa]| dad[oa])? (?:es|parece) (?:correct[oa]|exact[oa]))[^.!?\n:0-9]{0,40}|(?:when|cuando) (?:a|an|the|un|una|el|la) (?:tool|herramienta|funci[oó]n|function)\b[^.!?\n:0-9]{0,120})[.!?]\s*/i;
 
 /** Longest opening held back while it may still turn out to be a verdict. */
 const maxHeld = 160;
@@ -54,5 +56,7 @@ export class LeadingMetaFilter {
 /** Whether the text so far starts like a verdict ("The provided…", "La respuesta…"). */
 function couldBeVerdict(text: string): boolean {
   const start = text.trimStart().toLowerCase();
-  return ["the ", "la ", "el "].some((opening) => opening.startsWith(start) || start.startsWith(opening));
+  return ["the ", "la ", "el ", "when ", "cuando "].some(
+    (opening) => opening.startsWith(start) || start.startsWith(opening),
+  );
 }
