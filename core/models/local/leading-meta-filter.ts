@@ -10,6 +10,8 @@ const verdict =
 
 /** Longest opening held back while it may still turn out to be a verdict. */
 const maxHeld = 160;
+/** Opening sentences dropped at most. */
+const maxDropped = 2;
 
 /**
  * Holds back the start of an answer until its first sentence ends (or it cannot be a verdict), then
@@ -20,22 +22,30 @@ export class LeadingMetaFilter {
   #decided = false;
   /** The verdict dropped, until something else is said: an answer that is only a verdict keeps it. */
   #dropped = "";
+  #droppedSentences = 0;
 
   push(chunk: string): string {
     if (this.#decided) return this.#passOn(chunk);
     this.#held += chunk;
-    const match = verdict.exec(this.#held);
-    if (match) {
-      this.#dropped = match[0];
-      return this.#passOn(this.#release(this.#held.slice(match[0].length)));
+    // The model may open with two such sentences ("La respuesta proporcionada es correcta. Cuando un
+    // tool calcula…"): after a dropped one, the next is read the same way.
+    for (let match = verdict.exec(this.#held); match; match = verdict.exec(this.#held)) {
+      this.#dropped += match[0];
+      this.#held = this.#held.slice(match[0].length);
+      if (++this.#droppedSentences >= maxDropped) return this.#passOn(this.#release(this.#held));
     }
     const sentenceEnded = /[.!?\n]/.test(this.#held);
-    if (sentenceEnded || this.#held.length > maxHeld || !couldBeVerdict(this.#held)) return this.#release(this.#held);
+    if (sentenceEnded || this.#held.length > maxHeld || (this.#held.trim() && !couldBeVerdict(this.#held))) {
+      return this.#passOn(this.#release(this.#held));
+    }
     return "";
   }
 
   flush(): string {
-    if (!this.#decided) return this.#release(this.#held);
+    if (!this.#decided) {
+      const rest = this.#release(this.#held);
+      if (rest.trim()) return rest;
+    }
     const dropped = this.#dropped.trimEnd();
     this.#dropped = "";
     return dropped;
