@@ -7,6 +7,7 @@ import {
   operationsOf,
   relativePeriodsOf,
   seasonsOf,
+  singular,
 } from "./question-qualifiers.ts";
 
 /**
@@ -262,7 +263,7 @@ function currenciesInDirection(lower: string): string[] {
       const code = measureOf(match[0]);
       // Spanish names a currency's country after it: "pesos mexicanos" is not "pesos chilenos".
       const next = tokens[index + 1]?.[0];
-      const country = next && nationalitySuffix.test(next) ? `:${next.replace(/(?:es|s)$/, "")}` : "";
+      const country = next && nationalitySuffix.test(next) ? `:${singular(next)}` : "";
       return { code: code === undefined ? undefined : `${code}${country}`, at: match.index };
     })
     .filter((mention): mention is { code: string; at: number } => mention.code !== undefined);

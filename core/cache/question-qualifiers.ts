@@ -16,6 +16,12 @@ function words(phrases: string, extra?: string): RegExp {
 export const nationalitySuffix =
   /(?:anos?|anas?|enses?|eños?|eñas?|inos?|inas?|eses|esas?|ecos?|ecas?|icos?|icas?|uecas?|uegas?|ales)$/;
 
+/** Whether a pattern of `words` (global, so its position is reset first) occurs in the text. */
+function occurs(pattern: RegExp, text: string): boolean {
+  pattern.lastIndex = 0;
+  return pattern.test(text);
+}
+
 /** Words that follow a number without measuring it ("12 times 7", "5 por 3", "100 to EUR"). */
 const notMeasures = new Set(
   (
@@ -49,7 +55,8 @@ export function amountMeasures(lower: string, measureOf: (word: string) => strin
   return measures;
 }
 
-function singular(word: string): string {
+/** A word's singular, roughly ("euros" → "euro", "coronas" → "corona"); "percent" is "%". */
+export function singular(word: string): string {
   if (word === "percent" || word === "%") return "%";
   return word.replace(/(?:es|s)$/u, "");
 }
@@ -107,6 +114,7 @@ const periods: [RegExp, string][] = [
 const ago = words(
   String.raw`([\p{L}\p{N}]+)\s+(?:days?|weeks?|months?|years?)\s+ago|hace\s+([\p{L}\p{N}]+)\s+(?:días?|dias?|semanas?|meses|mes|años?|anos?)`,
 );
+const weekendWords = words("fin de semana|finde");
 const dayAfterTomorrow = words("day after tomorrow|pasado mañana|pasado manana");
 const dayBeforeYesterday = words("day before yesterday|anteayer|antier");
 
@@ -122,15 +130,15 @@ export function relativePeriodsOf(lower: string): string[] {
       for (const at of clause.matchAll(periodPattern)) {
         const near = clause
           .slice(Math.max(0, at.index - 24), at.index + at[0].length + 16)
-          .replace(period === "weekend" ? /$^/ : words("fin de semana|finde"), " ");
-        const relation = relations.find(([pattern]) => new RegExp(pattern).test(near))?.[1];
+          .replace(period === "weekend" ? /$^/ : weekendWords, " ");
+        const relation = relations.find(([pattern]) => occurs(pattern, near))?.[1];
         if (relation) found.add(`${relation}:${period}`);
       }
     }
   }
   for (const match of lower.matchAll(ago)) found.add(`ago:${match[1] ?? match[2]}`);
-  if (new RegExp(dayAfterTomorrow).test(lower)) found.add("day+2");
-  if (new RegExp(dayBeforeYesterday).test(lower)) found.add("day-2");
+  if (occurs(dayAfterTomorrow, lower)) found.add("day+2");
+  if (occurs(dayBeforeYesterday, lower)) found.add("day-2");
   return [...found].sort();
 }
 
@@ -160,12 +168,12 @@ const seasonNames: [RegExp, string][] = [
 
 /** Seasons named ("in summer" is not "in winter"; "the dry season" is not "the monsoon"), sorted. */
 export function seasonsOf(lower: string): string[] {
-  return seasonNames.flatMap(([pattern, season]) => (new RegExp(pattern).test(lower) ? [season] : []));
+  return seasonNames.flatMap(([pattern, season]) => (occurs(pattern, lower) ? [season] : []));
 }
 
 /** Months named, as m1…m12, sorted ("21 de junio" is not "21 de diciembre"; "may I ask" is no month). */
 export function monthsOf(lower: string): string[] {
-  return monthNames.flatMap((pattern, index) => (new RegExp(pattern).test(lower) ? [`m${index + 1}`] : []));
+  return monthNames.flatMap((pattern, index) => (occurs(pattern, lower) ? [`m${index + 1}`] : []));
 }
 
 /** Graded adjectives, synonyms together: a comparison asks for one of these at one end. */
@@ -275,10 +283,13 @@ export function comparisonsOf(lower: string): string[] {
   return [...new Set(found)].sort();
 }
 
+const beforeWords = words("before|antes");
+const afterWords = words("after|después|despues");
+
 /** Which end of "before"/"after" a question asks for. */
 export function beforeAfterOf(lower: string): string[] {
   const found: string[] = [];
-  if (new RegExp(words("before|antes")).test(lower)) found.push("before");
-  if (new RegExp(words("after|después|despues")).test(lower)) found.push("after");
+  if (occurs(beforeWords, lower)) found.push("before");
+  if (occurs(afterWords, lower)) found.push("after");
   return found;
 }
