@@ -72,6 +72,43 @@ describe("Agent turn loop", () => {
     expect(contents(2)).not.toContain("My name is Ada.");
   });
 
+  it("runs a call as the tool reconciles it with the user's words, and drops one it finds no ground for", async () => {
+    const seen: unknown[] = [];
+    const grounded = tool({
+      name: "lookup",
+      description: "Looks up a city.",
+      inputSchema: z.object({ city: z.string() }),
+      reconcile: (args, context) =>
+        context.userText.includes(String(args.city)) ? { city: String(args.city).toUpperCase() } : null,
+      execute: ({ city }) => {
+        seen.push(city);
+        return { city };
+      },
+    });
+    const model = new ScriptedModel([
+      { toolCalls: [{ name: "lookup", arguments: { city: "Lima" }, callId: "c1" }] },
+      { text: "Done." },
+      { toolCalls: [{ name: "lookup", arguments: { city: "Tokyo" }, callId: "c2" }] },
+      {
+        text: "Water boils at 100 °C.",
+        expect: (request) => {
+          expect(request.toolChoice).toBe("none");
+          expect(request.messages.some((message) => message.role === "tool")).toBe(false);
+        },
+      },
+    ]);
+    const agent = new Agent({ model, tools: registryWith(grounded) });
+    const first = await collectEvents(agent.runTurn({ sessionId: "r", text: "Weather in Lima?" }));
+    expect(eventsOfType(first, "tool-call")[0]).toMatchObject({ arguments: { city: "LIMA" } });
+    expect(seen).toEqual(["LIMA"]);
+
+    const second = await collectEvents(agent.runTurn({ sessionId: "r2", text: "When does water boil?" }));
+    expect(eventsOfType(second, "tool-call")).toEqual([]);
+    expect(eventsOfType(second, "turn-finish")[0]).toMatchObject({ text: "Water boils at 100 °C." });
+    expect(seen).toEqual(["LIMA"]);
+    model.assertDone();
+  });
+
   it("runs a tool round trip and gives the result back to the model", async () => {
     const model = new ScriptedModel([
       { toolCalls: [{ name: "add", arguments: { a: 2, b: 3 }, callId: "c1" }] },

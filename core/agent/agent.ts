@@ -22,6 +22,7 @@ import {
   turnsWithinBudget,
   writeRollingSummary,
 } from "./context-window.ts";
+import { reconcileCalls } from "./reconcile-calls.ts";
 import { runModelRound } from "./model-round.ts";
 import { isServiceFailure, type ServiceFailure, serviceFailureAnswer } from "./service-failure-answer.ts";
 import { SessionQueue } from "./session-queue.ts";
@@ -264,9 +265,11 @@ export class Agent {
       const agentSaysFailures = (this.#options.serviceFailureAnswers ?? "agent") === "agent";
       // Calls the services could not answer, while others in their round did: said after the answer.
       const unansweredCalls: ServiceFailure[] = [];
+      // Set when every call of a round was dropped (reconcileCalls): the model then answers without tools.
+      let callsDropped = false;
       for (let round = 0; ; round++) {
         throwIfAborted(signal);
-        const mayCallTools = definitions.length > 0 && round < maxToolRounds;
+        const mayCallTools = definitions.length > 0 && round < maxToolRounds && !callsDropped;
         const request: ModelRequest = {
           messages,
           tools: definitions,
@@ -295,6 +298,13 @@ export class Agent {
             `The model still asked for tools after ${maxToolRounds} tool rounds.`,
           );
         }
+        const reconcileContext = { userText, previousUserText: context.recentTurns.at(-1)?.userText, language };
+        const { kept } = reconcileCalls(result.toolCalls, tools, reconcileContext, this.#logger);
+        if (kept.length === 0) {
+          callsDropped = true;
+          continue;
+        }
+        result.toolCalls = kept;
 
         messages.push({ role: "assistant", content: result.text, toolCalls: result.toolCalls });
         for (const call of result.toolCalls) {

@@ -38,6 +38,16 @@ export interface ToolWorker {
   maxMemoryMb?: number;
 }
 
+/** What `Tool.reconcile` reads: the user's words, not the model's. */
+export interface ReconcileContext {
+  /** The user's message this turn. */
+  userText: string;
+  /** The user's message of the turn before, for follow-ups ("And in yen?"). */
+  previousUserText?: string | undefined;
+  /** The language the user writes in ("es", "en"), when known. */
+  language?: string | undefined;
+}
+
 /** A tool is a plain object; `tool()` exists only so TypeScript infers `input` from the schema. */
 // biome-ignore lint/suspicious/noExplicitAny: each definition is typed by its own schema
 export interface Tool<Input = any, Output = unknown> {
@@ -86,6 +96,15 @@ export interface Tool<Input = any, Output = unknown> {
    * without the executor).
    */
   worker?: ToolWorker;
+  /**
+   * Optional: squares a model's call with what the user wrote, before it runs. Small models copy an
+   * example's values, drop parentheses, or call a tool the request never asked for; a tool that can
+   * read its own kind of request (which currencies it names, which expression it writes) puts those
+   * values back, and returns `null` for a call the conversation gives no ground for (it is then
+   * dropped and the model answers without it). Return the arguments unchanged when unsure. Must be
+   * fast and pure: it runs on every call of every model, before validation.
+   */
+  reconcile?(args: Record<string, unknown>, context: ReconcileContext): Record<string, unknown> | null;
   execute(input: Input, context: ToolContext): Promise<Output> | Output;
   /**
    * Optional: run several calls in one go (one API request for many lookups). Calls to this tool that

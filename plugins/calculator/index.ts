@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { plugin, tool } from "realtime-agent";
 import { calculate } from "./evaluate-expression.ts";
+import { reconcileExpression } from "./reconcile-expression.ts";
 
 export const calculatorTool = tool({
   name: "calculator",
@@ -42,6 +43,7 @@ export const calculatorTool = tool({
     { request: "Convierte 5 millas a kilómetros", arguments: { expression: "5 mi to km" } },
     { request: "¿Cuánto es 7 al cubo?", arguments: { expression: "7^3" } },
   ],
+  reconcile: reconcileExpression,
   execute: ({ expression }, { language }) => calculate(expression, language),
 });
 

@@ -3,7 +3,7 @@
  * accents) → ISO 4217 codes. Small local models copy the words of the request ("yenes", "Swiss francs")
  * more reliably than they look up codes.
  */
-const names: Record<string, string[]> = {
+export const currencyNames: Readonly<Record<string, readonly string[]>> = {
   USD: [
     "dollar",
     "dollars",
@@ -69,7 +69,8 @@ const names: Record<string, string[]> = {
   HKD: ["hong kong dollar", "hong kong dollars", "dólar de hong kong", "dólares de hong kong"],
 };
 
-const fold = (text: string) =>
+/** Lower case, no accents, single spaces: how names are compared. */
+export const foldCurrencyText = (text: string) =>
   text
     .trim()
     .toLowerCase()
@@ -78,9 +79,10 @@ const fold = (text: string) =>
     .replace(/\s+/g, " ");
 
 const byName = new Map<string, string>();
-for (const [code, spellings] of Object.entries(names)) for (const name of spellings) byName.set(fold(name), code);
+for (const [code, spellings] of Object.entries(currencyNames))
+  for (const name of spellings) byName.set(foldCurrencyText(name), code);
 
 /** The ISO 4217 code for a code or a currency's name; the input unchanged (upper-cased) when unknown. */
 export function toCurrencyCode(text: string): string {
-  return byName.get(fold(text)) ?? text.trim().toUpperCase();
+  return byName.get(foldCurrencyText(text)) ?? text.trim().toUpperCase();
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ToolError, plugin, tool } from "realtime-agent";
 import { getJson, hostOf, networkConfigSchema } from "../shared/http-json.ts";
 import { toCurrencyCode } from "./currency-names.ts";
+import { reconcileCurrencyCall } from "./reconcile-currency-call.ts";
 
 /**
  * Currency conversion with the ECB's reference rates through a Frankfurter-compatible API
@@ -38,7 +39,7 @@ export function currencyTool(config: CurrencyConfig) {
     inputSchema: z.object({
       amount: z.number().nonnegative().describe("The amount to convert"),
       from: currencyCode.describe("The currency to convert from, e.g. USD"),
-      to: z.array(currencyCode).min(1).max(10).describe('Currencies to convert to, e.g. ["EUR", "MXN"]'),
+      to: z.array(currencyCode).min(1).max(10).describe("The currencies the user asks to convert to"),
     }),
     outputSchema: z.object({
       amount: z.number(),
@@ -86,6 +87,7 @@ export function currencyTool(config: CurrencyConfig) {
         arguments: { amount: 1, from: "EUR", to: ["BRL"] },
       },
     ],
+    reconcile: reconcileCurrencyCall,
     async execute({ amount, from, to }, { fetch }) {
       const wanted = to.filter((code) => code !== from);
       const key = `${from}:${[...wanted].sort().join(",")}`;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ToolError, plugin, tool } from "realtime-agent";
 import { getJson, hostOf, networkConfigSchema } from "../shared/http-json.ts";
+import { reconcileWeatherCall } from "./reconcile-weather-call.ts";
 
 /** Current weather and a short forecast from Open-Meteo (keyless): geocoding, then the forecast API. */
 export const weatherConfigSchema = networkConfigSchema.extend({
@@ -97,6 +98,7 @@ export function weatherTool(config: WeatherConfig) {
       { request: "¿Cómo está el clima esta semana en Quito?", arguments: { city: "Quito" } },
       { request: "¿Hará sol el sábado en Ibiza?", arguments: { city: "Ibiza" } },
     ],
+    reconcile: reconcileWeatherCall,
     async execute({ city, days }, { fetch }) {
       const geocoding = new URL(config.geocodingUrl);
       geocoding.search = new URLSearchParams({ name: city, count: "1", language: "en", format: "json" }).toString();

@@ -35,7 +35,7 @@ export const toolUseCaseSchema = z
     id: z.string().regex(/^(en|es)-[a-z_-]+-\d{2}$/),
     language: z.enum(["en", "es"]),
     category: z.enum(toolUseCategories),
-    split: z.enum(["dev", "heldout"]),
+    split: z.enum(["dev", "heldout", "blind"]),
     /** The previous turn, for follow-ups that depend on it. */
     previous: z
       .object({ user: z.string().min(1), assistant: z.string().min(1) })
@@ -49,9 +49,20 @@ export const toolUseCaseSchema = z
 export type ToolUseCase = z.infer<typeof toolUseCaseSchema>;
 
 export const toolUseCasesUrl = new URL("./cases.jsonl", import.meta.url);
+/**
+ * A second held-out set, written in session 8 by someone who saw neither the cases above nor any
+ * result (split `blind`): the held-out split had been read while fixing the agent.
+ */
+export const blindToolUseCasesUrl = new URL("./cases-blind.jsonl", import.meta.url);
 
-/** Reads and validates cases.jsonl (one case per line). */
+/** The suite's cases: cases.jsonl (dev and held-out), then the blind set. */
+export function loadAllToolUseCases(): ToolUseCase[] {
+  return [...loadToolUseCases(toolUseCasesUrl), ...loadToolUseCases(blindToolUseCasesUrl)];
+}
+
+/** Reads and validates a cases file (one case per line). */
 export function loadToolUseCases(url: URL = toolUseCasesUrl): ToolUseCase[] {
+  const file = url.pathname.split("/").pop();
   return readFileSync(url, "utf8")
     .split("\n")
     .filter((line) => line.trim().length > 0)
@@ -59,7 +70,7 @@ export function loadToolUseCases(url: URL = toolUseCasesUrl): ToolUseCase[] {
       const parsed = toolUseCaseSchema.safeParse(JSON.parse(line));
       if (!parsed.success) {
         throw new Error(
-          `cases.jsonl line ${index + 1}: ${parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`,
+          `${file} line ${index + 1}: ${parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`,
         );
       }
       return parsed.data;

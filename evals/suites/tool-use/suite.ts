@@ -2,7 +2,7 @@ import { builtInTools } from "realtime-agent/runtime";
 import type { ModelCall } from "../../bfcl/ast-match.ts";
 import type { CaseResult, EvalSuite, MetricDefinition } from "../../runner/types.ts";
 import { outcomeFieldsOf } from "../../runner/in-process-driver.ts";
-import { loadToolUseCases, type ToolUseCase } from "./dataset.ts";
+import { loadAllToolUseCases, type ToolUseCase } from "./dataset.ts";
 import { type EvaluateExpression, scoreArguments, scoreToolChoice } from "./match-calls.ts";
 
 /**
@@ -45,6 +45,7 @@ const shippedTools = builtInTools({});
 const slices: [string, (result: CaseResult) => boolean][] = [
   ["dev", (result) => result.tags.split === "dev"],
   ["heldout", (result) => result.tags.split === "heldout"],
+  ["blind", (result) => result.tags.split === "blind"],
   ["en", (result) => result.tags.language === "en"],
   ["es", (result) => result.tags.language === "es"],
 ];
@@ -71,7 +72,7 @@ export const toolUseSuite: EvalSuite<ToolUseCase> = {
   description:
     "The project's own tool-use requests (English and Spanish): built-in tools, two-tool requests, follow-ups and plain chat; tool choice and arguments of the first model decision.",
   async loadCases(context) {
-    const cases = loadToolUseCases();
+    const cases = loadAllToolUseCases();
     return context.limit === undefined ? cases : cases.slice(0, context.limit);
   },
   async runCase(testCase, context) {

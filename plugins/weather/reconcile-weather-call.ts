@@ -1,0 +1,46 @@
+import type { ReconcileContext } from "realtime-agent";
+
+const fold = (text: string) =>
+  text
+    .toLowerCase()
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "");
+const wordsOf = (text: string) =>
+  fold(text)
+    .split(/[^\p{L}]+/u)
+    .filter((word) => word.length >= 3);
+
+/** A capitalised word that does not open a sentence: a name the user wrote ("Pekín", "Nueva York"). */
+const nameInside = /[^.!?¿¡\s]\s+["'(«]?\p{Lu}/u;
+
+/**
+ * A weather call whose city the conversation gives no ground for is dropped: asked "¿A qué temperatura
+ * hierve el agua?", the 0.5B model calls the weather in Tokyo (the schema's example). The city is
+ * grounded when one of its words shares its first four letters with a word of the user's last two
+ * messages ("Londres" for London, "Múnich" for Munich), or when those messages write a name of their
+ * own that the model may have translated ("Pekín" → Beijing), or initials ("nyc"). A user who writes no place at all is
+ * better asked than answered for Tokyo.
+ */
+export function reconcileWeatherCall(
+  args: Record<string, unknown>,
+  context: ReconcileContext,
+): Record<string, unknown> | null {
+  if (typeof args.city !== "string") return args;
+  const said = [context.userText, context.previousUserText ?? ""];
+  const saidWords = said.flatMap(wordsOf);
+  const cityWords = wordsOf(args.city);
+  const initials = fold(args.city)
+    .split(/[^\p{L}]+/u)
+    .filter(Boolean)
+    .map((word) => word[0])
+    .join("");
+  const grounded =
+    cityWords.some((word) => saidWords.some((candidate) => candidate.slice(0, 4) === word.slice(0, 4))) ||
+    (initials.length >= 2 &&
+      said.some((text) =>
+        fold(text)
+          .split(/[^\p{L}]+/u)
+          .some((word) => word.startsWith(initials) && word.length <= initials.length + 1),
+      ));
+  return grounded || said.some((text) => nameInside.test(text)) ? args : null;
+}
