@@ -9,7 +9,7 @@ import {
   seasonsOf,
   singular,
 } from "./question-qualifiers.ts";
-import { changedWord } from "./single-word-change.ts";
+import { askedForDiffers, changedWord } from "./single-word-change.ts";
 
 /**
  * What must be equal for two questions to share an answer, whatever their embeddings say: the
@@ -240,7 +240,7 @@ export function compareSpecifics(first: string, second: string): "same" | "unsur
     same(a.operations, b.operations) &&
     same(a.comparisons, b.comparisons) &&
     a.negated === b.negated;
-  if (!agree || changedWord(first, second)) return "differ";
+  if (!agree || changedWord(first, second) || askedForDiffers(first, second)) return "differ";
   const words = (question: string) => new Set(question.toLowerCase().match(/[\p{L}'-]+/gu) ?? []);
   const [inFirst, inSecond] = [words(first), words(second)];
   const unmatched =

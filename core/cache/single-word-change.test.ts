@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { compareSpecifics } from "./false-hit-guard.ts";
-import { changedWord } from "./single-word-change.ts";
+import { askedForDiffers, changedWord } from "./single-word-change.ts";
 
 describe("changedWord", () => {
   it("finds the one word two otherwise equal questions differ in, in English and Spanish", () => {
@@ -35,5 +35,22 @@ describe("changedWord", () => {
       ),
     ).toBeUndefined();
     expect(changedWord("Capital of France?", "France's capital?")).toBeUndefined();
+  });
+});
+
+describe("askedForDiffers and swapped words", () => {
+  it("tells apart questions asking when or where, a rank, or two words in swapped places", () => {
+    expect(askedForDiffers("When did the Titanic sink?", "Where did the Titanic sink?")).toBe("asks time vs place");
+    expect(askedForDiffers("¿Cuál es la ciudad más poblada?", "¿Cuál es la segunda ciudad más poblada?")).toBe("rank");
+    expect(changedWord("How do I convert a string to an int?", "How do I convert an int to a string?")).toEqual([
+      "string",
+      "int",
+    ]);
+  });
+
+  it("lets questions that ask the same kind of thing in other words agree", () => {
+    expect(askedForDiffers("When did the war end?", "What year did the war end?")).toBeUndefined();
+    expect(askedForDiffers("¿Cuántos segundos tiene una hora?", "¿Cuántos segundos hay en una hora?")).toBeUndefined();
+    expect(askedForDiffers("How tall is the Eiffel Tower?", "What is the height of the Eiffel Tower?")).toBeUndefined();
   });
 });

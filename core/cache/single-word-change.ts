@@ -11,12 +11,47 @@ export function changedWord(first: string, second: string): [string, string] | u
   const [left, right] = [contentWords(first), contentWords(second)];
   if (left.length !== right.length || left.length < 2) return undefined;
   const differing = left.flatMap((word, index) => (word === right[index] ? [] : [index]));
+  // Two words trading places: "convert a string to an int" / "an int to a string", "de mayor a menor".
+  if (differing.length === 2) {
+    const [i, j] = differing as [number, number];
+    return left[i] === right[j] && left[j] === right[i] ? [left[i]!, left[j]!] : undefined;
+  }
   if (differing.length !== 1) return undefined;
   const [a, b] = [left[differing[0]!]!, right[differing[0]!]!];
   if (a.length < 3 || b.length < 3 || a.slice(0, 4) === b.slice(0, 4)) return undefined;
   if (framingWords.has(a) || framingWords.has(b) || synonyms(a, b) || typo(a, b)) return undefined;
   return [a, b];
 }
+
+/**
+ * What else two nearly equal questions must agree on, that function words and embeddings hide: the
+ * kind of answer asked for ("When did the Titanic sink?" / "Where…?", "¿Cuándo…?" / "¿Dónde…?") and
+ * the rank ("the largest country" / "the second largest"). Returns what differs, if anything.
+ */
+export function askedForDiffers(first: string, second: string): string | undefined {
+  const [left, right] = [fold(first), fold(second)];
+  const kinds = (text: string) => askKinds.filter(([, pattern]) => pattern.test(text)).map(([kind]) => kind);
+  const [leftKinds, rightKinds] = [kinds(left), kinds(right)];
+  if (leftKinds.length && rightKinds.length && !leftKinds.some((kind) => rightKinds.includes(kind)))
+    return `asks ${leftKinds.join("/")} vs ${rightKinds.join("/")}`;
+  const ranks = (text: string) =>
+    (text.match(ordinal) ?? [])
+      .map((word) => word.slice(0, 4))
+      .sort()
+      .join(" ");
+  if (ranks(left) !== ranks(right)) return "rank";
+  return undefined;
+}
+
+/** The kinds of answer a question word asks for; "how"/"what"/"cómo"/"qué" ask too many to compare. */
+const askKinds: [string, RegExp][] = [
+  ["time", /(?<!\p{L})(?:when|cuando|what year|what time|que ano|a que hora|en que ano)(?!\p{L})/u],
+  ["place", /(?<!\p{L})(?:where|donde|adonde)(?!\p{L})/u],
+  ["person", /(?<!\p{L})(?:who|whom|quien|quienes)(?!\p{L})/u],
+  ["reason", /(?<!\p{L})(?:why|por que|porque)(?!\p{L})/u],
+];
+/** Ranks; "cuarto" is also a room, and "segundos" are seconds. */
+const ordinal = /(?<!\p{L})(?:second|third|segund[oa]|tercer[oa]?|2nd|3rd)(?!\p{L})/gu;
 
 const fold = (text: string) =>
   text

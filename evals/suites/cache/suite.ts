@@ -21,20 +21,25 @@ const cacheCaseSchema = z
  * `dev`: the pairs the cache's guard was tuned on; `held-out`: pairs written without seeing the guard
  * (the first set, held-out.jsonl, was then used to widen the guard: see the results README);
  * `blind`: a second set written without seeing the guard or the other sets, run once after that;
- * `blind-3`: a third, written the same way in session 8 after the guard's last change, run once.
+ * `blind-3`: a third, written the same way in session 8, run once, then read to add the single-word
+ * rule (single-word-change.ts); `blind-4`: a fourth, written after that rule, run once.
  */
-export type CacheCase = z.infer<typeof cacheCaseSchema> & { split: "dev" | "held-out" | "blind" | "blind-3" };
+export type CacheCase = z.infer<typeof cacheCaseSchema> & {
+  split: "dev" | "held-out" | "blind" | "blind-3" | "blind-4";
+};
 
 export function loadCacheCases(): CacheCase[] {
   const dev = loadJsonlCases(new URL("./cases.jsonl", import.meta.url), cacheCaseSchema);
   const heldOut = loadJsonlCases(new URL("./held-out.jsonl", import.meta.url), cacheCaseSchema);
   const blind = loadJsonlCases(new URL("./held-out-2.jsonl", import.meta.url), cacheCaseSchema);
   const blind3 = loadJsonlCases(new URL("./held-out-3.jsonl", import.meta.url), cacheCaseSchema);
+  const blind4 = loadJsonlCases(new URL("./held-out-4.jsonl", import.meta.url), cacheCaseSchema);
   return [
     ...dev.map((item) => ({ ...item, split: "dev" as const })),
     ...heldOut.map((item) => ({ ...item, split: "held-out" as const })),
     ...blind.map((item) => ({ ...item, split: "blind" as const })),
     ...blind3.map((item) => ({ ...item, split: "blind-3" as const })),
+    ...blind4.map((item) => ({ ...item, split: "blind-4" as const })),
   ];
 }
 
@@ -47,6 +52,7 @@ const groups: { suffix: string; label: string; includes: (tags: Record<string, s
   { suffix: ".held_out", label: " (held-out pairs)", includes: (tags) => tags.split === "held-out" },
   { suffix: ".blind", label: " (blind pairs)", includes: (tags) => tags.split === "blind" },
   { suffix: ".blind_3", label: " (third blind pairs)", includes: (tags) => tags.split === "blind-3" },
+  { suffix: ".blind_4", label: " (fourth blind pairs)", includes: (tags) => tags.split === "blind-4" },
 ];
 
 const scope: CacheScope = {
