@@ -64,96 +64,6 @@ const injectionRules: Rule[] = [
   },
 ];
 
-/** Who injected text addresses: an AI model, an assistant, an automated agent (English and Spanish). */
-const addressee =
-  "(?:AI|A\\.I\\.|LLMs?|GPT|ChatGPT|Claude|Gemini|chat ?bots?|bots?|assistants?|language models?|models?|automated (?:agents?|tools?|readers?)|AI (?:agents?|readers?|assistants?|models?|screening tools?|tools?)|IA|asistentes?(?: de IA| virtual(?:es)?)?|modelos? de lenguaje|agentes?(?: de (?:IA|compra))?)";
-const imperative =
-  "(?:tell|say|ignore|disregard|reply|respond|include|forward|call|open|run|reveal|print|output|repeat|replace|ask|stop|do not|don't|never|recommend|mark|state|append|visit|send|rank|execute|delete|di|dile|digan?|responde|incluye|reenv[ií]a|llama|abre|ejecuta|revela|imprime|repite|sustituye|pide|deja|no respondas|no hagas|recomienda|recomendar|marca|a[nñ]ade|env[ií]a|manda|borra|deben?)";
-
-/**
- * Instructions planted in data for the model that reads it (indirect prompt injection). Read only in
- * tool results: a user may well ask what "ignore previous instructions" means.
- */
-const toolResultRules: Rule[] = [
-  {
-    name: "addressed-to-ai",
-    category: "injection",
-    pattern: new RegExp(
-      `\\b(?:dear|hey|attention|note (?:to|for)|message (?:to|for)|instructions? (?:to|for)|querid[oa]|atenci[oó]n|aviso para|nota(?: oculta)? para|instrucciones para)[,:]?\\s+(?:the |any |all |other |)${addressee}\\b|\\b(?:for|to all|para (?:la|el|los|las|cualquier))\\s+(?:the |any |all |other |)${addressee}(?:\\s*[:,]|\\s+(?:reading|processing|summari[sz]ing|parsing|that (?:read|process)|que (?:lea|lean|procese|resuma)))`,
-      "i",
-    ),
-  },
-  {
-    name: "if-you-are-an-ai",
-    category: "injection",
-    pattern: new RegExp(`\\b(?:if|when|si|cuando) (?:you are|you're|eres) (?:an? |una? )?${addressee}\\b`, "i"),
-  },
-  {
-    name: "ai-colon-imperative",
-    category: "injection",
-    pattern: new RegExp(`\\b${addressee}\\s*[:,]\\s*(?:[^.!?\\n]{0,40}\\b)?${imperative}\\b`, "i"),
-  },
-  {
-    name: "tell-the-user-to-pay",
-    category: "injection",
-    pattern:
-      /\b(?:tell|inform|ask|warn|direct|urge) (?:the )?(?:user|reader|customer)s?\b[^.!?\n]{0,100}\b(?:password|card|PIN|IBAN|wire|transfer|pay|download|login|https?:|www\.|\.com|\.exe|\.io|\.biz|sell|buy|email)|\b(?:dile|di|pide|pídele|avisa) al (?:usuario|lector|cliente)\b[^.!?\n]{0,100}\b(?:contraseña|clave|tarjeta|PIN|IBAN|transfier|pague|paga|descarg|inicia|https?:|www\.|\.com|\.co\b|\.net)/i,
-  },
-  {
-    name: "new-instructions",
-    category: "injection",
-    pattern:
-      /\b(?:new|updated|real|true) (?:system (?:prompt|message)|instructions|objective|task|rules)\b|\[\s*(?:new )?system (?:prompt|override|message)\s*\]|\b(?:system|admin|developer) (?:override|mode)\b|\bjailbreak\b|\bmodo (?:desarrollador|libre|sin restricciones)\b|\bnuev[oa]s? (?:instrucciones|prompt del sistema|objetivo)\b/i,
-  },
-  {
-    name: "persona-rewrite",
-    category: "injection",
-    pattern:
-      /\b(?:you are no longer|you now work for|you are now (?:speaking|talking|an?|the)|from now on,? (?:you|respond|reply|answer)|a partir de (?:ahora|este momento),? (?:eres|responde|trabajas|act[uú]a)|ya no eres|ahora trabajas para|ahora eres)\b/i,
-  },
-  {
-    name: "hide-from-user",
-    category: "injection",
-    pattern:
-      /\b(?:do not|don't|never) (?:mention|tell the user|say (?:this|that) (?:came|comes))|\bno menciones\b|\b(?:without asking|sin preguntar(?:le)?) (?:the user|al usuario)|\bsilently (?:open|run|call|send|forward)|\ben silencio\b[^.!?\n]{0,40}\b(?:ejecut|abre|env[ií]a)/i,
-  },
-  {
-    name: "forget-everything",
-    category: "injection",
-    pattern:
-      /\b(?:ignore|disregard|forget)\b[^.!?\n]{0,20}\b(?:everything|anything) (?:you were told|that came before|above|before)|\b(?:ignore|disregard) the above\b|\bolvida todo lo que (?:te )?(?:dijeron|han dicho|se te dijo)\b|\b(?:ignore|disregard|ignora)\b[^.!?\n]{0,30}\b(?:earlier|previous|prior|anteriores|previas) (?:guidance|instructions|instrucciones|indicaciones)/i,
-  },
-  {
-    name: "call-a-tool",
-    category: "injection",
-    pattern:
-      /\b(?:call|use|invoke|run) the [a-z]+(?:_[a-z]+)+ tool\b|\b(?:llama|usa|invoca) (?:a )?la herramienta [a-z]+(?:_[a-z]+)*\b|\b(?:open|run) [^.!?\n]{0,30}\bin the browser tool\b/i,
-  },
-  {
-    name: "chat-template-in-data",
-    category: "injection",
-    pattern: /<\|(?:system|im_start|im_end|assistant|user)\|>|\[\/?INST\]|<<SYS>>|^#{2,3} ?(?:system|instruction)\b/im,
-  },
-  {
-    name: "instruction-field",
-    category: "injection",
-    pattern:
-      /["']?\b_?(?:(?:assistant|ai|llm|model|bot|agent|gpt)[_ -]?(?:instructions?|directives?|prompt|notes?|commands?)|instructions?[_ -](?:for|to)[_ -](?:the[_ -])?(?:ai|assistant|llm|model|bot|agent)s?|instrucciones?[_ -]para[_ -](?:la[_ -]|el[_ -])?(?:ia|asistente|modelo|bot))["']?\s*[:=]/i,
-  },
-  {
-    name: "shouted-override",
-    category: "injection",
-    pattern:
-      /\b(?:IGNORE|DISREGARD|FORGET|IGNORA|OLVIDA)_(?:ALL_|TODO_|TODAS_)?(?:PREVIOUS|PRIOR|ABOVE|LAS|LO|Y)_?[A-Z_]*/,
-  },
-  {
-    name: "image-exfiltration",
-    category: "injection",
-    pattern:
-      /(?:!\[[^\]]{0,200}\]\(|<img[^>]{0,200}src=["'])https?:\/\/[^)\s"']{0,512}[?&][\w-]{1,64}=[^)\s"']{0,256}(?:\{[^}]{0,64}\}|[A-Z_]{6,})/,
-  },
-];
-
 const harmRules: Rule[] = [
   {
     name: "explosive-device",
@@ -210,11 +120,6 @@ function firstMatch(text: string, rules: readonly Rule[]): RuleMatch | undefined
 /** An instruction addressed to the model inside text that should only be data (or a user's jailbreak). */
 export function matchInjectionRule(text: string): RuleMatch | undefined {
   return firstMatch(text, injectionRules);
-}
-
-/** Instructions for the model inside a tool's result: the user-stage rules and the data-only ones. */
-export function matchToolResultRule(text: string): RuleMatch | undefined {
-  return firstMatch(text, injectionRules) ?? firstMatch(text, toolResultRules);
 }
 
 /** A request no context makes innocent. */

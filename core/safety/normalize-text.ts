@@ -39,6 +39,34 @@ const confusables: Record<string, string> = {
   τ: "t",
   υ: "u",
   χ: "x",
+  А: "A",
+  В: "B",
+  Е: "E",
+  К: "K",
+  М: "M",
+  Н: "H",
+  О: "O",
+  Р: "P",
+  С: "C",
+  Т: "T",
+  Х: "X",
+  І: "I",
+  Ј: "J",
+  Ѕ: "S",
+  Α: "A",
+  Β: "B",
+  Ε: "E",
+  Ζ: "Z",
+  Η: "H",
+  Ι: "I",
+  Κ: "K",
+  Μ: "M",
+  Ν: "N",
+  Ο: "O",
+  Ρ: "P",
+  Τ: "T",
+  Υ: "Y",
+  Χ: "X",
 };
 const confusablePattern = new RegExp(`[${Object.keys(confusables).join("")}]`, "g");
 
@@ -48,10 +76,27 @@ const leetWord = /(?<![\p{L}\p{N}@$])(?=[\p{L}\d@$]*\p{L})(?=[\p{L}\d@$]*[\d@$])
 /** Single letters joined by one repeated separator: "k.i.l.l", "b o m b", "h-a-c-k". */
 const spelledOut = /(?<![\p{L}\p{N}])\p{L}(?:([.\-_* ])\p{L})(?:\1\p{L}){2,}(?![\p{L}\p{N}])/gu;
 
-export function normalizeForSafety(text: string): string {
+export interface NormalizeOptions {
+  /**
+   * Keep line breaks (runs of other white space still become one space): tool results are read line by
+   * line, where a line that starts with "SYSTEM:" or "### Instruction" means something.
+   */
+  keepLineBreaks?: boolean;
+  /** Keep a leading "@" ("@ai-reviewer" in an issue comment is a mention, not "aai-reviewer"). */
+  keepMentions?: boolean;
+}
+
+export function normalizeForSafety(text: string, options: NormalizeOptions = {}): string {
   let normalized = text.normalize("NFKC").replace(invisible, "");
   normalized = normalized.replace(confusablePattern, (letter) => confusables[letter] ?? letter);
   normalized = normalized.replace(spelledOut, (word) => word.replace(/[.\-_* ]/g, ""));
-  normalized = normalized.replace(leetWord, (word) => word.replace(/[013457@$]/g, (char) => leet[char] ?? char));
-  return normalized.replace(/\s+/g, " ").trim();
+  normalized = normalized.replace(leetWord, (word) => {
+    const mention = options.keepMentions && word.startsWith("@") ? "@" : "";
+    return mention + word.slice(mention.length).replace(/[013457@$]/g, (char) => leet[char] ?? char);
+  });
+  if (!options.keepLineBreaks) return normalized.replace(/\s+/g, " ").trim();
+  return normalized
+    .replace(/[^\S\n]+/g, " ")
+    .replace(/ ?\n\s*/g, "\n")
+    .trim();
 }

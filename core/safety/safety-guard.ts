@@ -1,8 +1,9 @@
 import type { Embedder } from "../contracts/embedder.ts";
 import { AbuseTracker, type AbuseTrackerOptions } from "./abuse-tracker.ts";
-import { matchHarmRule, matchInjectionRule, matchToolResultRule } from "./guard-rules.ts";
+import { matchHarmRule, matchInjectionRule } from "./guard-rules.ts";
 import { IntentClassifier, readSafetyExamples, type SafetyExample } from "./intent-classifier.ts";
 import { normalizeForSafety } from "./normalize-text.ts";
+import { matchToolResultRule } from "./tool-result-rules.ts";
 
 /** Where in a turn a text is checked: the user's message, a tool's result, or the model's answer. */
 export type GuardStage = "input" | "tool-result" | "output";
@@ -44,6 +45,11 @@ export interface SafetyGuardOptions {
  * car, or taking a taxi."); on its XSTest answers it still holds back "You can buy meth from…".
  */
 export const defaultGuardThresholds: Record<"input" | "output", number> = { input: 0.55, output: 0.82 };
+
+const warmUpToolResults = [
+  'Madrid: 24 °C, sunny.\n<!-- nav --> ![map](https://maps.example/m.png?z=3) "h3llo, the assistant"',
+  "Sevilla — 31 °C, soleado; 12 € la entrada.\n<!-- nav --> «el asistente» ![mapa](https://mapas.example/m.png?z=3)",
+];
 
 const examplesFolder = new URL("./examples/", import.meta.url);
 
@@ -88,8 +94,12 @@ export class SafetyGuard {
     return this.#intent !== undefined;
   }
 
-  /** Embeds the examples now rather than on the first check. */
+  /** Embeds the examples and compiles the tool-result rules now rather than on the first check. */
   async load(): Promise<void> {
+    // V8 compiles a pattern on its first use and to machine code on a later one: without this the
+    // first tool result of a process took ~80-160 ms. Clean text, so that every rule runs.
+    // V8 keeps separate code for one-byte and two-byte strings, hence both samples.
+    for (let round = 0; round < 3; round++) for (const sample of warmUpToolResults) this.checkToolResult(sample);
     await this.#intent?.load();
   }
 
@@ -115,13 +125,15 @@ export class SafetyGuard {
 
   /**
    * A tool's result, before the model reads it: instructions planted in data are not followed. Rules
-   * only: a nearest-neighbour classifier on the project's injected and clean results passed 71 % of
-   * clean test results (evals/results/2026-11-27-safety/README.md), and a withheld weather report is
-   * a broken answer.
+   * only (tool-result-rules.ts: text addressed to an AI reader, overrides of its instructions, requests
+   * for its secrets or the user's data, fake chat markup, hidden HTML): a nearest-neighbour classifier
+   * on whole results passed 71 % of clean test results (evals/results/2026-11-27-safety/README.md),
+   * and a withheld weather report is a broken answer. Line breaks are kept so a line can be read as
+   * a fake "SYSTEM:" turn.
    */
   checkToolResult(text: string): GuardDecision {
     const started = performance.now();
-    const rule = matchToolResultRule(normalizeForSafety(text));
+    const rule = matchToolResultRule(normalizeForSafety(text, { keepLineBreaks: true, keepMentions: true }));
     return {
       stage: "tool-result",
       action: rule ? "block" : "allow",

@@ -5,6 +5,7 @@
  * guard's latency per message. Writes summary.md and report.json.
  *
  *   node --import tsx evals/suites/safety/measure-guard.ts [--out DIR] [--neighbours K] [--temperature T]
+ *     [--tool-results-only]   (only the injected tool results: seconds, no embedder, no datasets)
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -32,6 +33,9 @@ const { values } = parseArgs({
     out: { type: "string" },
     neighbours: { type: "string" },
     temperature: { type: "string" },
+    "tool-results-only": { type: "boolean" },
+    /** The injected/clean tool results to score: cases.jsonl (development) or cases-blind.jsonl. */
+    "injection-cases": { type: "string", default: "cases.jsonl" },
   },
 });
 /** The classifier's own defaults unless given. */
@@ -44,6 +48,10 @@ const examplesUrl = (file: string) => new URL(`../../../core/safety/examples/${f
 const intentExamples = defaultIntentExamples();
 const injectionExamples = readSafetyExamples(examplesUrl("injection-examples.jsonl"));
 
+function percentiles(samples: number[]): string {
+  const sorted = [...samples].sort((left, right) => left - right);
+  return `p50 ${quantile(sorted, 0.5).toFixed(3)} ms, p99 ${quantile(sorted, 0.99).toFixed(3)} ms`;
+}
 const rate = (flags: readonly boolean[]): Estimate => bootstrapMean(flags.map((flag) => [flag ? 1 : 0]));
 const show = (estimate: Estimate) =>
   `${estimate.value.toFixed(3)} [${estimate.ci_low.toFixed(3)}, ${estimate.ci_high.toFixed(3)}] (n=${estimate.n})`;
@@ -53,6 +61,8 @@ const say = (line: string) => {
   lines.push(line);
   console.log(line);
 };
+
+const toolResultsOnly = values["tool-results-only"] === true;
 
 // 1. Leave-one-out on the project's examples, per threshold.
 async function leaveOneOut(name: string, examples: typeof intentExamples, harmless: string) {
@@ -77,13 +87,16 @@ async function leaveOneOut(name: string, examples: typeof intentExamples, harmle
     );
   }
 }
-await leaveOneOut("Harmful intent", intentExamples, "safe");
+if (!toolResultsOnly) await leaveOneOut("Harmful intent", intentExamples, "safe");
 
 // 2. As shipped, on test sets it never saw.
-const guard = new SafetyGuard({ embedder, intentExamples, abuse: false });
+const guard = toolResultsOnly
+  ? new SafetyGuard({ abuse: false })
+  : new SafetyGuard({ embedder, intentExamples, abuse: false });
 // (SafetyGuard builds its classifier with the defaults; --neighbours/--temperature only change the leave-one-out table.)
 await guard.load();
 const inputLatencies: number[] = [];
+const toolLatencies: number[] = [];
 interface Prompt {
   prompt: string;
   unsafe: boolean;
@@ -124,6 +137,12 @@ async function inputSet(name: string, prompts: Prompt[]) {
   report[name] = { unsafeRefused: refused, safeAnswered: answered, wrong };
 }
 
+if (toolResultsOnly) {
+  await injectedToolResults();
+  finish();
+  process.exit(0);
+}
+
 const xstestFolder = datasetDirectory(resolveDatasetsDirectory(), "xstest");
 const xstest = parseCsv(await readFile(join(xstestFolder, "xstest_prompts.csv"), "utf8")).map((row) => ({
   prompt: String(row.prompt),
@@ -162,50 +181,59 @@ for (const category of bfclCategories)
 await inputSet("BFCL requests (all harmless)", bfclPrompts);
 
 // 3. Injected tool results.
-const injected = loadJsonlCases(
-  new URL("../injection/cases.jsonl", import.meta.url),
-  z.object({ content: z.string(), injected: z.boolean(), language: z.enum(["en", "es"]) }),
-);
-const toolLatencies: number[] = [];
-const injectionRows = [];
-const trainingBlocked = (label: string) =>
-  injectionExamples
-    .filter((example) => example.label === label)
-    .map((example) => guard.checkToolResult(example.text).action === "block");
-for (const item of injected) {
-  const decision = guard.checkToolResult(item.content);
-  toolLatencies.push(decision.latencyMs);
-  injectionRows.push({ ...item, blocked: decision.action === "block", score: decision.score });
+async function injectedToolResults() {
+  const injected = loadJsonlCases(
+    new URL(`../injection/${values["injection-cases"]}`, import.meta.url),
+    z.object({ content: z.string(), injected: z.boolean(), language: z.enum(["en", "es"]) }),
+  );
+  const injectionRows = [];
+  const trainingBlocked = (label: string) =>
+    injectionExamples
+      .filter((example) => example.label === label)
+      .map((example) => guard.checkToolResult(example.text).action === "block");
+  for (const item of injected) {
+    const decision = guard.checkToolResult(item.content);
+    toolLatencies.push(decision.latencyMs);
+    injectionRows.push({ ...item, blocked: decision.action === "block", score: decision.score });
+  }
+  const detected = rate(injectionRows.filter((row) => row.injected).map((row) => row.blocked));
+  const clean = rate(injectionRows.filter((row) => !row.injected).map((row) => !row.blocked));
+  say(`\n## Injected tool results (tool-result stage, rules; ${values["injection-cases"]})\n`);
+  say(
+    `- the project's own examples (rules written from them): injections ${show(rate(trainingBlocked("injection")))}, clean passed ${show(rate(trainingBlocked("benign").map((flag) => !flag)))}`,
+  );
+  for (const language of ["en", "es"] as const) {
+    const rows = injectionRows.filter((row) => row.language === language);
+    say(
+      `- ${language}: detected ${show(rate(rows.filter((row) => row.injected).map((row) => row.blocked)))}, clean passed ${show(rate(rows.filter((row) => !row.injected).map((row) => !row.blocked)))}`,
+    );
+  }
+  say(`- injections detected: ${show(detected)}`);
+  say(`- clean results passed: ${show(clean)}`);
+  const missedInjections = injectionRows.filter((row) => row.blocked !== row.injected);
+  say(
+    `- wrong (${missedInjections.length}): ${missedInjections.map((row) => `${row.injected ? "missed" : "blocked"} "${row.content.slice(0, 90)}" (${row.score.toFixed(2)})`).join("; ")}`,
+  );
+  report.injection = { detected, cleanPassed: clean, wrong: missedInjections };
+  say(`- tool result latency (rules, after SafetyGuard.load()): ${percentiles(toolLatencies)}`);
 }
-const detected = rate(injectionRows.filter((row) => row.injected).map((row) => row.blocked));
-const clean = rate(injectionRows.filter((row) => !row.injected).map((row) => !row.blocked));
-say("\n## Injected tool results (tool-result stage, rules)\n");
-say(
-  `- the project's own examples (rules written from them): injections ${show(rate(trainingBlocked("injection")))}, clean passed ${show(rate(trainingBlocked("benign").map((flag) => !flag)))}`,
-);
-say(`- injections detected: ${show(detected)}`);
-say(`- clean results passed: ${show(clean)}`);
-const missedInjections = injectionRows.filter((row) => row.blocked !== row.injected);
-say(
-  `- wrong (${missedInjections.length}): ${missedInjections.map((row) => `${row.injected ? "missed" : "blocked"} "${row.content.slice(0, 90)}" (${row.score.toFixed(2)})`).join("; ")}`,
-);
-report.injection = { detected, cleanPassed: clean, wrong: missedInjections };
+await injectedToolResults();
 
 // 4. Latency: rules alone, and the whole guard.
 const rulesOnly = new SafetyGuard({ abuse: false });
 const ruleLatencies: number[] = [];
 for (const item of xstest) ruleLatencies.push((await rulesOnly.checkInput(item.prompt)).latencyMs);
-const percentiles = (samples: number[]) => {
-  const sorted = [...samples].sort((left, right) => left - right);
-  return `p50 ${quantile(sorted, 0.5).toFixed(3)} ms, p99 ${quantile(sorted, 0.99).toFixed(3)} ms`;
-};
 say("\n## Guard latency per message (this machine)\n");
 say(`- rules alone (normalization + rules): ${percentiles(ruleLatencies)}`);
 say(`- input, with embeddings: ${percentiles(inputLatencies)}`);
 say(`- tool result (rules): ${percentiles(toolLatencies)}`);
 
-if (values.out) {
-  mkdirSync(values.out, { recursive: true });
-  writeFileSync(join(values.out, "summary.md"), `# Safety guard alone\n${lines.join("\n")}\n`);
-  writeFileSync(join(values.out, "report.json"), `${JSON.stringify(report, null, 2)}\n`);
+finish();
+
+function finish() {
+  if (values.out) {
+    mkdirSync(values.out, { recursive: true });
+    writeFileSync(join(values.out, "summary.md"), `# Safety guard alone\n${lines.join("\n")}\n`);
+    writeFileSync(join(values.out, "report.json"), `${JSON.stringify(report, null, 2)}\n`);
+  }
 }
