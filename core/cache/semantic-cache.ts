@@ -1,4 +1,6 @@
 import type { Embedder } from "../contracts/embedder.ts";
+import { detectLanguage } from "../language/detect-language.ts";
+import { spanishGloss } from "../language/spanish-gloss.ts";
 import { compareSpecifics } from "./false-hit-guard.ts";
 import { createVectorIndex, dot, type VectorIndex } from "./vector-index.ts";
 
@@ -95,7 +97,7 @@ export class SemanticCache {
 
   async lookup(question: string, scope: CacheScope, options: { signal?: AbortSignal } = {}): Promise<CacheLookup> {
     if (!this.#byScope.get(scopeKeyOf(scope))?.entries.size) return { hit: undefined, nearestSimilarity: undefined };
-    const [vector] = await this.#embedder.embed([normalizeQuestion(question)], options);
+    const [vector] = await this.#embedder.embed([embeddedText(question)], options);
     return this.nearest(question, vector as Float32Array, scope);
   }
 
@@ -146,7 +148,7 @@ export class SemanticCache {
     const ttlMs = options.ttlMs ?? this.#defaultTtlMs;
     if (ttlMs <= 0) return;
     const vector =
-      options.vector ?? ((await this.#embedder.embed([normalizeQuestion(question)], options))[0] as Float32Array);
+      options.vector ?? ((await this.#embedder.embed([embeddedText(question)], options))[0] as Float32Array);
     const scopeKey = scopeKeyOf(scope);
     const entry: Entry = {
       key: this.#nextKey++,
@@ -200,6 +202,16 @@ export function normalizeQuestion(question: string): string {
     .toLowerCase()
     .replace(/\s+/g, " ")
     .replace(/^[\s¿¡]+|[\s?!.]+$/g, "");
+}
+
+/**
+ * What is embedded for a question: the normalized question, a Spanish one through its English gloss
+ * (the local embedder is English: two Spanish wordings of one question sit as far apart as two
+ * questions). The false-hit guard still compares the questions as written.
+ */
+function embeddedText(question: string): string {
+  const normalized = normalizeQuestion(question);
+  return detectLanguage(question)?.language === "es" ? spanishGloss(normalized) : normalized;
 }
 
 function scopeKeyOf(scope: CacheScope): string {

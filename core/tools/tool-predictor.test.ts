@@ -48,6 +48,19 @@ describe("ToolPredictor", () => {
     expect((await names("How much is 200 US dollars in yen?"))[0]).toBe("currency");
   });
 
+  it("reads Spanish through its English gloss: asks that no Spanish example words alike still find their tool", async () => {
+    for (const [message, tool] of [
+      ["¿Llueve en Málaga?", "weather"],
+      ["¿Va a hacer sol este fin de semana en Palma?", "weather"],
+      ["¿Cuántas libras son 650 dólares australianos?", "currency"],
+    ] as const) {
+      expect((await names(message))[0]).toBe(tool);
+    }
+    expect((await predictor.predict("Escribe un poema sobre el mar", tools)).decision).toBe("none");
+    const unglossed = new ToolPredictor({ embedder, gloss: () => undefined });
+    expect((await unglossed.predict("¿Llueve en Málaga?", tools)).tools[0]?.name).not.toBe("weather");
+  });
+
   it("decides that small talk needs no tool", async () => {
     for (const message of ["Hi! How's your day going?", "¡Muchas gracias por todo!"]) {
       expect(await predictor.predict(message, tools)).toMatchObject({ decision: "none", tools: [] });

@@ -4,6 +4,8 @@ import { AgentError } from "../contracts/errors.ts";
 import type { ToolDefinition } from "../contracts/model.ts";
 import type { Logger } from "../contracts/logger.ts";
 import { silentLogger } from "../telemetry/logger.ts";
+import { detectLanguage } from "../language/detect-language.ts";
+import { spanishGloss } from "../language/spanish-gloss.ts";
 import { messageParts } from "./message-parts.ts";
 import { defaultNoToolExamples } from "./no-tool-examples.ts";
 import { createLexicalToolRouter, type ToolRouteContext, type ToolRouter } from "./tool-router.ts";
@@ -35,12 +37,15 @@ export interface PredictorThresholds {
   followUpMargin: number;
 }
 
-/** Tuned on the dev split of evals/suites/tool-use (evals/results/2026-11-27-tool-predictor). */
+/**
+ * Tuned on the dev split of evals/suites/tool-use (`measure-router.ts --tune`), session 8, with Spanish
+ * read through its gloss (evals/results/2026-11-27-tool-predictor).
+ */
 export const defaultPredictorThresholds: PredictorThresholds = {
-  offer: 0,
-  offerLead: 0.06,
-  require: 0.5,
-  requireLead: 0.15,
+  offer: 0.3,
+  offerLead: 0.04,
+  require: 0.4,
+  requireLead: 0.2,
   runnerUpGap: 0.2,
   topK: 2,
   followUpPenalty: 0,
@@ -79,6 +84,11 @@ export interface ToolPredictorOptions {
   thresholds?: Partial<PredictorThresholds>;
   /** Routes when the embedder is unavailable (default: the lexical router). */
   fallback?: ToolRouter;
+  /**
+   * An English reading of a message the embedder reads poorly, scored instead of the message (default:
+   * a Spanish message's word-by-word gloss, spanish-gloss.ts; `() => undefined` turns it off).
+   */
+  gloss?: (text: string) => string | undefined;
   logger?: Logger;
 }
 
@@ -96,6 +106,7 @@ export class ToolPredictor {
   readonly #noToolExamples: readonly string[];
   readonly #fallback: ToolRouter;
   readonly #logger: Logger;
+  readonly #gloss: (text: string) => string | undefined;
   readonly #toolVectors = new Map<string, Promise<Float32Array[]>>();
   #noToolVectors: Promise<Float32Array[]> | undefined;
   #warnedFallback = false;
@@ -106,6 +117,7 @@ export class ToolPredictor {
     this.thresholds = { ...defaultPredictorThresholds, ...options.thresholds };
     this.#fallback = options.fallback ?? createLexicalToolRouter({ topK: this.thresholds.topK });
     this.#logger = options.logger ?? silentLogger;
+    this.#gloss = options.gloss ?? glossOfSpanish;
   }
 
   async predict(
@@ -119,19 +131,31 @@ export class ToolPredictor {
   /** Similarities of the message (and, with a previous message, of both together) to every class. */
   async score(message: string, tools: readonly ToolDefinition[], context: ToolRouteContext = {}): Promise<ToolScores> {
     const previous = context.previousUserText?.trim();
-    const queries = previous ? [message, `${previous} ${message}`] : [message];
+    // A Spanish message is read through its English gloss: as written, it sits ~0.6 from every Spanish
+    // example whatever it asks, and its best match says little (scoring both and keeping the higher
+    // changed no decision on the tool-use cases; the gloss alone is what moved them).
+    const reading = (text: string) => [this.#gloss(text) ?? text];
+    const own = reading(message);
+    const together = previous ? reading(`${previous} ${message}`) : [];
     const [queryVectors, toolVectors, noToolVectors] = await Promise.all([
-      this.#embedder.embed(queries, context.signal ? { signal: context.signal } : {}),
+      this.#embedder.embed([...own, ...together], context.signal ? { signal: context.signal } : {}),
       Promise.all(tools.map((tool) => this.#vectorsOf(tool))),
       this.#noToolVectors ?? this.#embedNoToolExamples(),
     ]);
-    const scoresOf = (query: Float32Array) =>
-      Object.fromEntries(tools.map((tool, index) => [tool.name, bestSimilarity(query, toolVectors[index]!)]));
-    const [own, withPrevious] = queryVectors;
+    // Each class scores its best similarity to any reading of the message (as written, or its gloss).
+    const scoresOf = (queries: readonly Float32Array[]) =>
+      Object.fromEntries(
+        tools.map((tool, index) => [
+          tool.name,
+          Math.max(...queries.map((query) => bestSimilarity(query, toolVectors[index]!))),
+        ]),
+      );
+    const ownVectors = queryVectors.slice(0, own.length);
+    const togetherVectors = queryVectors.slice(own.length);
     return {
-      own: scoresOf(own!),
-      ...(withPrevious ? { withPrevious: scoresOf(withPrevious) } : {}),
-      noToolScore: bestSimilarity(own!, noToolVectors),
+      own: scoresOf(ownVectors),
+      ...(togetherVectors.length ? { withPrevious: scoresOf(togetherVectors) } : {}),
+      noToolScore: Math.max(...ownVectors.map((query) => bestSimilarity(query, noToolVectors))),
     };
   }
 
@@ -258,4 +282,9 @@ function bestSimilarity(vector: Float32Array, candidates: readonly Float32Array[
   let best = Number.NEGATIVE_INFINITY;
   for (const candidate of candidates) best = Math.max(best, cosineSimilarity(vector, candidate));
   return best;
+}
+
+/** The gloss of a message detected as Spanish; nothing for any other. */
+function glossOfSpanish(text: string): string | undefined {
+  return detectLanguage(text)?.language === "es" ? spanishGloss(text) : undefined;
 }

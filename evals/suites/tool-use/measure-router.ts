@@ -19,11 +19,11 @@ import {
 } from "realtime-agent";
 import { builtInTools } from "realtime-agent/runtime";
 import type { Estimate } from "../../stats/bootstrap.ts";
-import { loadToolUseCases, type ToolUseCase } from "./dataset.ts";
+import { loadAllToolUseCases, type ToolUseCase } from "./dataset.ts";
 import { estimateRouterMetrics, type RoutedCase, routerMetricNames, tuningObjective } from "./router-metrics.ts";
 
 const { values } = parseArgs({ options: { tune: { type: "boolean" }, out: { type: "string" } } });
-const cases = loadToolUseCases();
+const cases = loadAllToolUseCases();
 const tools = builtInTools({}).definitions();
 const embedder = new LocalMiniLmEmbedder();
 const predictor = new ToolPredictor({ embedder });
@@ -67,6 +67,9 @@ const slices: [string, (testCase: ToolUseCase) => boolean][] = [
   ["heldout", (testCase) => testCase.split === "heldout"],
   ["heldout en", (testCase) => testCase.split === "heldout" && testCase.language === "en"],
   ["heldout es", (testCase) => testCase.split === "heldout" && testCase.language === "es"],
+  ["blind", (testCase) => testCase.split === "blind"],
+  ["blind en", (testCase) => testCase.split === "blind" && testCase.language === "en"],
+  ["blind es", (testCase) => testCase.split === "blind" && testCase.language === "es"],
 ];
 const report = {
   measured_at: new Date().toISOString(),

@@ -1,0 +1,43 @@
+import { readFileSync } from "node:fs";
+
+/**
+ * A word-by-word English reading of a Spanish text ("¿Va a llover mañana en Bogotá?" → "goes to rain
+ * tomorrow morning in Bogotá"), for the local English-only sentence embedder (all-MiniLM-L6-v2): a
+ * Spanish sentence embeds close to every other Spanish sentence and far from its English meaning,
+ * while its gloss lands near English requests of the same meaning. Not a translation: no grammar, both
+ * senses of ambiguous words ("tiempo" → "weather time"); names, numbers and unknown words stay as they
+ * are. Multi-word expressions whose words mislead ("tipo de cambio", "fin de semana", "hace calor") are
+ * read first. The glossary (about 10,000 forms) and expressions (about 350) were written for the
+ * project, apart from every eval set.
+ */
+export function spanishGloss(text: string): string {
+  const { words, phrases } = loadGlossary();
+  const lowered = text.toLowerCase();
+  return lowered
+    .replace(phrases.pattern, (phrase) => ` ${phrases.glosses.get(phrase)} `)
+    .replace(/[\p{L}]+/gu, (word) => words.get(word) ?? word)
+    .replace(/[¿¡]/gu, "")
+    .replace(/\s+/gu, " ")
+    .trim();
+}
+
+interface Glossary {
+  words: Map<string, string>;
+  phrases: { pattern: RegExp; glosses: Map<string, string> };
+}
+let glossary: Glossary | undefined;
+
+function loadGlossary(): Glossary {
+  if (glossary) return glossary;
+  const read = (file: string) =>
+    new Map(Object.entries(JSON.parse(readFileSync(new URL(file, import.meta.url), "utf8")) as Record<string, string>));
+  const words = read("./spanish-english-glossary.json");
+  const glosses = read("./spanish-english-phrases.json");
+  // Longest first, whole words only: "a cuánto está" before "a cuánto".
+  const alternatives = [...glosses.keys()]
+    .sort((left, right) => right.length - left.length)
+    .map((phrase) => phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const pattern = new RegExp(`(?<![\\p{L}])(?:${alternatives.join("|")})(?![\\p{L}])`, "gu");
+  glossary = { words, phrases: { pattern, glosses } };
+  return glossary;
+}
