@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { detectLanguage } from "./detect-language.ts";
 
 /**
  * A word-by-word English reading of a Spanish text ("¿Va a llover mañana en Bogotá?" → "goes to rain
@@ -40,4 +41,9 @@ function loadGlossary(): Glossary {
   const pattern = new RegExp(`(?<![\\p{L}])(?:${alternatives.join("|")})(?![\\p{L}])`, "gu");
   glossary = { words, phrases: { pattern, glosses } };
   return glossary;
+}
+
+/** A text as the English-only embedder reads it best: a Spanish text's gloss, any other as written. */
+export function englishReading(text: string): string {
+  return detectLanguage(text)?.language === "es" ? spanishGloss(text) : text;
 }

@@ -1,3 +1,4 @@
+import { englishReading } from "../language/spanish-gloss.ts";
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -92,7 +93,9 @@ export class IntentClassifier {
 
   async #embedExamples(): Promise<Float32Array[]> {
     const { embedder, examples, vectorCacheDir } = this.#options;
-    const texts = examples.map((example) => example.text);
+    // Spanish examples and messages are read through their English gloss (spanish-gloss.ts): the
+    // embedder is English, and on the project's Spanish set harmful requests refused went 0.525 → 0.934.
+    const texts = examples.map((example) => englishReading(example.text));
     const key = createHash("sha256").update(embedder.id).update("\u0000").update(texts.join("\u0000")).digest("hex");
     const file = vectorCacheDir ? join(vectorCacheDir, `examples-${key.slice(0, 24)}.f32`) : undefined;
     const size = texts.length * embedder.dimensions;
@@ -130,7 +133,7 @@ export class IntentClassifier {
    * the same decisions on XSTest, the Spanish set, the everyday requests and BFCL.
    */
   async classify(text: string, options: { signal?: AbortSignal } = {}): Promise<IntentScore> {
-    const vectors = await this.#options.embedder.embed(classifierWindows(text), options);
+    const vectors = await this.#options.embedder.embed(classifierWindows(text).map(englishReading), options);
     const examples = await this.load();
     const scores = vectors.map((vector) => this.scoreVector(vector, examples));
     return scores.reduce((best, score) => (score.score > best.score ? score : best));

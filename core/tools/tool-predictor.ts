@@ -4,8 +4,7 @@ import { AgentError } from "../contracts/errors.ts";
 import type { ToolDefinition } from "../contracts/model.ts";
 import type { Logger } from "../contracts/logger.ts";
 import { silentLogger } from "../telemetry/logger.ts";
-import { detectLanguage } from "../language/detect-language.ts";
-import { spanishGloss } from "../language/spanish-gloss.ts";
+import { englishReading } from "../language/spanish-gloss.ts";
 import { messageParts } from "./message-parts.ts";
 import { defaultNoToolExamples } from "./no-tool-examples.ts";
 import { createLexicalToolRouter, type ToolRouteContext, type ToolRouter } from "./tool-router.ts";
@@ -43,9 +42,9 @@ export interface PredictorThresholds {
  */
 export const defaultPredictorThresholds: PredictorThresholds = {
   offer: 0.3,
-  offerLead: 0.04,
+  offerLead: 0.06,
   require: 0.4,
-  requireLead: 0.2,
+  requireLead: 0.05,
   runnerUpGap: 0.2,
   topK: 2,
   followUpPenalty: 0,
@@ -117,7 +116,7 @@ export class ToolPredictor {
     this.thresholds = { ...defaultPredictorThresholds, ...options.thresholds };
     this.#fallback = options.fallback ?? createLexicalToolRouter({ topK: this.thresholds.topK });
     this.#logger = options.logger ?? silentLogger;
-    this.#gloss = options.gloss ?? glossOfSpanish;
+    this.#gloss = options.gloss ?? englishReading;
   }
 
   async predict(
@@ -131,31 +130,23 @@ export class ToolPredictor {
   /** Similarities of the message (and, with a previous message, of both together) to every class. */
   async score(message: string, tools: readonly ToolDefinition[], context: ToolRouteContext = {}): Promise<ToolScores> {
     const previous = context.previousUserText?.trim();
-    // A Spanish message is read through its English gloss: as written, it sits ~0.6 from every Spanish
-    // example whatever it asks, and its best match says little (scoring both and keeping the higher
-    // changed no decision on the tool-use cases; the gloss alone is what moved them).
-    const reading = (text: string) => [this.#gloss(text) ?? text];
-    const own = reading(message);
-    const together = previous ? reading(`${previous} ${message}`) : [];
+    // A Spanish message is read through its English gloss, and so are Spanish examples: as written, it
+    // sits ~0.6 from every Spanish example whatever it asks, and its best match says little (scoring
+    // both readings and keeping the higher changed no decision on the tool-use cases).
+    const reading = (text: string) => this.#gloss(text) ?? text;
+    const queries = previous ? [reading(message), reading(`${previous} ${message}`)] : [reading(message)];
     const [queryVectors, toolVectors, noToolVectors] = await Promise.all([
-      this.#embedder.embed([...own, ...together], context.signal ? { signal: context.signal } : {}),
+      this.#embedder.embed(queries, context.signal ? { signal: context.signal } : {}),
       Promise.all(tools.map((tool) => this.#vectorsOf(tool))),
       this.#noToolVectors ?? this.#embedNoToolExamples(),
     ]);
-    // Each class scores its best similarity to any reading of the message (as written, or its gloss).
-    const scoresOf = (queries: readonly Float32Array[]) =>
-      Object.fromEntries(
-        tools.map((tool, index) => [
-          tool.name,
-          Math.max(...queries.map((query) => bestSimilarity(query, toolVectors[index]!))),
-        ]),
-      );
-    const ownVectors = queryVectors.slice(0, own.length);
-    const togetherVectors = queryVectors.slice(own.length);
+    const scoresOf = (query: Float32Array) =>
+      Object.fromEntries(tools.map((tool, index) => [tool.name, bestSimilarity(query, toolVectors[index]!)]));
+    const [own, withPrevious] = queryVectors;
     return {
-      own: scoresOf(ownVectors),
-      ...(togetherVectors.length ? { withPrevious: scoresOf(togetherVectors) } : {}),
-      noToolScore: Math.max(...ownVectors.map((query) => bestSimilarity(query, noToolVectors))),
+      own: scoresOf(own!),
+      ...(withPrevious ? { withPrevious: scoresOf(withPrevious) } : {}),
+      noToolScore: bestSimilarity(own!, noToolVectors),
     };
   }
 
@@ -244,7 +235,7 @@ export class ToolPredictor {
     const key = `${tool.name}:${createHash("sha256").update(JSON.stringify(texts)).digest("hex")}`;
     let vectors = this.#toolVectors.get(key);
     if (!vectors) {
-      vectors = this.#embedder.embed(texts);
+      vectors = this.#embedder.embed(texts.map((text) => this.#gloss(text) ?? text));
       vectors.catch(() => this.#toolVectors.delete(key));
       this.#toolVectors.set(key, vectors);
       // Per-turn tool sets (evals, MCP servers) would otherwise grow the cache without end.
@@ -254,7 +245,7 @@ export class ToolPredictor {
   }
 
   #embedNoToolExamples(): Promise<Float32Array[]> {
-    const vectors = this.#embedder.embed(this.#noToolExamples);
+    const vectors = this.#embedder.embed(this.#noToolExamples.map((text) => this.#gloss(text) ?? text));
     this.#noToolVectors = vectors;
     vectors.catch(() => {
       this.#noToolVectors = undefined;
@@ -282,9 +273,4 @@ function bestSimilarity(vector: Float32Array, candidates: readonly Float32Array[
   let best = Number.NEGATIVE_INFINITY;
   for (const candidate of candidates) best = Math.max(best, cosineSimilarity(vector, candidate));
   return best;
-}
-
-/** The gloss of a message detected as Spanish; nothing for any other. */
-function glossOfSpanish(text: string): string | undefined {
-  return detectLanguage(text)?.language === "es" ? spanishGloss(text) : undefined;
 }

@@ -22,7 +22,7 @@ import {
 import { parseCsv } from "../../csv.ts";
 import { datasetDirectory, resolveDatasetsDirectory } from "../../datasets.ts";
 import { bootstrapMean, type Estimate, quantile } from "../../stats/bootstrap.ts";
-import { loadToolUseCases } from "../tool-use/dataset.ts";
+import { loadAllToolUseCases } from "../tool-use/dataset.ts";
 import { loadSpanishSafetyCases } from "../safety-es/suite.ts";
 import { loadJsonlCases } from "../jsonl-cases.ts";
 import { z } from "zod";
@@ -158,8 +158,8 @@ const spanish = loadSpanishSafetyCases().map((row) => ({
 }));
 await inputSet("Spanish set (project's own)", spanish);
 
-// Everyday requests (the tool-use suite's 168, half Spanish): a refusal here is a broken product.
-const everyday = loadToolUseCases().map((testCase) => ({
+// Everyday requests (the tool-use suite's 264 with its blind set, half Spanish): a refusal here is a broken product.
+const everyday = loadAllToolUseCases().map((testCase) => ({
   prompt: testCase.message,
   unsafe: false,
   type: testCase.language,
