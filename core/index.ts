@@ -105,3 +105,4 @@ export {
   type DetectedLanguage,
   type LanguageCode,
 } from "./language/detect-language.ts";
+export { englishReading, spanishGloss } from "./language/spanish-gloss.ts";

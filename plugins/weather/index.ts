@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ToolError, plugin, tool } from "realtime-agent";
 import { getJson, hostOf, networkConfigSchema } from "../shared/http-json.ts";
-import { reconcileWeatherCall } from "./reconcile-weather-call.ts";
+import { weatherReconciler } from "./reconcile-weather-call.ts";
 
 /** Current weather and a short forecast from Open-Meteo (keyless): geocoding, then the forecast API. */
 export const weatherConfigSchema = networkConfigSchema.extend({
@@ -66,6 +66,27 @@ const weatherCodes: Record<number, string> = {
   99: "thunderstorm with heavy hail",
 };
 
+/** Worked examples (and, to the reconcile, cities a model may copy from them). */
+const weatherExamples = [
+  { request: "What's the weather like in Tokyo?", arguments: { city: "Tokyo" } },
+  { request: "Will it rain in London tomorrow?", arguments: { city: "London", days: 2 } },
+  { request: "How hot is it in Cairo right now?", arguments: { city: "Cairo" } },
+  { request: "Do I need an umbrella in Seattle today?", arguments: { city: "Seattle" } },
+  { request: "What's the forecast for Berlin this week?", arguments: { city: "Berlin", days: 7 } },
+  { request: "Is it snowing in Denver?", arguments: { city: "Denver" } },
+  { request: "¿Qué tiempo hace en Madrid?", arguments: { city: "Madrid" } },
+  { request: "¿Va a llover mañana en Bogotá?", arguments: { city: "Bogotá", days: 2 } },
+  { request: "¿Qué temperatura hace ahora en Buenos Aires?", arguments: { city: "Buenos Aires" } },
+  { request: "Pronóstico del tiempo para Sevilla esta semana", arguments: { city: "Sevilla", days: 7 } },
+  { request: "¿Necesito paraguas hoy en Lima?", arguments: { city: "Lima" } },
+  { request: "¿Está nevando en Andorra?", arguments: { city: "Andorra" } },
+  { request: "Should I wear a coat in Chicago tonight?", arguments: { city: "Chicago" } },
+  { request: "Is it sunny in Nice this weekend?", arguments: { city: "Nice" } },
+  { request: "¿Hace frío hoy en Burgos?", arguments: { city: "Burgos" } },
+  { request: "¿Cómo está el clima esta semana en Quito?", arguments: { city: "Quito" } },
+  { request: "¿Hará sol el sábado en Ibiza?", arguments: { city: "Ibiza" } },
+];
+
 export function weatherTool(config: WeatherConfig) {
   return tool({
     name: "weather",
@@ -79,26 +100,8 @@ export function weatherTool(config: WeatherConfig) {
     idempotent: true,
     networkHosts: [hostOf(config.geocodingUrl), hostOf(config.forecastUrl)],
     service: "Open-Meteo",
-    examples: [
-      { request: "What's the weather like in Tokyo?", arguments: { city: "Tokyo" } },
-      { request: "Will it rain in London tomorrow?", arguments: { city: "London", days: 2 } },
-      { request: "How hot is it in Cairo right now?", arguments: { city: "Cairo" } },
-      { request: "Do I need an umbrella in Seattle today?", arguments: { city: "Seattle" } },
-      { request: "What's the forecast for Berlin this week?", arguments: { city: "Berlin", days: 7 } },
-      { request: "Is it snowing in Denver?", arguments: { city: "Denver" } },
-      { request: "¿Qué tiempo hace en Madrid?", arguments: { city: "Madrid" } },
-      { request: "¿Va a llover mañana en Bogotá?", arguments: { city: "Bogotá", days: 2 } },
-      { request: "¿Qué temperatura hace ahora en Buenos Aires?", arguments: { city: "Buenos Aires" } },
-      { request: "Pronóstico del tiempo para Sevilla esta semana", arguments: { city: "Sevilla", days: 7 } },
-      { request: "¿Necesito paraguas hoy en Lima?", arguments: { city: "Lima" } },
-      { request: "¿Está nevando en Andorra?", arguments: { city: "Andorra" } },
-      { request: "Should I wear a coat in Chicago tonight?", arguments: { city: "Chicago" } },
-      { request: "Is it sunny in Nice this weekend?", arguments: { city: "Nice" } },
-      { request: "¿Hace frío hoy en Burgos?", arguments: { city: "Burgos" } },
-      { request: "¿Cómo está el clima esta semana en Quito?", arguments: { city: "Quito" } },
-      { request: "¿Hará sol el sábado en Ibiza?", arguments: { city: "Ibiza" } },
-    ],
-    reconcile: reconcileWeatherCall,
+    examples: weatherExamples,
+    reconcile: weatherReconciler(["Tokyo", ...weatherExamples.map((example) => example.arguments.city)]),
     async execute({ city, days }, { fetch }) {
       const geocoding = new URL(config.geocodingUrl);
       geocoding.search = new URLSearchParams({ name: city, count: "1", language: "en", format: "json" }).toString();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { reconcileWeatherCall } from "./reconcile-weather-call.ts";
+import { reconcileWeatherCall, weatherReconciler } from "./reconcile-weather-call.ts";
 
 const kept = (userText: string, city: string, previousUserText?: string) =>
   reconcileWeatherCall({ city }, { userText, previousUserText }) !== null;
@@ -17,5 +17,17 @@ describe("reconcileWeatherCall", () => {
     expect(kept("¿Y mañana?", "Madrid", "¿Qué tiempo hace en Madrid?")).toBe(true);
     // A name the model may have translated: kept.
     expect(kept("What's the weather like in Pekín?", "Beijing")).toBe(true);
+  });
+});
+
+describe("weatherReconciler", () => {
+  const reconcile = weatherReconciler(["Tokyo", "London"]);
+  it("drops an example city the user never wrote, even when the message writes other names", () => {
+    const context = { userText: "¿Por qué en invierno hace frío si la Tierra está más cerca del Sol?" };
+    expect(reconcile({ city: "Tokyo" }, context)).toBeNull();
+    expect(reconcile({ city: "Beijing" }, { userText: "What's the weather like in Pekín?" })).toEqual({
+      city: "Beijing",
+    });
+    expect(reconcile({ city: "London" }, { userText: "¿Llueve en Londres?" })).toEqual({ city: "London" });
   });
 });

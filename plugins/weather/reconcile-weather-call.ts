@@ -14,6 +14,20 @@ const wordsOf = (text: string) =>
 const nameInside = /[^.!?¿¡\s]\s+["'(«]?\p{Lu}/u;
 
 /**
+ * The reconcile of a weather tool whose schema and examples name `exampleCities`: a city the user did
+ * not write that is one of them was copied from the examples, whatever names the message writes ("¿Por
+ * qué hace frío en invierno si la Tierra está más cerca del Sol?" → Tokyo).
+ */
+export function weatherReconciler(exampleCities: readonly string[]) {
+  const examples = new Set(exampleCities.map(fold));
+  return (args: Record<string, unknown>, context: ReconcileContext): Record<string, unknown> | null => {
+    const reconciled = reconcileWeatherCall(args, context);
+    if (reconciled === null || typeof args.city !== "string" || !examples.has(fold(args.city))) return reconciled;
+    return cityGrounded(args.city, [context.userText, context.previousUserText ?? ""]) ? reconciled : null;
+  };
+}
+
+/**
  * A weather call whose city the conversation gives no ground for is dropped: asked "¿A qué temperatura
  * hierve el agua?", the 0.5B model calls the weather in Tokyo (the schema's example). The city is
  * grounded when one of its words shares its first four letters with a word of the user's last two
@@ -27,20 +41,25 @@ export function reconcileWeatherCall(
 ): Record<string, unknown> | null {
   if (typeof args.city !== "string") return args;
   const said = [context.userText, context.previousUserText ?? ""];
+  return cityGrounded(args.city, said) || said.some((text) => nameInside.test(text)) ? args : null;
+}
+
+/** One of the city's words starts like a word the user wrote, or the user wrote its initials. */
+function cityGrounded(city: string, said: readonly string[]): boolean {
   const saidWords = said.flatMap(wordsOf);
-  const cityWords = wordsOf(args.city);
-  const initials = fold(args.city)
+  const cityWords = wordsOf(city);
+  const initials = fold(city)
     .split(/[^\p{L}]+/u)
     .filter(Boolean)
     .map((word) => word[0])
     .join("");
-  const grounded =
+  return (
     cityWords.some((word) => saidWords.some((candidate) => candidate.slice(0, 4) === word.slice(0, 4))) ||
     (initials.length >= 2 &&
       said.some((text) =>
         fold(text)
           .split(/[^\p{L}]+/u)
           .some((word) => word.startsWith(initials) && word.length <= initials.length + 1),
-      ));
-  return grounded || said.some((text) => nameInside.test(text)) ? args : null;
+      ))
+  );
 }

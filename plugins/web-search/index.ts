@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ToolError, plugin, tool } from "realtime-agent";
 import { getJson, hostOf, networkConfigSchema } from "../shared/http-json.ts";
+import { reconcileSearchCall } from "./reconcile-search-call.ts";
 
 /**
  * Web search through the Brave Search API (BRAVE_API_KEY), or a SearXNG instance's JSON API as the
@@ -93,6 +94,7 @@ export function webSearchTool(config: WebSearchConfig) {
       },
       { request: "Busca opiniones sobre la serie The Crown", arguments: { query: "opiniones serie The Crown" } },
     ],
+    reconcile: reconcileSearchCall,
     async execute({ query, count }, { fetch }) {
       const limit = count ?? config.maxResults;
       if (config.braveApiKey) {

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { reconcileSearchCall } from "./reconcile-search-call.ts";
+
+const search = (userText: string, query: string, previousUserText?: string) =>
+  reconcileSearchCall({ query }, { userText, previousUserText });
+
+describe("reconcileSearchCall", () => {
+  it("drops a query none of whose words the user wrote", () => {
+    expect(search("How do search engines decide which results to show first?", "example")).toBeNull();
+    expect(search("¿Cómo funciona un buscador como Google por dentro?", "hola")).toBeNull();
+  });
+
+  it("keeps a query the user's words (or their English reading) ground, and adds the names it left out", () => {
+    expect(search("Who is the current president of Chile?", "president")).toEqual({ query: "president Chile" });
+    expect(search("Busca reseñas de la película Dune", "Dune movie reviews")).toEqual({ query: "Dune movie reviews" });
+    expect(search("¿Y su próxima película?", "Christopher Nolan next movie", "¿Quién dirigió Oppenheimer?")).toEqual({
+      query: "Christopher Nolan next movie",
+    });
+    expect(search("Who won the Nobel Prize in Literature?", "Nobel Prize Literature winner")).toEqual({
+      query: "Nobel Prize Literature winner",
+    });
+  });
+});
+
+describe("reconcileSearchCall on hostile input", () => {
+  it("reads a 64 KB message in linear time", () => {
+    const hostile = `a${" ".repeat(32_000)}B${" Xy".repeat(10_000)}`;
+    expect(search(hostile, "xy")?.query).toContain("xy");
+  });
+});
