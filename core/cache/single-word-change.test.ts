@@ -54,3 +54,10 @@ describe("askedForDiffers and swapped words", () => {
     expect(askedForDiffers("How tall is the Eiffel Tower?", "What is the height of the Eiffel Tower?")).toBeUndefined();
   });
 });
+
+describe("changedWord on hostile input", () => {
+  it("compares two 30,000-letter words without spelling them out letter by letter", () => {
+    const [left, right] = [`please define q${"x".repeat(30_000)}`, `please define z${"y".repeat(30_000)}`];
+    expect(changedWord(left, right)?.length).toBe(2);
+  });
+});

@@ -103,7 +103,8 @@ function synonyms(a: string, b: string): boolean {
  * word of seven or more that starts alike ("ascending" and "descending" are two words).
  */
 function typo(a: string, b: string): boolean {
-  if (Math.min(a.length, b.length) < 5 || Math.abs(a.length - b.length) > 2) return false;
+  if (Math.min(a.length, b.length) < 5 || Math.max(a.length, b.length) > 40 || Math.abs(a.length - b.length) > 2)
+    return false;
   const allowed = Math.min(a.length, b.length) >= 7 && a[0] === b[0] ? 2 : 1;
   let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
   for (let i = 1; i <= a.length; i++) {

@@ -14,3 +14,10 @@ describe("spanishGloss", () => {
     expect(spanishGloss("de ".repeat(20_000)).length).toBeGreaterThan(20_000);
   });
 });
+
+describe("spanishGloss reads each word once", () => {
+  it("never glosses an expression's English again", () => {
+    expect(spanishGloss("una vez")).not.toContain("eleven");
+    expect(spanishGloss("redes sociales")).toBe("social media");
+  });
+});

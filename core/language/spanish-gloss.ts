@@ -13,10 +13,14 @@ import { detectLanguage } from "./detect-language.ts";
  */
 export function spanishGloss(text: string): string {
   const { words, phrases } = loadGlossary();
-  const lowered = text.toLowerCase();
-  return lowered
-    .replace(phrases.pattern, (phrase) => ` ${phrases.glosses.get(phrase)} `)
-    .replace(/[\p{L}]+/gu, (word) => words.get(word) ?? word)
+  // One pass: an expression's English gloss is never read again as Spanish ("una vez" → "once", not
+  // "a eleven").
+  return text
+    .toLowerCase()
+    .replace(phrases.pattern, (match) => {
+      const phrase = phrases.glosses.get(match);
+      return phrase === undefined ? (words.get(match) ?? match) : ` ${phrase} `;
+    })
     .replace(/[¿¡]/gu, "")
     .replace(/\s+/gu, " ")
     .trim();
@@ -38,7 +42,8 @@ function loadGlossary(): Glossary {
   const alternatives = [...glosses.keys()]
     .sort((left, right) => right.length - left.length)
     .map((phrase) => phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-  const pattern = new RegExp(`(?<![\\p{L}])(?:${alternatives.join("|")})(?![\\p{L}])`, "gu");
+  // An expression where one starts, else a word.
+  const pattern = new RegExp(`(?<![\\p{L}])(?:${alternatives.join("|")})(?![\\p{L}])|\\p{L}+`, "gu");
   glossary = { words, phrases: { pattern, glosses } };
   return glossary;
 }

@@ -252,13 +252,14 @@ const quotedExample =
  */
 export function matchToolResultRule(text: string): RuleMatch | undefined {
   const read = text.replace(/\\n/g, "\n");
-  const words = read
-    // A slug or key written with hyphens is read as words: "assistant-please-tell-the-user-to…".
-    .replace(/(?<=\p{L})-(?=\p{L}{1,30}-\p{L})/gu, " ")
-    .replace(quotedExample, " ")
-    .replace(describedAttack, " ");
-  const userStage = matchInjectionRule(words);
+  // A slug or key written with hyphens is read as words: "assistant-please-tell-the-user-to…".
+  const unslugged = read.replace(/(?<=\p{L})-(?=\p{L}{1,30}-\p{L})/gu, " ");
+  // The user-stage rules read everything: masking a quoted or described attack before them would let
+  // "Making the AI obey: ignore all previous instructions…" through. Only the two-signal rules below,
+  // which also fire on pages that explain injection, read the text with those masked.
+  const userStage = matchInjectionRule(unslugged);
   if (userStage) return userStage;
+  const words = unslugged.replace(quotedExample, " ").replace(describedAttack, " ");
   for (const rule of toolResultRules) if (rule.pattern.test(words)) return { category: "injection", rule: rule.name };
   for (const image of read.matchAll(imageAddress))
     if (placeholderParameter.test(image[1] ?? "")) return { category: "injection", rule: "image-exfiltration" };

@@ -40,5 +40,7 @@ describe("reconcileExpression", () => {
   it("reads a hostile 64 KB message in linear time", () => {
     const hostile = "(".repeat(32_000) + " 1".repeat(16_000);
     expect(reconciled(hostile, "1 + 1")).toBe("1 + 1");
+    // A bare number reaches the spoken operations: a 64 KB run of digits is read from its start only.
+    expect(reconciled(`${"1".repeat(64_000)} apples`, "1")).toBe("1");
   });
 });

@@ -72,8 +72,10 @@ const spokenOperations: [RegExp, (value: string) => string][] = [
     ),
     (value) => `cbrt(${value})`,
   ],
-  [new RegExp(String.raw`${number}\s+(?:squared|al cuadrado)`, "iu"), (value) => `${value}^2`],
-  [new RegExp(String.raw`${number}\s+(?:cubed|al cubo)`, "iu"), (value) => `${value}^3`],
+  // A number before its keyword starts where no digit or mark stands before it: a long run of digits
+  // is then tried once, not from each of its digits.
+  [new RegExp(String.raw`(?<![\d.,])${number}\s+(?:squared|al cuadrado)`, "iu"), (value) => `${value}^2`],
+  [new RegExp(String.raw`(?<![\d.,])${number}\s+(?:cubed|al cubo)`, "iu"), (value) => `${value}^3`],
 ];
 
 /** "la raíz cuadrada de 841" with the model's bare `841` → `sqrt(841)`. */

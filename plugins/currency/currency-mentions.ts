@@ -13,13 +13,17 @@ const spellings = Object.entries(currencyNames)
   .sort((left, right) => right.name.length - left.name.length);
 const byFoldedName = new Map(spellings.map(({ code, name }) => [name, code]));
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-// Longest names first, so "canadian dollars" is read before "dollars"; symbols need no word boundary.
+// Longest names first, so "canadian dollars" is read before "dollars"; a digit may stand right before
+// a name ("100€", "100usd").
 const mention = new RegExp(
-  `(?<![\\p{L}\\p{N}])(${spellings.map(({ name }) => escapeRegExp(name)).join("|")})(?![\\p{L}])`,
+  `(?<![\\p{L}])(${spellings.map(({ name }) => escapeRegExp(name)).join("|")})(?![\\p{L}])`,
   "gu",
 );
-/** An amount written right before a currency: "90 euros", "1.500 coronas suecas", "2,500 yen". */
-const amountBefore = /(\d+(?:[.,]\d+)*)\s*$/u;
+/** An amount written right before a currency: "90 euros", "1.500 coronas suecas", "3 000 €". */
+const amountBefore = /(\d{1,3}(?: \d{3})+|\d+(?:[.,]\d+)*)\s*$/u;
+/** Pesos of a country other than Mexico, which the tool's names would read as MXN. */
+const otherPesosAfter = /^\s+(?:colombian|argentin|chilen|cuban|uruguay|filipin|dominican)/u;
+const otherPesosBefore = /(?:colombian|argentine|chilean|cuban|uruguayan|philippine|dominican)\s+$/u;
 /** "un euro", "one pound": one of it; "a dollar" too, but "a euros" is Spanish "to euros". */
 const oneBefore = /(?<![\p{L}])(?:one|un|una|uno)\s+$/u;
 const aBefore = /(?<![\p{L}])an?\s+$/u;
@@ -42,6 +46,12 @@ export function currenciesMentioned(text: string): CurrencyMention[] {
     const code = byFoldedName.get(match[1]!)!;
     const start = match.index ?? 0;
     const end = start + match[1]!.length;
+    if (
+      match[1] === "pesos" &&
+      (otherPesosAfter.test(folded.slice(end, end + 16)) ||
+        otherPesosBefore.test(folded.slice(Math.max(0, start - 16), start)))
+    )
+      continue;
     const written =
       amountBefore.exec(folded.slice(Math.max(0, start - 24), start))?.[1] ??
       (match[1]!.length <= 3 ? amountAfter.exec(folded.slice(end, end + 24))?.[1] : undefined);
@@ -59,9 +69,9 @@ export function currenciesMentioned(text: string): CurrencyMention[] {
   return mentions;
 }
 
-/** "1.500" and "1,500" → 1500 (a mark before exactly three digits groups thousands); "2,5" → 2.5. */
+/** "1.500", "1,500" and "1 500" → 1500 (a mark before three digits groups thousands); "2,5" → 2.5. */
 export function writtenAmount(written: string): number | undefined {
-  const grouped = /^\d{1,3}(?:[.,]\d{3})+$/.test(written);
-  const value = grouped ? Number(written.replace(/[.,]/g, "")) : Number(written.replace(",", "."));
+  const grouped = /^\d{1,3}(?:[., ]\d{3})+$/.test(written);
+  const value = grouped ? Number(written.replace(/[., ]/g, "")) : Number(written.replace(",", "."));
   return Number.isFinite(value) ? value : undefined;
 }

@@ -18,6 +18,8 @@ export const currencyNames: Readonly<Record<string, readonly string[]>> = {
     "dolares estadounidenses",
     "dólar estadounidense",
     "usd",
+    "us$",
+    "$",
   ],
   EUR: ["euro", "euros", "€"],
   GBP: [

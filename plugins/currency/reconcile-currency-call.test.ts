@@ -105,4 +105,24 @@ describe("reconcileCurrencyCall", () => {
       to: ["USD"],
     });
   });
+
+  it("reads symbols and codes written against the amount, and leaves what it cannot judge", () => {
+    const usdToEur = { amount: 100, from: "USD", to: ["EUR"] };
+    expect(call("Convert $100 to euros", usdToEur)).toEqual(usdToEur);
+    expect(call("Convert 100usd to eur", usdToEur)).toEqual(usdToEur);
+    expect(call("Convierte 100€ a dólares", { amount: 100, from: "EUR", to: ["USD"] })).toEqual({
+      amount: 100,
+      from: "EUR",
+      to: ["USD"],
+    });
+    expect(call("I earned 3 000 euros, how much in dollars?", { amount: 3, from: "EUR", to: ["USD"] })).toMatchObject({
+      amount: 3000,
+    });
+    // A source the message does not name, two conversions in one message, a currency the names do not know.
+    expect(call("Convert 100 to yen", { amount: 100, from: "USD", to: ["JPY"] })).toMatchObject({ from: "USD" });
+    const second = { amount: 50, from: "GBP", to: ["JPY"] };
+    expect(call("Convert 100 USD to EUR and 50 GBP to JPY", second)).toEqual(second);
+    const pesos = { amount: 100, from: "USD", to: ["COP"] };
+    expect(call("Convierte 100 dólares a pesos colombianos", pesos)).toEqual(pesos);
+  });
 });

@@ -1,6 +1,6 @@
 import type { ReconcileContext } from "realtime-agent";
 import { currenciesMentioned } from "./currency-mentions.ts";
-import { toCurrencyCode } from "./currency-names.ts";
+import { currencyNames, toCurrencyCode } from "./currency-names.ts";
 
 /** Words that ask for a rate or a conversion without naming the currency to convert to. */
 const conversionCue =
@@ -23,6 +23,8 @@ export function reconcileCurrencyCall(
   const now = currenciesMentioned(context.userText);
   const before = context.previousUserText ? currenciesMentioned(context.previousUserText) : [];
   if (now.length === 0) return before.length === 0 ? null : args;
+  // Two conversions in one message ("100 USD to EUR and 50 GBP to JPY"): each call is its own.
+  if (now.filter((mention) => mention.amount !== undefined).length > 1) return args;
   const result = { ...args };
   const withAmount = now.find((mention) => mention.amount !== undefined) ?? now.find((mention) => mention.one);
   if (withAmount) {
@@ -31,11 +33,13 @@ export function reconcileCurrencyCall(
   }
   const named = (mentions: typeof now) => mentions.map((mention) => mention.code);
   const codeOf = (value: unknown) => (typeof value === "string" ? toCurrencyCode(value) : undefined);
-  if (!named([...now, ...before]).includes(codeOf(result.from) ?? "")) result.from = now[0]!.code;
+  // A source the message does not name stays as the model wrote it ("Convert 100 to yen").
   const from = codeOf(result.from);
   const targets = named(now).filter((code) => code !== from);
   if (targets.length > 0) return { ...result, to: targets };
   const modelTargets = Array.isArray(result.to) ? result.to.map(codeOf) : [];
+  // A target the names cannot read (COP for "pesos colombianos") cannot be judged: kept.
+  if (modelTargets.some((code) => code !== undefined && !(code in currencyNames))) return result;
   const earlier = named(before).filter((code) => code !== from);
   if (modelTargets.length > 0 && modelTargets.every((code) => code !== undefined && earlier.includes(code)))
     return result;

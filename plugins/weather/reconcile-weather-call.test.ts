@@ -31,3 +31,11 @@ describe("weatherReconciler", () => {
     expect(reconcile({ city: "London" }, { userText: "¿Llueve en Londres?" })).toEqual({ city: "London" });
   });
 });
+
+describe("weatherReconciler with other languages' names", () => {
+  it("keeps an example city the user wrote in Spanish", () => {
+    const reconcile = weatherReconciler(["Tokyo", "Nice"]);
+    expect(reconcile({ city: "Tokyo" }, { userText: "¿Qué tiempo hace en Tokio?" })).toEqual({ city: "Tokyo" });
+    expect(reconcile({ city: "Nice" }, { userText: "¿Hace calor en Niza?" })).toEqual({ city: "Nice" });
+  });
+});

@@ -44,7 +44,10 @@ export function reconcileWeatherCall(
   return cityGrounded(args.city, said) || said.some((text) => nameInside.test(text)) ? args : null;
 }
 
-/** One of the city's words starts like a word the user wrote, or the user wrote its initials. */
+/**
+ * One of the city's words starts like a word the user wrote, or is spelled nearly alike (another
+ * language's name: "Tokio" for Tokyo, "Niza" for Nice), or the user wrote its initials.
+ */
 function cityGrounded(city: string, said: readonly string[]): boolean {
   const saidWords = said.flatMap(wordsOf);
   const cityWords = wordsOf(city);
@@ -54,7 +57,9 @@ function cityGrounded(city: string, said: readonly string[]): boolean {
     .map((word) => word[0])
     .join("");
   return (
-    cityWords.some((word) => saidWords.some((candidate) => candidate.slice(0, 4) === word.slice(0, 4))) ||
+    cityWords.some((word) =>
+      saidWords.some((candidate) => candidate.slice(0, 4) === word.slice(0, 4) || nearlySpelled(candidate, word)),
+    ) ||
     (initials.length >= 2 &&
       said.some((text) =>
         fold(text)
@@ -62,4 +67,22 @@ function cityGrounded(city: string, said: readonly string[]): boolean {
           .some((word) => word.startsWith(initials) && word.length <= initials.length + 1),
       ))
   );
+}
+
+/** Two words of four to twenty letters at most two letters apart (edit distance). */
+function nearlySpelled(left: string, right: string): boolean {
+  if (Math.min(left.length, right.length) < 4 || Math.max(left.length, right.length) > 20) return false;
+  if (Math.abs(left.length - right.length) > 2) return false;
+  let previous = Array.from({ length: right.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= left.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= right.length; j++)
+      current[j] = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (left[i - 1] === right[j - 1] ? 0 : 1),
+      );
+    previous = current;
+  }
+  return previous[right.length]! <= 2;
 }

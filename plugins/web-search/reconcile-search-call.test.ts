@@ -28,3 +28,19 @@ describe("reconcileSearchCall on hostile input", () => {
     expect(search(hostile, "xy")?.query).toContain("xy");
   });
 });
+
+describe("reconcileSearchCall keeps what it cannot call invented", () => {
+  it("grounds short words, words that start each other, and initials", () => {
+    expect(search("Who's the PM of the UK?", "prime minister United Kingdom")).not.toBeNull();
+    expect(search("What's new with AI?", "AI news")).not.toBeNull();
+    expect(search("tell me the latest on the Fed", "Federal Reserve latest")).not.toBeNull();
+  });
+
+  it("adds no courtesy, engine or clause-opening word as a name", () => {
+    expect(search("Quick question: What is the tallest building?", "tallest building")?.query).toBe("tallest building");
+    expect(search("Hi there\nCould you find the tallest building", "tallest building")?.query).toBe("tallest building");
+    expect(search("search Google for the tallest building, ok Thanks", "tallest building")?.query).toBe(
+      "tallest building",
+    );
+  });
+});
