@@ -60,6 +60,12 @@ export interface IntentClassifierOptions {
    * the examples, so a one-shot command does not embed them again (best effort: any failure embeds).
    */
   vectorCacheDir?: string;
+  /**
+   * Read Spanish examples and messages through their English gloss (default true). The output guard
+   * reads the model's sentences as written: its threshold was set on them, and glossed poetry ("la flor
+   * se desplaza con su aroma") came near harmful examples.
+   */
+  readSpanishAsEnglish?: boolean;
 }
 
 /**
@@ -76,6 +82,10 @@ export class IntentClassifier {
   constructor(options: IntentClassifierOptions) {
     this.#options = options;
     this.#harmless = new Set(options.harmlessLabels ?? ["safe", "benign"]);
+  }
+
+  #reading(text: string): string {
+    return this.#options.readSpanishAsEnglish === false ? text : englishReading(text);
   }
 
   get examples(): readonly SafetyExample[] {
@@ -95,7 +105,7 @@ export class IntentClassifier {
     const { embedder, examples, vectorCacheDir } = this.#options;
     // Spanish examples and messages are read through their English gloss (spanish-gloss.ts): the
     // embedder is English, and on the project's Spanish set harmful requests refused went 0.525 → 0.934.
-    const texts = examples.map((example) => englishReading(example.text));
+    const texts = examples.map((example) => this.#reading(example.text));
     const key = createHash("sha256").update(embedder.id).update("\u0000").update(texts.join("\u0000")).digest("hex");
     const file = vectorCacheDir ? join(vectorCacheDir, `examples-${key.slice(0, 24)}.f32`) : undefined;
     const size = texts.length * embedder.dimensions;
@@ -133,7 +143,10 @@ export class IntentClassifier {
    * the same decisions on XSTest, the Spanish set, the everyday requests and BFCL.
    */
   async classify(text: string, options: { signal?: AbortSignal } = {}): Promise<IntentScore> {
-    const vectors = await this.#options.embedder.embed(classifierWindows(text).map(englishReading), options);
+    const vectors = await this.#options.embedder.embed(
+      classifierWindows(text).map((window) => this.#reading(window)),
+      options,
+    );
     const examples = await this.load();
     const scores = vectors.map((vector) => this.scoreVector(vector, examples));
     return scores.reduce((best, score) => (score.score > best.score ? score : best));

@@ -73,6 +73,7 @@ export function defaultIntentExamples(): SafetyExample[] {
  */
 export class SafetyGuard {
   readonly #intent: IntentClassifier | undefined;
+  readonly #outputIntent: IntentClassifier | undefined;
   readonly #thresholds: Record<"input" | "output", number>;
   readonly #abuse: AbuseTracker | undefined;
 
@@ -81,11 +82,17 @@ export class SafetyGuard {
     this.#thresholds = { ...defaultGuardThresholds, ...options.thresholds };
     this.#abuse = options.abuse === false ? undefined : new AbuseTracker(options.abuse);
     if (embedder) {
-      this.#intent = new IntentClassifier({
-        embedder,
-        examples: options.intentExamples ?? defaultIntentExamples(),
-        ...(options.vectorCacheDir ? { vectorCacheDir: options.vectorCacheDir } : {}),
-      });
+      const classifier = (readSpanishAsEnglish: boolean) =>
+        new IntentClassifier({
+          embedder,
+          examples: options.intentExamples ?? defaultIntentExamples(),
+          ...(options.vectorCacheDir ? { vectorCacheDir: options.vectorCacheDir } : {}),
+          readSpanishAsEnglish,
+        });
+      // Messages through the Spanish gloss (Spanish harmful requests refused 0.525 → 0.934); the model's
+      // sentences as written, where the output threshold was chosen.
+      this.#intent = classifier(true);
+      this.#outputIntent = classifier(false);
     }
   }
 
@@ -100,7 +107,7 @@ export class SafetyGuard {
     // first tool result of a process took ~80-160 ms. Clean text, so that every rule runs.
     // V8 keeps separate code for one-byte and two-byte strings, hence both samples.
     for (let round = 0; round < 3; round++) for (const sample of warmUpToolResults) this.checkToolResult(sample);
-    await this.#intent?.load();
+    await Promise.all([this.#intent?.load(), this.#outputIntent?.load()]);
   }
 
   /** A user's message. `key` (an API key or owner) is what repeated blocks are counted against. */
@@ -153,8 +160,8 @@ export class SafetyGuard {
       latencyMs: performance.now() - started,
     });
     const normalized = normalizeForSafety(sentence);
-    if (normalized.length < 12 || !this.#intent) return done({ action: "allow", layer: "rules", score: 0 });
-    const scored = await this.#intent.classify(normalized, options);
+    if (normalized.length < 12 || !this.#outputIntent) return done({ action: "allow", layer: "rules", score: 0 });
+    const scored = await this.#outputIntent.classify(normalized, options);
     const action = scored.score >= this.#thresholds.output ? "block" : "allow";
     return done({ action, layer: "classifier", score: scored.score, ...categoryOf(scored.category) });
   }
