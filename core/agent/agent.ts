@@ -463,9 +463,12 @@ export class Agent {
    * Has the model prepare for the turns this agent will start: the system prompt in each of `languages`
    * with each tool offered alone (what the tool predictor offers most often). A local model reads
    * those system turns into its prompt cache, so the first turn that calls a tool does not (~1.3 s on
-   * one thread for each). Returns how many were prepared (0 for models without `warmUp`).
+   * one thread for each), and the safety guard embeds its examples. Returns how many were prepared (0
+   * for models without `warmUp`).
    */
   async warmUp(languages: readonly LanguageCode[] = ["en", "es"]): Promise<number> {
+    // The guard's classifiers embed their examples now, not beside the first turns.
+    await this.#options.safety?.load();
     if (!this.model.warmUp) return 0;
     const systemPrompt = this.#options.systemPrompt ?? defaultSystemPrompt;
     const empty = { sessionId: "", summary: undefined, recentTurns: [] };

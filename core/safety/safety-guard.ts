@@ -125,6 +125,9 @@ export class SafetyGuard {
     const rule = matchHarmRule(normalized) ?? matchInjectionRule(normalized);
     if (rule) return decide({ action: "block", layer: "rules", category: rule.category, score: 1 });
     if (!this.#intent) return decide({ action: "allow", layer: "rules", score: 0 });
+    // The output classifier embeds its examples while this turn's model runs, not while the answer's
+    // first sentence waits for its check (it cost the first plain-chat answer ~1 s).
+    this.#outputIntent?.load().catch(() => {});
     const scored = await this.#intent.classify(normalized, options);
     const action = scored.score >= this.#thresholds.input ? "block" : "allow";
     return decide({ action, layer: "classifier", score: scored.score, ...categoryOf(scored.category) });
