@@ -106,3 +106,4 @@ export {
   type LanguageCode,
 } from "./language/detect-language.ts";
 export { englishReading, spanishGloss } from "./language/spanish-gloss.ts";
+export { foldText, withinEditDistance } from "./language/compare-words.ts";

@@ -1,3 +1,5 @@
+import { foldText, withinEditDistance } from "../language/compare-words.ts";
+
 /**
  * Two questions that are the same words but one: "Will it rain in Vancouver tomorrow morning?" and
  * "…tomorrow evening?", "recipe for vegan lasagna" and "…vegetarian lasagna", "¿A qué hora abre el
@@ -29,7 +31,7 @@ export function changedWord(first: string, second: string): [string, string] | u
  * the rank ("the largest country" / "the second largest"). Returns what differs, if anything.
  */
 export function askedForDiffers(first: string, second: string): string | undefined {
-  const [left, right] = [fold(first), fold(second)];
+  const [left, right] = [foldText(first), foldText(second)];
   const kinds = (text: string) => askKinds.filter(([, pattern]) => pattern.test(text)).map(([kind]) => kind);
   const [leftKinds, rightKinds] = [kinds(left), kinds(right)];
   if (leftKinds.length && rightKinds.length && !leftKinds.some((kind) => rightKinds.includes(kind)))
@@ -53,14 +55,8 @@ const askKinds: [string, RegExp][] = [
 /** Ranks; "cuarto" is also a room, and "segundos" are seconds. */
 const ordinal = /(?<!\p{L})(?:second|third|segund[oa]|tercer[oa]?|2nd|3rd)(?!\p{L})/gu;
 
-const fold = (text: string) =>
-  text
-    .toLowerCase()
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "");
-
 function contentWords(question: string): string[] {
-  return (fold(question).match(/[\p{L}\p{N}]+(?:[-'][\p{L}\p{N}]+)*/gu) ?? []).filter(
+  return (foldText(question).match(/[\p{L}\p{N}]+(?:[-'][\p{L}\p{N}]+)*/gu) ?? []).filter(
     (word) => !functionWords.has(word),
   );
 }
@@ -103,15 +99,6 @@ function synonyms(a: string, b: string): boolean {
  * word of seven or more that starts alike ("ascending" and "descending" are two words).
  */
 function typo(a: string, b: string): boolean {
-  if (Math.min(a.length, b.length) < 5 || Math.max(a.length, b.length) > 40 || Math.abs(a.length - b.length) > 2)
-    return false;
-  const allowed = Math.min(a.length, b.length) >= 7 && a[0] === b[0] ? 2 : 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++)
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[b.length]! <= allowed;
+  if (Math.min(a.length, b.length) < 5) return false;
+  return withinEditDistance(a, b, Math.min(a.length, b.length) >= 7 && a[0] === b[0] ? 2 : 1);
 }

@@ -1,3 +1,5 @@
+import { foldText } from "realtime-agent";
+
 /**
  * Currency names as people write them (English and Spanish, singular and plural, with or without
  * accents) → ISO 4217 codes. Small local models copy the words of the request ("yenes", "Swiss francs")
@@ -72,13 +74,7 @@ export const currencyNames: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Lower case, no accents, single spaces: how names are compared. */
-export const foldCurrencyText = (text: string) =>
-  text
-    .trim()
-    .toLowerCase()
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .replace(/\s+/g, " ");
+export const foldCurrencyText = (text: string) => foldText(text.trim()).replace(/\s+/g, " ");
 
 const byName = new Map<string, string>();
 for (const [code, spellings] of Object.entries(currencyNames))

@@ -1,12 +1,7 @@
-import type { ReconcileContext } from "realtime-agent";
+import { foldText, type ReconcileContext, withinEditDistance } from "realtime-agent";
 
-const fold = (text: string) =>
-  text
-    .toLowerCase()
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "");
 const wordsOf = (text: string) =>
-  fold(text)
+  foldText(text)
     .split(/[^\p{L}]+/u)
     .filter((word) => word.length >= 3);
 
@@ -19,10 +14,10 @@ const nameInside = /[^.!?¿¡\s]\s+["'(«]?\p{Lu}/u;
  * qué hace frío en invierno si la Tierra está más cerca del Sol?" → Tokyo).
  */
 export function weatherReconciler(exampleCities: readonly string[]) {
-  const examples = new Set(exampleCities.map(fold));
+  const examples = new Set(exampleCities.map(foldText));
   return (args: Record<string, unknown>, context: ReconcileContext): Record<string, unknown> | null => {
     const reconciled = reconcileWeatherCall(args, context);
-    if (reconciled === null || typeof args.city !== "string" || !examples.has(fold(args.city))) return reconciled;
+    if (reconciled === null || typeof args.city !== "string" || !examples.has(foldText(args.city))) return reconciled;
     return cityGrounded(args.city, [context.userText, context.previousUserText ?? ""]) ? reconciled : null;
   };
 }
@@ -51,7 +46,7 @@ export function reconcileWeatherCall(
 function cityGrounded(city: string, said: readonly string[]): boolean {
   const saidWords = said.flatMap(wordsOf);
   const cityWords = wordsOf(city);
-  const initials = fold(city)
+  const initials = foldText(city)
     .split(/[^\p{L}]+/u)
     .filter(Boolean)
     .map((word) => word[0])
@@ -62,27 +57,14 @@ function cityGrounded(city: string, said: readonly string[]): boolean {
     ) ||
     (initials.length >= 2 &&
       said.some((text) =>
-        fold(text)
+        foldText(text)
           .split(/[^\p{L}]+/u)
           .some((word) => word.startsWith(initials) && word.length <= initials.length + 1),
       ))
   );
 }
 
-/** Two words of four to twenty letters at most two letters apart (edit distance). */
+/** Two words of four to twenty letters at most two letters apart. */
 function nearlySpelled(left: string, right: string): boolean {
-  if (Math.min(left.length, right.length) < 4 || Math.max(left.length, right.length) > 20) return false;
-  if (Math.abs(left.length - right.length) > 2) return false;
-  let previous = Array.from({ length: right.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= left.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= right.length; j++)
-      current[j] = Math.min(
-        previous[j]! + 1,
-        current[j - 1]! + 1,
-        previous[j - 1]! + (left[i - 1] === right[j - 1] ? 0 : 1),
-      );
-    previous = current;
-  }
-  return previous[right.length]! <= 2;
+  return Math.min(left.length, right.length) >= 4 && withinEditDistance(left, right, 2, 20);
 }

@@ -1,12 +1,7 @@
-import { englishReading, type ReconcileContext } from "realtime-agent";
+import { englishReading, foldText, type ReconcileContext } from "realtime-agent";
 
-const fold = (text: string) =>
-  text
-    .toLowerCase()
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "");
 const wordsOf = (text: string) =>
-  fold(text)
+  foldText(text)
     .split(/[^\p{L}\p{N}]+/u)
     .filter((word) => word.length >= 2);
 /**
@@ -48,9 +43,9 @@ export function reconcileSearchCall(
   const queryWords = wordsOf(args.query);
   const grounded = queryWords.some((word) => written(word, saidWords)) || writtenAsInitials(queryWords, saidWords);
   if (queryWords.length > 0 && !grounded) return null;
-  const queryText = fold(args.query);
+  const queryText = foldText(args.query);
   const missing = [...new Set(context.userText.match(namesInside) ?? [])].filter(
-    (name) => !notNames.has(fold(name)) && !wordsOf(name).every((word) => queryText.includes(word)),
+    (name) => !notNames.has(foldText(name)) && !wordsOf(name).every((word) => queryText.includes(word)),
   );
   return missing.length ? { ...args, query: `${args.query} ${missing.join(" ")}` } : args;
 }
