@@ -58,6 +58,18 @@ describe("bringsNewValue", () => {
 describe("withoutInventedOptionals", () => {
   const schema = { properties: { city: {}, days: {}, unit: {} }, required: ["city"] };
 
+  it("keeps optional numbers the request writes in words or with a scale", () => {
+    expect(withoutInventedOptionals({ city: "Paris", days: 3 }, schema, "Paris for the next three days")).toEqual({
+      city: "Paris",
+      days: 3,
+    });
+    expect(withoutInventedOptionals({ city: "Lima", days: 10 }, schema, "Lima, diez días")).toEqual({
+      city: "Lima",
+      days: 10,
+    });
+    expect(withoutInventedOptionals({ city: "Lima", days: 2 }, schema, "Lima, diez días")).toEqual({ city: "Lima" });
+  });
+
   it("leaves out optional arguments the request does not spell out, and keeps required ones", () => {
     expect(withoutInventedOptionals({ city: "Paris", days: 3, unit: "celsius" }, schema, "Weather in Paris?")).toEqual({
       city: "Paris",

@@ -1,8 +1,10 @@
 import type { ToolCallRequest } from "../../contracts/messages.ts";
+import { detectLanguage } from "../../language/detect-language.ts";
+import { scaledNumbers, spokenNumbers } from "../../language/number-words.ts";
 
 /**
  * The argument values of a call that the request itself spells out: numbers written in it (with every
- * reading of how they are written: "5.000" is 5 or 5000), and strings it contains as whole words
+ * reading of how they are written: "5.000" is 5 or 5000; "three" is 3, "8.5 million" 8500000), and strings it contains as whole words
  * (case-insensitive: "EUR" is not in "96 euros"). A call's made-up values (a default it filled in, a
  * code it looked up) are not among them. Keys: `#5|5000` for a number, `"tokyo` for a string.
  */
@@ -18,7 +20,7 @@ function keyOf(item: GroundedItem): string {
 
 function groundedItems(call: Pick<ToolCallRequest, "arguments">, requestText: string): GroundedItem[] {
   const text = requestText.toLowerCase();
-  const numbers = new Set((text.match(/-?\d+(?:[.,]\d+)*/g) ?? []).flatMap(numberForms));
+  const numbers = requestNumbers(requestText);
   const items: GroundedItem[] = [];
   const addNumber = (forms: string[]) => {
     const grounded = forms.filter((form) => numbers.has(form));
@@ -39,6 +41,15 @@ function groundedItems(call: Pick<ToolCallRequest, "arguments">, requestText: st
   };
   visit(call.arguments);
   return items;
+}
+
+/** Every number the request writes, in every plain form it may take in a call. */
+function requestNumbers(requestText: string): Set<string> {
+  const text = requestText.toLowerCase();
+  const written = (text.match(/-?\d+(?:[.,]\d+)*/g) ?? []).flatMap(numberForms);
+  const language = detectLanguage(requestText)?.language === "es" ? "es" : "en";
+  const inWords = [...spokenNumbers(requestText, language), ...scaledNumbers(requestText)].map(String);
+  return new Set([...written, ...inWords]);
 }
 
 /** Two grounded values are the same one: a number read alike, or a string within the other. */

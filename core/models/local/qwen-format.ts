@@ -12,6 +12,8 @@ import {
   withoutInventedOptionals,
 } from "./grounded-values.ts";
 import { percentagesAsFractions } from "./percent-arguments.ts";
+import { repairedArguments } from "./argument-repairs.ts";
+import { withDescribedFormats } from "./described-formats.ts";
 import { listsSeveralThings } from "../../tools/message-parts.ts";
 import { buildToolArgumentsGrammar, buildToolCallObjectGrammar, parseCallJson } from "./json-schema-grammar.ts";
 import { nextTokenProbabilities } from "./next-token-probabilities.ts";
@@ -99,10 +101,16 @@ export const qwenFormat: ChatFormat = {
       if (!sampled.call) break; // cut short
       const parsed = sampled.call;
       const schema = request.tools.find((offered) => offered.name === parsed.name)?.inputSchema;
-      const repaired = withoutInventedLastStep(withListItemsApart(parsed.arguments, requestText), requestText);
+      const repaired = repairedArguments(
+        withoutInventedLastStep(withListItemsApart(parsed.arguments, requestText), requestText),
+        schema,
+        requestText,
+      );
       // The call with the values as the request writes them: the checks below compare with the request.
       const call = { ...parsed, arguments: withoutInventedOptionals(repaired, schema, requestText) };
-      const shown = (args: Record<string, unknown>) => percentagesAsFractions(args, schema, requestText);
+      // ... and as the tool takes them: rates as fractions, dates and places in the described format.
+      const shown = (args: Record<string, unknown>) =>
+        withDescribedFormats(percentagesAsFractions(args, schema, requestText), schema, requestText);
       // The 0.5B model likes to follow a call with variations of it (12*7, then 12/7, 12%7…) or with an
       // unrelated offered tool. A further call counts only when it brings a value of its own from the
       // request: another city, another amount ("weather in Tokyo and Paris" makes two calls).

@@ -1,0 +1,135 @@
+/** Number words of English and Spanish, as they stand alone ("three days", "diez eventos"). */
+const wordValues: Record<string, number> = {
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  sixty: 60,
+  seventy: 70,
+  eighty: 80,
+  ninety: 90,
+  hundred: 100,
+  dozen: 12,
+  single: 1,
+  double: 2,
+  triple: 3,
+  uno: 1,
+  una: 1,
+  dos: 2,
+  tres: 3,
+  cuatro: 4,
+  cinco: 5,
+  seis: 6,
+  siete: 7,
+  ocho: 8,
+  nueve: 9,
+  diez: 10,
+  once: 11,
+  doce: 12,
+  trece: 13,
+  catorce: 14,
+  quince: 15,
+  dieciseis: 16,
+  diecisiete: 17,
+  dieciocho: 18,
+  diecinueve: 19,
+  veinte: 20,
+  veintiuno: 21,
+  veintidos: 22,
+  veintitres: 23,
+  veinticuatro: 24,
+  veinticinco: 25,
+  treinta: 30,
+  cuarenta: 40,
+  cincuenta: 50,
+  sesenta: 60,
+  setenta: 70,
+  ochenta: 80,
+  noventa: 90,
+  cien: 100,
+  docena: 12,
+};
+
+const tens = new Set([20, 30, 40, 50, 60, 70, 80, 90]);
+
+/**
+ * The numbers a text writes in words: "three days" → 3, "twenty-five" → 25, "treinta y dos" → 32,
+ * "a dozen" → 12. English "once" (one time) reads as Spanish 11 only in Spanish text, so the caller
+ * says which language the text is in when it knows.
+ */
+export function spokenNumbers(text: string, language?: "en" | "es"): number[] {
+  const words = text
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .split(/[^a-z]+/)
+    .filter(Boolean);
+  const found: number[] = [];
+  for (let index = 0; index < words.length; index++) {
+    const word = words[index]!;
+    if (word === "once" && language !== "es") continue;
+    const value = wordValues[word];
+    if (value === undefined) continue;
+    // "twenty five", "twenty-five", "treinta y dos": a ten followed by a unit is one number.
+    const next = words[index + 1] === "y" ? words[index + 2] : words[index + 1];
+    const unit = next === undefined ? undefined : wordValues[next];
+    if (tens.has(value) && unit !== undefined && unit < 10) {
+      found.push(value + unit);
+      index += words[index + 1] === "y" ? 2 : 1;
+      continue;
+    }
+    found.push(value);
+  }
+  return found;
+}
+
+const scales: Record<string, number> = {
+  thousand: 1e3,
+  k: 1e3,
+  million: 1e6,
+  millions: 1e6,
+  billion: 1e9,
+  bn: 1e9,
+  trillion: 1e12,
+  mil: 1e3,
+  millon: 1e6,
+  millones: 1e6,
+  billon: 1e12,
+  billones: 1e12,
+};
+
+/**
+ * Numbers written with a scale word: "8.5 million" → 8500000, "213 million", "50 mil" (Spanish
+ * thousand) → 50000, "3 mil millones" → 3000000000, "$2.5bn" → 2500000000.
+ */
+export function scaledNumbers(text: string): number[] {
+  const folded = text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+  const pattern =
+    /(\d+(?:[.,]\d+)?)\s*(mil millones|thousand|millions?|billion|trillion|millon(?:es)?|billon(?:es)?|mil|bn|k)\b/gu;
+  const found: number[] = [];
+  for (const match of folded.matchAll(pattern)) {
+    const amount = Number(match[1]!.replace(",", "."));
+    const scale = match[2] === "mil millones" ? 1e9 : scales[match[2]!];
+    if (Number.isFinite(amount) && scale !== undefined) found.push(Number((amount * scale).toPrecision(12)));
+  }
+  return found;
+}
