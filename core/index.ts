@@ -107,3 +107,4 @@ export {
 } from "./language/detect-language.ts";
 export { englishReading, spanishGloss } from "./language/spanish-gloss.ts";
 export { foldText, withinEditDistance } from "./language/compare-words.ts";
+export { scaledNumbers, spokenNumbers } from "./language/number-words.ts";

@@ -3,7 +3,7 @@ import { calculate } from "./evaluate-expression.ts";
 import { reconcileExpression, writtenExpressions } from "./reconcile-expression.ts";
 
 const reconciled = (userText: string, expression: string) =>
-  reconcileExpression({ expression }, { userText }).expression as string;
+  reconcileExpression({ expression }, { userText })?.expression as string;
 
 describe("reconcileExpression", () => {
   it("puts back the parentheses the user wrote, and the rest of an expression cut short", () => {
@@ -30,6 +30,26 @@ describe("reconcileExpression", () => {
     expect(reconciled("¿Cuánto es 7 al cubo?", "7")).toBe("7^3");
     expect(reconciled("What's the cube root of 27?", "27")).toBe("cbrt(27)");
     expect(reconciled("What's the square root of 81?", "9")).toBe("9");
+  });
+
+  it("drops a calculation in a conversation that writes no number, and keeps one with numbers in words", () => {
+    expect(
+      reconcileExpression({ expression: "2 + 3" }, { userText: "Explain what a prime number is, like I'm 10." }),
+    ).toEqual({
+      expression: "2 + 3",
+    });
+    expect(reconcileExpression({ expression: "2 + 3" }, { userText: "Explain what a prime number is" })).toBeNull();
+    expect(reconcileExpression({ expression: "2 + 3" }, { userText: "¿Qué es un número primo?" })).toBeNull();
+    expect(reconciled("What is three times seven?", "3 * 7")).toBe("3 * 7");
+    expect(
+      reconcileExpression(
+        { expression: "2500 * 0.12" },
+        { userText: "¿y con el doce?", previousUserText: "8% de 2.500" },
+      ),
+    ).toEqual({ expression: "2500 * 0.12" });
+    expect(
+      reconcileExpression({ expression: "1.08 * x" }, { userText: "Double it", previousUserText: "Price is 40" }),
+    ).toEqual({ expression: "1.08 * x" });
   });
 
   it("ends a written expression at a comma before a space, keeping thousands and decimal commas", () => {

@@ -1,4 +1,4 @@
-import type { ReconcileContext } from "realtime-agent";
+import { type ReconcileContext, spokenNumbers } from "realtime-agent";
 
 const arithmeticRun = /[\d\s.,+\-*/×÷^()]+/gu;
 const pureArithmetic = /^[\d\s.,+\-*/×÷^()]+$/u;
@@ -9,11 +9,20 @@ const operatorBetween = /[\d)]\s*[+\-*/×÷^]\s*[\d(]/u;
  * / 4 + 7" becomes `150 - 30 / 4 + 7`), stops halfway (`150 - 30`), and for "la raíz cuadrada de 841"
  * writes `841`. An expression of plain arithmetic whose numbers and operators are, in order, those of
  * an expression the user wrote (or a run of them) becomes the user's expression; a bare number the
- * user asked the square or cube root, square or cube of gets that operation. Anything else stays.
+ * user asked the square or cube root, square or cube of gets that operation. A calculation in a
+ * conversation that writes no number at all is dropped: "Explain what a prime number is, like I'm 10"
+ * got `2 + 3`. Anything else stays.
  */
-export function reconcileExpression(args: Record<string, unknown>, context: ReconcileContext): Record<string, unknown> {
+export function reconcileExpression(
+  args: Record<string, unknown>,
+  context: ReconcileContext,
+): Record<string, unknown> | null {
   const expression = args.expression;
-  if (typeof expression !== "string" || !pureArithmetic.test(expression)) return args;
+  if (typeof expression !== "string") return args;
+  if (/\d/u.test(expression) && !writesANumber(context.userText) && !writesANumber(context.previousUserText ?? "")) {
+    return null;
+  }
+  if (!pureArithmetic.test(expression)) return args;
   const written = writtenExpressions(context.userText);
   const modelTokens = tokensOf(expression);
   // A run of at least one operation: a bare number is in too many expressions to choose one.
@@ -24,6 +33,11 @@ export function reconcileExpression(args: Record<string, unknown>, context: Reco
     if (operated) return { ...args, expression: operated };
   }
   return args;
+}
+
+/** Whether a text writes a number, in digits or in words ("three", "diez", "a dozen"). */
+function writesANumber(text: string): boolean {
+  return /\d/u.test(text) || spokenNumbers(text, "es").length > 0 || spokenNumbers(text, "en").length > 0;
 }
 
 /** The arithmetic expressions a text writes with symbols ("(150 - 30) / 4 + 7"), × and ÷ as * and /. */
