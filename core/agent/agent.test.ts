@@ -109,6 +109,38 @@ describe("Agent turn loop", () => {
     model.assertDone();
   });
 
+  it("offers the other tools again when every call of a round was dropped", async () => {
+    const priced = tool({
+      name: "currency",
+      description: "Converts money.",
+      inputSchema: z.object({ from: z.string() }),
+      reconcile: () => null,
+      execute: () => ({ rate: 1 }),
+    });
+    const search = tool({
+      name: "search",
+      description: "Searches the web.",
+      inputSchema: z.object({ query: z.string() }),
+      execute: ({ query }) => ({ results: [query] }),
+    });
+    const model = new ScriptedModel([
+      { toolCalls: [{ name: "currency", arguments: { from: "XAU" }, callId: "c1" }] },
+      {
+        toolCalls: [{ name: "search", arguments: { query: "gold price" }, callId: "c2" }],
+        expect: (request) => {
+          expect(request.tools.map((definition) => definition.name)).toEqual(["search"]);
+          expect(request.toolChoice).toBe("auto");
+        },
+      },
+      { text: "Gold is at 2,000." },
+    ]);
+    const agent = new Agent({ model, tools: registryWith(priced, search) });
+    const events = await collectEvents(agent.runTurn({ sessionId: "g", text: "Price of gold today?" }));
+    expect(eventsOfType(events, "tool-call").map((event) => event.name)).toEqual(["search"]);
+    expect(eventsOfType(events, "turn-finish")[0]).toMatchObject({ text: "Gold is at 2,000.", toolsUsed: ["search"] });
+    model.assertDone();
+  });
+
   it("runs a tool round trip and gives the result back to the model", async () => {
     const model = new ScriptedModel([
       { toolCalls: [{ name: "add", arguments: { a: 2, b: 3 }, callId: "c1" }] },

@@ -265,14 +265,16 @@ export class Agent {
       const agentSaysFailures = (this.#options.serviceFailureAnswers ?? "agent") === "agent";
       // Calls the services could not answer, while others in their round did: said after the answer.
       const unansweredCalls: ServiceFailure[] = [];
-      // Set when every call of a round was dropped (reconcileCalls): the model then answers without tools.
-      let callsDropped = false;
+      // The tools still offered: when every call of a round is dropped (reconcileCalls), the tools it
+      // called go, and the model chooses again among the others ("the price of gold": currency, then
+      // web search) or, with none left, answers without tools.
+      let offered = definitions;
       for (let round = 0; ; round++) {
         throwIfAborted(signal);
-        const mayCallTools = definitions.length > 0 && round < maxToolRounds && !callsDropped;
+        const mayCallTools = offered.length > 0 && round < maxToolRounds;
         const request: ModelRequest = {
           messages,
-          tools: definitions,
+          tools: offered,
           // A required call is required once: after the tool results the model may answer.
           toolChoice: !mayCallTools ? "none" : round === 0 ? route.toolChoice : "auto",
           ...(round === 0 && mayCallTools && route.callEach ? { requiredTools: route.callEach } : {}),
@@ -299,9 +301,10 @@ export class Agent {
           );
         }
         const reconcileContext = { userText, previousUserText: context.recentTurns.at(-1)?.userText, language };
-        const { kept } = reconcileCalls(result.toolCalls, tools, reconcileContext, this.#logger);
+        const { kept, dropped } = reconcileCalls(result.toolCalls, tools, reconcileContext, this.#logger);
         if (kept.length === 0) {
-          callsDropped = true;
+          const droppedTools = new Set(dropped.map((call) => call.name));
+          offered = offered.filter((tool) => !droppedTools.has(tool.name));
           continue;
         }
         result.toolCalls = kept;
