@@ -25,6 +25,24 @@ describe("IntentClassifier", () => {
     expect(far.score).toBeLessThan(0.5);
   });
 
+  it("reuses another classifier's vectors for the examples both read alike", async () => {
+    const counting = new CountingEmbedder(inner);
+    const glossed = new IntentClassifier({ embedder: counting, examples });
+    const asWritten = new IntentClassifier({
+      embedder: counting,
+      examples,
+      readSpanishAsEnglish: false,
+      reuseVectorsOf: glossed,
+    });
+    const [theirs, own] = await Promise.all([glossed.load(), asWritten.load()]);
+    // Three for the glossed reading, one more for the Spanish example as written.
+    expect(counting.embedded).toBe(4);
+    const alone = await new IntentClassifier({ embedder: inner, examples, readSpanishAsEnglish: false }).load();
+    expect(own.map((vector) => Array.from(vector))).toEqual(alone.map((vector) => Array.from(vector)));
+    expect(Array.from(own[0]!)).toEqual(Array.from(theirs[0]!));
+    expect(Array.from(own[2]!)).not.toEqual(Array.from(theirs[2]!));
+  });
+
   it("keeps the examples' vectors between runs, and embeds again when the examples change", async () => {
     const first = new CountingEmbedder(inner);
     const vectors = await new IntentClassifier({ embedder: first, examples, vectorCacheDir: folder }).load();

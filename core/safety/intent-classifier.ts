@@ -66,6 +66,11 @@ export interface IntentClassifierOptions {
    * se desplaza con su aroma") came near harmful examples.
    */
   readSpanishAsEnglish?: boolean;
+  /**
+   * A classifier on the same examples and embedder whose vectors are reused for every example both
+   * read alike (English ones, when only one reads Spanish through its gloss): each is embedded once.
+   */
+  reuseVectorsOf?: IntentClassifier;
 }
 
 /**
@@ -84,7 +89,8 @@ export class IntentClassifier {
     this.#harmless = new Set(options.harmlessLabels ?? ["safe", "benign"]);
   }
 
-  #reading(text: string): string {
+  /** The text as this classifier embeds it (Spanish through its English gloss, unless turned off). */
+  readingOf(text: string): string {
     return this.#options.readSpanishAsEnglish === false ? text : englishReading(text);
   }
 
@@ -105,7 +111,7 @@ export class IntentClassifier {
     const { embedder, examples, vectorCacheDir } = this.#options;
     // Spanish examples and messages are read through their English gloss (spanish-gloss.ts): the
     // embedder is English, and on the project's Spanish set harmful requests refused went 0.525 → 0.934.
-    const texts = examples.map((example) => this.#reading(example.text));
+    const texts = examples.map((example) => this.readingOf(example.text));
     const key = createHash("sha256").update(embedder.id).update("\u0000").update(texts.join("\u0000")).digest("hex");
     const file = vectorCacheDir ? join(vectorCacheDir, `examples-${key.slice(0, 24)}.f32`) : undefined;
     const size = texts.length * embedder.dimensions;
@@ -120,7 +126,7 @@ export class IntentClassifier {
         // Not kept yet, or unreadable: embed below.
       }
     }
-    const vectors = await embedder.embed(texts);
+    const vectors = await this.#embedOrReuse(texts);
     if (file) {
       try {
         const all = new Float32Array(size);
@@ -135,6 +141,19 @@ export class IntentClassifier {
     return vectors;
   }
 
+  async #embedOrReuse(texts: readonly string[]): Promise<Float32Array[]> {
+    const { embedder, examples, reuseVectorsOf: other } = this.#options;
+    if (!other || other.examples !== examples) return embedder.embed(texts);
+    const theirs = await other.load();
+    const differs = texts.flatMap((text, index) => (other.readingOf(examples[index]!.text) === text ? [] : [index]));
+    const own = await embedder.embed(differs.map((index) => texts[index]!));
+    const vectors = [...theirs];
+    differs.forEach((index, position) => {
+      vectors[index] = own[position]!;
+    });
+    return vectors;
+  }
+
   /**
    * A long text is scored by its first and its last {@link windowWords} words (embedded together, the
    * higher score wins): embedding costs grow with length, an intent is stated at a message's start or
@@ -144,7 +163,7 @@ export class IntentClassifier {
    */
   async classify(text: string, options: { signal?: AbortSignal } = {}): Promise<IntentScore> {
     const vectors = await this.#options.embedder.embed(
-      classifierWindows(text).map((window) => this.#reading(window)),
+      classifierWindows(text).map((window) => this.readingOf(window)),
       options,
     );
     const examples = await this.load();

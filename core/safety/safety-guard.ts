@@ -82,17 +82,19 @@ export class SafetyGuard {
     this.#thresholds = { ...defaultGuardThresholds, ...options.thresholds };
     this.#abuse = options.abuse === false ? undefined : new AbuseTracker(options.abuse);
     if (embedder) {
-      const classifier = (readSpanishAsEnglish: boolean) =>
-        new IntentClassifier({
-          embedder,
-          examples: options.intentExamples ?? defaultIntentExamples(),
-          ...(options.vectorCacheDir ? { vectorCacheDir: options.vectorCacheDir } : {}),
-          readSpanishAsEnglish,
-        });
+      const examples = options.intentExamples ?? defaultIntentExamples();
+      const vectorCache = options.vectorCacheDir ? { vectorCacheDir: options.vectorCacheDir } : {};
       // Messages through the Spanish gloss (Spanish harmful requests refused 0.525 → 0.934); the model's
-      // sentences as written, where the output threshold was chosen.
-      this.#intent = classifier(true);
-      this.#outputIntent = classifier(false);
+      // sentences as written, where the output threshold was chosen. The English examples, read alike
+      // by both, are embedded once (they cost the first boot ~3 s twice).
+      this.#intent = new IntentClassifier({ embedder, examples, ...vectorCache, readSpanishAsEnglish: true });
+      this.#outputIntent = new IntentClassifier({
+        embedder,
+        examples,
+        ...vectorCache,
+        readSpanishAsEnglish: false,
+        reuseVectorsOf: this.#intent,
+      });
     }
   }
 
