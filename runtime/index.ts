@@ -15,6 +15,7 @@ export {
 } from "./runtime.ts";
 export { modelFromProviders, providersFromEnv, readSecret } from "./provider-config.ts";
 export { builtInTools, loadExternalPlugins } from "./plugin-config.ts";
+export { startTracing, type Tracing } from "./tracing.ts";
 export {
   openSessionStore,
   openSqlClient,

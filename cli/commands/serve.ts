@@ -1,4 +1,4 @@
-import { loadExternalPlugins } from "realtime-agent/runtime";
+import { loadExternalPlugins, startTracing } from "realtime-agent/runtime";
 import { LocalModelProvider, createLogger, registerSecret } from "realtime-agent";
 import { type AgentServer, createAgentServer } from "../../server/app.ts";
 import { startRetentionJob } from "../../server/retention-job.ts";
@@ -36,6 +36,8 @@ export async function serve(options: { port: string; host: string }): Promise<nu
     return 2;
   }
   const logger = createLogger({ level: (process.env.RTA_LOG_LEVEL as never) ?? "info", name: "rta.server" });
+  const tracing = startTracing(process.env);
+  if (tracing) logger.info("traces exported over OTLP", { endpoint: tracing.endpoint });
   const redis = process.env.REDIS_URL
     ? new Redis(process.env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
     : undefined;
@@ -146,6 +148,7 @@ export async function serve(options: { port: string; host: string }): Promise<nu
   await server.close(Number.isFinite(drainMs) ? drainMs : 10_000);
   redis?.disconnect();
   await agent.close();
+  await tracing?.shutdown().catch((error: unknown) => logger.warn("traces not all sent", { error: String(error) }));
   return 0;
 }
 

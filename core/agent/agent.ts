@@ -9,6 +9,7 @@ import type { SessionContext, SessionStore, ToolCallRecord, TurnRecord } from ".
 import type { Logger } from "../contracts/logger.ts";
 import type { Tool } from "../contracts/tool.ts";
 import { silentLogger } from "../telemetry/logger.ts";
+import { endSpan, startChildSpan, startTurnSpan, traceIdOf, tracedToolRound } from "../telemetry/tracing.ts";
 import { costOf, defaultPrices, type PriceTable } from "../telemetry/pricing.ts";
 import { ToolRegistry } from "../tools/registry.ts";
 import type { ToolRoute, ToolRouter } from "../tools/tool-router.ts";
@@ -23,7 +24,7 @@ import {
   writeRollingSummary,
 } from "./context-window.ts";
 import { reconcileCalls } from "./reconcile-calls.ts";
-import { runModelRound } from "./model-round.ts";
+import { type ModelRoundResult, runModelRound } from "./model-round.ts";
 import { isServiceFailure, type ServiceFailure, serviceFailureAnswer } from "./service-failure-answer.ts";
 import { SessionQueue } from "./session-queue.ts";
 import { keepingRedacted, sessionMemoryFor, type HistoryMessage, type SessionMemory } from "./session-memory.ts";
@@ -162,6 +163,12 @@ export class Agent {
     const interruption = new AbortController();
     const signal = input.signal ? AbortSignal.any([input.signal, interruption.signal]) : interruption.signal;
     const turn = new TurnProgress(turnId, this.model.id);
+    const turnSpan = startTurnSpan({ "session.id": input.sessionId, "turn.id": turnId });
+    let spanError: { code?: string; message: string } | undefined;
+    const traceId = traceIdOf(turnSpan);
+    // Every line this turn logs carries its session and turn (and trace, when traced).
+    const log =
+      this.#logger.child?.({ sessionId: input.sessionId, turnId, ...(traceId ? { traceId } : {}) }) ?? this.#logger;
     const stored = sessionMemoryFor(input, this.store);
     // The model reads the user's words as written; what is stored (and recalled later) has personal data out.
     const memory = this.#options.redactPii === false ? stored : keepingRedacted(stored, redactTurn);
@@ -284,7 +291,24 @@ export class Agent {
           ...(this.#options.temperature !== undefined ? { temperature: this.#options.temperature } : {}),
           ...(this.#options.seed !== undefined ? { seed: this.#options.seed } : {}),
         };
-        const result = yield* runModelRound(this.model, request, turn, checkOutput);
+        const modelSpan = startChildSpan(turnSpan, "model.call", {
+          "gen_ai.request.model": this.model.id,
+          "agent.round": round,
+          "agent.tool_choice": request.toolChoice ?? "auto",
+          "agent.tools_offered": request.tools.length,
+        });
+        let result: ModelRoundResult;
+        try {
+          result = yield* runModelRound(this.model, request, turn, checkOutput);
+        } catch (error) {
+          endSpan(modelSpan, { message: messageOf(error) });
+          throw error;
+        }
+        modelSpan.setAttributes({
+          "agent.finish_reason": result.finishReason,
+          "agent.tool_calls": result.toolCalls.length,
+        });
+        endSpan(modelSpan);
         throwIfAborted(signal);
         if (result.blocked) {
           const refusal = `${turn.text.trim() ? " " : ""}${refusalMessage("output", result.blocked.category, language)}`;
@@ -301,7 +325,7 @@ export class Agent {
           );
         }
         const reconcileContext = { userText, previousUserText: context.recentTurns.at(-1)?.userText, language };
-        const { kept, dropped } = reconcileCalls(result.toolCalls, tools, reconcileContext, this.#logger);
+        const { kept, dropped } = reconcileCalls(result.toolCalls, tools, reconcileContext, log);
         if (kept.length === 0) {
           const droppedTools = new Set(dropped.map((call) => call.name));
           offered = offered.filter((tool) => !droppedTools.has(tool.name));
@@ -318,8 +342,9 @@ export class Agent {
             turn.toolCalls.push({ callId: call.callId, name: call.name, arguments: call.arguments });
           break;
         }
-        const toolOptions = { registry: tools, sessionId: input.sessionId, signal, logger: this.#logger, language };
-        messages.push(...(yield* runToolRound(result.toolCalls, toolOptions, turn, checkToolResult)));
+        const toolOptions = { registry: tools, sessionId: input.sessionId, signal, logger: log, language };
+        const toolRound = runToolRound(result.toolCalls, toolOptions, turn, checkToolResult);
+        messages.push(...(yield* tracedToolRound(toolRound, result.toolCalls, turnSpan)));
         turn.startNextSegment();
         const failures = serviceFailuresOf(turn.toolCalls.slice(-result.toolCalls.length), tools);
         if (failures.length > 0 && agentSaysFailures) {
@@ -372,7 +397,7 @@ export class Agent {
               ttl === "default" ? {} : { ttlMs: ttl },
             )
             .catch((error: unknown) =>
-              this.#logger.warn("semantic cache: could not keep the answer", {
+              log.warn("semantic cache: could not keep the answer", {
                 error: messageOf(error),
               }),
             );
@@ -387,12 +412,8 @@ export class Agent {
       } else if (signal.aborted || agentError.code === "TURN_ABORTED") {
         yield this.#finish(turn, "aborted");
       } else {
-        this.#logger.warn("turn failed", {
-          turnId,
-          sessionId: input.sessionId,
-          code: agentError.code,
-          error: agentError.message,
-        });
+        spanError = { code: agentError.code, message: agentError.message };
+        log.warn("turn failed", { code: agentError.code, error: agentError.message });
         await this.#keepFailedTurn(input, memory, turn, agentError);
         yield {
           type: "error",
@@ -403,6 +424,13 @@ export class Agent {
         };
       }
     } finally {
+      turnSpan.setAttributes({
+        "turn.outcome": spanError ? "error" : signal.aborted ? "aborted" : "completed",
+        "turn.tools_used": turn.toolsUsed.join(","),
+        "gen_ai.usage.input_tokens": turn.usage.inputTokens,
+        "gen_ai.usage.output_tokens": turn.usage.outputTokens,
+      });
+      endSpan(turnSpan, spanError);
       interruptible.delete(interruption);
       if (interruptible.size === 0 && this.#interruptible.get(input.sessionId) === interruptible)
         this.#interruptible.delete(input.sessionId);

@@ -4,4 +4,6 @@ export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
+  /** A logger that adds these fields to every line (a turn's `sessionId` and `turnId`). */
+  child?(bindings: Record<string, unknown>): Logger;
 }
