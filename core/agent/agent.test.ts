@@ -56,6 +56,10 @@ describe("Agent turn loop", () => {
     expect(Object.keys(finish.timings.steps).sort()).toEqual(["inputGuard", "loadContext", "model", "store", "tools"]);
     expect(model.requests[0]!.messages.at(-1)).toEqual({ role: "user", content: "hi" });
     expect(model.requests[0]!.toolChoice).toBe("none");
+    // No tool offered: the default prompt's sentence about tool results is left out.
+    expect(model.requests[0]!.messages[0]!.content).toBe(
+      "You are a helpful assistant. Answer in one or two sentences. Always answer in English.",
+    );
     expect(await store.history("s1")).toMatchObject([{ userText: "hi", assistantText: "Hello there, friend." }]);
     model.assertDone();
   });
@@ -169,6 +173,7 @@ describe("Agent turn loop", () => {
     expect(eventsOfType(events, "tool-result")[0]).toMatchObject({ callId: "c1", name: "add", result: { sum: 5 } });
     expect(eventsOfType(events, "turn-finish")[0]).toMatchObject({ text: "The sum is 5.", toolsUsed: ["add"] });
     expect(model.requests[0]!.tools.map((definition) => definition.name)).toEqual(["add"]);
+    expect(model.requests[0]!.messages[0]!.content).toContain("When a tool gives a result, use it in your answer.");
     model.assertDone();
   });
 

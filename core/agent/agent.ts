@@ -14,7 +14,7 @@ import { costOf, defaultPrices, type PriceTable } from "../telemetry/pricing.ts"
 import { ToolRegistry } from "../tools/registry.ts";
 import type { ToolRoute, ToolRouter } from "../tools/tool-router.ts";
 import type { LanguageCode } from "../language/detect-language.ts";
-import { buildMessages, defaultSystemPrompt, replyLanguageOf } from "./build-messages.ts";
+import { buildMessages, defaultSystemPrompt, replyLanguageOf, withoutToolInstruction } from "./build-messages.ts";
 import {
   type ContextWindowOptions,
   defaultContextWindow,
@@ -266,6 +266,8 @@ export class Agent {
           })
         : { tools: allTools, toolChoice: "auto" };
       const definitions = route.toolChoice === "none" ? [] : route.tools;
+      if (definitions.length === 0 && messages[0]?.role === "system")
+        messages[0] = { ...messages[0], content: withoutToolInstruction(messages[0].content) };
       const maxToolRounds = this.#options.maxToolRounds ?? 3;
       const maxOutputTokens = input.maxOutputTokens ?? this.#options.maxOutputTokens;
 

@@ -2,8 +2,19 @@ import type { ChatMessage } from "../contracts/messages.ts";
 import type { SessionContext } from "../contracts/store.ts";
 import { detectLanguage, type LanguageCode, languageNames } from "../language/detect-language.ts";
 
-export const defaultSystemPrompt =
-  "You are a helpful assistant. Answer in one or two sentences. When a tool gives a result, use it in your answer.";
+/** The default system prompt's sentence about tools: said only when tools are offered (see `withoutToolInstruction`). */
+export const toolResultInstruction = "When a tool gives a result, use it in your answer.";
+
+export const defaultSystemPrompt = `You are a helpful assistant. Answer in one or two sentences. ${toolResultInstruction}`;
+
+/**
+ * The system prompt of a turn that offers no tools: without the default prompt's sentence about tool
+ * results, which the 0.5B model, given no tool, took for the answer ("How do I say thank you in
+ * Japanese?" → "When a tool gives a result, use it in your answer as…"). Other prompts stay as written.
+ */
+export function withoutToolInstruction(systemText: string): string {
+  return systemText.replace(` ${toolResultInstruction}`, "");
+}
 
 /**
  * Turns recalled session context plus the new user text into the messages a model sees. The system
