@@ -11,7 +11,7 @@ module.exports = {
       comment: "core imports nothing from the folders around it.",
       severity: "error",
       from: { path: "^core/" },
-      to: { path: "^(runtime|plugins|server|evals|benchmarks|cli|client)/" },
+      to: { path: "^(runtime|plugins|server|evals|benchmarks|cli|client|deploy)/" },
     },
     {
       name: "core-only-through-its-front-door",

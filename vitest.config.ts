@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["{core,runtime,plugins,server,cli,evals,benchmarks,client}/**/*.test.ts"],
+    include: ["{core,runtime,plugins,server,cli,evals,benchmarks,client,deploy}/**/*.test.ts"],
     // Hang guards, not latency checks: local-model tests are bounded by tokens, and on a busy machine
     // (another process on the cores) a bounded test can still take minutes.
     testTimeout: 600_000,

@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { z } from "zod";
-import { ServerMetrics } from "./metrics.ts";
+import { ServerMetrics } from "../../server/metrics.ts";
 
-const root = join(import.meta.dirname, "..");
+const root = join(import.meta.dirname, "..", "..");
 const readYaml = (path: string) => parse(readFileSync(join(root, path), "utf8")) as unknown;
 
 const composeSchema = z.object({
