@@ -11,6 +11,7 @@ import { pluginNewCommand, pluginNewUsage } from "./commands/plugin-new.ts";
 import { providersCommand, providersUsage } from "./commands/providers.ts";
 import { serve } from "./commands/serve.ts";
 import { toolsCommand, toolsUsage } from "./commands/tools.ts";
+import { workerCommand, workerUsage } from "./commands/worker.ts";
 
 const usage = `rta — realtime-agent
 
@@ -19,6 +20,7 @@ Usage:
   rta chat                          chat in the terminal; answers stream as they are generated
   rta ask "<question>"              one question: the streamed answer, then time to first token, total time, tokens
   rta eval <suite> [options]        run an eval suite; rta eval --help for the options
+  rta worker                        run eval cases from the queue in Redis (rta eval --workers); rta worker --help
   rta bench [--quick] [--suite S]   in-process latency benchmarks; rta bench --help
   rta load [--clients N] ...        WebSocket load test against a synthetic-model server; rta load --help
   rta providers [--json]            configured model providers and whether each answers
@@ -58,6 +60,7 @@ const commands: Record<string, { run: (args: string[]) => Promise<number>; usage
   chat: { run: chatCommand },
   ask: { run: askCommand },
   eval: { run: evalCommand, usage: evalUsage },
+  worker: { run: workerCommand, usage: workerUsage },
   bench: { run: benchCommand, usage: benchUsage },
   load: { run: loadCommand, usage: loadUsage },
   providers: { run: providersCommand, usage: providersUsage },

@@ -1,6 +1,5 @@
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { LocalModelProvider } from "realtime-agent";
 import { resolveDatasetsDirectory } from "../../evals/datasets.ts";
 import { createJudge } from "../../evals/judge/select-judge.ts";
 import {
@@ -11,16 +10,15 @@ import {
   type RunListing,
 } from "../../evals/runner/file-store.ts";
 import { compareWithBaseline } from "../../evals/runner/gate.ts";
-import { InProcessDriver } from "../../evals/runner/in-process-driver.ts";
 import { mergeReports } from "../../evals/runner/merge-reports.ts";
 import { PostgresRunStore } from "../../evals/runner/postgres-store.ts";
 import { renderMarkdown } from "../../evals/runner/report-markdown.ts";
 import { commonMetrics, runSuite } from "../../evals/runner/run-suite.ts";
-import type { EvalSuite, TurnDriver } from "../../evals/runner/types.ts";
-import { WebSocketDriver } from "../../evals/runner/websocket-driver.ts";
+import type { EvalSuite } from "../../evals/runner/types.ts";
 import { suites } from "../../evals/suites/index.ts";
 import { loadSuiteConfig } from "../../evals/suites/suite-config.ts";
-import { runtimeAgentOptions, runtimeConfigFromEnv } from "realtime-agent/runtime";
+import { evalDriver, suiteNamed } from "./eval-setup.ts";
+import { distributedRun } from "./worker.ts";
 
 export const evalUsage = `rta eval <suite> [options]      run an eval suite (${Object.keys(suites).join(", ")})
 rta eval --list [--suite NAME]  list saved runs (PostgreSQL when DATABASE_URL is set, else files)
@@ -40,6 +38,9 @@ rta eval --list [--suite NAME]  list saved runs (PostgreSQL when DATABASE_URL is
                      --category) into one report with every metric recomputed; with --out and --baseline
   --tool-routing M   on, off or auto: offer the model only the tools that match the message best
                      (default: off for bfcl, which measures the model's own choice; auto elsewhere)
+  --workers N        put the cases on a queue in Redis (REDIS_URL; RTA_EVAL_QUEUE names it) and start N
+                     local \`rta worker\` processes to run them (0: only workers started elsewhere, on any
+                     machine); the report is the one a local run makes with the same seed
 
 Exit codes: 0 done, 1 the run failed, 2 bad arguments, 3 the baseline gate found a significant regression.`;
 
@@ -64,6 +65,7 @@ export async function evalCommand(args: string[]): Promise<number> {
       quiet: { type: "boolean" },
       "tool-routing": { type: "string" },
       merge: { type: "string", multiple: true },
+      workers: { type: "string" },
     },
   });
   if (values.list) return listRuns(values.suite);
@@ -83,37 +85,42 @@ export async function evalCommand(args: string[]): Promise<number> {
   };
   if (values.merge) return mergeCommand(baseSuite, values.merge, values);
   const suiteConfig = loadSuiteConfig(baseSuite.name);
-  const suite = values.category ? onlyCategory(baseSuite, values.category) : baseSuite;
-  const config = runtimeConfigFromEnv();
-  const model = new LocalModelProvider({
-    ...(config.modelPath ? { modelPath: config.modelPath } : {}),
-    contextTokens: config.contextTokens,
-    sequences: config.sequences,
-    maxOutputTokens: config.maxOutputTokens,
-  });
+  const suite = suiteNamed(baseSuite.name, values.category);
   // BFCL measures the model's own tool choice unless asked to route; other suites run the shipped agent.
   const routing = values["tool-routing"] ?? suite.defaultToolRouting ?? "auto";
-  if (!["on", "off", "auto"].includes(routing))
-    throw new Error(`--tool-routing must be on, off or auto, got "${routing}".`);
-  const driver: TurnDriver = values.target
-    ? new WebSocketDriver(values.target)
-    : new InProcessDriver(runtimeAgentOptions(config, { model, env: { ...process.env, RTA_TOOL_ROUTING: routing } }));
+  const workers = number("workers", values.workers);
+  if (workers !== undefined && values.target)
+    throw new Error("--workers runs cases in-process on workers; drop --target.");
+  const { driver, model } = evalDriver(routing, values.target);
   if (suite.usesJudge === "required" && values["no-judge"])
     throw new Error(`Suite ${suite.name} measures the judge; --no-judge does not apply.`);
   const wantsJudge =
     suite.usesJudge === "required" || (suite.usesJudge === "optional" && suiteConfig.judge && !values["no-judge"]);
   const judge = wantsJudge ? await createJudge({ best: model }) : undefined;
   const runnable: EvalSuite = judge ? suite : { ...suite, usesJudge: undefined };
+  const seed = number("seed", values.seed, suiteConfig.seed) ?? 1;
+  const distributed =
+    workers === undefined
+      ? undefined
+      : distributedRun({
+          suite: baseSuite.name,
+          ...(values.category ? { category: values.category } : {}),
+          seed,
+          routing,
+          judged: judge !== undefined,
+          localWorkers: workers,
+        });
 
   try {
     const report = await runSuite(runnable, {
+      ...(distributed ? { runCases: distributed.runCases } : {}),
       driver,
       ...(judge ? { judge } : {}),
       datasetsDirectory: resolveDatasetsDirectory(values.datasets),
       ...(values.limit !== undefined ? { limit: number("limit", values.limit) } : {}),
       repeat: number("repeat", values.repeat, suiteConfig.repeat),
       concurrency: number("concurrency", values.concurrency, suiteConfig.concurrency),
-      seed: number("seed", values.seed, suiteConfig.seed),
+      seed,
       ...(values.target ? { target: values.target } : {}),
       ...(model.id === "local" ? { pricing: { inputPerMillion: 0, outputPerMillion: 0 } } : {}),
       progress: !values.quiet,
@@ -137,7 +144,7 @@ export async function evalCommand(args: string[]): Promise<number> {
     }
     return gate && !gate.passed ? 3 : 0;
   } finally {
-    await driver.close();
+    await Promise.allSettled([driver.close(), distributed?.close()]);
   }
 }
 
@@ -161,28 +168,6 @@ function mergeCommand(
   process.stdout.write(renderMarkdown(report, gate));
   process.stdout.write(`\nreport: ${paths.html}\n`);
   return gate && !gate.passed ? 3 : 0;
-}
-
-/** Narrows a suite to one category of its cases. */
-function onlyCategory<Case extends { category: string }>(
-  suite: EvalSuite<Case & { id: string }>,
-  category: string,
-): EvalSuite<Case & { id: string }> {
-  return {
-    ...suite,
-    name: `${suite.name}-${category}`,
-    loadCases: async (context) => {
-      const cases = (await suite.loadCases({ ...context, limit: undefined })).filter(
-        (item) => item.category === category,
-      );
-      if (cases.length === 0) throw new Error(`Suite ${suite.name} has no cases in category "${category}".`);
-      return context.limit === undefined ? cases : cases.slice(0, context.limit);
-    },
-    metrics: suite.metrics.filter(
-      (metric) =>
-        !metric.name.includes(".") || metric.name.endsWith(`.${category}`) || !metric.name.startsWith("accuracy."),
-    ),
-  };
 }
 
 async function saveToDatabase(report: Parameters<PostgresRunStore["save"]>[0], location: string): Promise<void> {

@@ -28,6 +28,21 @@ export interface RunOptions {
   progress?: boolean;
   /** Recorded in the report: whether the agent offered the model only the best-matching tools. */
   toolRouting?: string;
+  /**
+   * Runs the cases somewhere else (`rta eval --workers`: on a queue, case-queue.ts) and returns their
+   * results in the order given; by default they run here, `concurrency` at once.
+   */
+  runCases?: (
+    jobs: readonly SuiteJob[],
+    onResult: (result: CaseResult) => void,
+  ) => Promise<{ results: CaseResult[]; provider: string; model: string }>;
+}
+
+/** One run of one case: the report keeps results in this order. */
+export interface SuiteJob<Case extends EvalCase = EvalCase> {
+  testCase: Case;
+  repeat: number;
+  index: number;
 }
 
 /** The metrics every suite gets: latency, tokens and cost per case. */
@@ -89,24 +104,35 @@ export async function runSuite<Case extends EvalCase>(suite: EvalSuite<Case>, op
   const repeat = Math.max(1, options.repeat ?? 1);
   const startedAt = new Date();
   const cases = await suite.loadCases({ datasetsDirectory: options.datasetsDirectory, limit: options.limit, seed });
-  const jobs = cases.flatMap((testCase) => Array.from({ length: repeat }, (_, index) => ({ testCase, repeat: index })));
+  const jobs: SuiteJob<Case>[] = cases
+    .flatMap((testCase) => Array.from({ length: repeat }, (_, index) => ({ testCase, repeat: index })))
+    .map((job, index) => ({ ...job, index }));
   const concurrency = Math.max(1, options.concurrency ?? suite.defaultConcurrency ?? 2);
   const progress = options.progress === false ? undefined : new ProgressBar(suite.name, jobs.length);
-  const results: CaseResult[] = new Array(jobs.length);
+  const tick = (result: CaseResult) =>
+    progress?.tick(!result.error && Object.values(result.scores).every((score) => score.pass));
+  let results: CaseResult[] = new Array(jobs.length);
   const seen = { provider: "unknown", model: "unknown" };
 
-  let next = 0;
-  const worker = async () => {
-    for (;;) {
-      const index = next++;
-      const job = jobs[index];
-      if (!job) return;
-      const result = await runOneCase(suite, job.testCase, job.repeat, options, seed, seen);
-      results[index] = result;
-      progress?.tick(!result.error && Object.values(result.scores).every((score) => score.pass));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, worker));
+  if (options.runCases) {
+    const elsewhere = await options.runCases(jobs, tick);
+    results = elsewhere.results;
+    seen.provider = elsewhere.provider;
+    seen.model = elsewhere.model;
+  } else {
+    let next = 0;
+    const worker = async () => {
+      for (;;) {
+        const index = next++;
+        const job = jobs[index];
+        if (!job) return;
+        const result = await runOneCase(suite, job.testCase, job.repeat, options, seed, seen);
+        results[index] = result;
+        tick(result);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, worker));
+  }
 
   const finishedAt = new Date();
   return {
@@ -162,11 +188,12 @@ export function summarizeCases(
   };
 }
 
-async function runOneCase<Case extends EvalCase>(
+/** Runs one case as a run does (a worker of `rta eval --workers` too); `seen` learns who answered. */
+export async function runOneCase<Case extends EvalCase>(
   suite: EvalSuite<Case>,
   testCase: Case,
   repeat: number,
-  options: RunOptions,
+  options: Pick<RunOptions, "driver" | "judge" | "pricing">,
   seed: number,
   seen: { provider: string; model: string },
 ): Promise<CaseResult> {

@@ -1,0 +1,143 @@
+import { hostname } from "node:os";
+import { type Job, Queue, QueueEvents, Worker } from "bullmq";
+import { Redis } from "ioredis";
+import type { CaseResult, EvalCase } from "./types.ts";
+
+/** The queue `rta eval --workers` puts cases on and `rta worker` takes them from (RTA_EVAL_QUEUE). */
+export const defaultEvalQueue = "rta-evals";
+
+/** One case of a run, as a worker needs it to run it exactly as `rta eval` would in-process. */
+export interface CaseJob {
+  runId: string;
+  /** Suite name as `rta eval` takes it, and the category it was narrowed to. */
+  suite: string;
+  category?: string;
+  /** The case itself (cases are plain data), so workers need no copy of the datasets. */
+  testCase: EvalCase;
+  /** Index of the case run in the report, and its repeat. */
+  index: number;
+  repeat: number;
+  seed: number;
+  toolRouting: string;
+  judged: boolean;
+}
+
+export interface CaseJobResult {
+  result: CaseResult;
+  provider: string;
+  model: string;
+  /** Which worker ran it (host and process), for the logs. */
+  worker: string;
+}
+
+const connectionTo = (redisUrl: string) => new Redis(redisUrl, { maxRetriesPerRequest: null });
+
+/**
+ * Puts a run's cases on the queue and waits for every result, in the run's order. A worker that dies
+ * mid-case loses nothing: its lock lapses, BullMQ finds the case stalled and gives it to another worker
+ * (up to `maxStalledCount` times, see `startCaseWorker`). A case that fails even so comes back as a
+ * case with an error, like one that failed in-process.
+ */
+export async function runCasesOnQueue(
+  jobs: readonly CaseJob[],
+  options: { redisUrl: string; queueName?: string; onResult?: (result: CaseJobResult) => void },
+): Promise<CaseJobResult[]> {
+  const queueName = options.queueName ?? defaultEvalQueue;
+  // BullMQ leaves connections it is given open: they are closed here, once the queue is done with them.
+  const connections = [connectionTo(options.redisUrl), connectionTo(options.redisUrl)];
+  const queue = new Queue(queueName, { connection: connections[0]! });
+  const events = new QueueEvents(queueName, { connection: connections[1]! });
+  try {
+    await events.waitUntilReady();
+    const added = await queue.addBulk(
+      jobs.map((job) => ({
+        name: job.suite,
+        data: job,
+        opts: { jobId: `${job.runId}-${job.index}`, removeOnComplete: { age: 3600 }, removeOnFail: { age: 86_400 } },
+      })),
+    );
+    return await Promise.all(
+      added.map(async (queued, position) => {
+        const job = jobs[position]!;
+        let finished: CaseJobResult;
+        try {
+          finished = (await queued.waitUntilFinished(events)) as CaseJobResult;
+        } catch (error) {
+          finished = failedCase(job, error);
+        }
+        options.onResult?.(finished);
+        return finished;
+      }),
+    );
+  } finally {
+    await Promise.allSettled([events.close(), queue.close()]);
+    for (const connection of connections) connection.disconnect();
+  }
+}
+
+function failedCase(job: CaseJob, error: unknown): CaseJobResult {
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    provider: "unknown",
+    model: "unknown",
+    worker: "none",
+    result: {
+      id: job.testCase.id,
+      category: job.testCase.category,
+      repeat: job.repeat,
+      input: "",
+      output: "",
+      expected: "",
+      scores: {},
+      time_to_first_token_ms: null,
+      total_ms: 0,
+      usage: { input_tokens: 0, output_tokens: 0 },
+      cost_usd: null,
+      tool_calls: [],
+      tags: {},
+      values: {},
+      error: { code: "EVAL_CASE_LOST", message: `The case failed on the queue: ${message}` },
+    },
+  };
+}
+
+export interface CaseWorkerOptions {
+  redisUrl: string;
+  queueName?: string;
+  /** Cases at once in this process (default 1: the local model is the bottleneck). */
+  concurrency?: number;
+  /** How long a case's lock holds without renewal: a killed worker's case is retried after this (default 30 s). */
+  lockMs?: number;
+  run: (job: CaseJob) => Promise<Omit<CaseJobResult, "worker">>;
+  onEvent?: (event: "started" | "finished", job: CaseJob) => void;
+}
+
+/** Takes cases off the queue and runs them until closed. */
+export function startCaseWorker(options: CaseWorkerOptions): { name: string; close(): Promise<void> } {
+  const name = `${hostname()}:${process.pid}`;
+  const lockMs = options.lockMs ?? 30_000;
+  const connection = connectionTo(options.redisUrl);
+  const worker = new Worker(
+    options.queueName ?? defaultEvalQueue,
+    async (job: Job<CaseJob>) => {
+      options.onEvent?.("started", job.data);
+      const done = await options.run(job.data);
+      options.onEvent?.("finished", job.data);
+      return { ...done, worker: name } satisfies CaseJobResult;
+    },
+    {
+      connection,
+      concurrency: Math.max(1, options.concurrency ?? 1),
+      lockDuration: lockMs,
+      stalledInterval: Math.max(500, Math.round(lockMs / 2)),
+      maxStalledCount: 3,
+    },
+  );
+  return {
+    name,
+    close: async () => {
+      await worker.close();
+      connection.disconnect();
+    },
+  };
+}
