@@ -4,6 +4,7 @@ import { benchCommand, benchUsage } from "./commands/bench.ts";
 import { chat } from "./commands/chat.ts";
 import { dbCommand, dbUsage } from "./commands/db.ts";
 import { evalCommand, evalUsage } from "./commands/eval.ts";
+import { forecastCommand, forecastUsage } from "./commands/forecast.ts";
 import { keysCommand, keysUsage } from "./commands/keys.ts";
 import { loadCommand, loadUsage } from "./commands/load.ts";
 import { modelsCommand, modelsUsage } from "./commands/models.ts";
@@ -21,6 +22,7 @@ Usage:
   rta ask "<question>"              one question: the streamed answer, then time to first token, total time, tokens
   rta eval <suite> [options]        run an eval suite; rta eval --help for the options
   rta worker                        run eval cases from the queue in Redis (rta eval --workers); rta worker --help
+  rta forecast --prometheus URL     serve the forecast of open sessions for the autoscaler; rta forecast --help
   rta bench [--quick] [--suite S]   in-process latency benchmarks; rta bench --help
   rta load [--clients N] ...        WebSocket load test against a synthetic-model server; rta load --help
   rta providers [--json]            configured model providers and whether each answers
@@ -61,6 +63,7 @@ const commands: Record<string, { run: (args: string[]) => Promise<number>; usage
   ask: { run: askCommand },
   eval: { run: evalCommand, usage: evalUsage },
   worker: { run: workerCommand, usage: workerUsage },
+  forecast: { run: forecastCommand, usage: forecastUsage },
   bench: { run: benchCommand, usage: benchUsage },
   load: { run: loadCommand, usage: loadUsage },
   providers: { run: providersCommand, usage: providersUsage },
