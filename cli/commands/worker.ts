@@ -61,6 +61,7 @@ export async function workerCommand(args: string[]): Promise<number> {
     concurrency: Math.max(1, Number(values.concurrency ?? 1) || 1),
     ...(lockMs() ? { lockMs: lockMs()! } : {}),
     run,
+    onConnectionError: (error) => logger.warn("redis unavailable; retrying", { error: error.message }),
     onEvent: (event, job) =>
       logger.info(`case ${event}`, { run: job.runId, suite: job.suite, case: job.testCase.id, index: job.index }),
   });
@@ -94,6 +95,31 @@ export function distributedRun(run: {
     spawn(process.execPath, [bin, "worker"], { stdio: ["ignore", "inherit", "inherit"], env: process.env }),
   );
   const runId = `run${randomUUID().slice(0, 8)}`;
+  // With local workers only, the run cannot finish once they have all exited (a model that failed to
+  // load, a bad environment): say so instead of waiting for ever.
+  const abandoned =
+    run.localWorkers > 0
+      ? new Promise<never>((_, reject) => {
+          let exited = 0;
+          for (const child of children)
+            child.once("exit", (code) => {
+              exited += 1;
+              if (exited === children.length)
+                reject(
+                  new Error(
+                    `all ${children.length} local workers exited (last with code ${code}); see their output above.`,
+                  ),
+                );
+            });
+        })
+      : undefined;
+  abandoned?.catch(() => {});
+  // Stopped from the terminal or by a supervisor: the local workers go too.
+  const stopChildren = () => {
+    for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
+  };
+  process.once("SIGINT", stopChildren);
+  process.once("SIGTERM", stopChildren);
   return {
     runCases: async (jobs, onResult) => {
       const finished = await runCasesOnQueue(
@@ -108,7 +134,7 @@ export function distributedRun(run: {
           toolRouting: run.routing,
           judged: run.judged,
         })),
-        { redisUrl: url, queueName, onResult: (done) => onResult(done.result) },
+        { redisUrl: url, queueName, onResult: (done) => onResult(done.result), ...(abandoned ? { abandoned } : {}) },
       );
       const answered = finished.find((done) => done.provider !== "unknown");
       return {
@@ -118,6 +144,8 @@ export function distributedRun(run: {
       };
     },
     close: async () => {
+      process.off("SIGINT", stopChildren);
+      process.off("SIGTERM", stopChildren);
       await Promise.all(
         children.map(
           (child) =>

@@ -98,6 +98,8 @@ describe("Agent turn loop", () => {
         expect: (request) => {
           expect(request.toolChoice).toBe("none");
           expect(request.messages.some((message) => message.role === "tool")).toBe(false);
+          // No tool left to offer: the prompt says nothing of tool results.
+          expect(request.messages[0]!.content).not.toContain("When a tool gives a result");
         },
       },
     ]);

@@ -178,6 +178,7 @@ export class Agent {
     if (whileBusy !== "queue" && this.#sessions.busy(input.sessionId)) {
       if (whileBusy === "reject") {
         const busy = new UserInputError("SESSION_BUSY", "The session is still answering an earlier message.");
+        endSpan(turnSpan, { code: busy.code, message: busy.message });
         yield { type: "error", turnId, code: busy.code, message: busy.message, retryable: busy.retryable };
         return;
       }
@@ -266,8 +267,7 @@ export class Agent {
           })
         : { tools: allTools, toolChoice: "auto" };
       const definitions = route.toolChoice === "none" ? [] : route.tools;
-      if (definitions.length === 0 && messages[0]?.role === "system")
-        messages[0] = { ...messages[0], content: withoutToolInstruction(messages[0].content) };
+      const systemText = messages[0]?.role === "system" ? messages[0].content : undefined;
       const maxToolRounds = this.#options.maxToolRounds ?? 3;
       const maxOutputTokens = input.maxOutputTokens ?? this.#options.maxOutputTokens;
 
@@ -281,6 +281,11 @@ export class Agent {
       for (let round = 0; ; round++) {
         throwIfAborted(signal);
         const mayCallTools = offered.length > 0 && round < maxToolRounds;
+        // The default prompt's sentence about tool results, only while tools are offered or answered.
+        if (systemText !== undefined) {
+          const toolsInPlay = mayCallTools || messages.some((message) => message.role === "tool");
+          messages[0] = { role: "system", content: toolsInPlay ? systemText : withoutToolInstruction(systemText) };
+        }
         const request: ModelRequest = {
           messages,
           tools: offered,
@@ -299,18 +304,23 @@ export class Agent {
           "agent.tool_choice": request.toolChoice ?? "auto",
           "agent.tools_offered": request.tools.length,
         });
-        let result: ModelRoundResult;
+        let result: ModelRoundResult | undefined;
+        let modelError: unknown;
         try {
           result = yield* runModelRound(this.model, request, turn, checkOutput);
         } catch (error) {
-          endSpan(modelSpan, { message: messageOf(error) });
+          modelError = error;
           throw error;
+        } finally {
+          // Also when the caller stops the turn mid-stream (the generator's return): no span left open.
+          if (result) {
+            modelSpan.setAttributes({
+              "agent.finish_reason": result.finishReason,
+              "agent.tool_calls": result.toolCalls.length,
+            });
+          }
+          endSpan(modelSpan, modelError === undefined ? undefined : { message: messageOf(modelError) });
         }
-        modelSpan.setAttributes({
-          "agent.finish_reason": result.finishReason,
-          "agent.tool_calls": result.toolCalls.length,
-        });
-        endSpan(modelSpan);
         throwIfAborted(signal);
         if (result.blocked) {
           const refusal = `${turn.text.trim() ? " " : ""}${refusalMessage("output", result.blocked.category, language)}`;

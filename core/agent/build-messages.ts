@@ -10,7 +10,8 @@ export const defaultSystemPrompt = `You are a helpful assistant. Answer in one o
 /**
  * The system prompt of a turn that offers no tools: without the default prompt's sentence about tool
  * results, which the 0.5B model, given no tool, took for the answer ("How do I say thank you in
- * Japanese?" → "When a tool gives a result, use it in your answer as…"). Other prompts stay as written.
+ * Japanese?" → "When a tool gives a result, use it in your answer as…"). A prompt of the caller's own
+ * loses that exact sentence too, if it has it; otherwise it stays as written.
  */
 export function withoutToolInstruction(systemText: string): string {
   return systemText.replace(` ${toolResultInstruction}`, "");

@@ -8,6 +8,14 @@ describe("spokenNumbers", () => {
     expect(spokenNumbers("treinta y dos personas, veintitrés mesas", "es")).toEqual([32, 23]);
   });
 
+  it("reads hundreds and thousands as one number", () => {
+    expect(spokenNumbers("two hundred and five guests, a hundred chairs")).toEqual([205, 100]);
+    expect(spokenNumbers("three thousand people, twenty-one thousand five hundred")).toEqual([3000, 21_500]);
+    expect(spokenNumbers("doscientos treinta y dos euros, dos mil quinientos, mil gracias", "es")).toEqual([
+      232, 2500, 1000,
+    ]);
+  });
+
   it("reads 'once' as eleven only in Spanish", () => {
     expect(spokenNumbers("I went there once")).toEqual([]);
     expect(spokenNumbers("once días", "es")).toEqual([11]);

@@ -69,12 +69,35 @@ const wordValues: Record<string, number> = {
   docena: 12,
 };
 
+/** Spanish hundreds, which are single words. */
+const hundredsWords: Record<string, number> = {
+  ciento: 100,
+  doscientos: 200,
+  doscientas: 200,
+  trescientos: 300,
+  trescientas: 300,
+  cuatrocientos: 400,
+  cuatrocientas: 400,
+  quinientos: 500,
+  quinientas: 500,
+  seiscientos: 600,
+  seiscientas: 600,
+  setecientos: 700,
+  setecientas: 700,
+  ochocientos: 800,
+  ochocientas: 800,
+  novecientos: 900,
+  novecientas: 900,
+};
+
 const tens = new Set([20, 30, 40, 50, 60, 70, 80, 90]);
+const joiners = new Set(["and", "y"]);
 
 /**
  * The numbers a text writes in words: "three days" → 3, "twenty-five" → 25, "treinta y dos" → 32,
- * "a dozen" → 12. English "once" (one time) reads as Spanish 11 only in Spanish text, so the caller
- * says which language the text is in when it knows.
+ * "two hundred and five" → 205, "doscientos" → 200, "three thousand" → 3000, "dos mil" → 2000, "a
+ * dozen" → 12. English "once" (one time) reads as Spanish 11 only in Spanish text, so the caller says
+ * which language the text is in when it knows.
  */
 export function spokenNumbers(text: string, language?: "en" | "es"): number[] {
   const words = text
@@ -83,19 +106,53 @@ export function spokenNumbers(text: string, language?: "en" | "es"): number[] {
     .toLowerCase()
     .split(/[^a-z]+/)
     .filter(Boolean);
+  const numberOf = (word: string | undefined) =>
+    word === undefined || (word === "once" && language !== "es") ? undefined : wordValues[word];
   const found: number[] = [];
-  for (let index = 0; index < words.length; index++) {
+  let index = 0;
+  /** A number under 1000 from `index` on ("two hundred and five", "doscientos treinta y dos"), or undefined. */
+  const belowThousand = (): number | undefined => {
+    let total: number | undefined;
+    const hundreds = hundredsWords[words[index] ?? ""] ?? (numberOf(words[index]) === 100 ? 100 : undefined);
+    const first = numberOf(words[index]);
+    if (hundreds !== undefined) {
+      total = hundreds;
+      index += 1;
+    } else if (first !== undefined && first < 10 && words[index + 1] === "hundred") {
+      total = first * 100;
+      index += 2;
+    }
+    if (total !== undefined && joiners.has(words[index] ?? "") && numberOf(words[index + 1]) !== undefined) index += 1;
+    const small = numberOf(words[index]);
+    if (small === undefined || small >= 100) return total;
+    index += 1;
+    let rest = small;
+    // "twenty five", "treinta y dos": a ten followed by a unit is one number.
+    const afterJoiner = joiners.has(words[index] ?? "") ? 1 : 0;
+    const unit = numberOf(words[index + afterJoiner]);
+    if (tens.has(small) && unit !== undefined && unit < 10) {
+      rest += unit;
+      index += afterJoiner + 1;
+    }
+    return (total ?? 0) + rest;
+  };
+  while (index < words.length) {
     const word = words[index]!;
-    if (word === "once" && language !== "es") continue;
-    const value = wordValues[word];
-    if (value === undefined) continue;
-    // "twenty five", "twenty-five", "treinta y dos": a ten followed by a unit is one number.
-    const next = words[index + 1] === "y" ? words[index + 2] : words[index + 1];
-    const unit = next === undefined ? undefined : wordValues[next];
-    if (tens.has(value) && unit !== undefined && unit < 10) {
-      found.push(value + unit);
-      index += words[index + 1] === "y" ? 2 : 1;
+    if (word === "mil" || word === "thousand") {
+      // "mil" alone is a thousand ("mil euros"); after a number it multiplies (handled below).
+      found.push(1000);
+      index += 1;
       continue;
+    }
+    const start = index;
+    let value = belowThousand();
+    if (value === undefined) {
+      index = start + 1;
+      continue;
+    }
+    if (words[index] === "thousand" || words[index] === "mil") {
+      index += 1;
+      value = value * 1000 + (belowThousand() ?? 0);
     }
     found.push(value);
   }

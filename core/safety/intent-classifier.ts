@@ -94,6 +94,10 @@ export class IntentClassifier {
     return this.#options.readSpanishAsEnglish === false ? text : englishReading(text);
   }
 
+  get embedder(): Embedder {
+    return this.#options.embedder;
+  }
+
   get examples(): readonly SafetyExample[] {
     return this.#options.examples;
   }
@@ -143,7 +147,7 @@ export class IntentClassifier {
 
   async #embedOrReuse(texts: readonly string[]): Promise<Float32Array[]> {
     const { embedder, examples, reuseVectorsOf: other } = this.#options;
-    if (!other || other.examples !== examples) return embedder.embed(texts);
+    if (!other || other.examples !== examples || other.embedder !== embedder) return embedder.embed(texts);
     const theirs = await other.load();
     const differs = texts.flatMap((text, index) => (other.readingOf(examples[index]!.text) === text ? [] : [index]));
     const own = await embedder.embed(differs.map((index) => texts[index]!));

@@ -46,10 +46,14 @@ export async function* tracedToolRound<Result>(
       startChildSpan(parent, "tool.call", { "tool.name": call.name, "tool.call_id": call.callId }),
     ]),
   );
+  let finished = false;
   try {
     for (;;) {
       const next = await round.next();
-      if (next.done) return next.value;
+      if (next.done) {
+        finished = true;
+        return next.value;
+      }
       const event = next.value;
       if (event.type === "tool-result") {
         const span = spans.get(event.callId);
@@ -62,6 +66,8 @@ export async function* tracedToolRound<Result>(
       yield event;
     }
   } finally {
+    // Stopped early (the turn aborted): the round's own cleanup runs, as it would under `yield*`.
+    if (!finished) await round.return(undefined as Result);
     for (const span of spans.values()) endSpan(span, { message: "no result" });
   }
 }

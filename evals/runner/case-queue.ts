@@ -30,7 +30,23 @@ export interface CaseJobResult {
   worker: string;
 }
 
-const connectionTo = (redisUrl: string) => new Redis(redisUrl, { maxRetriesPerRequest: null });
+/**
+ * A connection for BullMQ. A run gives up on Redis after a few tries (so a wrong REDIS_URL ends the
+ * command instead of retrying for ever); a worker keeps trying, to outlive a Redis restart. Connection
+ * errors are reported once through `onError`, not as unhandled error events.
+ */
+function connectionTo(redisUrl: string, options: { giveUp?: boolean; onError?: (error: Error) => void } = {}): Redis {
+  const connection = new Redis(redisUrl, {
+    maxRetriesPerRequest: null,
+    retryStrategy: (times) => (options.giveUp && times > 5 ? null : Math.min(times * 200, 2_000)),
+  });
+  let reported = false;
+  connection.on("error", (error: Error) => {
+    if (!reported) options.onError?.(error);
+    reported = true;
+  });
+  return connection;
+}
 
 /**
  * Puts a run's cases on the queue and waits for every result, in the run's order. A worker that dies
@@ -40,15 +56,32 @@ const connectionTo = (redisUrl: string) => new Redis(redisUrl, { maxRetriesPerRe
  */
 export async function runCasesOnQueue(
   jobs: readonly CaseJob[],
-  options: { redisUrl: string; queueName?: string; onResult?: (result: CaseJobResult) => void },
+  options: {
+    redisUrl: string;
+    queueName?: string;
+    onResult?: (result: CaseJobResult) => void;
+    /** Rejects when the run can no longer finish (e.g. every local worker exited). */
+    abandoned?: Promise<never>;
+    connectTimeoutMs?: number;
+  },
 ): Promise<CaseJobResult[]> {
   const queueName = options.queueName ?? defaultEvalQueue;
   // BullMQ leaves connections it is given open: they are closed here, once the queue is done with them.
-  const connections = [connectionTo(options.redisUrl), connectionTo(options.redisUrl)];
+  const connections = [
+    connectionTo(options.redisUrl, { giveUp: true }),
+    connectionTo(options.redisUrl, { giveUp: true }),
+  ];
   const queue = new Queue(queueName, { connection: connections[0]! });
   const events = new QueueEvents(queueName, { connection: connections[1]! });
+  // Connection errors surface as the connect timeout below, once, rather than as one dump per retry.
+  queue.on("error", () => {});
+  events.on("error", () => {});
   try {
-    await events.waitUntilReady();
+    await withTimeout(
+      events.waitUntilReady(),
+      options.connectTimeoutMs ?? 10_000,
+      `Redis at ${safeUrl(options.redisUrl)} did not answer`,
+    );
     const added = await queue.addBulk(
       jobs.map((job) => ({
         name: job.suite,
@@ -56,7 +89,7 @@ export async function runCasesOnQueue(
         opts: { jobId: `${job.runId}-${job.index}`, removeOnComplete: { age: 3600 }, removeOnFail: { age: 86_400 } },
       })),
     );
-    return await Promise.all(
+    const results = Promise.all(
       added.map(async (queued, position) => {
         const job = jobs[position]!;
         let finished: CaseJobResult;
@@ -69,9 +102,39 @@ export async function runCasesOnQueue(
         return finished;
       }),
     );
+    // Stop waiting when the run can no longer finish (its local workers all died).
+    return await (options.abandoned ? Promise.race([results, options.abandoned]) : results);
   } finally {
-    await Promise.allSettled([events.close(), queue.close()]);
+    // Cases of this run still waiting (the run failed or was stopped) must not go to the next run's
+    // workers. Bounded: with Redis gone, cleaning up must not hang the command.
+    const cleanUp = async () => {
+      const leftover = await queue.getJobs(["waiting", "delayed", "prioritized"]);
+      await Promise.allSettled(
+        leftover.filter((job) => job?.id?.startsWith(`${jobs[0]?.runId}-`)).map((job) => job.remove()),
+      );
+      await Promise.allSettled([events.close(), queue.close()]);
+    };
+    await withTimeout(cleanUp(), 5_000, "cleaning up the queue").catch(() => {});
     for (const connection of connections) connection.disconnect();
+  }
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${message} within ${ms} ms.`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A Redis URL without its password, for messages. */
+function safeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "REDIS_URL";
   }
 }
 
@@ -110,13 +173,15 @@ export interface CaseWorkerOptions {
   lockMs?: number;
   run: (job: CaseJob) => Promise<Omit<CaseJobResult, "worker">>;
   onEvent?: (event: "started" | "finished", job: CaseJob) => void;
+  /** The first error of the connection to Redis (it keeps retrying). */
+  onConnectionError?: (error: Error) => void;
 }
 
 /** Takes cases off the queue and runs them until closed. */
 export function startCaseWorker(options: CaseWorkerOptions): { name: string; close(): Promise<void> } {
   const name = `${hostname()}:${process.pid}`;
   const lockMs = options.lockMs ?? 30_000;
-  const connection = connectionTo(options.redisUrl);
+  const connection = connectionTo(options.redisUrl, { onError: options.onConnectionError });
   const worker = new Worker(
     options.queueName ?? defaultEvalQueue,
     async (job: Job<CaseJob>) => {

@@ -40,6 +40,10 @@ describe("reconcileExpression", () => {
     });
     expect(reconcileExpression({ expression: "2 + 3" }, { userText: "Explain what a prime number is" })).toBeNull();
     expect(reconcileExpression({ expression: "2 + 3" }, { userText: "¿Qué es un número primo?" })).toBeNull();
+    // Quantities asked for with the numbers left unwritten keep their calculation.
+    expect(reconciled("How many seconds are in a day?", "24 * 60 * 60")).toBe("24 * 60 * 60");
+    expect(reconciled("What is the speed of light squared?", "299792458^2")).toBe("299792458^2");
+    expect(reconciled("¿Cuántas horas tiene una semana?", "24 * 7")).toBe("24 * 7");
     expect(reconciled("What is three times seven?", "3 * 7")).toBe("3 * 7");
     expect(
       reconcileExpression(

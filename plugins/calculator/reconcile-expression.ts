@@ -9,9 +9,10 @@ const operatorBetween = /[\d)]\s*[+\-*/×÷^]\s*[\d(]/u;
  * / 4 + 7" becomes `150 - 30 / 4 + 7`), stops halfway (`150 - 30`), and for "la raíz cuadrada de 841"
  * writes `841`. An expression of plain arithmetic whose numbers and operators are, in order, those of
  * an expression the user wrote (or a run of them) becomes the user's expression; a bare number the
- * user asked the square or cube root, square or cube of gets that operation. A calculation in a
- * conversation that writes no number at all is dropped: "Explain what a prime number is, like I'm 10"
- * got `2 + 3`. Anything else stays.
+ * user asked the square or cube root, square or cube of gets that operation. A calculation nobody
+ * asked for is dropped: in a conversation that writes no number and asks for no quantity, an expression
+ * of numbers other than the usual units' (24, 60, 7, 365…) — "Explain what a prime number is" got
+ * `2 + 3`, while "How many seconds are in a day?" keeps `24 * 60 * 60`. Anything else stays.
  */
 export function reconcileExpression(
   args: Record<string, unknown>,
@@ -19,9 +20,7 @@ export function reconcileExpression(
 ): Record<string, unknown> | null {
   const expression = args.expression;
   if (typeof expression !== "string") return args;
-  if (/\d/u.test(expression) && !writesANumber(context.userText) && !writesANumber(context.previousUserText ?? "")) {
-    return null;
-  }
+  if (unasked(expression, context)) return null;
   if (!pureArithmetic.test(expression)) return args;
   const written = writtenExpressions(context.userText);
   const modelTokens = tokensOf(expression);
@@ -33,6 +32,20 @@ export function reconcileExpression(
     if (operated) return { ...args, expression: operated };
   }
   return args;
+}
+
+/** Numbers a calculation may bring without the user writing them: units of time, percent, thousands. */
+const implicitNumbers = new Set(["7", "10", "12", "24", "30", "31", "52", "60", "100", "365", "1000", "3600"]);
+/** Words that ask for a quantity or a calculation. */
+const asksForQuantity =
+  /\b(?:how (?:many|much|long|far)|cu[aá]nt[oa]s?|calculat\w*|calcul\w*|comput\w*|convert\w*|squared|cubed|al cuadrado|al cubo|total|average|promedio|media)\b/iu;
+
+/** A calculation in a conversation with no number and no quantity asked for, of numbers nobody wrote. */
+function unasked(expression: string, context: ReconcileContext): boolean {
+  const conversation = `${context.previousUserText ?? ""} ${context.userText}`;
+  if (writesANumber(conversation) || asksForQuantity.test(conversation)) return false;
+  const numbers = expression.match(/\d+(?:\.\d+)?/gu) ?? [];
+  return numbers.length > 0 && numbers.some((number) => !implicitNumbers.has(number));
 }
 
 /** Whether a text writes a number, in digits or in words ("three", "diez", "a dozen"). */

@@ -42,13 +42,11 @@ describe("withGroundedListItems", () => {
     expect(withGroundedListItems(all, amenities, "somewhere nice")).toBe(all);
   });
 
-  it("drops an item a free list adds only when two others are named", () => {
-    const text = "a vegetarian pasta with cheese";
-    expect(withGroundedListItems({ ingredients: ["Pasta", "Cheese", "Tomato"] }, amenities, text)).toEqual({
-      ingredients: ["Pasta", "Cheese"],
-    });
-    const codes = { ingredients: ["EUR", "MXN", "JPY"] };
-    expect(withGroundedListItems(codes, amenities, "100 dollars in euros, pesos and yen")).toBe(codes);
+  it("leaves free lists alone: their items may be named in other words", () => {
+    const codes = { ingredients: ["EUR", "GBP", "JPY"] };
+    expect(withGroundedListItems(codes, amenities, "Convert 100 USD to euros, GBP and JPY")).toBe(codes);
+    const added = { ingredients: ["Pasta", "Cheese", "Tomato"] };
+    expect(withGroundedListItems(added, amenities, "a vegetarian pasta with cheese")).toBe(added);
   });
 });
 
@@ -61,18 +59,35 @@ describe("withScaleFromRequest", () => {
     });
   });
 
-  it("leaves numbers the request writes, and those with other digits", () => {
+  it("leaves numbers the request writes, those with other digits, and small numbers such as rates", () => {
     const args = { payout: 50, shares: 7_000_000 };
     expect(withScaleFromRequest(args, "a payout of 50 million for 50 shares")).toBe(args);
+    const rate = { rate: 0.15, principal: 1_500_000 };
+    expect(withScaleFromRequest(rate, "a 1.5 million loan at 15%")).toBe(rate);
+    const invest = { amount: 8_500_000, rate: 0.085 };
+    expect(withScaleFromRequest(invest, "Invest 8.5 million at 8.5%")).toBe(invest);
   });
 });
 
 describe("withCompassSigns", () => {
-  it("makes west and south negative, in arrays too", () => {
-    expect(withCompassSigns({ coord: [33.4484, 112.074], lat: 33.9 }, "(33.4484 N, 112.0740 W) and 33.9° S")).toEqual({
+  it("makes west and south coordinates negative, in arrays too", () => {
+    const text = "(33.4484 N, 112.0740 W) and (33.9° S, 151.2 E)";
+    expect(withCompassSigns({ coord: [33.4484, 112.074], lat: 33.9, lon: 151.2 }, text)).toEqual({
       coord: [33.4484, -112.074],
       lat: -33.9,
+      lon: 151.2,
     });
+  });
+
+  it("leaves numbers that are no coordinates, and coordinates written with N or E too", () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ year: 1990 }, "songs from the 1990s"],
+      [{ seconds: 30 }, "Set a timer for 30 s"],
+      [{ watts: 60 }, "a 60 W bulb, 10 N"],
+      [{ lat: 10, lon: 10 }, "10 N, 10 W"],
+      [{ count: 112.074 }, "(33.4484 N, 112.0740 W)"],
+    ];
+    for (const [args, text] of cases) expect(withCompassSigns(args, text)).toBe(args);
   });
 });
 
@@ -88,11 +103,15 @@ describe("withoutOtherArgumentValues", () => {
     });
   });
 
-  it("keeps values inside words and strings that would be left without letters", () => {
-    const args = { title: "Madrid 2021", year: "2021 Madrid" };
-    expect(withoutOtherArgumentValues({ name: "Season 20", id: "20" })).toEqual({ name: "Season", id: "20" });
-    expect(withoutOtherArgumentValues({ code: "A12", id: "12" })).toEqual({ code: "A12", id: "12" });
-    expect(withoutOtherArgumentValues(args)).toBe(args);
+  it("takes out years only, and keeps strings that would be left without letters", () => {
+    for (const args of [
+      { query: "hotels in Paris", location: "Paris" },
+      { message: "Happy birthday John", to: "John" },
+      { mission: "Apollo 11", crew: 11 },
+      { title: "2021", year: "2021" },
+      { code: "A2021", year: 2021 },
+    ])
+      expect(withoutOtherArgumentValues(args)).toBe(args);
   });
 });
 

@@ -8,7 +8,7 @@ type Args = Record<string, unknown>;
  * A small model's call with the mistakes it makes most often on values the request spells out put
  * right (measured on BFCL simple, whose failures these were): a whole enum list copied into an array
  * ("annual plants" → every plant type), "8.5 million" written 850000000, "112.07 W" without its minus
- * sign, one argument repeated inside another ("La Liga 2020-2021" beside season "2020-2021"). Each
+ * sign, a year repeated inside another argument ("La Liga 2020-2021" beside season "2020-2021"). Each
  * repair changes a value only when the request shows what it should be.
  */
 export function repairedArguments(args: Args, schema: Schema, requestText: string): Args {
@@ -19,24 +19,21 @@ export function repairedArguments(args: Args, schema: Schema, requestText: strin
 }
 
 /**
- * An array of strings without the items the request never names, when it names others: the 0.5B
- * model copies an enum's every value ("amenities": Patio, Wi-Fi, Happy Hour… for "a sushi place with
- * a patio"), or adds one of its own to a list ("pasta with cheese" → Pasta, Cheese, Tomato). An enum
- * list is repaired only when it holds all of the enum's values or all but one (a copied list); a free
- * list needs two named items before an unnamed one goes (codes such as currency codes are seldom
- * written as such). An item counts as named when any of its words is ("toll roads" names "tolls").
+ * An enum list without the values the request never names, when it names others: the 0.5B model
+ * copies an enum's every value ("amenities": Patio, Wi-Fi, Happy Hour… for "a sushi place with a
+ * patio"). Only a list that holds all of the enum's values or all but one (a copied list) is repaired,
+ * and free lists never are: their items may be named in other words ("euros" for EUR, "NYC"). An item
+ * counts as named when any of its words is ("toll roads" names "tolls").
  */
 export function withGroundedListItems(args: Args, schema: Schema, requestText: string): Args {
   const requestWords = wordsOf(requestText).map(stem);
   const named = (item: string) => wordsOf(item).some((word) => isWritten(stem(word), requestWords));
   return mapEntries(args, (name, value) => {
     if (!Array.isArray(value) || value.length < 2 || !value.every((item) => typeof item === "string")) return value;
-    const kept = value.filter(named);
     const enumValues = itemsOf(schema?.properties?.[name])?.enum;
-    const enough = Array.isArray(enumValues)
-      ? kept.length >= 1 && value.length >= Math.max(2, enumValues.length - 1)
-      : kept.length >= 2;
-    return enough && kept.length < value.length ? kept : value;
+    if (!Array.isArray(enumValues) || value.length < Math.max(2, enumValues.length - 1)) return value;
+    const kept = value.filter(named);
+    return kept.length >= 1 && kept.length < value.length ? kept : value;
   });
 }
 
@@ -62,66 +59,84 @@ function wordsOf(text: string): string[] {
 
 /**
  * A number the request writes with a scale word, put back at its scale: "8.5 million square
- * kilometers" came out as 850000000. Only a number the request does not write, with the same digits
- * as exactly one scaled number of the request, changes.
+ * kilometers" came out as 850000000. Only a whole number of at least 1,000 that the request does not
+ * write, off by a power of ten from exactly one scaled number of the request, changes (a rate of 0.15
+ * beside "1.5 million" is left alone).
  */
 export function withScaleFromRequest(args: Args, requestText: string): Args {
   const scaled = scaledNumbers(requestText);
   if (scaled.length === 0) return args;
   const repair = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(repair);
-    if (typeof value !== "number" || value === 0) return value;
+    if (typeof value !== "number" || !Number.isInteger(value) || Math.abs(value) < 1000) return value;
     if (groundedValues({ arguments: { value } }, requestText).size > 0) return value;
-    const alike = [...new Set(scaled.filter((candidate) => significantDigits(candidate) === significantDigits(value)))];
+    const alike = [...new Set(scaled.filter((candidate) => offByPowerOfTen(value, candidate)))];
     return alike.length === 1 ? alike[0] : value;
   };
   return mapEntries(args, (_, value) => repair(value));
 }
 
+function offByPowerOfTen(value: number, candidate: number): boolean {
+  if (candidate === 0 || value === candidate) return false;
+  const exponent = Math.log10(Math.abs(value / candidate));
+  return Math.abs(exponent - Math.round(exponent)) < 1e-9;
+}
+
+/** Parameter names that hold coordinates. */
+const coordinateName = /lat|lon|lng|coord|position|point|location/i;
+
 /**
- * Coordinates written with a compass letter ("112.0740 W", "33.9° S") as signed numbers: west and south
- * are negative. Only a positive number the request writes once, followed by W or S, changes.
+ * Coordinates written with a compass letter ("33.4484 N, 112.0740 W") as signed numbers: west and
+ * south are negative. Only in a request that writes a coordinate pair (a number with N or S and one
+ * with E or W, capital letters or a degree sign), only for a parameter named for coordinates, and only
+ * for a positive number the request writes with W or S and never with N or E.
  */
 export function withCompassSigns(args: Args, requestText: string): Args {
-  const negative = new Set<number>();
-  for (const match of requestText.matchAll(/(?<![\d.-])(\d+(?:\.\d+)?)\s*°?\s*(W|S|west|south|oeste|sur)\b/giu)) {
-    negative.add(Number(match[1]));
-  }
+  const text = requestText.replace(/\s+/g, " ");
+  const marked = [...text.matchAll(/(?<![\d.-])(\d+(?:\.\d+)?) ?(°)? ?([NSEW])\b/g)].map((match) => ({
+    value: Number(match[1]),
+    letter: match[3]!,
+  }));
+  const pair = marked.some((mark) => "NS".includes(mark.letter)) && marked.some((mark) => "EW".includes(mark.letter));
+  if (!pair) return args;
+  const negative = new Set(marked.filter((mark) => "WS".includes(mark.letter)).map((mark) => mark.value));
+  for (const mark of marked) if ("NE".includes(mark.letter)) negative.delete(mark.value);
   if (negative.size === 0) return args;
   const repair = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(repair);
     return typeof value === "number" && value > 0 && negative.has(value) ? -value : value;
   };
-  return mapEntries(args, (_, value) => repair(value));
+  return mapEntries(args, (name, value) => (coordinateName.test(name) ? repair(value) : value));
 }
 
+/** A year or a season: "2021", "2020-2021", "2020/21". */
+const yearLike = /^\d{4}(?:[-/]\d{2,4})?$/;
+
 /**
- * A string argument without another argument's value at its start or end: the 0.5B model writes
- * `tournament: "La Liga 2020-2021"` beside `season: "2020-2021"`, `league: "2021 La Liga"` beside
- * `season: "2021"`. What is left must still have a letter in it.
+ * A string argument without another argument's year or season at its start or end: the 0.5B model
+ * writes `tournament: "La Liga 2020-2021"` beside `season: "2020-2021"`, `league: "2021 La Liga"`
+ * beside `season: "2021"`. Only year-shaped values are taken out ("hotels in Paris" beside
+ * `location: "Paris"` stays whole), and what is left must still have a letter in it.
  */
 export function withoutOtherArgumentValues(args: Args): Args {
-  const others = Object.entries(args).flatMap(([name, value]) =>
-    typeof value === "string" || typeof value === "number" ? [{ name, text: String(value).trim() }] : [],
-  );
+  const years = Object.entries(args).flatMap(([name, value]) => {
+    const text = typeof value === "string" || typeof value === "number" ? String(value).trim() : "";
+    return yearLike.test(text) ? [{ name, text }] : [];
+  });
+  if (years.length === 0) return args;
   return mapEntries(args, (name, value) => {
     if (typeof value !== "string") return value;
     let result = value.trim();
-    for (const other of others) {
-      if (other.name === name || other.text.length < 2 || other.text.length >= result.length) continue;
-      const escaped = other.text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-      const stripped = result
-        .replace(new RegExp(`^${escaped}(?=[\\s,;-])[\\s,;-]*`, "u"), "")
-        .replace(new RegExp(`[\\s,;-]*(?<=[\\s,;-])${escaped}$`, "u"), "")
-        .trim();
+    for (const year of years) {
+      if (year.name === name) continue;
+      const words = result.split(/\s+/);
+      if (words[0] === year.text) words.shift();
+      else if (words.at(-1) === year.text) words.pop();
+      const stripped = words.join(" ").trim();
       if (stripped !== result && /\p{L}/u.test(stripped)) result = stripped;
     }
     return result === value.trim() ? value : result;
   });
-}
-
-function significantDigits(value: number): string {
-  return String(Math.abs(value)).replace(".", "").replace(/^0+/, "").replace(/0+$/, "");
 }
 
 function itemsOf(property: unknown): { enum?: unknown } | undefined {

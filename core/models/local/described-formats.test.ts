@@ -37,6 +37,10 @@ describe("withDescribedFormats", () => {
     });
     const unknown = { location: "Springfield" };
     expect(withDescribedFormats(unknown, schema, "")).toBe(unknown);
+    // A name several states share, and a description that asks for no state.
+    expect(withDescribedFormats({ location: "Cambridge" }, schema, "")).toEqual({ location: "Cambridge" });
+    const abroad = { properties: { location: prop("The city, e.g. London, UK") } };
+    expect(withDescribedFormats({ location: "Chicago" }, abroad, "")).toEqual({ location: "Chicago" });
   });
 
   it("fills a missing unit the request states, in the description's or enum's form", () => {
@@ -54,5 +58,9 @@ describe("withDescribedFormats", () => {
     const plain = { properties: { unit: prop("The unit.") } };
     expect(withDescribedFormats(args, plain, "from 5 miles to 8 kilometers")).toBe(args);
     expect(withDescribedFormats(args, plain, "the weather in Miami")).toBe(args);
+    expect(withDescribedFormats(args, plain, "wake me at 4 in the morning")).toBe(args);
+    expect(withDescribedFormats(args, plain, "how many 5g towers")).toBe(args);
+    const update = { update: "10th December 2022" };
+    expect(withDescribedFormats(update, { properties: { update: prop("What to validate.") } }, "")).toBe(update);
   });
 });

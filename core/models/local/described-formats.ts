@@ -92,7 +92,7 @@ const datePatterns: [RegExp, (date: CalendarDate) => string][] = [
 /** A date value in the description's pattern; one written in words as YYYY-MM-DD when no pattern is given. */
 function asDescribedDate(name: string, value: string, description: string): string | undefined {
   const pattern = datePatterns.find(([format]) => format.test(description));
-  if (!pattern && !/date|fecha/i.test(`${name} ${description}`)) return undefined;
+  if (!pattern && !/(?:^|[^a-z])(?:date|fecha)(?:$|[^a-z])/i.test(`${name} ${description}`)) return undefined;
   const date = parseDate(value);
   if (!date) return undefined;
   if (pattern) return pattern[1](date);
@@ -103,7 +103,10 @@ function pad(number: number): string {
   return String(number).padStart(2, "0");
 }
 
-/** The largest US cities and their states, for parameters described as "the city and state". */
+/**
+ * The largest US cities and their states, for parameters described as "the city and state". Names that
+ * several states share (Portland, Cambridge, Columbus, Richmond, Washington…) are left out.
+ */
 const stateOfCity: Record<string, string> = {
   "new york": "NY",
   "new york city": "NY",
@@ -119,19 +122,16 @@ const stateOfCity: Record<string, string> = {
   austin: "TX",
   jacksonville: "FL",
   "fort worth": "TX",
-  columbus: "OH",
   charlotte: "NC",
   "san francisco": "CA",
   indianapolis: "IN",
   seattle: "WA",
   denver: "CO",
-  washington: "DC",
   boston: "MA",
   "el paso": "TX",
   nashville: "TN",
   detroit: "MI",
   "oklahoma city": "OK",
-  portland: "OR",
   "las vegas": "NV",
   memphis: "TN",
   louisville: "KY",
@@ -165,22 +165,19 @@ const stateOfCity: Record<string, string> = {
   "santa clara": "CA",
   "mountain view": "CA",
   "san mateo": "CA",
-  cambridge: "MA",
   brooklyn: "NY",
-  manhattan: "NY",
   buffalo: "NY",
   "salt lake": "UT",
-  richmond: "VA",
   "santa monica": "CA",
   "long beach": "CA",
   "ann arbor": "MI",
-  madison: "WI",
   boulder: "CO",
 };
 
 /** "Chicago" as "Chicago, IL" when the description asks for the city and state ("e.g. Boston, MA"). */
 function withStateCode(value: string, description: string): string | undefined {
-  const asksForState = /city and state|city,\s*state|\b[A-Z][a-z]+(?: [A-Z][a-z]+)*, [A-Z]{2}\b/.test(description);
+  // "The city and state, e.g. Boston, MA": the description must say "state" ("e.g. London, UK" does not).
+  const asksForState = /\bstate\b/i.test(description) && /\bcity\b/i.test(description);
   if (!asksForState || value.includes(",")) return undefined;
   const state = stateOfCity[value.trim().toLowerCase()];
   return state ? `${value.trim()}, ${state}` : undefined;
@@ -188,22 +185,22 @@ function withStateCode(value: string, description: string): string | undefined {
 
 /** Units by kind, each with the words that name it; the first is how it is written when no enum decides. */
 const unitWords: string[][] = [
-  ["inches", "inch", "in"],
+  ["inches", "inch"],
   ["feet", "foot", "ft"],
   ["yards", "yard", "yd"],
   ["miles", "mile", "mi"],
-  ["meters", "meter", "metres", "metre", "metros", "metro", "m"],
+  ["meters", "meter", "metres", "metre", "metros"],
   ["kilometers", "kilometer", "kilometres", "kilometre", "kilómetros", "km"],
   ["centimeters", "centimeter", "centimetres", "centímetros", "cm"],
   ["millimeters", "millimeter", "millimetres", "milímetros", "mm"],
   ["kilograms", "kilogram", "kilos", "kilogramos", "kg"],
-  ["grams", "gram", "gramos", "g"],
+  ["grams", "gram", "gramos"],
   ["pounds", "pound", "lbs", "lb"],
   ["ounces", "ounce", "oz"],
   ["celsius", "centigrade", "°c"],
   ["fahrenheit", "°f"],
   ["kelvin"],
-  ["liters", "liter", "litres", "litre", "litros", "l"],
+  ["liters", "liter", "litres", "litre", "litros"],
   ["gallons", "gallon", "gal"],
 ];
 
