@@ -33,6 +33,9 @@ export {
   type ThreadSetting,
 } from "./models/local/local-model.ts";
 export { startThreadGovernor } from "./models/local/thread-governor.ts";
+// The local model's repairs of call arguments, for tools that re-score recorded calls (evals).
+export { repairedArguments } from "./models/local/argument-repairs.ts";
+export { withDescribedFormats } from "./models/local/described-formats.ts";
 export {
   modelCatalogue,
   defaultLocalModelName,
