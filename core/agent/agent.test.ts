@@ -510,6 +510,31 @@ describe("Agent turn loop", () => {
     expect(events.at(-1)).toMatchObject({ code: "PROVIDER_FAILED", message: "upstream closed", retryable: true });
   });
 
+  it("logs a failed turn with its session and turn, through a child logger or in the line itself", async () => {
+    const lines: { message: string; fields: Record<string, unknown> }[] = [];
+    const record = (bindings: Record<string, unknown>) => (message: string, fields?: Record<string, unknown>) =>
+      lines.push({ message, fields: { ...bindings, ...fields } });
+    const plain = { debug() {}, info() {}, error() {}, warn: record({}) };
+    const withChild = {
+      ...plain,
+      child: (bindings: Record<string, unknown>) => ({ ...plain, warn: record(bindings) }),
+    };
+    for (const logger of [plain, withChild]) {
+      const model = new ScriptedModel([{ error: new ProviderError("PROVIDER_FAILED", "upstream closed") }]);
+      await collectEvents(new Agent({ model, logger }).runTurn({ sessionId: "s-log", text: "hi", turnId: "t-log" }));
+    }
+    expect(lines).toEqual([
+      {
+        message: "turn failed",
+        fields: expect.objectContaining({ sessionId: "s-log", turnId: "t-log", code: "PROVIDER_FAILED" }),
+      },
+      {
+        message: "turn failed",
+        fields: expect.objectContaining({ sessionId: "s-log", turnId: "t-log", code: "PROVIDER_FAILED" }),
+      },
+    ]);
+  });
+
   it("rejects empty and over-long input without calling the model", async () => {
     const model = new ScriptedModel([]);
     const agent = new Agent({ model, maxInputChars: 10 });

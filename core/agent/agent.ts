@@ -425,7 +425,9 @@ export class Agent {
         yield this.#finish(turn, "aborted");
       } else {
         spanError = { code: agentError.code, message: agentError.message };
-        log.warn("turn failed", { code: agentError.code, error: agentError.message });
+        // A logger without child loggers gets the turn's ids in the line itself.
+        const ids = this.#logger.child ? {} : { sessionId: input.sessionId, turnId };
+        log.warn("turn failed", { ...ids, code: agentError.code, error: agentError.message });
         await this.#keepFailedTurn(input, memory, turn, agentError);
         yield {
           type: "error",
