@@ -40,7 +40,9 @@ rta eval --list [--suite NAME]  list saved runs (PostgreSQL when DATABASE_URL is
                      (default: off for bfcl, which measures the model's own choice; auto elsewhere)
   --workers N        put the cases on a queue in Redis (REDIS_URL; RTA_EVAL_QUEUE names it) and start N
                      local \`rta worker\` processes to run them (0: only workers started elsewhere, on any
-                     machine); the report is the one a local run makes with the same seed
+                     machine); the report is the one a local run makes with the same seed. With N > 0
+                     the run ends if every local worker exits (set RTA_EVAL_REMOTE_WORKERS=1 when others
+                     help too); Ctrl-C stops it and takes its waiting cases off the queue
 
 Exit codes: 0 done, 1 the run failed, 2 bad arguments, 3 the baseline gate found a significant regression.`;
 

@@ -95,31 +95,33 @@ export function distributedRun(run: {
     spawn(process.execPath, [bin, "worker"], { stdio: ["ignore", "inherit", "inherit"], env: process.env }),
   );
   const runId = `run${randomUUID().slice(0, 8)}`;
-  // With local workers only, the run cannot finish once they have all exited (a model that failed to
-  // load, a bad environment): say so instead of waiting for ever.
-  const abandoned =
-    run.localWorkers > 0
-      ? new Promise<never>((_, reject) => {
-          let exited = 0;
-          for (const child of children)
-            child.once("exit", (code) => {
-              exited += 1;
-              if (exited === children.length)
-                reject(
-                  new Error(
-                    `all ${children.length} local workers exited (last with code ${code}); see their output above.`,
-                  ),
-                );
-            });
-        })
-      : undefined;
-  abandoned?.catch(() => {});
-  // Stopped from the terminal or by a supervisor: the local workers go too.
-  const stopChildren = () => {
+  // The run ends early, with an error, when it can no longer finish or is asked to stop: when every
+  // local worker has exited (a model that failed to load, a bad environment; only if no remote worker
+  // was meant to help, i.e. RTA_EVAL_REMOTE_WORKERS is not set), or on SIGINT/SIGTERM, which also stops
+  // the local workers. Its waiting cases are then removed from the queue (runCasesOnQueue).
+  let abandon: (error: Error) => void = () => {};
+  const abandoned = new Promise<never>((_, reject) => {
+    abandon = reject;
+  });
+  abandoned.catch(() => {});
+  if (children.length > 0 && !process.env.RTA_EVAL_REMOTE_WORKERS) {
+    let exited = 0;
+    for (const child of children)
+      child.once("exit", (code) => {
+        exited += 1;
+        if (exited === children.length)
+          abandon(
+            new Error(`all ${children.length} local workers exited (last with code ${code}); see their output above.`),
+          );
+      });
+  }
+  const stop = (signal: NodeJS.Signals) => {
     for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
+    process.exitCode = 130;
+    abandon(new Error(`stopped by ${signal}.`));
   };
-  process.once("SIGINT", stopChildren);
-  process.once("SIGTERM", stopChildren);
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
   return {
     runCases: async (jobs, onResult) => {
       const finished = await runCasesOnQueue(
@@ -134,7 +136,7 @@ export function distributedRun(run: {
           toolRouting: run.routing,
           judged: run.judged,
         })),
-        { redisUrl: url, queueName, onResult: (done) => onResult(done.result), ...(abandoned ? { abandoned } : {}) },
+        { redisUrl: url, queueName, onResult: (done) => onResult(done.result), abandoned },
       );
       const answered = finished.find((done) => done.provider !== "unknown");
       return {
@@ -144,8 +146,8 @@ export function distributedRun(run: {
       };
     },
     close: async () => {
-      process.off("SIGINT", stopChildren);
-      process.off("SIGTERM", stopChildren);
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
       await Promise.all(
         children.map(
           (child) =>

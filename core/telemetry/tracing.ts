@@ -66,8 +66,11 @@ export async function* tracedToolRound<Result>(
       yield event;
     }
   } finally {
-    // Stopped early (the turn aborted): the round's own cleanup runs, as it would under `yield*`.
-    if (!finished) await round.return(undefined as Result);
-    for (const span of spans.values()) endSpan(span, { message: "no result" });
+    try {
+      // Stopped early (the turn aborted): the round's own cleanup runs, as it would under `yield*`.
+      if (!finished) await round.return(undefined as Result);
+    } finally {
+      for (const span of spans.values()) endSpan(span, { message: "no result" });
+    }
   }
 }

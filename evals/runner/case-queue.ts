@@ -31,14 +31,20 @@ export interface CaseJobResult {
 }
 
 /**
- * A connection for BullMQ. A run gives up on Redis after a few tries (so a wrong REDIS_URL ends the
- * command instead of retrying for ever); a worker keeps trying, to outlive a Redis restart. Connection
+ * A connection for BullMQ. A run gives up on a Redis it never reached after a few tries (so a wrong
+ * REDIS_URL ends the command instead of retrying for ever); once connected, and always for a worker,
+ * it keeps trying, to outlive a Redis restart. Connection
  * errors are reported once through `onError`, not as unhandled error events.
  */
 function connectionTo(redisUrl: string, options: { giveUp?: boolean; onError?: (error: Error) => void } = {}): Redis {
+  let connectedOnce = false;
   const connection = new Redis(redisUrl, {
     maxRetriesPerRequest: null,
-    retryStrategy: (times) => (options.giveUp && times > 5 ? null : Math.min(times * 200, 2_000)),
+    // Giving up is for a first connection that never comes; once connected, a restart is waited out.
+    retryStrategy: (times) => (options.giveUp && !connectedOnce && times > 5 ? null : Math.min(times * 200, 2_000)),
+  });
+  connection.once("ready", () => {
+    connectedOnce = true;
   });
   let reported = false;
   connection.on("error", (error: Error) => {

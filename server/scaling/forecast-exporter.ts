@@ -4,6 +4,9 @@ import { Gauge, Registry } from "prom-client";
 import { z } from "zod";
 import { LoadForecaster, type LoadSample } from "./load-forecast.ts";
 
+/** Failed refreshes in a row after which the forecast is withdrawn. */
+export const staleAfterFailures = 5;
+
 const queryRangeSchema = z.object({
   status: z.literal("success"),
   data: z.object({
@@ -49,7 +52,10 @@ export interface ForecastExporterOptions {
   host?: string;
   /** How often the forecast is computed again (default one minute). */
   intervalMs?: number;
-  /** History read each time (default 8 days: a week of seasons and the level's hour). */
+  /**
+   * History read each time (default 7 days and 2 hours: a week of seasons for the next two hours, and
+   * the level's hour; at one reading a minute that is 10,200 points, under Prometheus's 11,000 a query).
+   */
   historyMs?: number;
   /** Horizons exported, as label and milliseconds (default 15 and 60 minutes). */
   horizons?: Record<string, number>;
@@ -85,16 +91,34 @@ export async function startForecastExporter(
     const history = await fetchLoadHistory({
       prometheusUrl: options.prometheusUrl,
       query: options.query ?? "sum(agent_active_sessions)",
-      from: to - (options.historyMs ?? 8 * 86_400_000),
+      from: to - (options.historyMs ?? 7 * 86_400_000 + 2 * 3_600_000),
       to,
       stepMs: 60_000,
+      signal: AbortSignal.timeout(30_000),
     });
     const forecaster = new LoadForecaster(history);
     for (const [label, horizonMs] of Object.entries(horizons))
       gauge.set({ horizon: label }, forecaster.peak(to, horizonMs));
     lastUpdate.set(to / 1000);
   };
-  const safeRefresh = () => refresh().catch((error: unknown) => options.onError?.(error));
+  // A forecast that can no longer be computed is withdrawn after a few minutes rather than served stale
+  // (the morning's peak steering the autoscaler all afternoon); one refresh at a time.
+  let failures = 0;
+  let refreshing = false;
+  const safeRefresh = async () => {
+    if (refreshing) return;
+    refreshing = true;
+    try {
+      await refresh();
+      failures = 0;
+    } catch (error) {
+      failures += 1;
+      if (failures >= staleAfterFailures) gauge.reset();
+      options.onError?.(error);
+    } finally {
+      refreshing = false;
+    }
+  };
   await safeRefresh();
   const timer = setInterval(safeRefresh, options.intervalMs ?? 60_000);
   timer.unref();
@@ -106,7 +130,8 @@ export async function startForecastExporter(
   const address = server.address() as AddressInfo;
   return {
     url: `http://${address.address}:${address.port}`,
-    refresh,
+    /** Computes the forecast now (a failure goes to `onError` and counts towards withdrawing it). */
+    refresh: safeRefresh,
     close: async () => {
       clearInterval(timer);
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -52,6 +52,15 @@ describe("forecastLoad", () => {
     expect(forecastError).toBeLessThan(persistenceError * 0.6);
   });
 
+  it("reads nothing after now: the whole trace and the trace cut at now forecast alike", () => {
+    const trace = syntheticTrace({ days: 8, start, seed: 13 });
+    const whole = new LoadForecaster(trace);
+    for (let at = start + 7 * day; at < start + 8 * day; at += 37 * minute) {
+      const cut = new LoadForecaster(trace.filter((sample) => sample.at <= at));
+      for (const lead of [10 * minute, 60 * minute]) expect(whole.peak(at, lead)).toBeCloseTo(cut.peak(at, lead), 9);
+    }
+  });
+
   it("gives the peak of the next hour, which is at least the load ahead at any slot of it", () => {
     const trace = syntheticTrace({ days: 3, start, seed: 5 });
     const now = start + 2 * day + 8 * 60 * minute;
