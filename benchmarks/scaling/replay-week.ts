@@ -9,21 +9,14 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { replayAutoscaler } from "../../server/scaling/replay-autoscaler.ts";
+import { replayAutoscaler, replayedWeekSettings } from "../../server/scaling/replay-autoscaler.ts";
 import { syntheticTrace } from "../../server/scaling/synthetic-trace.ts";
 
 const { values } = parseArgs({ options: { out: { type: "string" } } });
 const minute = 60_000;
 const start = Date.UTC(2026, 10, 16);
 const trace = syntheticTrace({ days: 8, start });
-const settings = {
-  sessionsPerPod: 40,
-  podStartupMs: 3 * minute,
-  minPods: 2,
-  maxPods: 30,
-  scaleDownWindowMs: 5 * minute,
-  leadMs: 10 * minute,
-};
+const settings = replayedWeekSettings;
 const lastDay = start + 7 * 1440 * minute;
 const results = (["reactive", "predictive"] as const).map((mode) => replayAutoscaler(trace, lastDay, mode, settings));
 const [reactive, predictive] = results as [(typeof results)[0], (typeof results)[0]];

@@ -10,6 +10,7 @@ import {
   singular,
 } from "./question-qualifiers.ts";
 import { askedForDiffers, changedWord } from "./single-word-change.ts";
+import { basicNumberWords, spanishHundreds } from "../language/number-words.ts";
 
 /**
  * What must be equal for two questions to share an answer, whatever their embeddings say: the
@@ -278,49 +279,23 @@ function currenciesInDirection(lower: string): string[] {
 }
 
 /** Numbers written as words count as the numbers ("three days" is "3 days", not "ten days"). */
-const numberWords: Record<string, number> = Object.fromEntries(
-  Object.entries({
-    0: "zero cero",
-    2: "two dos",
-    3: "three tres",
-    4: "four cuatro",
-    5: "five cinco",
-    6: "six seis",
-    7: "seven siete",
-    8: "eight ocho",
-    9: "nine nueve",
-    10: "ten diez",
-    11: "eleven",
-    12: "twelve doce",
-    13: "thirteen trece",
-    14: "fourteen catorce",
-    15: "fifteen quince",
-    16: "sixteen dieciséis dieciseis",
-    17: "seventeen diecisiete",
-    18: "eighteen dieciocho",
-    19: "nineteen diecinueve",
-    20: "twenty veinte",
-    30: "thirty treinta",
-    40: "forty cuarenta",
-    50: "fifty cincuenta",
-    60: "sixty sesenta",
-    70: "seventy setenta",
-    80: "eighty ochenta",
-    90: "ninety noventa",
-    100: "hundred cien ciento",
-    200: "doscientos doscientas",
-    300: "trescientos trescientas",
-    400: "cuatrocientos cuatrocientas",
-    500: "quinientos quinientas",
-    600: "seiscientos seiscientas",
-    700: "setecientos setecientas",
-    800: "ochocientos ochocientas",
-    900: "novecientos novecientas",
-    1000: "thousand mil",
-    1000000: "million millón millon millones",
-    1000000000: "billion",
-  }).flatMap(([value, names]) => names.split(" ").map((name): [string, number] => [name, Number(value)])),
-);
+const numberWords: Record<string, number> = {
+  zero: 0,
+  cero: 0,
+  ...basicNumberWords,
+  eleven: 11,
+  dieciséis: 16,
+  hundred: 100,
+  cien: 100,
+  ...spanishHundreds,
+  thousand: 1000,
+  mil: 1000,
+  million: 1_000_000,
+  millón: 1_000_000,
+  millon: 1_000_000,
+  millones: 1_000_000,
+  billion: 1_000_000_000,
+};
 const numberWordPattern = new RegExp(`(?<![\\p{L}])(?:${Object.keys(numberWords).join("|")})(?![\\p{L}])`, "gu");
 
 function same(left: readonly string[], right: readonly string[]): boolean {

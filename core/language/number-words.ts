@@ -1,76 +1,84 @@
-/** Number words of English and Spanish, as they stand alone ("three days", "diez eventos"). */
-const wordValues: Record<string, number> = {
-  one: 1,
+/**
+ * Words for the numbers 2–19 (but 11: Spanish "once" is also English) and the tens, in English and
+ * Spanish: what every reader of numbers in words shares (this file, the cache's false-hit guard).
+ */
+export const basicNumberWords: Readonly<Record<string, number>> = {
   two: 2,
+  dos: 2,
   three: 3,
+  tres: 3,
   four: 4,
+  cuatro: 4,
   five: 5,
+  cinco: 5,
   six: 6,
+  seis: 6,
   seven: 7,
+  siete: 7,
   eight: 8,
+  ocho: 8,
   nine: 9,
+  nueve: 9,
   ten: 10,
-  eleven: 11,
+  diez: 10,
   twelve: 12,
+  doce: 12,
   thirteen: 13,
+  trece: 13,
   fourteen: 14,
+  catorce: 14,
   fifteen: 15,
+  quince: 15,
   sixteen: 16,
+  dieciseis: 16,
   seventeen: 17,
+  diecisiete: 17,
   eighteen: 18,
+  dieciocho: 18,
   nineteen: 19,
+  diecinueve: 19,
   twenty: 20,
+  veinte: 20,
   thirty: 30,
+  treinta: 30,
   forty: 40,
+  cuarenta: 40,
   fifty: 50,
+  cincuenta: 50,
   sixty: 60,
+  sesenta: 60,
   seventy: 70,
+  setenta: 70,
   eighty: 80,
+  ochenta: 80,
   ninety: 90,
+  noventa: 90,
+};
+
+/** Number words as they stand alone ("three days", "diez eventos", "a dozen"), read by `spokenNumbers`. */
+const wordValues: Record<string, number> = {
+  ...basicNumberWords,
+  one: 1,
+  uno: 1,
+  una: 1,
+  eleven: 11,
+  once: 11,
   hundred: 100,
+  cien: 100,
   dozen: 12,
+  docena: 12,
   single: 1,
   double: 2,
   triple: 3,
-  uno: 1,
-  una: 1,
-  dos: 2,
-  tres: 3,
-  cuatro: 4,
-  cinco: 5,
-  seis: 6,
-  siete: 7,
-  ocho: 8,
-  nueve: 9,
-  diez: 10,
-  once: 11,
-  doce: 12,
-  trece: 13,
-  catorce: 14,
-  quince: 15,
-  dieciseis: 16,
-  diecisiete: 17,
-  dieciocho: 18,
-  diecinueve: 19,
-  veinte: 20,
   veintiuno: 21,
   veintidos: 22,
   veintitres: 23,
   veinticuatro: 24,
   veinticinco: 25,
-  treinta: 30,
-  cuarenta: 40,
-  cincuenta: 50,
-  sesenta: 60,
-  setenta: 70,
-  ochenta: 80,
-  noventa: 90,
-  cien: 100,
-  docena: 12,
 };
 
 /** Spanish hundreds, which are single words. */
-const hundredsWords: Record<string, number> = {
+export const spanishHundreds: Readonly<Record<string, number>> = {
   ciento: 100,
   doscientos: 200,
   doscientas: 200,
@@ -113,7 +121,7 @@ export function spokenNumbers(text: string, language?: "en" | "es"): number[] {
   /** A number under 1000 from `index` on ("two hundred and five", "doscientos treinta y dos"), or undefined. */
   const belowThousand = (): number | undefined => {
     let total: number | undefined;
-    const hundreds = hundredsWords[words[index] ?? ""] ?? (numberOf(words[index]) === 100 ? 100 : undefined);
+    const hundreds = spanishHundreds[words[index] ?? ""] ?? (numberOf(words[index]) === 100 ? 100 : undefined);
     const first = numberOf(words[index]);
     if (hundreds !== undefined) {
       total = hundreds;

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { detectLanguage } from "./detect-language.ts";
+import { escapeRegExp } from "./escape-regexp.ts";
 
 /**
  * A word-by-word English reading of a Spanish text ("¿Va a llover mañana en Bogotá?" → "goes to rain
@@ -39,9 +40,7 @@ function loadGlossary(): Glossary {
   const words = read("./spanish-english-glossary.json");
   const glosses = read("./spanish-english-phrases.json");
   // Longest first, whole words only: "a cuánto está" before "a cuánto".
-  const alternatives = [...glosses.keys()]
-    .sort((left, right) => right.length - left.length)
-    .map((phrase) => phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const alternatives = [...glosses.keys()].sort((left, right) => right.length - left.length).map(escapeRegExp);
   // An expression where one starts, else a word.
   const pattern = new RegExp(`(?<![\\p{L}])(?:${alternatives.join("|")})(?![\\p{L}])|\\p{L}+`, "gu");
   glossary = { words, phrases: { pattern, glosses } };

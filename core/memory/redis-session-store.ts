@@ -8,6 +8,7 @@ import {
   type SessionStore,
   type TurnRecord,
 } from "../contracts/store.ts";
+import { escapeRegExp } from "../language/escape-regexp.ts";
 
 export interface RedisSessionStoreOptions {
   /** How many recent turns `load` returns as context (default 50, the context window's kept turns). */
@@ -274,10 +275,6 @@ function checked(results: ExecResults): ExecResults {
 
 function resultOf<T>(results: ExecResults, index: number): T {
   return checked(results)?.[index]?.[1] as T;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 function parseTurn(text: string): TurnRecord {

@@ -8,6 +8,7 @@ import { englishReading } from "../language/spanish-gloss.ts";
 import { messageParts } from "./message-parts.ts";
 import { defaultNoToolExamples } from "./no-tool-examples.ts";
 import { createLexicalToolRouter, type ToolRouteContext, type ToolRouter } from "./tool-router.ts";
+import { escapeRegExp } from "../language/escape-regexp.ts";
 
 /**
  * Cosine-similarity thresholds of the predictor. The leads over the no-tool examples matter most:
@@ -261,10 +262,7 @@ export class ToolPredictor {
 export function namedTools(message: string, tools: readonly ToolDefinition[]): ToolDefinition[] {
   const text = message.toLowerCase();
   return tools.filter((tool) => {
-    const name = tool.name
-      .toLowerCase()
-      .replaceAll("_", " ")
-      .replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const name = escapeRegExp(tool.name.toLowerCase().replaceAll("_", " "));
     return new RegExp(`\\b(?:use|using|with)\\s+(?:the\\s+|a\\s+|your\\s+)?${name}\\b`).test(text);
   });
 }

@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { type Job, Queue, QueueEvents, Worker } from "bullmq";
 import { Redis } from "ioredis";
+import { erroredCase } from "./run-suite.ts";
 import type { CaseResult, EvalCase } from "./types.ts";
 
 /** The queue `rta eval --workers` puts cases on and `rta worker` takes them from (RTA_EVAL_QUEUE). */
@@ -150,23 +151,10 @@ function failedCase(job: CaseJob, error: unknown): CaseJobResult {
     provider: "unknown",
     model: "unknown",
     worker: "none",
-    result: {
-      id: job.testCase.id,
-      category: job.testCase.category,
-      repeat: job.repeat,
-      input: "",
-      output: "",
-      expected: "",
-      scores: {},
-      time_to_first_token_ms: null,
-      total_ms: 0,
-      usage: { input_tokens: 0, output_tokens: 0 },
-      cost_usd: null,
-      tool_calls: [],
-      tags: {},
-      values: {},
-      error: { code: "EVAL_CASE_LOST", message: `The case failed on the queue: ${message}` },
-    },
+    result: erroredCase(job.testCase, job.repeat, {
+      code: "EVAL_CASE_LOST",
+      message: `The case failed on the queue: ${message}`,
+    }),
   };
 }
 

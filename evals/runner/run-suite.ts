@@ -221,24 +221,39 @@ export async function runOneCase<Case extends EvalCase>(
     };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return {
-      id: testCase.id,
-      category: testCase.category,
+    return erroredCase(
+      testCase,
       repeat,
-      input: "",
-      output: "",
-      expected: "",
-      scores: {},
-      tags: {},
-      values: {},
-      time_to_first_token_ms: null,
-      total_ms: performance.now() - started,
-      usage: { input_tokens: 0, output_tokens: 0 },
-      cost_usd: null,
-      tool_calls: [],
-      error: { code: error instanceof Error ? error.name : "Error", message },
-    };
+      { code: error instanceof Error ? error.name : "Error", message },
+      performance.now() - started,
+    );
   }
+}
+
+/** A case run that ended in an error instead of an outcome: scored nothing, kept in the report. */
+export function erroredCase(
+  testCase: EvalCase,
+  repeat: number,
+  error: { code: string; message: string },
+  totalMs = 0,
+): CaseResult {
+  return {
+    id: testCase.id,
+    category: testCase.category,
+    repeat,
+    input: "",
+    output: "",
+    expected: "",
+    scores: {},
+    tags: {},
+    values: {},
+    time_to_first_token_ms: null,
+    total_ms: totalMs,
+    usage: { input_tokens: 0, output_tokens: 0 },
+    cost_usd: null,
+    tool_calls: [],
+    error,
+  };
 }
 
 /** Groups results by case id, so the bootstrap resamples whole cases with all their repetitions. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { forecastLoad, type LoadSample, LoadForecaster, peakForecast } from "./load-forecast.ts";
-import { replayAutoscaler } from "./replay-autoscaler.ts";
+import { replayAutoscaler, replayedWeekSettings } from "./replay-autoscaler.ts";
 import { syntheticTrace } from "./synthetic-trace.ts";
 
 const minute = 60_000;
@@ -73,14 +73,7 @@ describe("forecastLoad", () => {
 
 describe("replayAutoscaler on a replayed week", () => {
   const trace = syntheticTrace({ days: 8, start });
-  const settings = {
-    sessionsPerPod: 40,
-    podStartupMs: 3 * minute,
-    minPods: 2,
-    maxPods: 30,
-    scaleDownWindowMs: 5 * minute,
-    leadMs: 10 * minute,
-  };
+  const settings = replayedWeekSettings;
   const lastDay = start + 7 * day;
 
   it("scales before the morning ramp arrives, where the reactive autoscaler lags it", () => {

@@ -14,6 +14,16 @@ export interface AutoscalerSettings {
   leadMs: number;
 }
 
+/** The settings of the replayed week (benchmarks/scaling/replay-week.ts and its test). */
+export const replayedWeekSettings: AutoscalerSettings = {
+  sessionsPerPod: 40,
+  podStartupMs: 3 * 60_000,
+  minPods: 2,
+  maxPods: 30,
+  scaleDownWindowMs: 5 * 60_000,
+  leadMs: 10 * 60_000,
+};
+
 export interface ReplayResult {
   mode: "reactive" | "predictive";
   /** Session-minutes above what the serving pods could take: the load that arrived before its capacity. */

@@ -1,4 +1,5 @@
 import { foldText } from "../../language/compare-words.ts";
+import { escapeRegExp } from "../../language/escape-regexp.ts";
 
 type Schema = { properties?: Record<string, unknown>; required?: readonly string[] } | undefined;
 type Args = Record<string, unknown>;
@@ -237,10 +238,6 @@ function missingUnit(
     new RegExp(`(?:\\d\\s*|\\bin |\\ben )${escapeRegExp(word)}(?![\\p{L}])`, "u").test(lowered),
   );
   return { name, value: described ?? (written && written.length > 2 ? written : words[0]!) };
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 function descriptionOf(property: unknown): string {

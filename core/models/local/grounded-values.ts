@@ -43,8 +43,16 @@ function groundedItems(call: Pick<ToolCallRequest, "arguments">, requestText: st
   return items;
 }
 
+/** The last request's numbers: one call's checks read the same request dozens of times. */
+let lastNumbers: { requestText: string; numbers: Set<string> } | undefined;
+
 /** Every number the request writes, in every plain form it may take in a call. */
 function requestNumbers(requestText: string): Set<string> {
+  if (lastNumbers?.requestText !== requestText) lastNumbers = { requestText, numbers: readNumbers(requestText) };
+  return lastNumbers.numbers;
+}
+
+function readNumbers(requestText: string): Set<string> {
   const text = requestText.toLowerCase();
   const written = (text.match(/-?\d+(?:[.,]\d+)*/g) ?? []).flatMap(numberForms);
   const language = detectLanguage(requestText)?.language === "es" ? "es" : "en";
