@@ -289,8 +289,9 @@ export const errorCodes = {
     fault: "store",
     retryable: true,
     httpStatus: 503,
-    webSocketCloseCode: null,
-    meaning: "The session store could not be reached.",
+    webSocketCloseCode: 1013,
+    meaning:
+      "The session store could not be reached (a WebSocket is closed with 1013 when the store that shares sessions between instances could not open the session: reconnect).",
   },
   STORE_REJECTED: {
     fault: "store",

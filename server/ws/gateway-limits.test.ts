@@ -3,6 +3,8 @@ import WebSocket from "ws";
 import { Agent, errorCodes, silentLogger, SyntheticModel } from "realtime-agent";
 import { type AgentServer, createAgentServer } from "../app.ts";
 import { InMemoryRateLimiter } from "./rate-limiter.ts";
+import type { ServerFrameEnvelope } from "realtime-agent/client";
+import { LocalSessionBus } from "./session-bus.ts";
 import { SessionChannel } from "./session-channel.ts";
 
 // Limits on a real server with real sockets; limits are counts and sizes, the waits are only for frames to arrive.
@@ -134,8 +136,10 @@ describe("resuming", () => {
 });
 
 describe("a client that does not read", () => {
-  it("is closed with CONNECTION_TOO_SLOW once its send buffer is over the limit, and gets no more frames", () => {
-    const channel = new SessionChannel("slow", "slow", 512, 1024);
+  it("is closed with CONNECTION_TOO_SLOW once its send buffer is over the limit, and gets no more frames", async () => {
+    const bus = new LocalSessionBus({ frames: 512, bytes: 512 * 1024 });
+    const channel = new SessionChannel("slow", "slow", bus, 1024);
+    await channel.ready;
     const calls: string[] = [];
     const socket = {
       OPEN: 1,
@@ -145,29 +149,38 @@ describe("a client that does not read", () => {
       close: (code: number) => calls.push(`close ${code}`),
       terminate: () => calls.push("terminate"),
     };
-    channel.sockets.add(socket as unknown as WebSocket);
-    const frame = (seq: number) =>
-      ({ seq, type: "error", content: {} }) as unknown as Parameters<SessionChannel["publish"]>[0];
-    channel.publish(frame(channel.nextSeq()));
+    await channel.join(socket as unknown as WebSocket);
+    const frame = (seq: number) => ({ seq, type: "error", content: {} }) as unknown as ServerFrameEnvelope;
+    channel.publish(frame);
     socket.bufferedAmount = 4096;
-    channel.publish(frame(channel.nextSeq()));
+    channel.publish(frame);
     expect(calls).toEqual(["send", `close ${errorCodes.CONNECTION_TOO_SLOW.webSocketCloseCode}`]);
     // What it missed is still held for its resume.
-    expect(channel.framesAfter(0).frames).toHaveLength(2);
+    const resumed = { ...socket, bufferedAmount: 0, send: (data: string) => calls.push(data) };
+    await channel.join(resumed as unknown as WebSocket, 1);
+    expect(calls.slice(2).map((data) => JSON.parse(data).seq)).toEqual([2]);
   });
 
-  it("keeps frames for a resume within both the frame count and the byte budget", () => {
-    const channel = new SessionChannel("replay", "replay", 100, undefined, 1_000);
+  it("keeps frames for a resume within both the frame count and the byte budget", async () => {
+    const bus = new LocalSessionBus({ frames: 100, bytes: 1_000 });
+    const channel = new SessionChannel("replay", "replay", bus);
+    await channel.ready;
     const frame = (seq: number) =>
-      ({ seq, type: "agent_response_chunk", content: { text: "x".repeat(90) } }) as unknown as Parameters<
-        SessionChannel["publish"]
-      >[0];
-    for (let index = 0; index < 50; index++) channel.publish(frame(channel.nextSeq()));
-    const { frames, complete } = channel.framesAfter(0);
-    expect(complete).toBe(false);
-    expect(frames.join("").length).toBeLessThanOrEqual(1_000);
-    expect(frames.length).toBeGreaterThan(5);
-    expect(JSON.parse(frames.at(-1)!).seq).toBe(50);
-    expect(channel.framesAfter(49)).toEqual({ frames: [frames.at(-1)], complete: true });
+      ({ seq, type: "agent_response_chunk", content: { text: "x".repeat(90) } }) as unknown as ServerFrameEnvelope;
+    for (let index = 0; index < 50; index++) channel.publish(frame);
+    const received: string[] = [];
+    const gaps: number[] = [];
+    const socket = { OPEN: 1, readyState: 1, bufferedAmount: 0, send: (data: string) => received.push(data) };
+    await channel.join(socket as unknown as WebSocket, 0, (firstSent) => gaps.push(firstSent));
+    expect(received.join("").length).toBeLessThanOrEqual(1_000);
+    expect(received.length).toBeGreaterThan(5);
+    expect(JSON.parse(received.at(-1)!).seq).toBe(50);
+    expect(gaps).toEqual([JSON.parse(received[0]!).seq]);
+    const late: string[] = [];
+    const lateGaps: number[] = [];
+    const lateSocket = { ...socket, send: (data: string) => late.push(data) };
+    await channel.join(lateSocket as unknown as WebSocket, 49, (firstSent) => lateGaps.push(firstSent));
+    expect(late).toEqual([received.at(-1)]);
+    expect(lateGaps).toEqual([]);
   });
 });

@@ -16,6 +16,7 @@ import {
 import { InMemoryRateLimiter, type MessageRateLimiter } from "./rate-limiter.ts";
 import { readUpgradeRequest, refuseUpgrade, sessionKeyOf, type UpgradeRequest } from "./upgrade-request.ts";
 import { SessionChannel } from "./session-channel.ts";
+import { LocalSessionBus, type SessionBus, type SessionControl, defaultReplayWindow } from "./session-bus.ts";
 
 export interface GatewayOptions {
   agent: Agent;
@@ -34,6 +35,11 @@ export interface GatewayOptions {
    */
   replayFrames?: number;
   replayBytes?: number;
+  /**
+   * Where frames are numbered, kept and delivered (default: this process's memory, with the replay
+   * window above). A RedisSessionBus shares sessions between instances. Closed with the gateway.
+   */
+  bus?: SessionBus;
   /** Forget a session's channel this long after its last socket closed (default 10 min). */
   idleSessionMs?: number;
   /** API keys and JWTs; without any, every client is the local owner (and the server must stay on loopback). */
@@ -64,11 +70,19 @@ export class WebSocketGateway {
   readonly #connections = new Map<string, number>();
   readonly #alive = new WeakSet<WebSocket>();
   readonly #rate: MessageRateLimiter;
+  readonly #bus: SessionBus;
   #closing = false;
 
   constructor(options: GatewayOptions) {
     this.#options = options;
     this.#rate = options.messageRate ?? new InMemoryRateLimiter();
+    this.#bus =
+      options.bus ??
+      new LocalSessionBus({
+        frames: options.replayFrames ?? defaultReplayWindow.frames,
+        bytes: options.replayBytes ?? defaultReplayWindow.bytes,
+      });
+    this.#bus.onControl((message) => this.#onControl(message));
     this.#pinger = setInterval(() => this.#ping(), options.pingIntervalMs ?? 30_000).unref();
     this.#server = new WebSocketServer({
       noServer: true,
@@ -112,52 +126,29 @@ export class WebSocketGateway {
     const key = sessionKeyOf(owner, name);
     let channel = this.#channels.get(key);
     if (!channel) {
-      channel = new SessionChannel(
-        name,
-        key,
-        this.#options.replayFrames ?? 2048,
-        this.#options.maxBufferedBytes,
-        this.#options.replayBytes,
-      );
-      channel.owner = owner;
-      this.#channels.set(key, channel);
+      const opened = new SessionChannel(name, key, this.#bus, this.#options.maxBufferedBytes);
+      opened.owner = owner;
+      // A log that could not be opened (the bus's Redis away) is opened again by the next client.
+      opened.ready.catch(() => {
+        if (this.#channels.get(key) === opened) this.#channels.delete(key);
+      });
+      this.#channels.set(key, opened);
+      channel = opened;
     }
     return channel;
   }
 
   #accept(socket: WebSocket, { client, owner, name: sessionId, lastSeen, issued }: UpgradeRequest): void {
     const channel = this.#channel(owner, sessionId);
-    if (issued) socket.send(JSON.stringify(sessionReadyFrame(sessionId, channel.lastSeq)));
-    if (lastSeen !== undefined) {
-      const { frames, complete } = channel.framesAfter(lastSeen);
-      if (!complete) {
-        // Numbered just before the first frame replayed (one the client cannot have: it was dropped),
-        // so that a client keeping the highest seq it saw still takes every replayed frame after it.
-        const firstReplayed = frames[0] ? (JSON.parse(frames[0]) as { seq: number }).seq : channel.lastSeq + 1;
-        socket.send(
-          JSON.stringify(
-            errorFrame(
-              sessionId,
-              firstReplayed - 1,
-              "INPUT_MALFORMED",
-              `Frames after seq ${lastSeen} are no longer held; some were missed.`,
-              errorCodes.INPUT_MALFORMED.retryable,
-            ),
-          ),
-        );
-      }
-      for (const frame of frames) socket.send(frame);
-    }
-    channel.sockets.add(socket);
-    channel.keepTurns();
     this.#connections.set(client, (this.#connections.get(client) ?? 0) + 1);
     this.#alive.add(socket);
-    this.#updateActiveSessions();
+    // Messages wait until the socket has joined the session, so that it gets every frame of their turns.
+    const joined = this.#join(channel, socket, issued, lastSeen);
 
     socket.on("pong", () => this.#alive.add(socket));
     socket.on("message", (data, isBinary) => {
       this.#alive.add(socket);
-      this.#onMessage(channel, client, data, isBinary);
+      void joined.then((ok) => ok && this.#onMessage(channel, client, data, isBinary));
     });
     socket.on("error", (error) => this.#options.logger.warn("websocket error", { sessionId, error: error.message }));
     socket.on("close", () => {
@@ -166,10 +157,58 @@ export class WebSocketGateway {
       const open = (this.#connections.get(client) ?? 1) - 1;
       if (open > 0) this.#connections.set(client, open);
       else this.#connections.delete(client);
-      // Turns nobody watches any more are cancelled after a grace period (a reconnect keeps them).
-      if (channel.sockets.size === 0) channel.cancelTurnsAfter(this.#options.orphanTurnMs ?? 60_000);
+      if (channel.sockets.size === 0) {
+        this.#bus.setWatched(channel.key, false);
+        // Turns nobody watches any more (here or on another instance) are cancelled after a grace
+        // period; a reconnection keeps them.
+        channel.cancelTurnsAfter(this.#options.orphanTurnMs ?? 60_000, () => this.#bus.watchedElsewhere(channel.key));
+      }
       this.#updateActiveSessions();
     });
+  }
+
+  /** Sends what a resuming client missed and adds its socket; false when the session could not be opened. */
+  async #join(
+    channel: SessionChannel,
+    socket: WebSocket,
+    issued: boolean | undefined,
+    lastSeen: number | undefined,
+  ): Promise<boolean> {
+    const { sessionId } = channel;
+    try {
+      if (issued) socket.send(JSON.stringify(sessionReadyFrame(sessionId, await channel.lastSeq())));
+      // Numbered just before the first frame replayed (one the client cannot have: it was dropped), so
+      // that a client keeping the highest seq it saw still takes every replayed frame after it.
+      await channel.join(socket, lastSeen, (firstSent) =>
+        socket.send(
+          JSON.stringify(
+            errorFrame(
+              sessionId,
+              firstSent - 1,
+              "INPUT_MALFORMED",
+              `Frames after seq ${lastSeen} are no longer held; some were missed.`,
+              errorCodes.INPUT_MALFORMED.retryable,
+            ),
+          ),
+        ),
+      );
+    } catch (error) {
+      this.#options.logger.error("session could not be opened", {
+        sessionId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      channel.sockets.delete(socket);
+      socket.close(errorCodes.STORE_UNAVAILABLE.webSocketCloseCode, "session unavailable, try again");
+      return false;
+    }
+    if (socket.readyState !== socket.OPEN) {
+      channel.sockets.delete(socket);
+      return false;
+    }
+    channel.keepTurns();
+    if (channel.sockets.size === 1) this.#bus.setWatched(channel.key, true);
+    this.#updateActiveSessions();
+    return true;
   }
 
   #onMessage(channel: SessionChannel, client: string, data: RawData, isBinary: boolean): void {
@@ -196,8 +235,12 @@ export class WebSocketGateway {
     }
     const message = parsed.message;
     if (message.kind === "cancel") {
-      for (const [turnId, controller] of channel.turns)
-        if (!message.turnId || message.turnId === turnId) controller.abort();
+      // The turn may run on another instance: every instance is told.
+      this.#bus.control({
+        kind: "cancel",
+        sessionKey: channel.key,
+        ...(message.turnId ? { turnId: message.turnId } : {}),
+      });
       return;
     }
     // Messages of a session keep their order: each waits for the rate check of the one before it.
@@ -237,7 +280,7 @@ export class WebSocketGateway {
         this.#options.metrics.observe(event);
         if (event.type === "error")
           this.#options.metrics.responseTime.observe({ outcome: "error" }, (performance.now() - started) / 1000);
-        channel.publish(frameOf(channel.sessionId, channel.nextSeq(), event, replyTo));
+        channel.publish((seq) => frameOf(channel.sessionId, seq, event, replyTo));
       }
     } catch (error) {
       // The agent never throws by contract; this guards the process if that contract is ever broken.
@@ -253,9 +296,7 @@ export class WebSocketGateway {
 
   #sendError(channel: SessionChannel, code: ErrorCode, message: string, replyTo?: string): void {
     this.#options.metrics.errors.inc({ error_type: code });
-    channel.publish(
-      errorFrame(channel.sessionId, channel.nextSeq(), code, message, errorCodes[code].retryable, replyTo),
-    );
+    channel.publish((seq) => errorFrame(channel.sessionId, seq, code, message, errorCodes[code].retryable, replyTo));
   }
 
   #updateActiveSessions(): void {
@@ -281,7 +322,10 @@ export class WebSocketGateway {
   #sweep(idleMs = this.#options.idleSessionMs ?? 10 * 60 * 1000): void {
     const now = Date.now();
     for (const [sessionId, channel] of this.#channels) {
-      if (channel.idle && now - channel.lastActivity > idleMs) this.#channels.delete(sessionId);
+      if (channel.idle && now - channel.lastActivity > idleMs) {
+        this.#channels.delete(sessionId);
+        channel.close();
+      }
     }
   }
 
@@ -289,21 +333,32 @@ export class WebSocketGateway {
   announce(event: SystemEventName, message: string, data: Record<string, unknown> = {}): void {
     for (const channel of this.#channels.values())
       if (channel.sockets.size > 0)
-        channel.publish(serverEventFrame(channel.sessionId, channel.nextSeq(), event, message, data));
+        channel.publish((seq) => serverEventFrame(channel.sessionId, seq, event, message, data));
   }
 
   /**
-   * Forgets deleted sessions (agent session ids): their running turns are cancelled, their sockets
-   * closed with SESSION_DELETED, and the frames kept for resuming dropped.
+   * Forgets deleted sessions (agent session ids), on every instance: their running turns are cancelled,
+   * their sockets closed with SESSION_DELETED, and the frames kept for resuming dropped.
    */
   forget(sessionKeys: readonly string[]): void {
-    for (const key of sessionKeys) {
+    this.#bus.control({ kind: "forget", sessionKeys: [...sessionKeys] });
+  }
+
+  #onControl(message: SessionControl): void {
+    if (message.kind === "cancel") {
+      const channel = this.#channels.get(message.sessionKey);
+      for (const [turnId, controller] of channel?.turns ?? [])
+        if (!message.turnId || message.turnId === turnId) controller.abort();
+      return;
+    }
+    for (const key of message.sessionKeys) {
       const channel = this.#channels.get(key);
       if (!channel) continue;
       for (const controller of channel.turns.values()) controller.abort();
       for (const socket of channel.sockets)
         socket.close(errorCodes.SESSION_DELETED.webSocketCloseCode, "session deleted");
       this.#channels.delete(key);
+      channel.close();
     }
     this.#updateActiveSessions();
   }
@@ -325,5 +380,7 @@ export class WebSocketGateway {
         socket.close(errorCodes.SERVER_SHUTTING_DOWN.webSocketCloseCode, "server shutting down");
     }
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    for (const channel of this.#channels.values()) channel.close();
+    await this.#bus.close();
   }
 }

@@ -1,6 +1,6 @@
 import type { WebSocket } from "ws";
 import { errorCodes } from "realtime-agent";
-import type { ServerFrameEnvelope } from "realtime-agent/client";
+import type { FrameBuilder, SessionBus, SessionLog } from "./session-bus.ts";
 
 /**
  * Frames published in the same turn of the event loop leave in one write: the TCP socket under each
@@ -27,8 +27,8 @@ function corkUntilIdle(socket: WebSocket): void {
 }
 
 /**
- * Per-session outbound stream: numbers frames, keeps the last ones for resuming clients, and sends
- * each frame to every socket open on the session.
+ * One session as this instance sees it: the sockets open on it here, the turns running here, and its
+ * frame log (numbered, kept for resuming clients; shared with other instances when the bus is).
  */
 export class SessionChannel {
   /** The session's name as its client knows it (frames carry it). */
@@ -39,37 +39,36 @@ export class SessionChannel {
   owner: string | undefined;
   readonly sockets = new Set<WebSocket>();
   readonly turns = new Map<string, AbortController>();
-  #seq = 0;
-  /** Recent frames, already serialized: strings cost far less memory than the frame objects. */
-  readonly #recent: { seq: number; data: string }[] = [];
-  #recentBytes = 0;
-  readonly #replayLimit: number;
-  readonly #replayBytes: number;
+  /** Resolves once the log is open; frames published meanwhile wait for it. */
+  readonly ready: Promise<void>;
+  #log: SessionLog | undefined;
+  readonly #pending: FrameBuilder[] = [];
+  /** The last frame each socket got, for sockets that were sent frames read back from the log. */
+  readonly #sentTo = new WeakMap<WebSocket, number>();
   readonly #maxBufferedBytes: number;
   #orphanTimer: NodeJS.Timeout | undefined;
   lastActivity = Date.now();
   /** The admission of the last message received (rate check), so that messages start in order. */
-  admission: Promise<void> = Promise.resolve();
+  admission: Promise<void>;
 
-  constructor(
-    sessionId: string,
-    key: string,
-    replayLimit: number,
-    maxBufferedBytes = 4 * 1024 * 1024,
-    replayBytes = 512 * 1024,
-  ) {
+  constructor(sessionId: string, key: string, bus: SessionBus, maxBufferedBytes = 4 * 1024 * 1024) {
     this.sessionId = sessionId;
     this.key = key;
-    this.#replayLimit = replayLimit;
-    this.#replayBytes = replayBytes;
     this.#maxBufferedBytes = maxBufferedBytes;
+    this.ready = bus.open(key, (seq, data) => this.#deliver(seq, data)).then((log) => {
+      this.#log = log;
+      for (const build of this.#pending.splice(0)) log.append(build);
+    });
+    this.admission = this.ready.catch(() => {});
   }
 
-  /** Cancels the running turns in `delayMs` unless a socket opens on the session before. */
-  cancelTurnsAfter(delayMs: number): void {
+  /** Cancels the running turns in `delayMs` unless a socket opens on the session before (here or, when `watchedElsewhere` says so, elsewhere). */
+  cancelTurnsAfter(delayMs: number, watchedElsewhere: () => Promise<boolean>): void {
     if (this.turns.size === 0) return;
     clearTimeout(this.#orphanTimer);
-    this.#orphanTimer = setTimeout(() => {
+    this.#orphanTimer = setTimeout(async () => {
+      if (this.sockets.size > 0) return;
+      if (await watchedElsewhere()) return this.cancelTurnsAfter(delayMs, watchedElsewhere);
       if (this.sockets.size === 0) for (const controller of this.turns.values()) controller.abort();
     }, delayMs).unref();
   }
@@ -80,46 +79,87 @@ export class SessionChannel {
     this.#orphanTimer = undefined;
   }
 
-  nextSeq(): number {
-    return ++this.#seq;
-  }
-
-  get lastSeq(): number {
-    return this.#seq;
-  }
-
-  publish(frame: ServerFrameEnvelope): void {
+  /** Numbers the frame `build` makes and sends it to every socket open on the session, on every instance. */
+  publish(build: FrameBuilder): void {
     this.lastActivity = Date.now();
-    const data = JSON.stringify(frame);
-    this.#recent.push({ seq: frame.seq, data });
-    this.#recentBytes += data.length;
-    while (
-      this.#recent.length > 1 &&
-      (this.#recent.length > this.#replayLimit || this.#recentBytes > this.#replayBytes)
-    )
-      this.#recentBytes -= this.#recent.shift()!.data.length;
-    for (const socket of this.sockets) {
-      if (socket.readyState !== socket.OPEN) continue;
-      // A client that does not read would make the server hold its frames without end: it is closed,
-      // and gets what it missed by resuming with ?last_seq=N.
-      if (socket.bufferedAmount > this.#maxBufferedBytes) {
-        socket.close(errorCodes.CONNECTION_TOO_SLOW.webSocketCloseCode, "reading too slowly");
-        setTimeout(() => socket.terminate(), 1_000).unref();
-        continue;
+    if (this.#log) this.#log.append(build);
+    else this.#pending.push(build);
+  }
+
+  async lastSeq(): Promise<number> {
+    await this.ready;
+    return this.#log!.lastSeq();
+  }
+
+  /**
+   * Adds a socket. With `lastSeenSeq`, first sends it the frames after that one still held, then those
+   * published meanwhile, none twice. When some were already dropped, `onGap` is called before with the
+   * number of the first frame it will get.
+   */
+  async join(socket: WebSocket, lastSeenSeq?: number, onGap?: (firstSent: number) => void): Promise<void> {
+    await this.ready;
+    if (lastSeenSeq === undefined) {
+      this.sockets.add(socket);
+      return;
+    }
+    // Added first, holding what is delivered while the log is read, so that nothing falls in between.
+    const held: { seq: number; data: string }[] = [];
+    this.#holding.set(socket, held);
+    this.sockets.add(socket);
+    let last = lastSeenSeq;
+    try {
+      const { frames, complete } = await this.#log!.framesAfter(lastSeenSeq);
+      if (!complete) onGap?.(frames[0] ? seqOf(frames[0]) : (await this.#log!.lastSeq()) + 1);
+      for (const data of frames) {
+        this.#send(socket, data);
+        last = seqOf(data);
       }
-      corkUntilIdle(socket);
-      socket.send(data);
+    } finally {
+      this.#holding.delete(socket);
+      for (const frame of held)
+        if (frame.seq > last) {
+          this.#send(socket, frame.data);
+          last = frame.seq;
+        }
+      this.#sentTo.set(socket, last);
     }
   }
 
-  /** Serialized frames after `lastSeenSeq` still held; `complete` is false when older ones were already dropped. */
-  framesAfter(lastSeenSeq: number): { frames: string[]; complete: boolean } {
-    const frames = this.#recent.filter((frame) => frame.seq > lastSeenSeq).map((frame) => frame.data);
-    const oldest = this.#recent[0]?.seq ?? this.#seq + 1;
-    return { frames, complete: lastSeenSeq + 1 >= oldest || lastSeenSeq >= this.#seq };
+  /** Sockets being sent what they missed, with the frames delivered meanwhile. */
+  readonly #holding = new Map<WebSocket, { seq: number; data: string }[]>();
+
+  #deliver(seq: number, data: string): void {
+    for (const socket of this.sockets) {
+      const held = this.#holding.size ? this.#holding.get(socket) : undefined;
+      if (held) held.push({ seq, data });
+      else if (seq > (this.#sentTo.get(socket) ?? 0)) this.#send(socket, data);
+    }
+  }
+
+  #send(socket: WebSocket, data: string): void {
+    if (socket.readyState !== socket.OPEN) return;
+    // A client that does not read would make the server hold its frames without end: it is closed,
+    // and gets what it missed by resuming with ?last_seq=N.
+    if (socket.bufferedAmount > this.#maxBufferedBytes) {
+      socket.close(errorCodes.CONNECTION_TOO_SLOW.webSocketCloseCode, "reading too slowly");
+      setTimeout(() => socket.terminate(), 1_000).unref();
+      return;
+    }
+    corkUntilIdle(socket);
+    socket.send(data);
   }
 
   get idle(): boolean {
     return this.sockets.size === 0 && this.turns.size === 0;
   }
+
+  close(): void {
+    this.#log?.close();
+  }
+}
+
+/** The envelope's seq: its first `"seq":` (the keys before it are strings, which cannot hold one). */
+function seqOf(data: string): number {
+  const at = data.indexOf('"seq":') + 6;
+  return Number.parseInt(data.slice(at, at + 20), 10);
 }
