@@ -6,6 +6,7 @@ import { Redis } from "ioredis";
 import { ApiKeys } from "../../server/auth/api-keys.ts";
 import { JwtVerifier } from "../../server/auth/jwt.ts";
 import { defaultMessageRate, InMemoryRateLimiter, RedisRateLimiter } from "../../server/ws/rate-limiter.ts";
+import { RedisSessionBus } from "../../server/ws/redis-session-bus.ts";
 import {
   createRuntime,
   createSemanticCache,
@@ -46,6 +47,16 @@ export async function serve(options: { port: string; host: string }): Promise<nu
       error: error.message,
     }),
   );
+  const busKind = process.env.RTA_SESSION_BUS || (redis ? "redis" : "local");
+  if (busKind !== "redis" && busKind !== "local") {
+    redis?.disconnect();
+    process.stderr.write(`rta serve: RTA_SESSION_BUS must be redis or local, got "${busKind}"\n`);
+    return 2;
+  }
+  if (busKind === "redis" && !redis) {
+    process.stderr.write("rta serve: RTA_SESSION_BUS=redis needs REDIS_URL\n");
+    return 2;
+  }
   let server: AgentServer | undefined;
   let sessions: Awaited<ReturnType<typeof openSessionStore>>;
   try {
@@ -61,6 +72,12 @@ export async function serve(options: { port: string; host: string }): Promise<nu
     return 1;
   }
   logger.info("sessions stored", { in: sessions.description });
+  const bus = busKind === "redis" ? new RedisSessionBus(redis!, { logger }) : undefined;
+  if (bus && storeConfigFromEnv().kind !== "postgres")
+    logger.warn(
+      "sessions are shared with other instances over Redis, but their history is kept by this process only: set DATABASE_URL so that another instance can continue them",
+      { store: sessions.description },
+    );
   const cache = createSemanticCache(process.env);
   const config = runtimeConfigFromEnv();
   // The synthetic model is for load tests of the transport: no guard, as the runtime itself decides.
@@ -101,6 +118,7 @@ export async function serve(options: { port: string; host: string }): Promise<nu
     model: agent.model.id,
     sessions: sessions.description,
     message_rates: redis ? "redis (REDIS_URL)" : "this process",
+    session_frames: bus ? "redis (REDIS_URL): shared with other instances" : "this process",
     retention: retentionDays > 0 ? `deleted after ${retentionDays} days unused` : "kept",
     semantic_cache: cache ? `on (similarity ≥ ${cache.threshold})` : "off",
     safety: !safety ? "off" : safety.usesClassifier ? "rules and embedding classifiers" : "rules only",
@@ -118,6 +136,7 @@ export async function serve(options: { port: string; host: string }): Promise<nu
       ...(limits.maxConnectionsPerClient ? { maxConnectionsPerClient: limits.maxConnectionsPerClient } : {}),
       ...(limits.maxSessions ? { maxSessions: limits.maxSessions } : {}),
       messageRate: redis ? new RedisRateLimiter(redis, messageRate) : new InMemoryRateLimiter(messageRate),
+      ...(bus ? { bus } : {}),
     },
   });
   const stopRetention =

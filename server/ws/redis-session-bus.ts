@@ -88,7 +88,9 @@ export class RedisSessionBus implements SessionBus {
     this.#publisher.defineCommand("rtaAppendFrame", { numberOfKeys: 2, lua: appendFrameScript });
     this.#subscriber = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
     for (const connection of [this.#publisher, this.#subscriber])
-      connection.on("error", (error: Error) => this.#logger.warn("session bus: redis unavailable", { error: error.message }));
+      connection.on("error", (error: Error) =>
+        this.#logger.warn("session bus: redis unavailable", { error: error.message }),
+      );
     this.#subscriber.on("message", (channel: string, message: string) => this.#onMessage(channel, message));
     // After a reconnection every open session reads what it missed, even if no new frame comes.
     this.#subscriber.on("ready", () => {

@@ -55,10 +55,12 @@ export class SessionChannel {
     this.sessionId = sessionId;
     this.key = key;
     this.#maxBufferedBytes = maxBufferedBytes;
-    this.ready = bus.open(key, (seq, data) => this.#deliver(seq, data)).then((log) => {
-      this.#log = log;
-      for (const build of this.#pending.splice(0)) log.append(build);
-    });
+    this.ready = bus
+      .open(key, (seq, data) => this.#deliver(seq, data))
+      .then((log) => {
+        this.#log = log;
+        for (const build of this.#pending.splice(0)) log.append(build);
+      });
     this.admission = this.ready.catch(() => {});
   }
 

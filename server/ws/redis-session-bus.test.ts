@@ -1,0 +1,117 @@
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
+import type { ServerFrameEnvelope } from "realtime-agent/client";
+import { silentLogger } from "realtime-agent";
+import { afterAll, describe, expect, it } from "vitest";
+import { RedisSessionBus } from "./redis-session-bus.ts";
+import type { SessionControl, SessionLog } from "./session-bus.ts";
+
+// Two buses stand for two server instances on the machine's real Redis (127.0.0.1:6379).
+const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: 1 });
+const buses: RedisSessionBus[] = [];
+afterAll(async () => {
+  await Promise.all(buses.map((bus) => bus.close()));
+  await redis.quit();
+});
+
+function twoInstances() {
+  const prefix = `rta:test:${randomUUID()}:`;
+  const pair = [0, 1].map(() => new RedisSessionBus(redis, { logger: silentLogger, prefix }));
+  buses.push(...pair);
+  return { prefix, first: pair[0]!, second: pair[1]! };
+}
+
+const frame = (text: string) => (seq: number) =>
+  ({
+    message_id: randomUUID(),
+    session_id: "s",
+    seq,
+    type: "agent_response_chunk",
+    content: { text, note: '"seq":0 inside a string' },
+  }) as unknown as ServerFrameEnvelope;
+
+/** Opens the session and collects what it delivers as [seq, text]. */
+async function watch(bus: RedisSessionBus, key: string) {
+  const delivered: [number, string][] = [];
+  const log: SessionLog = await bus.open(key, (seq, data) => {
+    const parsed = JSON.parse(data) as { seq: number; content: { text: string } };
+    expect(parsed.seq).toBe(seq);
+    delivered.push([seq, parsed.content.text]);
+  });
+  return { log, delivered };
+}
+
+describe("RedisSessionBus", () => {
+  it("numbers frames once for every instance and delivers them to each, in order", async () => {
+    const { first, second } = twoInstances();
+    const a = await watch(first, "owner:trip");
+    const b = await watch(second, "owner:trip");
+    a.log.append(frame("one"));
+    b.log.append(frame("two"));
+    a.log.append(frame("three"));
+    await expect.poll(() => b.delivered.length).toBe(3);
+    await expect.poll(() => a.delivered.length).toBe(3);
+    expect(a.delivered).toEqual(b.delivered);
+    expect(a.delivered.map(([seq]) => seq)).toEqual([1, 2, 3]);
+    expect(await b.log.lastSeq()).toBe(3);
+    const { frames, complete } = await b.log.framesAfter(1);
+    expect(complete).toBe(true);
+    expect(frames.map((data) => JSON.parse(data).seq)).toEqual([2, 3]);
+  });
+
+  it("reads a frame whose publication it missed back from the stream before the next one", async () => {
+    const { prefix, first, second } = twoInstances();
+    const a = await watch(first, "owner:gap");
+    const b = await watch(second, "owner:gap");
+    a.log.append(frame("one"));
+    await expect.poll(() => b.delivered.length).toBe(1);
+    // Frame 2 is numbered and kept but its publication never arrives (a subscriber reconnecting).
+    const tag = `${prefix}{owner:gap}`;
+    await redis.incr(`${tag}:seq`);
+    await redis.xadd(`${tag}:frames`, "0-2", "d", JSON.stringify(frame("two")(2)));
+    a.log.append(frame("three"));
+    await expect.poll(() => b.delivered.length).toBe(3);
+    expect(b.delivered.map(([seq, text]) => `${seq} ${text}`)).toEqual(["1 one", "2 two", "3 three"]);
+  });
+
+  it("goes on from the numbers it has seen when Redis lost the session's keys, and says what was lost", async () => {
+    const { prefix, first } = twoInstances();
+    const a = await watch(first, "owner:lost");
+    for (const text of ["one", "two", "three"]) a.log.append(frame(text));
+    await expect.poll(() => a.delivered.length).toBe(3);
+    await redis.del(`${prefix}{owner:lost}:seq`, `${prefix}{owner:lost}:frames`);
+    a.log.append(frame("four"));
+    await expect.poll(() => a.delivered.length).toBe(4);
+    expect(a.delivered.at(-1)).toEqual([4, "four"]);
+    const { frames, complete } = await a.log.framesAfter(1);
+    expect(complete).toBe(false);
+    expect(frames.map((data) => JSON.parse(data).seq)).toEqual([4]);
+  });
+
+  it("tells every instance of a cancel, and which instances watch a session", async () => {
+    const { first, second } = twoInstances();
+    const heard: SessionControl[][] = [[], []];
+    first.onControl((message) => heard[0]!.push(message));
+    second.onControl((message) => heard[1]!.push(message));
+    first.control({ kind: "cancel", sessionKey: "owner:c", turnId: "t1" });
+    await expect.poll(() => heard[1]!.length).toBe(1);
+    await expect.poll(() => heard[0]!.length).toBe(1);
+    expect(heard[1]).toEqual([{ kind: "cancel", sessionKey: "owner:c", turnId: "t1" }]);
+
+    expect(await second.watchedElsewhere("owner:c")).toBe(false);
+    first.setWatched("owner:c", true);
+    await expect.poll(() => second.watchedElsewhere("owner:c")).toBe(true);
+    expect(await first.watchedElsewhere("owner:c")).toBe(false);
+    first.setWatched("owner:c", false);
+    await expect.poll(() => second.watchedElsewhere("owner:c")).toBe(false);
+  });
+
+  it("drops a forgotten session's frames and numbering", async () => {
+    const { prefix, first, second } = twoInstances();
+    const a = await watch(first, "owner:gone");
+    a.log.append(frame("one"));
+    await expect.poll(() => a.delivered.length).toBe(1);
+    second.control({ kind: "forget", sessionKeys: ["owner:gone"] });
+    await expect.poll(() => redis.exists(`${prefix}{owner:gone}:seq`, `${prefix}{owner:gone}:frames`)).toBe(0);
+  });
+});
