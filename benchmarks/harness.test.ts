@@ -98,28 +98,34 @@ describe("benchmark baselines", () => {
 });
 
 describe("WebSocket load generator", () => {
-  let server: AgentServer;
-  let port: number;
+  const servers: AgentServer[] = [];
+  const ports: number[] = [];
   beforeAll(async () => {
-    const agent = new Agent({ model: SyntheticModel.streaming({ tokens: 5 }) });
-    server = createAgentServer({ agent, logger: silentLogger });
-    port = (await server.listen(0)).port;
+    for (let index = 0; index < 2; index++) {
+      const agent = new Agent({ model: SyntheticModel.streaming({ tokens: 5 }) });
+      const server = createAgentServer({ agent, logger: silentLogger });
+      servers.push(server);
+      ports.push((await server.listen(0)).port);
+    }
   });
   afterAll(async () => {
-    await server.close();
+    await Promise.all(servers.map((server) => server.close()));
   });
 
-  it("runs clients × messages and accounts for every frame", async () => {
+  it("runs clients × messages over every instance and accounts for every frame", async () => {
     const result = await runLoad({
-      wsBase: `ws://127.0.0.1:${port}`,
-      httpBase: `http://127.0.0.1:${port}`,
+      wsBases: ports.map((port) => `ws://127.0.0.1:${port}`),
+      httpBases: ports.map((port) => `http://127.0.0.1:${port}`),
       clients: 4,
       messagesPerClient: 3,
       expectedChunks: 5,
       timeLimitMs: 30_000,
+      thinkMs: 5,
     });
     expect(result).toMatchObject({
       clients: 4,
+      instances: 2,
+      think_ms: 5,
       messages_sent: 12,
       messages_completed: 12,
       errors: 0,
@@ -132,6 +138,11 @@ describe("WebSocket load generator", () => {
     expect(result.frames_received).toBe(12 * 7);
     expect(result.total_latency.p50_ms).toBeLessThanOrEqual(result.total_latency.p99_ms);
     expect(result.time_to_first_token.p50_ms).toBeLessThanOrEqual(result.time_to_first_token.p99_ms);
-    expect(result.server.samples.length).toBeGreaterThan(0);
+    // Without a model time, all of the latency is added latency.
+    expect(result.added_latency.p99_ms).toBe(result.total_latency.p99_ms);
+    expect(result.server.samples.map((instance) => instance.length > 0)).toEqual([true, true]);
+    expect(result.cpu_s.generator).toBeGreaterThan(0);
+    // Clients went to both instances: each ran half of the messages.
+    for (const server of servers) expect((await server.metrics.messages.get()).values[0]?.value).toBe(6);
   });
 });

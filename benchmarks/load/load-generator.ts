@@ -4,16 +4,23 @@ import WebSocket from "ws";
 import { ServerSampler, type ServerSample } from "./server-sampler.ts";
 
 export interface LoadOptions {
-  /** ws://host:port (the generator appends /ws/<session>). */
-  wsBase: string;
-  /** http://host:port, for /metrics. */
-  httpBase: string;
+  /** ws://host:port of each instance (the generator appends /ws/<session>); clients go to them in turn. */
+  wsBases: readonly string[];
+  /** http://host:port of each instance, for /metrics. */
+  httpBases: readonly string[];
   clients: number;
   messagesPerClient: number;
   /** Chunks each answer should have; checked for loss. */
   expectedChunks: number;
   /** Stop sending new messages after this long. */
   timeLimitMs: number;
+  /**
+   * A client's pause between an answer and its next message, drawn uniformly from 0.5–1.5× this (and
+   * before its first, from 0–1×), as people pause to read; 0 sends the next message at once.
+   */
+  thinkMs?: number;
+  /** The model's own time for one answer: what the platform adds is the total latency less this. */
+  modelMs?: number;
 }
 
 export interface LatencySummary {
@@ -36,11 +43,17 @@ export interface LoadResult {
   /** From sending a message to its first `agent_response_chunk`, as the client sees it. */
   time_to_first_token: LatencySummary;
   total_latency: LatencySummary;
+  /** Total latency less the model's own time (`modelMs`): what the platform and the machine add. */
+  added_latency: LatencySummary;
   frames_lost: number;
   frames_duplicated: number;
   frames_out_of_order: number;
   chunks_missing: number;
-  server: { peak_rss_mib: number; peak_event_loop_lag_p99_ms: number; samples: ServerSample[] };
+  instances: number;
+  think_ms: number;
+  /** CPU seconds used during the run: by this generator, and by the server instances together. */
+  cpu_s: { generator: number; servers: number };
+  server: { peak_rss_mib: number; peak_event_loop_lag_p99_ms: number; samples: ServerSample[][] };
 }
 
 function summarize(histogram: hdr.Histogram): LatencySummary {
@@ -70,6 +83,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     highestTrackableValue: 600_000_000,
     numberOfSignificantValueDigits: 3,
   });
+  const added = hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 600_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
+  const modelMicroseconds = (options.modelMs ?? 0) * 1000;
+  const thinkMs = options.thinkMs ?? 0;
   const counters = {
     sent: 0,
     completed: 0,
@@ -80,7 +100,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     outOfOrder: 0,
     chunksMissing: 0,
   };
-  const sampler = new ServerSampler(options.httpBase);
+  const samplers = options.httpBases.map((httpBase) => new ServerSampler(httpBase));
   const runId = Math.random().toString(36).slice(2, 8);
   const deadline = performance.now() + options.timeLimitMs;
 
@@ -90,7 +110,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       { length: Math.min(100, options.clients - index) },
       (_, offset) =>
         new Promise<WebSocket>((resolve, reject) => {
-          const socket = new WebSocket(`${options.wsBase}/ws/load-${runId}-${index + offset}`);
+          const wsBase = options.wsBases[(index + offset) % options.wsBases.length]!;
+          const socket = new WebSocket(`${wsBase}/ws/load-${runId}-${index + offset}`);
           socket.once("open", () => resolve(socket));
           socket.once("error", reject);
         }),
@@ -98,7 +119,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     sockets.push(...(await Promise.all(batch)));
   }
 
-  sampler.start();
+  for (const sampler of samplers) sampler.start();
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     sockets.map(
@@ -110,7 +132,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
           let firstChunkAt = 0;
           let chunks = 0;
           let remaining = options.messagesPerClient;
-          const sendNext = () => {
+          const sendNow = () => {
             if (remaining === 0 || performance.now() > deadline) return resolve();
             remaining--;
             counters.sent++;
@@ -118,6 +140,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
             firstChunkAt = 0;
             sentAt = performance.now();
             socket.send(`{"text":"load test message ${remaining}"}`);
+          };
+          const sendNext = () => {
+            if (thinkMs === 0) return sendNow();
+            if (remaining === 0 || performance.now() > deadline) return resolve();
+            setTimeout(sendNow, thinkMs * (0.5 + Math.random()));
           };
           socket.on("message", (data) => {
             counters.frames++;
@@ -135,7 +162,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
                 firstChunk.recordValue(Math.max(1, Math.round((firstChunkAt - sentAt) * 1000)));
               }
             } else if (frame.type === "agent_response_complete" || frame.type === "error") {
-              total.recordValue(Math.max(1, Math.round((performance.now() - sentAt) * 1000)));
+              const totalMicroseconds = Math.round((performance.now() - sentAt) * 1000);
+              total.recordValue(Math.max(1, totalMicroseconds));
+              added.recordValue(Math.max(1, totalMicroseconds - modelMicroseconds));
               if (frame.type === "error") counters.errors++;
               else counters.completed++;
               if (frame.type !== "error" && chunks < options.expectedChunks)
@@ -144,12 +173,19 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
             }
           });
           socket.once("close", () => resolve());
-          sendNext();
+          if (thinkMs === 0) sendNow();
+          else setTimeout(sendNow, thinkMs * Math.random());
         }),
     ),
   );
   const durationS = (performance.now() - started) / 1000;
-  const samples = sampler.stop();
+  const cpu = process.cpuUsage(cpuBefore);
+  const samples = await Promise.all(samplers.map((sampler) => sampler.stop()));
+  const serverCpuS = samples.reduce((sum, instance) => {
+    const used = (instance.at(-1)?.cpu_s ?? Number.NaN) - (instance[0]?.cpu_s ?? Number.NaN);
+    return sum + (Number.isFinite(used) ? used : 0);
+  }, 0);
+  const everySample = samples.flat();
   await Promise.all(
     sockets.map(
       (socket) =>
@@ -172,16 +208,23 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     frames_per_s: Math.round(counters.frames / durationS),
     time_to_first_token: summarize(firstChunk),
     total_latency: summarize(total),
+    added_latency: summarize(added),
     frames_lost: counters.lost,
     frames_duplicated: counters.duplicated,
     frames_out_of_order: counters.outOfOrder,
     chunks_missing: counters.chunksMissing,
+    instances: options.wsBases.length,
+    think_ms: thinkMs,
+    cpu_s: {
+      generator: Math.round((cpu.user + cpu.system) / 10_000) / 100,
+      servers: Math.round(serverCpuS * 100) / 100,
+    },
     server: {
       peak_rss_mib:
-        Math.round(Math.max(0, ...samples.map((sample) => sample.rss_mib).filter(Number.isFinite)) * 10) / 10,
+        Math.round(Math.max(0, ...everySample.map((sample) => sample.rss_mib).filter(Number.isFinite)) * 10) / 10,
       peak_event_loop_lag_p99_ms:
         Math.round(
-          Math.max(0, ...samples.map((sample) => sample.event_loop_lag_p99_ms).filter(Number.isFinite)) * 100,
+          Math.max(0, ...everySample.map((sample) => sample.event_loop_lag_p99_ms).filter(Number.isFinite)) * 100,
         ) / 100,
       samples,
     },

@@ -47,14 +47,17 @@ export async function serve(options: { port: string; host: string }): Promise<nu
       error: error.message,
     }),
   );
-  const busKind = process.env.RTA_SESSION_BUS || (redis ? "redis" : "local");
-  if (busKind !== "redis" && busKind !== "local") {
+  // Sessions' frames go over REDIS_URL's Redis, or another one (RTA_SESSION_BUS_URL).
+  const busRedis = process.env.RTA_SESSION_BUS_URL ? new Redis(process.env.RTA_SESSION_BUS_URL) : redis;
+  const busKind = process.env.RTA_SESSION_BUS || (busRedis ? "redis" : "local");
+  if ((busKind !== "redis" && busKind !== "local") || (busKind === "redis" && !busRedis)) {
     redis?.disconnect();
-    process.stderr.write(`rta serve: RTA_SESSION_BUS must be redis or local, got "${busKind}"\n`);
-    return 2;
-  }
-  if (busKind === "redis" && !redis) {
-    process.stderr.write("rta serve: RTA_SESSION_BUS=redis needs REDIS_URL\n");
+    busRedis?.disconnect();
+    process.stderr.write(
+      busKind === "redis"
+        ? "rta serve: RTA_SESSION_BUS=redis needs REDIS_URL or RTA_SESSION_BUS_URL\n"
+        : `rta serve: RTA_SESSION_BUS must be redis or local, got "${busKind}"\n`,
+    );
     return 2;
   }
   let server: AgentServer | undefined;
@@ -68,11 +71,12 @@ export async function serve(options: { port: string; host: string }): Promise<nu
     });
   } catch (error) {
     redis?.disconnect();
+    busRedis?.disconnect();
     process.stderr.write(`rta serve: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
   logger.info("sessions stored", { in: sessions.description });
-  const bus = busKind === "redis" ? new RedisSessionBus(redis!, { logger }) : undefined;
+  const bus = busKind === "redis" ? new RedisSessionBus(busRedis!, { logger }) : undefined;
   if (bus && storeConfigFromEnv().kind !== "postgres")
     logger.warn(
       "sessions are shared with other instances over Redis, but their history is kept by this process only: set DATABASE_URL so that another instance can continue them",
@@ -118,7 +122,9 @@ export async function serve(options: { port: string; host: string }): Promise<nu
     model: agent.model.id,
     sessions: sessions.description,
     message_rates: redis ? "redis (REDIS_URL)" : "this process",
-    session_frames: bus ? "redis (REDIS_URL): shared with other instances" : "this process",
+    session_frames: bus
+      ? `redis (${process.env.RTA_SESSION_BUS_URL ? "RTA_SESSION_BUS_URL" : "REDIS_URL"}): shared with other instances`
+      : "this process",
     retention: retentionDays > 0 ? `deleted after ${retentionDays} days unused` : "kept",
     semantic_cache: cache ? `on (similarity ≥ ${cache.threshold})` : "off",
     safety: !safety ? "off" : safety.usesClassifier ? "rules and embedding classifiers" : "rules only",
@@ -166,6 +172,7 @@ export async function serve(options: { port: string; host: string }): Promise<nu
   stopRetention();
   await server.close(Number.isFinite(drainMs) ? drainMs : 10_000);
   redis?.disconnect();
+  busRedis?.disconnect();
   await agent.close();
   await tracing?.shutdown().catch((error: unknown) => logger.warn("traces not all sent", { error: String(error) }));
   return 0;

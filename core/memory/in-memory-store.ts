@@ -22,7 +22,8 @@ interface SessionEntry {
   owner: string;
   summary: string | undefined;
   summaryCoversTurns: number;
-  turns: TurnRecord[];
+  /** Serialized: every read parses fresh objects (cheaper than structuredClone), so callers cannot change what is kept. */
+  turns: string[];
   turnCount: number;
   createdAt: number;
   touchedAt: number;
@@ -54,7 +55,7 @@ export class InMemorySessionStore implements SessionStore {
     return {
       sessionId,
       summary: entry?.summary,
-      recentTurns: entry ? structuredClone(entry.turns.slice(-this.#contextTurns)) : [],
+      recentTurns: entry ? entry.turns.slice(-this.#contextTurns).map(parsedTurn) : [],
       turnCount: entry?.turnCount ?? 0,
       summaryCoversTurns: entry?.summaryCoversTurns ?? 0,
     };
@@ -62,7 +63,7 @@ export class InMemorySessionStore implements SessionStore {
 
   async appendTurn(sessionId: string, turn: TurnRecord, options: AppendOptions = {}): Promise<void> {
     const entry = this.#live(sessionId) ?? newEntry(options.owner);
-    entry.turns.push(structuredClone(turn));
+    entry.turns.push(JSON.stringify(turn));
     entry.turnCount++;
     if (entry.turns.length > this.#maxTurns) entry.turns.splice(0, entry.turns.length - this.#maxTurns);
     this.#touch(sessionId, entry);
@@ -70,7 +71,7 @@ export class InMemorySessionStore implements SessionStore {
 
   async history(sessionId: string, options: { limit?: number } = {}): Promise<TurnRecord[]> {
     const turns = this.#live(sessionId)?.turns ?? [];
-    return structuredClone(options.limit === undefined ? turns : turns.slice(-options.limit));
+    return (options.limit === undefined ? turns : turns.slice(-options.limit)).map(parsedTurn);
   }
 
   async setSummary(sessionId: string, summary: string, coversTurns = 0): Promise<void> {
@@ -134,3 +135,5 @@ export class InMemorySessionStore implements SessionStore {
     }
   }
 }
+
+const parsedTurn = (json: string): TurnRecord => JSON.parse(json) as TurnRecord;

@@ -48,7 +48,29 @@ function wrap(logger: PinoLogger): Logger {
     info: write("info"),
     warn: write("warn"),
     error: write("error"),
-    child: (bindings) => wrap(logger.child(cleaned(bindings))),
+    child: (bindings) => lazyChild(logger, bindings),
+  };
+}
+
+/**
+ * A child made on its first line: every turn has one, most write nothing at the server's level, and
+ * a pino child (with its bindings cleaned) costs more than the turn's own bookkeeping.
+ */
+function lazyChild(logger: PinoLogger, bindings: Record<string, unknown>): Logger {
+  let child: Logger | undefined;
+  const made = () => {
+    child ??= wrap(logger.child(cleaned(bindings)));
+    return child;
+  };
+  const write = (level: "debug" | "info" | "warn" | "error") => (message: string, fields?: Record<string, unknown>) => {
+    if (logger.isLevelEnabled(level)) made()[level](message, fields);
+  };
+  return {
+    debug: write("debug"),
+    info: write("info"),
+    warn: write("warn"),
+    error: write("error"),
+    child: (more) => made().child!(more),
   };
 }
 
