@@ -7,6 +7,7 @@ export { closeWorkerPools, runInWorker, startToolWorkers } from "./tools/worker-
 export { InMemorySessionStore, type InMemoryStoreOptions } from "./memory/in-memory-store.ts";
 export { SqlSessionStore, type SqlSessionStoreOptions } from "./memory/sql-session-store.ts";
 export { RedisSessionStore, type RedisSessionStoreOptions } from "./memory/redis-session-store.ts";
+export { RedisSessionLock, type RedisSessionLockOptions } from "./memory/redis-session-lock.ts";
 export { TieredSessionStore, type TieredSessionStoreOptions } from "./memory/tiered-session-store.ts";
 export {
   SemanticCache,

@@ -16,6 +16,7 @@ import {
   type ThreadSetting,
   type ModelProvider,
   type Logger,
+  type SessionLock,
   type SessionStore,
   SemanticCache,
   SafetyGuard,
@@ -99,6 +100,7 @@ export function createRuntime(
     logger?: Logger;
     model?: ModelProvider;
     store?: SessionStore;
+    sessionLock?: SessionLock;
     cache?: SemanticCache;
     safety?: SafetyGuard;
   } = {},
@@ -113,6 +115,7 @@ export function runtimeAgentOptions(
     model?: ModelProvider;
     env?: NodeJS.ProcessEnv;
     store?: SessionStore;
+    sessionLock?: SessionLock;
     cache?: SemanticCache;
     safety?: SafetyGuard;
   } = {},
@@ -143,6 +146,7 @@ export function runtimeAgentOptions(
     tools,
     // The server opens a durable store (session-store-config.ts); one-shot commands keep turns in memory.
     store: options.store ?? new InMemorySessionStore({ contextTurns: config.contextWindow.keepTurns }),
+    ...(options.sessionLock ? { sessionLock: options.sessionLock } : {}),
     contextWindow: config.contextWindow.summarizeEvery > 0 ? config.contextWindow : false,
     ...(options.cache ? { cache: options.cache } : {}),
     ...safetyOptions(options.safety ?? (config.model === "synthetic" ? undefined : createSafetyGuard(env)), env),

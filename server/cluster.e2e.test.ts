@@ -118,4 +118,32 @@ describe("a session shared by three instances", () => {
     expect(response.status).toBe(204);
     expect(await Promise.all(closed)).toEqual([4010, 4010]);
   });
+
+  // Last: it kills an instance.
+  it("tells a client whose turn died with its instance (SERVER_INSTANCE_STOPPED), and answers it again elsewhere", async () => {
+    const session = `lost-${run}`;
+    const client = await TestClient.connect(through(`/ws/${session}`));
+    const victim = instances[proxy.routed.at(-1)!]!;
+    client.send({ type: "user_message", message_id: "m-1", content: { text: "Tell me a long story." } });
+    const before = await client.waitFor((frame) => frame.type === "agent_response_chunk");
+    const closed = new Promise((resolve) => client.socket.once("close", resolve));
+    victim.child.kill("SIGKILL");
+    await closed;
+
+    // Reconnect through the proxy until a live instance answers (the dead one refuses).
+    let resumed: TestClient | undefined;
+    while (!resumed)
+      resumed = await TestClient.connect(through(`/ws/${session}?last_seq=${seqOf(before.at(-1)!)}`)).catch(
+        () => undefined,
+      );
+    const lost = await resumed.waitFor((frame) => frame.type === "error");
+    expect(lost.at(-1)).toMatchObject({
+      type: "error",
+      content: { code: "SERVER_INSTANCE_STOPPED", retryable: true },
+      context: { turn_id: (before[0]!.content as { turn_id: string }).turn_id, reply_to: "m-1" },
+    });
+    const again = await resumed.turn({ text: "Tell me a long story." });
+    expect(again.at(-1)!.type).toBe("agent_response_complete");
+    await resumed.close();
+  });
 });

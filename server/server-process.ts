@@ -49,7 +49,7 @@ export function startServerProcess(env: Record<string, string> = {}): Promise<Se
         output: () => output,
         stop: () =>
           new Promise((resolveStop) => {
-            if (child.exitCode !== null) return resolveStop(child.exitCode);
+            if (child.exitCode !== null || child.signalCode !== null) return resolveStop(child.exitCode);
             child.once("exit", (code) => resolveStop(code));
             child.kill("SIGTERM");
           }),

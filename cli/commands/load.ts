@@ -92,7 +92,8 @@ export async function loadCommand(args: string[]): Promise<number> {
         wsBases,
         httpBases,
         thinkMs,
-        modelMs: latencyMs + Math.max(0, tokens - 1) * tokenIntervalMs,
+        // The synthetic model waits L ms, then I ms before each chunk and before its end.
+        modelMs: latencyMs + (tokens + 1) * tokenIntervalMs,
         clients,
         messagesPerClient: messages,
         expectedChunks: values.target ? 0 : tokens,
@@ -152,7 +153,7 @@ function renderLoadMarkdown(report: {
       .map(([key, value]) => `${key} ${value}`)
       .join(", ")}`,
     "",
-    "Added latency: each answer's total latency less the model's own time (first token after latency_ms, then a chunk every token_interval_ms). CPU: seconds used during the run by the load generator and by all server instances together, of the machine's cores × duration.",
+    "Added latency: each answer's total latency less the model's own time (latency_ms, then token_interval_ms before each of the tokens chunks and before the end, on a steady clock). CPU: seconds used during the run by the load generator and by all server instances together, of the machine's cores × duration.",
     "",
     "| clients | instances | messages | msg/s | frames/s | first token p50 / p99 (ms) | total p50 / p90 / p99 / max (ms) | added p50 / p99 (ms) | CPU s generator / servers (duration s) | lost | dup | misordered | chunks missing | errors | server peak RSS (MiB) | event-loop lag p99 peak (ms) |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",

@@ -1,5 +1,5 @@
 import { loadExternalPlugins, startTracing } from "realtime-agent/runtime";
-import { LocalModelProvider, createLogger, registerSecret } from "realtime-agent";
+import { LocalModelProvider, RedisSessionLock, createLogger, registerSecret } from "realtime-agent";
 import { type AgentServer, createAgentServer } from "../../server/app.ts";
 import { startRetentionJob } from "../../server/retention-job.ts";
 import { Redis } from "ioredis";
@@ -77,6 +77,13 @@ export async function serve(options: { port: string; host: string }): Promise<nu
   }
   logger.info("sessions stored", { in: sessions.description });
   const bus = busKind === "redis" ? new RedisSessionBus(busRedis!, { logger }) : undefined;
+  // Listening before hearing the other instances would miss their cancels; a Redis that does not answer
+  // within 5 s is waited for in the background (frames queue meanwhile).
+  if (
+    bus &&
+    !(await Promise.race([bus.ready().then(() => true), new Promise((resolve) => setTimeout(resolve, 5_000, false))]))
+  )
+    logger.warn("session bus: Redis does not answer yet; sessions are shared once it does");
   if (bus && storeConfigFromEnv().kind !== "postgres")
     logger.warn(
       "sessions are shared with other instances over Redis, but their history is kept by this process only: set DATABASE_URL so that another instance can continue them",
@@ -89,6 +96,8 @@ export async function serve(options: { port: string; host: string }): Promise<nu
   const agent = createRuntime(config, {
     logger,
     store: sessions.store,
+    // Instances that share sessions also take turns on them one at a time.
+    ...(bus ? { sessionLock: new RedisSessionLock(busRedis!, { logger }) } : {}),
     ...(cache ? { cache } : {}),
     ...(safety ? { safety } : {}),
   });

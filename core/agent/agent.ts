@@ -5,7 +5,7 @@ import { AgentError, messageOf, toAgentError, UserInputError } from "../contract
 import type { AgentEvent, TurnOutcome } from "../contracts/events.ts";
 import type { ChatMessage } from "../contracts/messages.ts";
 import type { ModelProvider, ModelRequest } from "../contracts/model.ts";
-import type { SessionContext, SessionStore, ToolCallRecord, TurnRecord } from "../contracts/store.ts";
+import type { SessionContext, SessionLock, SessionStore, ToolCallRecord, TurnRecord } from "../contracts/store.ts";
 import type { Logger } from "../contracts/logger.ts";
 import type { Tool } from "../contracts/tool.ts";
 import { silentLogger } from "../telemetry/logger.ts";
@@ -71,6 +71,11 @@ export interface AgentOptions {
    * session never interleave.
    */
   whileBusy?: "queue" | "reject" | "interrupt";
+  /**
+   * Orders a session's turns across processes too (server instances sharing a store): a turn waits
+   * while another process runs one of the same session. `whileBusy` applies within this process.
+   */
+  sessionLock?: SessionLock;
   /**
    * The context a turn recalls: the last `keepTurns` turns (as many as fit half the model's context)
    * and a rolling summary of older ones, written by the model every `summarizeEvery` turns (default
@@ -189,7 +194,10 @@ export class Agent {
     this.#interruptible.set(input.sessionId, interruptible);
 
     const release = await this.#sessions.acquire(input.sessionId);
+    let releaseShared: (() => void) | undefined;
     try {
+      // Other processes on the same store (server instances) wait too: their turns do not interleave.
+      releaseShared = await this.#options.sessionLock?.acquire(input.sessionId, signal);
       const userText = await turn.timer.time("inputGuard", () =>
         guardInput(input.text, { maxInputChars: this.#options.maxInputChars }),
       );
@@ -448,6 +456,7 @@ export class Agent {
       interruptible.delete(interruption);
       if (interruptible.size === 0 && this.#interruptible.get(input.sessionId) === interruptible)
         this.#interruptible.delete(input.sessionId);
+      releaseShared?.();
       release();
     }
   }

@@ -126,6 +126,14 @@ export const errorCodes = {
     webSocketCloseCode: null,
     meaning: "The turn was cancelled through its AbortSignal.",
   },
+  SERVER_INSTANCE_STOPPED: {
+    fault: "internal",
+    retryable: true,
+    httpStatus: 503,
+    webSocketCloseCode: null,
+    meaning:
+      "The server instance running the turn stopped before it finished (several instances share the session): send the message again.",
+  },
   SESSION_BUSY: {
     fault: "user",
     retryable: true,

@@ -86,3 +86,13 @@ export interface SessionStore {
   health?(): StoreHealth;
   close?(): Promise<void>;
 }
+
+/**
+ * Keeps a session's turns one at a time across processes (several server instances on one store). A
+ * process already serializes its own turns; this lock makes the turns of different processes wait
+ * for each other. Implementation: core/memory/redis-session-lock.ts.
+ */
+export interface SessionLock {
+  /** Resolves with the release once no other process holds the session; rejects if `signal` aborts first. */
+  acquire(sessionId: string, signal?: AbortSignal): Promise<() => void>;
+}

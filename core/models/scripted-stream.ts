@@ -32,10 +32,17 @@ export async function* streamScriptedStep(
   nextCallId: () => string,
 ): AsyncGenerator<ModelStreamEvent> {
   const chunks = typeof step.text === "string" ? splitIntoChunks(step.text) : (step.text ?? []);
-  if (step.firstDelayMs) await pause(step.firstDelayMs, request.signal);
+  // Each pause ends at its own moment from the start (as a remote model's tokens arrive whatever this
+  // process is doing): a timer that fired late does not push every later chunk back.
+  let due = performance.now();
+  const wait = (delayMs: number | undefined) => {
+    due += delayMs ?? 0;
+    return pause(delayMs ? due - performance.now() : 0, request.signal);
+  };
+  if (step.firstDelayMs) await wait(step.firstDelayMs);
   let outputTokens = 0;
   for (const chunk of chunks) {
-    if (step.delayMs || request.signal?.aborted) await pause(step.delayMs, request.signal);
+    if (step.delayMs || request.signal?.aborted) await wait(step.delayMs);
     outputTokens++;
     yield { type: "text-delta", text: chunk };
   }
@@ -43,7 +50,7 @@ export async function* streamScriptedStep(
   for (const call of step.toolCalls ?? []) {
     yield { type: "tool-call", callId: call.callId ?? nextCallId(), name: call.name, arguments: call.arguments };
   }
-  if (step.delayMs || request.signal?.aborted) await pause(step.delayMs, request.signal);
+  if (step.delayMs || request.signal?.aborted) await wait(step.delayMs);
   let inputTokens = 0;
   if (!step.usage) for (const message of request.messages) inputTokens += Math.ceil(message.content.length / 4);
   yield {
@@ -58,9 +65,9 @@ export function splitIntoChunks(text: string): string[] {
   return text.match(/\S*\s*/g)?.filter((chunk) => chunk.length > 0) ?? [];
 }
 
-function pause(delayMs: number | undefined, signal: AbortSignal | undefined): Promise<void> {
+function pause(delayMs: number, signal: AbortSignal | undefined): Promise<void> {
   if (signal?.aborted) return Promise.reject(new UserInputError("TURN_ABORTED", "Aborted."));
-  if (!delayMs) return Promise.resolve();
+  if (!(delayMs > 0)) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       signal?.removeEventListener("abort", onAbort);

@@ -58,6 +58,11 @@ export interface GatewayOptions {
   pingIntervalMs?: number;
   /** Running turns are cancelled this long after their session's last socket closed (default 60 s). */
   orphanTurnMs?: number;
+  /**
+   * With a shared bus: a session whose turn has sent nothing for this long is checked for a turn whose
+   * instance stopped, and its clients get SERVER_INSTANCE_STOPPED for it (default 5 s).
+   */
+  lostTurnCheckMs?: number;
 }
 
 /** Accepts WebSocket upgrades on /ws/:sessionId and runs each user message as an agent turn. */
@@ -67,6 +72,7 @@ export class WebSocketGateway {
   readonly #channels = new Map<string, SessionChannel>();
   readonly #sweeper: NodeJS.Timeout;
   readonly #pinger: NodeJS.Timeout;
+  readonly #lostTurnChecker: NodeJS.Timeout | undefined;
   readonly #connections = new Map<string, number>();
   readonly #alive = new WeakSet<WebSocket>();
   readonly #rate: MessageRateLimiter;
@@ -83,6 +89,10 @@ export class WebSocketGateway {
         bytes: options.replayBytes ?? defaultReplayWindow.bytes,
       });
     this.#bus.onControl((message) => this.#onControl(message));
+    if (this.#bus.shared) {
+      const every = options.lostTurnCheckMs ?? 5_000;
+      this.#lostTurnChecker = setInterval(() => this.#checkLostTurns(every), every).unref();
+    }
     this.#pinger = setInterval(() => this.#ping(), options.pingIntervalMs ?? 30_000).unref();
     this.#server = new WebSocketServer({
       noServer: true,
@@ -207,6 +217,7 @@ export class WebSocketGateway {
     }
     channel.keepTurns();
     if (channel.sockets.size === 1) this.#bus.setWatched(channel.key, true);
+    if (this.#bus.shared) void this.#publishLostTurns(channel);
     this.#updateActiveSessions();
     return true;
   }
@@ -260,6 +271,49 @@ export class WebSocketGateway {
     });
   }
 
+  /** Tells the clients of sessions whose turn stalled when that turn's instance has stopped. */
+  #checkLostTurns(stalledMs: number): void {
+    const now = Date.now();
+    for (const channel of this.#channels.values())
+      if (channel.sockets.size > 0 && channel.openTurns.size > 0 && now - channel.lastFrameAt >= stalledMs)
+        void this.#publishLostTurns(channel);
+  }
+
+  /**
+   * Learns which of the session's turns run (on any instance), and tells its clients of those whose
+   * instance stopped. Checked when a socket joins (a client that moved may have left a turn behind)
+   * and when a turn stalls.
+   */
+  async #publishLostTurns(channel: SessionChannel): Promise<void> {
+    try {
+      const known = [...channel.openTurns];
+      const { running, lost } = await this.#bus.claimLostTurns(channel.key);
+      for (const turnId of known) if (!running.includes(turnId)) channel.openTurns.delete(turnId);
+      for (const turnId of running) channel.openTurns.add(turnId);
+      for (const { turnId, replyTo } of lost) {
+        this.#options.metrics.errors.inc({ error_type: "SERVER_INSTANCE_STOPPED" });
+        channel.publish((seq) =>
+          frameOf(
+            channel.sessionId,
+            seq,
+            {
+              type: "error",
+              turnId,
+              code: "SERVER_INSTANCE_STOPPED",
+              message: "The server running this answer stopped before it finished: send the message again.",
+              retryable: errorCodes.SERVER_INSTANCE_STOPPED.retryable,
+            },
+            replyTo,
+          ),
+        );
+      }
+    } catch (error) {
+      this.#options.logger.warn("lost turns not checked", {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
   /** Runs one message as a turn; its frames carry the message's id as `reply_to` when it had one. */
   async #runTurn(channel: SessionChannel, client: string, text: string, replyTo: string | undefined): Promise<void> {
     const controller = new AbortController();
@@ -276,6 +330,7 @@ export class WebSocketGateway {
         if (event.type === "turn-start") {
           turnId = event.turnId;
           channel.turns.set(turnId, controller);
+          this.#bus.turnStarted(channel.key, turnId, replyTo);
         }
         this.#options.metrics.observe(event);
         if (event.type === "error")
@@ -290,7 +345,10 @@ export class WebSocketGateway {
       });
       this.#sendError(channel, "INTERNAL", "The turn failed unexpectedly.", replyTo);
     } finally {
-      if (turnId) channel.turns.delete(turnId);
+      if (turnId) {
+        channel.turns.delete(turnId);
+        this.#bus.turnEnded(channel.key, turnId);
+      }
     }
   }
 
@@ -371,6 +429,7 @@ export class WebSocketGateway {
     this.#closing = true;
     clearInterval(this.#sweeper);
     clearInterval(this.#pinger);
+    clearInterval(this.#lostTurnChecker);
     const deadline = Date.now() + drainMs;
     while (Date.now() < deadline && [...this.#channels.values()].some((channel) => channel.turns.size > 0))
       await new Promise((resolve) => setTimeout(resolve, 50));

@@ -93,6 +93,7 @@ describe("RedisSessionBus", () => {
     const heard: SessionControl[][] = [[], []];
     first.onControl((message) => heard[0]!.push(message));
     second.onControl((message) => heard[1]!.push(message));
+    await Promise.all([first.ready(), second.ready()]);
     first.control({ kind: "cancel", sessionKey: "owner:c", turnId: "t1" });
     await expect.poll(() => heard[1]!.length).toBe(1);
     await expect.poll(() => heard[0]!.length).toBe(1);

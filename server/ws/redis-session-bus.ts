@@ -5,6 +5,7 @@ import {
   defaultReplayWindow,
   type FrameBuilder,
   type FrameListener,
+  type LostTurn,
   type SessionBus,
   type SessionControl,
   type SessionLog,
@@ -53,6 +54,8 @@ export interface RedisSessionBusOptions {
   ttlSeconds?: number;
   /** How long an instance counts as watching a session without renewing it (default 90 s). */
   watchLeaseMs?: number;
+  /** An instance whose heartbeat is this old has stopped: its running turns are lost (default 10 s). */
+  heartbeatMs?: number;
 }
 
 /**
@@ -75,6 +78,8 @@ export class RedisSessionBus implements SessionBus {
   readonly #handlers: ((message: SessionControl) => void)[] = [];
   readonly #watched = new Set<string>();
   readonly #renewal: NodeJS.Timeout;
+  readonly #heartbeat: NodeJS.Timeout;
+  readonly #heartbeatMs: number;
   readonly #subscribed: Promise<unknown>;
 
   /** `redis` is only duplicated: frames wait in the publisher's queue while Redis is away, and are not lost. */
@@ -104,6 +109,25 @@ export class RedisSessionBus implements SessionBus {
     });
     this.#subscribed = this.#subscriber.subscribe(this.#controlChannel);
     this.#renewal = setInterval(() => this.#renewWatches(), this.#watchLeaseMs / 3).unref();
+    this.#heartbeatMs = options.heartbeatMs ?? 10_000;
+    this.#beat();
+    this.#heartbeat = setInterval(() => this.#beat(), this.#heartbeatMs / 3).unref();
+  }
+
+  /** This instance is alive while its heartbeat key is: its running turns are its own. */
+  #beat(): void {
+    this.#publisher
+      .set(this.#instanceKey(this.instanceId), "1", "PX", this.#heartbeatMs)
+      .catch((error: Error) => this.#logger.warn("session bus: heartbeat not recorded", { error: error.message }));
+  }
+
+  #instanceKey(instanceId: string): string {
+    return `${this.#prefix}instance:${instanceId}`;
+  }
+
+  /** Resolves once this instance hears the others (its control subscription is in place). */
+  async ready(): Promise<void> {
+    await this.#subscribed;
   }
 
   get #controlChannel(): string {
@@ -118,6 +142,7 @@ export class RedisSessionBus implements SessionBus {
       seq: `${tag}:seq`,
       frames: `${tag}:frames`,
       watchers: `${tag}:watchers`,
+      turns: `${tag}:turns`,
       channel: `${this.#prefix}frames:${sessionKey}`,
     };
   }
@@ -170,8 +195,8 @@ export class RedisSessionBus implements SessionBus {
       .catch((error: Error) => this.#logger.warn("session bus: control not sent", { error: error.message }));
     if (message.kind === "forget") {
       const keys = message.sessionKeys.flatMap((sessionKey) => {
-        const { seq, frames, watchers } = this.keysOf(sessionKey);
-        return [seq, frames, watchers];
+        const { seq, frames, watchers, turns } = this.keysOf(sessionKey);
+        return [seq, frames, watchers, turns];
       });
       if (keys.length) this.#publisher.del(...keys).catch(() => {});
     }
@@ -215,13 +240,49 @@ export class RedisSessionBus implements SessionBus {
     }
   }
 
+  turnStarted(sessionKey: string, turnId: string, replyTo: string | undefined): void {
+    const { turns } = this.keysOf(sessionKey);
+    const entry = JSON.stringify({ instance: this.instanceId, ...(replyTo ? { replyTo } : {}) });
+    this.#publisher.hset(turns, turnId, entry).catch(() => {});
+    this.#publisher.pexpire(turns, this.#ttlSeconds * 1000).catch(() => {});
+  }
+
+  turnEnded(sessionKey: string, turnId: string): void {
+    this.#publisher.hdel(this.keysOf(sessionKey).turns, turnId).catch(() => {});
+  }
+
+  async claimLostTurns(sessionKey: string): Promise<{ running: string[]; lost: LostTurn[] }> {
+    const { turns } = this.keysOf(sessionKey);
+    const recorded = Object.entries(await this.#publisher.hgetall(turns)).map(([turnId, entry]) => {
+      const parsed = JSON.parse(entry) as { instance: string; replyTo?: string };
+      return { turnId, instance: parsed.instance, replyTo: parsed.replyTo };
+    });
+    const running: string[] = [];
+    const lost: LostTurn[] = [];
+    for (const turn of recorded) {
+      if (turn.instance === this.instanceId || (await this.#publisher.exists(this.#instanceKey(turn.instance)))) {
+        running.push(turn.turnId);
+        continue;
+      }
+      // Whoever deletes the entry tells the clients: once, whichever instances look at the same time.
+      if ((await this.#publisher.hdel(turns, turn.turnId)) === 1)
+        lost.push({ turnId: turn.turnId, replyTo: turn.replyTo });
+    }
+    return { running, lost };
+  }
+
   async close(): Promise<void> {
     clearInterval(this.#renewal);
+    clearInterval(this.#heartbeat);
     if (this.#watched.size) {
       const pipeline = this.#publisher.pipeline();
       for (const sessionKey of this.#watched) pipeline.zrem(this.keysOf(sessionKey).watchers, this.instanceId);
       await Promise.race([pipeline.exec().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 1_000))]);
     }
+    await Promise.race([
+      this.#publisher.del(this.#instanceKey(this.instanceId)).catch(() => {}),
+      new Promise((resolve) => setTimeout(resolve, 1_000)),
+    ]);
     this.#subscriber.disconnect();
     this.#publisher.disconnect();
   }

@@ -39,7 +39,20 @@ export interface SessionBus {
   setWatched(sessionKey: string, watched: boolean): void;
   /** Whether another instance has a socket open on the session. */
   watchedElsewhere(sessionKey: string): Promise<boolean>;
+  /** Records that a turn of the session runs on this instance, until `turnEnded`. */
+  turnStarted(sessionKey: string, turnId: string, replyTo: string | undefined): void;
+  turnEnded(sessionKey: string, turnId: string): void;
+  /**
+   * The session's turns recorded as running: `lost` those whose instance has stopped (no heartbeat),
+   * each handed to one caller only, who tells the clients; `running` the others.
+   */
+  claimLostTurns(sessionKey: string): Promise<{ running: string[]; lost: LostTurn[] }>;
   close(): Promise<void>;
+}
+
+export interface LostTurn {
+  turnId: string;
+  replyTo: string | undefined;
 }
 
 /** Frames a session keeps for resuming clients: at most this many and (in memory) this many bytes. */
@@ -76,6 +89,15 @@ export class LocalSessionBus implements SessionBus {
 
   watchedElsewhere(): Promise<boolean> {
     return Promise.resolve(false);
+  }
+
+  turnStarted(): void {}
+
+  turnEnded(): void {}
+
+  /** One process: its turns end with it, and so do the sockets that would be told. */
+  claimLostTurns(): Promise<{ running: string[]; lost: LostTurn[] }> {
+    return Promise.resolve({ running: [], lost: [] });
   }
 
   close(): Promise<void> {

@@ -51,9 +51,17 @@ export class SessionChannel {
   /** The admission of the last message received (rate check), so that messages start in order. */
   admission: Promise<void>;
 
+  /** Turns begun and not ended in the frames seen here (any instance's), when the bus is shared. */
+  readonly openTurns = new Set<string>();
+  /** When the last frame was seen here. */
+  lastFrameAt = Date.now();
+  #trackedSeq = 0;
+  readonly #tracksTurns: boolean;
+
   constructor(sessionId: string, key: string, bus: SessionBus, maxBufferedBytes = 4 * 1024 * 1024) {
     this.sessionId = sessionId;
     this.key = key;
+    this.#tracksTurns = bus.shared;
     this.#maxBufferedBytes = maxBufferedBytes;
     this.ready = bus
       .open(key, (seq, data) => this.#deliver(seq, data))
@@ -115,6 +123,7 @@ export class SessionChannel {
       for (const data of frames) {
         this.#send(socket, data);
         last = seqOf(data);
+        this.#track(last, data);
       }
     } finally {
       this.#holding.delete(socket);
@@ -131,11 +140,25 @@ export class SessionChannel {
   readonly #holding = new Map<WebSocket, { seq: number; data: string }[]>();
 
   #deliver(seq: number, data: string): void {
+    this.#track(seq, data);
     for (const socket of this.sockets) {
       const held = this.#holding.size ? this.#holding.get(socket) : undefined;
       if (held) held.push({ seq, data });
       else if (seq > (this.#sentTo.get(socket) ?? 0)) this.#send(socket, data);
     }
+  }
+
+  /** Follows which turns are open, so that one whose instance stopped can be told to the clients. */
+  #track(seq: number, data: string): void {
+    if (!this.#tracksTurns || seq <= this.#trackedSeq) return;
+    this.#trackedSeq = seq;
+    this.lastFrameAt = Date.now();
+    const type = typeOf(data);
+    if (type !== "turn_start" && type !== "agent_response_complete" && type !== "error") return;
+    const turnId = (JSON.parse(data) as { context?: { turn_id?: string } }).context?.turn_id;
+    if (!turnId) return;
+    if (type === "turn_start") this.openTurns.add(turnId);
+    else this.openTurns.delete(turnId);
   }
 
   #send(socket: WebSocket, data: string): void {
@@ -158,6 +181,12 @@ export class SessionChannel {
   close(): void {
     this.#log?.close();
   }
+}
+
+/** The envelope's type: its first `"type":` (the keys before it are strings or the seq). */
+function typeOf(data: string): string {
+  const at = data.indexOf('"type":"') + 8;
+  return data.slice(at, data.indexOf('"', at));
 }
 
 /** The envelope's seq: its first `"seq":` (the keys before it are strings, which cannot hold one). */
