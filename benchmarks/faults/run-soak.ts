@@ -4,13 +4,12 @@ import { parseArgs } from "node:util";
 import { type RealtimeClient, RealtimeClientError, connect } from "realtime-agent/client";
 import { type ServerProcess, startServerProcess } from "../../server/server-process.ts";
 import { startRoundRobinProxy } from "../../server/test-support/round-robin-proxy.ts";
-import { benchmarksRoot } from "../../cli/commands/bench.ts";
 import { machineInfo } from "../machine-info.ts";
 import { EndlessOpenAIServer } from "./endless-openai-server.ts";
 import { RedisProcess } from "./redis-process.ts";
 
 /**
- * `node --import tsx benchmarks/soak/run-soak.ts [--duration-s 1800] [--clients 30] [--instances 3]
+ * `node --import tsx benchmarks/faults/run-soak.ts [--duration-s 1800] [--clients 30] [--instances 3]
  * [--think-ms 1000] [--out DIR]`: several server instances on a Redis of the soak's own and the
  * machine's PostgreSQL, behind a round-robin proxy, answering through a provider chain of two loopback
  * OpenAI-compatible servers; clients (the typed client, resuming) converse while faults are injected at
@@ -230,7 +229,7 @@ const report = {
   })),
   provider_requests: { primary: primary.requests, secondary: secondary.requests },
 };
-const directory = resolve(values.out ?? join(benchmarksRoot, `soak-${report.machine.date.slice(0, 10)}`));
+const directory = resolve(values.out ?? join("benchmarks/reports", `soak-${report.machine.date.slice(0, 10)}`));
 mkdirSync(directory, { recursive: true });
 writeFileSync(join(directory, "report.json"), `${JSON.stringify(report, null, 2)}\n`);
 const markdown = [
