@@ -14,6 +14,7 @@ const env = {
   RTA_SYNTHETIC_TOKEN_INTERVAL_MS: "10",
   RTA_STORE: "postgres",
   DATABASE_URL: process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test",
+  RTA_SESSION_BUS: "redis",
   REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
 };
 

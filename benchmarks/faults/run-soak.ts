@@ -47,6 +47,7 @@ const serverEnv = {
   RTA_STORE: "postgres",
   DATABASE_URL: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test",
   RTA_DATABASE_SCHEMA: schema,
+  RTA_SESSION_BUS: "redis",
   REDIS_URL: redis.url,
   RTA_PROVIDERS: "openai,openai-compatible",
   OPENAI_API_KEY: "sk-soak-not-a-real-key",
@@ -103,7 +104,8 @@ const faults: { name: string; inject: () => Promise<void>; at?: number }[] = [
 const counts = { sent: 0, answered: 0, toldLost: 0, failed: 0, stalled: 0, clientErrors: 0 };
 const failures: Record<string, number> = {};
 const answers: { client: number; sentAt: number; answeredAt: number }[] = [];
-const answeredPerSession = new Map<string, number>();
+/** The messages answered, per session: each text is sent until answered, and is unique. */
+const answeredPerSession = new Map<string, Set<string>>();
 let running = true;
 const started = performance.now();
 const now = () => performance.now() - started;
@@ -153,7 +155,7 @@ async function converse(index: number): Promise<void> {
     if (frame.type === "agent_response_complete" && frame.content.outcome === "completed") {
       counts.answered++;
       answers.push({ client: index, sentAt, answeredAt: now() });
-      answeredPerSession.set(sessionId, (answeredPerSession.get(sessionId) ?? 0) + 1);
+      answeredPerSession.set(sessionId, (answeredPerSession.get(sessionId) ?? new Set()).add(text));
       message++;
     } else if (frame.content.code === "SERVER_INSTANCE_STOPPED") {
       counts.toldLost++;
@@ -182,12 +184,13 @@ running = false;
 await Promise.race([Promise.all(conversations), pause(stallMs + 10_000)]);
 
 // Every answered turn should be in PostgreSQL: asked of a live instance (each reads the same database).
-let stored = 0;
-for (const [sessionId] of answeredPerSession) {
+let answeredNotStored = 0;
+for (const [sessionId, texts] of answeredPerSession) {
   const exported = (await (await fetch(`${instances[0]!.url}/v1/sessions/${sessionId}`)).json()) as {
-    turns?: { error?: unknown }[];
+    turns?: { user_text: string; error?: unknown }[];
   };
-  stored += (exported.turns ?? []).filter((turn) => !turn.error).length;
+  const stored = new Set((exported.turns ?? []).filter((turn) => !turn.error).map((turn) => turn.user_text));
+  for (const text of texts) if (!stored.has(text)) answeredNotStored++;
 }
 
 /** Until every client had an answer to a message sent after the fault began. */
@@ -219,7 +222,7 @@ const report = {
     // message counts once.
     answered_share: counts.answered / Math.max(1, counts.answered + counts.failed + counts.stalled),
     lost,
-    answered_not_stored: Math.max(0, counts.answered - stored),
+    answered_not_stored: answeredNotStored,
     failures,
   },
   faults: faults.map((fault) => ({

@@ -47,9 +47,14 @@ export async function serve(options: { port: string; host: string }): Promise<nu
       error: error.message,
     }),
   );
-  // Sessions' frames go over REDIS_URL's Redis, or another one (RTA_SESSION_BUS_URL).
-  const busRedis = process.env.RTA_SESSION_BUS_URL ? new Redis(process.env.RTA_SESSION_BUS_URL) : redis;
-  const busKind = process.env.RTA_SESSION_BUS || (busRedis ? "redis" : "local");
+  // Instances share sessions over Redis when asked (RTA_SESSION_BUS=redis): REDIS_URL's, or another one
+  // (RTA_SESSION_BUS_URL). One instance keeps frames in memory: Redis is then off the path of every frame.
+  const busRedis = process.env.RTA_SESSION_BUS_URL
+    ? new Redis(process.env.RTA_SESSION_BUS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
+    : redis;
+  if (busRedis !== redis)
+    busRedis?.on("error", (error) => logger.warn("session bus redis unavailable", { error: error.message }));
+  const busKind = process.env.RTA_SESSION_BUS || "local";
   if ((busKind !== "redis" && busKind !== "local") || (busKind === "redis" && !busRedis)) {
     redis?.disconnect();
     busRedis?.disconnect();

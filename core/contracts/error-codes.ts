@@ -299,7 +299,7 @@ export const errorCodes = {
     httpStatus: 503,
     webSocketCloseCode: 1013,
     meaning:
-      "The session store could not be reached (a WebSocket is closed with 1013 when the store that shares sessions between instances could not open the session: reconnect).",
+      "The session store could not be reached: a turn ends with this error frame (the connection stays open), and a WebSocket whose session the shared bus's Redis could not open within 5 s is closed with 1013 (reconnect).",
   },
   STORE_REJECTED: {
     fault: "store",

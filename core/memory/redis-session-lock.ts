@@ -18,7 +18,8 @@ export interface RedisSessionLockOptions {
 
 /**
  * A session lock on Redis: `SET NX PX` with a random token, renewed at a third of the lease while held,
- * released only by its holder. Waiters poll with a growing pause (25 ms up to 250 ms). When Redis
+ * released only by its holder. Waiters poll with a growing pause (25 ms up to 250 ms), so the order in
+ * which waiting turns start is not guaranteed, only that they do not overlap. When Redis
  * cannot be reached the turn goes on without the lock (logged): answering matters more than ordering
  * between instances, and each process still orders its own turns.
  */
@@ -59,7 +60,12 @@ export class RedisSessionLock implements SessionLock {
 
   #held(key: string, token: string): () => void {
     const renewal = setInterval(() => {
-      this.#redis.eval(renewScript, 1, key, token, this.#leaseMs).catch(() => {});
+      this.#redis.eval(renewScript, 1, key, token, this.#leaseMs).then(
+        (renewed) => {
+          if (renewed === 0) this.#logger.warn("session lock lost before the turn ended (its lease ran out)", { key });
+        },
+        () => {},
+      );
     }, this.#leaseMs / 3);
     renewal.unref();
     let released = false;

@@ -168,7 +168,8 @@ export class WebSocketGateway {
       if (open > 0) this.#connections.set(client, open);
       else this.#connections.delete(client);
       if (channel.sockets.size === 0) {
-        this.#bus.setWatched(channel.key, false);
+        if (channel.watched) this.#bus.setWatched(channel.key, false);
+        channel.watched = false;
         // Turns nobody watches any more (here or on another instance) are cancelled after a grace
         // period; a reconnection keeps them.
         channel.cancelTurnsAfter(this.#options.orphanTurnMs ?? 60_000, () => this.#bus.watchedElsewhere(channel.key));
@@ -185,6 +186,7 @@ export class WebSocketGateway {
     lastSeen: number | undefined,
   ): Promise<boolean> {
     const { sessionId } = channel;
+    channel.joining++;
     try {
       if (issued) socket.send(JSON.stringify(sessionReadyFrame(sessionId, await channel.lastSeq())));
       // Numbered just before the first frame replayed (one the client cannot have: it was dropped), so
@@ -210,14 +212,20 @@ export class WebSocketGateway {
       channel.sockets.delete(socket);
       socket.close(errorCodes.STORE_UNAVAILABLE.webSocketCloseCode, "session unavailable, try again");
       return false;
+    } finally {
+      channel.joining--;
     }
     if (socket.readyState !== socket.OPEN) {
       channel.sockets.delete(socket);
       return false;
     }
     channel.keepTurns();
-    if (channel.sockets.size === 1) this.#bus.setWatched(channel.key, true);
-    if (this.#bus.shared) void this.#publishLostTurns(channel);
+    if (!channel.watched) {
+      channel.watched = true;
+      this.#bus.setWatched(channel.key, true);
+    }
+    // Before its messages are read: a cancel from this socket must know the turns running elsewhere.
+    if (this.#bus.shared) await this.#publishLostTurns(channel);
     this.#updateActiveSessions();
     return true;
   }
@@ -246,12 +254,13 @@ export class WebSocketGateway {
     }
     const message = parsed.message;
     if (message.kind === "cancel") {
-      // The turn may run on another instance: every instance is told.
-      this.#bus.control({
-        kind: "cancel",
-        sessionKey: channel.key,
-        ...(message.turnId ? { turnId: message.turnId } : {}),
-      });
+      // The turns meant are those running now: here, stopped at once; elsewhere, told by their ids (a
+      // cancel that reaches them late must not stop a turn begun after it).
+      const meant = (turnId: string) => !message.turnId || message.turnId === turnId;
+      for (const [turnId, controller] of channel.turns) if (meant(turnId)) controller.abort();
+      const elsewhere = [...channel.openTurns].filter((turnId) => meant(turnId) && !channel.turns.has(turnId));
+      if (this.#bus.shared && elsewhere.length)
+        this.#bus.control({ kind: "cancel", sessionKey: channel.key, turnIds: elsewhere });
       return;
     }
     // Messages of a session keep their order: each waits for the rate check of the one before it.
@@ -380,7 +389,7 @@ export class WebSocketGateway {
   #sweep(idleMs = this.#options.idleSessionMs ?? 10 * 60 * 1000): void {
     const now = Date.now();
     for (const [sessionId, channel] of this.#channels) {
-      if (channel.idle && now - channel.lastActivity > idleMs) {
+      if (channel.idle && channel.settled && channel.joining === 0 && now - channel.lastActivity > idleMs) {
         this.#channels.delete(sessionId);
         channel.close();
       }
@@ -399,17 +408,21 @@ export class WebSocketGateway {
    * their sockets closed with SESSION_DELETED, and the frames kept for resuming dropped.
    */
   forget(sessionKeys: readonly string[]): void {
-    this.#bus.control({ kind: "forget", sessionKeys: [...sessionKeys] });
+    this.#forgetHere(sessionKeys);
+    if (this.#bus.shared) this.#bus.control({ kind: "forget", sessionKeys: [...sessionKeys] });
   }
 
   #onControl(message: SessionControl): void {
-    if (message.kind === "cancel") {
-      const channel = this.#channels.get(message.sessionKey);
-      for (const [turnId, controller] of channel?.turns ?? [])
-        if (!message.turnId || message.turnId === turnId) controller.abort();
+    if (message.kind === "forget") {
+      this.#forgetHere(message.sessionKeys);
       return;
     }
-    for (const key of message.sessionKeys) {
+    const channel = this.#channels.get(message.sessionKey);
+    for (const [turnId, controller] of channel?.turns ?? []) if (message.turnIds.includes(turnId)) controller.abort();
+  }
+
+  #forgetHere(sessionKeys: readonly string[]): void {
+    for (const key of sessionKeys) {
       const channel = this.#channels.get(key);
       if (!channel) continue;
       for (const controller of channel.turns.values()) controller.abort();
@@ -439,6 +452,10 @@ export class WebSocketGateway {
         socket.close(errorCodes.SERVER_SHUTTING_DOWN.webSocketCloseCode, "server shutting down");
     }
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    // The cancelled turns' last frames (and, shared, their end) reach the bus before it closes.
+    const settled = Date.now() + 2_000;
+    while (Date.now() < settled && [...this.#channels.values()].some((channel) => channel.turns.size > 0))
+      await new Promise((resolve) => setTimeout(resolve, 20));
     for (const channel of this.#channels.values()) channel.close();
     await this.#bus.close();
   }

@@ -24,7 +24,8 @@ function twoInstances() {
 const frame = (text: string) => (seq: number) =>
   ({
     message_id: randomUUID(),
-    session_id: "s",
+    // What looks like a seq inside a string before the envelope's own must not be numbered.
+    session_id: 'a "seq":0 name',
     seq,
     type: "agent_response_chunk",
     content: { text, note: '"seq":0 inside a string' },
@@ -88,16 +89,48 @@ describe("RedisSessionBus", () => {
     expect(frames.map((data) => JSON.parse(data).seq)).toEqual([4]);
   });
 
+  it("numbers after the stream's last frame when the count alone was evicted", async () => {
+    const { prefix, first, second } = twoInstances();
+    const a = await watch(first, "owner:evicted");
+    for (const text of ["one", "two", "three"]) a.log.append(frame(text));
+    await expect.poll(() => a.delivered.length).toBe(3);
+    await redis.del(`${prefix}{owner:evicted}:seq`);
+    // An instance that opens the session now knows no number; the stream still holds 1-3.
+    const b = await watch(second, "owner:evicted");
+    b.log.append(frame("four"));
+    await expect.poll(() => a.delivered.length).toBe(4);
+    expect(a.delivered.at(-1)).toEqual([4, "four"]);
+    expect(b.delivered).toEqual([[4, "four"]]);
+  });
+
+  it("takes a numbering that Redis started again (data lost) as new frames on every instance", async () => {
+    const { prefix, first, second } = twoInstances();
+    const a = await watch(first, "owner:reset");
+    for (const text of ["one", "two", "three"]) a.log.append(frame(text));
+    await expect.poll(() => a.delivered.length).toBe(3);
+    const tag = `${prefix}{owner:reset}`;
+    await redis.del(`${tag}:seq`, `${tag}:frames`, `${tag}:epoch`);
+    // Another instance, that never saw the session, runs a turn: numbering starts at 1 again.
+    const b = await watch(second, "owner:reset");
+    b.log.append(frame("again"));
+    await expect.poll(() => a.delivered.length).toBe(4);
+    expect(a.delivered.at(-1)).toEqual([1, "again"]);
+    expect(b.delivered).toEqual([[1, "again"]]);
+  });
+
   it("tells every instance of a cancel, and which instances watch a session", async () => {
-    const { first, second } = twoInstances();
+    const { prefix, first, second } = twoInstances();
     const heard: SessionControl[][] = [[], []];
     first.onControl((message) => heard[0]!.push(message));
     second.onControl((message) => heard[1]!.push(message));
     await Promise.all([first.ready(), second.ready()]);
-    first.control({ kind: "cancel", sessionKey: "owner:c", turnId: "t1" });
+    // Another version's message, or a malformed one, is ignored: it neither reaches handlers nor throws.
+    await redis.publish(`${prefix}control`, JSON.stringify({ kind: "forget" }));
+    await redis.publish(`${prefix}control`, "not json");
+    first.control({ kind: "cancel", sessionKey: "owner:c", turnIds: ["t1"] });
     await expect.poll(() => heard[1]!.length).toBe(1);
     await expect.poll(() => heard[0]!.length).toBe(1);
-    expect(heard[1]).toEqual([{ kind: "cancel", sessionKey: "owner:c", turnId: "t1" }]);
+    expect(heard[1]).toEqual([{ kind: "cancel", sessionKey: "owner:c", turnIds: ["t1"] }]);
 
     expect(await second.watchedElsewhere("owner:c")).toBe(false);
     first.setWatched("owner:c", true);
@@ -114,5 +147,13 @@ describe("RedisSessionBus", () => {
     await expect.poll(() => a.delivered.length).toBe(1);
     second.control({ kind: "forget", sessionKeys: ["owner:gone"] });
     await expect.poll(() => redis.exists(`${prefix}{owner:gone}:seq`, `${prefix}{owner:gone}:frames`)).toBe(0);
+  });
+
+  it("fails to open a session when Redis does not answer, instead of waiting for ever", async () => {
+    const down = new Redis({ port: 1, lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false });
+    down.on("error", () => undefined);
+    const bus = new RedisSessionBus(down, { logger: silentLogger, openTimeoutMs: 200 });
+    buses.push(bus);
+    await expect(bus.open("owner:s", () => {})).rejects.toThrow("did not answer");
   });
 });

@@ -13,28 +13,40 @@ import {
 
 /**
  * Numbers a frame, keeps it in the session's stream (entry id `0-<seq>`, so that resuming reads by
- * sequence number) and publishes it. The caller passes the highest number it has seen as a floor: a
- * Redis that lost its data (restarted without persistence) goes on from there instead of reusing numbers
- * clients already hold.
+ * sequence number) and publishes it as `<seq> <epoch> <frame>`. A count that is new (or was evicted)
+ * goes on after the stream's last frame and after the highest number the caller has seen (ARGV[6]),
+ * so numbers clients hold are not given again while anything remembers them. The epoch names the
+ * count: when Redis lost both (restarted without persistence, or 24 h unused), numbering starts again
+ * under a new epoch, and subscribers that see it know the lower numbers are new frames.
  */
 const appendFrameScript = `
 local seq = redis.call('INCR', KEYS[1])
+local epoch = redis.call('GET', KEYS[3])
 local floor = tonumber(ARGV[6])
+if seq == 1 or not epoch then
+  local top = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)[1]
+  if top then floor = math.max(floor, tonumber(string.sub(top[1], 3))) end
+  if not epoch then
+    local now = redis.call('TIME')
+    epoch = now[1] .. now[2]
+    redis.call('SET', KEYS[3], epoch)
+  end
+end
 if seq <= floor then
   seq = floor + 1
   redis.call('SET', KEYS[1], seq)
 end
 local data = ARGV[1] .. seq .. ARGV[2]
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '0-' .. seq, 'd', data)
-redis.call('EXPIRE', KEYS[1], ARGV[4])
-redis.call('EXPIRE', KEYS[2], ARGV[4])
-redis.call('PUBLISH', ARGV[5], seq .. ' ' .. data)
+for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ARGV[4]) end
+redis.call('PUBLISH', ARGV[5], seq .. ' ' .. epoch .. ' ' .. data)
 return seq`;
 
 type AppendingRedis = Redis & {
   rtaAppendFrame(
     seqKey: string,
     streamKey: string,
+    epochKey: string,
     head: string,
     tail: string,
     maxFrames: number,
@@ -56,6 +68,8 @@ export interface RedisSessionBusOptions {
   watchLeaseMs?: number;
   /** An instance whose heartbeat is this old has stopped: its running turns are lost (default 10 s). */
   heartbeatMs?: number;
+  /** Opening a session fails after this long without Redis (default 5 s). */
+  openTimeoutMs?: number;
 }
 
 /**
@@ -80,6 +94,7 @@ export class RedisSessionBus implements SessionBus {
   readonly #renewal: NodeJS.Timeout;
   readonly #heartbeat: NodeJS.Timeout;
   readonly #heartbeatMs: number;
+  readonly #openTimeoutMs: number;
   readonly #subscribed: Promise<unknown>;
 
   /** `redis` is only duplicated: frames wait in the publisher's queue while Redis is away, and are not lost. */
@@ -96,20 +111,28 @@ export class RedisSessionBus implements SessionBus {
       maxRetriesPerRequest: null,
       enableAutoPipelining: true,
     }) as AppendingRedis;
-    this.#publisher.defineCommand("rtaAppendFrame", { numberOfKeys: 2, lua: appendFrameScript });
+    this.#publisher.defineCommand("rtaAppendFrame", { numberOfKeys: 3, lua: appendFrameScript });
     this.#subscriber = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
     for (const connection of [this.#publisher, this.#subscriber])
       connection.on("error", (error: Error) =>
         this.#logger.warn("session bus: redis unavailable", { error: error.message }),
       );
     this.#subscriber.on("message", (channel: string, message: string) => this.#onMessage(channel, message));
-    // After a reconnection every open session reads what it missed, even if no new frame comes.
+    // After a reconnection every open session reads what it missed, even if no new frame comes: once
+    // the re-subscriptions are answered (a PING sent after them), so that nothing falls in between.
     this.#subscriber.on("ready", () => {
-      for (const log of this.#logs.values()) log.catchUp();
+      this.#beat();
+      this.#subscriber.ping().then(
+        () => {
+          for (const log of this.#logs.values()) log.catchUp();
+        },
+        () => {},
+      );
     });
     this.#subscribed = this.#subscriber.subscribe(this.#controlChannel);
     this.#renewal = setInterval(() => this.#renewWatches(), this.#watchLeaseMs / 3).unref();
     this.#heartbeatMs = options.heartbeatMs ?? 10_000;
+    this.#openTimeoutMs = options.openTimeoutMs ?? 5_000;
     this.#beat();
     this.#heartbeat = setInterval(() => this.#beat(), this.#heartbeatMs / 3).unref();
   }
@@ -141,6 +164,7 @@ export class RedisSessionBus implements SessionBus {
     return {
       seq: `${tag}:seq`,
       frames: `${tag}:frames`,
+      epoch: `${tag}:epoch`,
       watchers: `${tag}:watchers`,
       turns: `${tag}:turns`,
       channel: `${this.#prefix}frames:${sessionKey}`,
@@ -149,7 +173,6 @@ export class RedisSessionBus implements SessionBus {
 
   async open(sessionKey: string, deliver: FrameListener): Promise<SessionLog> {
     const keys = this.keysOf(sessionKey);
-    await this.#subscribed;
     this.#logs.get(keys.channel)?.close();
     const log = new RedisSessionLog(this, keys, deliver, () => {
       if (this.#logs.get(keys.channel) !== log) return;
@@ -158,14 +181,36 @@ export class RedisSessionBus implements SessionBus {
     });
     this.#logs.set(keys.channel, log);
     // Subscribed before the last number is read: nothing published in between is missed.
-    await log.start(this.#subscriber.subscribe(keys.channel));
+    try {
+      // A Redis that does not answer within 5 s fails the open: the client is told to reconnect (1013).
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        log.start(this.#subscribed.then(() => this.#subscriber.subscribe(keys.channel))),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error("Redis did not answer within 5 s.")), this.#openTimeoutMs);
+        }),
+      ]).finally(() => clearTimeout(timer));
+    } catch (error) {
+      log.close();
+      throw error;
+    }
     return log;
   }
 
   /** @internal the script call of RedisSessionLog.append */
   appendFrame(keys: ReturnType<RedisSessionBus["keysOf"]>, head: string, tail: string, floor: number): void {
     this.#publisher
-      .rtaAppendFrame(keys.seq, keys.frames, head, tail, this.#replayFrames, this.#ttlSeconds, keys.channel, floor)
+      .rtaAppendFrame(
+        keys.seq,
+        keys.frames,
+        keys.epoch,
+        head,
+        tail,
+        this.#replayFrames,
+        this.#ttlSeconds,
+        keys.channel,
+        floor,
+      )
       .catch((error: Error) => this.#logger.error("session bus: a frame was not stored", { error: error.message }));
   }
 
@@ -176,17 +221,26 @@ export class RedisSessionBus implements SessionBus {
 
   #onMessage(channel: string, message: string): void {
     if (channel === this.#controlChannel) {
-      let control: SessionControl;
-      try {
-        control = JSON.parse(message) as SessionControl;
-      } catch {
+      const control = controlOf(message);
+      if (!control) {
+        this.#logger.warn("session bus: unknown control message ignored", { length: message.length });
         return;
       }
-      for (const handler of this.#handlers) handler(control);
+      for (const handler of this.#handlers)
+        try {
+          handler(control);
+        } catch (error) {
+          this.#logger.error("session bus: control handler failed", {
+            error: error instanceof Error ? error.message : String(error),
+          });
+        }
       return;
     }
-    const space = message.indexOf(" ");
-    this.#logs.get(channel)?.receive(Number(message.slice(0, space)), message.slice(space + 1));
+    const first = message.indexOf(" ");
+    const second = message.indexOf(" ", first + 1);
+    this.#logs
+      .get(channel)
+      ?.receive(Number(message.slice(0, first)), message.slice(first + 1, second), message.slice(second + 1));
   }
 
   control(message: SessionControl): void {
@@ -195,8 +249,8 @@ export class RedisSessionBus implements SessionBus {
       .catch((error: Error) => this.#logger.warn("session bus: control not sent", { error: error.message }));
     if (message.kind === "forget") {
       const keys = message.sessionKeys.flatMap((sessionKey) => {
-        const { seq, frames, watchers, turns } = this.keysOf(sessionKey);
-        return [seq, frames, watchers, turns];
+        const { seq, frames, epoch, watchers, turns } = this.keysOf(sessionKey);
+        return [seq, frames, epoch, watchers, turns];
       });
       if (keys.length) this.#publisher.del(...keys).catch(() => {});
     }
@@ -260,7 +314,7 @@ export class RedisSessionBus implements SessionBus {
     const running: string[] = [];
     const lost: LostTurn[] = [];
     for (const turn of recorded) {
-      if (turn.instance === this.instanceId || (await this.#publisher.exists(this.#instanceKey(turn.instance)))) {
+      if (turn.instance === this.instanceId || !(await this.#stopped(turn.instance))) {
         running.push(turn.turnId);
         continue;
       }
@@ -270,6 +324,22 @@ export class RedisSessionBus implements SessionBus {
     }
     return { running, lost };
   }
+
+  /**
+   * An instance has stopped when its heartbeat has been missing for a whole heartbeat period as this
+   * instance saw it (a key that is missing once may be an instance whose Redis connection dropped).
+   */
+  async #stopped(instanceId: string): Promise<boolean> {
+    if (await this.#publisher.exists(this.#instanceKey(instanceId))) {
+      this.#missingSince.delete(instanceId);
+      return false;
+    }
+    const since = this.#missingSince.get(instanceId) ?? Date.now();
+    this.#missingSince.set(instanceId, since);
+    return Date.now() - since >= this.#heartbeatMs;
+  }
+
+  readonly #missingSince = new Map<string, number>();
 
   async close(): Promise<void> {
     clearInterval(this.#renewal);
@@ -297,6 +367,8 @@ class RedisSessionLog implements SessionLog {
   readonly #onClose: () => void;
   /** The last frame delivered here: frames arrive through one chain, so in order and once. */
   #delivered = 0;
+  /** The epoch of the session's numbering as last seen here (see the append script). */
+  #epoch: string | undefined;
   #chain: Promise<void> = Promise.resolve();
   #closed = false;
 
@@ -311,13 +383,27 @@ class RedisSessionLog implements SessionLog {
   start(subscribed: Promise<unknown>): Promise<void> {
     const started = (async () => {
       await subscribed;
-      this.#delivered = await this.lastSeq();
+      const [seq, epoch] = await this.#bus.redis.mget(this.#keys.seq, this.#keys.epoch);
+      // A count that was evicted: the stream's last frame is where the session stands.
+      const top =
+        seq === null ? (await this.#bus.redis.xrevrange(this.#keys.frames, "+", "-", "COUNT", 1))[0] : undefined;
+      this.#delivered = seq === null ? Number(top?.[0].slice(2) ?? 0) : Number(seq);
+      this.#epoch = epoch ?? undefined;
     })();
     this.#chain = started.catch(() => {});
     return started;
   }
 
+  /** Raises the numbering floor: a client resuming from `seq` has seen the session that far. */
+  sawUpTo(seq: number): void {
+    this.#chain = this.#chain.then(() => {
+      if (seq > this.#delivered) this.#delivered = seq;
+    });
+  }
+
   append(build: FrameBuilder): void {
+    // A deleted session's last frames (its aborted turn ending) must not bring its keys back.
+    if (this.#closed) return;
     const data = JSON.stringify(build(0));
     // The first `"seq":0` is the envelope's: a string value cannot hold an unescaped quote, and the
     // envelope's keys before it (message_id, session_id) are strings.
@@ -326,9 +412,19 @@ class RedisSessionLog implements SessionLog {
     this.#bus.appendFrame(this.#keys, data.slice(0, at + 6), data.slice(at + 7), this.#delivered);
   }
 
-  receive(seq: number, data: string): void {
+  receive(seq: number, epoch: string, data: string): void {
     this.#chain = this.#chain.then(async () => {
-      if (this.#closed || seq <= this.#delivered) return;
+      if (this.#closed) return;
+      if (this.#epoch !== undefined && epoch !== this.#epoch && seq <= this.#delivered) {
+        // Redis lost the session's numbering and started it again: these are new frames.
+        this.#delivered = seq - 1;
+        this.#epoch = epoch;
+        this.#deliver(seq, data, { restarted: true });
+        this.#delivered = seq;
+        return;
+      }
+      this.#epoch = epoch;
+      if (seq <= this.#delivered) return;
       if (seq > this.#delivered + 1) await this.#readBack(seq - 1);
       this.#deliverOne(seq, data);
     });
@@ -339,16 +435,24 @@ class RedisSessionLog implements SessionLog {
     this.#chain = this.#chain.then(() => this.#readBack(Number.POSITIVE_INFINITY));
   }
 
+  /**
+   * Delivers the frames the stream holds between the last delivered and `upTo`, trying three times
+   * when Redis does not answer. Frames no longer held (trimmed, evicted, lost) are skipped: the client
+   * sees the gap in the numbers.
+   */
   async #readBack(upTo: number): Promise<void> {
-    try {
-      const entries = await this.#bus.redis.xrange(
-        this.#keys.frames,
-        `0-${this.#delivered + 1}`,
-        Number.isFinite(upTo) ? `0-${upTo}` : "+",
-      );
-      for (const [id, fields] of entries) this.#deliverOne(Number(id.slice(2)), fields[1]!);
-    } catch {
-      // Redis went away again: the next frame or reconnection reads back from the same point.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        const entries = await this.#bus.redis.xrange(
+          this.#keys.frames,
+          `0-${this.#delivered + 1}`,
+          Number.isFinite(upTo) ? `0-${upTo}` : "+",
+        );
+        for (const [id, fields] of entries) this.#deliverOne(Number(id.slice(2)), fields[1]!);
+        return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
     }
   }
 
@@ -363,10 +467,14 @@ class RedisSessionLog implements SessionLog {
   }
 
   async framesAfter(lastSeenSeq: number): Promise<{ frames: string[]; complete: boolean }> {
-    const [entries, last] = await Promise.all([
-      this.#bus.redis.xrange(this.#keys.frames, `0-${lastSeenSeq + 1}`, "+"),
-      this.lastSeq(),
-    ]);
+    // One transaction: a frame appended between the two reads cannot look like a gap.
+    const results = await this.#bus.redis
+      .multi()
+      .xrange(this.#keys.frames, `0-${lastSeenSeq + 1}`, "+")
+      .get(this.#keys.seq)
+      .exec();
+    const entries = (results?.[0]?.[1] ?? []) as [string, string[]][];
+    const last = Number((results?.[1]?.[1] as string | null) ?? 0);
     const frames = entries.map(([, fields]) => fields[1]!);
     const first = entries[0] ? Number(entries[0][0].slice(2)) : last + 1;
     return { frames, complete: lastSeenSeq >= last || first === lastSeenSeq + 1 };
@@ -376,4 +484,22 @@ class RedisSessionLog implements SessionLog {
     this.#closed = true;
     this.#onClose();
   }
+}
+
+/** A control message as sent by `control`, or undefined for anything else (another version's kinds). */
+function controlOf(message: string): SessionControl | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(message);
+  } catch {
+    return undefined;
+  }
+  const control = parsed as Partial<{ kind: string; sessionKey: unknown; turnIds: unknown; sessionKeys: unknown }>;
+  const strings = (value: unknown): value is string[] =>
+    Array.isArray(value) && value.every((item) => typeof item === "string");
+  if (control?.kind === "cancel" && typeof control.sessionKey === "string" && strings(control.turnIds))
+    return { kind: "cancel", sessionKey: control.sessionKey, turnIds: control.turnIds };
+  if (control?.kind === "forget" && strings(control.sessionKeys))
+    return { kind: "forget", sessionKeys: control.sessionKeys };
+  return undefined;
 }

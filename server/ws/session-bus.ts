@@ -3,8 +3,12 @@ import type { ServerFrameEnvelope } from "realtime-agent/client";
 /** Builds a frame once its sequence number is known. */
 export type FrameBuilder = (seq: number) => ServerFrameEnvelope;
 
-/** Receives a session's frames, serialized, in sequence order, each exactly once. */
-export type FrameListener = (seq: number, data: string) => void;
+/**
+ * Receives a session's frames, serialized, in sequence order, each exactly once. `restarted`: the
+ * session's numbering started again (its shared store lost it), so this frame's number may be one
+ * already delivered.
+ */
+export type FrameListener = (seq: number, data: string, options?: { restarted?: boolean }) => void;
 
 /** One session's numbered frames, as this instance sees them. */
 export interface SessionLog {
@@ -14,13 +18,15 @@ export interface SessionLog {
   lastSeq(): Promise<number>;
   /** Serialized frames after `lastSeenSeq` still held; `complete` is false when older ones were already dropped. */
   framesAfter(lastSeenSeq: number): Promise<{ frames: string[]; complete: boolean }>;
+  /** A client resumed from `seq`: numbering goes on after it even if the log lost track (shared logs). */
+  sawUpTo(seq: number): void;
   /** Stops delivering frames to this instance. */
   close(): void;
 }
 
 /** What one instance tells the others about a session. */
 export type SessionControl =
-  | { kind: "cancel"; sessionKey: string; turnId?: string }
+  | { kind: "cancel"; sessionKey: string; turnIds: string[] }
   | { kind: "forget"; sessionKeys: string[] };
 
 /**
@@ -32,7 +38,7 @@ export interface SessionBus {
   /** Shared between instances (a session may be watched and run elsewhere). */
   readonly shared: boolean;
   open(sessionKey: string, deliver: FrameListener): Promise<SessionLog>;
-  /** Tells every instance (this one included) to cancel a turn or forget sessions. */
+  /** Tells every instance (this one included, when the bus is shared) to cancel turns or forget sessions. */
   control(message: SessionControl): void;
   onControl(handler: (message: SessionControl) => void): void;
   /** Says that this instance has (or no longer has) sockets open on the session. */
@@ -140,6 +146,8 @@ class LocalSessionLog implements SessionLog {
     const oldest = this.#recent[0]?.seq ?? this.#seq + 1;
     return Promise.resolve({ frames, complete: lastSeenSeq + 1 >= oldest || lastSeenSeq >= this.#seq });
   }
+
+  sawUpTo(): void {}
 
   close(): void {}
 }

@@ -44,7 +44,14 @@ export class SessionChannel {
   #log: SessionLog | undefined;
   readonly #pending: FrameBuilder[] = [];
   /** The last frame each socket got, for sockets that were sent frames read back from the log. */
-  readonly #sentTo = new WeakMap<WebSocket, number>();
+  #sentTo = new WeakMap<WebSocket, number>();
+  /** The log is open (or failed to open): until then the channel must not be dropped. */
+  settled = false;
+  /** Sockets joining (being sent what they missed). */
+  joining = 0;
+  /** This instance told the bus it watches the session. */
+  watched = false;
+  #closed = false;
   readonly #maxBufferedBytes: number;
   #orphanTimer: NodeJS.Timeout | undefined;
   lastActivity = Date.now();
@@ -64,12 +71,18 @@ export class SessionChannel {
     this.#tracksTurns = bus.shared;
     this.#maxBufferedBytes = maxBufferedBytes;
     this.ready = bus
-      .open(key, (seq, data) => this.#deliver(seq, data))
+      .open(key, (seq, data, options) => this.#deliver(seq, data, options))
       .then((log) => {
+        // Dropped while it opened (forgotten, swept): the log goes too.
+        if (this.#closed) return log.close();
         this.#log = log;
         for (const build of this.#pending.splice(0)) log.append(build);
       });
     this.admission = this.ready.catch(() => {});
+    const settle = () => {
+      this.settled = true;
+    };
+    this.ready.then(settle, settle);
   }
 
   /** Cancels the running turns in `delayMs` unless a socket opens on the session before (here or, when `watchedElsewhere` says so, elsewhere). */
@@ -108,10 +121,12 @@ export class SessionChannel {
    */
   async join(socket: WebSocket, lastSeenSeq?: number, onGap?: (firstSent: number) => void): Promise<void> {
     await this.ready;
+    if (this.#closed) throw new Error("The session was closed while the socket joined it.");
     if (lastSeenSeq === undefined) {
       this.sockets.add(socket);
       return;
     }
+    this.#log!.sawUpTo(lastSeenSeq);
     // Added first, holding what is delivered while the log is read, so that nothing falls in between.
     const held: { seq: number; data: string }[] = [];
     this.#holding.set(socket, held);
@@ -139,7 +154,12 @@ export class SessionChannel {
   /** Sockets being sent what they missed, with the frames delivered meanwhile. */
   readonly #holding = new Map<WebSocket, { seq: number; data: string }[]>();
 
-  #deliver(seq: number, data: string): void {
+  #deliver(seq: number, data: string, options?: { restarted?: boolean }): void {
+    if (options?.restarted) {
+      // Numbering started again: what sockets were sent before says nothing about these numbers.
+      this.#sentTo = new WeakMap();
+      this.#trackedSeq = 0;
+    }
     this.#track(seq, data);
     for (const socket of this.sockets) {
       const held = this.#holding.size ? this.#holding.get(socket) : undefined;
@@ -179,6 +199,7 @@ export class SessionChannel {
   }
 
   close(): void {
+    this.#closed = true;
     this.#log?.close();
   }
 }
