@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Logger } from "../contracts/logger.ts";
 import type { SessionLock } from "../contracts/store.ts";
+import { sleep } from "../models/fallback/retry.ts";
 import { silentLogger } from "../telemetry/logger.ts";
 
 /** Deletes or renews the lock only while it is still this holder's. */
@@ -53,7 +54,7 @@ export class RedisSessionLock implements SessionLock {
         return () => {};
       }
       if (taken === "OK") return this.#held(key, token);
-      await pause(pauseMs, signal);
+      await sleep(pauseMs, signal);
       pauseMs = Math.min(250, pauseMs * 2);
     }
   }
@@ -76,18 +77,4 @@ export class RedisSessionLock implements SessionLock {
       this.#redis.eval(releaseScript, 1, key, token).catch(() => {});
     };
   }
-}
-
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
