@@ -8,11 +8,14 @@ import { TestClient } from "./test-support/ws-client.ts";
 // Three server processes share Redis (frames, control) and PostgreSQL (history) behind a proxy that
 // sends each connection to the next instance, as a load balancer without affinity does.
 const tokens = 120;
+const run = randomUUID().slice(0, 8);
 const env = {
   RTA_MODEL: "synthetic",
   RTA_SYNTHETIC_TOKENS: String(tokens),
   RTA_SYNTHETIC_TOKEN_INTERVAL_MS: "10",
   RTA_STORE: "postgres",
+  // A schema of this run's own: the three instances migrate it together, apart from other tests' tables.
+  RTA_DATABASE_SCHEMA: `rta_cluster_${run}`,
   DATABASE_URL: process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test",
   RTA_SESSION_BUS: "redis",
   REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
@@ -20,7 +23,6 @@ const env = {
 
 let instances: ServerProcess[] = [];
 let proxy: RoundRobinProxy;
-const run = randomUUID().slice(0, 8);
 
 beforeAll(async () => {
   instances = await Promise.all([0, 1, 2].map(() => startServerProcess(env)));

@@ -183,4 +183,16 @@ describe("a client that does not read", () => {
     expect(late).toEqual([received.at(-1)]);
     expect(lateGaps).toEqual([]);
   });
+
+  it("sends new frames to a client resuming from a number the session never reached (the server restarted)", async () => {
+    const channel = new SessionChannel("restarted", "restarted", new LocalSessionBus());
+    await channel.ready;
+    const frame = (seq: number) => ({ seq, type: "error", content: {} }) as unknown as ServerFrameEnvelope;
+    channel.publish(frame);
+    const received: string[] = [];
+    const socket = { OPEN: 1, readyState: 1, bufferedAmount: 0, send: (data: string) => received.push(data) };
+    await channel.join(socket as unknown as WebSocket, 500);
+    channel.publish(frame);
+    expect(received.map((data) => JSON.parse(data).seq)).toEqual([2]);
+  });
 });

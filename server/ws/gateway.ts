@@ -188,18 +188,20 @@ export class WebSocketGateway {
     const { sessionId } = channel;
     channel.joining++;
     try {
-      if (issued) socket.send(JSON.stringify(sessionReadyFrame(sessionId, await channel.lastSeq())));
+      if (issued) socket.send(JSON.stringify(sessionReadyFrame(sessionId, await withinJoinTime(channel.lastSeq()))));
       // Numbered just before the first frame replayed (one the client cannot have: it was dropped), so
       // that a client keeping the highest seq it saw still takes every replayed frame after it.
-      await channel.join(socket, lastSeen, (firstSent) =>
-        socket.send(
-          JSON.stringify(
-            errorFrame(
-              sessionId,
-              firstSent - 1,
-              "INPUT_MALFORMED",
-              `Frames after seq ${lastSeen} are no longer held; some were missed.`,
-              errorCodes.INPUT_MALFORMED.retryable,
+      await withinJoinTime(
+        channel.join(socket, lastSeen, (firstSent) =>
+          socket.send(
+            JSON.stringify(
+              errorFrame(
+                sessionId,
+                firstSent - 1,
+                "INPUT_MALFORMED",
+                `Frames after seq ${lastSeen} are no longer held; some were missed.`,
+                errorCodes.INPUT_MALFORMED.retryable,
+              ),
             ),
           ),
         ),
@@ -224,8 +226,9 @@ export class WebSocketGateway {
       channel.watched = true;
       this.#bus.setWatched(channel.key, true);
     }
-    // Before its messages are read: a cancel from this socket must know the turns running elsewhere.
-    if (this.#bus.shared) await this.#publishLostTurns(channel);
+    // Before its messages are read: a cancel from this socket must know the turns running elsewhere
+    // (a Redis that does not answer delays them 5 s at most).
+    if (this.#bus.shared) await withinJoinTime(this.#publishLostTurns(channel)).catch(() => {});
     this.#updateActiveSessions();
     return true;
   }
@@ -280,11 +283,16 @@ export class WebSocketGateway {
     });
   }
 
-  /** Tells the clients of sessions whose turn stalled when that turn's instance has stopped. */
+  /** Tells the clients of sessions whose turn stalled when that turn's instance has stopped (one check at a time per session). */
   #checkLostTurns(stalledMs: number): void {
     const now = Date.now();
     for (const channel of this.#channels.values())
-      if (channel.sockets.size > 0 && channel.openTurns.size > 0 && now - channel.lastFrameAt >= stalledMs)
+      if (
+        channel.sockets.size > 0 &&
+        channel.openTurns.size > 0 &&
+        !channel.checkingLostTurns &&
+        now - channel.lastFrameAt >= stalledMs
+      )
         void this.#publishLostTurns(channel);
   }
 
@@ -294,6 +302,7 @@ export class WebSocketGateway {
    * and when a turn stalls.
    */
   async #publishLostTurns(channel: SessionChannel): Promise<void> {
+    channel.checkingLostTurns = true;
     try {
       const known = [...channel.openTurns];
       const { running, lost } = await this.#bus.claimLostTurns(channel.key);
@@ -320,6 +329,8 @@ export class WebSocketGateway {
       this.#options.logger.warn("lost turns not checked", {
         error: error instanceof Error ? error.message : String(error),
       });
+    } finally {
+      channel.checkingLostTurns = false;
     }
   }
 
@@ -459,4 +470,15 @@ export class WebSocketGateway {
     for (const channel of this.#channels.values()) channel.close();
     await this.#bus.close();
   }
+}
+
+/** A session's shared store answers a joining socket within 5 s, or the socket is told to reconnect (1013). */
+function withinJoinTime<Value>(work: Promise<Value>): Promise<Value> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error("The session store did not answer within 5 s.")), 5_000);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }

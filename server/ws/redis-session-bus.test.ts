@@ -68,7 +68,7 @@ describe("RedisSessionBus", () => {
     await expect.poll(() => b.delivered.length).toBe(1);
     // Frame 2 is numbered and kept but its publication never arrives (a subscriber reconnecting).
     const tag = `${prefix}{owner:gap}`;
-    await redis.incr(`${tag}:seq`);
+    await redis.hincrby(`${tag}:count`, "n", 1);
     await redis.xadd(`${tag}:frames`, "0-2", "d", JSON.stringify(frame("two")(2)));
     a.log.append(frame("three"));
     await expect.poll(() => b.delivered.length).toBe(3);
@@ -80,7 +80,7 @@ describe("RedisSessionBus", () => {
     const a = await watch(first, "owner:lost");
     for (const text of ["one", "two", "three"]) a.log.append(frame(text));
     await expect.poll(() => a.delivered.length).toBe(3);
-    await redis.del(`${prefix}{owner:lost}:seq`, `${prefix}{owner:lost}:frames`);
+    await redis.del(`${prefix}{owner:lost}:count`, `${prefix}{owner:lost}:frames`);
     a.log.append(frame("four"));
     await expect.poll(() => a.delivered.length).toBe(4);
     expect(a.delivered.at(-1)).toEqual([4, "four"]);
@@ -94,7 +94,7 @@ describe("RedisSessionBus", () => {
     const a = await watch(first, "owner:evicted");
     for (const text of ["one", "two", "three"]) a.log.append(frame(text));
     await expect.poll(() => a.delivered.length).toBe(3);
-    await redis.del(`${prefix}{owner:evicted}:seq`);
+    await redis.del(`${prefix}{owner:evicted}:count`);
     // An instance that opens the session now knows no number; the stream still holds 1-3.
     const b = await watch(second, "owner:evicted");
     b.log.append(frame("four"));
@@ -109,7 +109,7 @@ describe("RedisSessionBus", () => {
     for (const text of ["one", "two", "three"]) a.log.append(frame(text));
     await expect.poll(() => a.delivered.length).toBe(3);
     const tag = `${prefix}{owner:reset}`;
-    await redis.del(`${tag}:seq`, `${tag}:frames`, `${tag}:epoch`);
+    await redis.del(`${tag}:count`, `${tag}:frames`);
     // Another instance, that never saw the session, runs a turn: numbering starts at 1 again.
     const b = await watch(second, "owner:reset");
     b.log.append(frame("again"));
@@ -146,7 +146,7 @@ describe("RedisSessionBus", () => {
     a.log.append(frame("one"));
     await expect.poll(() => a.delivered.length).toBe(1);
     second.control({ kind: "forget", sessionKeys: ["owner:gone"] });
-    await expect.poll(() => redis.exists(`${prefix}{owner:gone}:seq`, `${prefix}{owner:gone}:frames`)).toBe(0);
+    await expect.poll(() => redis.exists(`${prefix}{owner:gone}:count`, `${prefix}{owner:gone}:frames`)).toBe(0);
   });
 
   it("fails to open a session when Redis does not answer, instead of waiting for ever", async () => {

@@ -13,40 +13,39 @@ import {
 
 /**
  * Numbers a frame, keeps it in the session's stream (entry id `0-<seq>`, so that resuming reads by
- * sequence number) and publishes it as `<seq> <epoch> <frame>`. A count that is new (or was evicted)
+ * sequence number) and publishes it as `<seq> <epoch> <frame>`. The count and its epoch live in one
+ * hash (evicted or expired together). A count that is new (or was evicted)
  * goes on after the stream's last frame and after the highest number the caller has seen (ARGV[6]),
  * so numbers clients hold are not given again while anything remembers them. The epoch names the
  * count: when Redis lost both (restarted without persistence, or 24 h unused), numbering starts again
  * under a new epoch, and subscribers that see it know the lower numbers are new frames.
  */
 const appendFrameScript = `
-local seq = redis.call('INCR', KEYS[1])
-local epoch = redis.call('GET', KEYS[3])
+local seq = redis.call('HINCRBY', KEYS[1], 'n', 1)
+local epoch = redis.call('HGET', KEYS[1], 'epoch')
 local floor = tonumber(ARGV[6])
-if seq == 1 or not epoch then
+if not epoch then
   local top = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)[1]
   if top then floor = math.max(floor, tonumber(string.sub(top[1], 3))) end
-  if not epoch then
-    local now = redis.call('TIME')
-    epoch = now[1] .. now[2]
-    redis.call('SET', KEYS[3], epoch)
-  end
+  local now = redis.call('TIME')
+  epoch = now[1] .. now[2]
+  redis.call('HSET', KEYS[1], 'epoch', epoch)
 end
 if seq <= floor then
   seq = floor + 1
-  redis.call('SET', KEYS[1], seq)
+  redis.call('HSET', KEYS[1], 'n', seq)
 end
 local data = ARGV[1] .. seq .. ARGV[2]
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '0-' .. seq, 'd', data)
-for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ARGV[4]) end
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+redis.call('EXPIRE', KEYS[2], ARGV[4])
 redis.call('PUBLISH', ARGV[5], seq .. ' ' .. epoch .. ' ' .. data)
 return seq`;
 
 type AppendingRedis = Redis & {
   rtaAppendFrame(
-    seqKey: string,
+    countKey: string,
     streamKey: string,
-    epochKey: string,
     head: string,
     tail: string,
     maxFrames: number,
@@ -111,7 +110,7 @@ export class RedisSessionBus implements SessionBus {
       maxRetriesPerRequest: null,
       enableAutoPipelining: true,
     }) as AppendingRedis;
-    this.#publisher.defineCommand("rtaAppendFrame", { numberOfKeys: 3, lua: appendFrameScript });
+    this.#publisher.defineCommand("rtaAppendFrame", { numberOfKeys: 2, lua: appendFrameScript });
     this.#subscriber = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
     for (const connection of [this.#publisher, this.#subscriber])
       connection.on("error", (error: Error) =>
@@ -162,9 +161,8 @@ export class RedisSessionBus implements SessionBus {
     // One hash tag per session: the script's keys stay in one slot on a Redis Cluster.
     const tag = `${this.#prefix}{${sessionKey}}`;
     return {
-      seq: `${tag}:seq`,
+      count: `${tag}:count`,
       frames: `${tag}:frames`,
-      epoch: `${tag}:epoch`,
       watchers: `${tag}:watchers`,
       turns: `${tag}:turns`,
       channel: `${this.#prefix}frames:${sessionKey}`,
@@ -200,17 +198,7 @@ export class RedisSessionBus implements SessionBus {
   /** @internal the script call of RedisSessionLog.append */
   appendFrame(keys: ReturnType<RedisSessionBus["keysOf"]>, head: string, tail: string, floor: number): void {
     this.#publisher
-      .rtaAppendFrame(
-        keys.seq,
-        keys.frames,
-        keys.epoch,
-        head,
-        tail,
-        this.#replayFrames,
-        this.#ttlSeconds,
-        keys.channel,
-        floor,
-      )
+      .rtaAppendFrame(keys.count, keys.frames, head, tail, this.#replayFrames, this.#ttlSeconds, keys.channel, floor)
       .catch((error: Error) => this.#logger.error("session bus: a frame was not stored", { error: error.message }));
   }
 
@@ -249,8 +237,8 @@ export class RedisSessionBus implements SessionBus {
       .catch((error: Error) => this.#logger.warn("session bus: control not sent", { error: error.message }));
     if (message.kind === "forget") {
       const keys = message.sessionKeys.flatMap((sessionKey) => {
-        const { seq, frames, epoch, watchers, turns } = this.keysOf(sessionKey);
-        return [seq, frames, epoch, watchers, turns];
+        const { count, frames, watchers, turns } = this.keysOf(sessionKey);
+        return [count, frames, watchers, turns];
       });
       if (keys.length) this.#publisher.del(...keys).catch(() => {});
     }
@@ -383,7 +371,7 @@ class RedisSessionLog implements SessionLog {
   start(subscribed: Promise<unknown>): Promise<void> {
     const started = (async () => {
       await subscribed;
-      const [seq, epoch] = await this.#bus.redis.mget(this.#keys.seq, this.#keys.epoch);
+      const [seq, epoch] = await this.#bus.redis.hmget(this.#keys.count, "n", "epoch");
       // A count that was evicted: the stream's last frame is where the session stands.
       const top =
         seq === null ? (await this.#bus.redis.xrevrange(this.#keys.frames, "+", "-", "COUNT", 1))[0] : undefined;
@@ -396,10 +384,11 @@ class RedisSessionLog implements SessionLog {
 
   /** Raises the numbering floor: a client resuming from `seq` has seen the session that far. */
   sawUpTo(seq: number): void {
-    this.#chain = this.#chain.then(() => {
-      if (seq > this.#delivered) this.#delivered = seq;
-    });
+    if (seq > this.#floor) this.#floor = seq;
   }
+
+  /** The highest number a resuming client said it holds: new numbers go above it (see the script). */
+  #floor = 0;
 
   append(build: FrameBuilder): void {
     // A deleted session's last frames (its aborted turn ending) must not bring its keys back.
@@ -409,18 +398,24 @@ class RedisSessionLog implements SessionLog {
     // envelope's keys before it (message_id, session_id) are strings.
     const at = data.indexOf('"seq":0');
     if (at < 0) throw new Error("A frame without a seq cannot be numbered.");
-    this.#bus.appendFrame(this.#keys, data.slice(0, at + 6), data.slice(at + 7), this.#delivered);
+    this.#bus.appendFrame(
+      this.#keys,
+      data.slice(0, at + 6),
+      data.slice(at + 7),
+      Math.max(this.#delivered, this.#floor),
+    );
   }
 
   receive(seq: number, epoch: string, data: string): void {
     this.#chain = this.#chain.then(async () => {
       if (this.#closed) return;
       if (this.#epoch !== undefined && epoch !== this.#epoch && seq <= this.#delivered) {
-        // Redis lost the session's numbering and started it again: these are new frames.
-        this.#delivered = seq - 1;
+        // Redis lost the session's numbering and started it again: these are new frames, from 1.
+        this.#delivered = 0;
+        this.#restarted = true;
         this.#epoch = epoch;
-        this.#deliver(seq, data, { restarted: true });
-        this.#delivered = seq;
+        if (seq > 1) await this.#readBack(seq - 1);
+        this.#deliverOne(seq, data);
         return;
       }
       this.#epoch = epoch;
@@ -459,25 +454,31 @@ class RedisSessionLog implements SessionLog {
   #deliverOne(seq: number, data: string): void {
     if (this.#closed || seq <= this.#delivered) return;
     this.#delivered = seq;
-    this.#deliver(seq, data);
+    if (this.#restarted) {
+      this.#restarted = false;
+      this.#deliver(seq, data, { restarted: true });
+    } else this.#deliver(seq, data);
   }
+
+  /** The next frame delivered is the first of a numbering started again. */
+  #restarted = false;
 
   async lastSeq(): Promise<number> {
-    return Number((await this.#bus.redis.get(this.#keys.seq)) ?? 0);
+    return Number((await this.#bus.redis.hget(this.#keys.count, "n")) ?? 0);
   }
 
-  async framesAfter(lastSeenSeq: number): Promise<{ frames: string[]; complete: boolean }> {
+  async framesAfter(lastSeenSeq: number): Promise<{ frames: string[]; complete: boolean; last: number }> {
     // One transaction: a frame appended between the two reads cannot look like a gap.
     const results = await this.#bus.redis
       .multi()
       .xrange(this.#keys.frames, `0-${lastSeenSeq + 1}`, "+")
-      .get(this.#keys.seq)
+      .hget(this.#keys.count, "n")
       .exec();
     const entries = (results?.[0]?.[1] ?? []) as [string, string[]][];
     const last = Number((results?.[1]?.[1] as string | null) ?? 0);
     const frames = entries.map(([, fields]) => fields[1]!);
     const first = entries[0] ? Number(entries[0][0].slice(2)) : last + 1;
-    return { frames, complete: lastSeenSeq >= last || first === lastSeenSeq + 1 };
+    return { frames, complete: lastSeenSeq >= last || first === lastSeenSeq + 1, last };
   }
 
   close(): void {

@@ -16,8 +16,11 @@ export interface SessionLog {
   append(build: FrameBuilder): void;
   /** The last sequence number given in the session (0 before any). */
   lastSeq(): Promise<number>;
-  /** Serialized frames after `lastSeenSeq` still held; `complete` is false when older ones were already dropped. */
-  framesAfter(lastSeenSeq: number): Promise<{ frames: string[]; complete: boolean }>;
+  /**
+   * Serialized frames after `lastSeenSeq` still held; `complete` is false when older ones were already
+   * dropped; `last` is the session's last number (below `lastSeenSeq` when numbering started again).
+   */
+  framesAfter(lastSeenSeq: number): Promise<{ frames: string[]; complete: boolean; last: number }>;
   /** A client resumed from `seq`: numbering goes on after it even if the log lost track (shared logs). */
   sawUpTo(seq: number): void;
   /** Stops delivering frames to this instance. */
@@ -141,10 +144,14 @@ class LocalSessionLog implements SessionLog {
     return Promise.resolve(this.#seq);
   }
 
-  framesAfter(lastSeenSeq: number): Promise<{ frames: string[]; complete: boolean }> {
+  framesAfter(lastSeenSeq: number): Promise<{ frames: string[]; complete: boolean; last: number }> {
     const frames = this.#recent.filter((frame) => frame.seq > lastSeenSeq).map((frame) => frame.data);
     const oldest = this.#recent[0]?.seq ?? this.#seq + 1;
-    return Promise.resolve({ frames, complete: lastSeenSeq + 1 >= oldest || lastSeenSeq >= this.#seq });
+    return Promise.resolve({
+      frames,
+      complete: lastSeenSeq + 1 >= oldest || lastSeenSeq >= this.#seq,
+      last: this.#seq,
+    });
   }
 
   sawUpTo(): void {}

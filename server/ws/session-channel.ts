@@ -51,6 +51,8 @@ export class SessionChannel {
   joining = 0;
   /** This instance told the bus it watches the session. */
   watched = false;
+  /** A check for turns lost with their instance is under way. */
+  checkingLostTurns = false;
   #closed = false;
   readonly #maxBufferedBytes: number;
   #orphanTimer: NodeJS.Timeout | undefined;
@@ -133,7 +135,10 @@ export class SessionChannel {
     this.sockets.add(socket);
     let last = lastSeenSeq;
     try {
-      const { frames, complete } = await this.#log!.framesAfter(lastSeenSeq);
+      const { frames, complete, last: sessionLast } = await this.#log!.framesAfter(lastSeenSeq);
+      // A client holding numbers the session never reached (the server restarted, numbering began
+      // again) gets every new frame: it follows a numbering that starts over.
+      last = Math.min(lastSeenSeq, sessionLast);
       if (!complete) onGap?.(frames[0] ? seqOf(frames[0]) : (await this.#log!.lastSeq()) + 1);
       for (const data of frames) {
         this.#send(socket, data);
