@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runSessionStoreContract } from "../testing/contracts/session-store.ts";
 import { SqlSessionStore } from "./sql-session-store.ts";
-import { migrate } from "./sql/migrate.ts";
+import { migrate, migrationStatus } from "./sql/migrate.ts";
 import { pgliteClient } from "./sql/pglite-client.ts";
 import { postgresClient } from "./sql/postgres-client.ts";
 
@@ -141,5 +141,24 @@ describe("embedded database directory", () => {
     const second = await pgliteClient(dir);
     await second.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe("migrations", () => {
+  it("run once when several processes start together: the others wait for the lock, then find nothing to run", async () => {
+    const racing = `${schema}_race`;
+    const clients = [1, 2, 3].map(() =>
+      postgresClient({ connectionString: databaseUrl, schema: racing, maxConnections: 1 }),
+    );
+    try {
+      const ran = await Promise.all(clients.map((client) => migrate(client)));
+      const counts = ran.map((names) => names.length).sort();
+      expect(counts.slice(0, 2)).toEqual([0, 0]);
+      expect(counts[2]).toBeGreaterThan(0);
+      expect((await migrationStatus(clients[0]!)).pending).toEqual([]);
+    } finally {
+      await clients[0]?.query(`DROP SCHEMA IF EXISTS ${racing} CASCADE`);
+      await Promise.all(clients.map((client) => client.close()));
+    }
   });
 });

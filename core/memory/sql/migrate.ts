@@ -15,7 +15,9 @@ export interface MigrationStatus {
 /**
  * Brings the database's schema up to date with node-pg-migrate (or takes back the last `count`
  * migrations with direction "down"), all in one transaction, under its advisory lock so that two
- * processes starting at once do not both migrate. Returns the names of the migrations it ran.
+ * processes starting at once do not both migrate: the second waits for the first, then finds nothing
+ * left to run. The lock is one per database, so migrating another schema also waits its turn.
+ * Returns the names of the migrations it ran.
  */
 export async function migrate(
   client: SqlClient,
@@ -33,6 +35,8 @@ export async function migrate(
       ...(options.count !== undefined ? { count: options.count } : {}),
       checkOrder: true,
       singleTransaction: true,
+      // node-pg-migrate's default, "fail", makes an instance that starts beside another one exit.
+      advisoryLockMode: "wait",
       log: () => {},
     });
     return ran.map((migration) => migration.name);

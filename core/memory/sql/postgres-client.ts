@@ -34,6 +34,8 @@ export function postgresClient(options: PostgresClientOptions): SqlClient {
       ? pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`).then(
           () => undefined,
           (error: unknown) => {
+            // Two processes creating it at once: "IF NOT EXISTS" does not stop the loser's unique violation.
+            if (isDuplicateSchema(error)) return;
             schemaReady = undefined;
             throw error;
           },
@@ -78,4 +80,9 @@ export function postgresClient(options: PostgresClientOptions): SqlClient {
     },
     close: () => pool.end(),
   };
+}
+
+function isDuplicateSchema(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "23505" || code === "42P06";
 }
