@@ -258,6 +258,38 @@ describe("RealtimeClient", () => {
     expect((await turn.done).content).toMatchObject({ text: "one two three four five ", outcome: "completed" });
   });
 
+  it("sends a message again after a reconnection when it was lost with the connection, and it is answered once", async () => {
+    const asked: string[] = [];
+    const model = new SyntheticModel({
+      respond: (request) => {
+        asked.push(String(request.messages.at(-1)?.content));
+        return { text: ["echo: ", asked.at(-1)!], usage: { inputTokens: 1, outputTokens: 2 } };
+      },
+    });
+    const server = await startServer(model);
+    const proxy = await TcpProxy.start(Number(new URL(server.url).port));
+    stops.push(() => proxy.close());
+    const client = await connected(`ws://127.0.0.1:${proxy.port}`, {
+      sessionId: "lost-message",
+      resume: { initialDelayMs: 0 },
+    });
+    // The message is written to a connection whose link is already gone: the server never reads it.
+    proxy.discardClientBytes();
+    const turn = client.send("are you there?");
+    while (proxy.discardedBytes === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    proxy.dropConnections();
+
+    const frames = await framesOf(turn);
+    expect(frames.map((frame) => frame.type)).toEqual([
+      "turn_start",
+      "agent_response_chunk",
+      "agent_response_chunk",
+      "agent_response_complete",
+    ]);
+    expect(textOf(frames)).toBe("echo: are you there?");
+    expect(asked).toEqual(["are you there?"]);
+  });
+
   it("fails the turn with CONNECTION_CLOSED when reconnecting keeps failing", async () => {
     const model = new GatedModel(["a ", "b "], 1);
     const server = await startServer(model);

@@ -165,6 +165,7 @@ export class RealtimeClient {
       this.#awaitingFirstFrame = true;
       this.#setStatus("open");
       onOpen?.();
+      this.#resendUnstarted();
       this.#sendCancel();
       this.#sendNext();
     });
@@ -267,6 +268,17 @@ export class RealtimeClient {
     const messageId = globalThis.crypto.randomUUID();
     this.#current = { ...next, cancelRequested: false, messageId };
     this.#write(userMessageFrame(next.turn.text, { messageId }));
+  }
+
+  /**
+   * After a reconnection: the message in flight whose turn has not started may have been written to
+   * the connection that broke and never read. It goes again with the same id; the server answers an id
+   * once, so a message that did arrive is not answered twice (its frames come with the replay).
+   */
+  #resendUnstarted(): void {
+    const current = this.#current;
+    if (current && current.turn.turnId === undefined && current.turn.frames.length === 0)
+      this.#write(userMessageFrame(current.turn.text, { messageId: current.messageId }));
   }
 
   #cancel(turn: Turn): void {

@@ -11,6 +11,11 @@ export class ServerMetrics {
     help: "User messages received.",
     registers: [this.registry],
   });
+  readonly duplicateMessages = new Counter({
+    name: "agent_duplicate_messages_total",
+    help: "User messages sent again with an id the session already had (not answered twice).",
+    registers: [this.registry],
+  });
   readonly responseTime = new Histogram({
     name: "agent_response_time_seconds",
     help: "Time from a user message to the end of its turn.",

@@ -4,7 +4,8 @@ import { createServer, connect, type Server, type Socket } from "node:net";
  * A TCP proxy in front of a server, for tests that break connections the way a network does:
  * `dropConnections` cuts every open connection on both sides, `holdNewConnections` makes new ones wait
  * (their bytes stay buffered) until released, `cut` drops every connection and refuses new ones until
- * `restore` (a service gone from the network), `close` stops accepting so connecting fails.
+ * `restore` (a service gone from the network), `close` stops accepting so connecting fails,
+ * `discardClientBytes` loses what clients write on the open connections (a link about to break).
  */
 export class TcpProxy {
   readonly port: number;
@@ -13,6 +14,8 @@ export class TcpProxy {
   #hold: Promise<void> = Promise.resolve();
   #refusing = false;
   #accepted = 0;
+  #discarding = false;
+  #discarded = 0;
 
   private constructor(server: Server, port: number) {
     this.#server = server;
@@ -44,6 +47,17 @@ export class TcpProxy {
   dropConnections(): void {
     for (const socket of this.#sockets) socket.destroy();
     this.#sockets.clear();
+    this.#discarding = false;
+  }
+
+  /** Bytes clients write on the connections open now are lost, until `dropConnections`. */
+  discardClientBytes(): void {
+    this.#discarding = true;
+  }
+
+  /** Bytes lost so far by `discardClientBytes`. */
+  get discardedBytes(): number {
+    return this.#discarded;
   }
 
   /** Drops every connection and refuses new ones until `restore`. */
@@ -85,7 +99,13 @@ export class TcpProxy {
     upstream.on("error", () => client.destroy());
     client.on("close", () => upstream.destroy());
     upstream.on("close", () => client.destroy());
-    client.pipe(upstream);
+    client.on("data", (chunk: Buffer) => {
+      if (this.#discarding) this.#discarded += chunk.length;
+      else if (!upstream.write(chunk)) {
+        client.pause();
+        upstream.once("drain", () => client.resume());
+      }
+    });
     upstream.pipe(client);
   }
 }

@@ -8,9 +8,9 @@ import { type AgentServer, createAgentServer } from "../app.ts";
 // A real HTTP server and real WebSocket clients; the close codes and statuses come from the error table.
 let server: AgentServer | undefined;
 
-async function start(): Promise<string> {
+async function start(model = new ScriptedModel([])): Promise<string> {
   server = createAgentServer({
-    agent: new Agent({ model: new ScriptedModel([]) }),
+    agent: new Agent({ model }),
     logger: silentLogger,
     gateway: { maxFrameBytes: 256, hardFrameLimitBytes: 1024 },
   });
@@ -38,6 +38,34 @@ const errorFrameSchema = z.object({
 function closeCodeOf(socket: WebSocket): Promise<number> {
   return new Promise((resolve) => socket.once("close", (code) => resolve(code)));
 }
+
+describe("WebSocketGateway messages sent again", () => {
+  it("answers a message id once: the same message sent twice (a client unsure it arrived) starts one turn", async () => {
+    // Two answers scripted: a third request would fail the turn with an error frame.
+    const model = new ScriptedModel([{ text: "Hello there." }, { text: "Goodbye." }]);
+    const socket = await open(`${await start(model)}/ws/twice`);
+    const types: string[] = [];
+    const ended = new Promise<void>((resolve) =>
+      socket.on("message", (data) => {
+        const frame = JSON.parse(`${data}`) as { type: string; context: { reply_to?: string } };
+        types.push(frame.type);
+        // The end of m-2's turn ends the test: the messages before it have had their turns by then.
+        const turnEnded = frame.type === "agent_response_complete" || frame.type === "error";
+        if (turnEnded && frame.context.reply_to === "m-2") resolve();
+      }),
+    );
+    const message = (id: string, text: string) =>
+      JSON.stringify({ type: "user_message", message_id: id, content: { text } });
+    socket.send(message("m-1", "hello"));
+    socket.send(message("m-1", "hello"));
+    socket.send(message("m-2", "bye"));
+    await ended;
+    expect(types.filter((type) => type === "turn_start")).toHaveLength(2);
+    expect(types.filter((type) => type === "error")).toEqual([]);
+    model.assertDone();
+    socket.close();
+  });
+});
 
 describe("WebSocketGateway statuses and close codes", () => {
   it("refuses a bad session id at the upgrade with the HTTP status of SESSION_INVALID", async () => {

@@ -278,6 +278,12 @@ export class WebSocketGateway {
         );
         return;
       }
+      // A message sent again by a client that could not tell whether it arrived: its turn has its
+      // frames already (the client gets them by resuming); it is not answered twice.
+      if (message.messageId !== undefined && !(await channel.admit(message.messageId))) {
+        this.#options.metrics.duplicateMessages.inc();
+        return;
+      }
       this.#options.metrics.messages.inc();
       void this.#runTurn(channel, client, message.text, message.messageId);
     });

@@ -4,7 +4,7 @@ import type { ServerFrameEnvelope } from "realtime-agent/client";
 import { silentLogger } from "realtime-agent";
 import { afterAll, describe, expect, it } from "vitest";
 import { RedisSessionBus } from "./redis-session-bus.ts";
-import type { SessionControl, SessionLog } from "./session-bus.ts";
+import { rememberedMessages, type SessionControl, type SessionLog } from "./session-bus.ts";
 
 // Two buses stand for two server instances on the machine's real Redis (127.0.0.1:6379).
 const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: 1 });
@@ -43,6 +43,21 @@ async function watch(bus: RedisSessionBus, key: string) {
 }
 
 describe("RedisSessionBus", () => {
+  it("admits a message id once across instances, and remembers only the session's recent ones", async () => {
+    const { first, second } = twoInstances();
+    const a = await watch(first, "owner:resent");
+    const b = await watch(second, "owner:resent");
+    expect(await a.log.admit("m-1")).toBe(true);
+    expect(await b.log.admit("m-1")).toBe(false);
+    expect(await a.log.admit("m-1")).toBe(false);
+    const other = await watch(second, "owner:another");
+    expect(await other.log.admit("m-1")).toBe(true);
+    for (let index = 2; index <= rememberedMessages + 1; index++) await b.log.admit(`m-${index}`);
+    // m-1 is the 65th id back: forgotten, so a very late resend is answered again.
+    expect(await a.log.admit("m-1")).toBe(true);
+    expect(await a.log.admit(`m-${rememberedMessages + 1}`)).toBe(false);
+  });
+
   it("numbers frames once for every instance and delivers them to each, in order", async () => {
     const { first, second } = twoInstances();
     const a = await watch(first, "owner:trip");

@@ -9,6 +9,7 @@ import {
   type SessionBus,
   type SessionControl,
   type SessionLog,
+  rememberedMessages,
 } from "./session-bus.ts";
 
 /**
@@ -165,6 +166,7 @@ export class RedisSessionBus implements SessionBus {
       frames: `${tag}:frames`,
       watchers: `${tag}:watchers`,
       turns: `${tag}:turns`,
+      messages: `${tag}:messages`,
       channel: `${this.#prefix}frames:${sessionKey}`,
     };
   }
@@ -207,6 +209,28 @@ export class RedisSessionBus implements SessionBus {
     return this.#publisher;
   }
 
+  /**
+   * @internal See SessionLog.admit: the session's message ids in a sorted set by arrival, the last
+   * `rememberedMessages` kept for as long as its frames.
+   */
+  async admitMessage(keys: SessionKeys, messageId: string): Promise<boolean> {
+    try {
+      const results = await this.#publisher
+        .multi()
+        .zadd(keys.messages, "NX", Date.now(), messageId)
+        .zremrangebyrank(keys.messages, 0, -(rememberedMessages + 1))
+        .expire(keys.messages, this.#ttlSeconds)
+        .exec();
+      return results?.[0]?.[1] !== 0;
+    } catch (error) {
+      // Not known: the message is answered (an answer given twice beats a message lost).
+      this.#logger.warn("session bus: message id not checked", {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return true;
+    }
+  }
+
   #onMessage(channel: string, message: string): void {
     if (channel === this.#controlChannel) {
       const control = controlOf(message);
@@ -237,8 +261,8 @@ export class RedisSessionBus implements SessionBus {
       .catch((error: Error) => this.#logger.warn("session bus: control not sent", { error: error.message }));
     if (message.kind === "forget") {
       const keys = message.sessionKeys.flatMap((sessionKey) => {
-        const { count, frames, watchers, turns } = this.keysOf(sessionKey);
-        return [count, frames, watchers, turns];
+        const { count, frames, watchers, turns, messages } = this.keysOf(sessionKey);
+        return [count, frames, watchers, turns, messages];
       });
       if (keys.length) this.#publisher.del(...keys).catch(() => {});
     }
@@ -479,6 +503,10 @@ class RedisSessionLog implements SessionLog {
     const frames = entries.map(([, fields]) => fields[1]!);
     const first = entries[0] ? Number(entries[0][0].slice(2)) : last + 1;
     return { frames, complete: lastSeenSeq >= last || first === lastSeenSeq + 1, last };
+  }
+
+  admit(messageId: string): Promise<boolean> {
+    return this.#bus.admitMessage(this.#keys, messageId);
   }
 
   close(): void {

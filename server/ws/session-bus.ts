@@ -23,6 +23,11 @@ export interface SessionLog {
   framesAfter(lastSeenSeq: number): Promise<{ frames: string[]; complete: boolean; last: number }>;
   /** A client resumed from `seq`: numbering goes on after it even if the log lost track (shared logs). */
   sawUpTo(seq: number): void;
+  /**
+   * False when the session already received a message with this id (among its last
+   * `rememberedMessages`): a client that resends a message it is not sure arrived gets one answer.
+   */
+  admit(messageId: string): Promise<boolean>;
   /** Stops delivering frames to this instance. */
   close(): void;
 }
@@ -71,6 +76,9 @@ export interface ReplayWindow {
 }
 
 export const defaultReplayWindow: ReplayWindow = { frames: 2048, bytes: 512 * 1024 };
+
+/** Message ids a session remembers, so that a message sent again is not answered twice. */
+export const rememberedMessages = 64;
 
 /** One process: numbering and delivery are synchronous, frames are kept in memory. */
 export class LocalSessionBus implements SessionBus {
@@ -155,6 +163,16 @@ class LocalSessionLog implements SessionLog {
   }
 
   sawUpTo(): void {}
+
+  readonly #messageIds = new Set<string>();
+
+  admit(messageId: string): Promise<boolean> {
+    if (this.#messageIds.has(messageId)) return Promise.resolve(false);
+    this.#messageIds.add(messageId);
+    // A Set iterates in insertion order: the first is the oldest.
+    if (this.#messageIds.size > rememberedMessages) this.#messageIds.delete(this.#messageIds.values().next().value!);
+    return Promise.resolve(true);
+  }
 
   close(): void {}
 }

@@ -111,6 +111,12 @@ export class SessionChannel {
     else this.#pending.push(build);
   }
 
+  /** False when the session already received a message with this id (a client sending it again). */
+  async admit(messageId: string): Promise<boolean> {
+    await this.ready;
+    return this.#log!.admit(messageId);
+  }
+
   async lastSeq(): Promise<number> {
     await this.ready;
     return this.#log!.lastSeq();
