@@ -8,6 +8,7 @@ export const clientErrorCodes = {
   CONNECTION_FAILED: "The WebSocket connection could not be opened.",
   CONNECTION_CLOSED: "The connection closed before the turn ended, and the client did not or could not resume.",
   TURN_NOT_SENT: "The turn was cancelled before its message was sent.",
+  FEEDBACK_REFUSED: "The server refused the feedback (the message names the server's error code).",
 } as const;
 
 export type ClientErrorCode = keyof typeof clientErrorCodes;

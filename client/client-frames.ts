@@ -17,7 +17,30 @@ export interface CancelFrame {
   turn_id?: string;
 }
 
-export type ClientFrame = UserMessageFrame | CancelFrame;
+/** Rates one of the session's answers (1 good, 0 neutral, -1 bad), with or without a comment. */
+export interface FeedbackFrame {
+  type: "feedback";
+  turn_id: string;
+  rating?: 1 | 0 | -1;
+  comment?: string;
+  message_id?: string;
+}
+
+export type ClientFrame = UserMessageFrame | CancelFrame | FeedbackFrame;
+
+export function feedbackFrame(
+  turnId: string,
+  feedback: { rating?: 1 | 0 | -1; comment?: string },
+  options: { messageId?: string } = {},
+): FeedbackFrame {
+  return {
+    type: "feedback",
+    turn_id: turnId,
+    ...(feedback.rating === undefined ? {} : { rating: feedback.rating }),
+    ...(feedback.comment === undefined ? {} : { comment: feedback.comment }),
+    ...(options.messageId === undefined ? {} : { message_id: options.messageId }),
+  };
+}
 
 export function userMessageFrame(text: string, options: { messageId?: string } = {}): UserMessageFrame {
   return {

@@ -30,8 +30,10 @@ export { parseServerFrame } from "./parse-server-frame.ts";
 export {
   userMessageFrame,
   cancelFrame,
+  feedbackFrame,
   type UserMessageFrame,
   type CancelFrame,
+  type FeedbackFrame,
   type ClientFrame,
 } from "./client-frames.ts";
 export { RealtimeClientError, clientErrorCodes, type ClientErrorCode } from "./client-error.ts";

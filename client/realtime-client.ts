@@ -1,4 +1,4 @@
-import { cancelFrame, type ClientFrame, userMessageFrame } from "./client-frames.ts";
+import { cancelFrame, type ClientFrame, feedbackFrame, userMessageFrame } from "./client-frames.ts";
 import { RealtimeClientError } from "./client-error.ts";
 import { parseServerFrame } from "./parse-server-frame.ts";
 import { protocolVersion, type ServerFrame } from "./server-frames.ts";
@@ -132,6 +132,24 @@ export class RealtimeClient {
     return control.turn;
   }
 
+  /**
+   * Rates an answer of the session by its turn id (1 good, 0 neutral, -1 bad), with or without a
+   * comment. Resolves once the server recorded it; rejects with FEEDBACK_REFUSED (an unknown turn, a
+   * rating out of range) or CONNECTION_CLOSED.
+   */
+  rate(turnId: string, feedback: { rating?: 1 | 0 | -1; comment?: string }): Promise<void> {
+    if (this.#closing || this.#socket?.readyState !== socketOpen)
+      return Promise.reject(new RealtimeClientError("CONNECTION_CLOSED", "The connection is not open."));
+    const messageId = globalThis.crypto.randomUUID();
+    return new Promise((resolve, reject) => {
+      this.#ratings.set(messageId, { resolve, reject });
+      this.#write(feedbackFrame(turnId, feedback, { messageId }));
+    });
+  }
+
+  /** Ratings sent and not answered yet, by their message id. */
+  readonly #ratings = new Map<string, { resolve: () => void; reject: (error: RealtimeClientError) => void }>();
+
   /** Cancels the turn in progress and every message not sent yet. */
   cancel(): void {
     for (const { turn } of [...this.#queue]) turn.cancel();
@@ -183,6 +201,12 @@ export class RealtimeClient {
         );
         return;
       }
+      // A rating on the broken connection may or may not have arrived: its sender decides whether to send it again.
+      for (const rating of this.#ratings.values())
+        rating.reject(
+          new RealtimeClientError("CONNECTION_CLOSED", "The connection closed before the rating was confirmed."),
+        );
+      this.#ratings.clear();
       this.#reconnect();
     });
   }
@@ -217,6 +241,14 @@ export class RealtimeClient {
     if (frame.seq <= this.#lastSeq && !numberingRestarted) return;
     this.#lastSeq = frame.seq;
     this.#options.onFrame?.(frame);
+    const rating = frame.context.reply_to === undefined ? undefined : this.#ratings.get(frame.context.reply_to);
+    if (rating) {
+      this.#ratings.delete(frame.context.reply_to!);
+      if (frame.type === "error")
+        rating.reject(new RealtimeClientError("FEEDBACK_REFUSED", `${frame.content.code}: ${frame.content.message}`));
+      else rating.resolve();
+      return;
+    }
     this.#route(frame);
   }
 
@@ -308,6 +340,8 @@ export class RealtimeClient {
   }
 
   #failAll(error: RealtimeClientError): void {
+    for (const rating of this.#ratings.values()) rating.reject(error);
+    this.#ratings.clear();
     const unfinished = [...(this.#current ? [this.#current] : []), ...this.#queue.splice(0)];
     this.#current = undefined;
     for (const control of unfinished) control.fail(error);

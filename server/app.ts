@@ -53,6 +53,7 @@ export interface AgentServer {
 /** HTTP (health, metrics, chat page) and WebSocket (/ws/:sessionId) in front of one agent. */
 export function createAgentServer(options: AgentServerOptions): AgentServer {
   const metrics = new ServerMetrics({ provider: options.agent.model.id });
+  options.agent.feedback.onFeedback((feedback) => metrics.observeFeedback(feedback));
   const keys =
     options.keys ??
     new ApiKeys(options.apiKey ? [{ id: "default", sha256: hashApiKey(options.apiKey), scopes: [...scopes] }] : []);

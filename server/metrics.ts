@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
-import { type AgentEvent, errorCodes } from "realtime-agent";
+import { type AgentEvent, errorCodes, type FeedbackRecord } from "realtime-agent";
 
 const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -105,10 +105,33 @@ export class ServerMetrics {
   });
   readonly #provider: string;
 
+  readonly feedback = new Counter({
+    name: "agent_feedback_total",
+    help: "Feedback on answers: ratings from users (rating: good, neutral, bad), comments, and the signals the agent notices (rephrased, clarification, abandoned).",
+    labelNames: ["kind", "rating"],
+    registers: [this.registry],
+  });
+  readonly satisfaction = new Gauge({
+    name: "agent_satisfaction_ratio",
+    help: "Good ratings over good and bad ratings since the server started (NaN before any).",
+    registers: [this.registry],
+  });
+  #ratings = { good: 0, bad: 0 };
+
   constructor(options: { processMetrics?: boolean; provider?: string } = {}) {
+    this.satisfaction.set(Number.NaN);
     this.#provider = options.provider ?? "unknown";
     if (options.processMetrics ?? true)
       collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
+  }
+
+  observeFeedback(feedback: FeedbackRecord): void {
+    const rating =
+      feedback.score === undefined ? "none" : feedback.score > 0 ? "good" : feedback.score < 0 ? "bad" : "neutral";
+    this.feedback.inc({ kind: feedback.kind, rating });
+    if (feedback.kind !== "rating" || rating === "neutral") return;
+    this.#ratings[rating === "good" ? "good" : "bad"]++;
+    this.satisfaction.set(this.#ratings.good / (this.#ratings.good + this.#ratings.bad));
   }
 
   observe(event: AgentEvent): void {

@@ -8,6 +8,7 @@ import {
   type ServerFrameType,
 } from "realtime-agent/client";
 import { nestsDeeperThan } from "./json-depth.ts";
+import { type FeedbackBody, feedbackBody } from "./feedback.ts";
 
 /**
  * The WebSocket protocol, version rta.v1 (docs/protocol.md). Each AgentEvent becomes exactly one
@@ -120,7 +121,8 @@ export type SystemEventName =
   | "store_degraded"
   | "store_recovered"
   | "cache_lookup"
-  | "guard";
+  | "guard"
+  | "feedback_recorded";
 
 function systemEvent(
   event: SystemEventName,
@@ -175,8 +177,9 @@ export function serverEventFrame(
   event: SystemEventName,
   message: string,
   data: Record<string, unknown> = {},
+  replyTo?: string,
 ): ServerFrameEnvelope<"system_event"> {
-  return envelope(sessionId, seq, "system_event", systemEvent(event, message, data));
+  return envelope(sessionId, seq, "system_event", systemEvent(event, message, data), { replyTo });
 }
 
 /**
@@ -202,12 +205,16 @@ const userMessage = z.object({
   context: z.record(z.string(), z.unknown()).optional(),
 });
 const cancel = z.object({ type: z.literal("cancel"), turn_id: z.string().optional() });
+const feedback = z.object({ type: z.literal("feedback"), message_id: z.string().optional() }).passthrough();
 
 export type ClientMessage =
   | { kind: "user_message"; text: string; messageId: string | undefined }
-  | { kind: "cancel"; turnId: string | undefined };
+  | { kind: "cancel"; turnId: string | undefined }
+  | { kind: "feedback"; body: FeedbackBody; messageId: string | undefined };
 
-export type ParsedClientFrame = { ok: true; message: ClientMessage } | { ok: false; message: string };
+export type ParsedClientFrame =
+  | { ok: true; message: ClientMessage }
+  | { ok: false; message: string; messageId?: string | undefined };
 
 /** Client frames nest far less than this (an envelope with a small `context`). */
 export const maxFrameDepth = 16;
@@ -233,8 +240,20 @@ export function parseClientFrame(raw: string): ParsedClientFrame {
     };
   const cancelled = cancel.safeParse(data);
   if (cancelled.success) return { ok: true, message: { kind: "cancel", turnId: cancelled.data.turn_id } };
+  const rated = feedback.safeParse(data);
+  if (rated.success) {
+    const body = feedbackBody.safeParse(rated.data);
+    return body.success
+      ? { ok: true, message: { kind: "feedback", body: body.data, messageId: rated.data.message_id } }
+      : {
+          ok: false,
+          message: `Feedback needs {"turn_id", "rating": 1|0|-1 and/or "comment"}: ${body.error.issues.map((issue) => issue.message).join("; ")}`,
+          messageId: rated.data.message_id,
+        };
+  }
   return {
     ok: false,
-    message: 'Expected {"text": "..."}, {"type": "user_message", "content": {"text": "..."}}, or {"type": "cancel"}.',
+    message:
+      'Expected {"text": "..."}, {"type": "user_message", "content": {"text": "..."}}, {"type": "cancel"} or {"type": "feedback", "turn_id": "...", "rating": 1}.',
   };
 }

@@ -2,6 +2,7 @@ import express, { type Response, type Router } from "express";
 import { type Agent, type ErrorCode, errorCodes, type TurnRecord, toAgentError } from "realtime-agent";
 import { type Authenticator, authenticateRequest } from "./auth/request-auth.ts";
 import { sessionKeyOf } from "./ws/upgrade-request.ts";
+import { exportedFeedback, feedbackBody, recordFeedback } from "./feedback.ts";
 
 /**
  * The caller's own sessions over HTTP: export one as JSON, delete one, or delete them all (a user's
@@ -11,6 +12,8 @@ import { sessionKeyOf } from "./ws/upgrade-request.ts";
  *   GET    /v1/sessions/:name   the session as JSON (404 SESSION_NOT_FOUND when the caller has none)
  *   DELETE /v1/sessions/:name   deletes it from every store tier, and closes its open connections
  *   DELETE /v1/sessions         deletes every session of the caller
+ *   POST   /v1/sessions/:name/feedback   rates a turn: {"turn_id", "rating": 1|0|-1, "comment"?} (201)
+ *   GET    /v1/sessions/:name/feedback   the session's feedback, ratings and noticed signals, newest first
  */
 export function sessionsRouter(options: {
   agent: Agent;
@@ -44,6 +47,34 @@ export function sessionsRouter(options: {
         summary: context.summary ?? null,
         turns: turns.map(exportedTurn),
       });
+    } catch (error) {
+      sendAgentError(response, error);
+    }
+  });
+
+  router.post("/:name/feedback", express.json({ limit: "16kb" }), async (request, response) => {
+    const { owner } = response.locals as { owner: string };
+    const body = feedbackBody.safeParse(request.body);
+    if (!body.success)
+      return void sendError(response, "INPUT_MALFORMED", body.error.issues.map((issue) => issue.message).join("; "));
+    const name = request.params.name;
+    try {
+      const record = await recordFeedback(options.agent, owner, sessionKeyOf(owner, name), name, body.data);
+      response.status(201).json(exportedFeedback(record, name));
+    } catch (error) {
+      sendAgentError(response, error);
+    }
+  });
+
+  router.get("/:name/feedback", async (request, response) => {
+    const { owner } = response.locals as { owner: string };
+    const name = request.params.name;
+    const key = sessionKeyOf(owner, name);
+    try {
+      const info = await store.describe(key);
+      if (!info || info.owner !== owner) return void notFound(response, name);
+      const items = await options.agent.feedback.list({ owner, sessionId: key });
+      response.json({ feedback: items.map((item) => exportedFeedback(item, name)) });
     } catch (error) {
       sendAgentError(response, error);
     }

@@ -19,6 +19,8 @@ import { suites } from "../../evals/suites/index.ts";
 import { loadSuiteConfig } from "../../evals/suites/suite-config.ts";
 import { evalDriver, suiteNamed } from "./eval-setup.ts";
 import { distributedRun } from "./worker.ts";
+import { defaultFeedbackCasesFile, feedbackSuite } from "../../evals/suites/feedback/suite.ts";
+import { feedbackCasesFromStore } from "./feedback-cases.ts";
 
 export const evalUsage = `rta eval <suite> [options]      run an eval suite (${Object.keys(suites).join(", ")})
 rta eval --list [--suite NAME]  list saved runs (PostgreSQL when DATABASE_URL is set, else files)
@@ -38,6 +40,9 @@ rta eval --list [--suite NAME]  list saved runs (PostgreSQL when DATABASE_URL is
                      --category) into one report with every metric recomputed; with --out and --baseline
   --tool-routing M   on, off or auto: offer the model only the tools that match the message best
                      (default: off for bfcl, which measures the model's own choice; auto elsewhere)
+  --from-feedback    (feedback suite) first turn the ratings in the session store (DATABASE_URL, else the
+                     embedded one: stop the server first) into cases, written to --cases; with --since DATE
+  --cases FILE       (feedback suite) the cases file (default ${defaultFeedbackCasesFile})
   --workers N        put the cases on a queue in Redis (REDIS_URL; RTA_EVAL_QUEUE names it) and start N
                      local \`rta worker\` processes to run them (0: only workers started elsewhere, on any
                      machine); the report is the one a local run makes with the same seed. With N > 0
@@ -68,6 +73,9 @@ export async function evalCommand(args: string[]): Promise<number> {
       "tool-routing": { type: "string" },
       merge: { type: "string", multiple: true },
       workers: { type: "string" },
+      "from-feedback": { type: "boolean" },
+      cases: { type: "string" },
+      since: { type: "string" },
     },
   });
   if (values.list) return listRuns(values.suite);
@@ -86,8 +94,20 @@ export async function evalCommand(args: string[]): Promise<number> {
     return parsed;
   };
   if (values.merge) return mergeCommand(baseSuite, values.merge, values);
+  if ((values["from-feedback"] || values.cases || values.since) && baseSuite.name !== "feedback")
+    throw new Error("--from-feedback, --cases and --since belong to the feedback suite: rta eval feedback …");
+  const casesFile = values.cases ?? defaultFeedbackCasesFile;
+  if (values["from-feedback"]) {
+    const written = await feedbackCasesFromStore(casesFile, values.since);
+    process.stdout.write(
+      `${written.approved} approved and ${written.rejected} rejected answer(s) from feedback → ${casesFile}\n`,
+    );
+    if (written.approved + written.rejected === 0) return 0;
+  }
+  if (values.cases && values.workers !== undefined)
+    throw new Error("--workers runs the default feedback cases file only; drop --cases.");
   const suiteConfig = loadSuiteConfig(baseSuite.name);
-  const suite = suiteNamed(baseSuite.name, values.category);
+  const suite = baseSuite.name === "feedback" ? feedbackSuite(casesFile) : suiteNamed(baseSuite.name, values.category);
   // BFCL measures the model's own tool choice unless asked to route; other suites run the shipped agent.
   const routing = values["tool-routing"] ?? suite.defaultToolRouting ?? "auto";
   const workers = number("workers", values.workers);

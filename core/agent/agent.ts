@@ -35,6 +35,9 @@ import type { SemanticCache } from "../cache/semantic-cache.ts";
 import { cacheScopeOf, cacheTtlOf, looksLikeRefusal } from "./answer-cache.ts";
 import type { SafetyGuard } from "../safety/safety-guard.ts";
 import { refusalMessage } from "../safety/refusals.ts";
+import { localOwner } from "../contracts/store.ts";
+import { FeedbackRecorder } from "./feedback-recorder.ts";
+import type { ImplicitFeedbackOptions } from "./implicit-feedback.ts";
 
 export interface AgentOptions {
   model: ModelProvider;
@@ -104,6 +107,13 @@ export interface AgentOptions {
   safety?: SafetyGuard;
   /** Whether answers are checked sentence by sentence while streaming (default true with `safety`). */
   guardOutput?: boolean;
+  /**
+   * Feedback the agent notices itself, kept when the store keeps feedback: a message that asks the
+   * previous one again (`rephrased`: the same words, or close on `embedder`), one that asks what the
+   * previous answer meant (`clarification`), a turn the caller cancelled (`abandoned`). Default on,
+   * without an embedder; `false` turns it off. Ratings come through `agent.feedback.record`.
+   */
+  implicitFeedback?: ImplicitFeedbackOptions | false;
 }
 
 export interface TurnInput {
@@ -146,6 +156,8 @@ export class Agent {
   readonly model: ModelProvider;
   readonly tools: ToolRegistry;
   readonly store: SessionStore;
+  /** Ratings and noticed signals about answers: kept in the store, told to listeners. */
+  readonly feedback: FeedbackRecorder;
   readonly #options: AgentOptions;
   readonly #logger: Logger;
   readonly #sessions = new SessionQueue();
@@ -160,6 +172,7 @@ export class Agent {
     this.store = options.store ?? new InMemorySessionStore();
     this.#options = options;
     this.#logger = options.logger ?? silentLogger;
+    this.feedback = new FeedbackRecorder(this.store, options.implicitFeedback ?? {}, this.#logger);
   }
 
   async *runTurn(input: TurnInput): AsyncGenerator<AgentEvent> {
@@ -209,6 +222,8 @@ export class Agent {
           historyBudget(this.model, input.maxOutputTokens ?? this.#options.maxOutputTokens),
         ),
       };
+      if (!input.history && !input.planOnly)
+        this.feedback.noticeReply(input.sessionId, input.owner ?? localOwner, loaded.recentTurns.at(-1), userText);
       const systemPrompt = input.systemPrompt ?? this.#options.systemPrompt ?? defaultSystemPrompt;
       const language = replyLanguageOf(userText, context);
       const messages = buildMessages(systemPrompt, context, userText, {
@@ -430,6 +445,7 @@ export class Agent {
         await this.#keepUnfinished(memory, turn.record(input.text.trim(), { error: errorOf(interrupted()) }));
         yield this.#finish(turn, "aborted");
       } else if (signal.aborted || agentError.code === "TURN_ABORTED") {
+        if (!input.history) this.feedback.noticeAbandoned(input.sessionId, input.owner ?? localOwner, turnId);
         yield this.#finish(turn, "aborted");
       } else {
         spanError = { code: agentError.code, message: agentError.message };
@@ -536,7 +552,7 @@ export class Agent {
 
   /** Resolves once the work a turn left running in the background (rolling summaries) is done. */
   async settle(): Promise<void> {
-    await Promise.allSettled(this.#summarizing.values());
+    await Promise.allSettled([...this.#summarizing.values(), this.feedback.settle()]);
   }
 
   async close(): Promise<void> {

@@ -9,6 +9,8 @@ describe("false-hit guard", () => {
       ["¿Qué tiempo hará mañana en Madrid?", "El tiempo en Madrid mañana"],
       ["What is 1,500 divided by 5?", "Divide 1500 by 5"],
       ["Cuánto es 3,5 por 2", "calcula 3.5 por 2"],
+      ["¿Cuánto es el 15% de 240?", "Calcula el 15 por ciento de 240"],
+      ["What is 20 percent of 80?", "20% of 80"],
     ];
     for (const [first, second] of pairs) expect(sameSpecifics(first, second), `${first} ~ ${second}`).toBe(true);
   });

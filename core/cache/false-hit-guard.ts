@@ -175,7 +175,11 @@ const notPlaces = new Set(
 /** The specifics of a question (see QuestionSpecifics). */
 export function specificsOf(question: string): QuestionSpecifics {
   // "US dollars" names a currency, not a place.
-  const text = question.normalize("NFC").replace(/\bU\.?S\.?\s+(dollars?)\b/gi, "$1");
+  // "15 por ciento" and "15 percent" are "15%" (not 15, "por" as a product, and "ciento", 100).
+  const text = question
+    .normalize("NFC")
+    .replace(/\bU\.?S\.?\s+(dollars?)\b/gi, "$1")
+    .replace(/\s*\b(?:por\s+ciento|per\s*cent)\b/giu, "%");
   // Numbers written as words read as digits: "three days" is "3 days".
   const lower = text.toLowerCase().replace(numberWordPattern, (word) => String(numberWords[word]));
   const numbers = [...lower.matchAll(/\d+(?:[.,]\d+)*/g)].map((match) => normalizeNumber(match[0]));

@@ -65,6 +65,13 @@ export const errorCodes = {
     webSocketCloseCode: null,
     meaning: "No session of this name belongs to the caller (never created, deleted, or past its retention).",
   },
+  TURN_NOT_FOUND: {
+    fault: "user",
+    retryable: false,
+    httpStatus: 404,
+    webSocketCloseCode: null,
+    meaning: "Feedback names a turn the session does not hold (a turn id from another session, or one not stored).",
+  },
   SESSION_DELETED: {
     fault: "user",
     retryable: false,

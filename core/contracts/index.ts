@@ -7,4 +7,5 @@ export * from "./messages.ts";
 export type * from "./model.ts";
 export type * from "./network.ts";
 export * from "./store.ts";
+export * from "./feedback.ts";
 export * from "./tool.ts";

@@ -1,4 +1,5 @@
 import { AgentError, messageOf, StoreError } from "../contracts/errors.ts";
+import { type FeedbackQuery, type FeedbackRecord, type FeedbackStore, innerFeedback } from "../contracts/feedback.ts";
 import type { Logger } from "../contracts/logger.ts";
 import type {
   AppendOptions,
@@ -35,7 +36,7 @@ type Write =
  * buffer holds of it. While writes wait the store reports itself degraded (health, and
  * `onHealthChange` for the server's system_event). Nothing accepted is lost unless the process dies.
  */
-export class BufferedSessionStore implements SessionStore {
+export class BufferedSessionStore implements SessionStore, FeedbackStore {
   readonly kind: string;
   readonly #store: SessionStore;
   #pending: Write[] = [];
@@ -115,6 +116,15 @@ export class BufferedSessionStore implements SessionStore {
 
   describe(sessionId: string): Promise<SessionInfo | undefined> {
     return this.#store.describe(sessionId);
+  }
+
+  /** Feedback is kept by the durable store only. */
+  addFeedback(feedback: FeedbackRecord): Promise<void> {
+    return innerFeedback(this.#store, this.kind).addFeedback(feedback);
+  }
+
+  listFeedback(query?: FeedbackQuery): Promise<FeedbackRecord[]> {
+    return innerFeedback(this.#store, this.kind).listFeedback(query);
   }
 
   async deleteOwner(owner: string): Promise<string[]> {

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { InMemorySessionStore } from "./in-memory-store.ts";
 import { runSessionStoreContract } from "../testing/contracts/session-store.ts";
+import { runFeedbackStoreContract } from "../testing/contracts/feedback-store.ts";
 import { sampleTurn } from "../testing/turn-record.ts";
 
 runSessionStoreContract({
@@ -8,6 +9,8 @@ runSessionStoreContract({
   createStore: () => new InMemorySessionStore({ contextTurns: 4 }),
   contextTurns: 4,
 });
+
+runFeedbackStoreContract({ name: "memory", createStore: () => new InMemorySessionStore() });
 
 const record = (index: number) => sampleTurn(index);
 

@@ -1,3 +1,5 @@
+import type { FeedbackQuery, FeedbackRecord, FeedbackStore } from "../contracts/feedback.ts";
+import { UserInputError } from "../contracts/errors.ts";
 import {
   type AppendOptions,
   localOwner,
@@ -27,15 +29,25 @@ interface SessionEntry {
   turnCount: number;
   createdAt: number;
   touchedAt: number;
+  feedback: FeedbackRecord[];
 }
 
 const newEntry = (owner = localOwner): SessionEntry => {
   const now = Date.now();
-  return { owner, summary: undefined, summaryCoversTurns: 0, turns: [], turnCount: 0, createdAt: now, touchedAt: now };
+  return {
+    owner,
+    summary: undefined,
+    summaryCoversTurns: 0,
+    turns: [],
+    turnCount: 0,
+    createdAt: now,
+    touchedAt: now,
+    feedback: [],
+  };
 };
 
 /** The embedded default: per-session bounded history in this process, no server needed. */
-export class InMemorySessionStore implements SessionStore {
+export class InMemorySessionStore implements SessionStore, FeedbackStore {
   readonly kind = "memory";
   readonly #sessions = new Map<string, SessionEntry>();
   readonly #contextTurns: number;
@@ -95,6 +107,34 @@ export class InMemorySessionStore implements SessionStore {
       lastActiveAt: new Date(entry.touchedAt).toISOString(),
       turnCount: entry.turnCount,
     };
+  }
+
+  /** Kept with the session (and forgotten with it); at most the session's last 1,000 items of feedback. */
+  async addFeedback(feedback: FeedbackRecord): Promise<void> {
+    const entry = this.#live(feedback.sessionId);
+    if (!entry) throw new UserInputError("SESSION_NOT_FOUND", `No session ${feedback.sessionId} to give feedback on.`);
+    const { score, comment, ...rest } = feedback;
+    entry.feedback.push({
+      ...rest,
+      ...(score !== undefined ? { score } : {}),
+      ...(comment !== undefined ? { comment } : {}),
+    });
+    if (entry.feedback.length > 1_000) entry.feedback.shift();
+  }
+
+  async listFeedback(query: FeedbackQuery = {}): Promise<FeedbackRecord[]> {
+    const since = query.since?.getTime() ?? Number.NEGATIVE_INFINITY;
+    const found: FeedbackRecord[] = [];
+    for (const entry of this.#sessions.values())
+      for (const item of entry.feedback)
+        if (
+          (query.owner === undefined || item.owner === query.owner) &&
+          (query.sessionId === undefined || item.sessionId === query.sessionId) &&
+          (query.kinds === undefined || query.kinds.includes(item.kind)) &&
+          Date.parse(item.createdAt) >= since
+        )
+          found.push({ ...item });
+    return found.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, query.limit ?? 1_000);
   }
 
   async deleteOwner(owner: string): Promise<string[]> {

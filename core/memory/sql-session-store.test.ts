@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runSessionStoreContract } from "../testing/contracts/session-store.ts";
+import { runFeedbackStoreContract } from "../testing/contracts/feedback-store.ts";
 import { SqlSessionStore } from "./sql-session-store.ts";
 import { migrate, migrationStatus } from "./sql/migrate.ts";
 import { pgliteClient } from "./sql/pglite-client.ts";
@@ -35,6 +36,7 @@ afterAll(async () => {
 
 runSessionStoreContract({ name: "postgres", createStore: postgresStore, contextTurns: 4 });
 runSessionStoreContract({ name: "pglite", createStore: pgliteStore, contextTurns: 4 });
+runFeedbackStoreContract({ name: "postgres", createStore: postgresStore });
 
 const turn = {
   turnId: "t1",

@@ -1,5 +1,6 @@
 import type { TurnTimings, TurnStep } from "../contracts/events.ts";
-import { messageOf, StoreError } from "../contracts/errors.ts";
+import { messageOf, StoreError, UserInputError } from "../contracts/errors.ts";
+import type { FeedbackKind, FeedbackQuery, FeedbackRecord, FeedbackStore } from "../contracts/feedback.ts";
 import {
   type AppendOptions,
   localOwner,
@@ -79,7 +80,7 @@ const steps: TurnStep[] = ["loadContext", "inputGuard", "model", "tools", "store
  * Sessions in PostgreSQL tables (migrations/0001_sessions.sql), on a server through pg or embedded
  * through PGlite: the durable history. Run `migrate` on the client before use.
  */
-export class SqlSessionStore implements SessionStore {
+export class SqlSessionStore implements SessionStore, FeedbackStore {
   readonly kind: string;
   readonly #client: SqlClient;
   readonly #contextTurns: number;
@@ -168,6 +169,64 @@ export class SqlSessionStore implements SessionStore {
             turnCount: row.turn_count,
           }
         : undefined;
+    });
+  }
+
+  async addFeedback(feedback: FeedbackRecord): Promise<void> {
+    const { rows } = await this.#call("store the feedback", () =>
+      this.#client.query<{ id: string }>(
+        `INSERT INTO feedback (session_id, turn_id, owner, kind, score, comment, created_at)
+         SELECT $1, $2, $3, $4, $5, $6, $7 WHERE EXISTS (SELECT 1 FROM sessions WHERE session_id = $1)
+         RETURNING id`,
+        [
+          feedback.sessionId,
+          feedback.turnId,
+          feedback.owner,
+          feedback.kind,
+          feedback.score ?? null,
+          feedback.comment === undefined ? null : storable(feedback.comment),
+          feedback.createdAt,
+        ],
+      ),
+    );
+    if (rows.length === 0)
+      throw new UserInputError("SESSION_NOT_FOUND", `No session ${feedback.sessionId} to give feedback on.`);
+  }
+
+  async listFeedback(query: FeedbackQuery = {}): Promise<FeedbackRecord[]> {
+    return this.#call("read the feedback", async () => {
+      const { rows } = await this.#client.query<{
+        session_id: string;
+        turn_id: string;
+        owner: string;
+        kind: FeedbackKind;
+        score: number | null;
+        comment: string | null;
+        created_at: Date;
+      }>(
+        `SELECT session_id, turn_id, owner, kind, score, comment, created_at FROM feedback
+         WHERE ($1::text IS NULL OR owner = $1)
+           AND ($2::text IS NULL OR kind = ANY (string_to_array($2, ',')))
+           AND created_at >= COALESCE($3::timestamptz, '-infinity')
+           AND ($5::text IS NULL OR session_id = $5)
+         ORDER BY created_at DESC, id DESC LIMIT $4`,
+        [
+          query.owner ?? null,
+          query.kinds?.join(",") ?? null,
+          query.since?.toISOString() ?? null,
+          query.limit ?? 1_000,
+          query.sessionId ?? null,
+        ],
+      );
+      return rows.map((row) => ({
+        sessionId: row.session_id,
+        turnId: row.turn_id,
+        owner: row.owner,
+        kind: row.kind,
+        ...(row.score !== null ? { score: row.score } : {}),
+        ...(row.comment !== null ? { comment: row.comment } : {}),
+        createdAt: row.created_at.toISOString(),
+      }));
     });
   }
 

@@ -1,4 +1,5 @@
 import { messageOf } from "../contracts/errors.ts";
+import { type FeedbackQuery, type FeedbackRecord, type FeedbackStore, innerFeedback } from "../contracts/feedback.ts";
 import type { Logger } from "../contracts/logger.ts";
 import type {
   AppendOptions,
@@ -23,7 +24,7 @@ export interface TieredSessionStoreOptions {
  * store alone; sessions written meanwhile are dropped from Redis once it answers again, so that it never
  * serves a context that misses a turn.
  */
-export class TieredSessionStore implements SessionStore {
+export class TieredSessionStore implements SessionStore, FeedbackStore {
   readonly kind: string;
   readonly #hot: RedisSessionStore;
   readonly #durable: SessionStore;
@@ -84,6 +85,15 @@ export class TieredSessionStore implements SessionStore {
 
   describe(sessionId: string): Promise<SessionInfo | undefined> {
     return this.#durable.describe(sessionId);
+  }
+
+  /** Feedback is kept by the durable store only. */
+  addFeedback(feedback: FeedbackRecord): Promise<void> {
+    return innerFeedback(this.#durable, this.kind).addFeedback(feedback);
+  }
+
+  listFeedback(query?: FeedbackQuery): Promise<FeedbackRecord[]> {
+    return innerFeedback(this.#durable, this.kind).listFeedback(query);
   }
 
   async deleteOwner(owner: string): Promise<string[]> {

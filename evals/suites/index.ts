@@ -7,6 +7,7 @@ import { judgeCalibrationSuite } from "./judge-calibration/suite.ts";
 import { toolUseSuite } from "./tool-use/suite.ts";
 import { xstestSuite } from "./xstest/suite.ts";
 import { spanishSafetySuite } from "./safety-es/suite.ts";
+import { feedbackSuite } from "./feedback/suite.ts";
 
 /** Built-in suites by name. */
 // biome-ignore lint/suspicious/noExplicitAny: each definition is typed by its own schema
@@ -19,4 +20,5 @@ export const suites: Record<string, EvalSuite<any>> = {
   answers: answersSuite,
   cache: cacheSuite,
   "safety-es": spanishSafetySuite,
+  feedback: feedbackSuite(),
 };

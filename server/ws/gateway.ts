@@ -1,7 +1,8 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
-import { type Agent, type Logger, type ErrorCode, errorCodes } from "realtime-agent";
+import { type Agent, type Logger, type ErrorCode, errorCodes, toAgentError } from "realtime-agent";
+import { type FeedbackBody, recordFeedback } from "../feedback.ts";
 import type { ServerMetrics } from "../metrics.ts";
 import type { Authenticator } from "../auth/request-auth.ts";
 import {
@@ -15,6 +16,7 @@ import {
 } from "../protocol.ts";
 import { InMemoryRateLimiter, type MessageRateLimiter } from "./rate-limiter.ts";
 import { readUpgradeRequest, refuseUpgrade, sessionKeyOf, type UpgradeRequest } from "./upgrade-request.ts";
+import { localPrincipal } from "../auth/api-keys.ts";
 import { SessionChannel } from "./session-channel.ts";
 import { LocalSessionBus, type SessionBus, type SessionControl, defaultReplayWindow } from "./session-bus.ts";
 
@@ -252,10 +254,14 @@ export class WebSocketGateway {
       Buffer.isBuffer(data) ? data.toString("utf8") : Buffer.from(data as ArrayBuffer).toString("utf8"),
     );
     if (!parsed.ok) {
-      this.#sendError(channel, "INPUT_MALFORMED", parsed.message);
+      this.#sendError(channel, "INPUT_MALFORMED", parsed.message, parsed.messageId);
       return;
     }
     const message = parsed.message;
+    if (message.kind === "feedback") {
+      void this.#recordFeedback(channel, message.body, message.messageId);
+      return;
+    }
     if (message.kind === "cancel") {
       // The turns meant are those running now: here, stopped at once; elsewhere, told by their ids (a
       // cancel that reaches them late must not stop a turn begun after it).
@@ -287,6 +293,32 @@ export class WebSocketGateway {
       this.#options.metrics.messages.inc();
       void this.#runTurn(channel, client, message.text, message.messageId);
     });
+  }
+
+  /** Records a rating of one of the session's turns; the session's sockets hear of it as a `feedback_recorded` event. */
+  async #recordFeedback(channel: SessionChannel, body: FeedbackBody, replyTo: string | undefined): Promise<void> {
+    try {
+      const record = await recordFeedback(
+        this.#options.agent,
+        channel.owner ?? localPrincipal.owner,
+        channel.key,
+        channel.sessionId,
+        body,
+      );
+      channel.publish((seq) =>
+        serverEventFrame(
+          channel.sessionId,
+          seq,
+          "feedback_recorded",
+          `Feedback recorded on turn ${record.turnId}.`,
+          { turn_id: record.turnId, kind: record.kind, ...(record.score !== undefined ? { score: record.score } : {}) },
+          replyTo,
+        ),
+      );
+    } catch (error) {
+      const agentError = toAgentError(error);
+      this.#sendError(channel, agentError.code, agentError.message, replyTo);
+    }
   }
 
   /** Tells the clients of sessions whose turn stalled when that turn's instance has stopped (one check at a time per session). */

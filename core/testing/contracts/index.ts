@@ -12,3 +12,4 @@ export {
 export { runProviderContract, type ProviderContractSubject } from "./provider.ts";
 export { runRemoteProviderContract, type RemoteApiDialect } from "./remote-provider.ts";
 export { runSessionStoreContract, type SessionStoreContractSubject } from "./session-store.ts";
+export { runFeedbackStoreContract, type FeedbackStoreContractSubject } from "./feedback-store.ts";
