@@ -149,6 +149,10 @@ export function runtimeAgentOptions(
     ...(options.sessionLock ? { sessionLock: options.sessionLock } : {}),
     contextWindow: config.contextWindow.summarizeEvery > 0 ? config.contextWindow : false,
     ...(options.cache ? { cache: options.cache } : {}),
+    // "Asked again in other words" needs the embedder; without it only the same words count.
+    ...(config.model !== "synthetic" && missingLocalEmbedderFiles().length === 0
+      ? { implicitFeedback: { embedder: sharedLocalEmbedder() } }
+      : {}),
     ...safetyOptions(options.safety ?? (config.model === "synthetic" ? undefined : createSafetyGuard(env)), env),
     maxToolRounds: config.maxToolRounds,
     whileBusy: config.whileBusy,
