@@ -111,6 +111,15 @@ describe.skipIf(!browserPath)(
         mkdirSync(process.env.RTA_SCREENSHOT_DIR, { recursive: true });
         await page.screenshot({ path: `${process.env.RTA_SCREENSHOT_DIR}/chat-page.png` });
       }
+
+      // The answer can be rated: the rating is kept with the session.
+      await page.click('.rating button[data-rating="1"]');
+      await page.locator(".rating").filter({ hasText: "Thanks: rated good." }).waitFor();
+      const session = decodeURIComponent(new URL(connectionUrls[1]!).pathname.split("/").at(-1)!);
+      const listed = (await (await fetch(`${server.url}/v1/sessions/${session}/feedback`)).json()) as {
+        feedback: { turn_id: string; score: number }[];
+      };
+      expect(listed.feedback).toEqual([expect.objectContaining({ turn_id: complete.context.turn_id, score: 1 })]);
     }, 180_000);
 
     it("finishes an answer after a reload in its middle, from the server's replay, with nothing repeated or lost", async () => {

@@ -43,6 +43,34 @@ function showStatus(status: ConnectionStatus): void {
 
 const milliseconds = (value: number) => `${Math.round(value)} ms`;
 
+/** Two buttons under an answer: rate it good or bad (kept with the session, and in the feedback suite). */
+function appendRating(turnId: string): void {
+  const row = append("rating", "");
+  for (const [rating, label, title] of [
+    [1, "👍", "Good answer"],
+    [-1, "👎", "Bad answer"],
+  ] as const) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = label;
+    button.title = title;
+    button.setAttribute("aria-label", title);
+    button.dataset.rating = String(rating);
+    button.addEventListener("click", async () => {
+      row.querySelectorAll("button").forEach((each) => {
+        each.disabled = true;
+      });
+      try {
+        await client.rate(turnId, { rating });
+        row.textContent = rating > 0 ? "Thanks: rated good." : "Thanks: rated bad.";
+      } catch (error) {
+        row.textContent = `Not rated: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    });
+    row.append(button);
+  }
+}
+
 /** Renders one turn's frames as they arrive: the answer streams into one bubble, tools get a row each. */
 function turnRenderer(): { render(frame: ServerFrame): void; finish(): void } {
   let answer: HTMLElement | undefined;
@@ -81,6 +109,7 @@ function turnRenderer(): { render(frame: ServerFrame): void; finish(): void } {
           "meta",
           `${outcome === "aborted" ? "stopped · " : ""}first token ${firstToken} · total ${milliseconds(timings.total_ms)} · ${usage.output_tokens} tokens · ${model}`,
         );
+        if (outcome === "completed" && frame.context.turn_id) appendRating(frame.context.turn_id);
         break;
       }
       case "error":
