@@ -432,6 +432,23 @@ describe("Agent turn loop", () => {
     expect(systemPrompts[2]).toMatch(/ Always answer in English\.$/);
   });
 
+  it("reminds the model of the language after a message unlike the last answer, in the rounds that answer only", async () => {
+    const lastUserMessage = (request: { messages: readonly { role: string; content: string }[] }) =>
+      request.messages.filter((message) => message.role === "user").at(-1)?.content;
+    const model = new ScriptedModel([
+      { text: "12 times 7 is 84." },
+      { toolCalls: [{ name: "add", arguments: { a: 15, b: 21 }, callId: "c1" }] },
+      { text: "Son 36." },
+    ]);
+    const agent = new Agent({ model, tools: registryWith(add) });
+    await collectEvents(agent.runTurn({ sessionId: "mixed", text: "What is 12*7?" }));
+    await collectEvents(agent.runTurn({ sessionId: "mixed", text: "¿Cuánto es 15 más 21?" }));
+    // The round that decides on tools reads the message as written; the one that answers, reminded.
+    expect(lastUserMessage(model.requests[1]!)).toBe("¿Cuánto es 15 más 21?");
+    expect(lastUserMessage(model.requests[2]!)).toBe("¿Cuánto es 15 más 21?\n\n(Responde en español.)");
+    expect((await agent.store.history("mixed")).at(-1)?.userText).toBe("¿Cuánto es 15 más 21?");
+  });
+
   it("times out a slow tool", async () => {
     const stuck = tool({
       name: "stuck",

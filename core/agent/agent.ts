@@ -14,7 +14,13 @@ import { costOf, defaultPrices, type PriceTable } from "../telemetry/pricing.ts"
 import { ToolRegistry } from "../tools/registry.ts";
 import type { ToolRoute, ToolRouter } from "../tools/tool-router.ts";
 import type { LanguageCode } from "../language/detect-language.ts";
-import { buildMessages, defaultSystemPrompt, replyLanguageOf, withoutToolInstruction } from "./build-messages.ts";
+import {
+  buildMessages,
+  defaultSystemPrompt,
+  languageReminder,
+  replyLanguageOf,
+  withoutToolInstruction,
+} from "./build-messages.ts";
 import {
   type ContextWindowOptions,
   defaultContextWindow,
@@ -291,6 +297,10 @@ export class Agent {
         : { tools: allTools, toolChoice: "auto" };
       const definitions = route.toolChoice === "none" ? [] : route.tools;
       const systemText = messages[0]?.role === "system" ? messages[0].content : undefined;
+      // Said with the message in the rounds that write the answer, not in the one that decides on tools
+      // (the 0.5B model, reminded there, chose another tool).
+      const reminder = languageReminder(language, context);
+      const userIndex = messages.length - 1;
       const maxToolRounds = this.#options.maxToolRounds ?? 3;
       const maxOutputTokens = input.maxOutputTokens ?? this.#options.maxOutputTokens;
 
@@ -309,6 +319,11 @@ export class Agent {
           const toolsInPlay = mayCallTools || messages.some((message) => message.role === "tool");
           messages[0] = { role: "system", content: toolsInPlay ? systemText : withoutToolInstruction(systemText) };
         }
+        if (reminder)
+          messages[userIndex] = {
+            role: "user",
+            content: round === 0 && mayCallTools ? userText : `${userText}\n\n${reminder}`,
+          };
         const request: ModelRequest = {
           messages,
           tools: offered,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildMessages, recalledAnswer } from "./build-messages.ts";
+import { buildMessages, languageReminder, recalledAnswer } from "./build-messages.ts";
 
 describe("recalling earlier answers", () => {
   const long =
@@ -32,5 +32,18 @@ describe("recalling earlier answers", () => {
       recalledAnswer(long, 120).length,
       "How much per day?".length,
     ]);
+  });
+});
+
+describe("the language to answer in", () => {
+  const after = (assistantText: string) =>
+    ({ sessionId: "s", summary: undefined, recentTurns: [{ userText: "q", assistantText }] }) as never;
+
+  it("is reminded after the message when the last answer was in another language, in the language asked for", () => {
+    expect(languageReminder("es", after("The result of 12 multiplied by 7 is 84."))).toBe("(Responde en español.)");
+    expect(languageReminder("en", after("El resultado es 84, según la calculadora."))).toBe("(Answer in English.)");
+    expect(languageReminder("es", after("La respuesta es 84, según la calculadora."))).toBeUndefined();
+    expect(languageReminder("es", { sessionId: "s", summary: undefined, recentTurns: [] })).toBeUndefined();
+    expect(languageReminder(undefined, after("The result is 84."))).toBeUndefined();
   });
 });

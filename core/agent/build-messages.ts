@@ -49,6 +49,29 @@ export function buildMessages(
   return messages;
 }
 
+/** "Answer in Spanish." in the language itself, said right after the message (see withLanguageReminder). */
+const reminders: Partial<Record<LanguageCode, string>> = {
+  en: "(Answer in English.)",
+  es: "(Responde en español.)",
+  fr: "(Réponds en français.)",
+  de: "(Antworte auf Deutsch.)",
+  pt: "(Responda em português.)",
+  it: "(Rispondi in italiano.)",
+};
+
+/**
+ * A reminder of the language to answer in, to say right after the user's message, when the last answer
+ * was in another one: the system prompt's "Always answer in Spanish" loses to an English conversation
+ * so far (the 0.5B model answered "¿Cuánto es el 15% de 240?" after "What is 12*7?" in English). The
+ * model reads it; the stored message is the user's own.
+ */
+export function languageReminder(replyLanguage: LanguageCode | undefined, context: SessionContext): string | undefined {
+  const lastAnswer = context.recentTurns.at(-1)?.assistantText;
+  const reminder = replyLanguage ? reminders[replyLanguage] : undefined;
+  if (!reminder || !lastAnswer) return undefined;
+  const answered = detectLanguage(lastAnswer)?.language;
+  return answered && answered !== replyLanguage ? reminder : undefined;
+}
 /** The user's language: this message's, or else the one before it ("12*7" after a Spanish question). */
 export function replyLanguageOf(userText: string, context: SessionContext): LanguageCode | undefined {
   const previous = context.recentTurns.at(-1)?.userText;
