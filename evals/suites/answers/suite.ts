@@ -13,6 +13,8 @@ const answerCaseSchema = z
     language: z.enum(["en", "es"]),
     category: z.enum(["calculator", "weather", "currency", "web_search", "chat"]),
     message: z.string(),
+    /** A message in the other language sent first in the same session: the answer must follow the switch. */
+    previous: z.string().optional(),
     /** calculator: the result the answer must quote. */
     value: z.number().optional(),
     /** offline services: the service the answer must name. */
@@ -82,8 +84,11 @@ export const answersSuite: EvalSuite<AnswerCase> = {
   },
   async runCase(testCase, context) {
     tools ??= offlineTools();
+    const sessionId = `answers-${testCase.id}-r${context.repeat}`;
+    if (testCase.previous)
+      await context.driver.runTurn({ sessionId, text: testCase.previous, tools, maxOutputTokens: 96 });
     const observation = await context.driver.runTurn({
-      sessionId: `answers-${testCase.id}-r${context.repeat}`,
+      sessionId,
       text: testCase.message,
       tools,
       maxOutputTokens: 96,
@@ -120,7 +125,11 @@ export const answersSuite: EvalSuite<AnswerCase> = {
       output: answer,
       expected: testCase.value !== undefined ? String(testCase.value) : (testCase.service ?? "(a plain answer)"),
       scores,
-      tags: { language: testCase.language, offline: testCase.service ? "yes" : "no" },
+      tags: {
+        language: testCase.language,
+        offline: testCase.service ? "yes" : "no",
+        switched: testCase.previous ? "yes" : "no",
+      },
       values: {},
       ...outcomeFieldsOf(observation),
     };
@@ -135,6 +144,14 @@ export const answersSuite: EvalSuite<AnswerCase> = {
         of: (result) => (result.tags.language === language ? (result.scores.language?.score ?? 0) : undefined),
       }),
     ),
+    {
+      name: "language.after_switch",
+      description:
+        "Answers written in the user's language when the message before it, in the same session, was in the other one.",
+      higherIsBetter: true,
+      unit: "ratio",
+      of: (result) => (result.tags.switched === "yes" ? (result.scores.language?.score ?? 0) : undefined),
+    },
     {
       name: "no_meta_talk",
       description:
