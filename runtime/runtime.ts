@@ -103,6 +103,7 @@ export function createRuntime(
     sessionLock?: SessionLock;
     cache?: SemanticCache;
     safety?: SafetyGuard;
+    profiles?: boolean;
   } = {},
 ): Agent {
   return new Agent(runtimeAgentOptions(config, options));
@@ -118,6 +119,8 @@ export function runtimeAgentOptions(
     sessionLock?: SessionLock;
     cache?: SemanticCache;
     safety?: SafetyGuard;
+    /** Learn and apply users' preferences (AgentOptions.profiles). */
+    profiles?: boolean;
   } = {},
 ): AgentOptions {
   const local = () =>
@@ -149,6 +152,7 @@ export function runtimeAgentOptions(
     ...(options.sessionLock ? { sessionLock: options.sessionLock } : {}),
     contextWindow: config.contextWindow.summarizeEvery > 0 ? config.contextWindow : false,
     ...(options.cache ? { cache: options.cache } : {}),
+    ...(options.profiles ? { profiles: true } : {}),
     // "Asked again in other words" needs the embedder; without it only the same words count.
     ...(config.model !== "synthetic" && missingLocalEmbedderFiles().length === 0
       ? { implicitFeedback: { embedder: sharedLocalEmbedder() } }

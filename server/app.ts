@@ -13,6 +13,7 @@ import { openAIRouter } from "./openai-api.ts";
 import { protocolVersion } from "./protocol.ts";
 import { WebSocketGateway, type GatewayOptions } from "./ws/gateway.ts";
 import { sessionsRouter } from "./sessions-api.ts";
+import { profileRouter } from "./profile-api.ts";
 
 const staticDirectory = join(dirname(fileURLToPath(import.meta.url)), "static");
 
@@ -111,6 +112,7 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
     "/v1/sessions",
     sessionsRouter({ agent: options.agent, auth, onDeleted: (sessionKeys) => gateway.forget(sessionKeys) }),
   );
+  app.use("/v1/profile", profileRouter({ agent: options.agent, auth }));
   app.use("/v1", openAIRouter({ agent: options.agent, auth }));
   app.use((error: unknown, _request: express.Request, response: express.Response, next: express.NextFunction) => {
     // Body-parser errors (malformed JSON, too large) as typed JSON errors, never a stack trace.

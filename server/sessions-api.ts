@@ -98,6 +98,7 @@ export function sessionsRouter(options: {
     const { owner } = response.locals as { owner: string };
     try {
       const deleted = await store.deleteOwner(owner);
+      options.agent.profiles.drop(owner);
       options.onDeleted?.(deleted);
       response.json({ deleted: deleted.length });
     } catch (error) {

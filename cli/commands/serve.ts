@@ -105,6 +105,8 @@ export async function serve(options: { port: string; host: string }): Promise<nu
     ...(bus ? { sessionLock: new RedisSessionLock(busRedis!, { logger }) } : {}),
     ...(cache ? { cache } : {}),
     ...(safety ? { safety } : {}),
+    // Users' preferences learned from their turns (GET/DELETE /v1/profile); RTA_PROFILES=off turns it off.
+    profiles: process.env.RTA_PROFILES !== "off",
   });
   // The classifiers embed their examples once (~1 s): in the background, before the first message needs them.
   safety?.load().catch((error: unknown) => logger.warn("safety classifier failed to load", { error: String(error) }));

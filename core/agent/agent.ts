@@ -44,6 +44,8 @@ import { refusalMessage } from "../safety/refusals.ts";
 import { localOwner } from "../contracts/store.ts";
 import { FeedbackRecorder } from "./feedback-recorder.ts";
 import type { ImplicitFeedbackOptions } from "./implicit-feedback.ts";
+import { ProfileKeeper } from "./profile-keeper.ts";
+import { personalizedPrompt, usualLanguage } from "./profile-learning.ts";
 
 export interface AgentOptions {
   model: ModelProvider;
@@ -120,6 +122,13 @@ export interface AgentOptions {
    * without an embedder; `false` turns it off. Ratings come through `agent.feedback.record`.
    */
   implicitFeedback?: ImplicitFeedbackOptions | false;
+  /**
+   * Learn each user's (owner's) preferences from their turns — answer length, lists, language, tools,
+   * topics — keep them in the store (when it keeps profiles) and apply them: the system prompt's
+   * sentence on length, lists, and the language to answer a message that shows none. Off unless true
+   * (evals must not carry one case's lessons into the next).
+   */
+  profiles?: boolean;
 }
 
 export interface TurnInput {
@@ -164,6 +173,8 @@ export class Agent {
   readonly store: SessionStore;
   /** Ratings and noticed signals about answers: kept in the store, told to listeners. */
   readonly feedback: FeedbackRecorder;
+  /** Users' learned preferences (see AgentOptions.profiles). */
+  readonly profiles: ProfileKeeper;
   readonly #options: AgentOptions;
   readonly #logger: Logger;
   readonly #sessions = new SessionQueue();
@@ -179,6 +190,7 @@ export class Agent {
     this.#options = options;
     this.#logger = options.logger ?? silentLogger;
     this.feedback = new FeedbackRecorder(this.store, options.implicitFeedback ?? {}, this.#logger);
+    this.profiles = new ProfileKeeper(this.store, this.#logger);
   }
 
   async *runTurn(input: TurnInput): AsyncGenerator<AgentEvent> {
@@ -230,8 +242,16 @@ export class Agent {
       };
       if (!input.history && !input.planOnly)
         this.feedback.noticeReply(input.sessionId, input.owner ?? localOwner, loaded.recentTurns.at(-1), userText);
-      const systemPrompt = input.systemPrompt ?? this.#options.systemPrompt ?? defaultSystemPrompt;
-      const language = replyLanguageOf(userText, context);
+      const owner = input.owner ?? localOwner;
+      const profile =
+        this.#options.profiles && !input.history
+          ? await turn.timer.time("loadContext", () => this.profiles.load(owner))
+          : undefined;
+      const systemPrompt = personalizedPrompt(
+        input.systemPrompt ?? this.#options.systemPrompt ?? defaultSystemPrompt,
+        profile,
+      );
+      const language = replyLanguageOf(userText, context) ?? usualLanguage(profile);
       const messages = buildMessages(systemPrompt, context, userText, {
         replyLanguage: language,
         instructions: memory.instructions,
@@ -428,6 +448,8 @@ export class Agent {
 
       await turn.timer.time("store", () => memory.keep(turn.record(userText, { timings: turn.timer.finish() })));
       if (!input.history) this.#summarizeIfDue(input.sessionId, loaded, language);
+      if (this.#options.profiles && !input.history && !input.planOnly)
+        this.profiles.learn(owner, { userText, toolsUsed: turn.toolsUsed });
       // Kept for later askers: a complete answer, no service failed, every tool used allows reuse.
       if (
         cache &&
@@ -567,7 +589,7 @@ export class Agent {
 
   /** Resolves once the work a turn left running in the background (rolling summaries) is done. */
   async settle(): Promise<void> {
-    await Promise.allSettled([...this.#summarizing.values(), this.feedback.settle()]);
+    await Promise.allSettled([...this.#summarizing.values(), this.feedback.settle(), this.profiles.settle()]);
   }
 
   async close(): Promise<void> {

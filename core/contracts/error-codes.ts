@@ -65,6 +65,13 @@ export const errorCodes = {
     webSocketCloseCode: null,
     meaning: "No session of this name belongs to the caller (never created, deleted, or past its retention).",
   },
+  PROFILE_NOT_FOUND: {
+    fault: "user",
+    retryable: false,
+    httpStatus: 404,
+    webSocketCloseCode: null,
+    meaning: "Nothing has been learned of the caller yet (profiles are off, no turn yet, or the profile was deleted).",
+  },
   TURN_NOT_FOUND: {
     fault: "user",
     retryable: false,

@@ -8,4 +8,5 @@ export type * from "./model.ts";
 export type * from "./network.ts";
 export * from "./store.ts";
 export * from "./feedback.ts";
+export * from "./profile.ts";
 export * from "./tool.ts";

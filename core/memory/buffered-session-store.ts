@@ -1,5 +1,6 @@
 import { AgentError, messageOf, StoreError } from "../contracts/errors.ts";
 import { type FeedbackQuery, type FeedbackRecord, type FeedbackStore, innerFeedback } from "../contracts/feedback.ts";
+import { innerProfiles, type ProfileStore, type UserProfile } from "../contracts/profile.ts";
 import type { Logger } from "../contracts/logger.ts";
 import type {
   AppendOptions,
@@ -36,7 +37,7 @@ type Write =
  * buffer holds of it. While writes wait the store reports itself degraded (health, and
  * `onHealthChange` for the server's system_event). Nothing accepted is lost unless the process dies.
  */
-export class BufferedSessionStore implements SessionStore, FeedbackStore {
+export class BufferedSessionStore implements SessionStore, FeedbackStore, ProfileStore {
   readonly kind: string;
   readonly #store: SessionStore;
   #pending: Write[] = [];
@@ -116,6 +117,19 @@ export class BufferedSessionStore implements SessionStore, FeedbackStore {
 
   describe(sessionId: string): Promise<SessionInfo | undefined> {
     return this.#store.describe(sessionId);
+  }
+
+  /** Profiles are kept by the durable store only. */
+  loadProfile(owner: string): Promise<UserProfile | undefined> {
+    return innerProfiles(this.#store, this.kind).loadProfile(owner);
+  }
+
+  saveProfile(profile: UserProfile): Promise<void> {
+    return innerProfiles(this.#store, this.kind).saveProfile(profile);
+  }
+
+  deleteProfile(owner: string): Promise<boolean> {
+    return innerProfiles(this.#store, this.kind).deleteProfile(owner);
   }
 
   /** Feedback is kept by the durable store only. */

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { InMemorySessionStore } from "./in-memory-store.ts";
 import { runSessionStoreContract } from "../testing/contracts/session-store.ts";
 import { runFeedbackStoreContract } from "../testing/contracts/feedback-store.ts";
+import { runProfileStoreContract } from "../testing/contracts/profile-store.ts";
 import { sampleTurn } from "../testing/turn-record.ts";
 
 runSessionStoreContract({
@@ -11,6 +12,7 @@ runSessionStoreContract({
 });
 
 runFeedbackStoreContract({ name: "memory", createStore: () => new InMemorySessionStore() });
+runProfileStoreContract({ name: "memory", createStore: () => new InMemorySessionStore() });
 
 const record = (index: number) => sampleTurn(index);
 

@@ -1,4 +1,5 @@
 import type { FeedbackQuery, FeedbackRecord, FeedbackStore } from "../contracts/feedback.ts";
+import type { ProfileStore, UserProfile } from "../contracts/profile.ts";
 import { UserInputError } from "../contracts/errors.ts";
 import {
   type AppendOptions,
@@ -47,9 +48,11 @@ const newEntry = (owner = localOwner): SessionEntry => {
 };
 
 /** The embedded default: per-session bounded history in this process, no server needed. */
-export class InMemorySessionStore implements SessionStore, FeedbackStore {
+export class InMemorySessionStore implements SessionStore, FeedbackStore, ProfileStore {
   readonly kind = "memory";
   readonly #sessions = new Map<string, SessionEntry>();
+  /** Users' profiles, serialized (callers cannot change what is kept); as many as `maxSessions`, the oldest saved first out. */
+  readonly #profiles = new Map<string, string>();
   readonly #contextTurns: number;
   readonly #maxTurns: number;
   readonly #ttlMs: number;
@@ -138,7 +141,23 @@ export class InMemorySessionStore implements SessionStore, FeedbackStore {
   }
 
   async deleteOwner(owner: string): Promise<string[]> {
+    this.#profiles.delete(owner);
     return this.#deleteWhere((entry) => entry.owner === owner);
+  }
+
+  async loadProfile(owner: string): Promise<UserProfile | undefined> {
+    const kept = this.#profiles.get(owner);
+    return kept === undefined ? undefined : (JSON.parse(kept) as UserProfile);
+  }
+
+  async saveProfile(profile: UserProfile): Promise<void> {
+    this.#profiles.delete(profile.owner);
+    this.#profiles.set(profile.owner, JSON.stringify(profile));
+    if (this.#profiles.size > this.#maxSessions) this.#profiles.delete(this.#profiles.keys().next().value!);
+  }
+
+  async deleteProfile(owner: string): Promise<boolean> {
+    return this.#profiles.delete(owner);
   }
 
   async deleteIdleSince(cutoff: Date, limit = 10_000): Promise<string[]> {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runSessionStoreContract } from "../testing/contracts/session-store.ts";
 import { runFeedbackStoreContract } from "../testing/contracts/feedback-store.ts";
+import { runProfileStoreContract } from "../testing/contracts/profile-store.ts";
 import { SqlSessionStore } from "./sql-session-store.ts";
 import { migrate, migrationStatus } from "./sql/migrate.ts";
 import { pgliteClient } from "./sql/pglite-client.ts";
@@ -37,6 +38,8 @@ afterAll(async () => {
 runSessionStoreContract({ name: "postgres", createStore: postgresStore, contextTurns: 4 });
 runSessionStoreContract({ name: "pglite", createStore: pgliteStore, contextTurns: 4 });
 runFeedbackStoreContract({ name: "postgres", createStore: postgresStore });
+runProfileStoreContract({ name: "postgres", createStore: postgresStore });
+runProfileStoreContract({ name: "pglite", createStore: pgliteStore });
 
 const turn = {
   turnId: "t1",

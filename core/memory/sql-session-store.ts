@@ -1,6 +1,7 @@
 import type { TurnTimings, TurnStep } from "../contracts/events.ts";
 import { messageOf, StoreError, UserInputError } from "../contracts/errors.ts";
 import type { FeedbackKind, FeedbackQuery, FeedbackRecord, FeedbackStore } from "../contracts/feedback.ts";
+import type { ProfileStore, UserProfile } from "../contracts/profile.ts";
 import {
   type AppendOptions,
   localOwner,
@@ -80,7 +81,7 @@ const steps: TurnStep[] = ["loadContext", "inputGuard", "model", "tools", "store
  * Sessions in PostgreSQL tables (migrations/0001_sessions.sql), on a server through pg or embedded
  * through PGlite: the durable history. Run `migrate` on the client before use.
  */
-export class SqlSessionStore implements SessionStore, FeedbackStore {
+export class SqlSessionStore implements SessionStore, FeedbackStore, ProfileStore {
   readonly kind: string;
   readonly #client: SqlClient;
   readonly #contextTurns: number;
@@ -227,6 +228,35 @@ export class SqlSessionStore implements SessionStore, FeedbackStore {
         ...(row.comment !== null ? { comment: row.comment } : {}),
         createdAt: row.created_at.toISOString(),
       }));
+    });
+  }
+
+  async loadProfile(owner: string): Promise<UserProfile | undefined> {
+    return this.#call("read the profile", async () => {
+      const { rows } = await this.#client.query<{ preferences: UserProfile | string }>(
+        "SELECT preferences FROM user_profiles WHERE owner = $1",
+        [owner],
+      );
+      const kept = rows[0]?.preferences;
+      // jsonb comes back parsed from pg and as text from some clients.
+      return kept === undefined ? undefined : typeof kept === "string" ? (JSON.parse(kept) as UserProfile) : kept;
+    });
+  }
+
+  async saveProfile(profile: UserProfile): Promise<void> {
+    await this.#call("store the profile", () =>
+      this.#client.query(
+        `INSERT INTO user_profiles (owner, preferences, updated_at) VALUES ($1, $2, now())
+         ON CONFLICT (owner) DO UPDATE SET preferences = excluded.preferences, updated_at = now()`,
+        [profile.owner, JSON.stringify(profile)],
+      ),
+    );
+  }
+
+  async deleteProfile(owner: string): Promise<boolean> {
+    return this.#call("delete the profile", async () => {
+      const { rows } = await this.#client.query("DELETE FROM user_profiles WHERE owner = $1 RETURNING owner", [owner]);
+      return rows.length > 0;
     });
   }
 

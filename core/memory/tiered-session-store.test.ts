@@ -2,6 +2,7 @@ import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { runSessionStoreContract } from "../testing/contracts/session-store.ts";
 import { runFeedbackStoreContract } from "../testing/contracts/feedback-store.ts";
+import { runProfileStoreContract } from "../testing/contracts/profile-store.ts";
 import { TcpProxy } from "../testing/tcp-proxy.ts";
 import { sampleTurn as turn, turnIds as ids } from "../testing/turn-record.ts";
 import { InMemorySessionStore } from "./in-memory-store.ts";
@@ -40,6 +41,15 @@ runSessionStoreContract({
     );
   },
   contextTurns: 4,
+});
+
+runProfileStoreContract({
+  name: "redis+pglite (kept by the durable tier)",
+  createStore: async () =>
+    new TieredSessionStore(
+      new RedisSessionStore(redis, { contextTurns: 4, keyPrefix }),
+      new SqlSessionStore({ ...(await sharedPglite), close: async () => {} }),
+    ),
 });
 
 runFeedbackStoreContract({

@@ -1,5 +1,6 @@
 import { messageOf } from "../contracts/errors.ts";
 import { type FeedbackQuery, type FeedbackRecord, type FeedbackStore, innerFeedback } from "../contracts/feedback.ts";
+import { innerProfiles, type ProfileStore, type UserProfile } from "../contracts/profile.ts";
 import type { Logger } from "../contracts/logger.ts";
 import type {
   AppendOptions,
@@ -24,7 +25,7 @@ export interface TieredSessionStoreOptions {
  * store alone; sessions written meanwhile are dropped from Redis once it answers again, so that it never
  * serves a context that misses a turn.
  */
-export class TieredSessionStore implements SessionStore, FeedbackStore {
+export class TieredSessionStore implements SessionStore, FeedbackStore, ProfileStore {
   readonly kind: string;
   readonly #hot: RedisSessionStore;
   readonly #durable: SessionStore;
@@ -85,6 +86,19 @@ export class TieredSessionStore implements SessionStore, FeedbackStore {
 
   describe(sessionId: string): Promise<SessionInfo | undefined> {
     return this.#durable.describe(sessionId);
+  }
+
+  /** Profiles are kept by the durable store only. */
+  loadProfile(owner: string): Promise<UserProfile | undefined> {
+    return innerProfiles(this.#durable, this.kind).loadProfile(owner);
+  }
+
+  saveProfile(profile: UserProfile): Promise<void> {
+    return innerProfiles(this.#durable, this.kind).saveProfile(profile);
+  }
+
+  deleteProfile(owner: string): Promise<boolean> {
+    return innerProfiles(this.#durable, this.kind).deleteProfile(owner);
   }
 
   /** Feedback is kept by the durable store only. */

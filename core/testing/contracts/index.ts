@@ -13,3 +13,4 @@ export { runProviderContract, type ProviderContractSubject } from "./provider.ts
 export { runRemoteProviderContract, type RemoteApiDialect } from "./remote-provider.ts";
 export { runSessionStoreContract, type SessionStoreContractSubject } from "./session-store.ts";
 export { runFeedbackStoreContract, type FeedbackStoreContractSubject } from "./feedback-store.ts";
+export { runProfileStoreContract, type ProfileStoreContractSubject } from "./profile-store.ts";

@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { emptyProfile } from "../contracts/profile.ts";
+import { Agent } from "./agent.ts";
+import { defaultSystemPrompt } from "./build-messages.ts";
+import { learnFromTurn, personalizedPrompt, usualLanguage } from "./profile-learning.ts";
+import { InMemorySessionStore } from "../memory/in-memory-store.ts";
+import { ScriptedModel } from "../testing/scripted-model.ts";
+import { collectEvents } from "../testing/collect.ts";
+
+const learnAll = (texts: string[], toolsUsed: string[] = []) =>
+  texts.reduce((profile, userText) => learnFromTurn(profile, { userText, toolsUsed }), emptyProfile("ada"));
+
+describe("learning a user's profile", () => {
+  it("moves each preference towards what a turn shows, by the learning rate", () => {
+    const once = learnAll(["¿Cuánto cuesta un vuelo a Tokio?"], ["web_search"]);
+    expect(once.turns).toBe(1);
+    expect(once.languages).toEqual({ es: 0.2 });
+    expect(once.tools).toEqual({ web_search: 0.2 });
+    expect(Object.keys(once.topics).sort()).toEqual(["money", "travel"]);
+    const habit = learnAll(Array(10).fill("¿Qué tiempo hará mañana en Sevilla?"));
+    expect(habit.languages.es).toBeGreaterThan(0.85);
+    expect(habit.topics.weather).toBeGreaterThan(0.85);
+    // One English message nudges a Spanish habit; it does not overturn it.
+    const nudged = learnFromTurn(habit, { userText: "What is the weather in Seville tomorrow?", toolsUsed: [] });
+    expect(nudged.languages.es).toBeGreaterThan(0.6);
+    expect(nudged.languages.en).toBeCloseTo(0.2, 5);
+  });
+
+  it("hears requests for brief or detailed answers and for lists, in English and Spanish", () => {
+    expect(learnAll(["Please keep it short"]).answerLength).toBeLessThan(-0.5);
+    expect(learnAll(["Respuestas más cortas, por favor"]).answerLength).toBeLessThan(-0.5);
+    expect(learnAll(["Can you explain in more detail?"]).answerLength).toBeGreaterThan(0.5);
+    expect(learnAll(["Explícamelo en detalle"]).answerLength).toBeGreaterThan(0.5);
+    expect(learnAll(["What is the capital of Peru?"]).answerLength).toBe(0);
+    expect(learnAll(["Give me the steps as a list"]).lists).toBeGreaterThan(0.5);
+    expect(learnAll(["Dámelo en una lista", "Sin listas, en prosa"]).lists).toBeLessThan(0.3);
+  });
+
+  it("names the usual language once enough turns show it, and applies length and lists to the prompt", () => {
+    expect(usualLanguage(learnAll(["Hola, ¿qué tal?", "¿Qué hora es en Lima?"]))).toBeUndefined();
+    expect(usualLanguage(learnAll(Array(6).fill("¿Qué hora es en Lima?")))).toBe("es");
+    const brief = learnAll(["Be brief, please"]);
+    expect(personalizedPrompt(defaultSystemPrompt, brief)).toContain("Answer in one short sentence.");
+    expect(personalizedPrompt(defaultSystemPrompt, brief)).not.toContain("one or two sentences");
+    expect(personalizedPrompt("You are a travel agent.", learnAll(["More detail, please", "as a list please"]))).toBe(
+      "You are a travel agent. Answer in detail, in a paragraph or more. Use a short bulleted list when you list things.",
+    );
+    expect(personalizedPrompt(defaultSystemPrompt, emptyProfile("ada"))).toBe(defaultSystemPrompt);
+  });
+});
+
+describe("the agent with profiles", () => {
+  it("carries a user's preferences into their next sessions, and not into another user's or with profiles off", async () => {
+    for (const profiles of [true, false]) {
+      const systemPrompts: string[] = [];
+      const record = (request: { messages: readonly { role: string; content: string }[] }) => {
+        systemPrompts.push(request.messages[0]?.content ?? "");
+      };
+      const steps = Array.from({ length: 6 }, () => ({ text: "Vale.", expect: record }));
+      const agent = new Agent({ model: new ScriptedModel(steps), store: new InMemorySessionStore(), profiles });
+      for (const [session, text] of [
+        ["one", "Respuestas breves, por favor"],
+        ["one", "¿Qué tiempo hace en Cádiz?"],
+        ["two", "¿Cuánto cuesta un café en Roma?"],
+      ])
+        await collectEvents(agent.runTurn({ sessionId: session!, owner: "ada", text: text! }));
+      await agent.settle();
+      // A new session, a message that shows no language: Ada's profile answers in Spanish, briefly.
+      await collectEvents(agent.runTurn({ sessionId: "three", owner: "ada", text: "12*7" }));
+      await collectEvents(agent.runTurn({ sessionId: "four", owner: "bob", text: "12*7" }));
+      const [ada, bob] = systemPrompts.slice(-2);
+      if (profiles) {
+        expect(ada).toContain("Answer in one short sentence.");
+        expect(ada).toMatch(/Always answer in Spanish\.$/);
+        expect((await agent.profiles.load("ada"))?.turns).toBe(4);
+      } else {
+        expect(ada).toBe(defaultSystemPrompt.replace(" When a tool gives a result, use it in your answer.", ""));
+        expect(await agent.profiles.load("ada")).toBeUndefined();
+      }
+      expect(bob).not.toContain("short sentence");
+      expect(bob).not.toContain("Spanish");
+    }
+  });
+});

@@ -1,0 +1,102 @@
+import type { UserProfile } from "../contracts/profile.ts";
+import { foldText } from "../language/compare-words.ts";
+import { detectLanguage, type LanguageCode } from "../language/detect-language.ts";
+
+/** How far one turn moves a preference towards what it showed (an exponential moving average). */
+export const profileLearningRate = 0.2;
+/** How far a request the user makes outright ("shorter, please") moves it. */
+const askedRate = 0.6;
+
+const asksBrief =
+  /\b(shorter|briefly|be brief|keep it (short|brief)|short answers?|too long|in (one|a) (sentence|line|word)|tl;?dr|mas cort[oa]s?|breve(s|mente)?|resumid[oa]s?|en (una|pocas) (frase|linea|palabra)s?|demasiado larg[oa])\b/;
+const asksDetail =
+  /\b(more detail(s|ed)?|in detail|detailed|explain (more|further)|longer|elaborate|go deeper|mas detalles?|en detalle|detallad[oa]s?|explica(me)? (mas|mejor)|mas larg[oa]s?|extiende(te)?)\b/;
+const asksLists =
+  /\b(bullet(ed)? (points?|list)|as a list|in a list|list (them|it)|con vinetas|en (una )?lista|en puntos|enumera(las|los)?)\b/;
+const asksProse = /\b(no (lists|bullets)|in prose|without (a list|bullets)|sin (listas|vinetas)|en prosa)\b/;
+
+/** Words that tell what a message is about; a message may be about several topics. */
+const topicWords: Record<string, RegExp> = {
+  travel:
+    /\b(trip|travel|flight|fly|hotel|visit|itinerary|airport|passport|tour|viaje|viajar|vuelo|hotel|visitar|itinerario|aeropuerto|pasaporte)\b/,
+  money:
+    /\b(price|cost|costs|budget|dollars?|euros?|yen|pounds?|exchange|rate|convert|cheap|expensive|precio|cuesta|presupuesto|dolares|cambio|convierte|barato|caro)\b/,
+  weather: /\b(weather|forecast|rain|sunny|temperature|snow|tiempo|pronostico|lluvia|llover|temperatura|nieve|clima)\b/,
+  maths:
+    /(\d\s*[-+*/x^%]\s*\d|\b(calculate|plus|minus|times|divided|percent|square root|calcula|por ciento|dividido|raiz)\b)/,
+  tech: /\b(code|program|programming|software|computer|bug|python|javascript|api|server|codigo|programa|programar|ordenador|servidor)\b/,
+  food: /\b(food|eat|restaurant|recipe|cook|dish|comida|comer|restaurante|receta|cocinar|plato)\b/,
+};
+
+export interface TurnForLearning {
+  userText: string;
+  toolsUsed: readonly string[];
+}
+
+const toward = (value: number, target: number, rate: number) => value + (target - value) * rate;
+
+/** Moves every share of `shares` towards 1 for the keys in `present` and towards 0 for the others. */
+function learnShares(shares: Record<string, number>, present: readonly string[], rate: number): Record<string, number> {
+  const next: Record<string, number> = {};
+  for (const key of new Set([...Object.keys(shares), ...present])) {
+    const value = toward(shares[key] ?? 0, present.includes(key) ? 1 : 0, rate);
+    // Forgotten once it no longer counts: the profile stays small.
+    if (value >= 0.01) next[key] = Number(value.toFixed(4));
+  }
+  return next;
+}
+
+/** The profile after one more turn of its user. */
+export function learnFromTurn(profile: UserProfile, turn: TurnForLearning, rate = profileLearningRate): UserProfile {
+  const text = foldText(turn.userText);
+  const language = detectLanguage(turn.userText)?.language;
+  const topics = Object.entries(topicWords)
+    .filter(([, pattern]) => pattern.test(text))
+    .map(([topic]) => topic);
+  const lengthAsked = asksBrief.test(text) ? -1 : asksDetail.test(text) ? 1 : undefined;
+  const listsAsked = asksProse.test(text) ? 0 : asksLists.test(text) ? 1 : undefined;
+  return {
+    ...profile,
+    turns: profile.turns + 1,
+    languages: language ? learnShares(profile.languages, [language], rate) : profile.languages,
+    answerLength:
+      lengthAsked === undefined
+        ? profile.answerLength
+        : Number(toward(profile.answerLength, lengthAsked, askedRate).toFixed(4)),
+    lists: listsAsked === undefined ? profile.lists : Number(toward(profile.lists, listsAsked, askedRate).toFixed(4)),
+    tools: learnShares(profile.tools, [...new Set(turn.toolsUsed)], rate),
+    topics: learnShares(profile.topics, topics, rate),
+    updatedAt: new Date().toISOString(),
+  };
+}
+
+/** The language the user writes in, once the profile has seen enough of it (3 turns, 60 % of what it learned of languages). */
+export function usualLanguage(profile: UserProfile | undefined): LanguageCode | undefined {
+  if (!profile || profile.turns < 3) return undefined;
+  const shares = Object.entries(profile.languages).sort((a, b) => b[1] - a[1]);
+  const total = shares.reduce((sum, [, share]) => sum + share, 0);
+  const best = shares[0];
+  // Relative to the languages seen: three Spanish turns are Spanish, though their average is still rising.
+  return best && best[1] / total >= 0.6 ? (best[0] as LanguageCode) : undefined;
+}
+
+/** The default prompt's sentence on length, which a preference replaces. */
+const defaultLength = "Answer in one or two sentences.";
+
+/**
+ * The system prompt with the user's preferences: brief or detailed answers, lists. The default
+ * prompt's sentence on length is replaced; a caller's own prompt gets the preference after it.
+ */
+export function personalizedPrompt(systemPrompt: string, profile: UserProfile | undefined): string {
+  if (!profile) return systemPrompt;
+  const length =
+    profile.answerLength <= -0.3
+      ? "Answer in one short sentence."
+      : profile.answerLength >= 0.3
+        ? "Answer in detail, in a paragraph or more."
+        : undefined;
+  let prompt = systemPrompt;
+  if (length) prompt = prompt.includes(defaultLength) ? prompt.replace(defaultLength, length) : `${prompt} ${length}`;
+  if (profile.lists >= 0.5) prompt = `${prompt} Use a short bulleted list when you list things.`;
+  return prompt;
+}
