@@ -16,7 +16,11 @@ export function suiteNamed(name: string, category?: string): EvalSuite {
  * The agent a run drives, as `rta eval` and `rta worker` both build it: the shipped runtime on the
  * local model (RTA_LOCAL_MODEL, RTA_THREADS…), tools routed as asked, or a server over WebSocket.
  */
-export function evalDriver(routing: string, target?: string): { driver: TurnDriver; model: LocalModelProvider } {
+export function evalDriver(
+  routing: string,
+  target?: string,
+  profiles = false,
+): { driver: TurnDriver; model: LocalModelProvider } {
   if (!["on", "off", "auto"].includes(routing))
     throw new Error(`--tool-routing must be on, off or auto, got "${routing}".`);
   const config = runtimeConfigFromEnv();
@@ -28,8 +32,15 @@ export function evalDriver(routing: string, target?: string): { driver: TurnDriv
   });
   const driver: TurnDriver = target
     ? new WebSocketDriver(target)
-    : new InProcessDriver(runtimeAgentOptions(config, { model, env: { ...process.env, RTA_TOOL_ROUTING: routing } }));
+    : new InProcessDriver(
+        runtimeAgentOptions(config, { model, profiles, env: { ...process.env, RTA_TOOL_ROUTING: routing } }),
+      );
   return { driver, model };
+}
+
+/** Whether a run of `suite` learns profiles: a suite that measures them does, unless RTA_PROFILES=off. */
+export function learnsProfiles(suite: EvalSuite): boolean {
+  return suite.profiles === true && process.env.RTA_PROFILES !== "off";
 }
 
 /** Narrows a suite to one category of its cases. */

@@ -17,7 +17,7 @@ import { commonMetrics, runSuite } from "../../evals/runner/run-suite.ts";
 import type { EvalSuite } from "../../evals/runner/types.ts";
 import { suites } from "../../evals/suites/index.ts";
 import { loadSuiteConfig } from "../../evals/suites/suite-config.ts";
-import { evalDriver, suiteNamed } from "./eval-setup.ts";
+import { evalDriver, learnsProfiles, suiteNamed } from "./eval-setup.ts";
 import { distributedRun } from "./worker.ts";
 import { defaultFeedbackCasesFile, feedbackSuite } from "../../evals/suites/feedback/suite.ts";
 import { feedbackCasesFromStore } from "./feedback-cases.ts";
@@ -113,7 +113,7 @@ export async function evalCommand(args: string[]): Promise<number> {
   const workers = number("workers", values.workers);
   if (workers !== undefined && values.target)
     throw new Error("--workers runs cases in-process on workers; drop --target.");
-  const { driver, model } = evalDriver(routing, values.target);
+  const { driver, model } = evalDriver(routing, values.target, learnsProfiles(suite));
   if (suite.usesJudge === "required" && values["no-judge"])
     throw new Error(`Suite ${suite.name} measures the judge; --no-judge does not apply.`);
   const wantsJudge =

@@ -9,7 +9,7 @@ import type { Judge } from "../../evals/judge/judge.ts";
 import { type CaseJob, defaultEvalQueue, runCasesOnQueue, startCaseWorker } from "../../evals/runner/case-queue.ts";
 import { runOneCase, type RunOptions } from "../../evals/runner/run-suite.ts";
 import type { EvalSuite } from "../../evals/runner/types.ts";
-import { evalDriver, suiteNamed } from "./eval-setup.ts";
+import { evalDriver, learnsProfiles, suiteNamed } from "./eval-setup.ts";
 
 export const workerUsage = `rta worker [--concurrency N]   run eval cases from the queue in Redis until stopped
 
@@ -42,8 +42,9 @@ export async function workerCommand(args: string[]): Promise<number> {
     const suiteKey = `${job.suite}/${job.category ?? ""}`;
     const suite = suites.get(suiteKey) ?? suiteNamed(job.suite, job.category);
     suites.set(suiteKey, suite);
-    const agent = drivers.get(job.toolRouting) ?? evalDriver(job.toolRouting);
-    drivers.set(job.toolRouting, agent);
+    const driverKey = `${job.toolRouting}/${learnsProfiles(suite)}`;
+    const agent = drivers.get(driverKey) ?? evalDriver(job.toolRouting, undefined, learnsProfiles(suite));
+    drivers.set(driverKey, agent);
     const options: Pick<RunOptions, "driver" | "judge" | "pricing"> = { driver: agent.driver };
     if (job.judged) {
       judge ??= createJudge({ best: agent.model });

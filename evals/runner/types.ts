@@ -26,7 +26,7 @@ export interface TurnObservation {
  */
 export type TurnRequest = Pick<
   TurnInput,
-  "sessionId" | "text" | "tools" | "systemPrompt" | "maxOutputTokens" | "planOnly" | "history"
+  "sessionId" | "owner" | "text" | "tools" | "systemPrompt" | "maxOutputTokens" | "planOnly" | "history"
 >;
 
 export interface TurnDriver {
@@ -109,6 +109,12 @@ export interface EvalSuite<Case extends EvalCase = EvalCase> {
    */
   defaultToolRouting?: "auto" | "off";
   defaultConcurrency?: number;
+  /**
+   * The suite measures what the agent learns of its users (AgentOptions.profiles): its agent learns
+   * profiles, unless RTA_PROFILES=off (the same agent without them, for comparison). Cases name their
+   * users with `owner`.
+   */
+  profiles?: boolean;
   loadCases(context: SuiteContext): Promise<Case[]>;
   runCase(testCase: Case, context: CaseContext): Promise<CaseOutcome>;
   metrics: MetricDefinition[];

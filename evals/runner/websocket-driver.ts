@@ -30,8 +30,10 @@ export class WebSocketDriver implements TurnDriver {
   }
 
   async runTurn(request: TurnRequest): Promise<TurnObservation> {
-    if (request.tools || request.systemPrompt || request.planOnly || request.history) {
-      throw new Error("A server over WebSocket runs its own tools and prompt; this suite must run in-process.");
+    if (request.tools || request.systemPrompt || request.planOnly || request.history || request.owner) {
+      throw new Error(
+        "A server over WebSocket runs its own tools and prompt, and its key names the user; this suite must run in-process.",
+      );
     }
     const client = await this.#client(request.sessionId);
     const started = performance.now();

@@ -8,6 +8,7 @@ import { toolUseSuite } from "./tool-use/suite.ts";
 import { xstestSuite } from "./xstest/suite.ts";
 import { spanishSafetySuite } from "./safety-es/suite.ts";
 import { feedbackSuite } from "./feedback/suite.ts";
+import { profilesSuite } from "./profiles/suite.ts";
 
 /** Built-in suites by name. */
 // biome-ignore lint/suspicious/noExplicitAny: each definition is typed by its own schema
@@ -21,4 +22,5 @@ export const suites: Record<string, EvalSuite<any>> = {
   cache: cacheSuite,
   "safety-es": spanishSafetySuite,
   feedback: feedbackSuite(),
+  profiles: profilesSuite,
 };
