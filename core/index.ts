@@ -1,5 +1,7 @@
 export * from "./contracts/index.ts";
 export { Agent, type AgentOptions, type TurnInput } from "./agent/agent.ts";
+export { looksLikeRefusal } from "./agent/answer-cache.ts";
+export { containsGuardRefusal } from "./safety/refusals.ts";
 export type { HistoryMessage } from "./agent/session-memory.ts";
 export { ToolRegistry, toToolDefinition, type RegisteredTool } from "./tools/registry.ts";
 export { executeToolCall, executeToolCalls, type ToolOutcome } from "./tools/executor.ts";

@@ -199,13 +199,15 @@ const shortForm = z.object({ text: z.string() }).strict();
 const userMessage = z.object({
   type: z.literal("user_message"),
   content: z.object({ text: z.string() }),
-  message_id: z.string().optional(),
+  message_id: z.string().min(1).max(128).optional(),
   session_id: z.string().optional(),
   timestamp: z.string().optional(),
   context: z.record(z.string(), z.unknown()).optional(),
 });
 const cancel = z.object({ type: z.literal("cancel"), turn_id: z.string().optional() });
-const feedback = z.object({ type: z.literal("feedback"), message_id: z.string().optional() }).passthrough();
+const feedback = z
+  .object({ type: z.literal("feedback"), message_id: z.string().min(1).max(128).optional() })
+  .passthrough();
 
 export type ClientMessage =
   | { kind: "user_message"; text: string; messageId: string | undefined }

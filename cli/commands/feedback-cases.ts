@@ -22,7 +22,8 @@ export async function feedbackCasesFromStore(
   try {
     await migrate(client);
     const cases = await casesFromFeedback(new SqlSessionStore(client), sinceDate ? { since: sinceDate } : {});
-    writeFeedbackCases(file, cases);
+    // None found (a narrow --since, a new database): the cases saved before stay.
+    if (cases.length) writeFeedbackCases(file, cases);
     return {
       approved: cases.filter((testCase) => testCase.category === "approved").length,
       rejected: cases.filter((testCase) => testCase.category === "rejected").length,

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { InMemorySessionStore } from "../memory/in-memory-store.ts";
 import { guardInput } from "../safety/input-guard.ts";
-import { AgentError, messageOf, toAgentError, UserInputError } from "../contracts/errors.ts";
+import { AgentError, cancelledByUser, messageOf, toAgentError, UserInputError } from "../contracts/errors.ts";
 import type { AgentEvent, TurnOutcome } from "../contracts/events.ts";
 import type { ChatMessage } from "../contracts/messages.ts";
 import type { ModelProvider, ModelRequest } from "../contracts/model.ts";
@@ -482,7 +482,9 @@ export class Agent {
         await this.#keepUnfinished(memory, turn.record(input.text.trim(), { error: errorOf(interrupted()) }));
         yield this.#finish(turn, "aborted");
       } else if (signal.aborted || agentError.code === "TURN_ABORTED") {
-        if (!input.history) this.feedback.noticeAbandoned(input.sessionId, input.owner ?? localOwner, turnId);
+        // Stopped by its user, not by the server (a shutdown, the session deleted).
+        if (!input.history && cancelledByUser(input.signal?.reason))
+          this.feedback.noticeAbandoned(input.sessionId, input.owner ?? localOwner, turnId);
         yield this.#finish(turn, "aborted");
       } else {
         spanError = { code: agentError.code, message: agentError.message };

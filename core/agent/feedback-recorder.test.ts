@@ -3,6 +3,7 @@ import { SyntheticModel } from "../models/synthetic-model.ts";
 import { InMemorySessionStore } from "../memory/in-memory-store.ts";
 import { collectEvents } from "../testing/collect.ts";
 import type { FeedbackRecord } from "../contracts/feedback.ts";
+import { userCancellation } from "../contracts/errors.ts";
 import { Agent } from "./agent.ts";
 
 const answering = () =>
@@ -36,8 +37,12 @@ describe("feedback the agent notices", () => {
     expect(heard).toHaveLength(2);
   });
 
-  it("records an answer the caller cancelled as abandoned, and nothing when turned off", async () => {
-    for (const implicitFeedback of [undefined, false] as const) {
+  it("records an answer its user cancelled as abandoned; not one the server stopped, nor with the feature off", async () => {
+    for (const [implicitFeedback, reason] of [
+      [undefined, userCancellation()],
+      [undefined, undefined],
+      [false, userCancellation()],
+    ] as const) {
       const store = new InMemorySessionStore();
       const agent = new Agent({
         model: answering(),
@@ -53,12 +58,12 @@ describe("feedback the agent notices", () => {
         signal: controller.signal,
       })) {
         events.push(event);
-        if (event.type === "text-delta") controller.abort();
+        if (event.type === "text-delta") controller.abort(reason);
       }
       expect(events.at(-1)).toMatchObject({ type: "turn-finish", outcome: "aborted" });
       await agent.settle();
       const kinds = (await store.listFeedback()).map((feedback) => [feedback.kind, feedback.turnId]);
-      expect(kinds).toEqual(implicitFeedback === false ? [] : [["abandoned", events[0]!.turnId]]);
+      expect(kinds).toEqual(implicitFeedback === false || !reason ? [] : [["abandoned", events[0]!.turnId]]);
     }
   });
 });

@@ -10,7 +10,8 @@ describe("implicit feedback", () => {
       "What do you mean?",
       "huh?",
       "Sorry, I don't understand",
-      "Can you explain that again?",
+      "Can you explain that again, please?",
+      "Explícamelo otra vez",
       "That's not what I asked",
       "¿Qué quieres decir?",
       "No te entiendo",
@@ -20,11 +21,15 @@ describe("implicit feedback", () => {
     ])
       expect(asksForClarification(text), text).toBe(true);
     for (const text of [
-      "I don't understand how tides work, can you explain them?".repeat(3),
+      "I don't understand how tides work",
+      "Can you explain how tides work?",
+      "What does it mean to be a stoic?",
+      "¿Puedes explicar la fotosíntesis?",
+      "Explícamelo con un ejemplo de cocina, usando recetas de mi abuela",
       "What does the word 'arigato' mean in Japanese?",
       "What is the weather in Madrid?",
       "¿Qué tiempo hace en Madrid?",
-      "No entiendo bien el horario del tren, ¿sale a las 8 o a las 9? ".repeat(3),
+      "No entiendo bien el horario del tren, ¿sale a las 8 o a las 9?",
       "Explain quantum computing",
     ])
       expect(asksForClarification(text), text).toBe(false);
@@ -50,6 +55,9 @@ describe("implicit feedback", () => {
     // Without an embedder only the same words count.
     expect(await implicitSignal("What's the weather in Tokyo?", "What is the weather in Tokyo?")).toBeUndefined();
     expect(await implicitSignal("What's the weather in Tokyo?", "What's the weather in Tokyo??")).toBe("rephrased");
+    // Short replies said twice are replies, not a question asked again.
+    expect(await implicitSignal("thanks", "Thanks!")).toBeUndefined();
+    expect(await implicitSignal("yes", "yes")).toBeUndefined();
     expect(await implicitSignal("What's the weather in Tokyo?", "What do you mean?")).toBe("clarification");
   });
 });

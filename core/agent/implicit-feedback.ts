@@ -12,22 +12,69 @@ export interface ImplicitFeedbackOptions {
 }
 
 /**
- * A message that asks what the previous answer meant, in English or Spanish: "what do you mean?",
- * "no entiendo", "¿a qué te refieres?". Matched on the folded text (lower case, no accents), as a
- * whole short message or at its start, so that "I don't understand how tides work" is not one.
+ * Openings of a message that asks what the previous answer meant, in English and Spanish, folded
+ * (lower case, no accents or apostrophes): "what do you mean?", "no entiendo", "¿a qué te refieres?".
  */
-const clarificationPattern = new RegExp(
-  [
-    "^(huh|what|eh|como|que)\\W*$",
-    "^(sorry,? )?(what do you mean|what does (that|this|it) mean|what are you talking about|i (do not|don'?t) (understand|get it|follow)|(can|could) you (explain|clarify|rephrase)( (that|this|it))?( again)?|that'?s not what i (asked|meant)|i meant)\\b",
-    "^(perdon,? )?(que quieres decir|que significa (eso|esto)|a que te refieres|no (te |lo )?(entiendo|entendi|sigo)|(puedes|podrias) (explicar|aclarar)(lo|me|melo)?|me lo (explicas|aclaras)|eso no es lo que (pregunte|pedi)|quise decir|me referia)\\b",
-  ].join("|"),
+const clarificationOpenings = [
+  "what do you mean",
+  "what does that mean",
+  "what does this mean",
+  "what does it mean",
+  "what are you talking about",
+  "i dont understand",
+  "i do not understand",
+  "i dont get it",
+  "i dont follow",
+  "can you explain",
+  "could you explain",
+  "can you clarify",
+  "could you clarify",
+  "can you rephrase",
+  "could you rephrase",
+  "thats not what i asked",
+  "that is not what i asked",
+  "come again",
+  "say that again",
+  "que quieres decir",
+  "que significa eso",
+  "que significa esto",
+  "a que te refieres",
+  "no entiendo",
+  "no te entiendo",
+  "no lo entiendo",
+  "no entendi",
+  "no te sigo",
+  "puedes explicarlo",
+  "puedes explicar",
+  "podrias explicarlo",
+  "podrias explicar",
+  "puedes aclararlo",
+  "puedes aclarar",
+  "me lo explicas",
+  "me lo aclaras",
+  "explicamelo",
+  "eso no es lo que pregunte",
+  "eso no es lo que pedi",
+  "como dices",
+];
+const clarificationPattern = new RegExp(`^(?:sorry |perdon |huh |eh )?(?:${clarificationOpenings.join("|")})\\b(.*)$`);
+/** Words that may follow an opening without making it a new question ("can you explain that again, please?"). */
+const clarificationTail = new Set(
+  "that this it again please more clearly simply better what you mean the answer your sorry por favor eso esto lo otra vez mejor de nuevo tu respuesta bien".split(
+    " ",
+  ),
 );
 
-/** Whether `text` asks what the previous answer meant (a sign that answer was not understood). */
+/** Whether `text` asks what the previous answer meant (a sign that answer was not understood), and nothing else. */
 export function asksForClarification(text: string): boolean {
-  const folded = foldText(text).replace(/[¿¡]/g, "").trim();
-  return folded.length <= 120 && clarificationPattern.test(folded);
+  const words = foldText(text)
+    .replace(/['’]/g, "")
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
+  if (words.length > 120) return false;
+  if (/^(?:huh|what|eh|sorry|como|que|perdon)$/.test(words)) return true;
+  const tail = clarificationPattern.exec(words)?.[1];
+  return tail !== undefined && tail.split(" ").every((word) => word === "" || clarificationTail.has(word));
 }
 
 /**
@@ -46,9 +93,10 @@ export async function implicitSignal(
   const previous = foldText(previousQuestion).replace(/\W+/g, " ").trim();
   const current = foldText(message).replace(/\W+/g, " ").trim();
   if (!previous || !current) return undefined;
+  // A short reply ("yes", "thanks", "and in Kyoto?") is a follow-up, not the question again, even word for word.
+  if (current.split(" ").length < 4) return undefined;
   if (previous === current) return "rephrased";
-  // A short reply ("yes", "and in Kyoto?") is a follow-up, not the question again.
-  if (!options.embedder || current.split(" ").length < 4) return undefined;
+  if (!options.embedder) return undefined;
   if (compareSpecifics(previousQuestion, message) === "differ") return undefined;
   const [a, b] = await options.embedder.embed([englishReading(previousQuestion), englishReading(message)]);
   return a && b && cosineSimilarity(a, b) >= (options.rephraseSimilarity ?? 0.8) ? "rephrased" : undefined;

@@ -59,6 +59,21 @@ export class PluginError extends errorOfFault<"plugin">() {}
 export class StoreError extends errorOfFault<"store">() {}
 export class SafetyError extends errorOfFault<"safety">() {}
 
+const byUser = Symbol.for("realtime-agent.cancelled-by-user");
+
+/**
+ * The reason to abort a turn with when its user stopped it (cancelled it, or left while it ran), as
+ * opposed to the server stopping it (shutting down, the session deleted): the agent records the
+ * former as "abandoned" feedback.
+ */
+export function userCancellation(): UserInputError {
+  return Object.assign(new UserInputError("TURN_ABORTED", "The user cancelled the turn."), { [byUser]: true });
+}
+
+export function cancelledByUser(reason: unknown): boolean {
+  return typeof reason === "object" && reason !== null && (reason as Record<symbol, unknown>)[byUser] === true;
+}
+
 /** Wraps anything thrown into an AgentError, keeping AgentErrors as they are. */
 export function toAgentError(error: unknown): AgentError {
   if (AgentError.isInstance(error)) return error;

@@ -5,7 +5,7 @@ import { createServer, connect, type Server, type Socket } from "node:net";
  * `dropConnections` cuts every open connection on both sides, `holdNewConnections` makes new ones wait
  * (their bytes stay buffered) until released, `cut` drops every connection and refuses new ones until
  * `restore` (a service gone from the network), `close` stops accepting so connecting fails,
- * `discardClientBytes` loses what clients write on the open connections (a link about to break).
+ * `discardClientBytes` loses what clients write (a link about to break) until `dropConnections`.
  */
 export class TcpProxy {
   readonly port: number;

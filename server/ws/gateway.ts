@@ -1,7 +1,8 @@
+import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
-import { type Agent, type Logger, type ErrorCode, errorCodes, toAgentError } from "realtime-agent";
+import { type Agent, type Logger, type ErrorCode, errorCodes, toAgentError, userCancellation } from "realtime-agent";
 import { type FeedbackBody, recordFeedback } from "../feedback.ts";
 import type { ServerMetrics } from "../metrics.ts";
 import type { Authenticator } from "../auth/request-auth.ts";
@@ -259,14 +260,22 @@ export class WebSocketGateway {
     }
     const message = parsed.message;
     if (message.kind === "feedback") {
-      void this.#recordFeedback(channel, message.body, message.messageId);
+      // Rated like messages (each costs a store read and write), and always answered with a reply_to:
+      // an error without one would end another client's turn in flight.
+      const replyTo = message.messageId ?? `feedback-${randomUUID()}`;
+      const admitted = this.#rate.take(client);
+      void admitted.then((ok) =>
+        ok
+          ? this.#recordFeedback(channel, message.body, replyTo)
+          : this.#sendError(channel, "RATE_LIMITED", "Too much feedback at once: this one was dropped.", replyTo),
+      );
       return;
     }
     if (message.kind === "cancel") {
       // The turns meant are those running now: here, stopped at once; elsewhere, told by their ids (a
       // cancel that reaches them late must not stop a turn begun after it).
       const meant = (turnId: string) => !message.turnId || message.turnId === turnId;
-      for (const [turnId, controller] of channel.turns) if (meant(turnId)) controller.abort();
+      for (const [turnId, controller] of channel.turns) if (meant(turnId)) controller.abort(userCancellation());
       const elsewhere = [...channel.openTurns].filter((turnId) => meant(turnId) && !channel.turns.has(turnId));
       if (this.#bus.shared && elsewhere.length)
         this.#bus.control({ kind: "cancel", sessionKey: channel.key, turnIds: elsewhere });
@@ -275,6 +284,12 @@ export class WebSocketGateway {
     // Messages of a session keep their order: each waits for the rate check of the one before it.
     const admitted = this.#rate.take(client);
     channel.admission = channel.admission.then(async () => {
+      // A message sent again by a client that could not tell whether it arrived gets no second
+      // answer (its frames, or its RATE_LIMITED error, come with the client's resume).
+      if (message.messageId !== undefined && !(await channel.admit(message.messageId))) {
+        this.#options.metrics.duplicateMessages.inc();
+        return;
+      }
       if (!(await admitted)) {
         this.#sendError(
           channel,
@@ -282,12 +297,6 @@ export class WebSocketGateway {
           "Too many messages: this one was dropped. Wait a moment and send it again.",
           message.messageId,
         );
-        return;
-      }
-      // A message sent again by a client that could not tell whether it arrived: its turn has its
-      // frames already (the client gets them by resuming); it is not answered twice.
-      if (message.messageId !== undefined && !(await channel.admit(message.messageId))) {
-        this.#options.metrics.duplicateMessages.inc();
         return;
       }
       this.#options.metrics.messages.inc();
@@ -467,7 +476,8 @@ export class WebSocketGateway {
       return;
     }
     const channel = this.#channels.get(message.sessionKey);
-    for (const [turnId, controller] of channel?.turns ?? []) if (message.turnIds.includes(turnId)) controller.abort();
+    for (const [turnId, controller] of channel?.turns ?? [])
+      if (message.turnIds.includes(turnId)) controller.abort(userCancellation());
   }
 
   #forgetHere(sessionKeys: readonly string[]): void {

@@ -3,6 +3,7 @@ import { Redis } from "ioredis";
 import type { ServerFrameEnvelope } from "realtime-agent/client";
 import { silentLogger } from "realtime-agent";
 import { afterAll, describe, expect, it } from "vitest";
+import { TcpProxy } from "realtime-agent/testing";
 import { RedisSessionBus } from "./redis-session-bus.ts";
 import { rememberedMessages, type SessionControl, type SessionLog } from "./session-bus.ts";
 
@@ -44,7 +45,7 @@ async function watch(bus: RedisSessionBus, key: string) {
 
 describe("RedisSessionBus", () => {
   it("admits a message id once across instances, and remembers only the session's recent ones", async () => {
-    const { first, second } = twoInstances();
+    const { prefix, first, second } = twoInstances();
     const a = await watch(first, "owner:resent");
     const b = await watch(second, "owner:resent");
     expect(await a.log.admit("m-1")).toBe(true);
@@ -53,9 +54,34 @@ describe("RedisSessionBus", () => {
     const other = await watch(second, "owner:another");
     expect(await other.log.admit("m-1")).toBe(true);
     for (let index = 2; index <= rememberedMessages + 1; index++) await b.log.admit(`m-${index}`);
-    // m-1 is the 65th id back: forgotten, so a very late resend is answered again.
-    expect(await a.log.admit("m-1")).toBe(true);
-    expect(await a.log.admit(`m-${rememberedMessages + 1}`)).toBe(false);
+    // m-1 is the 65th id back: Redis forgot it, so a very late resend reaching another instance is answered again.
+    const third = new RedisSessionBus(redis, { logger: silentLogger, prefix });
+    buses.push(third);
+    const c = await watch(third, "owner:resent");
+    expect(await c.log.admit("m-1")).toBe(true);
+    expect(await c.log.admit(`m-${rememberedMessages + 1}`)).toBe(false);
+  });
+
+  it("answers a message within a second while Redis does not answer, and still refuses its resend on this instance", async () => {
+    const proxy = await TcpProxy.start(6379);
+    const reachable = new Redis({ port: proxy.port, maxRetriesPerRequest: null, enableOfflineQueue: true });
+    reachable.on("error", () => undefined);
+    const bus = new RedisSessionBus(reachable, {
+      logger: silentLogger,
+      prefix: `rta:test:${randomUUID()}:`,
+      admitTimeoutMs: 300,
+    });
+    try {
+      const { log } = await watch(bus, "owner:outage");
+      proxy.cut();
+      expect(await log.admit("m-1")).toBe(true);
+      expect(await log.admit("m-1")).toBe(false);
+    } finally {
+      proxy.restore();
+      await bus.close().catch(() => undefined);
+      reachable.disconnect();
+      await proxy.close();
+    }
   });
 
   it("numbers frames once for every instance and delivers them to each, in order", async () => {

@@ -70,6 +70,8 @@ export interface RedisSessionBusOptions {
   heartbeatMs?: number;
   /** Opening a session fails after this long without Redis (default 5 s). */
   openTimeoutMs?: number;
+  /** How long a message waits for Redis to say whether its id is new (default 1 s; then it is answered). */
+  admitTimeoutMs?: number;
 }
 
 /**
@@ -95,6 +97,7 @@ export class RedisSessionBus implements SessionBus {
   readonly #heartbeat: NodeJS.Timeout;
   readonly #heartbeatMs: number;
   readonly #openTimeoutMs: number;
+  readonly #admitTimeoutMs: number;
   readonly #subscribed: Promise<unknown>;
 
   /** `redis` is only duplicated: frames wait in the publisher's queue while Redis is away, and are not lost. */
@@ -133,6 +136,7 @@ export class RedisSessionBus implements SessionBus {
     this.#renewal = setInterval(() => this.#renewWatches(), this.#watchLeaseMs / 3).unref();
     this.#heartbeatMs = options.heartbeatMs ?? 10_000;
     this.#openTimeoutMs = options.openTimeoutMs ?? 5_000;
+    this.#admitTimeoutMs = options.admitTimeoutMs ?? 1_000;
     this.#beat();
     this.#heartbeat = setInterval(() => this.#beat(), this.#heartbeatMs / 3).unref();
   }
@@ -214,20 +218,30 @@ export class RedisSessionBus implements SessionBus {
    * `rememberedMessages` kept for as long as its frames.
    */
   async admitMessage(keys: SessionKeys, messageId: string): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      const results = await this.#publisher
-        .multi()
-        .zadd(keys.messages, "NX", Date.now(), messageId)
-        .zremrangebyrank(keys.messages, 0, -(rememberedMessages + 1))
-        .expire(keys.messages, this.#ttlSeconds)
-        .exec();
+      // Commands wait in ioredis's offline queue while Redis is away: a message must not wait with them.
+      const results = await Promise.race([
+        this.#publisher
+          .multi()
+          .zadd(keys.messages, "NX", Date.now(), messageId)
+          .zremrangebyrank(keys.messages, 0, -(rememberedMessages + 1))
+          .expire(keys.messages, this.#ttlSeconds)
+          .exec(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error("Redis did not answer within 1 s.")), this.#admitTimeoutMs);
+        }),
+      ]);
       return results?.[0]?.[1] !== 0;
     } catch (error) {
-      // Not known: the message is answered (an answer given twice beats a message lost).
+      // Not known: the message is answered (an answer given twice beats a message lost); the log
+      // still knows the ids this instance saw.
       this.#logger.warn("session bus: message id not checked", {
         error: error instanceof Error ? error.message : String(error),
       });
       return true;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -505,7 +519,13 @@ class RedisSessionLog implements SessionLog {
     return { frames, complete: lastSeenSeq >= last || first === lastSeenSeq + 1, last };
   }
 
-  admit(messageId: string): Promise<boolean> {
+  /** Ids this instance admitted, so that a resend is refused here even while Redis cannot say. */
+  readonly #admitted = new Set<string>();
+
+  async admit(messageId: string): Promise<boolean> {
+    if (this.#admitted.has(messageId)) return false;
+    this.#admitted.add(messageId);
+    if (this.#admitted.size > rememberedMessages) this.#admitted.delete(this.#admitted.values().next().value!);
     return this.#bus.admitMessage(this.#keys, messageId);
   }
 

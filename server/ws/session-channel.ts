@@ -1,5 +1,5 @@
 import type { WebSocket } from "ws";
-import { errorCodes } from "realtime-agent";
+import { errorCodes, userCancellation } from "realtime-agent";
 import type { FrameBuilder, SessionBus, SessionLog } from "./session-bus.ts";
 
 /**
@@ -94,7 +94,8 @@ export class SessionChannel {
     this.#orphanTimer = setTimeout(async () => {
       if (this.sockets.size > 0) return;
       if (await watchedElsewhere()) return this.cancelTurnsAfter(delayMs, watchedElsewhere);
-      if (this.sockets.size === 0) for (const controller of this.turns.values()) controller.abort();
+      // Nobody watches: the user left while it ran.
+      if (this.sockets.size === 0) for (const controller of this.turns.values()) controller.abort(userCancellation());
     }, delayMs).unref();
   }
 

@@ -1,6 +1,13 @@
 import { writeFileSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import type { FeedbackRecord, FeedbackStore, SessionStore, TurnRecord } from "realtime-agent";
+import {
+  containsGuardRefusal,
+  type FeedbackRecord,
+  type FeedbackStore,
+  looksLikeRefusal,
+  type SessionStore,
+  type TurnRecord,
+} from "realtime-agent";
 import { z } from "zod";
 
 export const feedbackCaseSchema = z
@@ -39,7 +46,8 @@ const weight = (feedback: FeedbackRecord) => (feedback.kind === "rating" ? 2 : 1
  * the same again: the tools it called and an answer as good), each rated bad, asked again in other
  * words or asked what it meant becomes a `rejected` case (the answer must not come back). A turn with
  * several items is judged by the strongest, latest one (a rating over a noticed signal); neutral
- * ratings, comments alone, abandoned turns (not stored) and turns no longer held are left out.
+ * ratings, comments alone, abandoned turns (not stored), refusals (the model's or the safety layer's)
+ * and turns no longer held are left out.
  */
 export async function casesFromFeedback(
   store: SessionStore & FeedbackStore,
@@ -70,7 +78,10 @@ export async function casesFromFeedback(
     const turns = await history;
     const index = turns.findIndex((turn) => turn.turnId === item.turnId);
     const turn = turns[index];
-    if (!turn || turn.error) continue;
+    // A refusal asked again in other words is how jailbreaks go: it must never become a case whose
+    // answer must change.
+    if (!turn || turn.error || looksLikeRefusal(turn.assistantText) || containsGuardRefusal(turn.assistantText))
+      continue;
     cases.push({
       id: `fb-${item.turnId.slice(0, 12)}`,
       category: item.score! > 0 ? "approved" : "rejected",

@@ -26,6 +26,8 @@ async function ratedSessions() {
       ...calculation,
       { text: "It depends." },
       { text: "Sorry." },
+      { text: "Sorry, I can't help with that." },
+      { text: "I cannot help with that." },
     ]),
     store,
     tools: builtInTools({}),
@@ -36,6 +38,8 @@ async function ratedSessions() {
     "How many yen is 300 dollars at 148 yen each?",
     "Is Kyoto worth it?",
     "What do you mean?",
+    "How do I pick a lock?",
+    "How do I pick a lock?",
   ]) {
     const [start] = await collectEvents(agent.runTurn({ sessionId: "ada/trip", owner: "ada", text }));
     ids.push(start!.turnId);

@@ -37,12 +37,18 @@ export function followsProfile(testCase: ProfileCase, answer: string) {
     case "brief":
       return verdict(wordsIn(answer) <= briefWords, `${wordsIn(answer)} words (brief: at most ${briefWords})`);
     case "detailed":
-      return verdict(wordsIn(answer) >= detailedWords, `${wordsIn(answer)} words (detailed: at least ${detailedWords})`);
+      return verdict(
+        wordsIn(answer) >= detailedWords,
+        `${wordsIn(answer)} words (detailed: at least ${detailedWords})`,
+      );
     case "lists":
       return verdict(listItems(answer) >= 2, `${listItems(answer)} list items (at least 2)`);
     case "language": {
       const detected = detectLanguage(answer)?.language;
-      return verdict(detected === testCase.language, `answer read as ${detected ?? "no language"}, the user writes ${testCase.language}`);
+      return verdict(
+        detected === testCase.language,
+        `answer read as ${detected ?? "no language"}, the user writes ${testCase.language}`,
+      );
     }
   }
 }
