@@ -6,6 +6,7 @@ import { PluginError, type Plugin, ToolRegistry } from "realtime-agent";
 import { calculatorPlugin } from "../plugins/calculator/index.ts";
 import { currencyPlugin } from "../plugins/currency/index.ts";
 import { httpApiPlugin } from "../plugins/http-api/index.ts";
+import { marketPricePlugin } from "../plugins/market-price/index.ts";
 import { createMcpPlugin, type McpConfig } from "../plugins/mcp/mcp-plugin.ts";
 import { weatherPlugin } from "../plugins/weather/index.ts";
 import { webSearchPlugin } from "../plugins/web-search/index.ts";
@@ -18,6 +19,8 @@ export function builtInTools(env: NodeJS.ProcessEnv): ToolRegistry {
     .map((host) => host.trim())
     .filter(Boolean);
   const braveKey = readSecret(env, "BRAVE_API_KEY");
+  const coinGeckoKey = readSecret(env, "COINGECKO_API_KEY");
+  const alphaVantageKey = readSecret(env, "ALPHA_VANTAGE_API_KEY");
   const registry = new ToolRegistry()
     .register(calculatorPlugin)
     .register(currencyPlugin, { allowPrivate, ...(env.RTA_CURRENCY_URL ? { baseUrl: env.RTA_CURRENCY_URL } : {}) })
@@ -30,6 +33,13 @@ export function builtInTools(env: NodeJS.ProcessEnv): ToolRegistry {
       allowPrivate,
       ...(braveKey ? { braveApiKey: braveKey.value } : {}),
       ...(env.RTA_SEARXNG_URL ? { searxngUrl: env.RTA_SEARXNG_URL } : {}),
+    })
+    .register(marketPricePlugin, {
+      allowPrivate,
+      ...(coinGeckoKey ? { coinGeckoApiKey: coinGeckoKey.value } : {}),
+      ...(env.RTA_COINGECKO_URL ? { coinGeckoUrl: env.RTA_COINGECKO_URL } : {}),
+      ...(alphaVantageKey ? { alphaVantageApiKey: alphaVantageKey.value } : {}),
+      ...(env.RTA_ALPHA_VANTAGE_URL ? { alphaVantageUrl: env.RTA_ALPHA_VANTAGE_URL } : {}),
     });
   if (env.RTA_HTTP_API_SPEC_FILE) {
     const headers = env.RTA_HTTP_API_HEADERS_FILE

@@ -46,7 +46,7 @@ describe("server over HTTP", () => {
       status: "ok",
       protocol: "rta.v1",
       provider: "local",
-      tools: ["calculator", "currency", "weather", "web_search"],
+      tools: ["calculator", "currency", "weather", "web_search", "market_price"],
       // What each part runs on, so that nothing configured is silently ignored.
       running_on: { model: "local", sessions: "postgres (DATABASE_URL)", message_rates: "this process" },
     });

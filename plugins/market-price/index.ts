@@ -93,7 +93,8 @@ export function marketPriceTool(config: MarketPriceConfig) {
           throw new ToolError("TOOL_INVALID_INPUT", `"${asset}" is neither a known cryptocurrency nor a stock ticker.`);
       const coins = [...new Set(assets.map(coinGeckoId).filter((id): id is string => id !== undefined))];
       const missing = coins.filter((id) => !cached(`${id}:${currency}`));
-      if (missing.length) for (const price of await coinPrices(missing, currency, fetch)) keep(`${price.asset}:${currency}`, price);
+      if (missing.length)
+        for (const price of await coinPrices(missing, currency, fetch)) keep(`${price.asset}:${currency}`, price);
       const prices: Price[] = [];
       for (const asset of assets) {
         const id = coinGeckoId(asset);
@@ -162,7 +163,8 @@ export function marketPriceTool(config: MarketPriceConfig) {
     });
     // Over its limits Alpha Vantage answers 200 with a Note or an Information line instead of a quote.
     const refusal = body.Note ?? body.Information;
-    if (refusal) throw new ToolError("TOOL_UNAVAILABLE", `Alpha Vantage did not answer with a quote: ${refusal.slice(0, 160)}`);
+    if (refusal)
+      throw new ToolError("TOOL_UNAVAILABLE", `Alpha Vantage did not answer with a quote: ${refusal.slice(0, 160)}`);
     const quote = body["Global Quote"];
     const price = Number(quote?.["05. price"]);
     if (!quote || !Number.isFinite(price) || price <= 0)

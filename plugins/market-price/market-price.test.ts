@@ -84,7 +84,14 @@ describe("market price tool", () => {
       ok: true,
       result: {
         prices: [
-          { asset: "bitcoin", kind: "crypto", price: 61950.12, currency: "EUR", change_percent: -1.1, source: "CoinGecko" },
+          {
+            asset: "bitcoin",
+            kind: "crypto",
+            price: 61950.12,
+            currency: "EUR",
+            change_percent: -1.1,
+            source: "CoinGecko",
+          },
           { asset: "ethereum", kind: "crypto", price: 3217.4, currency: "EUR" },
         ],
       },
@@ -101,7 +108,9 @@ describe("market price tool", () => {
   });
 
   it("sends CoinGecko's demo key when one is set", async () => {
-    await call(registryWith({ coinGeckoApiKey: "CG-demo" }), { assets: ["solana"], currency: "USD" }).catch(() => undefined);
+    await call(registryWith({ coinGeckoApiKey: "CG-demo" }), { assets: ["solana"], currency: "USD" }).catch(
+      () => undefined,
+    );
     expect(coinGecko.headers.at(-1)?.["x-cg-demo-api-key"]).toBe("CG-demo");
   });
 

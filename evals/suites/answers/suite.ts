@@ -38,6 +38,8 @@ export function offlineTools(): Tool[] {
     RTA_CURRENCY_URL: closed,
     RTA_WEATHER_GEOCODING_URL: `${closed}/v1/search`,
     RTA_WEATHER_FORECAST_URL: `${closed}/v1/forecast`,
+    RTA_COINGECKO_URL: `${closed}/api/v3`,
+    RTA_ALPHA_VANTAGE_URL: closed,
   })
     .list()
     .map((registered) => registered.tool);
