@@ -170,6 +170,21 @@ describe("one protocol: the server's encoder and the client's decoder", () => {
     });
   });
 
+  it("answers bad feedback with a reply_to, its own id or one made up", () => {
+    const withId = parseClientFrame(JSON.stringify({ type: "feedback", message_id: "f-1", rating: 7 }));
+    expect(withId).toMatchObject({ ok: false, messageId: "f-1" });
+    const without = parseClientFrame(JSON.stringify({ type: "feedback", turn_id: "t" }));
+    expect(without.ok).toBe(false);
+    expect(!without.ok && without.messageId).toMatch(/^feedback-/);
+    const longId = parseClientFrame(
+      JSON.stringify({ type: "feedback", turn_id: "t", rating: 1, message_id: "x".repeat(200) }),
+    );
+    expect(longId.ok && longId.message).toMatchObject({
+      kind: "feedback",
+      messageId: expect.stringMatching(/^feedback-/),
+    });
+  });
+
   it("refuses a frame nested deeper than the protocol needs, before parsing it", () => {
     const deep = `{"text": "hi", "context": ${"[".repeat(5000)}${"]".repeat(5000)}}`;
     expect(parseClientFrame(deep)).toEqual({ ok: false, message: expect.stringMatching(/deeper than 16 levels/) });

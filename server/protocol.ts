@@ -205,14 +205,16 @@ const userMessage = z.object({
   context: z.record(z.string(), z.unknown()).optional(),
 });
 const cancel = z.object({ type: z.literal("cancel"), turn_id: z.string().optional() });
-const feedback = z
-  .object({ type: z.literal("feedback"), message_id: z.string().min(1).max(128).optional() })
-  .passthrough();
+const feedback = z.object({ type: z.literal("feedback") }).passthrough();
+const messageIdOf = (data: Record<string, unknown>) =>
+  typeof data.message_id === "string" && data.message_id.length > 0 && data.message_id.length <= 128
+    ? data.message_id
+    : undefined;
 
 export type ClientMessage =
   | { kind: "user_message"; text: string; messageId: string | undefined }
   | { kind: "cancel"; turnId: string | undefined }
-  | { kind: "feedback"; body: FeedbackBody; messageId: string | undefined };
+  | { kind: "feedback"; body: FeedbackBody; messageId: string };
 
 export type ParsedClientFrame =
   | { ok: true; message: ClientMessage }
@@ -244,14 +246,17 @@ export function parseClientFrame(raw: string): ParsedClientFrame {
   if (cancelled.success) return { ok: true, message: { kind: "cancel", turnId: cancelled.data.turn_id } };
   const rated = feedback.safeParse(data);
   if (rated.success) {
+    // Feedback is always answered with a reply_to (its own id, or one made up): an error without one
+    // would end another client's turn in flight.
+    const messageId = messageIdOf(rated.data) ?? `feedback-${randomUUID()}`;
     const body = feedbackBody.safeParse(rated.data);
-    return body.success
-      ? { ok: true, message: { kind: "feedback", body: body.data, messageId: rated.data.message_id } }
-      : {
-          ok: false,
-          message: `Feedback needs {"turn_id", "rating": 1|0|-1 and/or "comment"}: ${body.error.issues.map((issue) => issue.message).join("; ")}`,
-          messageId: rated.data.message_id,
-        };
+    if (body.success) return { ok: true, message: { kind: "feedback", body: body.data, messageId } };
+    const problems = body.error.issues.map((issue) => issue.message).join("; ");
+    return {
+      ok: false,
+      message: `Feedback needs {"turn_id", "rating": 1|0|-1 and/or "comment"}: ${problems}`,
+      messageId,
+    };
   }
   return {
     ok: false,

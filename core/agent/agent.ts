@@ -245,7 +245,7 @@ export class Agent {
       const owner = input.owner ?? localOwner;
       const profile =
         this.#options.profiles && !input.history
-          ? await turn.timer.time("loadContext", () => this.profiles.load(owner))
+          ? await turn.timer.time("loadContext", () => this.profiles.loadForTurn(owner))
           : undefined;
       const systemPrompt = personalizedPrompt(
         input.systemPrompt ?? this.#options.systemPrompt ?? defaultSystemPrompt,

@@ -60,7 +60,7 @@ const clarificationOpenings = [
 const clarificationPattern = new RegExp(`^(?:sorry |perdon |huh |eh )?(?:${clarificationOpenings.join("|")})\\b(.*)$`);
 /** Words that may follow an opening without making it a new question ("can you explain that again, please?"). */
 const clarificationTail = new Set(
-  "that this it again please more clearly simply better what you mean the answer your sorry por favor eso esto lo otra vez mejor de nuevo tu respuesta bien".split(
+  "that this it again please more clearly simply simpler better in terms words by to me the answer your what you mean sorry nada con por favor eso esto lo otra vez mejor de nuevo tu respuesta bien en palabras mas sencillas".split(
     " ",
   ),
 );

@@ -82,3 +82,34 @@ describe("the agent with profiles", () => {
     }
   });
 });
+
+describe("what a turn says of answer length", () => {
+  it("hears requests about the answers, not words that happen to say long or short", () => {
+    for (const text of [
+      "Please keep your answers short from now on.",
+      "Be brief, please: I read on my phone.",
+      "Your answers are too long. Shorter, please.",
+      "Respuestas breves, por favor.",
+      "Sé breve, que leo en el móvil.",
+      "Tus respuestas son demasiado largas; más cortas, por favor.",
+    ])
+      expect(learnAll([text]).answerLength, text).toBeLessThan(-0.3);
+    for (const text of [
+      "I like detailed answers: explain things in depth.",
+      "Can you explain in more detail? I want to learn.",
+      "Give me detailed answers, please.",
+      "Me gustan las respuestas detalladas; explícame las cosas en detalle.",
+      "Explícamelo con más detalle, quiero aprender.",
+      "Dame respuestas detalladas, por favor.",
+    ])
+      expect(learnAll([text]).answerLength, text).toBeGreaterThan(0.3);
+    for (const text of [
+      "¿Cuál es el río más largo de España?",
+      "What is the longest river in England?",
+      "Is a short flight to Lisbon cheaper in winter?",
+      "Give me a brief history of Rome",
+      "¿Cuál es el camino más corto a Toledo?",
+    ])
+      expect(learnAll([text]).answerLength, text).toBe(0);
+  });
+});

@@ -7,10 +7,41 @@ export const profileLearningRate = 0.2;
 /** How far a request the user makes outright ("shorter, please") moves it. */
 const askedRate = 0.6;
 
-const asksBrief =
-  /\b(shorter|briefly|be brief|keep it (short|brief)|short answers?|too long|in (one|a) (sentence|line|word)|tl;?dr|mas cort[oa]s?|breve(s|mente)?|resumid[oa]s?|en (una|pocas) (frase|linea|palabra)s?|demasiado larg[oa])\b/;
-const asksDetail =
-  /\b(more detail(s|ed)?|in detail|detailed|explain (more|further)|longer|elaborate|go deeper|mas detalles?|en detalle|detallad[oa]s?|explica(me)? (mas|mejor)|mas larg[oa]s?|extiende(te)?)\b/;
+/**
+ * Requests about the answers themselves, not words that happen to say "long" or "short" ("¿Cuál es el
+ * río más largo de España?" asks nothing of the answer): a verb or "answers" goes with the size.
+ */
+const asksBrief = new RegExp(
+  [
+    "\\b(be|keep (it|your answers?|them)|answer|make (it|them|your answers?)) (more )?(brief|short|shorter|concise)",
+    "\\b(shorter|brief|concise) answers?",
+    "\\b(answers?|replies) (are )?(too long|shorter)",
+    "\\btoo long\\b",
+    "\\bin (one|a) (sentence|line)\\b",
+    "\\b(shorter|briefly),? please\\b",
+    "\\btl;?dr\\b",
+    "\\bse breve\\b",
+    "\\brespuestas? (mas )?(cortas?|breves?|concisas?)",
+    "\\b(respuestas?|respondes?|contestas?) (son |es )?demasiado larg[oa]s?",
+    "\\bdemasiado larg[oa]\\b",
+    "\\ben (una|pocas) (frase|linea|palabra)s?\\b",
+    "\\b(mas corto|mas breve|resumido),? por favor\\b",
+  ].join("|"),
+);
+const asksDetail = new RegExp(
+  [
+    "\\b(more|in) (depth|detail)",
+    "\\bdetailed (answers?|explanations?)",
+    "\\b(i like|give me|i want|i prefer) (long|longer|detailed|thorough)",
+    "\\bexplain (it |that |this |things )?(more|further|in depth|in detail)",
+    "\\belaborate\\b",
+    "\\b(respuestas?|explicaciones?) (mas )?(detallad|larg|complet)[oa]s",
+    "\\b(con )?mas detalles?\\b",
+    "\\ben detalle\\b",
+    "\\bexplica(me|melo)? (mas|mejor|en detalle)",
+    "\\b(me gustan|dame|prefiero|quiero) (las )?respuestas (larg|detallad|complet)",
+  ].join("|"),
+);
 const asksLists =
   /\b(bullet(ed)? (points?|list)|as a list|in a list|list (them|it)|con vinetas|en (una )?lista|en puntos|enumera(las|los)?)\b/;
 const asksProse = /\b(no (lists|bullets)|in prose|without (a list|bullets)|sin (listas|vinetas)|en prosa)\b/;

@@ -161,7 +161,13 @@ export class InMemorySessionStore implements SessionStore, FeedbackStore, Profil
   }
 
   async deleteIdleSince(cutoff: Date, limit = 10_000): Promise<string[]> {
-    return this.#deleteWhere((entry) => entry.touchedAt < cutoff.getTime(), limit);
+    const deleted = this.#deleteWhere((entry) => entry.touchedAt < cutoff.getTime(), limit);
+    // A profile goes with its owner's last session, once it too has been idle that long.
+    const owners = new Set([...this.#sessions.values()].map((entry) => entry.owner));
+    for (const [owner, kept] of this.#profiles)
+      if (!owners.has(owner) && Date.parse((JSON.parse(kept) as UserProfile).updatedAt) < cutoff.getTime())
+        this.#profiles.delete(owner);
+    return deleted;
   }
 
   #deleteWhere(matches: (entry: SessionEntry) => boolean, limit = Number.POSITIVE_INFINITY): string[] {

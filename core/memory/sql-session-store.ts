@@ -246,9 +246,9 @@ export class SqlSessionStore implements SessionStore, FeedbackStore, ProfileStor
   async saveProfile(profile: UserProfile): Promise<void> {
     await this.#call("store the profile", () =>
       this.#client.query(
-        `INSERT INTO user_profiles (owner, preferences, updated_at) VALUES ($1, $2, now())
-         ON CONFLICT (owner) DO UPDATE SET preferences = excluded.preferences, updated_at = now()`,
-        [profile.owner, JSON.stringify(profile)],
+        `INSERT INTO user_profiles (owner, preferences, updated_at) VALUES ($1, $2, $3)
+         ON CONFLICT (owner) DO UPDATE SET preferences = excluded.preferences, updated_at = excluded.updated_at`,
+        [profile.owner, JSON.stringify(profile), profile.updatedAt],
       ),
     );
   }
@@ -282,6 +282,12 @@ export class SqlSessionStore implements SessionStore, FeedbackStore, ProfileStor
            SELECT session_id FROM sessions WHERE last_active_at < $1 ORDER BY last_active_at LIMIT $2
          ) RETURNING session_id`,
         [cutoff.toISOString(), limit],
+      );
+      // A profile goes with its owner's last session, once it too has been idle that long.
+      await this.#client.query(
+        `DELETE FROM user_profiles p WHERE p.updated_at < $1
+           AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.owner = p.owner)`,
+        [cutoff.toISOString()],
       );
       return rows.map((row) => row.session_id);
     });

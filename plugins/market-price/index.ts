@@ -3,6 +3,7 @@ import { plugin, tool, ToolError, type ToolFetch } from "realtime-agent";
 import { getJson, hostOf, networkConfigSchema } from "../shared/http-json.ts";
 import { toCurrencyCode } from "../currency/currency-names.ts";
 import { coinGeckoId } from "./crypto-assets.ts";
+import { reconcileMarketPriceCall } from "./reconcile-market-price-call.ts";
 
 /**
  * Market prices: cryptocurrencies from CoinGecko's public API (GET /api/v3/simple/price?ids=bitcoin
@@ -20,8 +21,11 @@ export const marketPriceConfigSchema = networkConfigSchema.extend({
 });
 export type MarketPriceConfig = z.infer<typeof marketPriceConfigSchema>;
 
-/** `{"bitcoin": {"usd": 67187.33, "last_updated_at": 1711356300}}`; an unknown id is left out. */
-const coinGeckoSchema = z.record(z.string(), z.record(z.string(), z.number()));
+/**
+ * `{"bitcoin": {"usd": 67187.33, "usd_24h_change": -1.2, "last_updated_at": 1711356300}}`; an unknown
+ * id is left out, and a change CoinGecko has no figure for is null.
+ */
+const coinGeckoSchema = z.record(z.string(), z.record(z.string(), z.number().nullable()));
 /** `{"Global Quote": {"01. symbol": "IBM", "05. price": "191.2200", "07. latest trading day": "2024-03-22", …}}`. */
 const alphaVantageSchema = z.object({
   "Global Quote": z.record(z.string(), z.string()).optional(),
@@ -47,7 +51,7 @@ export function marketPriceTool(config: MarketPriceConfig) {
   const cache = new Map<string, { at: number; price: Price }>();
   const cached = (key: string) => {
     const entry = cache.get(key);
-    return entry && Date.now() - entry.at <= config.priceCacheMs ? entry.price : undefined;
+    return entry && Date.now() - entry.at < config.priceCacheMs ? entry.price : undefined;
   };
   const keep = (key: string, price: Price) => {
     cache.set(key, { at: Date.now(), price });
@@ -56,7 +60,7 @@ export function marketPriceTool(config: MarketPriceConfig) {
   return tool({
     name: "market_price",
     description:
-      "The current market price of a cryptocurrency (Bitcoin, Ether, Solana…) or a company's stock by its ticker (AAPL, MSFT, TSLA).",
+      "The current market price of a cryptocurrency (Bitcoin, Ether, Solana…) or a company's stock by its ticker (AAPL, MSFT, TSLA). Not for converting money between currencies.",
     inputSchema: z.object({
       assets: z
         .array(z.string().min(1).max(40))
@@ -87,24 +91,39 @@ export function marketPriceTool(config: MarketPriceConfig) {
       { request: "¿Cuál es el precio de la acción de Microsoft?", arguments: { assets: ["MSFT"], currency: "USD" } },
       { request: "¿Cómo cotiza Dogecoin?", arguments: { assets: ["dogecoin"], currency: "USD" } },
     ],
+    reconcile: reconcileMarketPriceCall,
     async execute({ assets, currency }, { fetch }) {
       for (const asset of assets)
         if (!coinGeckoId(asset) && !stockSymbol.test(asset.trim().toUpperCase()))
           throw new ToolError("TOOL_INVALID_INPUT", `"${asset}" is neither a known cryptocurrency nor a stock ticker.`);
+      // This call's prices, each taken once: the cache may let one go while another is fetched.
+      const found = new Map<string, Price>();
       const coins = [...new Set(assets.map(coinGeckoId).filter((id): id is string => id !== undefined))];
-      const missing = coins.filter((id) => !cached(`${id}:${currency}`));
+      for (const id of coins) {
+        const price = cached(`${id}:${currency}`);
+        if (price) found.set(id, price);
+      }
+      const missing = coins.filter((id) => !found.has(id));
       if (missing.length)
-        for (const price of await coinPrices(missing, currency, fetch)) keep(`${price.asset}:${currency}`, price);
+        for (const price of await coinPrices(missing, currency, fetch)) {
+          keep(`${price.asset}:${currency}`, price);
+          found.set(price.asset, price);
+        }
       const prices: Price[] = [];
       for (const asset of assets) {
         const id = coinGeckoId(asset);
         if (id) {
-          prices.push(cached(`${id}:${currency}`)!);
+          prices.push(found.get(id)!);
           continue;
         }
         const symbol = asset.trim().toUpperCase();
-        const price = cached(`stock:${symbol}`) ?? (await stockQuote(symbol, fetch));
-        keep(`stock:${symbol}`, price);
+        let price = found.get(`stock:${symbol}`) ?? cached(`stock:${symbol}`);
+        if (!price) {
+          // Kept from when it was fetched: asking again does not make a price younger.
+          price = await stockQuote(symbol, fetch);
+          keep(`stock:${symbol}`, price);
+        }
+        found.set(`stock:${symbol}`, price);
         prices.push(price);
       }
       return { prices };
@@ -129,9 +148,10 @@ export function marketPriceTool(config: MarketPriceConfig) {
     return ids.map((id) => {
       const quote = body[id];
       const price = quote?.[unit];
-      if (price === undefined) throw new ToolError("TOOL_FAILED", `CoinGecko has no ${currency} price for ${id}.`);
-      const change = quote?.[`${unit}_24h_change`];
-      const updated = quote?.last_updated_at;
+      if (price === undefined || price === null)
+        throw new ToolError("TOOL_FAILED", `CoinGecko has no ${currency} price for ${id}.`);
+      const change = quote?.[`${unit}_24h_change`] ?? undefined;
+      const updated = quote?.last_updated_at ?? undefined;
       return {
         asset: id,
         kind: "crypto" as const,
@@ -174,8 +194,9 @@ export function marketPriceTool(config: MarketPriceConfig) {
       asset: quote["01. symbol"] ?? symbol,
       kind: "stock",
       price,
-      // GLOBAL_QUOTE gives no currency: US listings (the tickers without an exchange suffix) are in dollars.
-      currency: symbol.includes(".") ? "local" : "USD",
+      // GLOBAL_QUOTE gives no currency: US listings are in dollars; a ticker with an exchange suffix
+      // (TSCO.LON, SHOP.TRT) is in its exchange's currency, which the quote does not name.
+      currency: /\.[A-Z]{3,4}$/.test(symbol) ? "the exchange's currency" : "USD",
       as_of: quote["07. latest trading day"] ?? new Date().toISOString().slice(0, 10),
       ...(Number.isFinite(change) ? { change_percent: change } : {}),
       source: "Alpha Vantage",

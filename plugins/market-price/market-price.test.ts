@@ -19,7 +19,8 @@ const coinGecko = new JsonApiServer((url) => {
     if (!quote) continue;
     body[id] = {
       [currency]: quote[currency]!,
-      [`${currency}_24h_change`]: quote[`${currency}_24h_change`]!,
+      // CoinGecko answers null for a change it has no figure for.
+      [`${currency}_24h_change`]: (quote[`${currency}_24h_change`] ?? null) as number,
       last_updated_at: quote.last_updated_at!,
     };
   }
@@ -107,6 +108,20 @@ describe("market price tool", () => {
     expect(registry.get("market_price")?.tool.cacheTtlMs).toBe(60_000);
   });
 
+  it("takes a change CoinGecko has no figure for (null) as none, and asks again once a price is a minute old", async () => {
+    quotes.solana = { usd: 150.25, last_updated_at: 1764300000 };
+    const registry = registryWith({ priceCacheMs: 0 });
+    const outcome = await call(registry, { assets: ["solana", "bitcoin"], currency: "USD" });
+    expect(outcome).toMatchObject({
+      ok: true,
+      result: { prices: [{ asset: "solana", price: 150.25 }, { asset: "bitcoin" }] },
+    });
+    expect(outcome.ok && (outcome.result as { prices: object[] }).prices[0]).not.toHaveProperty("change_percent");
+    const before = coinGecko.requests.length;
+    await call(registry, { assets: ["solana"], currency: "USD" });
+    expect(coinGecko.requests.length).toBe(before + 1);
+  });
+
   it("sends CoinGecko's demo key when one is set", async () => {
     await call(registryWith({ coinGeckoApiKey: "CG-demo" }), { assets: ["solana"], currency: "USD" }).catch(
       () => undefined,
@@ -133,6 +148,14 @@ describe("market price tool", () => {
       },
     });
     expect(alphaVantage.requests.at(-1)!.searchParams.get("apikey")).toBe("k");
+    // Kept a minute, and not a minute more however often it is asked for.
+    const quick = registryWith({ alphaVantageApiKey: "k", priceCacheMs: 200 });
+    const asked = alphaVantage.requests.length;
+    for (let index = 0; index < 3; index++) {
+      await call(quick, { assets: ["AAPL"] });
+      await new Promise((resolve) => setTimeout(resolve, 120));
+    }
+    expect(alphaVantage.requests.length).toBe(asked + 2);
     expect(await call(registryWith({}), { assets: ["AAPL"] })).toMatchObject({
       ok: false,
       error: { code: "TOOL_NOT_CONFIGURED" },

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { Agent, errorCodes, silentLogger } from "realtime-agent";
 import { ScriptedModel } from "realtime-agent/testing";
 import { type AgentServer, createAgentServer } from "../app.ts";
+import { InMemoryRateLimiter } from "./rate-limiter.ts";
 
 // A real HTTP server and real WebSocket clients; the close codes and statuses come from the error table.
 let server: AgentServer | undefined;
@@ -63,6 +64,45 @@ describe("WebSocketGateway messages sent again", () => {
     expect(types.filter((type) => type === "turn_start")).toHaveLength(2);
     expect(types.filter((type) => type === "error")).toEqual([]);
     model.assertDone();
+    socket.close();
+  });
+});
+
+describe("WebSocketGateway messages refused at the rate limit", () => {
+  it("answers a message sent again with its id after it was refused RATE_LIMITED", async () => {
+    let now = 0;
+    server = createAgentServer({
+      agent: new Agent({ model: new ScriptedModel([{ text: "First." }, { text: "Second." }]) }),
+      logger: silentLogger,
+      gateway: { messageRate: new InMemoryRateLimiter({ burst: 1, perSecond: 1 }, () => now) },
+    });
+    const socket = await open(`ws://127.0.0.1:${(await server.listen(0)).port}/ws/limited`);
+    const frames: { type: string; context: { reply_to?: string }; content: { code?: string } }[] = [];
+    const until = (done: () => boolean) =>
+      new Promise<void>((resolve) => {
+        const check = () => (done() ? resolve() : undefined);
+        socket.on("message", (data) => {
+          frames.push(JSON.parse(`${data}`));
+          check();
+        });
+        check();
+      });
+    const message = (id: string, text: string) =>
+      JSON.stringify({ type: "user_message", message_id: id, content: { text } });
+    const ended = (id: string) => () =>
+      frames.some(
+        (frame) =>
+          frame.context.reply_to === id && (frame.type === "agent_response_complete" || frame.type === "error"),
+      );
+    socket.send(message("m-1", "hello"));
+    socket.send(message("m-2", "again"));
+    await until(() => ended("m-1")() && ended("m-2")());
+    expect(frames.find((frame) => frame.context.reply_to === "m-2")?.content.code).toBe("RATE_LIMITED");
+    now += 5_000;
+    const before = frames.length;
+    socket.send(message("m-2", "again"));
+    await until(() => frames.slice(before).some((frame) => frame.type === "agent_response_complete"));
+    expect(frames.slice(before).map((frame) => [frame.type, frame.context.reply_to])[0]).toEqual(["turn_start", "m-2"]);
     socket.close();
   });
 });

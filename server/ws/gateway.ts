@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
@@ -262,7 +261,7 @@ export class WebSocketGateway {
     if (message.kind === "feedback") {
       // Rated like messages (each costs a store read and write), and always answered with a reply_to:
       // an error without one would end another client's turn in flight.
-      const replyTo = message.messageId ?? `feedback-${randomUUID()}`;
+      const replyTo = message.messageId;
       const admitted = this.#rate.take(client);
       void admitted.then((ok) =>
         ok
@@ -291,6 +290,8 @@ export class WebSocketGateway {
         return;
       }
       if (!(await admitted)) {
+        // Refused, not answered: the same message may come again later with its id.
+        if (message.messageId !== undefined) channel.release(message.messageId);
         this.#sendError(
           channel,
           "RATE_LIMITED",

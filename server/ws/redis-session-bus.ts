@@ -218,6 +218,8 @@ export class RedisSessionBus implements SessionBus {
    * `rememberedMessages` kept for as long as its frames.
    */
   async admitMessage(keys: SessionKeys, messageId: string): Promise<boolean> {
+    // Redis away: not worth a wait per message (they are admitted one after another).
+    if (this.#publisher.status !== "ready") return true;
     let timer: NodeJS.Timeout | undefined;
     try {
       // Commands wait in ioredis's offline queue while Redis is away: a message must not wait with them.
@@ -229,7 +231,10 @@ export class RedisSessionBus implements SessionBus {
           .expire(keys.messages, this.#ttlSeconds)
           .exec(),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error("Redis did not answer within 1 s.")), this.#admitTimeoutMs);
+          timer = setTimeout(
+            () => reject(new Error(`Redis did not answer within ${this.#admitTimeoutMs} ms.`)),
+            this.#admitTimeoutMs,
+          );
         }),
       ]);
       return results?.[0]?.[1] !== 0;
@@ -527,6 +532,11 @@ class RedisSessionLog implements SessionLog {
     this.#admitted.add(messageId);
     if (this.#admitted.size > rememberedMessages) this.#admitted.delete(this.#admitted.values().next().value!);
     return this.#bus.admitMessage(this.#keys, messageId);
+  }
+
+  release(messageId: string): void {
+    this.#admitted.delete(messageId);
+    this.#bus.redis.zrem(this.#keys.messages, messageId).catch(() => {});
   }
 
   close(): void {

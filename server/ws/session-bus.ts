@@ -28,6 +28,8 @@ export interface SessionLog {
    * `rememberedMessages`): a client that resends a message it is not sure arrived gets one answer.
    */
   admit(messageId: string): Promise<boolean>;
+  /** Forgets an admitted id (its message was refused, RATE_LIMITED): the client may send it again. */
+  release(messageId: string): void;
   /** Stops delivering frames to this instance. */
   close(): void;
 }
@@ -172,6 +174,10 @@ class LocalSessionLog implements SessionLog {
     // A Set iterates in insertion order: the first is the oldest.
     if (this.#messageIds.size > rememberedMessages) this.#messageIds.delete(this.#messageIds.values().next().value!);
     return Promise.resolve(true);
+  }
+
+  release(messageId: string): void {
+    this.#messageIds.delete(messageId);
   }
 
   close(): void {}

@@ -118,6 +118,11 @@ export class SessionChannel {
     return this.#log!.admit(messageId);
   }
 
+  /** Forgets an admitted id whose message was refused: it may be sent again. */
+  release(messageId: string): void {
+    this.#log?.release(messageId);
+  }
+
   async lastSeq(): Promise<number> {
     await this.ready;
     return this.#log!.lastSeq();

@@ -42,6 +42,18 @@ export function runProfileStoreContract(subject: ProfileStoreContractSubject): v
       expect(await store.loadProfile(who)).toBeUndefined();
     });
 
+    it("forgets a profile idle past the retention cutoff once its owner has no session left", async () => {
+      const store = await createStore();
+      const [idle, active] = [owner(), owner()];
+      const old = new Date(Date.now() - 40 * 24 * 60 * 60 * 1000).toISOString();
+      await store.saveProfile({ ...emptyProfile(idle), turns: 1, updatedAt: old });
+      await store.appendTurn(`${active}:a`, sampleTurn(1), { owner: active });
+      await store.saveProfile({ ...emptyProfile(active), turns: 1, updatedAt: old });
+      await store.deleteIdleSince(new Date(Date.now() - 30 * 24 * 60 * 60 * 1000));
+      expect(await store.loadProfile(idle)).toBeUndefined();
+      expect((await store.loadProfile(active))?.turns).toBe(1);
+    });
+
     it("forgets the profile with the rest of the user's data", async () => {
       const store = await createStore();
       const who = owner();
