@@ -97,8 +97,8 @@ export function sessionsRouter(options: {
   router.delete("/", async (_request, response) => {
     const { owner } = response.locals as { owner: string };
     try {
-      const deleted = await store.deleteOwner(owner);
-      options.agent.profiles.drop(owner);
+      // After the profile learning under way, and so that none writes the profile back.
+      const deleted = await options.agent.profiles.eraseWith(owner, () => store.deleteOwner(owner));
       options.onDeleted?.(deleted);
       response.json({ deleted: deleted.length });
     } catch (error) {

@@ -243,6 +243,7 @@ export class Agent {
       if (!input.history && !input.planOnly)
         this.feedback.noticeReply(input.sessionId, input.owner ?? localOwner, loaded.recentTurns.at(-1), userText);
       const owner = input.owner ?? localOwner;
+      const profileGeneration = this.profiles.generationOf(owner);
       const profile =
         this.#options.profiles && !input.history
           ? await turn.timer.time("loadContext", () => this.profiles.loadForTurn(owner))
@@ -449,7 +450,7 @@ export class Agent {
       await turn.timer.time("store", () => memory.keep(turn.record(userText, { timings: turn.timer.finish() })));
       if (!input.history) this.#summarizeIfDue(input.sessionId, loaded, language);
       if (this.#options.profiles && !input.history && !input.planOnly)
-        this.profiles.learn(owner, { userText, toolsUsed: turn.toolsUsed });
+        this.profiles.learn(owner, { userText, toolsUsed: turn.toolsUsed }, profileGeneration);
       // Kept for later askers: a complete answer, no service failed, every tool used allows reuse.
       if (
         cache &&

@@ -16,12 +16,17 @@ describe("profile keeper", () => {
     expect(await keeper.forget("ada")).toBe(true);
     await keeper.settle();
     expect(await store.loadProfile("ada")).toBeUndefined();
-    // Her data deleted elsewhere (DELETE /v1/sessions): learning already queued stops too.
+    // Her data deleted (DELETE /v1/sessions), slowly: learning queued before, or begun during it, stops too.
     keeper.learn("ada", brief);
     await keeper.settle();
+    const turnStarted = keeper.generationOf("ada");
     keeper.learn("ada", brief);
-    await store.deleteOwner("ada");
-    keeper.drop("ada");
+    const erased = keeper.eraseWith("ada", async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return store.deleteOwner("ada");
+    });
+    keeper.learn("ada", brief, turnStarted);
+    await erased;
     await keeper.settle();
     expect(await store.loadProfile("ada")).toBeUndefined();
     // Learning begun afterwards starts a new profile.

@@ -15,8 +15,11 @@ export class ProfileKeeper {
   readonly #store: (SessionStore & ProfileStore) | undefined;
   readonly #logger: Logger;
   readonly #writes = new Map<string, Promise<void>>();
-  /** Raised when an owner's profile is deleted: learning begun before does not write. */
-  readonly #generations = new Map<string, number>();
+  /**
+   * Raised when an owner's profile is deleted: learning from a turn begun before does not write. Kept
+   * 10 minutes (longer than any turn), so that the map holds only recent deletions.
+   */
+  readonly #generations = new Map<string, { generation: number; at: number }>();
 
   constructor(store: SessionStore, logger: Logger) {
     this.#store = keepsProfiles(store) ? store : undefined;
@@ -28,24 +31,44 @@ export class ProfileKeeper {
     return this.#store ? this.#store.loadProfile(owner) : Promise.resolve(undefined);
   }
 
-  /** As `load`, for a turn: a store that cannot be read means no profile this time, not a failed turn. */
-  loadForTurn(owner: string): Promise<UserProfile | undefined> {
+  /**
+   * As `load`, for a turn: a store that cannot be read means no profile this time, not a failed turn.
+   * What the owner's last turn taught is waited for (a quarter of a second at most): "keep it short"
+   * applies to the very next message.
+   */
+  async loadForTurn(owner: string): Promise<UserProfile | undefined> {
+    const pending = this.#writes.get(owner);
+    if (pending) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([pending, new Promise((resolve) => (timer = setTimeout(resolve, 250)))]);
+      clearTimeout(timer);
+    }
     return this.load(owner).catch((error: unknown) => {
       this.#logger.warn("profile not read", { error: messageOf(error) });
       return undefined;
     });
   }
 
-  /** Learns from one more turn of the owner's, in the background. */
-  learn(owner: string, turn: TurnForLearning): void {
+  /** The owner's deletions so far, to hand to `learn` from when a turn starts. */
+  generationOf(owner: string): number {
+    return this.#generations.get(owner)?.generation ?? 0;
+  }
+
+  /**
+   * Learns from one more turn of the owner's, in the background: unless the profile was deleted
+   * since `generation` (the turn's start), and only over the profile it read (another instance's
+   * write or deletion in between makes it read again, twice at most).
+   */
+  learn(owner: string, turn: TurnForLearning, generation = this.generationOf(owner)): void {
     const store = this.#store;
     if (!store) return;
-    const generation = this.#generations.get(owner) ?? 0;
     this.#enqueue(owner, async () => {
-      // A profile that could not be read is not overwritten by one learned from nothing.
-      const profile = await store.loadProfile(owner);
-      if ((this.#generations.get(owner) ?? 0) !== generation) return;
-      await store.saveProfile(learnFromTurn(profile ?? emptyProfile(owner), turn));
+      for (let attempt = 0; attempt < 3; attempt++) {
+        // A profile that could not be read is not overwritten by one learned from nothing.
+        const profile = await store.loadProfile(owner);
+        if (this.generationOf(owner) !== generation) return;
+        if (await store.saveProfile(learnFromTurn(profile ?? emptyProfile(owner), turn), profile ?? null)) return;
+      }
     });
   }
 
@@ -63,9 +86,21 @@ export class ProfileKeeper {
     return deleted;
   }
 
-  /** The owner's data was deleted elsewhere (their sessions and profile): learning under way stops here. */
-  drop(owner: string): void {
+  /**
+   * Deletes the owner's data with `erase` (their sessions and profile, DELETE /v1/sessions), after
+   * the learning under way and so that none writes afterwards.
+   */
+  async eraseWith<Result>(owner: string, erase: () => Promise<Result>): Promise<Result> {
     this.#bump(owner);
+    let result!: Result;
+    await this.#enqueue(
+      owner,
+      async () => {
+        result = await erase();
+      },
+      true,
+    );
+    return result;
   }
 
   /** Resolves once the profiles learned so far are written. */
@@ -74,9 +109,15 @@ export class ProfileKeeper {
   }
 
   #bump(owner: string): void {
-    this.#generations.set(owner, (this.#generations.get(owner) ?? 0) + 1);
-    // Kept small: only owners being learned from or deleted need a number.
-    if (this.#generations.size > 10_000) this.#generations.delete(this.#generations.keys().next().value!);
+    const now = Date.now();
+    const generation = this.generationOf(owner) + 1;
+    this.#generations.delete(owner);
+    this.#generations.set(owner, { generation, at: now });
+    // Oldest first: deletions older than any turn can be forgotten.
+    for (const [key, entry] of this.#generations) {
+      if (now - entry.at < 10 * 60 * 1000) break;
+      this.#generations.delete(key);
+    }
   }
 
   /** Runs `work` after the owner's earlier writes; a failure is logged, or thrown to the caller when `rethrow`. */

@@ -109,6 +109,14 @@ describe("what a turn says of answer length", () => {
       "Is a short flight to Lisbon cheaper in winter?",
       "Give me a brief history of Rome",
       "¿Cuál es el camino más corto a Toledo?",
+      "Is a 2 hour layover too long?",
+      "El viaje es demasiado largo",
+      "I want long-term investments",
+      "I want longer battery life",
+      "Give me long weekend ideas",
+      "Plan an elaborate dinner",
+      "Be shortsighted",
+      "Tell me more details about the Louvre",
     ])
       expect(learnAll([text]).answerLength, text).toBe(0);
   });

@@ -41,7 +41,12 @@ export function emptyProfile(owner: string): UserProfile {
 /** Stores that keep users' profiles (deleted with the owner's data). */
 export interface ProfileStore {
   loadProfile(owner: string): Promise<UserProfile | undefined>;
-  saveProfile(profile: UserProfile): Promise<void>;
+  /**
+   * Saves the profile. With `expected`, only over what was read: `null` when there was no profile
+   * (saved only if there still is none), else the profile read (saved only if it is still the one
+   * stored, by `updatedAt`). Resolves false when that did not hold (another writer, or a deletion).
+   */
+  saveProfile(profile: UserProfile, expected?: Pick<UserProfile, "updatedAt"> | null): Promise<boolean>;
   deleteProfile(owner: string): Promise<boolean>;
 }
 

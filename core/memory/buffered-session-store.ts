@@ -124,8 +124,8 @@ export class BufferedSessionStore implements SessionStore, FeedbackStore, Profil
     return innerProfiles(this.#store, this.kind).loadProfile(owner);
   }
 
-  saveProfile(profile: UserProfile): Promise<void> {
-    return innerProfiles(this.#store, this.kind).saveProfile(profile);
+  saveProfile(profile: UserProfile, expected?: Pick<UserProfile, "updatedAt"> | null): Promise<boolean> {
+    return innerProfiles(this.#store, this.kind).saveProfile(profile, expected);
   }
 
   deleteProfile(owner: string): Promise<boolean> {

@@ -150,10 +150,15 @@ export class InMemorySessionStore implements SessionStore, FeedbackStore, Profil
     return kept === undefined ? undefined : (JSON.parse(kept) as UserProfile);
   }
 
-  async saveProfile(profile: UserProfile): Promise<void> {
+  async saveProfile(profile: UserProfile, expected?: Pick<UserProfile, "updatedAt"> | null): Promise<boolean> {
+    const kept = this.#profiles.get(profile.owner);
+    if (expected === null && kept !== undefined) return false;
+    if (expected && (kept === undefined || (JSON.parse(kept) as UserProfile).updatedAt !== expected.updatedAt))
+      return false;
     this.#profiles.delete(profile.owner);
     this.#profiles.set(profile.owner, JSON.stringify(profile));
     if (this.#profiles.size > this.#maxSessions) this.#profiles.delete(this.#profiles.keys().next().value!);
+    return true;
   }
 
   async deleteProfile(owner: string): Promise<boolean> {

@@ -243,14 +243,29 @@ export class SqlSessionStore implements SessionStore, FeedbackStore, ProfileStor
     });
   }
 
-  async saveProfile(profile: UserProfile): Promise<void> {
-    await this.#call("store the profile", () =>
-      this.#client.query(
-        `INSERT INTO user_profiles (owner, preferences, updated_at) VALUES ($1, $2, $3)
-         ON CONFLICT (owner) DO UPDATE SET preferences = excluded.preferences, updated_at = excluded.updated_at`,
-        [profile.owner, JSON.stringify(profile), profile.updatedAt],
-      ),
+  async saveProfile(profile: UserProfile, expected?: Pick<UserProfile, "updatedAt"> | null): Promise<boolean> {
+    const values = [profile.owner, JSON.stringify(profile), profile.updatedAt];
+    const { rows } = await this.#call("store the profile", () =>
+      expected === undefined
+        ? this.#client.query(
+            `INSERT INTO user_profiles (owner, preferences, updated_at) VALUES ($1, $2, $3)
+             ON CONFLICT (owner) DO UPDATE SET preferences = excluded.preferences, updated_at = excluded.updated_at
+             RETURNING owner`,
+            values,
+          )
+        : expected === null
+          ? this.#client.query(
+              `INSERT INTO user_profiles (owner, preferences, updated_at) VALUES ($1, $2, $3)
+               ON CONFLICT (owner) DO NOTHING RETURNING owner`,
+              values,
+            )
+          : this.#client.query(
+              `UPDATE user_profiles SET preferences = $2, updated_at = $3
+               WHERE owner = $1 AND updated_at = $4::timestamptz RETURNING owner`,
+              [...values, expected.updatedAt],
+            ),
     );
+    return rows.length > 0;
   }
 
   async deleteProfile(owner: string): Promise<boolean> {
@@ -283,12 +298,15 @@ export class SqlSessionStore implements SessionStore, FeedbackStore, ProfileStor
          ) RETURNING session_id`,
         [cutoff.toISOString(), limit],
       );
-      // A profile goes with its owner's last session, once it too has been idle that long.
-      await this.#client.query(
-        `DELETE FROM user_profiles p WHERE p.updated_at < $1
-           AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.owner = p.owner)`,
-        [cutoff.toISOString()],
-      );
+      // A profile goes with its owner's last session, once it too has been idle that long. The
+      // sessions above are deleted whatever happens here: the caller must hear of them.
+      await this.#client
+        .query(
+          `DELETE FROM user_profiles p WHERE p.updated_at < $1
+             AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.owner = p.owner)`,
+          [cutoff.toISOString()],
+        )
+        .catch(() => undefined);
       return rows.map((row) => row.session_id);
     });
   }

@@ -93,8 +93,8 @@ export class TieredSessionStore implements SessionStore, FeedbackStore, ProfileS
     return innerProfiles(this.#durable, this.kind).loadProfile(owner);
   }
 
-  saveProfile(profile: UserProfile): Promise<void> {
-    return innerProfiles(this.#durable, this.kind).saveProfile(profile);
+  saveProfile(profile: UserProfile, expected?: Pick<UserProfile, "updatedAt"> | null): Promise<boolean> {
+    return innerProfiles(this.#durable, this.kind).saveProfile(profile, expected);
   }
 
   deleteProfile(owner: string): Promise<boolean> {

@@ -3,6 +3,7 @@ import { plugin, tool, ToolError, type ToolFetch } from "realtime-agent";
 import { getJson, hostOf, networkConfigSchema } from "../shared/http-json.ts";
 import { toCurrencyCode } from "../currency/currency-names.ts";
 import { coinGeckoId } from "./crypto-assets.ts";
+import { tickerOf } from "./company-tickers.ts";
 import { reconcileMarketPriceCall } from "./reconcile-market-price-call.ts";
 
 /**
@@ -94,7 +95,7 @@ export function marketPriceTool(config: MarketPriceConfig) {
     reconcile: reconcileMarketPriceCall,
     async execute({ assets, currency }, { fetch }) {
       for (const asset of assets)
-        if (!coinGeckoId(asset) && !stockSymbol.test(asset.trim().toUpperCase()))
+        if (!coinGeckoId(asset) && !stockSymbol.test(tickerOf(asset)))
           throw new ToolError("TOOL_INVALID_INPUT", `"${asset}" is neither a known cryptocurrency nor a stock ticker.`);
       // This call's prices, each taken once: the cache may let one go while another is fetched.
       const found = new Map<string, Price>();
@@ -116,7 +117,7 @@ export function marketPriceTool(config: MarketPriceConfig) {
           prices.push(found.get(id)!);
           continue;
         }
-        const symbol = asset.trim().toUpperCase();
+        const symbol = tickerOf(asset);
         let price = found.get(`stock:${symbol}`) ?? cached(`stock:${symbol}`);
         if (!price) {
           // Kept from when it was fetched: asking again does not make a price younger.

@@ -148,13 +148,19 @@ describe("market price tool", () => {
       },
     });
     expect(alphaVantage.requests.at(-1)!.searchParams.get("apikey")).toBe("k");
-    // Kept a minute, and not a minute more however often it is asked for.
-    const quick = registryWith({ alphaVantageApiKey: "k", priceCacheMs: 200 });
+    // A company named is its ticker.
+    expect(await call(registryWith({ alphaVantageApiKey: "k" }), { assets: ["Apple"] })).toMatchObject({
+      ok: true,
+      result: { prices: [{ asset: "AAPL", price: 190.64 }] },
+    });
+    // Kept for the cache time from when it was fetched, however often it is asked for meanwhile.
+    const quick = registryWith({ alphaVantageApiKey: "k", priceCacheMs: 1_000 });
     const asked = alphaVantage.requests.length;
-    for (let index = 0; index < 3; index++) {
-      await call(quick, { assets: ["AAPL"] });
-      await new Promise((resolve) => setTimeout(resolve, 120));
-    }
+    await call(quick, { assets: ["AAPL"] });
+    await call(quick, { assets: ["AAPL"] });
+    expect(alphaVantage.requests.length).toBe(asked + 1);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await call(quick, { assets: ["AAPL"] });
     expect(alphaVantage.requests.length).toBe(asked + 2);
     expect(await call(registryWith({}), { assets: ["AAPL"] })).toMatchObject({
       ok: false,

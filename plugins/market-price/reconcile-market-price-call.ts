@@ -1,34 +1,28 @@
-import { foldText, type ReconcileContext } from "realtime-agent";
-import { coinGeckoId } from "./crypto-assets.ts";
+import type { ReconcileContext } from "realtime-agent";
+import { currencyNames, toCurrencyCode } from "../currency/currency-names.ts";
 
-/** Words that say a message is about markets: a stock, a share, a listing, a market. */
-const marketCue =
-  /(?<![\p{L}])(?:stocks?|shares?|ticker|equit\p{L}*|nasdaq|nyse|dow|s&p|market cap|trading|acci[oó]n|acciones|bolsa|cotiza\p{L}*|mercado|crypto\p{L}*|cripto\p{L}*)(?![\p{L}])/iu;
+/** Commodities this tool has no price for (the 0.5B model asks it for "the price of gold"). */
+const commodities =
+  /^(?:gold|silver|platinum|palladium|oil|crude|crude oil|copper|oro|plata|platino|paladio|petr[oó]leo|cobre)$/i;
+
+/** An asset the tool cannot price: a currency (the currency tool converts those) or a commodity. */
+function unpriceable(asset: string): boolean {
+  return toCurrencyCode(asset) in currencyNames || commodities.test(asset.trim());
+}
 
 /**
- * A market-price call squared with the user's words: the 0.5B model also prices currencies ("convert
- * 10,000 yen to euros") and gold with it. A call is kept when the message, or the one before it for a
- * follow-up, names a cryptocurrency the call asks for, writes a ticker it asks for (AAPL), or speaks of
- * stocks, shares or markets; otherwise it is dropped and the model chooses among the other tools.
+ * A market-price call squared with what the tool can price: the 0.5B model also calls it for currency
+ * conversions ("10,000 yen in euros" → assets ["JPY", "EUR"]) and for gold. Currencies and commodities
+ * are taken out of the call; a call left with nothing is dropped, and the model chooses among the
+ * other tools (the currency tool, a web search).
  */
 export function reconcileMarketPriceCall(
   args: Record<string, unknown>,
-  context: ReconcileContext,
+  _context: ReconcileContext,
 ): Record<string, unknown> | null {
   const assets = Array.isArray(args.assets)
     ? args.assets.filter((asset): asset is string => typeof asset === "string")
     : [];
-  const coins = new Set(assets.map(coinGeckoId).filter((id) => id !== undefined));
-  const grounded = (text: string | undefined) => {
-    if (!text) return false;
-    if (marketCue.test(text)) return true;
-    // A coin the call asks for, named in the message ("bitcoin", "BTC", "bitcoin cash").
-    const words = foldText(text).match(/[\p{L}\p{N}]+/gu) ?? [];
-    const named = words.flatMap((word, index) => [coinGeckoId(word), coinGeckoId(`${word} ${words[index + 1] ?? ""}`)]);
-    if (named.some((id) => id !== undefined && coins.has(id))) return true;
-    // A ticker the call asks for, written as one (AAPL).
-    const tickers = new Set(text.match(/\b[A-Z]{1,5}\b/g) ?? []);
-    return assets.some((asset) => tickers.has(asset.trim().toUpperCase()));
-  };
-  return grounded(context.userText) || grounded(context.previousUserText) ? args : null;
+  const priceable = assets.filter((asset) => !unpriceable(asset));
+  return priceable.length === 0 ? null : { ...args, assets: priceable };
 }

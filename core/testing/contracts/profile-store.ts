@@ -37,6 +37,18 @@ export function runProfileStoreContract(subject: ProfileStoreContractSubject): v
       expect(await store.loadProfile(who)).toEqual(profile);
       await store.saveProfile({ ...profile, turns: 4 });
       expect((await store.loadProfile(who))?.turns).toBe(4);
+      // Saved over what was read only: not over another writer's profile, not over a deletion.
+      const read = (await store.loadProfile(who))!;
+      expect(
+        await store.saveProfile({ ...read, turns: 5, updatedAt: new Date(Date.now() + 1).toISOString() }, read),
+      ).toBe(true);
+      expect(await store.saveProfile({ ...read, turns: 6 }, read)).toBe(false);
+      expect(await store.saveProfile({ ...read, turns: 6 }, null)).toBe(false);
+      expect((await store.loadProfile(who))?.turns).toBe(5);
+      expect(await store.deleteProfile(who)).toBe(true);
+      expect(await store.saveProfile({ ...read, turns: 7 }, read)).toBe(false);
+      expect(await store.loadProfile(who)).toBeUndefined();
+      expect(await store.saveProfile({ ...read, turns: 1 }, null)).toBe(true);
       expect(await store.deleteProfile(who)).toBe(true);
       expect(await store.deleteProfile(who)).toBe(false);
       expect(await store.loadProfile(who)).toBeUndefined();

@@ -1,0 +1,32 @@
+/** Companies people name instead of their ticker, as US tickers (Alpha Vantage's symbols). */
+const tickers: Record<string, string> = {
+  apple: "AAPL",
+  microsoft: "MSFT",
+  tesla: "TSLA",
+  nvidia: "NVDA",
+  amazon: "AMZN",
+  google: "GOOGL",
+  alphabet: "GOOGL",
+  meta: "META",
+  facebook: "META",
+  netflix: "NFLX",
+  ibm: "IBM",
+  intel: "INTC",
+  amd: "AMD",
+  "coca-cola": "KO",
+  "coca cola": "KO",
+  disney: "DIS",
+  nike: "NKE",
+  boeing: "BA",
+  oracle: "ORCL",
+  salesforce: "CRM",
+  adobe: "ADBE",
+  paypal: "PYPL",
+  uber: "UBER",
+  spotify: "SPOT",
+};
+
+/** The ticker of a company named ("Apple", "tesla"), or the asset as a ticker. */
+export function tickerOf(asset: string): string {
+  return tickers[asset.trim().toLowerCase()] ?? asset.trim().toUpperCase();
+}
