@@ -105,8 +105,10 @@ export async function serve(options: { port: string; host: string }): Promise<nu
     ...(bus ? { sessionLock: new RedisSessionLock(busRedis!, { logger }) } : {}),
     ...(cache ? { cache } : {}),
     ...(safety ? { safety } : {}),
-    // Users' preferences learned from their turns (GET/DELETE /v1/profile); RTA_PROFILES=off turns it off.
-    profiles: process.env.RTA_PROFILES !== "off",
+    // Users' preferences learned from their turns (GET/DELETE /v1/profile); RTA_PROFILES=off turns it
+    // off. Not with the synthetic model: load runs measure the transport, and their clients, all one
+    // owner without keys, would queue on one profile.
+    profiles: process.env.RTA_PROFILES !== "off" && config.model !== "synthetic",
   });
   // The classifiers embed their examples once (~1 s): in the background, before the first message needs them.
   safety?.load().catch((error: unknown) => logger.warn("safety classifier failed to load", { error: String(error) }));
