@@ -80,7 +80,7 @@ export function marketPriceTool(config: MarketPriceConfig) {
     cacheTtlMs: config.priceCacheMs,
     idempotent: true,
     networkHosts: [hostOf(config.coinGeckoUrl), hostOf(config.alphaVantageUrl)],
-    service: "CoinGecko and Alpha Vantage (market prices)",
+    service: "CoinGecko / Alpha Vantage",
     examples: [
       { request: "What's the price of Bitcoin?", arguments: { assets: ["bitcoin"], currency: "USD" } },
       { request: "How much is one Ether in euros?", arguments: { assets: ["ethereum"], currency: "EUR" } },
