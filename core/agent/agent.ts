@@ -45,7 +45,7 @@ import { localOwner } from "../contracts/store.ts";
 import { FeedbackRecorder } from "./feedback-recorder.ts";
 import type { ImplicitFeedbackOptions } from "./implicit-feedback.ts";
 import { ProfileKeeper } from "./profile-keeper.ts";
-import { personalizedPrompt, usualLanguage } from "./profile-learning.ts";
+import { personalizedPrompt, preferenceAcknowledgment, usualLanguage } from "./profile-learning.ts";
 
 export interface AgentOptions {
   model: ModelProvider;
@@ -281,6 +281,22 @@ export class Agent {
       let blocked: { stage: "output"; category?: string } | undefined;
       const tools = input.tools ? turnToolRegistry(input.tools) : this.tools;
       // Only a session's first message is self-contained enough to share an answer with another's.
+      // A message that only states a preference ("keep your answers short") is answered by the agent.
+      const acknowledgment =
+        this.#options.profiles && !input.history && !input.planOnly
+          ? preferenceAcknowledgment(userText, language)
+          : undefined;
+      if (acknowledgment) {
+        turn.addText(acknowledgment);
+        turn.timer.markFirstToken();
+        yield { type: "text-delta", turnId, text: acknowledgment, segment: turn.segment };
+        await turn.timer.time("store", () =>
+          memory.keep(turn.record(userText, { model: "profile", timings: turn.timer.finish() })),
+        );
+        this.profiles.learn(owner, { userText, toolsUsed: [] }, profileGeneration);
+        yield this.#finish(turn, "completed");
+        return;
+      }
       const cache =
         this.#options.cache && !input.history && !input.planOnly && loaded.recentTurns.length === 0
           ? { cache: this.#options.cache, scope: cacheScopeOf(input.owner, tools, this.model.id, language) }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { emptyProfile } from "../contracts/profile.ts";
 import { Agent } from "./agent.ts";
 import { defaultSystemPrompt } from "./build-messages.ts";
-import { learnFromTurn, personalizedPrompt, usualLanguage } from "./profile-learning.ts";
+import { learnFromTurn, personalizedPrompt, preferenceAcknowledgment, usualLanguage } from "./profile-learning.ts";
 import { InMemorySessionStore } from "../memory/in-memory-store.ts";
 import { ScriptedModel } from "../testing/scripted-model.ts";
 import { collectEvents } from "../testing/collect.ts";
@@ -119,5 +119,35 @@ describe("what a turn says of answer length", () => {
       "Tell me more details about the Louvre",
     ])
       expect(learnAll([text]).answerLength, text).toBe(0);
+  });
+});
+
+describe("a message that only states a preference", () => {
+  it("is acknowledged by the agent, in the user's language; one that also asks something is not", () => {
+    expect(preferenceAcknowledgment("Please keep your answers short from now on.", "en")).toBe(
+      "Got it: I'll keep my answers short.",
+    );
+    expect(preferenceAcknowledgment("Prefiero las respuestas en una lista.", "es")).toBe(
+      "Entendido: usaré listas cuando enumere cosas.",
+    );
+    expect(preferenceAcknowledgment("Dame respuestas detalladas, por favor.", "es")).toBe(
+      "Entendido: responderé con más detalle.",
+    );
+    expect(preferenceAcknowledgment("Be brief: what is the capital of Peru?", "en")).toBeUndefined();
+    expect(preferenceAcknowledgment("What is the capital of Peru?", "en")).toBeUndefined();
+  });
+
+  it("is answered without the model when profiles are on, and learned", async () => {
+    const agent = new Agent({ model: new ScriptedModel([]), store: new InMemorySessionStore(), profiles: true });
+    const events = await collectEvents(
+      agent.runTurn({ sessionId: "s", owner: "ada", text: "Keep your answers short, please" }),
+    );
+    expect(events.at(-1)).toMatchObject({
+      type: "turn-finish",
+      outcome: "completed",
+      text: "Got it: I'll keep my answers short.",
+    });
+    await agent.settle();
+    expect((await agent.profiles.load("ada"))?.answerLength).toBeLessThan(-0.3);
   });
 });

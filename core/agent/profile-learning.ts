@@ -128,3 +128,31 @@ export function personalizedPrompt(systemPrompt: string, profile: UserProfile | 
   if (profile.lists >= 0.5) prompt = `${prompt} Use a short bulleted list when you list things.`;
   return prompt;
 }
+
+const acknowledgments: Record<"brief" | "detailed" | "lists" | "prose", { en: string; es: string }> = {
+  brief: { en: "Got it: I'll keep my answers short.", es: "Entendido: responderé de forma breve." },
+  detailed: { en: "Got it: I'll answer in more detail.", es: "Entendido: responderé con más detalle." },
+  lists: { en: "Got it: I'll use lists when I list things.", es: "Entendido: usaré listas cuando enumere cosas." },
+  prose: { en: "Got it: no lists, just prose.", es: "Entendido: sin listas, en prosa." },
+};
+
+/**
+ * The agent's own answer to a message that only states a preference ("Keep your answers short from
+ * now on", "Prefiero respuestas detalladas"): the 0.5B model answered one with "I'm sorry, but I can't
+ * assist with that." Undefined for anything that asks something else too (more than 12 words, or a
+ * question mark after the request).
+ */
+export function preferenceAcknowledgment(text: string, language: LanguageCode | undefined): string | undefined {
+  const folded = foldText(text).trim();
+  if (folded.split(/\s+/).length > 12 || /\?/.test(text)) return undefined;
+  const asked = asksBrief.test(folded)
+    ? "brief"
+    : asksDetail.test(folded)
+      ? "detailed"
+      : asksProse.test(folded)
+        ? "prose"
+        : asksLists.test(folded)
+          ? "lists"
+          : undefined;
+  return asked ? acknowledgments[asked][language === "es" ? "es" : "en"] : undefined;
+}
