@@ -36,14 +36,18 @@ describe("recalling earlier answers", () => {
 });
 
 describe("the language to answer in", () => {
-  const after = (assistantText: string) =>
+  const answeredIn = (assistantText: string) =>
     ({ sessionId: "s", summary: undefined, recentTurns: [{ userText: "q", assistantText }] }) as never;
 
   it("is reminded after the message when the last answer was in another language, in the language asked for", () => {
-    expect(languageReminder("es", after("The result of 12 multiplied by 7 is 84."))).toBe("(Responde en español.)");
-    expect(languageReminder("en", after("El resultado es 84, según la calculadora."))).toBe("(Answer in English.)");
-    expect(languageReminder("es", after("La respuesta es 84, según la calculadora."))).toBeUndefined();
+    expect(languageReminder("es", answeredIn("The result of 12 multiplied by 7 is 84."))).toBe(
+      "(Responde en español.)",
+    );
+    expect(languageReminder("en", answeredIn("El resultado es 84, según la calculadora."))).toBe(
+      "(Answer in English.)",
+    );
+    expect(languageReminder("es", answeredIn("La respuesta es 84, según la calculadora."))).toBeUndefined();
     expect(languageReminder("es", { sessionId: "s", summary: undefined, recentTurns: [] })).toBeUndefined();
-    expect(languageReminder(undefined, after("The result is 84."))).toBeUndefined();
+    expect(languageReminder(undefined, answeredIn("The result is 84."))).toBeUndefined();
   });
 });

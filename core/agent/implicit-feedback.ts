@@ -74,7 +74,7 @@ export function asksForClarification(text: string): boolean {
   if (words.length > 120) return false;
   if (/^(?:huh|what|eh|sorry|como|que|perdon)$/.test(words)) return true;
   const tail = clarificationPattern.exec(words)?.[1];
-  return tail !== undefined && tail.split(" ").every((word) => word === "" || clarificationTail.has(word));
+  return tail?.split(" ").every((word) => word === "" || clarificationTail.has(word)) === true;
 }
 
 /**
