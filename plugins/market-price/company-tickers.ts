@@ -30,3 +30,12 @@ const tickers: Record<string, string> = {
 export function tickerOf(asset: string): string {
   return tickers[asset.trim().toLowerCase()] ?? asset.trim().toUpperCase();
 }
+
+/** Whether `text` names the stock `asset`: by the asset as written, its ticker, or its company's name. */
+export function namesStock(text: string, asset: string): boolean {
+  const words = ` ${text.toLowerCase().replace(/[^\p{L}\p{N}.-]+/gu, " ")} `;
+  const ticker = tickerOf(asset);
+  const names = [asset.trim().toLowerCase(), ticker.toLowerCase()];
+  for (const [name, symbol] of Object.entries(tickers)) if (symbol === ticker) names.push(name);
+  return names.some((name) => name && words.includes(` ${name} `));
+}

@@ -25,6 +25,7 @@ export const toolUseCategories = [
   "currency",
   "weather",
   "web_search",
+  "market_price",
   "two-tool",
   "follow-up",
   "no-tool",

@@ -29,7 +29,7 @@ describe("tool-use dataset", () => {
       const used = new Set(
         cases.filter((item) => item.language === language).flatMap((item) => item.expected.map((call) => call.tool)),
       );
-      expect([...used].sort()).toEqual(["calculator", "currency", "weather", "web_search"]);
+      expect([...used].sort()).toEqual(["calculator", "currency", "market_price", "weather", "web_search"]);
     }
     for (const item of cases.filter((entry) => entry.category === "two-tool"))
       expect(new Set(item.expected.map((call) => call.tool)).size).toBe(2);
