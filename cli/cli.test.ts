@@ -106,6 +106,7 @@ export default { name: "shout", version: "1.0.0", configSchema: z.object({ suffi
         "currency",
         "weather",
         "web_search",
+        "market_price",
         "shout",
       ]);
       expect(tools[0]).toMatchObject({

@@ -42,7 +42,9 @@ describe("profile API", () => {
     expect((await call(bob.key)).status).toBe(404);
 
     expect((await call(alice.key, "DELETE")).status).toBe(204);
-    expect((await call(alice.key)).status).toBe(404);
+    const gone = await call(alice.key);
+    expect(gone.status).toBe(404);
+    expect(((await gone.json()) as { error: { code: string } }).error.code).toBe("PROFILE_NOT_FOUND");
     expect((await call(alice.key, "DELETE")).status).toBe(404);
     expect((await call("not-a-key")).status).toBe(401);
   });

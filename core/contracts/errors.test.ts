@@ -82,6 +82,7 @@ describe("the error table", () => {
   const faultOfPrefix: Record<string, readonly ErrorFault[]> = {
     INPUT: ["user"],
     SESSION: ["user"],
+    PROFILE: ["user"],
     CONNECTION: ["user"],
     AUTH: ["user"],
     RATE: ["user"],
