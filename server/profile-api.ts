@@ -1,6 +1,7 @@
 import express, { type Router } from "express";
-import { type Agent, errorCodes, toAgentError, type UserProfile } from "realtime-agent";
-import { type Authenticator, authenticateRequest } from "./auth/request-auth.ts";
+import type { Agent, UserProfile } from "realtime-agent";
+import type { Authenticator } from "./auth/request-auth.ts";
+import { requireChatKey, sendAgentError, sendError } from "./http-errors.ts";
 
 /**
  * What the agent learned of the caller (RTA_PROFILES): see it, or delete it.
@@ -10,17 +11,7 @@ import { type Authenticator, authenticateRequest } from "./auth/request-auth.ts"
  */
 export function profileRouter(options: { agent: Agent; auth: Authenticator }): Router {
   const router = express.Router();
-  router.use(async (request, response, next) => {
-    const auth = await authenticateRequest(request, options.auth, "chat");
-    if (!auth.ok) {
-      const code = auth.status === 403 ? "AUTH_FORBIDDEN" : "AUTH_REQUIRED";
-      return void response
-        .status(errorCodes[code].httpStatus)
-        .json({ error: { code, message: auth.reason, retryable: false } });
-    }
-    response.locals.owner = auth.principal.owner;
-    next();
-  });
+  router.use(requireChatKey(options.auth));
 
   router.get("/", async (_request, response) => {
     const { owner } = response.locals as { owner: string };
@@ -58,14 +49,5 @@ function exportedProfile(profile: UserProfile) {
 }
 
 function notFound(response: express.Response): void {
-  const { httpStatus, retryable } = errorCodes.PROFILE_NOT_FOUND;
-  response
-    .status(httpStatus)
-    .json({ error: { code: "PROFILE_NOT_FOUND", message: "Nothing has been learned of you yet.", retryable } });
-}
-
-function sendAgentError(response: express.Response, error: unknown): void {
-  const agentError = toAgentError(error);
-  const { httpStatus, retryable } = errorCodes[agentError.code];
-  response.status(httpStatus).json({ error: { code: agentError.code, message: agentError.message, retryable } });
+  sendError(response, "PROFILE_NOT_FOUND", "Nothing has been learned of you yet.");
 }

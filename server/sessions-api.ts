@@ -1,6 +1,7 @@
 import express, { type Response, type Router } from "express";
-import { type Agent, type ErrorCode, errorCodes, type TurnRecord, toAgentError } from "realtime-agent";
-import { type Authenticator, authenticateRequest } from "./auth/request-auth.ts";
+import type { Agent, TurnRecord } from "realtime-agent";
+import type { Authenticator } from "./auth/request-auth.ts";
+import { requireChatKey, sendAgentError, sendError } from "./http-errors.ts";
 import { sessionKeyOf } from "./ws/upgrade-request.ts";
 import { exportedFeedback, feedbackBody, recordFeedback } from "./feedback.ts";
 
@@ -24,13 +25,7 @@ export function sessionsRouter(options: {
   const router = express.Router();
   const store = options.agent.store;
 
-  router.use(async (request, response, next) => {
-    const auth = await authenticateRequest(request, options.auth, "chat");
-    if (!auth.ok)
-      return void sendError(response, auth.status === 403 ? "AUTH_FORBIDDEN" : "AUTH_REQUIRED", auth.reason);
-    response.locals.owner = auth.principal.owner;
-    next();
-  });
+  router.use(requireChatKey(options.auth));
 
   router.get("/:name", async (request, response) => {
     const { owner } = response.locals as { owner: string };
@@ -139,14 +134,4 @@ function exportedTurn(turn: TurnRecord) {
 
 function notFound(response: Response, name: string): void {
   sendError(response, "SESSION_NOT_FOUND", `You have no session named "${name}".`);
-}
-
-function sendAgentError(response: Response, error: unknown): void {
-  const agentError = toAgentError(error);
-  sendError(response, agentError.code, agentError.message);
-}
-
-function sendError(response: Response, code: ErrorCode, message: string): void {
-  const { httpStatus, retryable } = errorCodes[code];
-  response.status(httpStatus).json({ error: { code, message, retryable } });
 }
