@@ -223,13 +223,16 @@ export class RedisSessionBus implements SessionBus {
     let timer: NodeJS.Timeout | undefined;
     try {
       // Commands wait in ioredis's offline queue while Redis is away: a message must not wait with them.
+      const written = this.#publisher
+        .multi()
+        .zadd(keys.messages, "NX", Date.now(), messageId)
+        .zremrangebyrank(keys.messages, 0, -(rememberedMessages + 1))
+        .expire(keys.messages, this.#ttlSeconds)
+        .exec();
+      // Given up on after the timeout, it may still fail later: that must not be an unhandled rejection.
+      written.catch(() => undefined);
       const results = await Promise.race([
-        this.#publisher
-          .multi()
-          .zadd(keys.messages, "NX", Date.now(), messageId)
-          .zremrangebyrank(keys.messages, 0, -(rememberedMessages + 1))
-          .expire(keys.messages, this.#ttlSeconds)
-          .exec(),
+        written,
         new Promise<never>((_, reject) => {
           timer = setTimeout(
             () => reject(new Error(`Redis did not answer within ${this.#admitTimeoutMs} ms.`)),
