@@ -35,6 +35,19 @@ describe("currenciesMentioned", () => {
 });
 
 describe("reconcileCurrencyCall", () => {
+  it("leaves a coin priced in a currency to the market-price tool, and converts currencies beside a coin", () => {
+    expect(call("What does Ethereum cost in euros?", { amount: 1, from: "USD", to: ["EUR"] })).toBeNull();
+    expect(call("¿Cuánto vale un bitcoin en libras?", { amount: 1, from: "USD", to: ["GBP"] })).toBeNull();
+    expect(
+      call("I sold my bitcoin: how much is 300 dollars in euros?", { amount: 300, from: "USD", to: ["EUR"] }),
+    ).toEqual({ amount: 300, from: "USD", to: ["EUR"] });
+    expect(call("Convert 100 euros to dollars", { amount: 100, from: "EUR", to: ["USD"] })).toEqual({
+      amount: 100,
+      from: "EUR",
+      to: ["USD"],
+    });
+  });
+
   it("takes the targets the user names, not the schema's example or an added dollar", () => {
     expect(
       call("I need to change 350 Canadian dollars into pounds", { amount: 350, from: "CAD", to: ["USD"] }),
