@@ -7,8 +7,8 @@ import type { z } from "zod";
  * A suite's own cases from a JSON-lines file, each line checked against `schema`; a bad line fails
  * with its file and line number.
  */
-export function loadJsonlCases<Schema extends z.ZodType>(file: URL, schema: Schema): z.infer<Schema>[] {
-  const path = fileURLToPath(file);
+export function loadJsonlCases<Schema extends z.ZodType>(file: URL | string, schema: Schema): z.infer<Schema>[] {
+  const path = typeof file === "string" ? file : fileURLToPath(file);
   const name = `${basename(dirname(path))}/${basename(path)}`;
   return readFileSync(file, "utf8")
     .split("\n")

@@ -1,15 +1,7 @@
-import { foldText, type ReconcileContext } from "realtime-agent";
+import type { ReconcileContext } from "realtime-agent";
 import { currenciesMentioned } from "./currency-mentions.ts";
 import { currencyNames, toCurrencyCode } from "./currency-names.ts";
-import { coinGeckoId } from "../market-price/crypto-assets.ts";
-
-/** Whether a text names a cryptocurrency ("bitcoin", "ETH", "bitcoin cash"). */
-function namesCoin(text: string): boolean {
-  const words = foldText(text).match(/[\p{L}\p{N}]+/gu) ?? [];
-  return words.some(
-    (word, index) => coinGeckoId(word) !== undefined || coinGeckoId(`${word} ${words[index + 1] ?? ""}`) !== undefined,
-  );
-}
+import { coinsNamed } from "../market-price/crypto-assets.ts";
 
 /** Words that ask for a rate or a conversion without naming the currency to convert to. */
 const conversionCue =
@@ -34,7 +26,8 @@ export function reconcileCurrencyCall(
   if (now.length === 0) return before.length === 0 ? null : args;
   // "What does Ethereum cost in euros?": a coin priced in a currency is the market-price tool's, not a
   // conversion from a currency the message never names.
-  if (namesCoin(context.userText) && now.length === 1 && now[0]!.amount === undefined && !now[0]!.one) return null;
+  if (coinsNamed(context.userText).size > 0 && now.length === 1 && now[0]!.amount === undefined && !now[0]!.one)
+    return null;
   // Two conversions in one message ("100 USD to EUR and 50 GBP to JPY"): each call is its own.
   if (now.filter((mention) => mention.amount !== undefined).length > 1) return args;
   const result = { ...args };

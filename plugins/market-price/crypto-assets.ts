@@ -1,3 +1,5 @@
+import { foldText } from "realtime-agent";
+
 /**
  * Cryptocurrencies by the names and tickers people use, in English and Spanish, as CoinGecko ids
  * (GET /coins/list gives the full list; these are the ones people ask for most).
@@ -27,4 +29,11 @@ const byName = new Map(Object.entries(coins).flatMap(([id, names]) => names.map(
 /** The CoinGecko id of a cryptocurrency named or ticked (`"BTC"`, `"Bitcoin"`), or undefined for anything else. */
 export function coinGeckoId(asset: string): string | undefined {
   return byName.get(asset.trim().toLowerCase());
+}
+
+/** The coins a text names, by name or ticker ("bitcoin", "BTC", "bitcoin cash"). */
+export function coinsNamed(text: string | undefined): Set<string> {
+  const words = text ? (foldText(text).match(/[\p{L}\p{N}]+/gu) ?? []) : [];
+  const named = words.flatMap((word, index) => [coinGeckoId(word), coinGeckoId(`${word} ${words[index + 1] ?? ""}`)]);
+  return new Set(named.filter((id): id is string => id !== undefined));
 }

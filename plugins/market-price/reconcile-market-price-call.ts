@@ -1,6 +1,6 @@
-import { foldText, type ReconcileContext } from "realtime-agent";
+import type { ReconcileContext } from "realtime-agent";
 import { currencyNames, toCurrencyCode } from "../currency/currency-names.ts";
-import { coinGeckoId } from "./crypto-assets.ts";
+import { coinGeckoId, coinsNamed } from "./crypto-assets.ts";
 import { namesStock } from "./company-tickers.ts";
 
 /** Commodities this tool has no price for (the 0.5B model asks it for "the price of gold"). */
@@ -10,13 +10,6 @@ const commodities =
 /** An asset the tool cannot price: a currency (the currency tool converts those) or a commodity. */
 function unpriceable(asset: string): boolean {
   return toCurrencyCode(asset) in currencyNames || commodities.test(asset.trim());
-}
-
-/** The coins a text names ("bitcoin", "BTC", "bitcoin cash"). */
-function coinsNamed(text: string | undefined): Set<string> {
-  const words = text ? (foldText(text).match(/[\p{L}\p{N}]+/gu) ?? []) : [];
-  const named = words.flatMap((word, index) => [coinGeckoId(word), coinGeckoId(`${word} ${words[index + 1] ?? ""}`)]);
-  return new Set(named.filter((id): id is string => id !== undefined));
 }
 
 /**

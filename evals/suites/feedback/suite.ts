@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { HistoryMessage } from "realtime-agent";
 import { outcomeFieldsOf } from "../../runner/in-process-driver.ts";
 import type { CaseResult, EvalSuite } from "../../runner/types.ts";
 import { verdict } from "../../scorers/types.ts";
+import { loadJsonlCases } from "../jsonl-cases.ts";
 import { type FeedbackCase, feedbackCaseSchema } from "./cases-from-feedback.ts";
 
 /** Where `rta eval feedback --from-feedback` writes its cases and `rta eval feedback` reads them by default. */
@@ -21,14 +22,7 @@ const sameCalls = (
 export function readFeedbackCases(file: string): FeedbackCase[] {
   if (!existsSync(file))
     throw new Error(`No feedback cases at ${file}: make them with \`rta eval feedback --from-feedback\`.`);
-  return readFileSync(file, "utf8")
-    .split("\n")
-    .filter((line) => line.trim())
-    .map((line, index) => {
-      const parsed = feedbackCaseSchema.safeParse(JSON.parse(line));
-      if (!parsed.success) throw new Error(`${file} line ${index + 1}: ${parsed.error.issues[0]?.message}`);
-      return parsed.data;
-    });
+  return loadJsonlCases(file, feedbackCaseSchema);
 }
 
 /**
@@ -59,20 +53,18 @@ export function feedbackSuite(casesFile = defaultFeedbackCasesFile): EvalSuite<F
       });
       const answer = observation.text;
       const scores: CaseResult["scores"] = {};
+      // The judge compares the new answer (first) with the one the user rated.
+      const judged = context.judge
+        ? (await context.judge.compare({ question: testCase.message, first: answer, second: testCase.answer })).winner
+        : undefined;
       if (testCase.category === "approved") {
         const [wanted, called] = [toolNames(testCase.tools), toolNames(observation.toolCalls)];
         scores.same_tools = verdict(wanted === called, `rated answer called [${wanted}], this one [${called}]`);
-        if (context.judge) {
-          const judged = await context.judge.compare({
-            question: testCase.message,
-            first: answer,
-            second: testCase.answer,
-          });
+        if (judged)
           scores.judged_not_worse = verdict(
-            judged.winner === "first" || judged.winner === "tie",
-            `judge: ${judged.winner} (new answer first)`,
+            judged === "first" || judged === "tie",
+            `judge: ${judged} (new answer first)`,
           );
-        }
       } else {
         const repeated =
           folded(answer) === folded(testCase.answer) &&
@@ -81,14 +73,7 @@ export function feedbackSuite(casesFile = defaultFeedbackCasesFile): EvalSuite<F
             testCase.tools,
           );
         scores.not_repeated = verdict(!repeated, repeated ? "the rejected answer came back" : "a different answer");
-        if (context.judge) {
-          const judged = await context.judge.compare({
-            question: testCase.message,
-            first: answer,
-            second: testCase.answer,
-          });
-          scores.judged_better = verdict(judged.winner === "first", `judge: ${judged.winner} (new answer first)`);
-        }
+        if (judged) scores.judged_better = verdict(judged === "first", `judge: ${judged} (new answer first)`);
       }
       return {
         id: testCase.id,
