@@ -66,6 +66,22 @@ export {
   type SafetyExample,
 } from "./safety/intent-classifier.ts";
 export { normalizeForSafety } from "./safety/normalize-text.ts";
+export {
+  builtinSpecialists,
+  checkSpecialists,
+  generalSpecialist,
+  readSpecialistsFile,
+  type Specialist,
+  type SpecialistGuardPolicy,
+  type SpecialistsConfig,
+} from "./specialists/specialist.ts";
+export {
+  defaultSpecialistExamples,
+  SpecialistRouter,
+  type SpecialistChoice,
+  type SpecialistRouterOptions,
+} from "./specialists/specialist-router.ts";
+export { consultationToolName } from "./specialists/consultation.ts";
 export { AbuseTracker, type AbuseTrackerOptions } from "./safety/abuse-tracker.ts";
 export { safeFetch } from "./tools/safe-fetch.ts";
 export { isPrivateAddress, hostAllowed } from "./tools/network-policy.ts";

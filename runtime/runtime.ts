@@ -20,6 +20,8 @@ import {
   type SessionStore,
   SemanticCache,
   SafetyGuard,
+  SpecialistRouter,
+  readSpecialistsFile,
   type ToolRouter,
 } from "realtime-agent";
 import { join } from "node:path";
@@ -164,6 +166,7 @@ export function runtimeAgentOptions(
     maxOutputTokens: config.maxOutputTokens,
     prices: loadPrices(env.RTA_PRICES_FILE),
     ...(route ? { toolRouter: createToolRouter(env, options.logger) } : {}),
+    ...specialistOptions(config.model === "synthetic" ? undefined : createSpecialistRouter(env), env),
     // The local model reads its prompt at ~65 tokens/s and loses the user's facts in its own long answers.
     ...(model instanceof LocalModelProvider ? { recallAnswerChars: 300 } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
@@ -183,6 +186,36 @@ export function createSemanticCache(env: NodeJS.ProcessEnv): SemanticCache | und
       `RTA_CACHE_THRESHOLD must be a similarity in (0, 1], got ${JSON.stringify(env.RTA_CACHE_THRESHOLD)}.`,
     );
   return new SemanticCache(sharedLocalEmbedder(), { threshold });
+}
+
+/**
+ * Specialist agents (RTA_SPECIALISTS): "on" (default) routes each message to the built-in travel,
+ * finance, tech or general specialist on the local embedder; a path reads specialists (and examples
+ * of their messages) from a JSON file; "off" answers every message as the one general agent.
+ * RTA_MAX_CONSULTATIONS (default 1) bounds the consultations between specialists in a turn.
+ * Undefined when the local embedder's files are missing.
+ */
+export function createSpecialistRouter(env: NodeJS.ProcessEnv): SpecialistRouter | undefined {
+  const choice = env.RTA_SPECIALISTS || "on";
+  if (choice === "off" || missingLocalEmbedderFiles().length > 0) return undefined;
+  const vectorCacheDir = join(resolveModelsRoot(), localEmbedderModelName, "vectors");
+  if (choice === "on") return new SpecialistRouter({ embedder: sharedLocalEmbedder(), vectorCacheDir });
+  const file = readSpecialistsFile(choice);
+  return new SpecialistRouter({
+    embedder: sharedLocalEmbedder(),
+    specialists: file.specialists,
+    ...(file.examples ? { examples: file.examples } : {}),
+    vectorCacheDir,
+  });
+}
+
+function specialistOptions(router: SpecialistRouter | undefined, env: NodeJS.ProcessEnv): Partial<AgentOptions> {
+  if (!router) return {};
+  const max = env.RTA_MAX_CONSULTATIONS;
+  const maxConsultations = max === undefined || max === "" ? 1 : Number(max);
+  if (!Number.isInteger(maxConsultations) || maxConsultations < 0)
+    throw new Error(`RTA_MAX_CONSULTATIONS must be a whole number ≥ 0, got ${JSON.stringify(max)}.`);
+  return { specialists: router, maxConsultations };
 }
 
 function safetyOptions(safety: SafetyGuard | undefined, env: NodeJS.ProcessEnv): Partial<AgentOptions> {

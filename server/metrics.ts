@@ -83,6 +83,12 @@ export class ServerMetrics {
     buckets: [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 1],
     registers: [this.registry],
   });
+  readonly specialistTurns = new Counter({
+    name: "agent_specialist_turns_total",
+    help: "Turns the intent router gave to each specialist, and whether it read them as follow-ups.",
+    labelNames: ["specialist", "follow_up"],
+    registers: [this.registry],
+  });
   readonly guardDecisions = new Counter({
     name: "agent_guard_decisions_total",
     help: "Safety guard decisions by stage (input, tool-result, output), action, deciding layer and category.",
@@ -152,6 +158,8 @@ export class ServerMetrics {
       this.guardDecisions.inc({ stage, action, layer, category: event.category ?? "none" });
       if (layer === "classifier") this.guardScore.observe({ stage }, event.score);
       this.guardLatency.observe({ stage }, event.latencyMs / 1000);
+    } else if (event.type === "specialist") {
+      this.specialistTurns.inc({ specialist: event.name, follow_up: String(event.followUp) });
     } else if (event.type === "provider-fallback") {
       this.providerFallbacks.inc({ from: event.from, to: event.to });
     } else if (event.type === "error") {

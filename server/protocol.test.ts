@@ -122,6 +122,10 @@ const eventsByType: { [Type in AgentEvent["type"]]: Extract<AgentEvent, { type: 
     { type: "cache-lookup", turnId, hit: false, nearestSimilarity: 0.9, refused: "specifics differ" },
     { type: "cache-lookup", turnId, hit: false, nearestSimilarity: undefined },
   ],
+  specialist: [
+    { type: "specialist", turnId, name: "travel", share: 0.82, followUp: false, consultable: ["finance"] },
+    { type: "specialist", turnId, name: "general", share: 0.4, followUp: true, consultable: [] },
+  ],
   error: [{ type: "error", turnId, code: "PROVIDER_FAILED", message: "The model crashed.", retryable: true }],
 };
 

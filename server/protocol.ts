@@ -30,6 +30,7 @@ const frameTypeOf = {
   "turn-finish": "agent_response_complete",
   "cache-lookup": "system_event",
   guard: "system_event",
+  specialist: "system_event",
   error: "error",
 } as const satisfies Record<AgentEvent["type"], ServerFrameType>;
 
@@ -89,6 +90,13 @@ export function frameContentOf(event: AgentEvent): ServerFrameContent {
           ...(event.callId ? { call_id: event.callId } : {}),
         },
       );
+    case "specialist":
+      return systemEvent("specialist", `The ${event.name} specialist answers.`, {
+        specialist: event.name,
+        share: event.share,
+        follow_up: event.followUp,
+        consultable: event.consultable,
+      });
     case "turn-finish":
       return {
         text: event.text,
@@ -122,6 +130,7 @@ export type SystemEventName =
   | "store_recovered"
   | "cache_lookup"
   | "guard"
+  | "specialist"
   | "feedback_recorded";
 
 function systemEvent(

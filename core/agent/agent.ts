@@ -1,13 +1,24 @@
 import { randomUUID } from "node:crypto";
 import { InMemorySessionStore } from "../memory/in-memory-store.ts";
 import { guardInput } from "../safety/input-guard.ts";
-import { AgentError, cancelledByUser, messageOf, toAgentError, UserInputError } from "../contracts/errors.ts";
+import {
+  AgentError,
+  cancelledByUser,
+  messageOf,
+  ToolError,
+  toAgentError,
+  UserInputError,
+} from "../contracts/errors.ts";
 import type { AgentEvent, TurnOutcome } from "../contracts/events.ts";
 import type { ChatMessage } from "../contracts/messages.ts";
 import type { ModelProvider, ModelRequest } from "../contracts/model.ts";
 import type { SessionContext, SessionLock, SessionStore, ToolCallRecord, TurnRecord } from "../contracts/store.ts";
 import type { Logger } from "../contracts/logger.ts";
-import type { Tool } from "../contracts/tool.ts";
+import type { Tool, ToolContext } from "../contracts/tool.ts";
+import { consultationTool } from "../specialists/consultation.ts";
+import type { Specialist } from "../specialists/specialist.ts";
+import type { SpecialistChoice, SpecialistRouter } from "../specialists/specialist-router.ts";
+import { SpecialistToolSets } from "../specialists/specialist-tools.ts";
 import { silentLogger } from "../telemetry/logger.ts";
 import { endSpan, startChildSpan, startTurnSpan, traceIdOf, tracedToolRound } from "../telemetry/tracing.ts";
 import { costOf, defaultPrices, type PriceTable } from "../telemetry/pricing.ts";
@@ -129,6 +140,13 @@ export interface AgentOptions {
    * (evals must not carry one case's lessons into the next).
    */
   profiles?: boolean;
+  /**
+   * Specialist agents (core/specialists): an intent router on the local embeddings gives each message
+   * to one (travel, finance, tech, general), whose prompt, tools and guard policy the turn takes.
+   */
+  specialists?: SpecialistRouter;
+  /** Consultations between specialists a turn may make (default 1; 0: none). */
+  maxConsultations?: number;
 }
 
 export interface TurnInput {
@@ -160,6 +178,10 @@ export interface TurnInput {
    * the session store is neither read nor written for this turn.
    */
   history?: readonly HistoryMessage[];
+  /** The specialist to answer, by name, instead of the router's choice (with `specialists` set). */
+  specialist?: string;
+  /** This turn's consultations between specialists, instead of the agent's `maxConsultations`. */
+  maxConsultations?: number;
 }
 
 /**
@@ -182,6 +204,7 @@ export class Agent {
   readonly #interruptible = new Map<string, Set<AbortController>>();
   /** Rolling summaries being written, per session (awaited by `close`). */
   readonly #summarizing = new Map<string, Promise<void>>();
+  readonly #specialistTools = new SpecialistToolSets();
 
   constructor(options: AgentOptions) {
     this.model = options.model;
@@ -244,12 +267,30 @@ export class Agent {
         this.feedback.noticeReply(input.sessionId, input.owner ?? localOwner, loaded.recentTurns.at(-1), userText);
       const owner = input.owner ?? localOwner;
       const profileGeneration = this.profiles.generationOf(owner);
+      const routed = await turn.timer.time("loadContext", () =>
+        this.#routeSpecialist(input, userText, context.recentTurns.at(-1)?.userText, signal),
+      );
+      if (routed) {
+        const { specialist, share, followUp, consultable } = routed.choice;
+        yield {
+          type: "specialist",
+          turnId,
+          name: specialist.name,
+          share,
+          followUp,
+          consultable: consultable.map((other) => other.name),
+        };
+      }
+      const policy = routed?.choice.specialist.guard;
       const profile =
         this.#options.profiles && !input.history
           ? await turn.timer.time("loadContext", () => this.profiles.loadForTurn(owner))
           : undefined;
       const systemPrompt = personalizedPrompt(
-        input.systemPrompt ?? this.#options.systemPrompt ?? defaultSystemPrompt,
+        input.systemPrompt ??
+          routed?.choice.specialist.systemPrompt ??
+          this.#options.systemPrompt ??
+          defaultSystemPrompt,
         profile,
       );
       const language = replyLanguageOf(userText, context) ?? usualLanguage(profile);
@@ -261,7 +302,11 @@ export class Agent {
       const safety = this.#options.safety;
       if (safety) {
         const decision = await turn.timer.time("inputGuard", () =>
-          safety.checkInput(userText, { key: input.client ?? input.owner ?? input.sessionId, signal }),
+          safety.checkInput(userText, {
+            key: input.client ?? input.owner ?? input.sessionId,
+            signal,
+            ...(policy?.thresholds?.input !== undefined ? { threshold: policy.thresholds.input } : {}),
+          }),
         );
         yield { type: "guard", turnId, ...decision };
         if (decision.action === "block") {
@@ -274,12 +319,16 @@ export class Agent {
         }
       }
       const checkOutput =
-        safety && this.#options.guardOutput !== false
-          ? (sentence: string) => safety.checkOutput(sentence, { signal })
+        safety && (policy?.guardOutput ?? this.#options.guardOutput !== false)
+          ? (sentence: string) =>
+              safety.checkOutput(sentence, {
+                signal,
+                ...(policy?.thresholds?.output !== undefined ? { threshold: policy.thresholds.output } : {}),
+              })
           : undefined;
       const checkToolResult = safety ? async (text: string) => safety.checkToolResult(text) : undefined;
       let blocked: { stage: "output"; category?: string } | undefined;
-      const tools = input.tools ? turnToolRegistry(input.tools) : this.tools;
+      const tools = input.tools ? turnToolRegistry(input.tools) : (routed?.tools ?? this.tools);
       // Only a session's first message is self-contained enough to share an answer with another's.
       // A message that only states a preference ("keep your answers short") is answered by the agent.
       const acknowledgment =
@@ -531,6 +580,68 @@ export class Agent {
       releaseShared?.();
       release();
     }
+  }
+
+  /**
+   * The specialist for a turn (none without a router): the one the caller named, else the router's
+   * choice; and its tools, with a consultation tool for each other specialist the message is near.
+   */
+  async #routeSpecialist(
+    input: TurnInput,
+    userText: string,
+    previousUserText: string | undefined,
+    signal: AbortSignal,
+  ): Promise<{ choice: SpecialistChoice; tools: ToolRegistry } | undefined> {
+    const router = this.#options.specialists;
+    if (!router) return undefined;
+    let choice: SpecialistChoice;
+    if (input.specialist !== undefined) {
+      const named = router.byName(input.specialist);
+      if (!named)
+        throw new UserInputError(
+          "INPUT_MALFORMED",
+          `No specialist is named ${JSON.stringify(input.specialist)} (there are: ${router.specialists.map((one) => one.name).join(", ")}).`,
+        );
+      choice = { specialist: named, share: 1, consultable: [], followUp: false };
+    } else {
+      choice = await router.route(userText, { previousUserText, signal });
+    }
+    const budget = { left: input.maxConsultations ?? this.#options.maxConsultations ?? 1 };
+    if (budget.left <= 0) choice = { ...choice, consultable: [] };
+    const consultations = choice.consultable.map((other) =>
+      consultationTool(other, budget, (specialist, question, context) =>
+        this.#askSpecialist(specialist, question, context, input.owner),
+      ),
+    );
+    return { choice, tools: this.#specialistTools.forSpecialist(this.tools, choice.specialist, consultations) };
+  }
+
+  /** A consultation: the specialist answers the question as a turn of its own that keeps nothing. */
+  async #askSpecialist(
+    specialist: Specialist,
+    question: string,
+    context: ToolContext,
+    owner: string | undefined,
+  ): Promise<string> {
+    const turn = this.runTurn({
+      sessionId: `${context.sessionId}/consult/${context.callId}`,
+      ...(owner !== undefined ? { owner } : {}),
+      text: question,
+      signal: context.signal,
+      history: [],
+      specialist: specialist.name,
+      maxConsultations: 0,
+    });
+    for await (const event of turn) {
+      if (event.type === "error")
+        throw new ToolError("TOOL_FAILED", `The ${specialist.name} specialist could not answer: ${event.message}`);
+      if (event.type === "turn-finish") {
+        if (event.outcome !== "completed")
+          throw new ToolError("TOOL_FAILED", `The ${specialist.name} specialist was stopped.`);
+        return event.text;
+      }
+    }
+    throw new ToolError("TOOL_FAILED", `The ${specialist.name} specialist gave no answer.`);
   }
 
   /** Starts the rolling summary in the background when enough turns have left the recalled window. */

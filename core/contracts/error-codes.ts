@@ -271,6 +271,14 @@ export const errorCodes = {
     webSocketCloseCode: null,
     meaning: "The tool did not finish within its timeout.",
   },
+  TOOL_BUDGET_SPENT: {
+    fault: "tool",
+    retryable: false,
+    httpStatus: 429,
+    webSocketCloseCode: null,
+    meaning:
+      "A turn asked for more consultations between specialists than its budget allows (AgentOptions.maxConsultations).",
+  },
   PLUGIN_INVALID: {
     fault: "plugin",
     retryable: false,

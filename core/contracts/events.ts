@@ -80,6 +80,17 @@ export type AgentEvent =
       nearestSimilarity: number | undefined;
       refused?: "specifics differ" | "specifics unsure";
     }
+  | {
+      /** The specialist the intent router gave the turn to (core/specialists), and whom it may consult. */
+      type: "specialist";
+      turnId: string;
+      name: string;
+      /** Its share of the router's vote (0 … 1). */
+      share: number;
+      /** Routed on the previous message with this one (a follow-up). */
+      followUp: boolean;
+      consultable: string[];
+    }
   | { type: "error"; turnId: string; code: ErrorCode; message: string; retryable: boolean };
 
 export type AgentEventType = AgentEvent["type"];

@@ -39,6 +39,8 @@ export interface IntentScore {
   /** Similarity of the single nearest example. */
   nearestSimilarity: number;
   nearestText: string;
+  /** Each label's share of the nearest examples' weight, harmless ones included (sums below 1: the floor's vote). */
+  shares: Record<string, number>;
 }
 
 export interface IntentClassifierOptions {
@@ -194,7 +196,7 @@ export class IntentClassifier {
     }
     const floor = this.#options.floor ?? 0.35;
     const top = nearest[0];
-    if (!top) return { score: 0, category: undefined, nearestSimilarity: 0, nearestText: "" };
+    if (!top) return { score: 0, category: undefined, nearestSimilarity: 0, nearestText: "", shares: {} };
     const reference = Math.max(top.similarity, floor);
     let total = Math.exp((floor - reference) / temperature);
     let harmful = 0;
@@ -203,13 +205,15 @@ export class IntentClassifier {
       const weight = Math.exp((similarity - reference) / temperature);
       const label = this.#options.examples[index]!.label;
       total += weight;
-      if (this.#harmless.has(label)) continue;
-      harmful += weight;
       byLabel.set(label, (byLabel.get(label) ?? 0) + weight);
+      if (!this.#harmless.has(label)) harmful += weight;
     }
-    const category = [...byLabel.entries()].sort((left, right) => right[1] - left[1])[0]?.[0];
+    const category = [...byLabel.entries()]
+      .filter(([label]) => !this.#harmless.has(label))
+      .sort((left, right) => right[1] - left[1])[0]?.[0];
     return {
       score: harmful / total,
+      shares: Object.fromEntries([...byLabel].map(([label, weight]) => [label, weight / total])),
       category,
       nearestSimilarity: top.similarity,
       nearestText: this.#options.examples[top.index]!.text,

@@ -113,7 +113,10 @@ export class SafetyGuard {
   }
 
   /** A user's message. `key` (an API key or owner) is what repeated blocks are counted against. */
-  async checkInput(text: string, options: { key?: string; signal?: AbortSignal } = {}): Promise<GuardDecision> {
+  async checkInput(
+    text: string,
+    options: { key?: string; signal?: AbortSignal; threshold?: number } = {},
+  ): Promise<GuardDecision> {
     const started = performance.now();
     const decide = (decision: Omit<GuardDecision, "stage" | "latencyMs">): GuardDecision => {
       // A message refused because the key is already blocked does not prolong the block.
@@ -131,7 +134,7 @@ export class SafetyGuard {
     // first sentence waits for its check (it cost the first plain-chat answer ~1 s).
     this.#outputIntent?.load().catch(() => {});
     const scored = await this.#intent.classify(normalized, options);
-    const action = scored.score >= this.#thresholds.input ? "block" : "allow";
+    const action = scored.score >= (options.threshold ?? this.#thresholds.input) ? "block" : "allow";
     return decide({ action, layer: "classifier", score: scored.score, ...categoryOf(scored.category) });
   }
 
@@ -157,7 +160,10 @@ export class SafetyGuard {
   }
 
   /** One sentence of the model's answer, before it is shown. */
-  async checkOutput(sentence: string, options: { signal?: AbortSignal } = {}): Promise<GuardDecision> {
+  async checkOutput(
+    sentence: string,
+    options: { signal?: AbortSignal; threshold?: number } = {},
+  ): Promise<GuardDecision> {
     const started = performance.now();
     const done = (decision: Omit<GuardDecision, "stage" | "latencyMs">): GuardDecision => ({
       stage: "output",
@@ -167,7 +173,7 @@ export class SafetyGuard {
     const normalized = normalizeForSafety(sentence);
     if (normalized.length < 12 || !this.#outputIntent) return done({ action: "allow", layer: "rules", score: 0 });
     const scored = await this.#outputIntent.classify(normalized, options);
-    const action = scored.score >= this.#thresholds.output ? "block" : "allow";
+    const action = scored.score >= (options.threshold ?? this.#thresholds.output) ? "block" : "allow";
     return done({ action, layer: "classifier", score: scored.score, ...categoryOf(scored.category) });
   }
 }

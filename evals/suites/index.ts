@@ -9,6 +9,7 @@ import { xstestSuite } from "./xstest/suite.ts";
 import { spanishSafetySuite } from "./safety-es/suite.ts";
 import { feedbackSuite } from "./feedback/suite.ts";
 import { profilesSuite } from "./profiles/suite.ts";
+import { routingSuite } from "./routing/suite.ts";
 
 /** Built-in suites by name. */
 // biome-ignore lint/suspicious/noExplicitAny: each definition is typed by its own schema
@@ -23,4 +24,5 @@ export const suites: Record<string, EvalSuite<any>> = {
   "safety-es": spanishSafetySuite,
   feedback: feedbackSuite(),
   profiles: profilesSuite,
+  routing: routingSuite,
 };
