@@ -43,6 +43,8 @@ export const frameContentSchemas = {
     provider: z.string(),
     model: z.string(),
     cost_usd: z.nullable(z.number()),
+    /** How likely the answer is right (0 … 1); null when the model exposes no token probabilities. Absent from older servers. */
+    confidence: z.optional(z.nullable(z.number().check(z.minimum(0), z.maximum(1)))),
     timings: z.object({
       time_to_first_token_ms: z.nullable(z.number()),
       total_ms: z.number(),

@@ -82,6 +82,14 @@ export {
   type SpecialistRouterOptions,
 } from "./specialists/specialist-router.ts";
 export { consultationToolName } from "./specialists/consultation.ts";
+export {
+  calibrateConfidence,
+  fitConfidenceCalibration,
+  summarizeCalibration,
+  type CalibrationBin,
+  type CalibrationSummary,
+  type ConfidenceCalibration,
+} from "./models/confidence-calibration.ts";
 export { AbuseTracker, type AbuseTrackerOptions } from "./safety/abuse-tracker.ts";
 export { safeFetch } from "./tools/safe-fetch.ts";
 export { isPrivateAddress, hostAllowed } from "./tools/network-policy.ts";

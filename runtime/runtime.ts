@@ -133,6 +133,10 @@ export function runtimeAgentOptions(
       contextTokens: config.contextTokens,
       sequences: config.sequences,
       maxOutputTokens: config.maxOutputTokens,
+      // RTA_CONFIDENCE_CALIBRATION=off: the raw confidence (what a calibration is fitted on).
+      ...((options.env ?? process.env).RTA_CONFIDENCE_CALIBRATION === "off"
+        ? { confidenceCalibration: false as const }
+        : {}),
     });
   const model =
     options.model ??

@@ -107,6 +107,7 @@ export function frameContentOf(event: AgentEvent): ServerFrameContent {
         provider: event.provider,
         model: event.model,
         cost_usd: event.costUsd ?? null,
+        confidence: event.confidence ?? null,
         timings: {
           time_to_first_token_ms: event.timings.timeToFirstTokenMs ?? null,
           total_ms: event.timings.totalMs,

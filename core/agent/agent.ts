@@ -167,7 +167,7 @@ export interface TurnInput {
    * run, and the turn finishes. For tool-calling evals, and for callers that approve calls first.
    */
   planOnly?: boolean;
-  /** The tools offered in this turn, instead of the agent's registry (an eval case brings its own). */
+  /** The tools offered in this turn, instead of the agent's registry (an eval case brings its own; [] for none). */
   tools?: readonly Tool[];
   /** This turn's system prompt, instead of the agent's. */
   systemPrompt?: string;
@@ -449,6 +449,7 @@ export class Agent {
         if (result.blocked) {
           const refusal = `${turn.text.trim() ? " " : ""}${refusalMessage("output", result.blocked.category, language)}`;
           turn.addText(refusal);
+          turn.confidence = undefined; // the agent's words, not the model's
           yield { type: "text-delta", turnId, text: refusal, segment: turn.segment };
           blocked = { stage: "output", ...(result.blocked.category ? { category: result.blocked.category } : {}) };
           break;
@@ -487,6 +488,7 @@ export class Agent {
           if (failures.length === result.toolCalls.length) {
             const answer = serviceFailureAnswer([...unansweredCalls, ...failures], language);
             turn.addText(answer);
+            turn.confidence = undefined; // the agent's words, not the model's
             yield { type: "text-delta", turnId, text: answer, segment: turn.segment };
             unansweredCalls.length = 0;
             break;
@@ -509,6 +511,7 @@ export class Agent {
       if (unansweredCalls.length > 0) {
         const note = `${turn.text.trim() ? " " : ""}${serviceFailureAnswer(unansweredCalls, language)}`;
         turn.addText(note);
+        turn.confidence = undefined; // the agent's words, not the model's
         yield { type: "text-delta", turnId, text: note, segment: turn.segment };
       }
 
@@ -692,6 +695,7 @@ export class Agent {
       provider: turn.provider,
       model: turn.model,
       timings: turn.timer.finish(),
+      ...(turn.confidence !== undefined ? { confidence: turn.confidence } : {}),
       ...costField(costOf(this.#options.prices ?? defaultPrices, turn.provider, turn.model, turn.usage)),
     };
   }
@@ -758,6 +762,8 @@ function hideCalls(messages: ChatMessage[], callIds: ReadonlySet<string>): void 
 
 /** The tools a turn brings along, checked like any plugin's. */
 function turnToolRegistry(tools: readonly Tool[]): ToolRegistry {
+  // No tools at all: the model answers from what it knows.
+  if (tools.length === 0) return new ToolRegistry();
   return new ToolRegistry().register({ name: "turn-tools", version: "1.0.0", tools });
 }
 

@@ -69,7 +69,7 @@ export async function* runModelRound(
           toolCalls.push({ callId: event.callId, name: event.name, arguments: event.arguments });
           break;
         case "finish":
-          turn.addModelRound(event.usage, event.provider ?? provider.id, event.model);
+          turn.addModelRound(event.usage, event.provider ?? provider.id, event.model, event.confidence);
           if (gate) yield* release([gate.flush()]);
           return finished(event.reason);
         default:

@@ -16,6 +16,11 @@ export class TurnProgress {
   provider: string;
   model: string;
   readonly toolCalls: ToolCallRecord[] = [];
+  /**
+   * The model's confidence in the last response it wrote (ModelStreamEvent `finish`): the answer, or
+   * the calls of a plan-only turn. Cleared when the agent writes words of its own into the answer.
+   */
+  confidence: number | undefined;
 
   constructor(
     readonly turnId: string,
@@ -44,10 +49,11 @@ export class TurnProgress {
     this.text += text;
   }
 
-  addModelRound(usage: TokenUsage, provider: string, model: string): void {
+  addModelRound(usage: TokenUsage, provider: string, model: string, confidence?: number): void {
     this.usage = addUsage(this.usage, usage);
     this.provider = provider;
     this.model = model;
+    this.confidence = confidence;
   }
 
   startNextSegment(): void {

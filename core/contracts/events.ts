@@ -50,6 +50,12 @@ export type AgentEvent =
       model: string;
       /** USD for this turn's tokens, when the model's price is known. */
       costUsd?: number;
+      /**
+       * How likely the answer is right (0 … 1): the model's confidence in what it wrote, calibrated
+       * against eval correctness where the model has a calibration. Absent when the model exposes no
+       * token probabilities or the answer is the agent's own words (a refusal, a service failure).
+       */
+      confidence?: number;
       timings: TurnTimings;
       /** Set when the answer came from the semantic cache: how similar the cached question was. */
       cacheHit?: { similarity: number };

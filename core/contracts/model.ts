@@ -65,7 +65,19 @@ export type ModelStreamEvent =
   | ProviderEvent
   | ({ type: "tool-call" } & ToolCallRequest)
   /** `provider` names who answered when that is not the provider itself (a fallback chain). */
-  | { type: "finish"; reason: FinishReason; usage: TokenUsage; model: string; provider?: string };
+  | {
+      type: "finish";
+      reason: FinishReason;
+      usage: TokenUsage;
+      model: string;
+      provider?: string;
+      /**
+       * How sure the model was of what it wrote: the geometric mean of the probabilities it gave its
+       * tokens (the local model's own, a remote provider's log-probabilities), calibrated when the
+       * provider has a calibration for the model. Absent when the provider exposes none (Anthropic).
+       */
+      confidence?: number;
+    };
 
 export interface ModelCapabilities {
   toolCalling: boolean;

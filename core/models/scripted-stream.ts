@@ -20,6 +20,8 @@ export interface ScriptedStep {
   /** Wait this long once, before the first chunk (a model's time to first token). */
   firstDelayMs?: number;
   usage?: TokenUsage;
+  /** The finish event's confidence (none when unset, as from a provider without token probabilities). */
+  confidence?: number;
   /** Checks the request; throw to fail the test with a clear message. */
   expect?: (request: ModelRequest) => void;
 }
@@ -58,6 +60,7 @@ export async function* streamScriptedStep(
     reason: step.toolCalls?.length ? "tool-calls" : "stop",
     usage: step.usage ?? { inputTokens, outputTokens },
     model,
+    ...(step.confidence !== undefined ? { confidence: step.confidence } : {}),
   };
 }
 

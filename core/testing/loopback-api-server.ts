@@ -217,7 +217,14 @@ export const anthropicStream = {
 export const openaiStream = {
   text(
     chunks: string[],
-    options: { promptTokens?: number; completionTokens?: number; model?: string; finishReason?: string } = {},
+    options: {
+      promptTokens?: number;
+      completionTokens?: number;
+      model?: string;
+      finishReason?: string;
+      /** Each chunk's token log-probability (`logprobs.content`, as with `logprobs: true`). */
+      logprobs?: number[];
+    } = {},
   ): string[] {
     const base = {
       id: "chatcmpl-1",
@@ -230,9 +237,22 @@ export const openaiStream = {
         ...base,
         choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }],
       }),
-      ...chunks.map((content) =>
-        sse(undefined, { ...base, choices: [{ index: 0, delta: { content }, finish_reason: null }] }),
-      ),
+      ...chunks.map((content, index) => {
+        const logprob = options.logprobs?.[index];
+        const logprobs =
+          logprob === undefined
+            ? {}
+            : {
+                logprobs: {
+                  content: [{ token: content, logprob, bytes: [...Buffer.from(content)], top_logprobs: [] }],
+                  refusal: null,
+                },
+              };
+        return sse(undefined, {
+          ...base,
+          choices: [{ index: 0, delta: { content }, ...logprobs, finish_reason: null }],
+        });
+      }),
       sse(undefined, { ...base, choices: [{ index: 0, delta: {}, finish_reason: options.finishReason ?? "stop" }] }),
       sse(undefined, {
         ...base,

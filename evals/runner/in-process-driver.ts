@@ -48,6 +48,7 @@ export async function observeTurn(events: AsyncIterable<AgentEvent>): Promise<Tu
       observation.model = event.model;
       observation.timeToFirstTokenMs = event.timings.timeToFirstTokenMs ?? observation.timeToFirstTokenMs;
       if (event.costUsd !== undefined) observation.costUsd = event.costUsd;
+      if (event.confidence !== undefined) observation.confidence = event.confidence;
     } else if (event.type === "error") {
       observation.error = { code: event.code, message: event.message };
     }

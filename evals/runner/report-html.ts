@@ -51,6 +51,28 @@ function histogramChart(histogram: RunReport["latency"]["total_ms"]["histogram"]
   return `<h3>${escapeHtml(title)}</h3><svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img">${bars.join("")}</svg>`;
 }
 
+/** The reliability diagram: each bin's share of right answers against its mean confidence, and the diagonal. */
+function calibrationChart(calibration: NonNullable<RunReport["calibration"]>): string {
+  const size = 320;
+  const pad = 36;
+  const plot = size - 2 * pad;
+  const x = (value: number) => pad + value * plot;
+  const y = (value: number) => size - pad - value * plot;
+  const most = Math.max(1, ...calibration.bins.map((bin) => bin.count));
+  const bars = calibration.bins
+    .filter((bin) => bin.count > 0)
+    .map(
+      (bin) =>
+        `<rect x="${x(bin.lower) + 2}" y="${y(bin.accuracy)}" width="${plot / calibration.bins.length - 4}" height="${y(0) - y(bin.accuracy)}" fill="#4f7cff" opacity="${0.3 + (0.6 * bin.count) / most}"><title>${bin.count} answers, mean confidence ${bin.mean_confidence.toFixed(3)}, right ${bin.accuracy.toFixed(3)}</title></rect>`,
+    );
+  const ticks = [0, 0.5, 1].map(
+    (tick) =>
+      `<text x="${x(tick)}" y="${size - pad + 16}" text-anchor="middle" class="tick">${tick}</text><text x="${pad - 6}" y="${y(tick) + 4}" text-anchor="end" class="tick">${tick}</text>`,
+  );
+  return `<h2>Confidence calibration</h2><p>${calibration.n} answers with a confidence (${calibration.without_confidence} without), against <code>${escapeHtml(calibration.score)}</code>: expected calibration error ${calibration.ece.toFixed(3)}, Brier score ${calibration.brier.toFixed(3)}. Bars: share right per confidence bin (darker: more answers); line: perfect calibration.</p>
+<svg viewBox="0 0 ${size} ${size}" width="${size}" height="${size}" role="img"><rect x="${pad}" y="${pad}" width="${plot}" height="${plot}" fill="none" stroke="#ddd"/>${bars.join("")}<line x1="${x(0)}" y1="${y(0)}" x2="${x(1)}" y2="${y(1)}" stroke="#111" stroke-dasharray="4 3"/>${ticks.join("")}<text x="${size / 2}" y="${size - 4}" text-anchor="middle" class="tick">confidence</text></svg>`;
+}
+
 /** A self-contained HTML report: no scripts or assets from anywhere else. */
 export function renderHtml(report: RunReport, gate?: GateResult): string {
   const quality = Object.entries(report.metrics).filter(([, metric]) =>
@@ -97,6 +119,7 @@ ${report.judge ? `<p class="meta">${escapeHtml(judgeLine(report))}</p>` : ""}
 ${quality.length ? intervalChart(quality.map(([name, metric]) => ({ label: name, metric }))) : "<p>No quality metrics.</p>"}
 <table><tr><th>metric</th><th>value [95% CI]</th><th>n</th><th>meaning</th></tr>${[...quality, ...other].map(([name, metric]) => `<tr><td>${escapeHtml(name)}</td><td>${formatMetric(metric)}</td><td>${metric.n}</td><td>${escapeHtml(metric.description)}</td></tr>`).join("")}</table>
 ${breakdownCharts.length && categories.length > 1 ? `<h2>Per category</h2>${breakdownCharts.join("")}` : ""}
+${report.calibration ? calibrationChart(report.calibration) : ""}
 <h2>Latency</h2>
 ${histogramChart(report.latency.total_ms.histogram, "Total time per case")}
 ${report.latency.time_to_first_token_ms ? histogramChart(report.latency.time_to_first_token_ms.histogram, "Time to first token") : ""}

@@ -48,6 +48,7 @@ export function renderMarkdown(report: RunReport, gate?: GateResult): string {
     "",
     `Latency per case: total p50 ${report.latency.total_ms.p50.toFixed(0)} ms, p90 ${report.latency.total_ms.p90.toFixed(0)} ms${timeToFirstToken ? `; time to first token p50 ${timeToFirstToken.p50.toFixed(0)} ms, p90 ${timeToFirstToken.p90.toFixed(0)} ms` : ""}.`,
   );
+  if (report.calibration) lines.push("", ...calibrationLines(report.calibration));
   const errors = report.cases.filter((result) => result.error).length;
   if (errors) lines.push("", `${errors} case run(s) ended in an error (counted as failures).`);
   if (report.judge) lines.push("", judgeLine(report));
@@ -71,4 +72,21 @@ export function renderMarkdown(report: RunReport, gate?: GateResult): string {
     }
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** The reliability diagram as a table: per confidence bin, how many answers and how many were right. */
+export function calibrationLines(calibration: NonNullable<RunReport["calibration"]>): string[] {
+  const bins = calibration.bins.filter((bin) => bin.count > 0);
+  return [
+    `## Confidence calibration (against \`${calibration.score}\`)`,
+    "",
+    `${calibration.n} answers with a confidence (${calibration.without_confidence} without): expected calibration error ${calibration.ece.toFixed(3)}, Brier score ${calibration.brier.toFixed(3)}.`,
+    "",
+    "| confidence | answers | mean confidence | right |",
+    "| --- | --- | --- | --- |",
+    ...bins.map(
+      (bin) =>
+        `| ${bin.lower.toFixed(1)}–${bin.upper.toFixed(1)} | ${bin.count} | ${bin.mean_confidence.toFixed(3)} | ${bin.accuracy.toFixed(3)} |`,
+    ),
+  ];
 }

@@ -87,6 +87,24 @@ const reportV2 = z.object({
   schema_version: z.literal(2),
   ...reportFields,
   latency: z.object({ time_to_first_token_ms: percentilesSchema.nullable(), total_ms: percentilesSchema }),
+  calibration: z
+    .object({
+      score: z.string(),
+      n: z.number(),
+      ece: estimateNumber,
+      brier: estimateNumber,
+      bins: z.array(
+        z.object({
+          lower: z.number(),
+          upper: z.number(),
+          count: z.number(),
+          mean_confidence: z.number(),
+          accuracy: z.number(),
+        }),
+      ),
+      without_confidence: z.number(),
+    })
+    .optional(),
   cases: z.array(
     z.object({
       ...caseFields,

@@ -10,9 +10,11 @@ import type {
   EvalSuite,
   MetricDefinition,
   MetricReport,
+  ReportCalibration,
   RunReport,
   TurnDriver,
 } from "./types.ts";
+import { summarizeCalibration } from "realtime-agent";
 
 export interface RunOptions {
   driver: TurnDriver;
@@ -166,12 +168,13 @@ export async function runSuite<Case extends EvalCase>(suite: EvalSuite<Case>, op
 
 /** The figures of a report that follow from its cases: metrics, per-category breakdown, latency. */
 export function summarizeCases(
-  suite: Pick<EvalSuite, "metrics">,
+  suite: Pick<EvalSuite, "metrics" | "confidenceScore">,
   results: CaseResult[],
   seed: number,
-): Pick<RunReport, "metrics" | "breakdown" | "latency" | "cases"> {
+): Pick<RunReport, "metrics" | "breakdown" | "latency" | "cases" | "calibration"> {
   const metricDefinitions = [...suite.metrics, ...commonMetrics];
   return {
+    ...(suite.confidenceScore ? { calibration: reportCalibration(suite.confidenceScore, results) } : {}),
     metrics: computeMetrics(metricDefinitions, results, seed),
     breakdown: computeBreakdown(
       metricDefinitions.filter((definition) => definition.byCategory),
@@ -185,6 +188,32 @@ export function summarizeCases(
       total_ms: percentiles(results.map((result) => result.total_ms)) ?? { p50: 0, p90: 0, p99: 0, histogram: [] },
     },
     cases: results,
+  };
+}
+
+/** The answers' confidence against the score that says they are right (errored cases left out). */
+export function reportCalibration(score: string, results: readonly CaseResult[]): ReportCalibration {
+  const scored = results.filter((result) => !result.error && result.scores[score]);
+  const samples = scored.flatMap((result) => {
+    const confidence = result.values.confidence;
+    return confidence === undefined || !Number.isFinite(confidence)
+      ? []
+      : [{ confidence, correct: result.scores[score]!.pass }];
+  });
+  const summary = summarizeCalibration(samples);
+  return {
+    score,
+    n: summary.n,
+    ece: summary.ece,
+    brier: summary.brier,
+    bins: summary.bins.map((bin) => ({
+      lower: bin.lower,
+      upper: bin.upper,
+      count: bin.count,
+      mean_confidence: bin.meanConfidence,
+      accuracy: bin.accuracy,
+    })),
+    without_confidence: scored.length - samples.length,
   };
 }
 

@@ -16,6 +16,8 @@ export interface TurnObservation {
   provider: string;
   model: string;
   costUsd?: number;
+  /** The answer's confidence (turn-finish `confidence`), when the model gives one. */
+  confidence?: number;
   error?: { code: string; message: string };
 }
 
@@ -115,6 +117,12 @@ export interface EvalSuite<Case extends EvalCase = EvalCase> {
    * users with `owner`.
    */
   profiles?: boolean;
+  /**
+   * The score whose `pass` says the answer is right: the report then sets each case's
+   * `values.confidence` (the answer's confidence) against it, in a reliability diagram with the
+   * expected calibration error (RunReport.calibration).
+   */
+  confidenceScore?: string;
   loadCases(context: SuiteContext): Promise<Case[]>;
   runCase(testCase: Case, context: CaseContext): Promise<CaseOutcome>;
   metrics: MetricDefinition[];
@@ -155,7 +163,20 @@ export interface RunReport {
   metrics: Record<string, MetricReport>;
   breakdown: Record<string, Record<string, MetricReport>>;
   latency: { time_to_first_token_ms: Percentiles | null; total_ms: Percentiles };
+  /** How well the answers' confidence forecast their correctness (suites with `confidenceScore`). */
+  calibration?: ReportCalibration;
   cases: CaseResult[];
+}
+
+/** A reliability diagram of the answers that had a confidence: see `summarizeCalibration`. */
+export interface ReportCalibration {
+  score: string;
+  n: number;
+  ece: number;
+  brier: number;
+  bins: { lower: number; upper: number; count: number; mean_confidence: number; accuracy: number }[];
+  /** Answers without a confidence (the model gave none, the agent answered in its own words). */
+  without_confidence: number;
 }
 
 export interface Percentiles {

@@ -91,10 +91,11 @@ function observeEnd(observation: TurnObservation, frame: TurnEndFrame): void {
     observation.error = { code: frame.content.code, message: frame.content.message };
     return;
   }
-  const { text, usage, provider, model, cost_usd } = frame.content;
+  const { text, usage, provider, model, cost_usd, confidence } = frame.content;
   observation.text = text;
   observation.usage = { inputTokens: usage.input_tokens, outputTokens: usage.output_tokens };
   observation.provider = provider;
   observation.model = model;
   if (cost_usd !== null) observation.costUsd = cost_usd;
+  if (typeof confidence === "number") observation.confidence = confidence;
 }

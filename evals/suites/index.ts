@@ -10,6 +10,7 @@ import { spanishSafetySuite } from "./safety-es/suite.ts";
 import { feedbackSuite } from "./feedback/suite.ts";
 import { profilesSuite } from "./profiles/suite.ts";
 import { routingSuite } from "./routing/suite.ts";
+import { exactAnswersSuite } from "./exact-answers/suite.ts";
 
 /** Built-in suites by name. */
 // biome-ignore lint/suspicious/noExplicitAny: each definition is typed by its own schema
@@ -25,4 +26,5 @@ export const suites: Record<string, EvalSuite<any>> = {
   feedback: feedbackSuite(),
   profiles: profilesSuite,
   routing: routingSuite,
+  "exact-answers": exactAnswersSuite,
 };

@@ -48,6 +48,29 @@ describe("LocalModelProvider (SmolLM2-135M-Instruct)", () => {
     expect(text(await drain(request))).toBe(text(await drain(request)));
   });
 
+  it("gives each answer a confidence from its tokens' probabilities, calibrated when asked", async () => {
+    const ask = async (content: string, options: ConstructorParameters<typeof LocalModelProvider>[0] = {}) => {
+      const events: ModelStreamEvent[] = [];
+      const model = new LocalModelProvider({ maxOutputTokens: 24, confidenceCalibration: false, ...options });
+      for await (const event of model.stream({ messages: [{ role: "user", content }], tools: [], toolChoice: "auto" }))
+        events.push(event);
+      return (events.at(-1) as Extract<ModelStreamEvent, { type: "finish" }>).confidence;
+    };
+    const sea = await ask("What is the sea?");
+    const word = await ask("Write a made-up word of nine letters.");
+    expect(sea).toBeGreaterThan(0);
+    expect(sea).toBeLessThan(1);
+    // Not a constant: another answer is another figure; the same answer, the same one.
+    expect(word).not.toBeCloseTo(sea!, 4);
+    expect(await ask("What is the sea?")).toBe(sea);
+    // A calibration moves it (Platt scaling on the log-odds): here one logit up.
+    const logit = Math.log(sea! / (1 - sea!));
+    expect(await ask("What is the sea?", { confidenceCalibration: { slope: 1, intercept: 1 } })).toBeCloseTo(
+      1 / (1 + Math.exp(-(logit + 1))),
+      9,
+    );
+  });
+
   it("ends the generation before reusing its sequence when the reader stops early", async () => {
     const request: ModelRequest = {
       messages: [

@@ -19,6 +19,9 @@ import { loadLocalModel, type LoadedLocalModel, type LocalModelOptions } from ".
 import type { ChatFormatName } from "./model-catalogue.ts";
 import type { PrefixReadiness } from "./prefix-state-cache.ts";
 import { callLeaning, qwenFormat } from "./qwen-format.ts";
+import { sequenceConfidence, TokenConfidenceRecorder } from "./token-confidence.ts";
+import { type ConfidenceCalibration, calibrateConfidence } from "../confidence-calibration.ts";
+import { localConfidenceCalibration } from "./local-confidence-calibration.ts";
 import { smollm2Format } from "./smollm2-format.ts";
 
 export interface LocalProviderOptions extends LocalModelOptions {
@@ -47,6 +50,11 @@ export interface LocalProviderOptions extends LocalModelOptions {
    * (default true; prefix-state-cache.ts). Off, a request reuses only what its sequence last held.
    */
   prefixCache?: boolean;
+  /**
+   * Maps the answers' raw confidence (their tokens' geometric-mean probability) to the chance they are
+   * right. Default: the model's in confidence-calibration.json, if it has one; `false`: the raw figure.
+   */
+  confidenceCalibration?: ConfidenceCalibration | false;
 }
 
 const chatFormats: Record<ChatFormatName, ChatFormat> = { "qwen2.5": qwenFormat, smollm2: smollm2Format };
@@ -162,25 +170,49 @@ export class LocalModelProvider implements ModelProvider {
         return prompt;
       },
     };
+    // The probability of each token sampled on the lease: what the response's confidence is read from.
+    const recorder = new TokenConfidenceRecorder(lease.sequence);
     try {
       if (mayCallTools) {
         const decision = await format.decideToolCalls(run);
         if (decision.calls.length > 0) {
           for (const call of decision.calls) yield { type: "tool-call", ...call };
-          yield { type: "finish", reason: "tool-calls", usage: decision.usage, model: this.modelName };
+          yield {
+            type: "finish",
+            reason: "tool-calls",
+            usage: decision.usage,
+            model: this.modelName,
+            ...this.#confidenceOf(loaded, recorder.probabilities),
+          };
           return;
         }
       }
-      yield* this.#streamAnswer(run, format);
+      recorder.reset();
+      yield* this.#streamAnswer(run, format, recorder);
     } catch (error) {
       throw asProviderError(error, request.signal);
     } finally {
+      recorder.detach();
       completion.dispose();
       lease.release();
     }
   }
 
-  async *#streamAnswer(run: FormatRun, format: ChatFormat): AsyncGenerator<ModelStreamEvent> {
+  /** The response's confidence, calibrated for the model when it can be (none for no sampled token). */
+  #confidenceOf(loaded: LoadedLocalModel, probabilities: readonly number[]): { confidence?: number } {
+    const raw = sequenceConfidence(probabilities);
+    if (raw === undefined) return {};
+    const option = this.#options.confidenceCalibration;
+    const calibration =
+      option === false ? undefined : (option ?? localConfidenceCalibration(loaded.catalogueModel?.name));
+    return { confidence: calibrateConfidence(raw, calibration) };
+  }
+
+  async *#streamAnswer(
+    run: FormatRun,
+    format: ChatFormat,
+    recorder: TokenConfidenceRecorder,
+  ): AsyncGenerator<ModelStreamEvent> {
     const { loaded, request, completion } = run;
     const maxTokens = request.maxOutputTokens ?? this.#options.maxOutputTokens ?? 512;
     const prompt = await format.answerPrompt(run, maxTokens);
@@ -249,6 +281,7 @@ export class LocalModelProvider implements ModelProvider {
       reason,
       usage: { inputTokens: prompt.tokens.length, outputTokens },
       model: this.modelName,
+      ...this.#confidenceOf(loaded, recorder.probabilities),
     };
   }
 

@@ -22,6 +22,16 @@ export interface OpenAIProviderOptions {
   maxOutputTokens?: number;
   contextTokens?: number;
   requestTimeoutMs?: number;
+  /**
+   * Ask for the answer's token log-probabilities, the finish event's `confidence` (default: on for
+   * OpenAI's own chat models, off for reasoning models, which refuse them, and for compatible servers).
+   */
+  logprobs?: boolean;
+}
+
+/** OpenAI's reasoning models (o1, o3, o4-mini, gpt-5…) answer `logprobs` with a 400. */
+export function openAIAcceptsLogprobs(model: string): boolean {
+  return !/^(o\d|gpt-5)/.test(model);
 }
 
 /** GPT, or any OpenAI-compatible server, through Chat Completions streaming with tool calls and usage. */
@@ -31,11 +41,13 @@ export class OpenAIProvider implements ModelProvider {
   readonly model: string;
   readonly #client: OpenAI;
   readonly #maxOutputTokens: number | undefined;
+  readonly #logprobs: boolean;
 
   constructor(options: OpenAIProviderOptions) {
     this.id = options.id ?? (options.baseURL ? "openai-compatible" : "openai");
     this.model = options.model ?? "gpt-4o-mini";
     this.#maxOutputTokens = options.maxOutputTokens;
+    this.#logprobs = options.logprobs ?? (!options.baseURL && openAIAcceptsLogprobs(this.model));
     this.capabilities = {
       toolCalling: true,
       vision: !options.baseURL,
@@ -54,6 +66,9 @@ export class OpenAIProvider implements ModelProvider {
     let finishReason: string | null = null;
     let usage = { inputTokens: 0, outputTokens: 0 };
     let model = this.model;
+    // The answer's tokens' log-probabilities, when asked for (tool calls have none).
+    let logprobSum = 0;
+    let logprobCount = 0;
     try {
       const maxTokens = request.maxOutputTokens ?? this.#maxOutputTokens;
       const stream = await this.#client.chat.completions.create(
@@ -62,6 +77,7 @@ export class OpenAIProvider implements ModelProvider {
           messages: toOpenAIMessages(request.messages) as never,
           stream: true,
           stream_options: { include_usage: true },
+          ...(this.#logprobs ? { logprobs: true } : {}),
           ...(request.tools.length && request.toolChoice !== "none"
             ? {
                 tools: request.tools.map((tool) => ({
@@ -92,6 +108,11 @@ export class OpenAIProvider implements ModelProvider {
         for (const choice of chunk.choices ?? []) {
           const delta = choice.delta;
           if (delta?.content) yield { type: "text-delta", text: delta.content };
+          for (const token of choice.logprobs?.content ?? []) {
+            if (!Number.isFinite(token.logprob)) continue;
+            logprobSum += token.logprob;
+            logprobCount++;
+          }
           for (const call of delta?.tool_calls ?? []) {
             const entry = calls.get(call.index) ?? { id: "", name: "", json: "" };
             if (call.id) entry.id = call.id;
@@ -118,7 +139,14 @@ export class OpenAIProvider implements ModelProvider {
         arguments: parseToolArguments(this.id, call.name, call.json),
       };
     }
-    yield { type: "finish", reason: finishReasonOf(finishReason, calls.size > 0), usage, model };
+    yield {
+      type: "finish",
+      reason: finishReasonOf(finishReason, calls.size > 0),
+      usage,
+      model,
+      // The geometric mean of the tokens' probabilities, as the local model's.
+      ...(logprobCount > 0 ? { confidence: Math.exp(logprobSum / logprobCount) } : {}),
+    };
   }
 }
 

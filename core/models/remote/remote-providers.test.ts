@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LoopbackApiServer, anthropicStream, openaiStream } from "../../testing/loopback-api-server.ts";
 import { AnthropicProvider } from "./anthropic-provider.ts";
-import { OpenAIProvider } from "./openai-provider.ts";
+import { OpenAIProvider, openAIAcceptsLogprobs } from "./openai-provider.ts";
 import { runRemoteProviderContract } from "../../testing/contracts/remote-provider.ts";
 
 const anthropicKey = "sk-ant-test-secret-0001";
@@ -136,6 +136,30 @@ describe("adapters' requests on the wire", () => {
       ],
     });
     expect(recorded.body).not.toHaveProperty("tool_choice");
+  });
+
+  it("OpenAI: asks for log-probabilities and gives the answer's confidence from them; not from reasoning models", async () => {
+    server.reply({
+      kind: "sse",
+      events: openaiStream.text(["The", " answer", " is 4."], { logprobs: [-0.1, -0.5, -0.3] }),
+    });
+    const provider = new OpenAIProvider({ apiKey: openaiKey, logprobs: true, baseURL: `${server.url}/v1` });
+    const events = [];
+    for await (const event of provider.stream(conversation)) events.push(event);
+    expect(server.requests.at(-1)!.body).toMatchObject({ logprobs: true });
+    const finish = events.find((event) => event.type === "finish")!;
+    expect(finish).toMatchObject({ type: "finish", reason: "stop" });
+    expect((finish as { confidence?: number }).confidence).toBeCloseTo(Math.exp(-0.3), 6);
+
+    // Without log-probabilities on the wire (a compatible server, a reasoning model), no confidence.
+    server.reply({ kind: "sse", events: openaiStream.text(["4"]) });
+    const compatible = new OpenAIProvider({ baseURL: `${server.url}/v1`, model: "llama3" });
+    const plain = [];
+    for await (const event of compatible.stream(conversation)) plain.push(event);
+    expect(server.requests.at(-1)!.body).not.toHaveProperty("logprobs");
+    expect(plain.find((event) => event.type === "finish")).not.toHaveProperty("confidence");
+    expect(["gpt-4o-mini", "gpt-4.1"].map(openAIAcceptsLogprobs)).toEqual([true, true]);
+    expect(["o1", "o3-mini", "o4-mini", "gpt-5"].map(openAIAcceptsLogprobs)).toEqual([false, false, false, false]);
   });
 
   it("asks each API for a call when the tool choice is required", async () => {
