@@ -82,6 +82,7 @@ export {
   type SpecialistRouterOptions,
 } from "./specialists/specialist-router.ts";
 export { consultationToolName } from "./specialists/consultation.ts";
+export { escapeRegExp } from "./language/escape-regexp.ts";
 export {
   calibrateConfidence,
   fitConfidenceCalibration,

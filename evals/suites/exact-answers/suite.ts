@@ -1,3 +1,4 @@
+import { escapeRegExp } from "realtime-agent";
 import { z } from "zod";
 import { outcomeFieldsOf } from "../../runner/in-process-driver.ts";
 import type { EvalSuite } from "../../runner/types.ts";
@@ -52,11 +53,9 @@ export function answersRight(answer: string, right: readonly string[], category:
     if (numeric.length > 0)
       return last !== undefined && numeric.some((value) => Number(value) === Number(last) || value === last);
   }
-  return expected.some((value) => new RegExp(`(^|[^\\p{L}\\p{N}])${escape(value)}($|[^\\p{L}\\p{N}])`, "u").test(said));
-}
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return expected.some((value) =>
+    new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegExp(value)}($|[^\\p{L}\\p{N}])`, "u").test(said),
+  );
 }
 
 /**
