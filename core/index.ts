@@ -84,6 +84,10 @@ export {
 export { consultationToolName } from "./specialists/consultation.ts";
 export { escapeRegExp } from "./language/escape-regexp.ts";
 export {
+  localConfidenceCalibration,
+  localConfidenceCalibrationFile,
+} from "./models/local/local-confidence-calibration.ts";
+export {
   calibrateConfidence,
   fitConfidenceCalibration,
   summarizeCalibration,

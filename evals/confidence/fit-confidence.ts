@@ -16,10 +16,10 @@ import {
   calibrateConfidence,
   type ConfidenceCalibration,
   fitConfidenceCalibration,
+  localConfidenceCalibrationFile,
   modelCatalogue,
   summarizeCalibration,
 } from "realtime-agent";
-import { localConfidenceCalibrationFile } from "../../core/models/local/local-confidence-calibration.ts";
 import { readReport } from "../runner/file-store.ts";
 import type { RunReport } from "../runner/types.ts";
 
