@@ -42,11 +42,24 @@ export function feedbackFrame(
   };
 }
 
-export function userMessageFrame(text: string, options: { messageId?: string } = {}): UserMessageFrame {
+/** What a message may ask of its turn (sent in the frame's `context`). */
+export interface TurnOptions {
+  /** `chains`: analytical, logical, creative and causal reasoning at once, then their synthesis. */
+  reasoning?: "single" | "chains";
+  /** The specialist to answer (`travel`, `finance`, `tech`, `general`, or a configured one). */
+  specialist?: string;
+}
+
+export function userMessageFrame(text: string, options: { messageId?: string } & TurnOptions = {}): UserMessageFrame {
+  const context = {
+    ...(options.reasoning === undefined ? {} : { reasoning: options.reasoning }),
+    ...(options.specialist === undefined ? {} : { specialist: options.specialist }),
+  };
   return {
     type: "user_message",
     content: { text },
     ...(options.messageId === undefined ? {} : { message_id: options.messageId }),
+    ...(Object.keys(context).length ? { context } : {}),
   };
 }
 

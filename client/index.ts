@@ -35,6 +35,7 @@ export {
   type CancelFrame,
   type FeedbackFrame,
   type ClientFrame,
+  type TurnOptions,
 } from "./client-frames.ts";
 export { RealtimeClientError, clientErrorCodes, type ClientErrorCode } from "./client-error.ts";
 export { Turn } from "./turn.ts";

@@ -1,4 +1,4 @@
-import { cancelFrame, type ClientFrame, feedbackFrame, userMessageFrame } from "./client-frames.ts";
+import { cancelFrame, type ClientFrame, feedbackFrame, type TurnOptions, userMessageFrame } from "./client-frames.ts";
 import { RealtimeClientError } from "./client-error.ts";
 import { parseServerFrame } from "./parse-server-frame.ts";
 import { protocolVersion, type ServerFrame } from "./server-frames.ts";
@@ -77,9 +77,9 @@ export class RealtimeClient {
   readonly #options: ConnectOptions;
   readonly #resume: Required<Omit<ResumeOptions, "lastSeq">> | undefined;
   /** Messages not sent yet, oldest first. */
-  readonly #queue: TurnControl[] = [];
+  readonly #queue: (TurnControl & { options: TurnOptions })[] = [];
   /** The message sent and not answered yet: at most one at a time. */
-  #current: (TurnControl & { cancelRequested: boolean; messageId: string }) | undefined;
+  #current: (TurnControl & { options: TurnOptions; cancelRequested: boolean; messageId: string }) | undefined;
   #socket: WebSocketLike | undefined;
   #status: ConnectionStatus = "connecting";
   #lastSeq: number;
@@ -121,12 +121,15 @@ export class RealtimeClient {
     return this.#lastSeq;
   }
 
-  /** Sends a user message; its frames arrive on the returned Turn. */
-  send(text: string): Turn {
+  /**
+   * Sends a user message; its frames arrive on the returned Turn. `options.reasoning: "chains"` asks
+   * for reasoning chains; `options.specialist` names the specialist to answer.
+   */
+  send(text: string, options: TurnOptions = {}): Turn {
     const control = Turn.open(text, (cancelled) => this.#cancel(cancelled));
     if (this.#closing) control.fail(new RealtimeClientError("CONNECTION_CLOSED", "The client is closed."));
     else {
-      this.#queue.push(control);
+      this.#queue.push({ ...control, options });
       this.#sendNext();
     }
     return control.turn;
@@ -299,7 +302,7 @@ export class RealtimeClient {
     if (!next) return;
     const messageId = globalThis.crypto.randomUUID();
     this.#current = { ...next, cancelRequested: false, messageId };
-    this.#write(userMessageFrame(next.turn.text, { messageId }));
+    this.#write(userMessageFrame(next.turn.text, { messageId, ...next.options }));
   }
 
   /**
@@ -310,7 +313,7 @@ export class RealtimeClient {
   #resendUnstarted(): void {
     const current = this.#current;
     if (current && current.turn.turnId === undefined && current.turn.frames.length === 0)
-      this.#write(userMessageFrame(current.turn.text, { messageId: current.messageId }));
+      this.#write(userMessageFrame(current.turn.text, { messageId: current.messageId, ...current.options }));
   }
 
   #cancel(turn: Turn): void {

@@ -40,6 +40,12 @@ const requestSchema = z
     max_tokens: z.number().int().positive().optional(),
     max_completion_tokens: z.number().int().positive().optional(),
     user: z.string().optional(),
+    /** This platform's own: reasoning chains for a hard question, and the specialist to answer. */
+    reasoning: z.enum(["single", "chains"]).optional(),
+    specialist: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,31}$/)
+      .optional(),
   })
   .passthrough();
 
@@ -114,6 +120,8 @@ export function openAIRouter(options: { agent: Agent; auth: Authenticator; maxBo
       history,
       signal: controller.signal,
       ...(maxOutputTokens !== undefined ? { maxOutputTokens } : {}),
+      ...(body.reasoning ? { reasoning: body.reasoning } : {}),
+      ...(body.specialist ? { specialist: body.specialist } : {}),
     });
 
     if (!body.stream) {

@@ -126,6 +126,18 @@ const eventsByType: { [Type in AgentEvent["type"]]: Extract<AgentEvent, { type: 
     { type: "specialist", turnId, name: "travel", share: 0.82, followUp: false, consultable: ["finance"] },
     { type: "specialist", turnId, name: "general", share: 0.4, followUp: true, consultable: [] },
   ],
+  "reasoning-chains": [
+    {
+      type: "reasoning-chains",
+      turnId,
+      chains: [
+        { kind: "analytical", text: "4 × 3 = 12; 20 − 12 = 8.\nAnswer: 8", answer: "8" },
+        { kind: "creative", text: "Hmm." },
+      ],
+      majority: "8",
+    },
+    { type: "reasoning-chains", turnId, chains: [] },
+  ],
   error: [{ type: "error", turnId, code: "PROVIDER_FAILED", message: "The model crashed.", retryable: true }],
 };
 
@@ -172,6 +184,28 @@ describe("one protocol: the server's encoder and the client's decoder", () => {
       ok: true,
       message: { kind: "cancel", turnId },
     });
+  });
+
+  it("reads what a message asks of its turn from its context: reasoning chains, a specialist; refuses other values", () => {
+    const asked = userMessageFrame("Hard one", { messageId: "m2", reasoning: "chains", specialist: "finance" });
+    expect(asked.context).toEqual({ reasoning: "chains", specialist: "finance" });
+    expect(parseClientFrame(JSON.stringify(asked))).toEqual({
+      ok: true,
+      message: {
+        kind: "user_message",
+        text: "Hard one",
+        messageId: "m2",
+        options: { reasoning: "chains", specialist: "finance" },
+      },
+    });
+    const deep = { type: "user_message", content: { text: "hi" }, message_id: "m3", context: { reasoning: "deep" } };
+    expect(parseClientFrame(JSON.stringify(deep))).toEqual({
+      ok: false,
+      messageId: "m3",
+      message: expect.stringMatching(/^context\.reasoning: .*"single" or "chains"/),
+    });
+    const shouted = { type: "user_message", content: { text: "hi" }, context: { specialist: "Travel Agent" } };
+    expect(parseClientFrame(JSON.stringify(shouted))).toMatchObject({ ok: false });
   });
 
   it("answers bad feedback with a reply_to, its own id or one made up", () => {

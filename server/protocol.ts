@@ -31,6 +31,7 @@ const frameTypeOf = {
   "cache-lookup": "system_event",
   guard: "system_event",
   specialist: "system_event",
+  "reasoning-chains": "system_event",
   error: "error",
 } as const satisfies Record<AgentEvent["type"], ServerFrameType>;
 
@@ -97,6 +98,11 @@ export function frameContentOf(event: AgentEvent): ServerFrameContent {
         follow_up: event.followUp,
         consultable: event.consultable,
       });
+    case "reasoning-chains":
+      return systemEvent("reasoning_chains", `${event.chains.length} lines of reasoning, then their synthesis.`, {
+        chains: event.chains,
+        majority: event.majority ?? null,
+      });
     case "turn-finish":
       return {
         text: event.text,
@@ -132,6 +138,7 @@ export type SystemEventName =
   | "cache_lookup"
   | "guard"
   | "specialist"
+  | "reasoning_chains"
   | "feedback_recorded";
 
 function systemEvent(
@@ -222,9 +229,23 @@ const messageIdOf = (data: Record<string, unknown>) =>
     : undefined;
 
 export type ClientMessage =
-  | { kind: "user_message"; text: string; messageId: string | undefined }
+  | { kind: "user_message"; text: string; messageId: string | undefined; options?: TurnOptions }
   | { kind: "cancel"; turnId: string | undefined }
   | { kind: "feedback"; body: FeedbackBody; messageId: string };
+
+/** What a message's `context` may ask of its turn: reasoning chains, a specialist by name. */
+export interface TurnOptions {
+  reasoning?: "single" | "chains";
+  specialist?: string;
+}
+
+const turnOptions = z.object({
+  reasoning: z.enum(["single", "chains"]).optional(),
+  specialist: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,31}$/)
+    .optional(),
+});
 
 export type ParsedClientFrame =
   | { ok: true; message: ClientMessage }
@@ -247,11 +268,28 @@ export function parseClientFrame(raw: string): ParsedClientFrame {
   if (short.success)
     return { ok: true, message: { kind: "user_message", text: short.data.text, messageId: undefined } };
   const full = userMessage.safeParse(data);
-  if (full.success)
+  if (full.success) {
+    const asked = turnOptions.safeParse(full.data.context ?? {});
+    if (!asked.success) {
+      const issue = asked.error.issues[0]!;
+      return {
+        ok: false,
+        message: `context.${issue.path.join(".")}: ${issue.message} (reasoning: "single" or "chains"; specialist: a specialist's name).`,
+        messageId: full.data.message_id,
+      };
+    }
+    const { reasoning, specialist } = asked.data;
+    const options = { ...(reasoning ? { reasoning } : {}), ...(specialist ? { specialist } : {}) };
     return {
       ok: true,
-      message: { kind: "user_message", text: full.data.content.text, messageId: full.data.message_id },
+      message: {
+        kind: "user_message",
+        text: full.data.content.text,
+        messageId: full.data.message_id,
+        ...(Object.keys(options).length ? { options } : {}),
+      },
     };
+  }
   const cancelled = cancel.safeParse(data);
   if (cancelled.success) return { ok: true, message: { kind: "cancel", turnId: cancelled.data.turn_id } };
   const rated = feedback.safeParse(data);

@@ -47,6 +47,7 @@ import { SessionQueue } from "./session-queue.ts";
 import { keepingRedacted, sessionMemoryFor, type HistoryMessage, type SessionMemory } from "./session-memory.ts";
 import { redactTurn } from "../safety/pii.ts";
 import { runToolRound } from "./tool-round.ts";
+import { majorityAnswer, runReasoningChains, synthesisMessages } from "./reasoning-chains.ts";
 import { TurnProgress } from "./turn-progress.ts";
 import type { SemanticCache } from "../cache/semantic-cache.ts";
 import { cacheScopeOf, cacheTtlOf, looksLikeRefusal } from "./answer-cache.ts";
@@ -182,6 +183,12 @@ export interface TurnInput {
   specialist?: string;
   /** This turn's consultations between specialists, instead of the agent's `maxConsultations`. */
   maxConsultations?: number;
+  /**
+   * `chains`: for a hard question, analytical, logical, creative and causal chains of reasoning run
+   * at once and the answer synthesizes them (reasoning-chains.ts; no tools, several times the tokens).
+   * Default `single`: the model answers as usual.
+   */
+  reasoning?: "single" | "chains";
 }
 
 /**
@@ -374,13 +381,36 @@ export class Agent {
           return;
         }
       }
-      const allTools = tools.definitions();
-      const route: ToolRoute = this.#options.toolRouter
-        ? await this.#options.toolRouter(userText, allTools, {
-            previousUserText: context.recentTurns.at(-1)?.userText,
+      if (input.reasoning === "chains") {
+        // Opt-in: the chains reason at once, without tools, and the answer round synthesizes them.
+        const chains = await turn.timer.time("model", () =>
+          runReasoningChains(this.model, messages, {
             signal,
-          })
-        : { tools: allTools, toolChoice: "auto" };
+            maxOutputTokens: input.maxOutputTokens ?? this.#options.maxOutputTokens ?? 256,
+            ...(this.#options.temperature !== undefined ? { temperature: this.#options.temperature } : {}),
+            ...(this.#options.seed !== undefined ? { seed: this.#options.seed } : {}),
+          }),
+        );
+        for (const chain of chains) turn.addUsage(chain.usage);
+        const majority = majorityAnswer(chains);
+        yield {
+          type: "reasoning-chains",
+          turnId,
+          chains: chains.map(({ kind, answer, text }) => ({ kind, text, ...(answer ? { answer } : {}) })),
+          ...(majority ? { majority: majority.answer } : {}),
+        };
+        if (chains.length > 0) messages.splice(0, messages.length, ...synthesisMessages(messages, chains));
+      }
+      const allTools = tools.definitions();
+      const route: ToolRoute =
+        input.reasoning === "chains"
+          ? { tools: [], toolChoice: "none" }
+          : this.#options.toolRouter
+            ? await this.#options.toolRouter(userText, allTools, {
+                previousUserText: context.recentTurns.at(-1)?.userText,
+                signal,
+              })
+            : { tools: allTools, toolChoice: "auto" };
       const definitions = route.toolChoice === "none" ? [] : route.tools;
       const systemText = messages[0]?.role === "system" ? messages[0].content : undefined;
       // Said with the message in the rounds that write the answer, not in the one that decides on tools

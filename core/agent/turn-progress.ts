@@ -56,6 +56,11 @@ export class TurnProgress {
     this.confidence = confidence;
   }
 
+  /** Tokens the turn used outside its answer rounds (reasoning chains). */
+  addUsage(usage: TokenUsage): void {
+    this.usage = addUsage(this.usage, usage);
+  }
+
   startNextSegment(): void {
     this.segment++;
     this.text = "";

@@ -97,6 +97,14 @@ export type AgentEvent =
       followUp: boolean;
       consultable: string[];
     }
+  | {
+      /** The reasoning chains of a turn that asked for them (TurnInput.reasoning), before their synthesis. */
+      type: "reasoning-chains";
+      turnId: string;
+      chains: { kind: string; text: string; answer?: string }[];
+      /** The answer more than one chain reached, the most often. */
+      majority?: string;
+    }
   | { type: "error"; turnId: string; code: ErrorCode; message: string; retryable: boolean };
 
 export type AgentEventType = AgentEvent["type"];

@@ -68,6 +68,42 @@ describe("WebSocketGateway messages sent again", () => {
   });
 });
 
+describe("WebSocketGateway: what a message asks of its turn", () => {
+  it("runs reasoning chains when the message's context asks, and refuses a way of reasoning it does not know", async () => {
+    const model = new ScriptedModel([
+      { text: "Answer: 8" },
+      { text: "Answer: 8" },
+      { text: "Answer: 6" },
+      { text: "Answer: 8" },
+      { text: "8 euros." },
+    ]);
+    const socket = await open(`${await start(model)}/ws/chains`);
+    const frames: { type: string; content: Record<string, unknown>; context: { reply_to?: string } }[] = [];
+    const ended = new Promise<void>((resolve) =>
+      socket.on("message", (data) => {
+        const frame = JSON.parse(`${data}`);
+        frames.push(frame);
+        if (frame.context.reply_to === "c-2" && frame.type === "agent_response_complete") resolve();
+      }),
+    );
+    const send = (id: string, context: Record<string, unknown>) =>
+      socket.send(JSON.stringify({ type: "user_message", message_id: id, content: { text: "Change?" }, context }));
+    send("c-1", { reasoning: "deep" });
+    send("c-2", { reasoning: "chains" });
+    await ended;
+    const refused = frames.find((frame) => frame.context.reply_to === "c-1")!;
+    expect(refused).toMatchObject({ type: "error", content: { code: "INPUT_MALFORMED" } });
+    const chains = frames.find((frame) => frame.type === "system_event" && frame.content.event === "reasoning_chains");
+    expect(chains?.content.data).toMatchObject({
+      majority: "8",
+      chains: [{ kind: "analytical", answer: "8" }, {}, {}, {}],
+    });
+    expect(frames.at(-1)!.content.text).toBe("8 euros.");
+    model.assertDone();
+    socket.close();
+  });
+});
+
 describe("WebSocketGateway messages refused at the rate limit", () => {
   it("answers a message sent again with its id after it was refused RATE_LIMITED", async () => {
     let now = 0;

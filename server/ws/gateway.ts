@@ -13,6 +13,7 @@ import {
   serverEventFrame,
   sessionReadyFrame,
   type SystemEventName,
+  type TurnOptions,
 } from "../protocol.ts";
 import { InMemoryRateLimiter, type MessageRateLimiter } from "./rate-limiter.ts";
 import { readUpgradeRequest, refuseUpgrade, sessionKeyOf, type UpgradeRequest } from "./upgrade-request.ts";
@@ -301,7 +302,7 @@ export class WebSocketGateway {
         return;
       }
       this.#options.metrics.messages.inc();
-      void this.#runTurn(channel, client, message.text, message.messageId);
+      void this.#runTurn(channel, client, message.text, message.messageId, message.options);
     });
   }
 
@@ -383,7 +384,13 @@ export class WebSocketGateway {
   }
 
   /** Runs one message as a turn; its frames carry the message's id as `reply_to` when it had one. */
-  async #runTurn(channel: SessionChannel, client: string, text: string, replyTo: string | undefined): Promise<void> {
+  async #runTurn(
+    channel: SessionChannel,
+    client: string,
+    text: string,
+    replyTo: string | undefined,
+    options: TurnOptions = {},
+  ): Promise<void> {
     const controller = new AbortController();
     const started = performance.now();
     let turnId: string | undefined;
@@ -394,6 +401,7 @@ export class WebSocketGateway {
         client,
         text,
         signal: controller.signal,
+        ...options,
       })) {
         if (event.type === "turn-start") {
           turnId = event.turnId;
