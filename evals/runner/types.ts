@@ -28,7 +28,7 @@ export interface TurnObservation {
  */
 export type TurnRequest = Pick<
   TurnInput,
-  "sessionId" | "owner" | "text" | "tools" | "systemPrompt" | "maxOutputTokens" | "planOnly" | "history"
+  "sessionId" | "owner" | "text" | "tools" | "systemPrompt" | "maxOutputTokens" | "planOnly" | "history" | "reasoning"
 >;
 
 export interface TurnDriver {

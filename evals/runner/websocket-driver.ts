@@ -38,7 +38,7 @@ export class WebSocketDriver implements TurnDriver {
     const client = await this.#client(request.sessionId);
     const started = performance.now();
     const observation: TurnObservation = emptyObservation();
-    const turn = client.send(request.text);
+    const turn = client.send(request.text, request.reasoning ? { reasoning: request.reasoning } : {});
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timedOut = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => {

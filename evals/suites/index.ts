@@ -11,6 +11,7 @@ import { feedbackSuite } from "./feedback/suite.ts";
 import { profilesSuite } from "./profiles/suite.ts";
 import { routingSuite } from "./routing/suite.ts";
 import { exactAnswersSuite } from "./exact-answers/suite.ts";
+import { reasoningSuite } from "./reasoning/suite.ts";
 
 /** Built-in suites by name. */
 // biome-ignore lint/suspicious/noExplicitAny: each definition is typed by its own schema
@@ -27,4 +28,5 @@ export const suites: Record<string, EvalSuite<any>> = {
   profiles: profilesSuite,
   routing: routingSuite,
   "exact-answers": exactAnswersSuite,
+  reasoning: reasoningSuite,
 };
