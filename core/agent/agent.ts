@@ -640,7 +640,9 @@ export class Agent {
       choice = await router.route(userText, { previousUserText, signal });
     }
     const budget = { left: input.maxConsultations ?? this.#options.maxConsultations ?? 1 };
-    if (budget.left <= 0) choice = { ...choice, consultable: [] };
+    // Only a specialist short of tools needs to ask another (with every tool, a consultation is only a
+    // detour: the 0.5B model, offered one, consulted travel for a fuel calculation).
+    if (budget.left <= 0 || !choice.specialist.tools) choice = { ...choice, consultable: [] };
     const consultations = choice.consultable.map((other) =>
       consultationTool(other, budget, (specialist, question, context) =>
         this.#askSpecialist(specialist, question, context, input.owner),

@@ -20,7 +20,10 @@ export interface Specialist {
   /** What it knows, in a few words (said in the consultation tool's description). */
   description: string;
   systemPrompt: string;
-  /** The tools it is offered, by name (unset: every registered tool). Names not registered are ignored. */
+  /**
+   * The tools it is offered, by name (unset: every registered tool). Names not registered are ignored.
+   * A specialist with a list of its own may consult others (their tools are then one question away).
+   */
   tools?: readonly string[];
   guard?: SpecialistGuardPolicy;
   /** The specialists it may ask a question of during a turn (unset: every other one but the general). */
@@ -35,8 +38,11 @@ function prompt(role: string): string {
 }
 
 /**
- * The four specialists the platform ships (travel, finance, tech, general). Each is offered the tools
- * of its field only: fewer tools to choose from is what a small model gets wrong least.
+ * The four specialists the platform ships (travel, finance, tech, general): a prompt each, every tool.
+ * Given only the tools of its field, the travel specialist lost the calculator a request also asked
+ * for ("the weather in Oslo and 15% of 320"): on the tool-use suite the 0.5B model chose the right
+ * tools 0.855 of the time, against 0.924 with every tool (the tool router already offers it the two
+ * that fit the message). A specialist of one's own may still be given its `tools`, and consult others.
  */
 export const builtinSpecialists: readonly Specialist[] = [
   {
@@ -45,7 +51,6 @@ export const builtinSpecialists: readonly Specialist[] = [
     systemPrompt: prompt(
       "You are a helpful travel assistant: destinations, weather, transport and what a trip costs in local money.",
     ),
-    tools: ["weather", "currency", "web_search"],
   },
   {
     name: "finance",
@@ -53,7 +58,6 @@ export const builtinSpecialists: readonly Specialist[] = [
     systemPrompt: prompt(
       "You are a helpful finance assistant: exchange rates, market prices, interest and budgets. Prices change: give the figure a tool returns and never invent one. You do not give personal investment advice.",
     ),
-    tools: ["currency", "market_price", "calculator"],
   },
   {
     name: "tech",
@@ -61,7 +65,6 @@ export const builtinSpecialists: readonly Specialist[] = [
     systemPrompt: prompt(
       "You are a helpful technical assistant: programming, computers, networks and software. Give the command or the code when it helps.",
     ),
-    tools: ["calculator", "web_search"],
   },
   {
     name: generalSpecialist,

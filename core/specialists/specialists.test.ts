@@ -38,6 +38,17 @@ const tools = () =>
     ],
   });
 
+/** The built-in specialists, each given only the tools of its field (as a deployment of one's own may). */
+const fieldTools: Record<string, readonly string[]> = {
+  travel: ["weather", "currency", "web_search"],
+  finance: ["currency", "market_price", "calculator"],
+  tech: ["calculator", "web_search"],
+};
+const narrowRouter = new SpecialistRouter({
+  embedder,
+  specialists: builtinSpecialists.map((one) => (fieldTools[one.name] ? { ...one, tools: fieldTools[one.name] } : one)),
+});
+
 const offered = (model: ScriptedModel, request: number) =>
   model.requests[request]!.tools.map((definition) => definition.name).sort();
 
@@ -109,12 +120,22 @@ describe("the specialist router, on the local embedder", () => {
 });
 
 describe("an agent with specialists", () => {
+  it("answers with a built-in specialist's prompt and every tool, consulting nobody", async () => {
+    const model = new ScriptedModel([{ text: "Take an umbrella." }]);
+    const agent = new Agent({ model, tools: tools(), specialists: router });
+    const text = "I'm going to Tokyo next week: what's the forecast and how much is 300 euros in yen?";
+    const events = await collectEvents(agent.runTurn({ sessionId: "s0", text }));
+    expect(eventsOfType(events, "specialist")[0]).toMatchObject({ name: "finance", consultable: [] });
+    expect(model.requests[0]!.messages[0]!.content).toContain("finance assistant");
+    expect(offered(model, 0)).toEqual(["calculator", "currency", "market_price", "weather", "web_search"]);
+  });
+
   it("answers with the chosen specialist's prompt and only its tools, and says which one answered", async () => {
     const model = new ScriptedModel([
       { toolCalls: [{ name: "weather", arguments: { q: "Lisbon" } }] },
       { text: "Rain in Lisbon, 14 °C." },
     ]);
-    const agent = new Agent({ model, tools: tools(), specialists: router });
+    const agent = new Agent({ model, tools: tools(), specialists: narrowRouter });
     const events = await collectEvents(agent.runTurn({ sessionId: "s1", text: "Will it rain in Lisbon tomorrow?" }));
     expect(eventsOfType(events, "specialist")[0]).toMatchObject({ name: "travel", followUp: false, consultable: [] });
     expect(model.requests[0]!.messages[0]!.content).toContain("travel assistant");
@@ -140,7 +161,7 @@ describe("an agent with specialists", () => {
       { text: "Rain in Tokyo tomorrow." },
       { text: "Take an umbrella; 300 euros are about 48,500 yen." },
     ]);
-    const agent = new Agent({ model, tools: tools(), specialists: router });
+    const agent = new Agent({ model, tools: tools(), specialists: narrowRouter });
     const events = await collectEvents(
       agent.runTurn({
         sessionId: "s2",
@@ -163,7 +184,7 @@ describe("an agent with specialists", () => {
 
   it("answers as the specialist the caller names, and refuses a name that is none", async () => {
     const model = new ScriptedModel([{ text: "Use `kill -9`." }]);
-    const agent = new Agent({ model, tools: tools(), specialists: router });
+    const agent = new Agent({ model, tools: tools(), specialists: narrowRouter });
     const events = await collectEvents(
       agent.runTurn({ sessionId: "s3", text: "Will it rain in Lisbon tomorrow?", specialist: "tech" }),
     );
