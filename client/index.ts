@@ -36,6 +36,7 @@ export {
   type FeedbackFrame,
   type ClientFrame,
   type TurnOptions,
+  type FrameImage,
 } from "./client-frames.ts";
 export { RealtimeClientError, clientErrorCodes, type ClientErrorCode } from "./client-error.ts";
 export { Turn } from "./turn.ts";

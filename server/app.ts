@@ -10,6 +10,7 @@ import { type Authentication, Authenticator, authenticateRequest } from "./auth/
 import { chatPageBundle } from "./chat-page/chat-page-bundle.ts";
 import { ServerMetrics } from "./metrics.ts";
 import { openAIRouter } from "./openai-api.ts";
+import { speechRouter } from "./speech/speech-api.ts";
 import { protocolVersion } from "./protocol.ts";
 import { WebSocketGateway, type GatewayOptions } from "./ws/gateway.ts";
 import { sessionsRouter } from "./sessions-api.ts";
@@ -113,6 +114,7 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
     sessionsRouter({ agent: options.agent, auth, onDeleted: (sessionKeys) => gateway.forget(sessionKeys) }),
   );
   app.use("/v1/profile", profileRouter({ agent: options.agent, auth }));
+  app.use("/v1/audio/speech", speechRouter({ auth }));
   app.use("/v1", openAIRouter({ agent: options.agent, auth }));
   app.use((error: unknown, _request: express.Request, response: express.Response, next: express.NextFunction) => {
     // Body-parser errors (malformed JSON, too large) as typed JSON errors, never a stack trace.

@@ -63,6 +63,61 @@ describe("OpenAI-compatible API", () => {
     }
   });
 
+  it("takes images as data: URLs in content parts, reasoning chains when asked, and refuses image URLs to fetch", async () => {
+    const png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
+    const seeing = new (class extends ScriptedModel {
+      override readonly capabilities = { toolCalling: true, vision: true, contextTokens: 200_000 };
+    })([{ text: "A pixel." }]);
+    const local = createAgentServer({ agent: new Agent({ model: seeing }), logger: silentLogger });
+    const url = `http://127.0.0.1:${(await local.listen(0)).port}/v1`;
+    const ask = (content: unknown, extra: Record<string, unknown> = {}) =>
+      fetch(`${url}/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "realtime-agent", messages: [{ role: "user", content }], ...extra }),
+      });
+    try {
+      const parts = [
+        { type: "text", text: "What is this?" },
+        { type: "image_url", image_url: { url: `data:image/png;base64,${png}` } },
+      ];
+      const answered = await ask(parts);
+      expect(answered.status).toBe(200);
+      expect(
+        ((await answered.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content,
+      ).toBe("A pixel.");
+      expect(seeing.requests[0]!.messages.at(-1)).toMatchObject({
+        content: "What is this?",
+        images: [{ mediaType: "image/png", data: png }],
+      });
+      const remote = await ask([{ type: "image_url", image_url: { url: "http://169.254.169.254/latest" } }]);
+      expect(remote.status).toBe(400);
+      expect(await remote.text()).toContain("fetches no image");
+      const unknown = await ask("Hard one", { reasoning: "deep" });
+      expect(unknown.status).toBe(400);
+    } finally {
+      await local.close();
+    }
+    // The local model reads no images: 422 INPUT_UNSUPPORTED, from the error table.
+    const blind = createAgentServer({ agent: new Agent({ model: new ScriptedModel([]) }), logger: silentLogger });
+    const blindUrl = `http://127.0.0.1:${(await blind.listen(0)).port}/v1`;
+    try {
+      const response = await fetch(`${blindUrl}/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          model: "realtime-agent",
+          messages: [
+            { role: "user", content: [{ type: "image_url", image_url: { url: `data:image/png;base64,${png}` } }] },
+          ],
+        }),
+      });
+      expect(response.status).toBe(errorCodes.INPUT_UNSUPPORTED.httpStatus);
+    } finally {
+      await blind.close();
+    }
+  });
+
   it("streams chunks that the openai client and our own OpenAI-compatible provider both read", async () => {
     const agentModel = new ScriptedModel([
       { text: ["One ", "two ", "three."] },

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import express, { type Request, type Response, type Router } from "express";
 import { z } from "zod";
-import { type Agent, type AgentEvent, type ErrorCode, errorCodes } from "realtime-agent";
+import { type Agent, type AgentEvent, type ErrorCode, errorCodes, type ImageInput } from "realtime-agent";
 import { type Authenticator, authenticateRequest } from "./auth/request-auth.ts";
 
 /**
@@ -49,6 +49,23 @@ const requestSchema = z
   })
   .passthrough();
 
+/**
+ * The images of a user message's content parts (`{"type": "image_url", "image_url": {"url": "data:…"}}`),
+ * or why they cannot be taken: the server sends images on as bytes and fetches no URL.
+ */
+function imagesOf(content: unknown): ImageInput[] | string {
+  if (!Array.isArray(content)) return [];
+  const images: ImageInput[] = [];
+  for (const part of content as { type?: unknown; image_url?: { url?: unknown } }[]) {
+    if (part?.type !== "image_url") continue;
+    const url = typeof part.image_url?.url === "string" ? part.image_url.url : "";
+    const data = /^data:(image\/[a-z+.-]+);base64,(.*)$/s.exec(url);
+    if (!data) return "An image_url must be a data: URL with base64 bytes; this server fetches no image.";
+    images.push({ mediaType: data[1] as ImageInput["mediaType"], data: data[2]! });
+  }
+  return images;
+}
+
 function openAIError(
   response: Response,
   status: number,
@@ -79,7 +96,8 @@ export function openAIRouter(options: { agent: Agent; auth: Authenticator; maxBo
       auth.status === 401 ? "invalid_api_key" : "insufficient_scope",
     );
   });
-  router.use(express.json({ limit: options.maxBodyBytes ?? 256 * 1024 }));
+  // Large enough for a message with an image (base64 in a data: URL).
+  router.use(express.json({ limit: options.maxBodyBytes ?? 8 * 1024 * 1024 }));
 
   router.get("/models", (_request, response) => {
     response.json({
@@ -102,6 +120,8 @@ export function openAIRouter(options: { agent: Agent; auth: Authenticator; maxBo
     const last = body.messages.at(-1)!;
     if (last.role !== "user")
       return openAIError(response, 400, "The last message must come from the user.", "invalid_request_error");
+    const images = imagesOf((request.body as { messages: { content?: unknown }[] }).messages.at(-1)?.content);
+    if (typeof images === "string") return openAIError(response, 400, images, "invalid_request_error");
     const history = body.messages.slice(0, -1).flatMap((message) => {
       const role = message.role === "developer" ? "system" : message.role;
       return role === "tool" ? [] : [{ role, content: message.content ?? "" }];
@@ -121,6 +141,7 @@ export function openAIRouter(options: { agent: Agent; auth: Authenticator; maxBo
       signal: controller.signal,
       ...(maxOutputTokens !== undefined ? { maxOutputTokens } : {}),
       ...(body.reasoning ? { reasoning: body.reasoning } : {}),
+      ...(images.length ? { images } : {}),
       ...(body.specialist ? { specialist: body.specialist } : {}),
     });
 

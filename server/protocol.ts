@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import type { AgentEvent, ErrorCode } from "realtime-agent";
+import type { AgentEvent, ErrorCode, ImageInput } from "realtime-agent";
 import {
   protocolVersion,
   type ServerFrameContent,
@@ -215,7 +215,14 @@ export function sessionReadyFrame(sessionId: string, seq: number): ServerFrameEn
 const shortForm = z.object({ text: z.string() }).strict();
 const userMessage = z.object({
   type: z.literal("user_message"),
-  content: z.object({ text: z.string() }),
+  content: z.object({
+    text: z.string(),
+    /** Images with the message (base64 bytes), for models that read them; checked by the agent. */
+    images: z
+      .array(z.object({ media_type: z.string(), data: z.string() }).strict())
+      .max(8)
+      .optional(),
+  }),
   message_id: z.string().min(1).max(128).optional(),
   session_id: z.string().optional(),
   timestamp: z.string().optional(),
@@ -237,6 +244,7 @@ export type ClientMessage =
 export interface TurnOptions {
   reasoning?: "single" | "chains";
   specialist?: string;
+  images?: ImageInput[];
 }
 
 const turnOptions = z.object({
@@ -279,7 +287,15 @@ export function parseClientFrame(raw: string): ParsedClientFrame {
       };
     }
     const { reasoning, specialist } = asked.data;
-    const options = { ...(reasoning ? { reasoning } : {}), ...(specialist ? { specialist } : {}) };
+    const images = full.data.content.images?.map((image) => ({
+      mediaType: image.media_type as ImageInput["mediaType"],
+      data: image.data,
+    }));
+    const options = {
+      ...(reasoning ? { reasoning } : {}),
+      ...(specialist ? { specialist } : {}),
+      ...(images?.length ? { images } : {}),
+    };
     return {
       ok: true,
       message: {

@@ -156,7 +156,7 @@ describe("WebSocket protocol rta.v1 with the local model", () => {
   it("closes a connection whose frame exceeds the hard limit with 1009, and keeps serving others", async () => {
     const client = await connect("e2e-huge");
     const closed = new Promise<number>((resolve) => client.socket.once("close", (code) => resolve(code)));
-    client.send({ text: "x".repeat(2 * 1024 * 1024) });
+    client.send({ text: "x".repeat(9 * 1024 * 1024) });
     expect(await closed).toBe(1009);
     const other = await connect("e2e-after-huge");
     const frames = await other.turn({ text: "" });

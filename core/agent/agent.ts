@@ -10,7 +10,7 @@ import {
   UserInputError,
 } from "../contracts/errors.ts";
 import type { AgentEvent, TurnOutcome } from "../contracts/events.ts";
-import type { ChatMessage } from "../contracts/messages.ts";
+import type { ChatMessage, ImageInput } from "../contracts/messages.ts";
 import type { ModelProvider, ModelRequest } from "../contracts/model.ts";
 import type { SessionContext, SessionLock, SessionStore, ToolCallRecord, TurnRecord } from "../contracts/store.ts";
 import type { Logger } from "../contracts/logger.ts";
@@ -47,6 +47,7 @@ import { SessionQueue } from "./session-queue.ts";
 import { keepingRedacted, sessionMemoryFor, type HistoryMessage, type SessionMemory } from "./session-memory.ts";
 import { redactTurn } from "../safety/pii.ts";
 import { runToolRound } from "./tool-round.ts";
+import { checkImages } from "./image-input.ts";
 import { majorityAnswer, runReasoningChains, synthesisMessages } from "./reasoning-chains.ts";
 import { TurnProgress } from "./turn-progress.ts";
 import type { SemanticCache } from "../cache/semantic-cache.ts";
@@ -181,6 +182,8 @@ export interface TurnInput {
   history?: readonly HistoryMessage[];
   /** The specialist to answer, by name, instead of the router's choice (with `specialists` set). */
   specialist?: string;
+  /** Images sent with the message (checked: image-input.ts), for models that read them (Claude, GPT). */
+  images?: readonly ImageInput[];
   /** This turn's consultations between specialists, instead of the agent's `maxConsultations`. */
   maxConsultations?: number;
   /**
@@ -260,8 +263,14 @@ export class Agent {
       // Other processes on the same store (server instances) wait too: their turns do not interleave.
       releaseShared = await this.#options.sessionLock?.acquire(input.sessionId, signal);
       const userText = await turn.timer.time("inputGuard", () =>
-        guardInput(input.text, { maxInputChars: this.#options.maxInputChars }),
+        guardInput(input.text, { maxInputChars: this.#options.maxInputChars, allowEmpty: !!input.images?.length }),
       );
+      const images = input.images?.length ? checkImages(input.images) : undefined;
+      if (images && !this.model.capabilities.vision)
+        throw new UserInputError(
+          "INPUT_UNSUPPORTED",
+          `The model in use (${this.model.id}) reads no images: configure Claude or GPT (ANTHROPIC_API_KEY, OPENAI_API_KEY) to send them.`,
+        );
       const loaded = await turn.timer.time("loadContext", () => memory.load());
       const context = {
         ...loaded,
@@ -306,6 +315,7 @@ export class Agent {
         instructions: memory.instructions,
         recallAnswerChars: this.#options.recallAnswerChars,
       });
+      if (images) messages[messages.length - 1] = { role: "user", content: userText, images };
       const safety = this.#options.safety;
       if (safety) {
         const decision = await turn.timer.time("inputGuard", () =>
@@ -354,7 +364,7 @@ export class Agent {
         return;
       }
       const cache =
-        this.#options.cache && !input.history && !input.planOnly && loaded.recentTurns.length === 0
+        this.#options.cache && !input.history && !input.planOnly && !images && loaded.recentTurns.length === 0
           ? { cache: this.#options.cache, scope: cacheScopeOf(input.owner, tools, this.model.id, language) }
           : undefined;
       if (cache) {
@@ -439,6 +449,7 @@ export class Agent {
           messages[userIndex] = {
             role: "user",
             content: round === 0 && mayCallTools ? userText : `${userText}\n\n${reminder}`,
+            ...(images ? { images } : {}),
           };
         const request: ModelRequest = {
           messages,

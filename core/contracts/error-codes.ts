@@ -50,6 +50,14 @@ export const errorCodes = {
     webSocketCloseCode: null,
     meaning: "A frame or request body is larger than the configured size limit.",
   },
+  INPUT_UNSUPPORTED: {
+    fault: "user",
+    retryable: false,
+    httpStatus: 422,
+    webSocketCloseCode: null,
+    meaning:
+      "The message asks for what the model in use cannot do: images for a model that reads none (the local model); configure Claude or GPT.",
+  },
   SESSION_INVALID: {
     fault: "user",
     retryable: false,
@@ -227,6 +235,13 @@ export const errorCodes = {
     httpStatus: 502,
     webSocketCloseCode: null,
     meaning: "The model still asked for tools after the turn used all its tool rounds.",
+  },
+  SPEECH_UNAVAILABLE: {
+    fault: "provider",
+    retryable: false,
+    httpStatus: 503,
+    webSocketCloseCode: null,
+    meaning: "Speech output needs espeak-ng (Debian's espeak-ng package), which is missing or failed.",
   },
   TOOL_NOT_FOUND: {
     fault: "tool",

@@ -90,6 +90,8 @@ describe("the error table", () => {
     PROVIDER: ["provider"],
     // The embedder is a model too: its failures are the provider's fault (ProviderError).
     EMBEDDER: ["provider"],
+    // The speech engine (espeak-ng) is a provider of audio.
+    SPEECH: ["provider"],
     TOOL: ["tool"],
     PLUGIN: ["plugin"],
     STORE: ["store"],

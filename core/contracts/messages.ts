@@ -5,9 +5,16 @@ export interface ToolCallRequest {
   arguments: Record<string, unknown>;
 }
 
+/** An image the user sends with a message, as its bytes (base64): providers that read images get it. */
+export interface ImageInput {
+  mediaType: "image/png" | "image/jpeg" | "image/gif" | "image/webp";
+  /** The image's bytes, base64 (no `data:` prefix). */
+  data: string;
+}
+
 export type ChatMessage =
   | { role: "system"; content: string }
-  | { role: "user"; content: string }
+  | { role: "user"; content: string; images?: readonly ImageInput[] }
   | { role: "assistant"; content: string; toolCalls?: ToolCallRequest[] }
   | { role: "tool"; callId: string; name: string; content: string; isError: boolean };
 

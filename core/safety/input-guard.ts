@@ -3,6 +3,8 @@ import { UserInputError } from "../contracts/errors.ts";
 export interface InputGuardOptions {
   /** Longest accepted message, in characters (default 8,000). */
   maxInputChars?: number;
+  /** An empty text is a message too (it carries images). */
+  allowEmpty?: boolean;
 }
 
 export const defaultMaxInputChars = 8_000;
@@ -11,7 +13,7 @@ export const defaultMaxInputChars = 8_000;
 export function guardInput(text: string, options: InputGuardOptions = {}): string {
   const maxChars = options.maxInputChars ?? defaultMaxInputChars;
   const trimmed = text.trim();
-  if (trimmed.length === 0) throw new UserInputError("INPUT_EMPTY", "The message is empty.");
+  if (trimmed.length === 0 && !options.allowEmpty) throw new UserInputError("INPUT_EMPTY", "The message is empty.");
   if (trimmed.length > maxChars) {
     throw new UserInputError(
       "INPUT_TOO_LONG",

@@ -104,6 +104,42 @@ describe("WebSocketGateway: what a message asks of its turn", () => {
   });
 });
 
+describe("WebSocketGateway: images with a message", () => {
+  it("takes a message with images beyond the frame limit for text, and no text-only frame as large", async () => {
+    const png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
+    const model = new (class extends ScriptedModel {
+      override readonly capabilities = { toolCalling: true, vision: true, contextTokens: 200_000 };
+    })([{ text: "A pixel." }]);
+    const socket = await open(`${await start(model)}/ws/images`);
+    const frames: { type: string; content: Record<string, unknown>; context: { reply_to?: string } }[] = [];
+    const ended = new Promise<void>((resolve) =>
+      socket.on("message", (data) => {
+        const frame = JSON.parse(`${data}`);
+        frames.push(frame);
+        if (frame.context.reply_to === "i-2" && frame.type === "agent_response_complete") resolve();
+      }),
+    );
+    // Over the test server's 256-byte frame limit, both.
+    socket.send(JSON.stringify({ type: "user_message", message_id: "i-1", content: { text: "x".repeat(300) } }));
+    const image = { media_type: "image/png", data: png };
+    const withImage = {
+      type: "user_message",
+      message_id: "i-2",
+      content: { text: "What is it?", images: [image, image] },
+    };
+    expect(JSON.stringify(withImage).length).toBeGreaterThan(256);
+    socket.send(JSON.stringify(withImage));
+    await ended;
+    expect(frames.find((frame) => frame.context.reply_to === "i-1")).toMatchObject({
+      type: "error",
+      content: { code: "INPUT_TOO_LARGE" },
+    });
+    expect(frames.at(-1)!.content.text).toBe("A pixel.");
+    expect(model.requests[0]!.messages.at(-1)).toMatchObject({ images: [{ mediaType: "image/png", data: png }, {}] });
+    socket.close();
+  });
+});
+
 describe("WebSocketGateway messages refused at the rate limit", () => {
   it("answers a message sent again with its id after it was refused RATE_LIMITED", async () => {
     let now = 0;

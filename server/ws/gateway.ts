@@ -25,10 +25,12 @@ export interface GatewayOptions {
   agent: Agent;
   metrics: ServerMetrics;
   logger: Logger;
-  /** Frames larger than this get an INPUT_TOO_LARGE error frame (default 64 KiB). */
+  /** Frames larger than this get an INPUT_TOO_LARGE error frame (default 64 KiB), unless they carry images. */
   maxFrameBytes?: number;
+  /** A message with images may be this large (default 7 MiB: a 5 MB image in base64, and some). */
+  maxImageFrameBytes?: number;
   /**
-   * Frames larger than this close the connection (default 1 MiB). `ws` closes it itself, with 1009: the
+   * Frames larger than this close the connection (default 8 MiB). `ws` closes it itself, with 1009: the
    * close code of CONNECTION_FRAME_TOO_LARGE in the error table.
    */
   hardFrameLimitBytes?: number;
@@ -99,7 +101,7 @@ export class WebSocketGateway {
     this.#pinger = setInterval(() => this.#ping(), options.pingIntervalMs ?? 30_000).unref();
     this.#server = new WebSocketServer({
       noServer: true,
-      maxPayload: options.hardFrameLimitBytes ?? 1024 * 1024,
+      maxPayload: options.hardFrameLimitBytes ?? 8 * 1024 * 1024,
       // A client that sends its key as a subprotocol (`rta.v1, rta.key.<key>`) gets rta.v1 back, never the key.
       handleProtocols: (offered) => (offered.has(protocolVersion) ? protocolVersion : false),
     });
@@ -243,8 +245,16 @@ export class WebSocketGateway {
         ? data.byteLength
         : data.length;
     const maxBytes = this.#options.maxFrameBytes ?? 64 * 1024;
-    if (bytes > maxBytes) {
-      this.#sendError(channel, "INPUT_TOO_LARGE", `The frame has ${bytes} bytes; the limit is ${maxBytes}.`);
+    const maxImageBytes = Math.max(maxBytes, this.#options.maxImageFrameBytes ?? 7 * 1024 * 1024);
+    const tooLarge = (limit: number, what = "", replyTo?: string) =>
+      this.#sendError(
+        channel,
+        "INPUT_TOO_LARGE",
+        `The frame has ${bytes} bytes; the limit is ${limit}${what}.`,
+        replyTo,
+      );
+    if (bytes > maxImageBytes) {
+      tooLarge(maxImageBytes, " (with images)");
       return;
     }
     if (isBinary) {
@@ -256,6 +266,11 @@ export class WebSocketGateway {
     );
     if (!parsed.ok) {
       this.#sendError(channel, "INPUT_MALFORMED", parsed.message, parsed.messageId);
+      return;
+    }
+    // Only a message with images may be larger than the frame limit.
+    if (bytes > maxBytes && !(parsed.message.kind === "user_message" && parsed.message.options?.images)) {
+      tooLarge(maxBytes, "", "messageId" in parsed.message ? parsed.message.messageId : undefined);
       return;
     }
     const message = parsed.message;

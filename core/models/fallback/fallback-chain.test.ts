@@ -38,6 +38,29 @@ describe("FallbackChain", () => {
     );
   });
 
+  it("gives a message with images to the first provider that reads them, skipping the ones that do not", async () => {
+    const local = new ScriptedModel([], { id: "local" });
+    const seeing = new (class extends ScriptedModel {
+      override readonly capabilities = { toolCalling: true, vision: true, contextTokens: 200_000 };
+    })([{ text: "A pixel." }], { id: "claude" });
+    const chain = new FallbackChain({ members: [{ provider: local }, { provider: seeing }] });
+    expect(chain.capabilities.vision).toBe(true);
+    const image = { mediaType: "image/png" as const, data: "iVBORw0KGgo=" };
+    const events: ModelStreamEvent[] = [];
+    for await (const event of chain.stream({
+      ...request,
+      messages: [{ role: "user", content: "What is it?", images: [image] }],
+    }))
+      events.push(event);
+    expect(providerEvents(events)).toEqual([
+      { type: "provider-skipped", provider: "local", to: "claude", message: "local is skipped: it reads no images." },
+    ]);
+    expect(ofType(events, "finish")[0]).toMatchObject({ provider: "claude" });
+    expect(local.requests).toEqual([]);
+    // Without images the first provider answers as usual.
+    expect(new FallbackChain({ members: [{ provider: local }] }).capabilities.vision).toBe(false);
+  });
+
   it("retries a retryable failure with backoff, then answers from the same provider", async () => {
     const first = new ScriptedModel([{ error: unavailable() }, { error: unavailable() }, { text: "ok" }], {
       id: "primary",

@@ -1,4 +1,4 @@
-import { type AgentError, ProviderError, toAgentError } from "../../contracts/errors.ts";
+import { type AgentError, ProviderError, toAgentError, UserInputError } from "../../contracts/errors.ts";
 import type { ChatMessage } from "../../contracts/messages.ts";
 import type { ModelCapabilities, ModelProvider, ModelRequest, ModelStreamEvent } from "../../contracts/model.ts";
 import { CircuitBreaker, type CircuitBreakerOptions } from "./circuit-breaker.ts";
@@ -51,7 +51,8 @@ export class FallbackChain implements ModelProvider {
     const all = this.#members.map((member) => member.provider.capabilities);
     return {
       toolCalling: all.every((capability) => capability.toolCalling),
-      vision: all.every((capability) => capability.vision),
+      // Images go to the members that read them (the others are skipped for such a request).
+      vision: all.some((capability) => capability.vision),
       contextTokens: Math.min(...all.map((capability) => capability.contextTokens)),
     };
   }
@@ -69,9 +70,21 @@ export class FallbackChain implements ModelProvider {
     let streamed = "";
     let messages: readonly ChatMessage[] = request.messages;
     let lastError: AgentError | undefined;
+    const needsVision = request.messages.some((message) => message.role === "user" && message.images?.length);
     for (const [index, member] of this.#members.entries()) {
       const breaker = this.#breakers[index]!;
       const next = this.#members[index + 1]?.provider.id;
+      if (needsVision && !member.provider.capabilities.vision) {
+        lastError ??= new UserInputError("INPUT_UNSUPPORTED", `${member.provider.id} reads no images.`);
+        if (next)
+          yield {
+            type: "provider-skipped",
+            provider: member.provider.id,
+            to: next,
+            message: `${member.provider.id} is skipped: it reads no images.`,
+          };
+        continue;
+      }
       if (!breaker.tryAcquire()) {
         lastError ??= new ProviderError(
           "PROVIDER_UNAVAILABLE",

@@ -143,6 +143,9 @@ export function toAnthropicMessages(messages: readonly ChatMessage[]): Anthropic
       case "system":
         break;
       case "user":
+        // Images before the text, as Anthropic's documentation advises.
+        for (const image of message.images ?? [])
+          append("user", { type: "image", source: { type: "base64", media_type: image.mediaType, data: image.data } });
         append("user", { type: "text", text: message.content });
         break;
       case "assistant":

@@ -161,8 +161,20 @@ export function toOpenAIMessages(messages: readonly ChatMessage[]): Record<strin
   return messages.map((message) => {
     switch (message.role) {
       case "system":
-      case "user":
         return { role: message.role, content: message.content };
+      case "user":
+        return message.images?.length
+          ? {
+              role: "user",
+              content: [
+                { type: "text", text: message.content },
+                ...message.images.map((image) => ({
+                  type: "image_url",
+                  image_url: { url: `data:${image.mediaType};base64,${image.data}` },
+                })),
+              ],
+            }
+          : { role: "user", content: message.content };
       case "assistant":
         return {
           role: "assistant",

@@ -162,6 +162,49 @@ describe("adapters' requests on the wire", () => {
     expect(["o1", "o3-mini", "o4-mini", "gpt-5"].map(openAIAcceptsLogprobs)).toEqual([false, false, false, false]);
   });
 
+  it("sends a message's images as each API documents them: Anthropic image blocks, OpenAI image_url data URLs", async () => {
+    const png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
+    const withImage = {
+      messages: [
+        { role: "user" as const, content: "What is this?", images: [{ mediaType: "image/png" as const, data: png }] },
+      ],
+      tools: [],
+      toolChoice: "auto" as const,
+    };
+    server.reply({ kind: "sse", events: anthropicStream.text(["A pixel."]) });
+    const claude = new AnthropicProvider({ apiKey: anthropicKey, baseURL: server.url, model: "claude-test" });
+    for await (const _event of claude.stream(withImage)) {
+      /* drain */
+    }
+    expect(server.requests.at(-1)!.body).toMatchObject({
+      messages: [
+        {
+          role: "user",
+          content: [
+            { type: "image", source: { type: "base64", media_type: "image/png", data: png } },
+            { type: "text", text: "What is this?" },
+          ],
+        },
+      ],
+    });
+    server.reply({ kind: "sse", events: openaiStream.text(["A pixel."]) });
+    const gpt = new OpenAIProvider({ apiKey: openaiKey, baseURL: `${server.url}/v1`, model: "gpt-test" });
+    for await (const _event of gpt.stream(withImage)) {
+      /* drain */
+    }
+    expect(server.requests.at(-1)!.body).toMatchObject({
+      messages: [
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "What is this?" },
+            { type: "image_url", image_url: { url: `data:image/png;base64,${png}` } },
+          ],
+        },
+      ],
+    });
+  });
+
   it("asks each API for a call when the tool choice is required", async () => {
     const required = { ...conversation, messages: conversation.messages.slice(0, 2), toolChoice: "required" as const };
     server.reply({ kind: "sse", events: openaiStream.text(["4"]) });

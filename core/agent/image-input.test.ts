@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { collectEvents, eventsOfType } from "../testing/collect.ts";
+import { ScriptedModel } from "../testing/scripted-model.ts";
+import { Agent } from "./agent.ts";
+import { checkImages, maxImageBytes } from "./image-input.ts";
+
+/** A 1×1 PNG. */
+export const tinyPng = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
+
+/** A scripted model that reads images, as Claude and GPT do. */
+class SeeingModel extends ScriptedModel {
+  override readonly capabilities = { toolCalling: true, vision: true, contextTokens: 128_000 };
+}
+
+describe("images sent with a message", () => {
+  it("passes a well-formed image on, and refuses what is not one before any model sees it", () => {
+    expect(checkImages([{ mediaType: "image/png", data: `${tinyPng.slice(0, 40)}\n${tinyPng.slice(40)}` }])).toEqual([
+      { mediaType: "image/png", data: tinyPng },
+    ]);
+    const refused = (images: Parameters<typeof checkImages>[0]) => {
+      try {
+        checkImages(images);
+      } catch (error) {
+        return `${(error as { code: string }).code}: ${(error as Error).message}`;
+      }
+      return "accepted";
+    };
+    expect(refused([{ mediaType: "image/svg+xml" as "image/png", data: tinyPng }])).toMatch(/^INPUT_MALFORMED: .*svg/);
+    expect(refused([{ mediaType: "image/png", data: "not base64!" }])).toMatch(/^INPUT_MALFORMED: .*not base64/);
+    expect(refused([{ mediaType: "image/jpeg", data: tinyPng }])).toMatch(/^INPUT_MALFORMED: .*not image\/jpeg/);
+    expect(refused(Array.from({ length: 5 }, () => ({ mediaType: "image/png" as const, data: tinyPng })))).toMatch(
+      /^INPUT_TOO_LARGE: .*4 images/,
+    );
+    const huge = tinyPng.slice(0, 12) + "A".repeat(Math.ceil((maxImageBytes * 4) / 3 / 4) * 4);
+    expect(refused([{ mediaType: "image/png", data: huge }])).toMatch(/^INPUT_TOO_LARGE/);
+  });
+
+  it("gives the model that reads images the message with its image, and keeps the answer out of the cache", async () => {
+    const model = new SeeingModel([{ text: "A single transparent pixel." }]);
+    const agent = new Agent({ model });
+    const events = await collectEvents(
+      agent.runTurn({
+        sessionId: "i1",
+        text: "What is in this picture?",
+        images: [{ mediaType: "image/png", data: tinyPng }],
+      }),
+    );
+    expect(eventsOfType(events, "turn-finish")[0]!.text).toBe("A single transparent pixel.");
+    expect(model.requests[0]!.messages.at(-1)).toEqual({
+      role: "user",
+      content: "What is in this picture?",
+      images: [{ mediaType: "image/png", data: tinyPng }],
+    });
+  });
+
+  it("refuses images for a model that reads none (the local model), saying how to send them", async () => {
+    const model = new ScriptedModel([]);
+    const events = await collectEvents(
+      new Agent({ model }).runTurn({
+        sessionId: "i2",
+        text: "What is this?",
+        images: [{ mediaType: "image/png", data: tinyPng }],
+      }),
+    );
+    const error = eventsOfType(events, "error")[0]!;
+    expect(error).toMatchObject({ code: "INPUT_UNSUPPORTED", retryable: false });
+    expect(error.message).toContain("ANTHROPIC_API_KEY");
+    expect(model.requests).toEqual([]);
+  });
+});
