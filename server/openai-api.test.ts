@@ -1,7 +1,7 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Agent, errorCodes, type ModelRequest, OpenAIProvider, ProviderError, silentLogger } from "realtime-agent";
-import { ScriptedModel } from "realtime-agent/testing";
+import { ScriptedModel, tinyPng } from "realtime-agent/testing";
 import { createAgentServer, type AgentServer } from "./app.ts";
 
 // A running server (real HTTP on a free port) with a scripted model behind the agent, driven by the
@@ -64,10 +64,8 @@ describe("OpenAI-compatible API", () => {
   });
 
   it("takes images as data: URLs in content parts, reasoning chains when asked, and refuses image URLs to fetch", async () => {
-    const png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
-    const seeing = new (class extends ScriptedModel {
-      override readonly capabilities = { toolCalling: true, vision: true, contextTokens: 200_000 };
-    })([{ text: "A pixel." }]);
+    const png = tinyPng;
+    const seeing = new ScriptedModel([{ text: "A pixel." }], { vision: true });
     const local = createAgentServer({ agent: new Agent({ model: seeing }), logger: silentLogger });
     const url = `http://127.0.0.1:${(await local.listen(0)).port}/v1`;
     const ask = (content: unknown, extra: Record<string, unknown> = {}) =>

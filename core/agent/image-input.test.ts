@@ -1,16 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { collectEvents, eventsOfType } from "../testing/collect.ts";
-import { ScriptedModel } from "../testing/scripted-model.ts";
+import { ScriptedModel, tinyPng } from "../testing/scripted-model.ts";
 import { Agent } from "./agent.ts";
 import { checkImages, maxImageBytes } from "./image-input.ts";
-
-/** A 1×1 PNG. */
-export const tinyPng = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
-
-/** A scripted model that reads images, as Claude and GPT do. */
-class SeeingModel extends ScriptedModel {
-  override readonly capabilities = { toolCalling: true, vision: true, contextTokens: 128_000 };
-}
 
 describe("images sent with a message", () => {
   it("passes a well-formed image on, and refuses what is not one before any model sees it", () => {
@@ -36,7 +28,7 @@ describe("images sent with a message", () => {
   });
 
   it("gives the model that reads images the message with its image, and keeps the answer out of the cache", async () => {
-    const model = new SeeingModel([{ text: "A single transparent pixel." }]);
+    const model = new ScriptedModel([{ text: "A single transparent pixel." }], { vision: true });
     const agent = new Agent({ model });
     const events = await collectEvents(
       agent.runTurn({

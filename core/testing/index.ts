@@ -5,6 +5,7 @@ export {
   streamScriptedStep,
   type ScriptedStep,
   type ScriptedToolCall,
+  tinyPng,
 } from "./scripted-model.ts";
 export { SyntheticModel, type SyntheticModelOptions } from "../models/synthetic-model.ts";
 export { collectEvents, eventsOfType } from "./collect.ts";

@@ -14,14 +14,16 @@ export class ScriptedModelError extends Error {
  */
 export class ScriptedModel implements ModelProvider {
   readonly id: string;
-  readonly capabilities: ModelCapabilities = { toolCalling: true, vision: false, contextTokens: 128_000 };
+  readonly capabilities: ModelCapabilities;
   readonly requests: ModelRequest[] = [];
   readonly #steps: ScriptedStep[];
   #callCounter = 0;
 
-  constructor(steps: readonly ScriptedStep[], options: { id?: string } = {}) {
+  /** `vision`: the model reads images (as Claude and GPT do). */
+  constructor(steps: readonly ScriptedStep[], options: { id?: string; vision?: boolean } = {}) {
     this.#steps = [...steps];
     this.id = options.id ?? "scripted";
+    this.capabilities = { toolCalling: true, vision: options.vision ?? false, contextTokens: 128_000 };
   }
 
   get remainingSteps(): number {
@@ -44,3 +46,6 @@ export class ScriptedModel implements ModelProvider {
     yield* streamScriptedStep(step, request, this.id, () => `call_${++this.#callCounter}`);
   }
 }
+
+/** A 1×1 PNG, base64: an image to send with a message in tests. */
+export const tinyPng = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";

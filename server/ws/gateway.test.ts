@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { z } from "zod";
 import { Agent, errorCodes, silentLogger } from "realtime-agent";
-import { ScriptedModel } from "realtime-agent/testing";
+import { ScriptedModel, tinyPng } from "realtime-agent/testing";
 import { type AgentServer, createAgentServer } from "../app.ts";
 import { InMemoryRateLimiter } from "./rate-limiter.ts";
 
@@ -106,10 +106,8 @@ describe("WebSocketGateway: what a message asks of its turn", () => {
 
 describe("WebSocketGateway: images with a message", () => {
   it("takes a message with images beyond the frame limit for text, and no text-only frame as large", async () => {
-    const png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
-    const model = new (class extends ScriptedModel {
-      override readonly capabilities = { toolCalling: true, vision: true, contextTokens: 200_000 };
-    })([{ text: "A pixel." }]);
+    const png = tinyPng;
+    const model = new ScriptedModel([{ text: "A pixel." }], { vision: true });
     const socket = await open(`${await start(model)}/ws/images`);
     const frames: { type: string; content: Record<string, unknown>; context: { reply_to?: string } }[] = [];
     const ended = new Promise<void>((resolve) =>

@@ -40,9 +40,7 @@ describe("FallbackChain", () => {
 
   it("gives a message with images to the first provider that reads them, skipping the ones that do not", async () => {
     const local = new ScriptedModel([], { id: "local" });
-    const seeing = new (class extends ScriptedModel {
-      override readonly capabilities = { toolCalling: true, vision: true, contextTokens: 200_000 };
-    })([{ text: "A pixel." }], { id: "claude" });
+    const seeing = new ScriptedModel([{ text: "A pixel." }], { id: "claude", vision: true });
     const chain = new FallbackChain({ members: [{ provider: local }, { provider: seeing }] });
     expect(chain.capabilities.vision).toBe(true);
     const image = { mediaType: "image/png" as const, data: "iVBORw0KGgo=" };

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LoopbackApiServer, anthropicStream, openaiStream } from "../../testing/loopback-api-server.ts";
+import { tinyPng } from "../../testing/scripted-model.ts";
 import { AnthropicProvider } from "./anthropic-provider.ts";
 import { OpenAIProvider, openAIAcceptsLogprobs } from "./openai-provider.ts";
 import { runRemoteProviderContract } from "../../testing/contracts/remote-provider.ts";
@@ -163,7 +164,7 @@ describe("adapters' requests on the wire", () => {
   });
 
   it("sends a message's images as each API documents them: Anthropic image blocks, OpenAI image_url data URLs", async () => {
-    const png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
+    const png = tinyPng;
     const withImage = {
       messages: [
         { role: "user" as const, content: "What is this?", images: [{ mediaType: "image/png" as const, data: png }] },
