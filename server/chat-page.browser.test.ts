@@ -85,6 +85,8 @@ describe.skipIf(!browserPath)(
 
       // The local model shares the machine's cores with other processes; waiting is not what is measured.
       await page.locator(".meta").filter({ hasText: "first token" }).waitFor({ timeout: 150_000 });
+      // The local model's confidence in its answer, from its token probabilities.
+      expect(await page.locator(".meta").filter({ hasText: "first token" }).textContent()).toMatch(/confidence \d+%/);
       const toolRow = await page.locator(".tool").first().textContent();
       expect(toolRow).toContain("calculator");
       expect(toolRow).toContain("435");

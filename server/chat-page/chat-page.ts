@@ -102,12 +102,12 @@ function turnRenderer(): { render(frame: ServerFrame): void; finish(): void } {
         append("meta", `[${frame.content.event}] ${frame.content.message}`);
         break;
       case "agent_response_complete": {
-        const { text, outcome, timings, usage, model } = frame.content;
+        const { text, outcome, timings, usage, model, confidence } = frame.content;
         if (!answer && text) answer = append("message agent", text);
         const firstToken = timings.time_to_first_token_ms === null ? "–" : milliseconds(timings.time_to_first_token_ms);
         append(
           "meta",
-          `${outcome === "aborted" ? "stopped · " : ""}first token ${firstToken} · total ${milliseconds(timings.total_ms)} · ${usage.output_tokens} tokens · ${model}`,
+          `${outcome === "aborted" ? "stopped · " : ""}first token ${firstToken} · total ${milliseconds(timings.total_ms)} · ${usage.output_tokens} tokens · ${model}${typeof confidence === "number" ? ` · confidence ${Math.round(confidence * 100)}%` : ""}`,
         );
         if (outcome === "completed" && frame.context.turn_id) appendRating(frame.context.turn_id);
         break;
