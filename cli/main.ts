@@ -20,6 +20,7 @@ Usage:
   rta serve [--port N] [--host H]   start the HTTP + WebSocket server (PORT, HOST env too; default 3000, 127.0.0.1)
   rta chat                          chat in the terminal; answers stream as they are generated
   rta ask "<question>"              one question: the streamed answer, then time to first token, total time, tokens
+      [--reasoning chains] [--specialist NAME]   reasoning chains; a specialist (travel, finance, tech, general)
   rta eval <suite> [options]        run an eval suite; rta eval --help for the options
   rta worker                        run eval cases from the queue in Redis (rta eval --workers); rta worker --help
   rta forecast --prometheus URL     serve the forecast of open sessions for the autoscaler; rta forecast --help
@@ -43,12 +44,23 @@ async function serveCommand(args: string[]): Promise<number> {
 }
 
 async function askCommand(args: string[]): Promise<number> {
-  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { reasoning: { type: "string" }, specialist: { type: "string" } },
+  });
   if (positionals.length === 0) {
     process.stderr.write('rta ask: give a question, e.g. rta ask "What is 12.5% of 3,480?"\n');
     return 2;
   }
-  return ask(positionals.join(" "));
+  if (values.reasoning !== undefined && values.reasoning !== "chains" && values.reasoning !== "single") {
+    process.stderr.write("rta ask: --reasoning is chains or single\n");
+    return 2;
+  }
+  return ask(positionals.join(" "), {
+    ...(values.reasoning ? { reasoning: values.reasoning } : {}),
+    ...(values.specialist ? { specialist: values.specialist } : {}),
+  });
 }
 
 async function chatCommand(args: string[]): Promise<number> {

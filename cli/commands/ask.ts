@@ -3,14 +3,17 @@ import { randomUUID } from "node:crypto";
 import { createRuntime, runtimeConfigFromEnv } from "realtime-agent/runtime";
 import { describeFinish, renderTurn } from "./render-turn.ts";
 
-export async function ask(question: string): Promise<number> {
+export async function ask(
+  question: string,
+  options: { reasoning?: "single" | "chains"; specialist?: string } = {},
+): Promise<number> {
   const agent = createRuntime(runtimeConfigFromEnv());
   await loadExternalPlugins(agent.tools, process.env);
   const controller = new AbortController();
   process.once("SIGINT", () => controller.abort());
   try {
     const last = await renderTurn(
-      agent.runTurn({ sessionId: `cli-${randomUUID()}`, text: question, signal: controller.signal }),
+      agent.runTurn({ sessionId: `cli-${randomUUID()}`, text: question, signal: controller.signal, ...options }),
       process.stdout,
     );
     const summary = describeFinish(last);

@@ -24,6 +24,13 @@ export async function renderTurn(
       case "tool-rounds-exhausted":
         out.write(`\x1b[2m[${event.type}] ${event.message}\x1b[0m\n`);
         break;
+      case "specialist":
+        out.write(`\x1b[2m[${event.name} specialist]\x1b[0m\n`);
+        break;
+      case "reasoning-chains":
+        for (const chain of event.chains)
+          out.write(`\x1b[2m[${chain.kind}] ${chain.answer ?? "(no answer line)"}\x1b[0m\n`);
+        break;
       case "turn-finish":
         out.write("\n");
         break;
@@ -38,5 +45,5 @@ export async function renderTurn(
 export function describeFinish(event: AgentEvent | undefined): string {
   if (event?.type !== "turn-finish") return "";
   const timeToFirstToken = event.timings.timeToFirstTokenMs;
-  return `time to first token ${timeToFirstToken === undefined ? "-" : `${Math.round(timeToFirstToken)} ms`} · total ${Math.round(event.timings.totalMs)} ms · tokens ${event.usage.inputTokens} in / ${event.usage.outputTokens} out · ${event.provider}/${event.model}`;
+  return `time to first token ${timeToFirstToken === undefined ? "-" : `${Math.round(timeToFirstToken)} ms`} · total ${Math.round(event.timings.totalMs)} ms · tokens ${event.usage.inputTokens} in / ${event.usage.outputTokens} out · ${event.provider}/${event.model}${event.confidence !== undefined ? ` · confidence ${event.confidence.toFixed(2)}` : ""}`;
 }

@@ -751,8 +751,8 @@ export class Agent {
    * for models without `warmUp`).
    */
   async warmUp(languages: readonly LanguageCode[] = ["en", "es"]): Promise<number> {
-    // The guard's classifiers embed their examples now, not beside the first turns.
-    await this.#options.safety?.load();
+    // The guard's classifiers and the specialist router embed their examples now, not beside the first turns.
+    await Promise.all([this.#options.safety?.load(), this.#options.specialists?.load()]);
     if (!this.model.warmUp) return 0;
     const systemPrompt = this.#options.systemPrompt ?? defaultSystemPrompt;
     const empty = { sessionId: "", summary: undefined, recentTurns: [] };
