@@ -63,7 +63,7 @@ describe("OpenAI-compatible API", () => {
     }
   });
 
-  it("takes images as data: URLs in content parts, reasoning chains when asked, and refuses image URLs to fetch", async () => {
+  it("takes images as data: URLs in content parts, refuses image URLs to fetch and unknown ways of reasoning", async () => {
     const png = tinyPng;
     const seeing = new ScriptedModel([{ text: "A pixel." }], { vision: true });
     const local = createAgentServer({ agent: new Agent({ model: seeing }), logger: silentLogger });

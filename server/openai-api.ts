@@ -96,8 +96,9 @@ export function openAIRouter(options: { agent: Agent; auth: Authenticator; maxBo
       auth.status === 401 ? "invalid_api_key" : "insufficient_scope",
     );
   });
-  // Large enough for a message with an image (base64 in a data: URL).
-  router.use(express.json({ limit: options.maxBodyBytes ?? 8 * 1024 * 1024 }));
+  // Large enough for a message with an image (base64 in a data: URL) when the model reads images.
+  const imageBodies = options.agent.model.capabilities.vision;
+  router.use(express.json({ limit: options.maxBodyBytes ?? (imageBodies ? 8 * 1024 * 1024 : 256 * 1024) }));
 
   router.get("/models", (_request, response) => {
     response.json({

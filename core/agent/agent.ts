@@ -10,13 +10,13 @@ import {
   UserInputError,
 } from "../contracts/errors.ts";
 import type { AgentEvent, TurnOutcome } from "../contracts/events.ts";
-import type { ChatMessage, ImageInput } from "../contracts/messages.ts";
+import type { ChatMessage, ImageInput, TokenUsage } from "../contracts/messages.ts";
 import type { ModelProvider, ModelRequest } from "../contracts/model.ts";
 import type { SessionContext, SessionLock, SessionStore, ToolCallRecord, TurnRecord } from "../contracts/store.ts";
 import type { Logger } from "../contracts/logger.ts";
 import type { Tool, ToolContext } from "../contracts/tool.ts";
 import { consultationTool } from "../specialists/consultation.ts";
-import type { Specialist } from "../specialists/specialist.ts";
+import type { Specialist, SpecialistGuardPolicy } from "../specialists/specialist.ts";
 import type { SpecialistChoice, SpecialistRouter } from "../specialists/specialist-router.ts";
 import { SpecialistToolSets } from "../specialists/specialist-tools.ts";
 import { silentLogger } from "../telemetry/logger.ts";
@@ -144,7 +144,8 @@ export interface AgentOptions {
   profiles?: boolean;
   /**
    * Specialist agents (core/specialists): an intent router on the local embeddings gives each message
-   * to one (travel, finance, tech, general), whose prompt, tools and guard policy the turn takes.
+   * to one (travel, finance, tech, general), whose prompt, tools and guard policy the turn takes (an
+   * agent given its own `systemPrompt` keeps it).
    */
   specialists?: SpecialistRouter;
   /** Consultations between specialists a turn may make (default 1; 0: none). */
@@ -265,12 +266,14 @@ export class Agent {
       const userText = await turn.timer.time("inputGuard", () =>
         guardInput(input.text, { maxInputChars: this.#options.maxInputChars, allowEmpty: !!input.images?.length }),
       );
-      const images = input.images?.length ? checkImages(input.images) : undefined;
-      if (images && !this.model.capabilities.vision)
+      if (input.images?.length && !this.model.capabilities.vision)
         throw new UserInputError(
           "INPUT_UNSUPPORTED",
           `The model in use (${this.model.id}) reads no images: configure Claude or GPT (ANTHROPIC_API_KEY, OPENAI_API_KEY) to send them.`,
         );
+      const images = input.images?.length ? checkImages(input.images) : undefined;
+      // What the session keeps of the message: its words, and that it carried images.
+      const keptText = withImagesNoted(userText, images?.length ?? 0);
       const loaded = await turn.timer.time("loadContext", () => memory.load());
       const context = {
         ...loaded,
@@ -284,7 +287,7 @@ export class Agent {
       const owner = input.owner ?? localOwner;
       const profileGeneration = this.profiles.generationOf(owner);
       const routed = await turn.timer.time("loadContext", () =>
-        this.#routeSpecialist(input, userText, context.recentTurns.at(-1)?.userText, signal),
+        this.#routeSpecialist(input, userText, context.recentTurns.at(-1)?.userText, signal, turn),
       );
       if (routed) {
         const { specialist, share, followUp, consultable } = routed.choice;
@@ -297,15 +300,18 @@ export class Agent {
           consultable: consultable.map((other) => other.name),
         };
       }
-      const policy = routed?.choice.specialist.guard;
+      // A specialist the caller named may only make the guard stricter than the agent's own.
+      const policy = routed?.namedByCaller
+        ? stricterOnly(routed.choice.specialist.guard, this.#options.safety)
+        : routed?.choice.specialist.guard;
       const profile =
         this.#options.profiles && !input.history
           ? await turn.timer.time("loadContext", () => this.profiles.loadForTurn(owner))
           : undefined;
       const systemPrompt = personalizedPrompt(
         input.systemPrompt ??
-          routed?.choice.specialist.systemPrompt ??
           this.#options.systemPrompt ??
+          routed?.choice.specialist.systemPrompt ??
           defaultSystemPrompt,
         profile,
       );
@@ -330,7 +336,7 @@ export class Agent {
           const refusal = refusalMessage("input", decision.category, language);
           turn.addText(refusal);
           yield { type: "text-delta", turnId, text: refusal, segment: turn.segment };
-          await turn.timer.time("store", () => memory.keep(turn.record(userText, { timings: turn.timer.finish() })));
+          await turn.timer.time("store", () => memory.keep(turn.record(keptText, { timings: turn.timer.finish() })));
           yield { ...this.#finish(turn, "completed"), blocked: blockedOf(decision) } as AgentEvent;
           return;
         }
@@ -357,15 +363,20 @@ export class Agent {
         turn.timer.markFirstToken();
         yield { type: "text-delta", turnId, text: acknowledgment, segment: turn.segment };
         await turn.timer.time("store", () =>
-          memory.keep(turn.record(userText, { model: "profile", timings: turn.timer.finish() })),
+          memory.keep(turn.record(keptText, { model: "profile", timings: turn.timer.finish() })),
         );
         this.profiles.learn(owner, { userText, toolsUsed: [] }, profileGeneration);
         yield this.#finish(turn, "completed");
         return;
       }
+      // Not for a message with images, nor one asking for reasoning chains; an answer is shared only
+      // among turns of the same specialist (its prompt wrote it).
+      const cacheable =
+        !input.history && !input.planOnly && !images && input.reasoning !== "chains" && loaded.recentTurns.length === 0;
+      const answerer = routed ? `${this.model.id}/${routed.choice.specialist.name}` : this.model.id;
       const cache =
-        this.#options.cache && !input.history && !input.planOnly && !images && loaded.recentTurns.length === 0
-          ? { cache: this.#options.cache, scope: cacheScopeOf(input.owner, tools, this.model.id, language) }
+        this.#options.cache && cacheable
+          ? { cache: this.#options.cache, scope: cacheScopeOf(input.owner, tools, answerer, language) }
           : undefined;
       if (cache) {
         const lookup = await turn.timer.time("loadContext", () =>
@@ -385,7 +396,7 @@ export class Agent {
           turn.timer.markFirstToken();
           yield { type: "text-delta", turnId, text: lookup.hit.text, segment: turn.segment };
           await turn.timer.time("store", () =>
-            memory.keep(turn.record(userText, { model: "cache", timings: turn.timer.finish() })),
+            memory.keep(turn.record(keptText, { model: "cache", timings: turn.timer.finish() })),
           );
           yield { ...this.#finish(turn, "completed"), cacheHit: { similarity: lookup.hit.similarity } } as AgentEvent;
           return;
@@ -402,6 +413,16 @@ export class Agent {
           }),
         );
         for (const chain of chains) turn.addUsage(chain.usage);
+        // The chains reach the client (a system event): the output guard reads each first, and one it
+        // blocks is neither shown nor synthesized.
+        if (checkOutput) {
+          for (const chain of [...chains]) {
+            const decision = await checkOutput(chain.text);
+            if (decision.action !== "block") continue;
+            yield { type: "guard", turnId, ...decision };
+            chains.splice(chains.indexOf(chain), 1);
+          }
+        }
         const majority = majorityAnswer(chains);
         yield {
           type: "reasoning-chains",
@@ -556,7 +577,7 @@ export class Agent {
         yield { type: "text-delta", turnId, text: note, segment: turn.segment };
       }
 
-      await turn.timer.time("store", () => memory.keep(turn.record(userText, { timings: turn.timer.finish() })));
+      await turn.timer.time("store", () => memory.keep(turn.record(keptText, { timings: turn.timer.finish() })));
       if (!input.history) this.#summarizeIfDue(input.sessionId, loaded, language);
       if (this.#options.profiles && !input.history && !input.planOnly)
         this.profiles.learn(owner, { userText, toolsUsed: turn.toolsUsed }, profileGeneration);
@@ -589,7 +610,10 @@ export class Agent {
       const agentError = toAgentError(signal.aborted ? (signal.reason ?? error) : error);
       if (interruption.signal.aborted) {
         // Interrupted by a newer message: what the user said and what was answered so far stay.
-        await this.#keepUnfinished(memory, turn.record(input.text.trim(), { error: errorOf(interrupted()) }));
+        await this.#keepUnfinished(
+          memory,
+          turn.record(withImagesNoted(input.text.trim(), input.images?.length ?? 0), { error: errorOf(interrupted()) }),
+        );
         yield this.#finish(turn, "aborted");
       } else if (signal.aborted || agentError.code === "TURN_ABORTED") {
         // Stopped by its user, not by the server (a shutdown, the session deleted).
@@ -635,9 +659,14 @@ export class Agent {
     userText: string,
     previousUserText: string | undefined,
     signal: AbortSignal,
-  ): Promise<{ choice: SpecialistChoice; tools: ToolRegistry } | undefined> {
+    turn: TurnProgress,
+  ): Promise<{ choice: SpecialistChoice; tools: ToolRegistry; namedByCaller: boolean } | undefined> {
     const router = this.#options.specialists;
-    if (!router) return undefined;
+    if (!router) {
+      if (input.specialist !== undefined)
+        throw new UserInputError("INPUT_MALFORMED", "This agent has no specialists (RTA_SPECIALISTS is off).");
+      return undefined;
+    }
     let choice: SpecialistChoice;
     if (input.specialist !== undefined) {
       const named = router.byName(input.specialist);
@@ -655,11 +684,18 @@ export class Agent {
     // detour: the 0.5B model, offered one, consulted travel for a fuel calculation).
     if (budget.left <= 0 || !choice.specialist.tools) choice = { ...choice, consultable: [] };
     const consultations = choice.consultable.map((other) =>
-      consultationTool(other, budget, (specialist, question, context) =>
-        this.#askSpecialist(specialist, question, context, input.owner),
-      ),
+      consultationTool(other, budget, async (specialist, question, context) => {
+        const answer = await this.#askSpecialist(specialist, question, context, input.owner);
+        // The consulted turn's tokens are this turn's too (its usage, cost and metrics).
+        turn.addUsage(answer.usage);
+        return answer.text;
+      }),
     );
-    return { choice, tools: this.#specialistTools.forSpecialist(this.tools, choice.specialist, consultations) };
+    return {
+      choice,
+      tools: this.#specialistTools.forSpecialist(this.tools, choice.specialist, consultations),
+      namedByCaller: input.specialist !== undefined,
+    };
   }
 
   /** A consultation: the specialist answers the question as a turn of its own that keeps nothing. */
@@ -668,7 +704,7 @@ export class Agent {
     question: string,
     context: ToolContext,
     owner: string | undefined,
-  ): Promise<string> {
+  ): Promise<{ text: string; usage: TokenUsage }> {
     const turn = this.runTurn({
       sessionId: `${context.sessionId}/consult/${context.callId}`,
       ...(owner !== undefined ? { owner } : {}),
@@ -680,11 +716,17 @@ export class Agent {
     });
     for await (const event of turn) {
       if (event.type === "error")
-        throw new ToolError("TOOL_FAILED", `The ${specialist.name} specialist could not answer: ${event.message}`);
+        throw new ToolError(
+          "TOOL_FAILED",
+          `The ${specialist.name} specialist could not answer (${event.code}): ${event.message}`,
+          {
+            details: { code: event.code },
+          },
+        );
       if (event.type === "turn-finish") {
         if (event.outcome !== "completed")
           throw new ToolError("TOOL_FAILED", `The ${specialist.name} specialist was stopped.`);
-        return event.text;
+        return { text: event.text, usage: event.usage };
       }
     }
     throw new ToolError("TOOL_FAILED", `The ${specialist.name} specialist gave no answer.`);
@@ -714,7 +756,13 @@ export class Agent {
   /** A failed turn still records what the user said (not for input the guard refused, nor without a store). */
   async #keepFailedTurn(input: TurnInput, memory: SessionMemory, turn: TurnProgress, error: AgentError): Promise<void> {
     if (error.fault === "user" || error.fault === "store") return;
-    await this.#keepUnfinished(memory, turn.record(input.text.trim(), { assistantText: "", error: errorOf(error) }));
+    await this.#keepUnfinished(
+      memory,
+      turn.record(withImagesNoted(input.text.trim(), input.images?.length ?? 0), {
+        assistantText: "",
+        error: errorOf(error),
+      }),
+    );
   }
 
   /** An interrupted turn keeps what the user said and what was answered so far. */
@@ -801,6 +849,26 @@ function hideCalls(messages: ChatMessage[], callIds: ReadonlySet<string>): void 
     else if (message.role === "assistant" && message.toolCalls?.some((call) => callIds.has(call.callId)))
       messages[index] = { ...message, toolCalls: message.toolCalls.filter((call) => !callIds.has(call.callId)) };
   }
+}
+
+/** A guard policy with what would loosen the agent's guard taken out. */
+function stricterOnly(
+  policy: SpecialistGuardPolicy | undefined,
+  safety: SafetyGuard | undefined,
+): SpecialistGuardPolicy | undefined {
+  if (!policy || !safety) return undefined;
+  const { input, output } = policy.thresholds ?? {};
+  const thresholds = {
+    ...(input !== undefined && input < safety.thresholds.input ? { input } : {}),
+    ...(output !== undefined && output < safety.thresholds.output ? { output } : {}),
+  };
+  return { thresholds, ...(policy.guardOutput === true ? { guardOutput: true } : {}) };
+}
+
+/** What the session keeps of a message: its words, and that it carried images (never empty then). */
+function withImagesNoted(text: string, images: number): string {
+  if (images === 0) return text;
+  return `${text}${text ? " " : ""}[${images === 1 ? "an image" : `${images} images`}]`;
 }
 
 /** The tools a turn brings along, checked like any plugin's. */

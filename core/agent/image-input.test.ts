@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { collectEvents, eventsOfType } from "../testing/collect.ts";
 import { ScriptedModel, tinyPng } from "../testing/scripted-model.ts";
+import { InMemorySessionStore } from "../memory/in-memory-store.ts";
 import { Agent } from "./agent.ts";
 import { checkImages, maxImageBytes } from "./image-input.ts";
 
@@ -27,7 +28,7 @@ describe("images sent with a message", () => {
     expect(refused([{ mediaType: "image/png", data: huge }])).toMatch(/^INPUT_TOO_LARGE/);
   });
 
-  it("gives the model that reads images the message with its image, and keeps the answer out of the cache", async () => {
+  it("gives the model that reads images the message with its image, and keeps a note of it in the session", async () => {
     const model = new ScriptedModel([{ text: "A single transparent pixel." }], { vision: true });
     const agent = new Agent({ model });
     const events = await collectEvents(
@@ -43,6 +44,19 @@ describe("images sent with a message", () => {
       content: "What is in this picture?",
       images: [{ mediaType: "image/png", data: tinyPng }],
     });
+    // The session keeps the words and a note of the image; a message of images alone is never empty there.
+    const alone = new ScriptedModel([{ text: "A pixel." }], { vision: true });
+    const store = new InMemorySessionStore();
+    await collectEvents(
+      new Agent({ model: alone, store }).runTurn({
+        sessionId: "i3",
+        text: "",
+        images: [{ mediaType: "image/png", data: tinyPng }],
+      }),
+    );
+    expect((await store.load("i3")).recentTurns.map((turn) => turn.userText)).toEqual(["[an image]"]);
+    const [kept] = (await agent.store.load("i1")).recentTurns;
+    expect(kept!.userText).toBe("What is in this picture? [an image]");
   });
 
   it("refuses images for a model that reads none (the local model), saying how to send them", async () => {

@@ -1,7 +1,7 @@
 import type { ImageInput } from "../contracts/messages.ts";
 import { UserInputError } from "../contracts/errors.ts";
 
-/** Images one message may carry, and the bytes of each (Claude's limit per image is 5 MB). */
+/** Images one message may carry, and the size of each as base64 (Claude's limit per image is 5 MB, counted so). */
 export const maxImagesPerMessage = 4;
 export const maxImageBytes = 5 * 1024 * 1024;
 
@@ -19,7 +19,7 @@ const signatures: Record<ImageInput["mediaType"], (bytes: Buffer) => boolean> = 
 
 /**
  * Checks a message's images before any model sees them: at most four, a known format whose bytes are
- * that format, valid base64, at most 5 MB each. Throws INPUT_MALFORMED or INPUT_TOO_LARGE.
+ * that format, valid base64, at most 5 MB of base64 each. Throws INPUT_MALFORMED or INPUT_TOO_LARGE.
  */
 export function checkImages(images: readonly ImageInput[]): ImageInput[] {
   if (images.length > maxImagesPerMessage)
@@ -37,9 +37,11 @@ export function checkImages(images: readonly ImageInput[]): ImageInput[] {
     const data = image.data.replace(/\s+/g, "");
     if (data.length === 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(data) || data.length % 4 !== 0)
       throw new UserInputError("INPUT_MALFORMED", `${where}: its data is not base64.`);
-    const size = (data.length / 4) * 3 - (data.endsWith("==") ? 2 : data.endsWith("=") ? 1 : 0);
-    if (size > maxImageBytes)
-      throw new UserInputError("INPUT_TOO_LARGE", `${where} has ${size} bytes; the limit is ${maxImageBytes}.`);
+    if (data.length > maxImageBytes)
+      throw new UserInputError(
+        "INPUT_TOO_LARGE",
+        `${where} has ${data.length} bytes of base64; the limit is ${maxImageBytes}.`,
+      );
     if (!signatures[image.mediaType](Buffer.from(data.slice(0, 16), "base64")))
       throw new UserInputError("INPUT_MALFORMED", `${where}: its bytes are not ${image.mediaType}.`);
     return { mediaType: image.mediaType, data };

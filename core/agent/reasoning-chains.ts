@@ -36,7 +36,8 @@ export interface ChainOptions {
 
 /**
  * Runs the chains at once on the turn's conversation (no tools: the chains reason from what the
- * conversation holds), each with its own instruction; a chain that fails is left out.
+ * conversation holds), each with its own instruction; a chain that fails is left out, and when all
+ * fail the first failure is thrown.
  */
 export async function runReasoningChains(
   model: ModelProvider,
@@ -65,6 +66,9 @@ export async function runReasoningChains(
     }),
   );
   if (options.signal.aborted) throw new AgentError("TURN_ABORTED", "The turn was cancelled.");
+  // Every chain failed (the provider refused, timed out): the turn fails with the first one's error.
+  const failure = settled.find((result) => result.status === "rejected");
+  if (failure && settled.every((result) => result.status === "rejected")) throw failure.reason;
   return settled.flatMap((result) => (result.status === "fulfilled" && result.value.text ? [result.value] : []));
 }
 

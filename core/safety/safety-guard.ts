@@ -98,6 +98,11 @@ export class SafetyGuard {
     }
   }
 
+  /** The harmful shares from which a message (input) or an answer's sentence (output) is blocked. */
+  get thresholds(): Readonly<Record<"input" | "output", number>> {
+    return this.#thresholds;
+  }
+
   /** Whether the embedding classifier runs (an embedder was given). */
   get usesClassifier(): boolean {
     return this.#intent !== undefined;

@@ -195,6 +195,50 @@ describe("an agent with specialists", () => {
     expect(eventsOfType(refused, "error")[0]!.message).toContain("travel, finance, tech, general");
   });
 
+  it("lets a caller who names a specialist make the guard stricter, never looser; refuses names without a router", async () => {
+    const loose = builtinSpecialists.map((one) =>
+      one.name === "tech" ? { ...one, guard: { thresholds: { input: 0.99 }, guardOutput: false } } : one,
+    );
+    const looseRouter = new SpecialistRouter({ embedder, specialists: loose });
+    const safety = new SafetyGuard({ embedder, thresholds: { input: 0 } });
+    const agent = new Agent({ model: new ScriptedModel([]), tools: tools(), specialists: looseRouter, safety });
+    // The agent's own guard blocks everything here (threshold 0); naming the loose specialist changes nothing.
+    const named = await collectEvents(
+      agent.runTurn({ sessionId: "s6", text: "How do I list files?", specialist: "tech" }),
+    );
+    expect(eventsOfType(named, "guard")[0]).toMatchObject({ stage: "input", action: "block" });
+    const without = new Agent({ model: new ScriptedModel([]) });
+    const refused = await collectEvents(without.runTurn({ sessionId: "s7", text: "hello", specialist: "travel" }));
+    expect(eventsOfType(refused, "error")[0]).toMatchObject({ code: "INPUT_MALFORMED" });
+  });
+
+  it("shows no reasoning chain the output guard blocks", async () => {
+    const strict = builtinSpecialists.map((one) =>
+      one.name === "travel" ? { ...one, guard: { thresholds: { output: 0 } } } : one,
+    );
+    const model = new ScriptedModel([
+      { text: "Clouds come from the west.\nAnswer: rain" },
+      { text: "Rain follows the clouds.\nAnswer: rain" },
+      { text: "Look at the sky tonight.\nAnswer: rain" },
+      { text: "Wind brings the rain in.\nAnswer: rain" },
+      { text: "It will rain." },
+    ]);
+    const agent = new Agent({
+      model,
+      specialists: new SpecialistRouter({ embedder, specialists: strict }),
+      safety: new SafetyGuard({ embedder }),
+    });
+    const events = await collectEvents(
+      agent.runTurn({ sessionId: "s8", text: "Will it rain in Lisbon tomorrow?", reasoning: "chains" }),
+    );
+    expect(
+      eventsOfType(events, "guard").filter((event) => event.stage === "output" && event.action === "block").length,
+    ).toBeGreaterThanOrEqual(4);
+    expect(eventsOfType(events, "reasoning-chains")[0]!.chains).toEqual([]);
+    // Nothing of the chains reached the synthesis either.
+    expect(model.requests[4]!.messages[0]!.content).not.toContain("Clouds come from the west");
+  });
+
   it("reads a turn with the chosen specialist's guard policy", async () => {
     const strict = builtinSpecialists.map((one) =>
       one.name === "travel" ? { ...one, guard: { thresholds: { input: 0 } } } : one,

@@ -245,7 +245,10 @@ export class WebSocketGateway {
         ? data.byteLength
         : data.length;
     const maxBytes = this.#options.maxFrameBytes ?? 64 * 1024;
-    const maxImageBytes = Math.max(maxBytes, this.#options.maxImageFrameBytes ?? 7 * 1024 * 1024);
+    // Larger frames are read only when the model reads images: otherwise no message may be that large.
+    const maxImageBytes = this.#options.agent.model.capabilities.vision
+      ? Math.max(maxBytes, this.#options.maxImageFrameBytes ?? 7 * 1024 * 1024)
+      : maxBytes;
     const tooLarge = (limit: number, what = "", replyTo?: string) =>
       this.#sendError(
         channel,
@@ -254,7 +257,7 @@ export class WebSocketGateway {
         replyTo,
       );
     if (bytes > maxImageBytes) {
-      tooLarge(maxImageBytes, " (with images)");
+      tooLarge(maxImageBytes, maxImageBytes > maxBytes ? " (with images)" : "");
       return;
     }
     if (isBinary) {

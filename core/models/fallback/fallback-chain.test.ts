@@ -55,8 +55,19 @@ describe("FallbackChain", () => {
     ]);
     expect(ofType(events, "finish")[0]).toMatchObject({ provider: "claude" });
     expect(local.requests).toEqual([]);
-    // Without images the first provider answers as usual.
     expect(new FallbackChain({ members: [{ provider: local }] }).capabilities.vision).toBe(false);
+    // When the provider that reads images fails, its failure is what the client hears, not "reads no images".
+    const failing = new ScriptedModel([{ error: rejected() }], { id: "gpt", vision: true });
+    const chain2 = new FallbackChain({ members: [{ provider: local }, { provider: failing }] });
+    const consume = async () => {
+      for await (const _event of chain2.stream({
+        ...request,
+        messages: [{ role: "user", content: "?", images: [image] }],
+      })) {
+        /* drain */
+      }
+    };
+    await expect(consume()).rejects.toMatchObject({ code: "PROVIDER_REJECTED" });
   });
 
   it("retries a retryable failure with backoff, then answers from the same provider", async () => {

@@ -70,12 +70,14 @@ export class FallbackChain implements ModelProvider {
     let streamed = "";
     let messages: readonly ChatMessage[] = request.messages;
     let lastError: AgentError | undefined;
+    // Said only when no provider that reads images failed for a reason of its own.
+    let visionRefusal: AgentError | undefined;
     const needsVision = request.messages.some((message) => message.role === "user" && message.images?.length);
     for (const [index, member] of this.#members.entries()) {
       const breaker = this.#breakers[index]!;
       const next = this.#members[index + 1]?.provider.id;
       if (needsVision && !member.provider.capabilities.vision) {
-        lastError ??= new UserInputError("INPUT_UNSUPPORTED", `${member.provider.id} reads no images.`);
+        visionRefusal ??= new UserInputError("INPUT_UNSUPPORTED", `${member.provider.id} reads no images.`);
         if (next)
           yield {
             type: "provider-skipped",
@@ -172,7 +174,9 @@ export class FallbackChain implements ModelProvider {
         }
       }
     }
-    throw lastError ?? new ProviderError("PROVIDER_UNAVAILABLE", "No provider in the chain could answer.");
+    throw (
+      lastError ?? visionRefusal ?? new ProviderError("PROVIDER_UNAVAILABLE", "No provider in the chain could answer.")
+    );
   }
 }
 

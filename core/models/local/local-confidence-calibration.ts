@@ -16,8 +16,16 @@ let calibrations: Record<string, ConfidenceCalibration> | undefined;
 /** A catalogue model's confidence calibration, if one was fitted for it. */
 export function localConfidenceCalibration(modelName: string | undefined): ConfidenceCalibration | undefined {
   if (modelName === undefined) return undefined;
-  calibrations ??= existsSync(localConfidenceCalibrationFile)
-    ? calibrationsSchema.parse(JSON.parse(readFileSync(localConfidenceCalibrationFile, "utf8")))
-    : {};
+  calibrations ??= readCalibrations();
   return calibrations[modelName];
+}
+
+/** The file's calibrations, read once; a missing or malformed file calibrates nothing (raw confidence). */
+function readCalibrations(): Record<string, ConfidenceCalibration> {
+  if (!existsSync(localConfidenceCalibrationFile)) return {};
+  try {
+    return calibrationsSchema.parse(JSON.parse(readFileSync(localConfidenceCalibrationFile, "utf8")));
+  } catch {
+    return {};
+  }
 }

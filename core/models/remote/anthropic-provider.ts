@@ -146,7 +146,8 @@ export function toAnthropicMessages(messages: readonly ChatMessage[]): Anthropic
         // Images before the text, as Anthropic's documentation advises.
         for (const image of message.images ?? [])
           append("user", { type: "image", source: { type: "base64", media_type: image.mediaType, data: image.data } });
-        append("user", { type: "text", text: message.content });
+        // Anthropic refuses an empty text block: a message of images alone has none.
+        if (message.content || !message.images?.length) append("user", { type: "text", text: message.content });
         break;
       case "assistant":
         if (message.content) append("assistant", { type: "text", text: message.content });

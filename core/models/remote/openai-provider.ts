@@ -167,7 +167,7 @@ export function toOpenAIMessages(messages: readonly ChatMessage[]): Record<strin
           ? {
               role: "user",
               content: [
-                { type: "text", text: message.content },
+                ...(message.content ? [{ type: "text", text: message.content }] : []),
                 ...message.images.map((image) => ({
                   type: "image_url",
                   image_url: { url: `data:${image.mediaType};base64,${image.data}` },

@@ -188,6 +188,18 @@ describe("adapters' requests on the wire", () => {
         },
       ],
     });
+    // A message of images alone: no empty text block (Anthropic refuses one).
+    server.reply({ kind: "sse", events: anthropicStream.text(["A pixel."]) });
+    const alone = { ...withImage, messages: [{ ...withImage.messages[0]!, content: "" }] };
+    for await (const _event of claude.stream(alone)) {
+      /* drain */
+    }
+    expect(server.requests.at(-1)!.body).toMatchObject({
+      messages: [{ role: "user", content: [{ type: "image" }] }],
+    });
+    expect((server.requests.at(-1)!.body as { messages: { content: unknown[] }[] }).messages[0]!.content).toHaveLength(
+      1,
+    );
     server.reply({ kind: "sse", events: openaiStream.text(["A pixel."]) });
     const gpt = new OpenAIProvider({ apiKey: openaiKey, baseURL: `${server.url}/v1`, model: "gpt-test" });
     for await (const _event of gpt.stream(withImage)) {
