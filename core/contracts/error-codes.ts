@@ -238,7 +238,7 @@ export const errorCodes = {
   },
   SPEECH_UNAVAILABLE: {
     fault: "provider",
-    retryable: false,
+    retryable: true,
     httpStatus: 503,
     webSocketCloseCode: null,
     meaning: "Speech output needs espeak-ng (Debian's espeak-ng package), which is missing or failed.",
