@@ -93,4 +93,26 @@ describe("feedback on answers", () => {
     });
     expect(listed.status).toBe(404);
   });
+
+  it("limits ratings over HTTP per caller, as messages over the WebSocket: RATE_LIMITED beyond the burst", async () => {
+    const client = await connect(ws, { sessionId: "many", apiKey: bob.key });
+    const turn = client.send("Hello");
+    await turn.done;
+    await client.close();
+    // Sent until one is refused (bounded): the bucket refills at 5 a second while they go out.
+    let accepted = 0;
+    let refused: Response | undefined;
+    for (let index = 0; index < 80 && !refused; index++) {
+      const response = await post(bob.key, "/v1/sessions/many/feedback", { turn_id: turn.turnId, rating: 1 });
+      if (response.status === 201) accepted++;
+      else refused = response;
+    }
+    // Bob rated once in the test before: about 19 of the burst of 20 are left.
+    expect(accepted).toBeGreaterThanOrEqual(15);
+    expect(refused?.status).toBe(429);
+    expect((await refused!.json()).error).toMatchObject({ code: "RATE_LIMITED", retryable: true });
+    // Another caller has a bucket of their own.
+    const other = await post(alice.key, "/v1/sessions/many/feedback", { turn_id: turn.turnId, rating: 1 });
+    expect((await other.json()).error.code).toBe("SESSION_NOT_FOUND");
+  });
 });

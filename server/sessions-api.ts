@@ -4,6 +4,7 @@ import type { Authenticator } from "./auth/request-auth.ts";
 import { requireChatKey, sendAgentError, sendError } from "./http-errors.ts";
 import { sessionKeyOf } from "./ws/upgrade-request.ts";
 import { exportedFeedback, feedbackBody, recordFeedback } from "./feedback.ts";
+import { InMemoryRateLimiter, type RateLimit } from "./ws/rate-limiter.ts";
 
 /**
  * The caller's own sessions over HTTP: export one as JSON, delete one, or delete them all (a user's
@@ -21,9 +22,12 @@ export function sessionsRouter(options: {
   auth: Authenticator;
   /** Called with the agent session ids deleted, so that the server forgets them too (open sockets, replay frames). */
   onDeleted?: (sessionKeys: string[]) => void;
+  /** Ratings per caller (default: the WebSocket's message rate, 20 at once and 5 a second). */
+  feedbackRate?: RateLimit;
 }): Router {
   const router = express.Router();
   const store = options.agent.store;
+  const ratings = new InMemoryRateLimiter(options.feedbackRate);
 
   router.use(requireChatKey(options.auth));
 
@@ -49,6 +53,10 @@ export function sessionsRouter(options: {
 
   router.post("/:name/feedback", express.json({ limit: "16kb" }), async (request, response) => {
     const { owner } = response.locals as { owner: string };
+    // As over the WebSocket: per key's owner, or per address on a server without keys.
+    const client = options.auth.enabled ? `key:${owner}` : `ip:${request.socket.remoteAddress ?? "?"}`;
+    if (!ratings.takeNow(client))
+      return void sendError(response, "RATE_LIMITED", "Too many ratings: wait a moment and send this one again.");
     const body = feedbackBody.safeParse(request.body);
     if (!body.success)
       return void sendError(response, "INPUT_MALFORMED", body.error.issues.map((issue) => issue.message).join("; "));
