@@ -27,6 +27,25 @@ describe("LocalMiniLmEmbedder with its model files", () => {
     expect(cosineSimilarity(hello!, euros!)).toBeLessThan(0.35);
   });
 
+  it("embeds a recent short text once: the guard, the router and the tool predictor share its vector", async () => {
+    const [first] = await shared.embed(["Will it rain in Lisbon?"]);
+    const [again, other] = await shared.embed(["Will it rain in Lisbon?", "Convert 5 euros to yen"]);
+    expect(again).toBe(first);
+    expect(other).not.toBe(first);
+    // Lists of examples are embedded as they come, not kept.
+    const many = Array.from({ length: 12 }, (_, index) => `Example number ${index}`);
+    const [firstOfMany] = await shared.embed(many);
+    expect((await shared.embed(many))[0]).not.toBe(firstOfMany);
+    expect((await shared.embed(many))[0]).toEqual(firstOfMany);
+    // The oldest text leaves when the cache is full.
+    const small = new LocalMiniLmEmbedder({ recentTexts: 1 });
+    const [a] = await small.embed(["first text"]);
+    await small.embed(["second text"]);
+    const [aAgain] = await small.embed(["first text"]);
+    expect(aAgain).not.toBe(a);
+    expect(aAgain).toEqual(a);
+  });
+
   it("wraps a failure inside the model's pipeline in EMBEDDER_FAILED", async () => {
     // A text the tokenizer cannot read (only a caller bypassing the types can send one).
     const unreadable = null as unknown as string;

@@ -34,7 +34,16 @@ export interface LocalMiniLmEmbedderOptions {
   modelsRoot?: string;
   /** Texts per model run; longer lists are split (default 32). */
   batchSize?: number;
+  /**
+   * Vectors of this many recent short texts are kept (default 256; 0: none). A turn embeds its message
+   * for the safety guard, the specialist router and the tool predictor: read the same way (the guard's
+   * and the router's classifiers both read Spanish through its English gloss), it is embedded once.
+   */
+  recentTexts?: number;
 }
+
+/** Calls with more texts than this (examples being embedded) bypass the recent-texts cache. */
+const cachedCallTexts = 8;
 
 type FeatureExtractor = (
   texts: string[],
@@ -52,11 +61,15 @@ export class LocalMiniLmEmbedder implements Embedder {
   readonly dimensions = 384;
   readonly #modelsRoot: string;
   readonly #batchSize: number;
+  readonly #recentTexts: number;
+  /** Recent texts' vectors, oldest first (a Map keeps insertion order). Callers never write to a vector. */
+  readonly #recent = new Map<string, Float32Array>();
   #extractor: Promise<FeatureExtractor> | undefined;
 
   constructor(options: LocalMiniLmEmbedderOptions = {}) {
     this.#modelsRoot = resolveModelsRoot(options.modelsRoot);
     this.#batchSize = Math.max(1, options.batchSize ?? 32);
+    this.#recentTexts = Math.max(0, options.recentTexts ?? 256);
   }
 
   /** Loads the model now rather than on the first `embed`. */
@@ -65,6 +78,30 @@ export class LocalMiniLmEmbedder implements Embedder {
   }
 
   async embed(texts: readonly string[], options: { signal?: AbortSignal } = {}): Promise<Float32Array[]> {
+    if (texts.length === 0) return [];
+    if (this.#recentTexts === 0 || texts.length > cachedCallTexts) return this.#embedAll(texts, options);
+    const vectors = new Map<string, Float32Array>();
+    for (const text of texts) {
+      const known = this.#recent.get(text);
+      if (known) vectors.set(text, known);
+    }
+    const missing = [...new Set(texts.filter((text) => !vectors.has(text)))];
+    const fresh = await this.#embedAll(missing, options);
+    missing.forEach((text, index) => vectors.set(text, fresh[index]!));
+    // Used now: each moves to the newest end.
+    for (const [text, vector] of vectors) {
+      this.#recent.delete(text);
+      this.#remember(text, vector);
+    }
+    return texts.map((text) => vectors.get(text)!);
+  }
+
+  #remember(text: string, vector: Float32Array): void {
+    this.#recent.set(text, vector);
+    while (this.#recent.size > this.#recentTexts) this.#recent.delete(this.#recent.keys().next().value!);
+  }
+
+  async #embedAll(texts: readonly string[], options: { signal?: AbortSignal }): Promise<Float32Array[]> {
     if (texts.length === 0) return [];
     const extract = await this.#load();
     const vectors: Float32Array[] = [];
