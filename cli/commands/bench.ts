@@ -16,6 +16,7 @@ import { localAgentBenchmarks } from "../../benchmarks/suites/local-agent.ts";
 import { localModelBenchmarks } from "../../benchmarks/suites/local-model.ts";
 import { storeBenchmarks } from "../../benchmarks/suites/stores.ts";
 import { cacheBenchmarks } from "../../benchmarks/suites/cache.ts";
+import { routingBenchmarks } from "../../benchmarks/suites/routing.ts";
 
 export const benchmarksRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../benchmarks/reports");
 
@@ -23,6 +24,7 @@ const benchSuites: Record<string, () => BenchmarkDefinition[]> = {
   framework: frameworkBenchmarks,
   stores: storeBenchmarks,
   cache: cacheBenchmarks,
+  routing: routingBenchmarks,
   "local-model": () => [...localModelBenchmarks(), ...localAgentBenchmarks()],
 };
 
