@@ -17,6 +17,8 @@ describe("reasoning chains", () => {
     expect(finalAnswerOf("Answer: 7\nWait, recheck.\n**Final answer:** 8**")).toBe("8");
     expect(finalAnswerOf("Paso 1…\nRespuesta: 11:30")).toBe("11:30");
     expect(finalAnswerOf("No conclusion here.")).toBeUndefined();
+    expect(finalAnswerOf("Answer: Luis gets \\boxed{8} euros")).toBe("Luis gets 8 euros");
+    expect(finalAnswerOf("Answer: $8$")).toBe("8");
   });
 
   it("finds the answer most chains reached, only when more than one reached it", () => {
@@ -28,6 +30,7 @@ describe("reasoning chains", () => {
     ];
     expect(majorityAnswer(agreeing)).toEqual({ answer: "8 euros.", votes: 2 });
     expect(majorityAnswer([chain("analytical", "Answer: 8"), chain("logical", "Answer: 9")])).toBeUndefined();
+    expect(majorityAnswer([chain("analytical", "Answer: -8 euros"), chain("logical", "Answer: 8")])).toBeUndefined();
   });
 
   it("puts the chains and their agreement in the system prompt of the synthesis", () => {

@@ -77,19 +77,23 @@ export function finalAnswerOf(text: string): string | undefined {
   const matches = [
     ...text.matchAll(/(?:^|\n)\s*\**(?:final\s+)?(?:answer|respuesta(?:\s+final)?)\**\s*[:：]\s*\**\s*(.+)/gi),
   ];
+  // Qwen's math habits: "\boxed{8}", "$8$".
   const last = matches
     .at(-1)?.[1]
-    ?.replace(/\*+\s*$/, "")
+    ?.replace(/\\boxed\{([^}]*)\}/g, "$1")
+    .replace(/\$/g, "")
+    .replace(/\*+\s*$/, "")
     .trim();
   return last || undefined;
 }
 
 /**
- * Answers compared by their first number (or time) when they give one ("8", "8 euros." and "**8**"
- * agree), else by their words.
+ * Answers compared by their first number (or time), sign included, when they give one ("8", "8 euros."
+ * and "**8**" agree; "-8" does not), else by their words.
  */
 function answerKey(answer: string): string {
-  const number = answer.match(/\d+(?:[.,:]\d+)?/)?.[0];
+  // The sign counts: "-8" is another answer than "8".
+  const number = answer.match(/-?\d+(?:[.,:]\d+)?/)?.[0];
   if (number) return number.replace(",", ".");
   return answer
     .normalize("NFD")
