@@ -3,6 +3,7 @@ import { z } from "zod";
 import { loadJsonlCases } from "../jsonl-cases.ts";
 import type { EvalSuite } from "../../runner/types.ts";
 import { verdict } from "../../scorers/types.ts";
+import { modelFreeOutcome } from "../../runner/model-free-outcome.ts";
 
 const cacheCaseSchema = z
   .object({
@@ -101,10 +102,7 @@ export const cacheSuite: EvalSuite<CacheCase> = {
         ...(testCase.differs_in ? { differs_in: testCase.differs_in } : {}),
       },
       values: { similarity },
-      time_to_first_token_ms: null,
-      total_ms: performance.now() - started,
-      usage: { input_tokens: 0, output_tokens: 0 },
-      tool_calls: [],
+      ...modelFreeOutcome(started),
     };
   },
   metrics: [

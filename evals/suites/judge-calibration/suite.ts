@@ -3,6 +3,7 @@ import { z } from "zod";
 import { saveCalibration } from "../../judge/calibration-store.ts";
 import { cohensKappa } from "../../stats/agreement.ts";
 import type { CaseResult, EvalSuite } from "../../runner/types.ts";
+import { modelFreeOutcome } from "../../runner/model-free-outcome.ts";
 
 const pairSchema = z.object({
   id: z.string(),
@@ -91,10 +92,7 @@ export const judgeCalibrationSuite: EvalSuite<CalibrationCase> = {
         verdicts_for_position_a: comparison.asShown.filter((verdict) => verdict === "A").length,
         verdicts_for_position_b: comparison.asShown.filter((verdict) => verdict === "B").length,
       },
-      time_to_first_token_ms: null,
-      total_ms: performance.now() - started,
-      usage: { input_tokens: 0, output_tokens: 0 },
-      tool_calls: [],
+      ...modelFreeOutcome(started),
       provider: judge.info.provider,
       model: judge.info.model,
     };

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { EvalSuite } from "../../runner/types.ts";
 import { verdict } from "../../scorers/types.ts";
 import { loadJsonlCases } from "../jsonl-cases.ts";
+import { modelFreeOutcome } from "../../runner/model-free-outcome.ts";
 
 const routingCaseSchema = z
   .object({
@@ -85,10 +86,7 @@ export const routingSuite: EvalSuite<RoutingCase> = {
       },
       tags: { language: testCase.language, kind: testCase.kind, routed: routed.specialist },
       values: { share: choice.share },
-      time_to_first_token_ms: null,
-      total_ms: performance.now() - started,
-      usage: { input_tokens: 0, output_tokens: 0 },
-      tool_calls: [],
+      ...modelFreeOutcome(started),
     };
   },
   metrics: [
