@@ -416,12 +416,11 @@ export class Agent {
         // The chains reach the client (a system event): the output guard reads each first, and one it
         // blocks is neither shown nor synthesized.
         if (checkOutput) {
-          for (const chain of [...chains]) {
-            const decision = await checkOutput(chain.text);
-            if (decision.action !== "block") continue;
-            yield { type: "guard", turnId, ...decision };
-            chains.splice(chains.indexOf(chain), 1);
-          }
+          const decisions = await Promise.all(chains.map((chain) => checkOutput(chain.text)));
+          for (const decision of decisions)
+            if (decision.action === "block") yield { type: "guard", turnId, ...decision };
+          const allowed = chains.filter((_, index) => decisions[index]!.action !== "block");
+          chains.splice(0, chains.length, ...allowed);
         }
         const majority = majorityAnswer(chains);
         yield {

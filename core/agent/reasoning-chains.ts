@@ -1,6 +1,7 @@
 import type { ChatMessage, TokenUsage } from "../contracts/messages.ts";
 import type { ModelProvider, ModelRequest } from "../contracts/model.ts";
 import { AgentError } from "../contracts/errors.ts";
+import { foldText } from "../language/compare-words.ts";
 
 /** The seed's four ways of reasoning about a hard question, each run as a chain of its own. */
 export const reasoningChainKinds = ["analytical", "logical", "creative", "causal"] as const;
@@ -95,10 +96,7 @@ function answerKey(answer: string): string {
   // The sign counts: "-8" is another answer than "8".
   const number = answer.match(/-?\d+(?:[.,:]\d+)?/)?.[0];
   if (number) return number.replace(",", ".");
-  return answer
-    .normalize("NFD")
-    .replace(/\p{M}/gu, "")
-    .toLowerCase()
+  return foldText(answer)
     .replace(/[^\p{L}\p{N}.:,]+/gu, " ")
     .replace(/[.,]$/, "")
     .trim();

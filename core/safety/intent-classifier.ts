@@ -13,7 +13,8 @@ export interface SafetyExample {
   language: "en" | "es";
 }
 
-const exampleSchema = z.object({
+/** One line of an examples file (safety's, the specialist router's). */
+export const exampleSchema = z.object({
   text: z.string().min(1),
   label: z.string().min(1),
   language: z.enum(["en", "es"]),

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { toolResultInstruction } from "../agent/build-messages.ts";
+import { exampleSchema } from "../safety/intent-classifier.ts";
 
 /** How strictly the safety guard reads a specialist's turns (the guard's own thresholds when unset). */
 export interface SpecialistGuardPolicy {
@@ -93,9 +94,7 @@ const specialistSchema = z
   })
   .strict();
 
-const examplesSchema = z.array(
-  z.object({ text: z.string().min(1), label: z.string().min(1), language: z.enum(["en", "es"]) }).strict(),
-);
+const examplesSchema = z.array(exampleSchema.strict());
 
 /** What a specialists file holds: the specialists and, optionally, examples of messages for each. */
 export interface SpecialistsConfig {

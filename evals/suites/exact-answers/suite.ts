@@ -1,4 +1,4 @@
-import { escapeRegExp } from "realtime-agent";
+import { escapeRegExp, foldText } from "realtime-agent";
 import { z } from "zod";
 import { outcomeFieldsOf } from "../../runner/in-process-driver.ts";
 import type { EvalSuite } from "../../runner/types.ts";
@@ -29,11 +29,7 @@ export function loadExactCases(): ExactCase[] {
 
 /** Lower case, accents off, thousands separators out of numbers ("2.200", "2,200", "2 200" → "2200"). */
 export function normalizeAnswer(text: string): string {
-  return text
-    .normalize("NFD")
-    .replace(/\p{M}/gu, "")
-    .toLowerCase()
-    .replace(/(\d)[.,\s](\d{3})(?!\d)/g, "$1$2");
+  return foldText(text).replace(/(\d)[.,\s](\d{3})(?!\d)/g, "$1$2");
 }
 
 const numberPattern = /\d+(?:[.,]\d+)?(?::\d{2})?/g;
