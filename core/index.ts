@@ -36,6 +36,7 @@ export {
   type ThreadSetting,
 } from "./models/local/local-model.ts";
 export { startThreadGovernor } from "./models/local/thread-governor.ts";
+export { type ConfidenceSampling, confidenceSamplingFromEnv } from "./models/local/thinned-confidence.ts";
 // The local model's repairs of call arguments, for tools that re-score recorded calls (evals).
 export { repairedArguments } from "./models/local/argument-repairs.ts";
 export { withDescribedFormats } from "./models/local/described-formats.ts";

@@ -4,6 +4,7 @@ import {
   InMemorySessionStore,
   LocalMiniLmEmbedder,
   LocalModelProvider,
+  type LocalProviderOptions,
   ToolPredictor,
   createLexicalToolRouter,
   findCatalogueModel,
@@ -13,6 +14,7 @@ import {
   resolveModelsRoot,
   startToolWorkers,
   threadsFromEnv,
+  confidenceSamplingFromEnv,
   type ThreadSetting,
   type ModelProvider,
   type Logger,
@@ -137,6 +139,8 @@ export function runtimeAgentOptions(
       ...((options.env ?? process.env).RTA_CONFIDENCE_CALIBRATION === "off"
         ? { confidenceCalibration: false as const }
         : {}),
+      // RTA_CONFIDENCE_SAMPLING=every|HEAD:STRIDE: which tokens' probabilities the confidence reads.
+      ...confidenceSamplingOption((options.env ?? process.env).RTA_CONFIDENCE_SAMPLING),
     });
   const model =
     options.model ??
@@ -223,7 +227,15 @@ function specialistOptions(router: SpecialistRouter | undefined, env: NodeJS.Pro
 }
 
 function safetyOptions(safety: SafetyGuard | undefined, env: NodeJS.ProcessEnv): Partial<AgentOptions> {
-  return safety ? { safety, guardOutput: env.RTA_GUARD_OUTPUT !== "off" } : {};
+  if (!safety) return {};
+  const release = env.RTA_OUTPUT_RELEASE;
+  if (release !== undefined && release !== "" && release !== "early" && release !== "sentence")
+    throw new Error(`RTA_OUTPUT_RELEASE must be "early" or "sentence", got ${JSON.stringify(release)}.`);
+  return {
+    safety,
+    guardOutput: env.RTA_GUARD_OUTPUT !== "off",
+    ...(release === "sentence" ? { outputRelease: "sentence" as const } : {}),
+  };
 }
 
 let localEmbedder: LocalMiniLmEmbedder | undefined;
@@ -281,4 +293,9 @@ export function createToolRouter(env: NodeJS.ProcessEnv, logger?: Logger): ToolR
     ...(logger ? { logger } : {}),
   });
   return predictor.route;
+}
+
+function confidenceSamplingOption(value: string | undefined): Pick<LocalProviderOptions, "confidenceSampling"> {
+  const sampling = confidenceSamplingFromEnv(value);
+  return sampling ? { confidenceSampling: sampling } : {};
 }

@@ -20,6 +20,7 @@ import type { ChatFormatName } from "./model-catalogue.ts";
 import type { PrefixReadiness } from "./prefix-state-cache.ts";
 import { callLeaning, qwenFormat } from "./qwen-format.ts";
 import { sequenceConfidence, TokenConfidenceRecorder } from "./token-confidence.ts";
+import { type ConfidenceSampling, thinConfidenceSampling } from "./thinned-confidence.ts";
 import { type ConfidenceCalibration, calibrateConfidence } from "../confidence-calibration.ts";
 import { localConfidenceCalibration } from "./local-confidence-calibration.ts";
 import { smollm2Format } from "./smollm2-format.ts";
@@ -55,6 +56,12 @@ export interface LocalProviderOptions extends LocalModelOptions {
    * right. Default: the model's in confidence-calibration.json, if it has one; `false`: the raw figure.
    */
   confidenceCalibration?: ConfidenceCalibration | false;
+  /**
+   * Which tokens' probabilities the confidence is read from (thinned-confidence.ts): default the first
+   * 32 of a response, then one in 4; `every` reads all (a third slower to decode). Set once per
+   * process: the first provider on a loaded model decides.
+   */
+  confidenceSampling?: ConfidenceSampling | "every";
 }
 
 const chatFormats: Record<ChatFormatName, ChatFormat> = { "qwen2.5": qwenFormat, smollm2: smollm2Format };
@@ -171,6 +178,8 @@ export class LocalModelProvider implements ModelProvider {
       },
     };
     // The probability of each token sampled on the lease: what the response's confidence is read from.
+    const sampling = this.#options.confidenceSampling;
+    if (sampling !== "every") thinConfidenceSampling(lease.sequence, sampling);
     const recorder = new TokenConfidenceRecorder(lease.sequence);
     try {
       if (mayCallTools) {
