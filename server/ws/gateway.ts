@@ -65,7 +65,7 @@ export interface GatewayOptions {
   orphanTurnMs?: number;
   /**
    * With a shared bus: a session whose turn has sent nothing for this long is checked for a turn whose
-   * instance stopped, and its clients get SERVER_INSTANCE_STOPPED for it (default 5 s).
+   * instance stopped, and its clients get SERVER_INSTANCE_STOPPED for it (default 2 s).
    */
   lostTurnCheckMs?: number;
 }
@@ -95,7 +95,7 @@ export class WebSocketGateway {
       });
     this.#bus.onControl((message) => this.#onControl(message));
     if (this.#bus.shared) {
-      const every = options.lostTurnCheckMs ?? 5_000;
+      const every = options.lostTurnCheckMs ?? 2_000;
       this.#lostTurnChecker = setInterval(() => this.#checkLostTurns(every), every).unref();
     }
     this.#pinger = setInterval(() => this.#ping(), options.pingIntervalMs ?? 30_000).unref();

@@ -66,7 +66,10 @@ export interface RedisSessionBusOptions {
   ttlSeconds?: number;
   /** How long an instance counts as watching a session without renewing it (default 90 s). */
   watchLeaseMs?: number;
-  /** An instance whose heartbeat is this old has stopped: its running turns are lost (default 10 s). */
+  /**
+   * An instance whose heartbeat is this old has stopped: its running turns are lost (default 4 s; it
+   * beats three times a period, and counts as stopped once another instance has missed it a period).
+   */
   heartbeatMs?: number;
   /** Opening a session fails after this long without Redis (default 5 s). */
   openTimeoutMs?: number;
@@ -134,7 +137,7 @@ export class RedisSessionBus implements SessionBus {
     });
     this.#subscribed = this.#subscriber.subscribe(this.#controlChannel);
     this.#renewal = setInterval(() => this.#renewWatches(), this.#watchLeaseMs / 3).unref();
-    this.#heartbeatMs = options.heartbeatMs ?? 10_000;
+    this.#heartbeatMs = options.heartbeatMs ?? 4_000;
     this.#openTimeoutMs = options.openTimeoutMs ?? 5_000;
     this.#admitTimeoutMs = options.admitTimeoutMs ?? 1_000;
     this.#beat();
