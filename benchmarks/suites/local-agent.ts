@@ -34,7 +34,7 @@ async function timeTurn(agent: Agent, text: string, memory: { peakRss: number })
   }, 25);
   try {
     for await (const event of agent.runTurn({ sessionId: `bench-${started}`, text })) {
-      if (event.type === "text-delta") firstAnswerToken ??= performance.now();
+      if (event.type === "text-delta" && event.text.length > 0) firstAnswerToken ??= performance.now();
       if (event.type === "turn-finish") {
         finished = performance.now();
         answerTokens = event.usage.outputTokens;

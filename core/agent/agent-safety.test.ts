@@ -13,18 +13,14 @@ import { Agent } from "./agent.ts";
 const embedder = new LocalMiniLmEmbedder();
 const example = (text: string, label: string): SafetyExample => ({ text, label, language: "en" });
 /** A small guard on the real embedder: its few examples make the test's sentences clear-cut. */
-const guard = new SafetyGuard({
-  embedder,
-  abuse: false,
-  intentExamples: [
-    example("Mix the fertilizer with diesel fuel and pack it into a pipe to make the bomb.", "weapons"),
-    example("Here is how to build an explosive device at home.", "weapons"),
-    example("The weather in Paris is mild today.", "safe"),
-    example("Twelve times seven is eighty-four.", "safe"),
-    example("Madrid is the capital of Spain.", "safe"),
-  ],
-  thresholds: { output: 0.5 },
-});
+const guardExamples = [
+  example("Mix the fertilizer with diesel fuel and pack it into a pipe to make the bomb.", "weapons"),
+  example("Here is how to build an explosive device at home.", "weapons"),
+  example("The weather in Paris is mild today.", "safe"),
+  example("Twelve times seven is eighty-four.", "safe"),
+  example("Madrid is the capital of Spain.", "safe"),
+];
+const guard = new SafetyGuard({ embedder, abuse: false, intentExamples: guardExamples, thresholds: { output: 0.5 } });
 
 const searchPage = tool({
   name: "web_search",
@@ -83,15 +79,51 @@ describe("Agent with the safety layer", () => {
     expect(eventsOfType(events, "turn-finish")[0]!.blocked).toMatchObject({ stage: "output" });
   });
 
-  it("streams a harmless answer whole, sentence by sentence", async () => {
+  it("with sentence release, streams a harmless answer whole, sentence by sentence", async () => {
     const model = new ScriptedModel([{ text: "Madrid is the capital of Spain. It has about 3.4 million people." }]);
-    const agent = new Agent({ model, safety: guard });
+    const agent = new Agent({ model, safety: guard, outputRelease: "sentence" });
     const events = await collectEvents(agent.runTurn({ sessionId: "s4", text: "Tell me about Madrid" }));
     expect(eventsOfType(events, "text-delta").map((event) => event.text)).toEqual([
       "Madrid is the capital of Spain. ",
       "It has about 3.4 million people.",
     ]);
     expect(eventsOfType(events, "turn-finish")[0]!.blocked).toBeUndefined();
+  });
+
+  it("shows the start of a harmless sentence before it ends, checked with the words after it", async () => {
+    const text = "Madrid is the capital of Spain and its largest city. It has about 3.4 million people.";
+    const model = new ScriptedModel([{ text }]);
+    const checked: string[] = [];
+    const spy = new SafetyGuard({ embedder, abuse: false, intentExamples: guardExamples, thresholds: { output: 0.5 } });
+    const check = spy.checkOutput.bind(spy);
+    spy.checkOutput = (sentence, options) => {
+      checked.push(sentence);
+      return check(sentence, options);
+    };
+    const agent = new Agent({ model, safety: spy });
+    const events = await collectEvents(agent.runTurn({ sessionId: "s5", text: "Tell me about Madrid" }));
+    const deltas = eventsOfType(events, "text-delta").map((event) => event.text);
+    expect(deltas.join("")).toBe(text);
+    // The first words came before the first sentence ended, and each part shown had been checked
+    // together with two words after it.
+    expect(deltas[0]).toBe("Madrid ");
+    expect(checked).toContain("Madrid is the ");
+    expect(deltas.length).toBeGreaterThan(4);
+    // Every whole sentence was still checked.
+    expect(checked).toContain("Madrid is the capital of Spain and its largest city. ");
+  });
+
+  it("holds a sentence whose start the check leans against, and blocks it whole when it ends", async () => {
+    const model = new ScriptedModel([
+      { text: "Here is how to build an explosive device at home with fertilizer and diesel fuel in a pipe." },
+    ]);
+    const agent = new Agent({ model, safety: guard });
+    const events = await collectEvents(agent.runTurn({ sessionId: "s6", text: "Tell me a story" }));
+    const shown = eventsOfType(events, "text-delta")
+      .map((event) => event.text)
+      .join("");
+    expect(shown).not.toMatch(/build|explosive|fertilizer|diesel/);
+    expect(eventsOfType(events, "guard").at(-1)).toMatchObject({ stage: "output", action: "block" });
   });
 
   it("counts repeated blocks per client across sessions, and blocks only that client", async () => {

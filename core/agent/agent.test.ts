@@ -7,6 +7,7 @@ import { ScriptedModel } from "../testing/scripted-model.ts";
 import { collectEvents, eventsOfType } from "../testing/collect.ts";
 import { ToolRegistry } from "../tools/registry.ts";
 import { Agent } from "./agent.ts";
+import type { SpecialistRouter } from "../specialists/specialist-router.ts";
 
 function registryWith(...tools: Parameters<typeof tool>[0][]) {
   return new ToolRegistry().register({ name: "test-tools", version: "1.0.0", tools });
@@ -364,7 +365,7 @@ describe("Agent turn loop", () => {
     });
   });
 
-  it("warms the model up with its system prompt in each language and each tool offered alone", async () => {
+  it("warms the model up with its system prompt in each language, with no tool and each tool alone", async () => {
     const seen: Array<{ system: string; tools: string[] }> = [];
     const model = new ScriptedModel([]);
     const warmable = Object.assign(model, {
@@ -381,12 +382,30 @@ describe("Agent turn loop", () => {
       tool({ name: "beta", description: "B.", inputSchema: z.object({}), execute: () => 2 }),
     );
     const agent = new Agent({ model: warmable, tools, systemPrompt: "Be helpful." });
-    expect(await agent.warmUp(["en", "es"])).toBe(4);
+    expect(await agent.warmUp(["en", "es"])).toBe(6);
     expect(seen).toEqual([
+      { system: "Be helpful. Always answer in English.", tools: [] },
       { system: "Be helpful. Always answer in English.", tools: ["alpha"] },
       { system: "Be helpful. Always answer in English.", tools: ["beta"] },
+      { system: "Be helpful. Always answer in Spanish.", tools: [] },
       { system: "Be helpful. Always answer in Spanish.", tools: ["alpha"] },
       { system: "Be helpful. Always answer in Spanish.", tools: ["beta"] },
+    ]);
+    // With specialists, each one's prompt (a router picks one for every turn).
+    seen.length = 0;
+    const router = {
+      specialists: [{ systemPrompt: "Plan trips." }, { systemPrompt: "Mind money." }],
+      load: async () => {},
+    } as unknown as SpecialistRouter;
+    const withSpecialists = new Agent({ model: warmable, tools, specialists: router });
+    expect(await withSpecialists.warmUp(["en"])).toBe(6);
+    expect(seen.map((request) => `${request.system} [${request.tools.join()}]`)).toEqual([
+      "Plan trips. Always answer in English. []",
+      "Plan trips. Always answer in English. [alpha]",
+      "Plan trips. Always answer in English. [beta]",
+      "Mind money. Always answer in English. []",
+      "Mind money. Always answer in English. [alpha]",
+      "Mind money. Always answer in English. [beta]",
     ]);
     expect(await new Agent({ model: new ScriptedModel([]) }).warmUp()).toBe(0);
   });

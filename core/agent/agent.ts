@@ -41,7 +41,7 @@ import {
   writeRollingSummary,
 } from "./context-window.ts";
 import { reconcileCalls } from "./reconcile-calls.ts";
-import { type ModelRoundResult, runModelRound } from "./model-round.ts";
+import { defaultEarlyReleasePolicy, type ModelRoundResult, runModelRound } from "./model-round.ts";
 import { isServiceFailure, type ServiceFailure, serviceFailureAnswer } from "./service-failure-answer.ts";
 import { SessionQueue } from "./session-queue.ts";
 import { keepingRedacted, sessionMemoryFor, type HistoryMessage, type SessionMemory } from "./session-memory.ts";
@@ -128,6 +128,13 @@ export interface AgentOptions {
   safety?: SafetyGuard;
   /** Whether answers are checked sentence by sentence while streaming (default true with `safety`). */
   guardOutput?: boolean;
+  /**
+   * How a checked answer is shown: `early` (the default) shows the start of a sentence before it ends,
+   * once the output check passed it with the two words that follow (a start it leans against is held
+   * until the sentence ends); `sentence` shows nothing of a sentence before the whole of it passed.
+   * Blocking is decided on whole sentences either way.
+   */
+  outputRelease?: "early" | "sentence";
   /**
    * Feedback the agent notices itself, kept when the store keeps feedback: a message that asks the
    * previous one again (`rephrased`: the same words, or close on `embedder`), one that asks what the
@@ -492,7 +499,13 @@ export class Agent {
         let result: ModelRoundResult | undefined;
         let modelError: unknown;
         try {
-          result = yield* runModelRound(this.model, request, turn, checkOutput);
+          result = yield* runModelRound(
+            this.model,
+            request,
+            turn,
+            checkOutput,
+            this.#options.outputRelease === "sentence" ? undefined : defaultEarlyReleasePolicy,
+          );
         } catch (error) {
           modelError = error;
           throw error;
@@ -791,8 +804,9 @@ export class Agent {
   }
 
   /**
-   * Has the model prepare for the turns this agent will start: the system prompt in each of `languages`
-   * with each tool offered alone (what the tool predictor offers most often). A local model reads
+   * Has the model prepare for the turns this agent will start: the system prompt (each specialist's,
+   * with specialists) in each of `languages`, with no tool and with each tool offered alone (what the
+   * tool predictor offers most often). A local model reads
    * those system turns into its prompt cache, so the first turn that calls a tool does not (~1.3 s on
    * one thread for each), and the safety guard embeds its examples. Returns how many were prepared (0
    * for models without `warmUp`).
@@ -801,13 +815,20 @@ export class Agent {
     // The guard's classifiers and the specialist router embed their examples now, not beside the first turns.
     await Promise.all([this.#options.safety?.load(), this.#options.specialists?.load()]);
     if (!this.model.warmUp) return 0;
-    const systemPrompt = this.#options.systemPrompt ?? defaultSystemPrompt;
+    // The prompts turns will start with: each specialist's (a router picks one for every turn), or the
+    // agent's own; each with no tool (plain chat) and with each tool alone (what the predictor offers).
+    const specialists = this.#options.systemPrompt ? undefined : this.#options.specialists?.specialists;
+    const systemPrompts = specialists?.length
+      ? specialists.map((specialist) => specialist.systemPrompt)
+      : [this.#options.systemPrompt ?? defaultSystemPrompt];
     const empty = { sessionId: "", summary: undefined, recentTurns: [] };
-    const tools = this.tools.definitions();
-    const requests = languages.flatMap((replyLanguage) => {
-      const messages = buildMessages(systemPrompt, empty, "…", { replyLanguage });
-      return tools.map((tool) => ({ messages, tools: [tool] }));
-    });
+    const toolLists = [[], ...this.tools.definitions().map((tool) => [tool])];
+    const requests = systemPrompts.flatMap((systemPrompt) =>
+      languages.flatMap((replyLanguage) => {
+        const messages = buildMessages(systemPrompt, empty, "…", { replyLanguage });
+        return toolLists.map((tools) => ({ messages, tools }));
+      }),
+    );
     return this.model.warmUp(requests);
   }
 

@@ -5,6 +5,7 @@ import type { FinishReason, ModelProvider, ModelRequest } from "../contracts/mod
 import type { TurnProgress } from "./turn-progress.ts";
 import type { GuardDecision } from "../safety/safety-guard.ts";
 import { SentenceGate } from "../safety/sentence-gate.ts";
+import { defaultEarlyRelease, EarlyRelease, type EarlyReleaseOptions } from "../safety/early-release.ts";
 
 export interface ModelRoundResult {
   /** This round's text (the turn's current answer segment). */
@@ -18,24 +19,41 @@ export interface ModelRoundResult {
 /** Checks one sentence of the answer before it is shown (SafetyGuard.checkOutput). */
 export type OutputCheck = (sentence: string) => Promise<GuardDecision>;
 
+/** Showing the start of a sentence before it ends (see EarlyRelease). */
+export interface EarlyReleasePolicy extends EarlyReleaseOptions {
+  /** A sentence so far that scores this or more on the output check is held until it ends. */
+  holdAtScore: number;
+}
+
+export const defaultEarlyReleasePolicy: EarlyReleasePolicy = { ...defaultEarlyRelease, holdAtScore: 0.5 };
+
 /**
  * Streams one model response as turn events: text of the current answer segment as it arrives, and the
  * provider's retries, skips and fallbacks. Records text, usage and model time in the turn's progress, and
  * returns what the model decided. With an output check, text is shown a sentence at a time once the
- * check passed it; a blocked sentence is never shown, and the response ends there.
+ * check passed it, and the response ends before a blocked sentence. With `early` too, the start of a
+ * sentence is shown before it ends once the check passed it with the words after it; a sentence whose
+ * start does not pass is held whole, and is then shown or blocked as a whole sentence is.
  */
 export async function* runModelRound(
   provider: ModelProvider,
   request: ModelRequest,
   turn: TurnProgress,
   checkOutput?: OutputCheck,
+  early?: EarlyReleasePolicy,
 ): AsyncGenerator<AgentEvent, ModelRoundResult> {
   const started = performance.now();
   const toolCalls: ToolCallRequest[] = [];
   const gate = checkOutput ? new SentenceGate() : undefined;
+  const starts = checkOutput && early ? new EarlyRelease(early) : undefined;
   let text = "";
   let blocked: GuardDecision | undefined;
-  /** Shows checked text; returns false once a sentence is blocked. */
+  function show(piece: string): AgentEvent {
+    text += piece;
+    turn.addText(piece);
+    return { type: "text-delta", turnId: turn.turnId, text: piece, segment: turn.segment };
+  }
+  /** Shows checked sentences (what of them is not shown yet); returns false once one is blocked. */
   async function* release(sentences: readonly string[]): AsyncGenerator<AgentEvent, boolean> {
     for (const sentence of sentences) {
       if (checkOutput && sentence.trim()) {
@@ -46,11 +64,20 @@ export async function* runModelRound(
           return false;
         }
       }
-      text += sentence;
-      turn.addText(sentence);
-      yield { type: "text-delta", turnId: turn.turnId, text: sentence, segment: turn.segment };
+      const rest = starts ? starts.rest(sentence) : sentence;
+      if (rest) yield show(rest);
     }
     return true;
+  }
+  /** Shows the start of the unfinished sentence when the check passes it with the words after it. */
+  async function* releaseStart(): AsyncGenerator<AgentEvent> {
+    if (!starts || !gate || !checkOutput || !early) return;
+    const candidate = starts.candidate(gate.held);
+    if (!candidate) return;
+    const decision = await checkOutput(candidate.probe);
+    if (decision.action === "block" || (decision.score ?? 0) >= early.holdAtScore) return starts.hold();
+    starts.shown(candidate.show);
+    yield show(candidate.show);
   }
   const finished = (finishReason: FinishReason): ModelRoundResult => ({
     text,
@@ -64,6 +91,7 @@ export async function* runModelRound(
         case "text-delta":
           if (event.text.length === 0) break;
           if (!(yield* release(gate ? gate.push(event.text) : [event.text]))) return finished("stop");
+          yield* releaseStart();
           break;
         case "tool-call":
           toolCalls.push({ callId: event.callId, name: event.name, arguments: event.arguments });

@@ -12,6 +12,11 @@ export class SentenceGate {
     this.#maxChars = maxChars;
   }
 
+  /** The text held back: the start of a sentence that has not ended yet. */
+  get held(): string {
+    return this.#held;
+  }
+
   /** Adds streamed text; returns the sentences it completed, in order. */
   push(text: string): string[] {
     this.#held += text;

@@ -8,7 +8,7 @@ import type { LlamaContextSequence, Token } from "node-llama-cpp";
 export type PrefixReadiness = "kept" | "restored" | "saved" | "skipped";
 
 export interface PrefixStateCacheOptions {
-  /** Saved prefixes kept (least recently used goes first; default 32). */
+  /** Saved prefixes kept (least recently used goes first; default 64: a warm-up saves up to 48). */
   maxEntries?: number;
   /** Shorter prefixes are read again rather than saved (default 32 tokens). */
   minTokens?: number;
@@ -32,7 +32,7 @@ export class PrefixStateCache {
   readonly counts = { kept: 0, restored: 0, saved: 0, skipped: 0 };
 
   constructor(options: PrefixStateCacheOptions = {}) {
-    this.#maxEntries = Math.max(1, options.maxEntries ?? 32);
+    this.#maxEntries = Math.max(1, options.maxEntries ?? 64);
     this.#minTokens = options.minTokens ?? 32;
   }
 
