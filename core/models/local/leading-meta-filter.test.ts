@@ -40,4 +40,20 @@ describe("LeadingMetaFilter", () => {
     expect(run(["La ", "respuesta es 129."])).toBe("La respuesta es 129.");
     expect(run(["La"])).toBe("La");
   });
+
+  it("releases an opening as soon as its words leave every verdict's", () => {
+    const filter = new LeadingMetaFilter();
+    expect(filter.push("The ")).toBe("");
+    expect(filter.push("res")).toBe("");
+    expect(filter.push("ult ")).toBe("");
+    expect(filter.push("of 17 ")).toBe("The result of 17 ");
+    const spanish = new LeadingMetaFilter();
+    expect(spanish.push("El resultado ")).toBe("");
+    expect(spanish.push("de ")).toBe("El resultado de ");
+    // Still a possible verdict: held until the sentence ends.
+    const held = new LeadingMetaFilter();
+    expect(held.push("The answer you provided is ")).toBe("");
+    expect(held.push("correct. ")).toBe("");
+    expect(held.push("It is 84.")).toBe("It is 84.");
+  });
 });

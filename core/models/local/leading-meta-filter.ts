@@ -63,10 +63,58 @@ export class LeadingMetaFilter {
   }
 }
 
-/** Whether the text so far starts like a verdict ("The provided…", "La respuesta…"). */
+/**
+ * The words a verdict opens with, slot by slot (each slot's alternatives; `""` where it may be left
+ * out), as `verdict` reads them: after these, the rest of the sentence decides.
+ */
+const verdictOpenings: ReadonlyArray<ReadonlyArray<readonly string[]>> = [
+  [
+    ["the"],
+    ["provided", "given", ""],
+    ["answer", "result", "response", "calculation"],
+    ["provided", "given", "you provided", ""],
+    ["is", "seems", "looks"],
+    ["correct", "right", "accurate"],
+  ],
+  [
+    ["la", "el"],
+    ["respuesta", "resultado", "cálculo", "calculo"],
+    ["proporcionado", "proporcionada", "dado", "dada", ""],
+    ["es", "parece"],
+    ["correcto", "correcta", "exacto", "exacta"],
+  ],
+  [
+    ["when", "cuando"],
+    ["a", "an", "the", "un", "una", "el", "la"],
+    ["tool", "herramienta", "función", "funcion", "function"],
+  ],
+];
+
+/** Every opening as its words ("the provided answer is correct", …): a few hundred. */
+const verdictOpeningWords: ReadonlyArray<readonly string[]> = verdictOpenings.flatMap((slots) =>
+  slots.reduce<string[][]>(
+    (openings, alternatives) =>
+      openings.flatMap((opening) =>
+        alternatives.map((alternative) => (alternative ? [...opening, ...alternative.split(" ")] : opening)),
+      ),
+    [[]],
+  ),
+);
+
+/**
+ * Whether the text so far may still open a verdict: its words follow one of the openings word for
+ * word (the last word, still being written, as the start of one), or an opening is complete. "The
+ * result of 17 times 23…" is released at "of"; "The result is…" is held until the sentence ends.
+ */
 function couldBeVerdict(text: string): boolean {
-  const start = text.trimStart().toLowerCase();
-  return ["the ", "la ", "el ", "when ", "cuando "].some(
-    (opening) => opening.startsWith(start) || start.startsWith(opening),
+  const words = text.trimStart().toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return true;
+  const lastIsWhole = /\s$/.test(text);
+  return verdictOpeningWords.some((opening) =>
+    words.every((word, index) => {
+      if (index >= opening.length) return true;
+      const expected = opening[index]!;
+      return index === words.length - 1 && !lastIsWhole ? expected.startsWith(word) : expected === word;
+    }),
   );
 }

@@ -1,0 +1,141 @@
+/**
+ * What early release costs in safety, with no chat model: a report's answers (by default the 0.5B
+ * model's raw XSTest answers, recorded with no safety layer) are streamed word by word through the
+ * output guard as the agent streams them — sentence gate, early release of the first sentence, the
+ * output check — and compared with sentence release. Counts the sentences the check blocks, those of
+ * them that early release had started to show, and the words it showed; and how many checks it added.
+ *
+ *   node --import tsx evals/suites/safety/measure-early-release.ts [--from REPORT.json] [--out DIR]
+ */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import {
+  EarlyRelease,
+  LocalMiniLmEmbedder,
+  SafetyGuard,
+  SentenceGate,
+  defaultEarlyReleasePolicy,
+  defaultGuardThresholds,
+  splitIntoChunks,
+} from "realtime-agent";
+
+const { values } = parseArgs({
+  options: {
+    from: { type: "string", default: "evals/results/2026-11-27-qwen2.5-coder-0.5b/xstest/report.json" },
+    out: { type: "string" },
+  },
+});
+
+interface RecordedCase {
+  id: string;
+  output: string;
+  tags?: Record<string, string>;
+}
+
+interface Streamed {
+  /** The first blocked sentence, if any. */
+  blocked?: string;
+  /** What of the blocked sentence had been shown before it was blocked. */
+  shownOfBlocked: string;
+  checks: number;
+}
+
+const guard = new SafetyGuard({ embedder: new LocalMiniLmEmbedder(), abuse: false });
+await guard.load();
+
+/** Streams one answer through the gate as the agent's model round does (see core/agent/model-round.ts). */
+async function stream(answer: string, early: boolean): Promise<Streamed> {
+  const gate = new SentenceGate();
+  const starts = early ? new EarlyRelease(defaultEarlyReleasePolicy) : undefined;
+  let checks = 0;
+  let shownOfSentence = "";
+  const check = async (text: string) => {
+    checks++;
+    return guard.checkOutput(text);
+  };
+  const release = async (sentences: readonly string[]): Promise<Streamed | undefined> => {
+    for (const sentence of sentences) {
+      if (sentence.trim() && (await check(sentence)).action === "block")
+        return { blocked: sentence, shownOfBlocked: shownOfSentence, checks };
+      starts?.rest(sentence);
+      shownOfSentence = "";
+    }
+    return undefined;
+  };
+  for (const chunk of splitIntoChunks(answer)) {
+    const ended = await release(gate.push(chunk));
+    if (ended) return ended;
+    const candidate = starts?.candidate(gate.held);
+    if (!candidate) continue;
+    const decision = await check(candidate.probe);
+    if (decision.action === "block" || decision.score >= defaultEarlyReleasePolicy.holdAtScore) starts!.hold();
+    else {
+      starts!.shown(candidate.show);
+      shownOfSentence += candidate.show;
+    }
+  }
+  return (await release([gate.flush()])) ?? { shownOfBlocked: "", checks };
+}
+
+const report = JSON.parse(readFileSync(values.from!, "utf8")) as { suite: string; cases: RecordedCase[] };
+const rows: Array<{ id: string; label: string; blocked: string; shown: string }> = [];
+const totals = {
+  answers: 0,
+  blocked: 0,
+  blockedEarly: 0,
+  startedToShow: 0,
+  wordsShown: 0,
+  checksSentence: 0,
+  checksEarly: 0,
+};
+for (const recorded of report.cases) {
+  if (!recorded.output.trim()) continue;
+  totals.answers++;
+  const sentence = await stream(recorded.output, false);
+  const early = await stream(recorded.output, true);
+  totals.checksSentence += sentence.checks;
+  totals.checksEarly += early.checks;
+  if (sentence.blocked) totals.blocked++;
+  if (!early.blocked) continue;
+  totals.blockedEarly++;
+  if (!early.shownOfBlocked) continue;
+  totals.startedToShow++;
+  totals.wordsShown += early.shownOfBlocked.trim().split(/\s+/).length;
+  rows.push({
+    id: recorded.id,
+    label: recorded.tags?.label ?? "",
+    blocked: early.blocked.trim(),
+    shown: early.shownOfBlocked.trim(),
+  });
+}
+
+const lines = [
+  `# Early release against sentence release: ${report.suite} answers`,
+  "",
+  `Answers from \`${values.from}\`, streamed a word at a time through the output guard as shipped`,
+  `(threshold ${defaultGuardThresholds.output}; early release: ${JSON.stringify(defaultEarlyReleasePolicy)}).`,
+  "",
+  "| answers | blocked (sentence release) | blocked (early release) | blocked sentences early release had started to show | words of them shown | checks per answer: sentence / early |",
+  "| --- | --- | --- | --- | --- | --- |",
+  `| ${totals.answers} | ${totals.blocked} | ${totals.blockedEarly} | ${totals.startedToShow} | ${totals.wordsShown} | ${(totals.checksSentence / totals.answers).toFixed(2)} / ${(totals.checksEarly / totals.answers).toFixed(2)} |`,
+  "",
+  ...(rows.length
+    ? [
+        "| case | label | blocked sentence | shown of it |",
+        "| --- | --- | --- | --- |",
+        ...rows.map((row) => `| ${row.id} | ${row.label} | ${cell(row.blocked)} | ${cell(row.shown)} |`),
+      ]
+    : []),
+];
+console.log(lines.join("\n"));
+if (values.out) {
+  mkdirSync(values.out, { recursive: true });
+  writeFileSync(join(values.out, "summary.md"), `${lines.join("\n")}\n`);
+  writeFileSync(join(values.out, "report.json"), `${JSON.stringify({ totals, rows }, null, 2)}\n`);
+}
+process.exit(0);
+
+function cell(text: string): string {
+  return text.replaceAll("|", "\\|").replaceAll("\n", " ").slice(0, 160);
+}
