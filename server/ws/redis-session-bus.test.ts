@@ -86,6 +86,45 @@ describe("RedisSessionBus", () => {
     }
   });
 
+  it("subscribes again after its connection to Redis dropped, and closes mid-reconnection without a stray rejection", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    const proxy = await TcpProxy.start(6379);
+    const throughProxy = new Redis({ port: proxy.port, maxRetriesPerRequest: null, enableOfflineQueue: true });
+    throughProxy.on("error", () => undefined);
+    const prefix = `rta:test:${randomUUID()}:`;
+    const direct = new RedisSessionBus(redis, { logger: silentLogger, prefix });
+    const proxied = new RedisSessionBus(throughProxy, { logger: silentLogger, prefix });
+    buses.push(direct);
+    try {
+      const a = await watch(direct, "owner:dropped");
+      const b = await watch(proxied, "owner:dropped");
+      a.log.append(frame("one"));
+      await expect.poll(() => b.delivered.length).toBe(1);
+      const connections = proxy.accepted;
+      proxy.dropConnections();
+      // Both of the proxied bus's connections come back (publisher and subscriber).
+      await expect.poll(() => proxy.accepted, { timeout: 10_000 }).toBeGreaterThanOrEqual(connections + 2);
+      // A new frame reaches the reconnected subscriber by its publication, not only a later catch-up.
+      for (let attempt = 0; b.delivered.length < 2 && attempt < 50; attempt++) {
+        if (attempt === 0) a.log.append(frame("two"));
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(b.delivered.map(([seq, text]) => `${seq} ${text}`)).toEqual(["1 one", "2 two"]);
+      // Closed while its subscriber reconnects: nothing rejects unheard.
+      proxy.dropConnections();
+      await proxied.close();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+      await proxied.close();
+      throughProxy.disconnect();
+      await proxy.close();
+    }
+  });
+
   it("numbers frames once for every instance and delivers them to each, in order", async () => {
     const { first, second } = twoInstances();
     const a = await watch(first, "owner:trip");

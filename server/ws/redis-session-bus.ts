@@ -118,7 +118,14 @@ export class RedisSessionBus implements SessionBus {
       enableAutoPipelining: true,
     }) as AppendingRedis;
     this.#publisher.defineCommand("rtaAppendFrame", { numberOfKeys: 2, lua: appendFrameScript });
-    this.#subscriber = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+    // Re-subscribed by the bus after a reconnection, not by ioredis: its own re-subscription's promise
+    // has no handler, and a connection closed before it is answered rejected it where nobody listens
+    // (an unhandled rejection ends the process).
+    this.#subscriber = redis.duplicate({
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+      autoResubscribe: false,
+    });
     for (const connection of [this.#publisher, this.#subscriber])
       connection.on("error", (error: Error) =>
         this.#logger.warn("session bus: redis unavailable", { error: error.message }),
@@ -128,6 +135,11 @@ export class RedisSessionBus implements SessionBus {
     // the re-subscriptions are answered (a PING sent after them), so that nothing falls in between.
     this.#subscriber.on("ready", () => {
       this.#beat();
+      // Idempotent: on the first connection the constructor's and open()'s subscriptions wait in the
+      // offline queue; after a reconnection nothing is subscribed any more.
+      this.#subscriber
+        .subscribe(this.#controlChannel, ...this.#logs.keys())
+        .catch((error: Error) => this.#logger.warn("session bus: not re-subscribed", { error: error.message }));
       this.#subscriber.ping().then(
         () => {
           for (const log of this.#logs.values()) log.catchUp();
