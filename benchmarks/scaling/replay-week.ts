@@ -27,7 +27,7 @@ const lines = [
   "Trace: `syntheticTrace({ days: 8 })` (one reading a minute; quiet night, morning ramp 8:00–9:30, lunch dip,",
   "evening peak, +3 %/day, seeded noise). The forecaster learns from days 1–7 and the replayed day's past",
   `only. Settings: ${settings.sessionsPerPod} sessions per pod, pods serve ${settings.podStartupMs / minute} min after they are asked for,`,
-  `${settings.minPods}–${settings.maxPods} pods, ${settings.scaleDownWindowMs / minute} min scale-down window; predictive reads the forecast's peak over the next ${settings.leadMs / minute} min.`,
+  `${settings.minPods}–${settings.maxPods} pods, ${settings.scaleDownWindowMs / minute} min scale-down window then ${settings.scaleDownPodsPerMinute} pod a minute; predictive reads the forecast's peak over the next ${settings.leadMs / minute} min.`,
   "",
   "| autoscaler | session-minutes short | minutes short | pod-minutes |",
   "| --- | --- | --- | --- |",

@@ -88,4 +88,21 @@ describe("replayAutoscaler on a replayed week", () => {
     const pods = (result: typeof reactive) => result.timeline.find((step) => step.at === at)!.pods;
     expect(pods(predictive)).toBeGreaterThan(pods(reactive));
   });
+
+  it("lets pods go no faster than the HPA's scale-down policy, and only after its window", () => {
+    const at = (minutes: number, value: number) => ({ at: lastDay + minutes * minute, value });
+    // 400 sessions (10 pods at 40 a pod) for 20 minutes, then none.
+    const spike = [
+      ...Array.from({ length: 20 }, (_, index) => at(index, 400)),
+      ...Array.from({ length: 30 }, (_, index) => at(20 + index, 0)),
+    ];
+    const pods = replayAutoscaler(spike, lastDay, "reactive", settings).timeline.map((step) => step.pods);
+    expect(pods[19]).toBe(10);
+    // Kept for the 5-minute window after the last minute that asked for 10 …
+    expect(pods.slice(20, 24)).toEqual([10, 10, 10, 10]);
+    // … then one pod a minute, down to the floor of 2.
+    expect(pods.slice(24, 33)).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 2]);
+    const fast = replayAutoscaler(spike, lastDay, "reactive", { ...settings, scaleDownPodsPerMinute: 100 });
+    expect(fast.timeline[24]!.pods).toBe(2);
+  });
 });

@@ -10,6 +10,8 @@ export interface AutoscalerSettings {
   maxPods: number;
   /** Pods are kept for this long after the load that asked for them (the HPA's scale-down window). */
   scaleDownWindowMs: number;
+  /** At most this many pods go per minute (the HPA's scale-down policy: `Pods`, value, 60 s). */
+  scaleDownPodsPerMinute: number;
   /** Predictive only: how far ahead the forecast's peak is read (should cover podStartupMs). */
   leadMs: number;
 }
@@ -21,6 +23,8 @@ export const replayedWeekSettings: AutoscalerSettings = {
   minPods: 2,
   maxPods: 30,
   scaleDownWindowMs: 5 * 60_000,
+  // As deploy/kubernetes/agent-hpa.yaml: stabilizationWindowSeconds 300, one pod per 60 s.
+  scaleDownPodsPerMinute: 1,
   leadMs: 10 * 60_000,
 };
 
@@ -40,8 +44,7 @@ export interface ReplayResult {
  * Replays a load trace through an autoscaler: reactive (the HPA on the current load) or predictive
  * (on the higher of the current load and the forecast's peak over the next `leadMs`, from the trace's
  * own past only). Pods asked for serve `podStartupMs` later; pods no longer needed go once the
- * scale-down window has passed, all at once (the deployed HPA also limits scale-down to a pod a minute,
- * which this replay leaves out: both modes' pod-minutes are understated alike).
+ * scale-down window has passed, `scaleDownPodsPerMinute` at a time.
  */
 export function replayAutoscaler(
   trace: readonly LoadSample[],
@@ -58,6 +61,7 @@ export function replayAutoscaler(
   let shortSessionMinutes = 0;
   let shortMinutes = 0;
   let podMinutes = 0;
+  let previous: { at: number; pods: number } | undefined;
   for (const [index, sample] of steps.entries()) {
     // The forecaster sees the past only: the pooled history holds the whole trace, but its level and
     // seasonal baseline read readings at or before `now`, and a season back for the slots ahead.
@@ -66,7 +70,7 @@ export function replayAutoscaler(
     requests.push({ at: sample.at, pods: wanted });
     // Serving now: the most asked for within the scale-down window, counting only requests old enough
     // to have started (a scale-down takes effect at once, a scale-up after the startup time).
-    const serving = clamp(
+    const settled = clamp(
       Math.max(
         settings.minPods,
         ...requests
@@ -79,6 +83,12 @@ export function replayAutoscaler(
       settings.minPods,
       settings.maxPods,
     );
+    // Scale-down, a few pods a minute: never below what the window settled on.
+    const mayGo = previous
+      ? Math.floor(((sample.at - previous.at) / 60_000) * settings.scaleDownPodsPerMinute)
+      : Number.POSITIVE_INFINITY;
+    const serving = previous ? Math.max(settled, previous.pods - mayGo) : settled;
+    previous = { at: sample.at, pods: serving };
     const minutes = index + 1 < steps.length ? (steps[index + 1]!.at - sample.at) / 60_000 : 1;
     const short = Math.max(0, sample.value - serving * settings.sessionsPerPod);
     shortSessionMinutes += short * minutes;
