@@ -16,6 +16,11 @@ describe("text scorers", () => {
     expect(extractNumbers("12.5% of 3,480 is 435.")).toEqual([12.5, 3480, 435]);
     expect(numericMatch("It comes to about 428.57 dollars a day", 3000 / 7, { absolute: 0.01 }).pass).toBe(true);
     expect(numericMatch("It is 430", 435, { absolute: 1 }).pass).toBe(false);
+    // Spanish writes a decimal comma and thousands points.
+    expect(numericMatch("El resultado de 3,5 al cuadrado es 12,25.", 12.25, { relative: 0.001 }).pass).toBe(true);
+    expect(numericMatch("Son 1.250,5 euros.", 1250.5, { relative: 0.001 }).pass).toBe(true);
+    expect(numericMatch("Son 5.030 euros.", 5030, { relative: 0.001 }).pass).toBe(true);
+    expect(numericMatch("El resultado es 12,2.", 12.25, { relative: 0.001 }).pass).toBe(false);
     expect(numericMatch("no numbers", 1).reason).toMatch(/no number/);
   });
 

@@ -44,14 +44,30 @@ export function extractNumbers(text: string): number[] {
   );
 }
 
-/** Passes when some number in the output is within the tolerance (absolute, or relative to expected). */
+/**
+ * Every way the numbers in a text may be read: as English writes them ("1,250.5") and as Spanish does
+ * ("1.250,5", "12,25" for 12.25). For finding an expected number; `extractNumbers` reads English only.
+ */
+export function numberReadings(text: string): number[] {
+  const readings = new Set(extractNumbers(text));
+  for (const [token] of text.matchAll(/-?\d+(?:[.,]\d+)+/g)) {
+    const spanish = /^-?\d{1,3}(?:\.\d{3})+(?:,\d+)?$/.test(token) || /^-?\d+,\d+$/.test(token);
+    if (spanish) readings.add(Number.parseFloat(token.replaceAll(".", "").replace(",", ".")));
+  }
+  return [...readings];
+}
+
+/**
+ * Passes when some number in the output is within the tolerance (absolute, or relative to expected),
+ * read as English or Spanish writes it.
+ */
 export function numericMatch(
   output: string,
   expected: number,
   options: { absolute?: number; relative?: number } = {},
 ): ScoreResult {
   const tolerance = Math.max(options.absolute ?? 0, Math.abs(expected) * (options.relative ?? 0.005));
-  const numbers = extractNumbers(output);
+  const numbers = numberReadings(output);
   const closest = numbers.reduce<number | undefined>(
     (best, value) => (best === undefined || Math.abs(value - expected) < Math.abs(best - expected) ? value : best),
     undefined,
