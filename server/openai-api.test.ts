@@ -30,6 +30,7 @@ describe("OpenAI-compatible API", () => {
       {
         text: "Paris is the capital.",
         usage: { inputTokens: 9, outputTokens: 5 },
+        confidence: 0.8,
         expect: (request) => {
           expect(request.messages[0]!.content).toContain("Answer in French.");
           expect(request.messages.slice(1).map((message) => message.content)).toEqual([
@@ -57,6 +58,8 @@ describe("OpenAI-compatible API", () => {
       expect(completion.choices[0]!.message.content).toBe("Paris is the capital.");
       expect(completion.choices[0]!.finish_reason).toBe("stop");
       expect(completion.usage).toEqual({ prompt_tokens: 9, completion_tokens: 5, total_tokens: 14 });
+      // The answer's confidence, an extension of the choice.
+      expect((completion.choices[0] as { confidence?: number }).confidence).toBe(0.8);
       agentModel.assertDone();
     } finally {
       await local.close();
@@ -118,7 +121,7 @@ describe("OpenAI-compatible API", () => {
 
   it("streams chunks that the openai client and our own OpenAI-compatible provider both read", async () => {
     const agentModel = new ScriptedModel([
-      { text: ["One ", "two ", "three."] },
+      { text: ["One ", "two ", "three."], confidence: 0.6 },
       { text: ["Four ", "five."], usage: { inputTokens: 3, outputTokens: 2 } },
     ]);
     const local = createAgentServer({ agent: new Agent({ model: agentModel }), logger: silentLogger });
@@ -131,8 +134,15 @@ describe("OpenAI-compatible API", () => {
         stream: true,
       });
       const pieces: string[] = [];
-      for await (const chunk of stream) pieces.push(chunk.choices[0]?.delta.content ?? "");
+      const confidences: number[] = [];
+      for await (const chunk of stream) {
+        pieces.push(chunk.choices[0]?.delta.content ?? "");
+        const confidence = (chunk.choices[0] as { confidence?: number } | undefined)?.confidence;
+        if (confidence !== undefined) confidences.push(confidence);
+      }
       expect(pieces.join("")).toBe("One two three.");
+      // On the last chunk's choice only, with its finish reason.
+      expect(confidences).toEqual([0.6]);
       expect(pieces.filter(Boolean).length).toBe(3);
 
       const provider = new OpenAIProvider({ baseURL: url, model: "realtime-agent", id: "rta" });

@@ -165,6 +165,7 @@ export function openAIRouter(options: { agent: Agent; auth: Authenticator; maxBo
             message: { role: "assistant", content: finish.text, refusal: null },
             logprobs: null,
             finish_reason: "stop",
+            ...confidenceOf(finish),
           },
         ],
         usage: usageOf(finish),
@@ -186,7 +187,13 @@ export function openAIRouter(options: { agent: Agent; auth: Authenticator; maxBo
         chunk([{ index: 0, delta: { content: event.text }, logprobs: null, finish_reason: null }]);
       else if (event.type === "turn-finish") {
         chunk([
-          { index: 0, delta: {}, logprobs: null, finish_reason: event.outcome === "aborted" ? "length" : "stop" },
+          {
+            index: 0,
+            delta: {},
+            logprobs: null,
+            finish_reason: event.outcome === "aborted" ? "length" : "stop",
+            ...confidenceOf(event),
+          },
         ]);
         if (body.stream_options?.include_usage) chunk([], { usage: usageOf(event) });
       } else if (event.type === "error") {
@@ -198,6 +205,15 @@ export function openAIRouter(options: { agent: Agent; auth: Authenticator; maxBo
     response.end("data: [DONE]\n\n");
   });
   return router;
+}
+
+/**
+ * The answer's confidence (0–1, from the model's token probabilities; see the README, "Answer
+ * confidence"), an extension of the choice like the WebSocket's `agent_response_complete`: absent
+ * where the model gives none (Claude, the agent's own words).
+ */
+function confidenceOf(event: Extract<AgentEvent, { type: "turn-finish" }>): { confidence?: number } {
+  return event.confidence === undefined ? {} : { confidence: event.confidence };
 }
 
 function usageOf(event: Extract<AgentEvent, { type: "turn-finish" }>) {
