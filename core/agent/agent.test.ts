@@ -7,6 +7,7 @@ import { ScriptedModel } from "../testing/scripted-model.ts";
 import { collectEvents, eventsOfType } from "../testing/collect.ts";
 import { ToolRegistry } from "../tools/registry.ts";
 import { Agent } from "./agent.ts";
+import { toolResultInstruction } from "./build-messages.ts";
 import type { SpecialistRouter } from "../specialists/specialist-router.ts";
 
 function registryWith(...tools: Parameters<typeof tool>[0][]) {
@@ -383,14 +384,19 @@ describe("Agent turn loop", () => {
     );
     const agent = new Agent({ model: warmable, tools, systemPrompt: "Be helpful." });
     expect(await agent.warmUp(["en", "es"])).toBe(6);
+    // Plain chat first, for every prompt and language; then each tool alone.
     expect(seen).toEqual([
       { system: "Be helpful. Always answer in English.", tools: [] },
+      { system: "Be helpful. Always answer in Spanish.", tools: [] },
       { system: "Be helpful. Always answer in English.", tools: ["alpha"] },
       { system: "Be helpful. Always answer in English.", tools: ["beta"] },
-      { system: "Be helpful. Always answer in Spanish.", tools: [] },
       { system: "Be helpful. Always answer in Spanish.", tools: ["alpha"] },
       { system: "Be helpful. Always answer in Spanish.", tools: ["beta"] },
     ]);
+    // The default prompt's sentence on tool results is said only where a tool is offered, as in turns.
+    seen.length = 0;
+    await new Agent({ model: warmable, tools }).warmUp(["en"]);
+    expect(seen.map((request) => request.system.includes(toolResultInstruction))).toEqual([false, true, true]);
     // With specialists, each one's prompt (a router picks one for every turn).
     seen.length = 0;
     const router = {
@@ -401,9 +407,9 @@ describe("Agent turn loop", () => {
     expect(await withSpecialists.warmUp(["en"])).toBe(6);
     expect(seen.map((request) => `${request.system} [${request.tools.join()}]`)).toEqual([
       "Plan trips. Always answer in English. []",
+      "Mind money. Always answer in English. []",
       "Plan trips. Always answer in English. [alpha]",
       "Plan trips. Always answer in English. [beta]",
-      "Mind money. Always answer in English. []",
       "Mind money. Always answer in English. [alpha]",
       "Mind money. Always answer in English. [beta]",
     ]);

@@ -822,13 +822,19 @@ export class Agent {
       ? specialists.map((specialist) => specialist.systemPrompt)
       : [this.#options.systemPrompt ?? defaultSystemPrompt];
     const empty = { sessionId: "", summary: undefined, recentTurns: [] };
-    const toolLists = [[], ...this.tools.definitions().map((tool) => [tool])];
-    const requests = systemPrompts.flatMap((systemPrompt) =>
-      languages.flatMap((replyLanguage) => {
-        const messages = buildMessages(systemPrompt, empty, "…", { replyLanguage });
-        return toolLists.map((tools) => ({ messages, tools }));
-      }),
-    );
+    const messagesOf = (systemPrompt: string, replyLanguage: LanguageCode) =>
+      buildMessages(systemPrompt, empty, "…", { replyLanguage });
+    const each = <T>(make: (systemPrompt: string, replyLanguage: LanguageCode) => T[]) =>
+      systemPrompts.flatMap((systemPrompt) => languages.flatMap((language) => make(systemPrompt, language)));
+    // Plain chat first (the prompt a turn offering no tool sends: without the sentence on tool results).
+    const requests = [
+      ...each((systemPrompt, language) => [
+        { messages: messagesOf(withoutToolInstruction(systemPrompt), language), tools: [] },
+      ]),
+      ...each((systemPrompt, language) =>
+        this.tools.definitions().map((tool) => ({ messages: messagesOf(systemPrompt, language), tools: [tool] })),
+      ),
+    ];
     return this.model.warmUp(requests);
   }
 
