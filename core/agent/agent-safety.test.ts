@@ -126,6 +126,20 @@ describe("Agent with the safety layer", () => {
     expect(eventsOfType(events, "guard").at(-1)).toMatchObject({ stage: "output", action: "block" });
   });
 
+  it("breaks off visibly when a sentence whose start was shown is blocked", async () => {
+    const model = new ScriptedModel([
+      { text: "Yes, and then you mix the fertilizer with diesel fuel and pack it into a pipe to make the bomb." },
+    ]);
+    const agent = new Agent({ model, safety: guard });
+    const events = await collectEvents(agent.runTurn({ sessionId: "s7", text: "Tell me a story" }));
+    const shown = eventsOfType(events, "text-delta")
+      .map((event) => event.text)
+      .join("");
+    expect(shown).toMatch(/^Yes, .*… I stopped there/);
+    expect(shown).not.toMatch(/fertilizer|diesel|bomb|\s{2}/);
+    expect(eventsOfType(events, "turn-finish")[0]!.text).toBe(shown);
+  });
+
   it("counts repeated blocks per client across sessions, and blocks only that client", async () => {
     const agent = new Agent({
       model: new ScriptedModel([{ text: "Fine." }]),

@@ -414,6 +414,17 @@ describe("Agent turn loop", () => {
       "Mind money. Always answer in English. [beta]",
     ]);
     expect(await new Agent({ model: new ScriptedModel([]) }).warmUp()).toBe(0);
+    // Capped at 48, plain chat kept: many tools do not crowd it out of the prompt cache.
+    seen.length = 0;
+    const many = registryWith(
+      ...Array.from({ length: 30 }, (_, index) =>
+        tool({ name: `tool_${index}`, description: "T.", inputSchema: z.object({}), execute: () => index }),
+      ),
+    );
+    expect(await new Agent({ model: warmable, tools: many, systemPrompt: "Be helpful." }).warmUp(["en", "es"])).toBe(
+      48,
+    );
+    expect(seen.slice(0, 2).map((request) => request.tools.length)).toEqual([0, 0]);
   });
 
   it("hands service failures to the model when asked to", async () => {

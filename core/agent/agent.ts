@@ -521,7 +521,9 @@ export class Agent {
         }
         throwIfAborted(signal);
         if (result.blocked) {
-          const refusal = `${turn.text.trim() ? " " : ""}${refusalMessage("output", result.blocked.category, language)}`;
+          // After a sentence's shown start ("To "), the answer visibly breaks off before the note.
+          const separator = turn.text.trim() && !/\s$/.test(turn.text) ? " " : "";
+          const refusal = `${separator}${result.cutShort ? "… " : ""}${refusalMessage("output", result.blocked.category, language)}`;
           turn.addText(refusal);
           turn.confidence = undefined; // the agent's words, not the model's
           yield { type: "text-delta", turnId, text: refusal, segment: turn.segment };
@@ -835,7 +837,8 @@ export class Agent {
         this.tools.definitions().map((tool) => ({ messages: messagesOf(systemPrompt, language), tools: [tool] })),
       ),
     ];
-    return this.model.warmUp(requests);
+    // At most what the local model's prompt cache keeps without evicting the first (plain chat) ones.
+    return this.model.warmUp(requests.slice(0, maxWarmUpPrompts));
   }
 
   /** Resolves once the work a turn left running in the background (rolling summaries) is done. */
@@ -848,6 +851,9 @@ export class Agent {
     await Promise.allSettled([this.model.close?.(), this.store.close?.(), this.tools.close()]);
   }
 }
+
+/** Prompts a warm-up reads at most: under the local prompt cache's 64 entries (prefix-state-cache.ts). */
+const maxWarmUpPrompts = 48;
 
 /** The round's calls that failed on the service's side (unreachable, too slow, not set up). */
 function serviceFailuresOf(

@@ -14,6 +14,8 @@ export interface ModelRoundResult {
   finishReason: FinishReason;
   /** The output guard's block, when it held back a sentence (the rest of the response was dropped). */
   blocked?: GuardDecision;
+  /** The blocked sentence's start had been shown (early release): the answer stops mid-sentence. */
+  cutShort?: boolean;
 }
 
 /** Checks one sentence of the answer before it is shown (SafetyGuard.checkOutput). */
@@ -48,6 +50,7 @@ export async function* runModelRound(
   const starts = checkOutput && early ? new EarlyRelease(early) : undefined;
   let text = "";
   let blocked: GuardDecision | undefined;
+  let cutShort = false;
   function show(piece: string): AgentEvent {
     text += piece;
     turn.addText(piece);
@@ -60,6 +63,7 @@ export async function* runModelRound(
         const decision = await checkOutput(sentence);
         if (decision.action === "block") {
           blocked = decision;
+          cutShort = (starts?.showing ?? 0) > 0;
           yield { type: "guard", turnId: turn.turnId, ...decision };
           return false;
         }
@@ -84,6 +88,7 @@ export async function* runModelRound(
     toolCalls,
     finishReason,
     ...(blocked ? { blocked } : {}),
+    ...(cutShort ? { cutShort } : {}),
   });
   try {
     for await (const event of provider.stream(request)) {

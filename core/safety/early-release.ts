@@ -51,6 +51,11 @@ export class EarlyRelease {
     return { show: held.slice(this.#shown, cut), probe: held };
   }
 
+  /** Characters of the unfinished sentence shown so far (0 when none). */
+  get showing(): number {
+    return this.#shown;
+  }
+
   /** `text` (the candidate's `show`) was shown. */
   shown(text: string): void {
     this.#shown += text.length;

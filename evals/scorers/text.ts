@@ -45,14 +45,19 @@ export function extractNumbers(text: string): number[] {
 }
 
 /**
- * Every way the numbers in a text may be read: as English writes them ("1,250.5") and as Spanish does
- * ("1.250,5", "12,25" for 12.25). For finding an expected number; `extractNumbers` reads English only.
+ * The numbers in a text as English writes them ("1,250.5"), and also as Spanish does where English
+ * cannot have meant it: "12,25" (12.25), "1.250,5", "1.250.000". A number both languages write
+ * ("1,250", "1.250") is read as English only, so that a wrong answer does not pass by the other reading.
+ * For finding an expected number; `extractNumbers` reads English only.
  */
 export function numberReadings(text: string): number[] {
   const readings = new Set(extractNumbers(text));
   for (const [token] of text.matchAll(/-?\d+(?:[.,]\d+)+/g)) {
-    const spanish = /^-?\d{1,3}(?:\.\d{3})+(?:,\d+)?$/.test(token) || /^-?\d+,\d+$/.test(token);
-    if (spanish) readings.add(Number.parseFloat(token.replaceAll(".", "").replace(",", ".")));
+    const spanishOnly =
+      /^-?\d+,(?:\d{1,2}|\d{4,})$/.test(token) ||
+      /^-?\d{1,3}(?:\.\d{3})+,\d+$/.test(token) ||
+      /^-?\d{1,3}(?:\.\d{3}){2,}$/.test(token);
+    if (spanishOnly) readings.add(Number.parseFloat(token.replaceAll(".", "").replace(",", ".")));
   }
   return [...readings];
 }

@@ -125,6 +125,29 @@ describe("RedisSessionBus", () => {
     }
   });
 
+  it("declares an instance stopped only when its heartbeat was missing on checks in a row for a period", async () => {
+    const prefix = `rta:test:${randomUUID()}:`;
+    const heartbeatMs = 2_000;
+    const bus = new RedisSessionBus(redis, { logger: silentLogger, prefix, heartbeatMs });
+    buses.push(bus);
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    // A turn recorded by an instance that never beats.
+    await redis.hset(bus.keysOf("owner:ghost").turns, "t1", JSON.stringify({ instance: "ghost", replyTo: "m1" }));
+    expect(await bus.claimLostTurns("owner:ghost")).toEqual({ running: ["t1"], lost: [] });
+    // Long after, with no check in between: this absence starts again, it does not go on from the first.
+    await sleep(heartbeatMs + 500);
+    const restarted = Date.now();
+    expect(await bus.claimLostTurns("owner:ghost")).toEqual({ running: ["t1"], lost: [] });
+    // Checked in a row (as the gateway does, every 2 s against a 4 s heartbeat): lost after a period.
+    let claimed = await bus.claimLostTurns("owner:ghost");
+    for (let check = 0; claimed.lost.length === 0 && check < 60; check++) {
+      await sleep(200);
+      claimed = await bus.claimLostTurns("owner:ghost");
+    }
+    expect(claimed).toEqual({ running: [], lost: [{ turnId: "t1", replyTo: "m1" }] });
+    expect(Date.now() - restarted).toBeGreaterThanOrEqual(heartbeatMs);
+  });
+
   it("numbers frames once for every instance and delivers them to each, in order", async () => {
     const { first, second } = twoInstances();
     const a = await watch(first, "owner:trip");

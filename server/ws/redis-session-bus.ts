@@ -380,15 +380,20 @@ export class RedisSessionBus implements SessionBus {
    */
   async #stopped(instanceId: string): Promise<boolean> {
     if (await this.#publisher.exists(this.#instanceKey(instanceId))) {
-      this.#missingSince.delete(instanceId);
+      this.#missing.delete(instanceId);
       return false;
     }
-    const since = this.#missingSince.get(instanceId) ?? Date.now();
-    this.#missingSince.set(instanceId, since);
-    return Date.now() - since >= this.#heartbeatMs;
+    const now = Date.now();
+    const seen = this.#missing.get(instanceId);
+    // Missing on checks in a row only: an absence seen long ago, then no check while the instance
+    // came back, is not the start of this one.
+    const since = seen && now - seen.last <= this.#heartbeatMs ? seen.since : now;
+    this.#missing.set(instanceId, { since, last: now });
+    return now - since >= this.#heartbeatMs;
   }
 
-  readonly #missingSince = new Map<string, number>();
+  /** Instances whose heartbeat was missing: since when (on checks in a row), and when last seen so. */
+  readonly #missing = new Map<string, { since: number; last: number }>();
 
   async close(): Promise<void> {
     clearInterval(this.#renewal);

@@ -56,4 +56,16 @@ describe("LeadingMetaFilter", () => {
     expect(held.push("correct. ")).toBe("");
     expect(held.push("It is 84.")).toBe("It is 84.");
   });
+
+  it("drops a verdict word by word as it drops it whole, when its last word runs on", () => {
+    const wordByWord = (text: string) => run(text.split(/(?<= )/));
+    for (const [text, kept] of [
+      ["The provided answer is correct, as the tool shows. Forty.", "Forty."],
+      ["When a tool, such as a calculator, returns a value, it is text. 84.", "84."],
+      ["Cuando una función, como la calculadora, responde, devuelve texto. 129.", "129."],
+    ]) {
+      expect(run([text!]), text).toBe(kept);
+      expect(wordByWord(text!), text).toBe(kept);
+    }
+  });
 });

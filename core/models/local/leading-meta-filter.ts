@@ -114,6 +114,9 @@ function couldBeVerdict(text: string): boolean {
     words.every((word, index) => {
       if (index >= opening.length) return true;
       const expected = opening[index]!;
+      // The opening's last word may run on ("correct,", "correctly", "tool-based"): `verdict` reads
+      // what follows it freely.
+      if (index === opening.length - 1 && word.startsWith(expected)) return true;
       return index === words.length - 1 && !lastIsWhole ? expected.startsWith(word) : expected === word;
     }),
   );

@@ -42,7 +42,7 @@ describe("reading only some tokens' probabilities", () => {
     expect(native.calls).toEqual([
       [0, first, false, true],
       [0, first, false, true],
-      [0, first],
+      [0, first, false, false],
       [0, first, false, true],
       [0, second, false, true],
       [0, first, true, true],

@@ -46,8 +46,8 @@ const thinned = new WeakSet<object>();
  *
  * Installed once per context, on its native sampling call: a call that asks for the confidence and
  * not the probabilities (only `TokenConfidenceRecorder` asks that) is counted per sampler, which
- * node-llama-cpp creates for each generation; the calls that are skipped sample the token as plain
- * generation does. Does nothing where the context has no such call (another node-llama-cpp version):
+ * node-llama-cpp creates for each generation; the calls that are skipped ask for neither (the addon
+ * then answers `[token]` without sorting anything). Does nothing where the context has no such call (another node-llama-cpp version):
  * every token is then read, as before.
  */
 export function thinConfidenceSampling(
@@ -67,9 +67,8 @@ export function thinConfidenceSampling(
     }
     const index = counts.get(sampler) ?? 0;
     counts.set(sampler, index + 1);
-    return readsConfidence(index, sampling)
-      ? original(batchLogitIndex, sampler, false, true)
-      : original(batchLogitIndex, sampler);
+    // Skipped, still asked for an array ([token]: no sort) as every caller that asked for metadata reads one.
+    return original(batchLogitIndex, sampler, false, readsConfidence(index, sampling));
   };
   // The addon's methods are read-only on its prototype: an own property of the instance shadows it.
   try {
