@@ -828,17 +828,25 @@ export class Agent {
       buildMessages(systemPrompt, empty, "…", { replyLanguage });
     const each = <T>(make: (systemPrompt: string, replyLanguage: LanguageCode) => T[]) =>
       systemPrompts.flatMap((systemPrompt) => languages.flatMap((language) => make(systemPrompt, language)));
-    // Plain chat first (the prompt a turn offering no tool sends: without the sentence on tool results).
+    // Plain chat first (the prompt a turn offering no tool sends: without the sentence on tool results),
+    // then the answer after tool results (that sentence, no tool listed), then each tool offered alone.
     const requests = [
       ...each((systemPrompt, language) => [
         { messages: messagesOf(withoutToolInstruction(systemPrompt), language), tools: [] },
       ]),
+      ...each((systemPrompt, language) => [{ messages: messagesOf(systemPrompt, language), tools: [] }]),
       ...each((systemPrompt, language) =>
         this.tools.definitions().map((tool) => ({ messages: messagesOf(systemPrompt, language), tools: [tool] })),
       ),
     ];
+    const distinct = new Map(
+      requests.map((request) => [
+        JSON.stringify([request.messages[0]?.content, request.tools.map((tool) => tool.name)]),
+        request,
+      ]),
+    );
     // At most what the local model's prompt cache keeps without evicting the first (plain chat) ones.
-    return this.model.warmUp(requests.slice(0, maxWarmUpPrompts));
+    return this.model.warmUp([...distinct.values()].slice(0, maxWarmUpPrompts));
   }
 
   /** Resolves once the work a turn left running in the background (rolling summaries) is done. */
@@ -853,7 +861,7 @@ export class Agent {
 }
 
 /** Prompts a warm-up reads at most: under the local prompt cache's 64 entries (prefix-state-cache.ts). */
-const maxWarmUpPrompts = 48;
+const maxWarmUpPrompts = 56;
 
 /** The round's calls that failed on the service's side (unreachable, too slow, not set up). */
 function serviceFailuresOf(

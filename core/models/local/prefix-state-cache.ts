@@ -8,7 +8,7 @@ import type { LlamaContextSequence, Token } from "node-llama-cpp";
 export type PrefixReadiness = "kept" | "restored" | "saved" | "skipped";
 
 export interface PrefixStateCacheOptions {
-  /** Saved prefixes kept (least recently used goes first; default 64: a warm-up saves up to 48). */
+  /** Saved prefixes kept (least recently used goes first; default 64: a warm-up saves up to 56). */
   maxEntries?: number;
   /** Shorter prefixes are read again rather than saved (default 32 tokens). */
   minTokens?: number;
