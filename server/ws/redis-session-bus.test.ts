@@ -252,6 +252,16 @@ describe("RedisSessionBus", () => {
     await expect.poll(() => a.delivered.length).toBe(1);
     second.control({ kind: "forget", sessionKeys: ["owner:gone"] });
     await expect.poll(() => redis.exists(`${prefix}{owner:gone}:count`, `${prefix}{owner:gone}:frames`)).toBe(0);
+    // A frame still on its way from a log opened before the deletion (an aborted turn ending on
+    // another instance) does not bring the keys back…
+    a.log.append(frame("late"));
+    await a.log.lastSeq(); // the same connection: the append has run
+    expect(await redis.exists(`${prefix}{owner:gone}:count`, `${prefix}{owner:gone}:frames`)).toBe(0);
+    expect(a.delivered).toHaveLength(1);
+    // …while a session opened again under the same key afterwards is numbered afresh.
+    const again = await watch(second, "owner:gone");
+    again.log.append(frame("new"));
+    await expect.poll(() => again.delivered).toEqual([[1, "new"]]);
   });
 
   it("fails to open a session when Redis does not answer, instead of waiting for ever", async () => {

@@ -20,8 +20,13 @@ import {
  * so numbers clients hold are not given again while anything remembers them. The epoch names the
  * count: when Redis lost both (restarted without persistence, or 24 h unused), numbering starts again
  * under a new epoch, and subscribers that see it know the lower numbers are new frames.
+ * A frame from a log opened before the session was deleted (KEYS[3] holds when, ARGV[7] when the log
+ * opened; both Redis's clock) is dropped: an aborted turn's last frames on another instance must not
+ * bring a deleted session's keys back. Returns -1 then.
  */
 const appendFrameScript = `
+local gone = redis.call('GET', KEYS[3])
+if gone and tonumber(gone) >= tonumber(ARGV[7]) then return -1 end
 local seq = redis.call('HINCRBY', KEYS[1], 'n', 1)
 local epoch = redis.call('HGET', KEYS[1], 'epoch')
 local floor = tonumber(ARGV[6])
@@ -43,17 +48,30 @@ redis.call('EXPIRE', KEYS[2], ARGV[4])
 redis.call('PUBLISH', ARGV[5], seq .. ' ' .. epoch .. ' ' .. data)
 return seq`;
 
+/** Deletes a session's keys (KEYS[2…]) and records when, on Redis's clock, in KEYS[1] for ARGV[1] s. */
+const forgetSessionScript = `
+local now = redis.call('TIME')
+redis.call('DEL', unpack(KEYS, 2))
+redis.call('SET', KEYS[1], now[1] * 1000 + math.floor(now[2] / 1000), 'EX', ARGV[1])
+return 1`;
+
+/** How long a deleted session's late frames are refused (its keys' tombstone). */
+const tombstoneSeconds = 60 * 60;
+
 type AppendingRedis = Redis & {
   rtaAppendFrame(
     countKey: string,
     streamKey: string,
+    goneKey: string,
     head: string,
     tail: string,
     maxFrames: number,
     ttlSeconds: number,
     channel: string,
     floor: number,
+    openedAtMs: number,
   ): Promise<number>;
+  rtaForgetSession(goneKey: string, ...keysAndTtl: (string | number)[]): Promise<number>;
 };
 
 export interface RedisSessionBusOptions {
@@ -117,7 +135,8 @@ export class RedisSessionBus implements SessionBus {
       maxRetriesPerRequest: null,
       enableAutoPipelining: true,
     }) as AppendingRedis;
-    this.#publisher.defineCommand("rtaAppendFrame", { numberOfKeys: 2, lua: appendFrameScript });
+    this.#publisher.defineCommand("rtaAppendFrame", { numberOfKeys: 3, lua: appendFrameScript });
+    this.#publisher.defineCommand("rtaForgetSession", { numberOfKeys: 6, lua: forgetSessionScript });
     // Re-subscribed by the bus after a reconnection, not by ioredis: its own re-subscription's promise
     // has no handler, and a connection closed before it is answered rejected it where nobody listens
     // (an unhandled rejection ends the process).
@@ -186,6 +205,7 @@ export class RedisSessionBus implements SessionBus {
       watchers: `${tag}:watchers`,
       turns: `${tag}:turns`,
       messages: `${tag}:messages`,
+      gone: `${tag}:gone`,
       channel: `${this.#prefix}frames:${sessionKey}`,
     };
   }
@@ -217,9 +237,26 @@ export class RedisSessionBus implements SessionBus {
   }
 
   /** @internal the script call of RedisSessionLog.append */
-  appendFrame(keys: ReturnType<RedisSessionBus["keysOf"]>, head: string, tail: string, floor: number): void {
+  appendFrame(
+    keys: ReturnType<RedisSessionBus["keysOf"]>,
+    head: string,
+    tail: string,
+    floor: number,
+    openedAtMs: number,
+  ): void {
     this.#publisher
-      .rtaAppendFrame(keys.count, keys.frames, head, tail, this.#replayFrames, this.#ttlSeconds, keys.channel, floor)
+      .rtaAppendFrame(
+        keys.count,
+        keys.frames,
+        keys.gone,
+        head,
+        tail,
+        this.#replayFrames,
+        this.#ttlSeconds,
+        keys.channel,
+        floor,
+        openedAtMs,
+      )
       .catch((error: Error) => this.#logger.error("session bus: a frame was not stored", { error: error.message }));
   }
 
@@ -297,11 +334,13 @@ export class RedisSessionBus implements SessionBus {
       .publish(this.#controlChannel, JSON.stringify(message))
       .catch((error: Error) => this.#logger.warn("session bus: control not sent", { error: error.message }));
     if (message.kind === "forget") {
-      const keys = message.sessionKeys.flatMap((sessionKey) => {
-        const { count, frames, watchers, turns, messages } = this.keysOf(sessionKey);
-        return [count, frames, watchers, turns, messages];
-      });
-      if (keys.length) this.#publisher.del(...keys).catch(() => {});
+      // One script per session (its keys share a slot): the keys go, a tombstone says when.
+      for (const sessionKey of message.sessionKeys) {
+        const { gone, count, frames, watchers, turns, messages } = this.keysOf(sessionKey);
+        this.#publisher
+          .rtaForgetSession(gone, count, frames, watchers, turns, messages, tombstoneSeconds)
+          .catch((error: Error) => this.#logger.warn("session bus: session not forgotten", { error: error.message }));
+      }
     }
   }
 
@@ -437,6 +476,8 @@ class RedisSessionLog implements SessionLog {
   start(subscribed: Promise<unknown>): Promise<void> {
     const started = (async () => {
       await subscribed;
+      const [seconds, microseconds] = await this.#bus.redis.time();
+      this.#openedAtMs = Number(seconds) * 1000 + Math.floor(Number(microseconds) / 1000);
       const [seq, epoch] = await this.#bus.redis.hmget(this.#keys.count, "n", "epoch");
       // A count that was evicted: the stream's last frame is where the session stands.
       const top =
@@ -455,6 +496,8 @@ class RedisSessionLog implements SessionLog {
 
   /** The highest number a resuming client said it holds: new numbers go above it (see the script). */
   #floor = 0;
+  /** When this log opened, on Redis's clock: frames of a log opened before the session's deletion are dropped. */
+  #openedAtMs = 0;
 
   append(build: FrameBuilder): void {
     // A deleted session's last frames (its aborted turn ending) must not bring its keys back.
@@ -469,6 +512,7 @@ class RedisSessionLog implements SessionLog {
       data.slice(0, at + 6),
       data.slice(at + 7),
       Math.max(this.#delivered, this.#floor),
+      this.#openedAtMs,
     );
   }
 
