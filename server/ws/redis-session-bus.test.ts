@@ -262,6 +262,12 @@ describe("RedisSessionBus", () => {
     const again = await watch(second, "owner:gone");
     again.log.append(frame("new"));
     await expect.poll(() => again.delivered).toEqual([[1, "new"]]);
+    // Deleted again: that log's late frames are dropped in turn.
+    first.control({ kind: "forget", sessionKeys: ["owner:gone"] });
+    await expect.poll(() => redis.exists(`${prefix}{owner:gone}:count`, `${prefix}{owner:gone}:frames`)).toBe(0);
+    again.log.append(frame("late again"));
+    await again.log.lastSeq();
+    expect(await redis.exists(`${prefix}{owner:gone}:count`, `${prefix}{owner:gone}:frames`)).toBe(0);
   });
 
   it("fails to open a session when Redis does not answer, instead of waiting for ever", async () => {

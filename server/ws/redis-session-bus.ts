@@ -20,13 +20,13 @@ import {
  * so numbers clients hold are not given again while anything remembers them. The epoch names the
  * count: when Redis lost both (restarted without persistence, or 24 h unused), numbering starts again
  * under a new epoch, and subscribers that see it know the lower numbers are new frames.
- * A frame from a log opened before the session was deleted (KEYS[3] holds when, ARGV[7] when the log
- * opened; both Redis's clock) is dropped: an aborted turn's last frames on another instance must not
- * bring a deleted session's keys back. Returns -1 then.
+ * A frame from a log opened before the session was last deleted is dropped: KEYS[3] holds the
+ * deletion's token, ARGV[7] the token the log found when it opened ("" for none). An aborted turn's
+ * last frames on another instance must not bring a deleted session's keys back. Returns -1 then.
  */
 const appendFrameScript = `
 local gone = redis.call('GET', KEYS[3])
-if gone and tonumber(gone) >= tonumber(ARGV[7]) then return -1 end
+if gone and gone ~= ARGV[7] then return -1 end
 local seq = redis.call('HINCRBY', KEYS[1], 'n', 1)
 local epoch = redis.call('HGET', KEYS[1], 'epoch')
 local floor = tonumber(ARGV[6])
@@ -48,11 +48,13 @@ redis.call('EXPIRE', KEYS[2], ARGV[4])
 redis.call('PUBLISH', ARGV[5], seq .. ' ' .. epoch .. ' ' .. data)
 return seq`;
 
-/** Deletes a session's keys (KEYS[2…]) and records when, on Redis's clock, in KEYS[1] for ARGV[1] s. */
+/**
+ * Deletes a session's keys (KEYS[2…]) and leaves a tombstone in KEYS[1]: a new token (ARGV[1]) for
+ * ARGV[2] s. A token, not a time: no clock to go back or to differ between nodes.
+ */
 const forgetSessionScript = `
-local now = redis.call('TIME')
 redis.call('DEL', unpack(KEYS, 2))
-redis.call('SET', KEYS[1], now[1] * 1000 + math.floor(now[2] / 1000), 'EX', ARGV[1])
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 return 1`;
 
 /** How long a deleted session's late frames are refused (its keys' tombstone). */
@@ -69,7 +71,7 @@ type AppendingRedis = Redis & {
     ttlSeconds: number,
     channel: string,
     floor: number,
-    openedAtMs: number,
+    tombstoneSeen: string,
   ): Promise<number>;
   rtaForgetSession(goneKey: string, ...keysAndTtl: (string | number)[]): Promise<number>;
 };
@@ -242,7 +244,7 @@ export class RedisSessionBus implements SessionBus {
     head: string,
     tail: string,
     floor: number,
-    openedAtMs: number,
+    tombstoneSeen: string,
   ): void {
     this.#publisher
       .rtaAppendFrame(
@@ -255,8 +257,13 @@ export class RedisSessionBus implements SessionBus {
         this.#ttlSeconds,
         keys.channel,
         floor,
-        openedAtMs,
+        tombstoneSeen,
       )
+      .then((seq) => {
+        // An instance that missed the deletion's control message still has the session open.
+        if (seq < 0)
+          this.#logger.warn("session bus: a frame of a deleted session was dropped", { channel: keys.channel });
+      })
       .catch((error: Error) => this.#logger.error("session bus: a frame was not stored", { error: error.message }));
   }
 
@@ -338,7 +345,7 @@ export class RedisSessionBus implements SessionBus {
       for (const sessionKey of message.sessionKeys) {
         const { gone, count, frames, watchers, turns, messages } = this.keysOf(sessionKey);
         this.#publisher
-          .rtaForgetSession(gone, count, frames, watchers, turns, messages, tombstoneSeconds)
+          .rtaForgetSession(gone, count, frames, watchers, turns, messages, randomUUID(), tombstoneSeconds)
           .catch((error: Error) => this.#logger.warn("session bus: session not forgotten", { error: error.message }));
       }
     }
@@ -476,8 +483,7 @@ class RedisSessionLog implements SessionLog {
   start(subscribed: Promise<unknown>): Promise<void> {
     const started = (async () => {
       await subscribed;
-      const [seconds, microseconds] = await this.#bus.redis.time();
-      this.#openedAtMs = Number(seconds) * 1000 + Math.floor(Number(microseconds) / 1000);
+      this.#tombstoneSeen = (await this.#bus.redis.get(this.#keys.gone)) ?? "";
       const [seq, epoch] = await this.#bus.redis.hmget(this.#keys.count, "n", "epoch");
       // A count that was evicted: the stream's last frame is where the session stands.
       const top =
@@ -496,8 +502,8 @@ class RedisSessionLog implements SessionLog {
 
   /** The highest number a resuming client said it holds: new numbers go above it (see the script). */
   #floor = 0;
-  /** When this log opened, on Redis's clock: frames of a log opened before the session's deletion are dropped. */
-  #openedAtMs = 0;
+  /** The session's tombstone when this log opened ("" for none): a newer one means it was deleted since. */
+  #tombstoneSeen = "";
 
   append(build: FrameBuilder): void {
     // A deleted session's last frames (its aborted turn ending) must not bring its keys back.
@@ -512,7 +518,7 @@ class RedisSessionLog implements SessionLog {
       data.slice(0, at + 6),
       data.slice(at + 7),
       Math.max(this.#delivered, this.#floor),
-      this.#openedAtMs,
+      this.#tombstoneSeen,
     );
   }
 
