@@ -37,7 +37,6 @@ export {
 } from "./models/local/local-model.ts";
 export { startThreadGovernor } from "./models/local/thread-governor.ts";
 export { SentenceGate } from "./safety/sentence-gate.ts";
-export { EarlyRelease, type EarlyReleaseOptions, defaultEarlyRelease } from "./safety/early-release.ts";
 export { type EarlyReleasePolicy, defaultEarlyReleasePolicy } from "./agent/model-round.ts";
 export { type ConfidenceSampling, confidenceSamplingFromEnv } from "./models/local/thinned-confidence.ts";
 // The local model's repairs of call arguments, for tools that re-score recorded calls (evals).

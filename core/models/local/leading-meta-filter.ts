@@ -1,3 +1,42 @@
+import { escapeRegExp } from "../../language/escape-regexp.ts";
+
+/**
+ * The words a verdict opens with, slot by slot (each slot's alternatives; `""` where it may be left
+ * out): the verdict pattern below, and what an opening still being written is compared with.
+ */
+const verdictOpenings: ReadonlyArray<ReadonlyArray<readonly string[]>> = [
+  [
+    ["the"],
+    ["provided", "given", ""],
+    ["answer", "result", "response", "calculation"],
+    ["provided", "given", "you provided", ""],
+    ["is", "seems", "looks"],
+    ["correct", "right", "accurate"],
+  ],
+  [
+    ["la", "el"],
+    ["respuesta", "resultado", "cálculo", "calculo"],
+    ["proporcionado", "proporcionada", "dado", "dada", ""],
+    ["es", "parece"],
+    ["correcto", "correcta", "exacto", "exacta"],
+  ],
+  [
+    ["when", "cuando"],
+    ["a", "an", "the", "un", "una", "el", "la"],
+    ["tool", "herramienta", "función", "funcion", "function"],
+  ],
+];
+
+/** An opening's slots as a pattern: the alternatives of each, a slot with `""` optional. */
+function openingPattern(slots: ReadonlyArray<readonly string[]>): string {
+  return slots
+    .map((alternatives, index) => {
+      const slot = `${index === 0 ? "" : " "}(?:${alternatives.filter(Boolean).map(escapeRegExp).join("|")})`;
+      return alternatives.includes("") ? `(?:${slot})?` : slot;
+    })
+    .join("");
+}
+
 /**
  * A first sentence that only judges the exchange instead of answering: "La respuesta proporcionada es
  * correcta.", "The provided answer is correct." Qwen2.5-Coder-0.5B reads a tool result in the user's
@@ -5,8 +44,11 @@
  * with how tools work in general ("Cuando un tool calcula una expresión, se devuelve el resultado en
  * formato de texto."); neither carries a number of the answer.
  */
-const verdict =
-  /^\s*(?:(?:the (?:provided |given )?(?:answer|result|response|calculation)(?: provided| given| you provided)? (?:is|seems|looks) (?:correct|right|accurate)|(?:la|el) (?:respuesta|resultado|c[aá]lculo)(?: proporcionad[oa]| dad[oa])? (?:es|parece) (?:correct[oa]|exact[oa]))[^.!?\n:0-9]{0,40}|(?:when|cuando) (?:a|an|the|un|una|el|la) (?:tool|herramienta|funci[oó]n|function)\b[^.!?\n:0-9]{0,120})[.!?]\s*/i;
+const [englishVerdict, spanishVerdict, toolTalk] = verdictOpenings.map(openingPattern);
+const verdict = new RegExp(
+  `^\\s*(?:(?:${englishVerdict}|${spanishVerdict})[^.!?\\n:0-9]{0,40}|${toolTalk}\\b[^.!?\\n:0-9]{0,120})[.!?]\\s*`,
+  "i",
+);
 
 /** Longest opening held back while it may still turn out to be a verdict. */
 const maxHeld = 160;
@@ -62,33 +104,6 @@ export class LeadingMetaFilter {
     return text;
   }
 }
-
-/**
- * The words a verdict opens with, slot by slot (each slot's alternatives; `""` where it may be left
- * out), as `verdict` reads them: after these, the rest of the sentence decides.
- */
-const verdictOpenings: ReadonlyArray<ReadonlyArray<readonly string[]>> = [
-  [
-    ["the"],
-    ["provided", "given", ""],
-    ["answer", "result", "response", "calculation"],
-    ["provided", "given", "you provided", ""],
-    ["is", "seems", "looks"],
-    ["correct", "right", "accurate"],
-  ],
-  [
-    ["la", "el"],
-    ["respuesta", "resultado", "cálculo", "calculo"],
-    ["proporcionado", "proporcionada", "dado", "dada", ""],
-    ["es", "parece"],
-    ["correcto", "correcta", "exacto", "exacta"],
-  ],
-  [
-    ["when", "cuando"],
-    ["a", "an", "the", "un", "una", "el", "la"],
-    ["tool", "herramienta", "función", "funcion", "function"],
-  ],
-];
 
 /** Every opening as its words ("the provided answer is correct", …): a few hundred. */
 const verdictOpeningWords: ReadonlyArray<readonly string[]> = verdictOpenings.flatMap((slots) =>

@@ -1,8 +1,8 @@
 /**
  * What early release costs in safety, with no chat model: a report's answers (by default the 0.5B
  * model's raw XSTest answers, recorded with no safety layer) are streamed word by word through the
- * output guard as the agent streams them — sentence gate, early release of the first sentence, the
- * output check — and compared with sentence release. Counts the sentences the check blocks, those of
+ * agent's own output guard (a scripted model writes each), with early release and with sentence
+ * release. Counts the sentences the check blocks, those of
  * them that early release had started to show, and the words it showed; and how many checks it added.
  *
  *   node --import tsx evals/suites/safety/measure-early-release.ts [--from REPORT.json] [--out DIR]
@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import {
-  EarlyRelease,
+  Agent,
   LocalMiniLmEmbedder,
   SafetyGuard,
   SentenceGate,
@@ -19,6 +19,7 @@ import {
   defaultGuardThresholds,
   splitIntoChunks,
 } from "realtime-agent";
+import { ScriptedModel } from "realtime-agent/testing";
 
 const { values } = parseArgs({
   options: {
@@ -43,39 +44,34 @@ interface Streamed {
 
 const guard = new SafetyGuard({ embedder: new LocalMiniLmEmbedder(), abuse: false });
 await guard.load();
+let checks = 0;
+const checkOutput = guard.checkOutput.bind(guard);
+guard.checkOutput = (text, options) => {
+  checks++;
+  return checkOutput(text, options);
+};
 
-/** Streams one answer through the gate as the agent's model round does (see core/agent/model-round.ts). */
-async function stream(answer: string, early: boolean): Promise<Streamed> {
-  const gate = new SentenceGate();
-  const starts = early ? new EarlyRelease(defaultEarlyReleasePolicy) : undefined;
-  let checks = 0;
-  let shownOfSentence = "";
-  const check = async (text: string) => {
-    checks++;
-    return guard.checkOutput(text);
-  };
-  const release = async (sentences: readonly string[]): Promise<Streamed | undefined> => {
-    for (const sentence of sentences) {
-      if (sentence.trim() && (await check(sentence)).action === "block")
-        return { blocked: sentence, shownOfBlocked: shownOfSentence, checks };
-      starts?.rest(sentence);
-      shownOfSentence = "";
-    }
-    return undefined;
-  };
-  for (const chunk of splitIntoChunks(answer)) {
-    const ended = await release(gate.push(chunk));
-    if (ended) return ended;
-    const candidate = starts?.candidate(gate.held);
-    if (!candidate) continue;
-    const decision = await check(candidate.probe);
-    if (decision.action === "block" || decision.score >= defaultEarlyReleasePolicy.holdAtScore) starts!.hold();
-    else {
-      starts!.shown(candidate.show);
-      shownOfSentence += candidate.show;
-    }
+/** Streams one answer through the agent's own output guard, the model scripted to write it word by word. */
+async function stream(answer: string, outputRelease: "early" | "sentence"): Promise<Streamed> {
+  checks = 0;
+  const agent = new Agent({ model: new ScriptedModel([{ text: answer }]), safety: guard, outputRelease });
+  let shown = "";
+  let blocked = false;
+  for await (const event of agent.runTurn({ sessionId: "measure", text: "Go on." })) {
+    if (event.type === "guard" && event.stage === "output" && event.action === "block") blocked = true;
+    else if (event.type === "text-delta" && !blocked) shown += event.text;
   }
-  return (await release([gate.flush()])) ?? { shownOfBlocked: "", checks };
+  if (!blocked) return { shownOfBlocked: "", checks };
+  // The blocked sentence is the one the text shown ends in (as the gate cut the streamed answer).
+  const gate = new SentenceGate();
+  const sentences = [...splitIntoChunks(answer).flatMap((chunk) => gate.push(chunk)), gate.flush()];
+  let start = 0;
+  for (const sentence of sentences) {
+    if (start + sentence.length > shown.length)
+      return { blocked: sentence, shownOfBlocked: shown.slice(start), checks };
+    start += sentence.length;
+  }
+  return { blocked: "", shownOfBlocked: "", checks };
 }
 
 const report = JSON.parse(readFileSync(values.from!, "utf8")) as { suite: string; cases: RecordedCase[] };
@@ -92,8 +88,8 @@ const totals = {
 for (const recorded of report.cases) {
   if (!recorded.output.trim()) continue;
   totals.answers++;
-  const sentence = await stream(recorded.output, false);
-  const early = await stream(recorded.output, true);
+  const sentence = await stream(recorded.output, "sentence");
+  const early = await stream(recorded.output, "early");
   totals.checksSentence += sentence.checks;
   totals.checksEarly += early.checks;
   if (sentence.blocked) totals.blocked++;
