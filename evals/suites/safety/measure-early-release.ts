@@ -17,9 +17,10 @@ import {
   SentenceGate,
   defaultEarlyReleasePolicy,
   defaultGuardThresholds,
+  type ModelProvider,
   splitIntoChunks,
+  streamScriptedStep,
 } from "realtime-agent";
-import { ScriptedModel } from "realtime-agent/testing";
 
 const { values } = parseArgs({
   options: {
@@ -54,7 +55,13 @@ guard.checkOutput = (text, options) => {
 /** Streams one answer through the agent's own output guard, the model scripted to write it word by word. */
 async function stream(answer: string, outputRelease: "early" | "sentence"): Promise<Streamed> {
   checks = 0;
-  const agent = new Agent({ model: new ScriptedModel([{ text: answer }]), safety: guard, outputRelease });
+  // The recorded answer, streamed word by word as a model would (the evals use no test support code).
+  const model: ModelProvider = {
+    id: "recorded",
+    capabilities: { toolCalling: false, vision: false, contextTokens: 32_768 },
+    stream: (request) => streamScriptedStep({ text: answer }, request, "recorded", () => "none"),
+  };
+  const agent = new Agent({ model, safety: guard, outputRelease });
   let shown = "";
   let blocked = false;
   for await (const event of agent.runTurn({ sessionId: "measure", text: "Go on." })) {
