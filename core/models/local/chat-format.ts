@@ -1,4 +1,4 @@
-import type { LlamaCompletion, LlamaContextSequence, LlamaGrammar, LlamaText, Token } from "node-llama-cpp";
+import type { LlamaCompletion, LlamaContextSequence, LlamaGrammar, LlamaModel, LlamaText, Token } from "node-llama-cpp";
 import type { ChatMessage, TokenUsage, ToolCallRequest } from "../../contracts/messages.ts";
 import type { ModelRequest, ToolDefinition } from "../../contracts/model.ts";
 import type { LoadedLocalModel } from "./local-model.ts";
@@ -45,6 +45,8 @@ export interface AnswerPrompt extends RenderedPrompt {
  */
 export interface ChatFormat {
   readonly name: ChatFormatName;
+  /** Work done once per model before its first request (tables read from its vocabulary). */
+  prepare?(model: LlamaModel): void;
   /** The prompt a tool decision continues; its system turn (with the tool list) is what the prefix cache keeps. */
   decisionPrompt(messages: readonly ChatMessage[], tools: readonly ToolDefinition[]): LlamaText;
   /** Which tools to call for the request (none is an answer too). */

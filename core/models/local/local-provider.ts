@@ -102,9 +102,10 @@ export class LocalModelProvider implements ModelProvider {
    * loading, with the prompts its agent will send. Generates nothing. Returns how many were read.
    */
   async warmUp(requests: readonly Pick<ModelRequest, "messages" | "tools">[]): Promise<number> {
-    if (this.#options.prefixCache === false) return 0;
     const loaded = await this.load();
     const format = this.#formatOf(loaded);
+    format.prepare?.(loaded.model);
+    if (this.#options.prefixCache === false) return 0;
     let read = 0;
     for (const request of requests) {
       const lease = await loaded.acquireSequence();

@@ -5,7 +5,9 @@ import { tool } from "../../contracts/tool.ts";
 import { collectEvents, eventsOfType } from "../../testing/collect.ts";
 import { ToolRegistry, toToolDefinition } from "../../tools/registry.ts";
 import type { ModelStreamEvent } from "../../contracts/model.ts";
+import { LlamaText, SpecialTokensText } from "node-llama-cpp";
 import { LocalModelProvider } from "./local-provider.ts";
+import { callOpeningTokens } from "./qwen-format.ts";
 
 // Integration: the real Qwen2.5-Coder-0.5B-Instruct GGUF (`npm test` fetches it), in its own format.
 // Every generation is bounded by tokens: 40 for answers, one grammar-bounded call per tool.
@@ -54,6 +56,28 @@ describe("LocalModelProvider in Qwen2.5's format (Qwen2.5-Coder-0.5B-Instruct)",
     const finish = eventsOfType(events, "turn-finish")[0]!;
     expect(finish.text.trim().length).toBeGreaterThan(0);
     expect(finish.text).not.toMatch(markup);
+  });
+
+  it("keeps every token that could open a call from the first place of an answer with no tools in view", async () => {
+    const { model } = await provider.load();
+    const opening = callOpeningTokens(model);
+    const [toolCall] = LlamaText(new SpecialTokensText("<tool_call>")).tokenize(model.tokenizer);
+    expect(opening).toContain(toolCall);
+    for (const text of ["{", ' {"', "<", " <"]) expect(opening).toContain(model.tokenize(text)[0]);
+    for (const text of ["Hello", " The", "```", "1"]) expect(opening).not.toContain(model.tokenize(text)[0]);
+    for (const token of opening)
+      if (token !== toolCall) expect(model.detokenize([token], true).trimStart()).toMatch(/^[{<]/);
+    // Asked to write a JSON object, the answer may hold one, but may not start as a call would.
+    let text = "";
+    for await (const event of provider.stream({
+      messages: [{ role: "user", content: 'Reply with exactly this and nothing else: {"name": "weather"}' }],
+      tools: [],
+      toolChoice: "auto",
+      maxOutputTokens: 12,
+    }))
+      if (event.type === "text-delta") text += event.text;
+    expect(text.trim().length).toBeGreaterThan(0);
+    expect(text.trimStart()).not.toMatch(/^[{<]/);
   });
 
   it("keeps a further call after </tool_call> only when it brings a value of its own from the request", async () => {
