@@ -1,18 +1,4 @@
 import { parseArgs } from "node:util";
-import { ask } from "./commands/ask.ts";
-import { benchCommand, benchUsage } from "./commands/bench.ts";
-import { chat } from "./commands/chat.ts";
-import { dbCommand, dbUsage } from "./commands/db.ts";
-import { evalCommand, evalUsage } from "./commands/eval.ts";
-import { forecastCommand, forecastUsage } from "./commands/forecast.ts";
-import { keysCommand, keysUsage } from "./commands/keys.ts";
-import { loadCommand, loadUsage } from "./commands/load.ts";
-import { modelsCommand, modelsUsage } from "./commands/models.ts";
-import { pluginNewCommand, pluginNewUsage } from "./commands/plugin-new.ts";
-import { providersCommand, providersUsage } from "./commands/providers.ts";
-import { serve } from "./commands/serve.ts";
-import { toolsCommand, toolsUsage } from "./commands/tools.ts";
-import { workerCommand, workerUsage } from "./commands/worker.ts";
 
 const usage = `rta — realtime-agent
 
@@ -37,6 +23,7 @@ Usage:
 
 async function serveCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { port: { type: "string" }, host: { type: "string" } } });
+  const { serve } = await import("./commands/serve.ts");
   return serve({
     port: values.port ?? process.env.PORT ?? "3000",
     host: values.host ?? process.env.HOST ?? "127.0.0.1",
@@ -57,6 +44,7 @@ async function askCommand(args: string[]): Promise<number> {
     process.stderr.write("rta ask: --reasoning is chains or single\n");
     return 2;
   }
+  const { ask } = await import("./commands/ask.ts");
   return ask(positionals.join(" "), {
     ...(values.reasoning ? { reasoning: values.reasoning } : {}),
     ...(values.specialist ? { specialist: values.specialist } : {}),
@@ -65,25 +53,67 @@ async function askCommand(args: string[]): Promise<number> {
 
 async function chatCommand(args: string[]): Promise<number> {
   parseArgs({ args, options: {} });
+  const { chat } = await import("./commands/chat.ts");
   return chat();
 }
 
-/** Every command with its own usage text (shown for `rta <command> --help`). */
-const commands: Record<string, { run: (args: string[]) => Promise<number>; usage?: string }> = {
-  serve: { run: serveCommand },
-  chat: { run: chatCommand },
-  ask: { run: askCommand },
-  eval: { run: evalCommand, usage: evalUsage },
-  worker: { run: workerCommand, usage: workerUsage },
-  forecast: { run: forecastCommand, usage: forecastUsage },
-  bench: { run: benchCommand, usage: benchUsage },
-  load: { run: loadCommand, usage: loadUsage },
-  providers: { run: providersCommand, usage: providersUsage },
-  models: { run: modelsCommand, usage: modelsUsage },
-  tools: { run: toolsCommand, usage: toolsUsage },
-  plugin: { run: pluginNewCommand, usage: pluginNewUsage },
-  keys: { run: keysCommand, usage: keysUsage },
-  db: { run: dbCommand, usage: dbUsage },
+interface Command {
+  run: (args: string[]) => Promise<number>;
+  usage?: string;
+}
+
+/**
+ * Every command, loaded when it is run: a command imports only what it uses (`rta --help` and
+ * `rta ask` do not load the server, the eval suites or the load generator).
+ */
+const commands: Record<string, () => Promise<Command>> = {
+  serve: async () => ({ run: serveCommand }),
+  chat: async () => ({ run: chatCommand }),
+  ask: async () => ({ run: askCommand }),
+  eval: async () => {
+    const { evalCommand, evalUsage } = await import("./commands/eval.ts");
+    return { run: evalCommand, usage: evalUsage };
+  },
+  worker: async () => {
+    const { workerCommand, workerUsage } = await import("./commands/worker.ts");
+    return { run: workerCommand, usage: workerUsage };
+  },
+  forecast: async () => {
+    const { forecastCommand, forecastUsage } = await import("./commands/forecast.ts");
+    return { run: forecastCommand, usage: forecastUsage };
+  },
+  bench: async () => {
+    const { benchCommand, benchUsage } = await import("./commands/bench.ts");
+    return { run: benchCommand, usage: benchUsage };
+  },
+  load: async () => {
+    const { loadCommand, loadUsage } = await import("./commands/load.ts");
+    return { run: loadCommand, usage: loadUsage };
+  },
+  providers: async () => {
+    const { providersCommand, providersUsage } = await import("./commands/providers.ts");
+    return { run: providersCommand, usage: providersUsage };
+  },
+  models: async () => {
+    const { modelsCommand, modelsUsage } = await import("./commands/models.ts");
+    return { run: modelsCommand, usage: modelsUsage };
+  },
+  tools: async () => {
+    const { toolsCommand, toolsUsage } = await import("./commands/tools.ts");
+    return { run: toolsCommand, usage: toolsUsage };
+  },
+  plugin: async () => {
+    const { pluginNewCommand, pluginNewUsage } = await import("./commands/plugin-new.ts");
+    return { run: pluginNewCommand, usage: pluginNewUsage };
+  },
+  keys: async () => {
+    const { keysCommand, keysUsage } = await import("./commands/keys.ts");
+    return { run: keysCommand, usage: keysUsage };
+  },
+  db: async () => {
+    const { dbCommand, dbUsage } = await import("./commands/db.ts");
+    return { run: dbCommand, usage: dbUsage };
+  },
 };
 
 /** Runs one CLI command and returns the process exit code. */
@@ -93,10 +123,17 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage);
     return 0;
   }
-  const command = commands[name];
-  if (!command) {
+  const load = commands[name];
+  if (!load) {
     process.stderr.write(`rta: unknown command "${name}"\n\n${usage}`);
     return 2;
+  }
+  let command: Command;
+  try {
+    command = await load();
+  } catch (error) {
+    process.stderr.write(`rta ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
   }
   if (command.usage && (rest.includes("--help") || rest.includes("-h"))) {
     process.stdout.write(`${command.usage}\n`);

@@ -49,6 +49,11 @@ export interface RuntimeConfig {
   contextWindow: { keepTurns: number; summarizeEvery: number };
   /** A message for a session still answering another: queue, reject or interrupt (RTA_WHILE_BUSY). */
   whileBusy: "queue" | "reject" | "interrupt";
+  /**
+   * Where the local model's evaluated system turns are kept for later processes (RTA_PREFIX_CACHE_DIR;
+   * default `<models>/prefix-state`; `off`: only for the process's lifetime).
+   */
+  prefixStateDirectory?: string;
 }
 
 /** Reads configuration from the environment (see README "Configuration"). */
@@ -88,7 +93,14 @@ export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Runt
     sequences: integer("RTA_PARALLEL_SEQUENCES", 2),
     whileBusy: whileBusyFromEnv(env.RTA_WHILE_BUSY),
     contextWindow: { keepTurns: integer("RTA_CONTEXT_TURNS", 50), summarizeEvery: whole("RTA_SUMMARY_EVERY", 10) },
+    ...prefixStateDirectoryFromEnv(env.RTA_PREFIX_CACHE_DIR),
   };
+}
+
+/** RTA_PREFIX_CACHE_DIR: a folder, `off`, or unset for the models folder's `prefix-state`. */
+function prefixStateDirectoryFromEnv(value: string | undefined): { prefixStateDirectory?: string } {
+  if (value === "off") return {};
+  return { prefixStateDirectory: value || join(resolveModelsRoot(), "prefix-state") };
 }
 
 function whileBusyFromEnv(value: string | undefined): RuntimeConfig["whileBusy"] {
@@ -135,6 +147,7 @@ export function runtimeAgentOptions(
       contextTokens: config.contextTokens,
       sequences: config.sequences,
       maxOutputTokens: config.maxOutputTokens,
+      ...(config.prefixStateDirectory ? { prefixStateDirectory: config.prefixStateDirectory } : {}),
       // RTA_CONFIDENCE_CALIBRATION=off: the raw confidence (what a calibration is fitted on).
       ...((options.env ?? process.env).RTA_CONFIDENCE_CALIBRATION === "off"
         ? { confidenceCalibration: false as const }
@@ -289,6 +302,7 @@ export function createToolRouter(env: NodeJS.ProcessEnv, logger?: Logger): ToolR
   const predictor = new ToolPredictor({
     embedder: sharedLocalEmbedder(),
     thresholds: { topK },
+    vectorCacheDir: join(resolveModelsRoot(), localEmbedderModelName, "vectors"),
     fallback: lexical,
     ...(logger ? { logger } : {}),
   });

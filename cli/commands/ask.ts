@@ -8,6 +8,8 @@ export async function ask(
   options: { reasoning?: "single" | "chains"; specialist?: string } = {},
 ): Promise<number> {
   const agent = createRuntime(runtimeConfigFromEnv());
+  // The model loads beside the embedder rather than after it; a failure is the turn's to report.
+  agent.prepare().catch(() => {});
   await loadExternalPlugins(agent.tools, process.env);
   const controller = new AbortController();
   process.once("SIGINT", () => controller.abort());

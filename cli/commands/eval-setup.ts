@@ -29,6 +29,7 @@ export function evalDriver(
     contextTokens: config.contextTokens,
     sequences: config.sequences,
     maxOutputTokens: config.maxOutputTokens,
+    ...(config.prefixStateDirectory ? { prefixStateDirectory: config.prefixStateDirectory } : {}),
   });
   const driver: TurnDriver = target
     ? new WebSocketDriver(target)

@@ -9,6 +9,7 @@ import { ToolRegistry } from "../tools/registry.ts";
 import { Agent } from "./agent.ts";
 import { toolResultInstruction } from "./build-messages.ts";
 import type { SpecialistRouter } from "../specialists/specialist-router.ts";
+import type { SafetyGuard } from "../safety/safety-guard.ts";
 
 function registryWith(...tools: Parameters<typeof tool>[0][]) {
   return new ToolRegistry().register({ name: "test-tools", version: "1.0.0", tools });
@@ -364,6 +365,33 @@ describe("Agent turn loop", () => {
       outcome: "completed",
       text: "15 por 24 son 360. No pude obtener ese dato de Open-Meteo: no se pudo conectar. No voy a inventar la respuesta; inténtalo de nuevo más tarde.",
     });
+  });
+
+  it("prepares the model, the guard and the specialist router side by side, reading no prompt", async () => {
+    const started: string[] = [];
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // Each part waits until all three have started: run one after another, prepare would never end.
+    const part = (name: string) => async () => {
+      started.push(name);
+      if (started.length === 3) release();
+      await gate;
+      return 0;
+    };
+    const warmUps: unknown[] = [];
+    const model = Object.assign(new ScriptedModel([]), {
+      warmUp: async (requests: readonly unknown[]) => {
+        warmUps.push(requests);
+        return part("model")();
+      },
+    });
+    const safety = { load: part("safety") } as unknown as SafetyGuard;
+    const specialists = { specialists: [], load: part("specialists") } as unknown as SpecialistRouter;
+    await new Agent({ model, safety, specialists }).prepare();
+    expect(started.sort()).toEqual(["model", "safety", "specialists"]);
+    expect(warmUps).toEqual([[]]);
   });
 
   it("warms the model up with its system prompt in each language, with no tool and each tool alone", async () => {

@@ -806,6 +806,15 @@ export class Agent {
   }
 
   /**
+   * Loads what a first turn would load on its way, side by side rather than one after another: the
+   * model (a local model reads no prompt here), the embedder and the guard's and the specialist router's
+   * examples. A one-shot command starts it beside its turn; `warmUp` begins with it.
+   */
+  async prepare(): Promise<void> {
+    await Promise.all([this.model.warmUp?.([]), this.#options.safety?.load(), this.#options.specialists?.load()]);
+  }
+
+  /**
    * Has the model prepare for the turns this agent will start: the system prompt (each specialist's,
    * with specialists) in each of `languages`, with no tool and with each tool offered alone (what the
    * tool predictor offers most often). A local model reads
@@ -814,8 +823,7 @@ export class Agent {
    * for models without `warmUp`).
    */
   async warmUp(languages: readonly LanguageCode[] = ["en", "es"]): Promise<number> {
-    // The guard's classifiers and the specialist router embed their examples now, not beside the first turns.
-    await Promise.all([this.#options.safety?.load(), this.#options.specialists?.load()]);
+    await this.prepare();
     if (!this.model.warmUp) return 0;
     // The prompts turns will start with: each specialist's (a router picks one for every turn), or the
     // agent's own; each with no tool (plain chat) and with each tool alone (what the predictor offers).

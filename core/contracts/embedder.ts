@@ -10,6 +10,8 @@ export interface Embedder {
   readonly id: string;
   readonly dimensions: number;
   embed(texts: readonly string[], options?: { signal?: AbortSignal }): Promise<Float32Array[]>;
+  /** Loads the model now rather than on the first `embed` (a process starting its first turn). */
+  load?(): Promise<void>;
   close?(): Promise<void>;
 }
 

@@ -1,9 +1,8 @@
 import { englishReading } from "../language/spanish-gloss.ts";
-import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { z } from "zod";
 import type { Embedder } from "../contracts/embedder.ts";
+import { embedExamples } from "../embeddings/example-vectors.ts";
 
 /** One labelled example the classifier compares a message with. */
 export interface SafetyExample {
@@ -119,33 +118,10 @@ export class IntentClassifier {
     // Spanish examples and messages are read through their English gloss (spanish-gloss.ts): the
     // embedder is English, and on the project's Spanish set harmful requests refused went 0.525 → 0.934.
     const texts = examples.map((example) => this.readingOf(example.text));
-    const key = createHash("sha256").update(embedder.id).update("\u0000").update(texts.join("\u0000")).digest("hex");
-    const file = vectorCacheDir ? join(vectorCacheDir, `examples-${key.slice(0, 24)}.f32`) : undefined;
-    const size = texts.length * embedder.dimensions;
-    if (file) {
-      try {
-        const bytes = readFileSync(file);
-        if (bytes.byteLength === size * 4) {
-          const all = new Float32Array(bytes.buffer, bytes.byteOffset, size);
-          return texts.map((_, index) => all.slice(index * embedder.dimensions, (index + 1) * embedder.dimensions));
-        }
-      } catch {
-        // Not kept yet, or unreadable: embed below.
-      }
-    }
-    const vectors = await this.#embedOrReuse(texts);
-    if (file) {
-      try {
-        const all = new Float32Array(size);
-        vectors.forEach((vector, index) => all.set(vector, index * embedder.dimensions));
-        mkdirSync(vectorCacheDir!, { recursive: true });
-        writeFileSync(`${file}.tmp`, Buffer.from(all.buffer));
-        renameSync(`${file}.tmp`, file);
-      } catch {
-        // A read-only folder only costs the next run the embedding.
-      }
-    }
-    return vectors;
+    return embedExamples(embedder, texts, {
+      ...(vectorCacheDir ? { cacheDir: vectorCacheDir } : {}),
+      embed: (all) => this.#embedOrReuse(all),
+    });
   }
 
   async #embedOrReuse(texts: readonly string[]): Promise<Float32Array[]> {

@@ -108,13 +108,16 @@ export class SafetyGuard {
     return this.#intent !== undefined;
   }
 
-  /** Embeds the examples and compiles the tool-result rules now rather than on the first check. */
+  /**
+   * Loads the embedder, embeds the examples (or reads them from the vector cache) and compiles the
+   * tool-result rules now rather than on the first check.
+   */
   async load(): Promise<void> {
     // V8 compiles a pattern on its first use and to machine code on a later one: without this the
     // first tool result of a process took ~80-160 ms. Clean text, so that every rule runs.
     // V8 keeps separate code for one-byte and two-byte strings, hence both samples.
     for (let round = 0; round < 3; round++) for (const sample of warmUpToolResults) this.checkToolResult(sample);
-    await Promise.all([this.#intent?.load(), this.#outputIntent?.load()]);
+    await Promise.all([this.#intent?.embedder.load?.(), this.#intent?.load(), this.#outputIntent?.load()]);
   }
 
   /** A user's message. `key` (an API key or owner) is what repeated blocks are counted against. */

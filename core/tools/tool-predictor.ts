@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { cosineSimilarity, type Embedder } from "../contracts/embedder.ts";
+import { embedExamples } from "../embeddings/example-vectors.ts";
 import { AgentError } from "../contracts/errors.ts";
 import type { ToolDefinition } from "../contracts/model.ts";
 import type { Logger } from "../contracts/logger.ts";
@@ -89,6 +90,8 @@ export interface ToolPredictorOptions {
    * a Spanish message's word-by-word gloss, spanish-gloss.ts; `() => undefined` turns it off).
    */
   gloss?: (text: string) => string | undefined;
+  /** Where the tools' and the no-tool examples' vectors are kept between runs (see `embedExamples`). */
+  vectorCacheDir?: string;
   logger?: Logger;
 }
 
@@ -107,6 +110,7 @@ export class ToolPredictor {
   readonly #fallback: ToolRouter;
   readonly #logger: Logger;
   readonly #gloss: (text: string) => string | undefined;
+  readonly #vectorCacheDir: string | undefined;
   readonly #toolVectors = new Map<string, Promise<Float32Array[]>>();
   #noToolVectors: Promise<Float32Array[]> | undefined;
   #warnedFallback = false;
@@ -118,6 +122,7 @@ export class ToolPredictor {
     this.#fallback = options.fallback ?? createLexicalToolRouter({ topK: this.thresholds.topK });
     this.#logger = options.logger ?? silentLogger;
     this.#gloss = options.gloss ?? englishReading;
+    this.#vectorCacheDir = options.vectorCacheDir;
   }
 
   async predict(
@@ -236,7 +241,7 @@ export class ToolPredictor {
     const key = `${tool.name}:${createHash("sha256").update(JSON.stringify(texts)).digest("hex")}`;
     let vectors = this.#toolVectors.get(key);
     if (!vectors) {
-      vectors = this.#embedder.embed(texts.map((text) => this.#gloss(text) ?? text));
+      vectors = this.#embedExamples(texts);
       vectors.catch(() => this.#toolVectors.delete(key));
       this.#toolVectors.set(key, vectors);
       // Per-turn tool sets (evals, MCP servers) would otherwise grow the cache without end.
@@ -245,8 +250,14 @@ export class ToolPredictor {
     return vectors;
   }
 
+  /** Examples as they are scored (through their English reading), kept between runs when asked. */
+  #embedExamples(texts: readonly string[]): Promise<Float32Array[]> {
+    const readings = texts.map((text) => this.#gloss(text) ?? text);
+    return embedExamples(this.#embedder, readings, this.#vectorCacheDir ? { cacheDir: this.#vectorCacheDir } : {});
+  }
+
   #embedNoToolExamples(): Promise<Float32Array[]> {
-    const vectors = this.#embedder.embed(this.#noToolExamples.map((text) => this.#gloss(text) ?? text));
+    const vectors = this.#embedExamples(this.#noToolExamples);
     this.#noToolVectors = vectors;
     vectors.catch(() => {
       this.#noToolVectors = undefined;

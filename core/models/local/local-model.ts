@@ -1,5 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { basename, join } from "node:path";
 import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp";
 import { ProviderError, UserInputError } from "../../contracts/errors.ts";
 import { type CatalogueModel, type ChatFormatName, resolveLocalModel } from "./model-catalogue.ts";
@@ -77,6 +79,11 @@ export interface LocalModelOptions {
   sequences?: number;
   /** CPU threads (default: RTA_THREADS, else {@link defaultThreads}). */
   threads?: ThreadSetting;
+  /**
+   * A folder where evaluated system turns are kept for later processes (`prefixStateFolder` picks a
+   * subfolder for this model file and context). Default: none, they last as long as the process.
+   */
+  prefixStateDirectory?: string;
 }
 
 export interface LoadedLocalModel {
@@ -107,6 +114,7 @@ export function loadLocalModel(options: LocalModelOptions = {}): Promise<LoadedL
     contextTokens: options.contextTokens ?? resolved.catalogueModel?.contextTokens ?? 4096,
     sequences: options.sequences ?? 2,
     threads: options.threads ?? threadsFromEnv(),
+    prefixStateDirectory: options.prefixStateDirectory,
   };
   const key = JSON.stringify({ modelPath: resolved.modelPath, ...settings });
   let pending = loaded.get(key);
@@ -121,7 +129,12 @@ export function loadLocalModel(options: LocalModelOptions = {}): Promise<LoadedL
 async function load(
   modelPath: string,
   catalogueModel: CatalogueModel | undefined,
-  settings: { contextTokens: number; sequences: number; threads: ThreadSetting },
+  settings: {
+    contextTokens: number;
+    sequences: number;
+    threads: ThreadSetting;
+    prefixStateDirectory: string | undefined;
+  },
 ): Promise<LoadedLocalModel> {
   if (!existsSync(modelPath)) {
     const fetch = catalogueModel
@@ -134,7 +147,7 @@ async function load(
   }
   process.env.NODE_LLAMA_CPP_SKIP_DOWNLOAD = "true";
   const started = performance.now();
-  const { getLlama, LlamaLogLevel } = await import("node-llama-cpp");
+  const { getLlama, getModuleVersion, LlamaLogLevel } = await import("node-llama-cpp");
   const llama = await getLlama({
     gpu: false,
     build: "never",
@@ -153,7 +166,17 @@ async function load(
   const governor = threads === "auto" ? startThreadGovernor(llama, { maxThreads }) : undefined;
   const free: LlamaContextSequence[] = Array.from({ length: sequences }, () => context.getSequence());
   const waiting: Array<(sequence: LlamaContextSequence) => void> = [];
-  const prefixCache = new PrefixStateCache();
+  const prefixCache = new PrefixStateCache(
+    settings.prefixStateDirectory
+      ? {
+          directory: prefixStateFolder(settings.prefixStateDirectory, modelPath, {
+            contextTokens,
+            sequences,
+            nodeLlamaCpp: await getModuleVersion(),
+          }),
+        }
+      : {},
+  );
 
   const acquireSequence = async (signal?: AbortSignal) => {
     let sequence = free.pop();
@@ -201,11 +224,32 @@ async function load(
     acquireSequence,
     dispose: async () => {
       governor?.stop();
-      prefixCache.clear();
+      prefixCache.close();
       await context.dispose();
       await model.dispose();
     },
   };
+}
+
+/**
+ * The subfolder of `root` for states of this model file, context and node-llama-cpp release: a state
+ * is raw KV memory, valid only for the weights, context layout and llama.cpp build that wrote it. The
+ * file is known by its name, size and modification time (hashing 0.5-1.1 GB would cost seconds).
+ */
+export function prefixStateFolder(
+  root: string,
+  modelPath: string,
+  context: { contextTokens: number; sequences: number; nodeLlamaCpp: string },
+): string {
+  const file = statSync(modelPath);
+  const identity = JSON.stringify({
+    model: basename(modelPath),
+    bytes: file.size,
+    modified: file.mtimeMs,
+    ...context,
+  });
+  const digest = createHash("sha256").update(identity).digest("hex").slice(0, 16);
+  return join(root, `${basename(modelPath).replace(/\.gguf$/i, "")}-${digest}`);
 }
 
 /**

@@ -1,8 +1,9 @@
-import { readdirSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import type { LlamaContextSequence, Token } from "node-llama-cpp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LoadedLocalModel, loadLocalModel } from "./local-model.ts";
+import { type LoadedLocalModel, loadLocalModel, prefixStateFolder } from "./local-model.ts";
 import { nextTokenProbabilities } from "./next-token-probabilities.ts";
 import { PrefixStateCache } from "./prefix-state-cache.ts";
 
@@ -92,6 +93,51 @@ describe("PrefixStateCache", () => {
     expect(await cache.ready(sequence, prompt, prefixLength)).toBe("saved");
     expect(sequence.contextTokens).toEqual(prompt.slice(0, prefixLength));
     cache.clear();
+  });
+
+  it("keeps states in a shared directory for later processes: another cache restores them, the oldest go first", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "rta-prefix-shared-"));
+    try {
+      const { sequence } = lease;
+      const prompt = promptOf("glaciers", "How do they move?");
+      const prefixLength = prefixLengthOf("glaciers");
+      const first = new PrefixStateCache({ minTokens: 8, directory });
+      await sequence.clearHistory();
+      expect(await first.ready(sequence, prompt, prefixLength)).toBe("saved");
+      first.close(); // the process ends: a shared directory stays
+      expect(readdirSync(directory)).toEqual([expect.stringMatching(/^[0-9a-f]{32}\.state$/)]);
+
+      // A later process (a new cache on the same directory) starts from the saved state.
+      const later = new PrefixStateCache({ minTokens: 8, maxEntries: 2, directory });
+      await sequence.clearHistory();
+      expect(await later.ready(sequence, prompt, prefixLength)).toBe("restored");
+      expect(sequence.contextTokens).toEqual(prompt.slice(0, prefixLength));
+
+      // The least recently used goes first, by modification time, whoever saved it.
+      const [glaciers] = later.statePaths();
+      utimesSync(glaciers!, new Date(1_000), new Date(1_000));
+      for (const topic of ["deserts", "forests"])
+        expect(await later.ready(sequence, promptOf(topic, "Why?"), prefixLengthOf(topic))).toBe("saved");
+      expect(later.size).toBe(2);
+      await sequence.clearHistory();
+      expect(await later.ready(sequence, prompt, prefixLength)).toBe("saved");
+      expect(readdirSync(directory).every((name) => name.endsWith(".state"))).toBe(true); // no partial files
+      later.clear();
+      expect(readdirSync(directory)).toEqual([]);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("prefixStateFolder", () => {
+  it("names one folder per model file, context layout and node-llama-cpp release", () => {
+    const context = { contextTokens: 4096, sequences: 2, nodeLlamaCpp: "3.21.1" };
+    const folder = prefixStateFolder("/states", loaded.modelPath, context);
+    expect(folder).toMatch(/^\/states\/SmolLM2-135M-Instruct\.Q4_1-[0-9a-f]{16}$/);
+    expect(prefixStateFolder("/states", loaded.modelPath, { ...context })).toBe(folder);
+    for (const other of [{ contextTokens: 2048 }, { sequences: 1 }, { nodeLlamaCpp: "3.22.0" }])
+      expect(prefixStateFolder("/states", loaded.modelPath, { ...context, ...other })).not.toBe(folder);
   });
 });
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import type { LlamaContextSequence, Token } from "node-llama-cpp";
 
 /** What {@link PrefixStateCache.ready} did to put a prefix's evaluated state in the sequence. */
@@ -12,6 +12,12 @@ export interface PrefixStateCacheOptions {
   maxEntries?: number;
   /** Shorter prefixes are read again rather than saved (default 32 tokens). */
   minTokens?: number;
+  /**
+   * Where states are kept across processes (one folder per model file and context settings: see
+   * `prefixStateFolder`); any process with the same model restores what another saved. Without it,
+   * states live in a temporary folder removed when the process exits.
+   */
+  directory?: string;
 }
 
 /**
@@ -19,8 +25,11 @@ export interface PrefixStateCacheOptions {
  * request whose prompt starts like an earlier one, in any session and on either sequence, restores
  * that state in milliseconds instead of reading the tokens again: one CPU thread reads a prompt at
  * ~65 tokens/s, and a tool list is ~300 tokens. A state file holds only what the prefix evaluated
- * (12 KB per token for Qwen2.5-0.5B); files live in a temporary directory removed when the process
- * exits. One cache per loaded model and context: a state restored into another model is undefined.
+ * (12 KB per token for Qwen2.5-0.5B). Files live in a temporary directory removed when the process
+ * exits, or in `directory`, kept for later processes (`rta ask`, a restarted server, an eval run) and
+ * shared by those running at once: written whole under a temporary name, then renamed; the least
+ * recently used go first, by modification time. One folder per loaded model and context: a state
+ * restored into another model is undefined.
  */
 export class PrefixStateCache {
   readonly #maxEntries: number;
@@ -29,15 +38,20 @@ export class PrefixStateCache {
   readonly #files = new Map<string, string>();
   readonly #saving = new Set<string>();
   #directory: string | undefined;
+  /** Whether the directory is kept for other processes (given) rather than this one's (temporary). */
+  readonly #shared: boolean;
   readonly counts = { kept: 0, restored: 0, saved: 0, skipped: 0 };
 
   constructor(options: PrefixStateCacheOptions = {}) {
     this.#maxEntries = Math.max(1, options.maxEntries ?? 64);
     this.#minTokens = options.minTokens ?? 32;
+    this.#directory = options.directory;
+    this.#shared = options.directory !== undefined;
   }
 
+  /** States saved (in a shared directory: by any process). */
   get size(): number {
-    return this.#files.size;
+    return this.#shared ? this.statePaths().length : this.#files.size;
   }
 
   /**
@@ -60,17 +74,19 @@ export class PrefixStateCache {
     const shared = sharedLength(sequence.contextTokens, prefix);
     if (shared === prefixLength) return "kept";
     const key = keyOf(prefix);
-    const file = this.#files.get(key);
+    const file = this.#savedFile(key);
     if (file) {
       this.#files.delete(key);
       try {
         await sequence.loadStateFromFile(file, { acceptRisk: true });
         if (sharedLength(sequence.contextTokens, prefix) === prefixLength) {
           this.#files.set(key, file);
+          if (this.#shared) touch(file);
           return "restored";
         }
       } catch {
-        // A file that cannot be read is dropped; the prefix is read again below.
+        // A file that cannot be read (or that another process evicted meanwhile) is dropped; the
+        // prefix is read again below.
       }
       rmSync(file, { force: true });
       await sequence.clearHistory();
@@ -83,7 +99,18 @@ export class PrefixStateCache {
     this.#saving.add(key);
     try {
       const path = join(this.#ensureDirectory(), `${key}.state`);
-      await sequence.saveStateToFile(path);
+      if (this.#shared) {
+        // Written whole before it has its name: another process never reads half a state.
+        const partial = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.partial`;
+        try {
+          await sequence.saveStateToFile(partial);
+          renameSync(partial, path);
+        } finally {
+          rmSync(partial, { force: true });
+        }
+      } else {
+        await sequence.saveStateToFile(path);
+      }
       this.#files.set(key, path);
       this.#evict();
     } finally {
@@ -92,7 +119,23 @@ export class PrefixStateCache {
     return "saved";
   }
 
+  /** The state file saved for `key`, if any (in a shared directory: by any process). */
+  #savedFile(key: string): string | undefined {
+    const file = this.#files.get(key);
+    if (file || !this.#shared) return file;
+    const path = join(this.#directory!, `${key}.state`);
+    return existsSync(path) ? path : undefined;
+  }
+
   #evict(): void {
+    if (this.#shared) {
+      const paths = this.statePaths();
+      for (const path of paths.slice(0, Math.max(0, paths.length - this.#maxEntries))) {
+        rmSync(path, { force: true });
+        this.#files.delete(keyOfPath(path));
+      }
+      return;
+    }
     while (this.#files.size > this.#maxEntries) {
       const [oldest, path] = this.#files.entries().next().value!;
       this.#files.delete(oldest);
@@ -101,6 +144,10 @@ export class PrefixStateCache {
   }
 
   #ensureDirectory(): string {
+    if (this.#shared) {
+      mkdirSync(this.#directory!, { recursive: true });
+      return this.#directory!;
+    }
     if (!this.#directory) {
       const directory = mkdtempSync(join(tmpdir(), "rta-prefix-state-"));
       this.#directory = directory;
@@ -111,15 +158,53 @@ export class PrefixStateCache {
 
   /** The saved state files, least recently used first. */
   statePaths(): string[] {
-    return [...this.#files.values()];
+    if (!this.#shared) return [...this.#files.values()];
+    const directory = this.#directory!;
+    const modified = (path: string) => {
+      try {
+        return statSync(path).mtimeMs;
+      } catch {
+        return Number.NEGATIVE_INFINITY; // evicted by another process meanwhile
+      }
+    };
+    const names = existsSync(directory) ? readdirSync(directory).filter((name) => name.endsWith(".state")) : [];
+    return names
+      .map((name) => ({ path: join(directory, name), time: modified(join(directory, name)) }))
+      .filter((entry) => entry.time !== Number.NEGATIVE_INFINITY)
+      .sort((left, right) => left.time - right.time)
+      .map((entry) => entry.path);
   }
 
-  /** Deletes every saved state. */
+  /** Deletes every saved state (in a shared directory, other processes' too). */
   clear(): void {
     this.#files.clear();
+    if (this.#shared) {
+      for (const path of this.statePaths()) rmSync(path, { force: true });
+      return;
+    }
     if (this.#directory) rmSync(this.#directory, { recursive: true, force: true });
     this.#directory = undefined;
   }
+
+  /** The process is done with the cache: a temporary directory goes, a shared one stays. */
+  close(): void {
+    if (this.#shared) this.#files.clear();
+    else this.clear();
+  }
+}
+
+/** Marks a state as just used (the shared directory's eviction goes by modification time). */
+function touch(path: string): void {
+  try {
+    const now = new Date();
+    utimesSync(path, now, now);
+  } catch {
+    // Evicted by another process meanwhile: it is saved again on its next use.
+  }
+}
+
+function keyOfPath(path: string): string {
+  return basename(path, ".state");
 }
 
 function sharedLength(left: readonly Token[], right: readonly Token[]): number {
