@@ -27,3 +27,15 @@ describe("the runtime's safety guard", () => {
     expect(runtimeAgentOptions(synthetic, { env }).safety).toBeUndefined();
   });
 });
+
+describe("runtimeConfigFromEnv: the local model's kept prompts", () => {
+  it("keeps them under the models folder unless told where, or off", () => {
+    expect(runtimeConfigFromEnv({ RTA_MODELS_DIR: "/srv/models" }).prefixStateDirectory).toBe(
+      "/srv/models/prefix-state",
+    );
+    expect(runtimeConfigFromEnv({ RTA_PREFIX_CACHE_DIR: "/var/cache/rta" }).prefixStateDirectory).toBe(
+      "/var/cache/rta",
+    );
+    expect(runtimeConfigFromEnv({ RTA_PREFIX_CACHE_DIR: "off" }).prefixStateDirectory).toBeUndefined();
+  });
+});

@@ -93,14 +93,17 @@ export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Runt
     sequences: integer("RTA_PARALLEL_SEQUENCES", 2),
     whileBusy: whileBusyFromEnv(env.RTA_WHILE_BUSY),
     contextWindow: { keepTurns: integer("RTA_CONTEXT_TURNS", 50), summarizeEvery: whole("RTA_SUMMARY_EVERY", 10) },
-    ...prefixStateDirectoryFromEnv(env.RTA_PREFIX_CACHE_DIR),
+    ...prefixStateDirectoryFromEnv(env.RTA_PREFIX_CACHE_DIR, env.RTA_MODELS_DIR),
   };
 }
 
 /** RTA_PREFIX_CACHE_DIR: a folder, `off`, or unset for the models folder's `prefix-state`. */
-function prefixStateDirectoryFromEnv(value: string | undefined): { prefixStateDirectory?: string } {
+function prefixStateDirectoryFromEnv(
+  value: string | undefined,
+  modelsDir: string | undefined,
+): { prefixStateDirectory?: string } {
   if (value === "off") return {};
-  return { prefixStateDirectory: value || join(resolveModelsRoot(), "prefix-state") };
+  return { prefixStateDirectory: value || join(resolveModelsRoot(modelsDir || undefined), "prefix-state") };
 }
 
 function whileBusyFromEnv(value: string | undefined): RuntimeConfig["whileBusy"] {

@@ -5,7 +5,7 @@ import { basename, join } from "node:path";
 import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp";
 import { ProviderError, UserInputError } from "../../contracts/errors.ts";
 import { type CatalogueModel, type ChatFormatName, resolveLocalModel } from "./model-catalogue.ts";
-import { PrefixStateCache } from "./prefix-state-cache.ts";
+import { PrefixStateCache, removeStalePrefixFolders } from "./prefix-state-cache.ts";
 import { startThreadGovernor } from "./thread-governor.ts";
 
 /** The model path: an explicit one, else a catalogue name, else RTA_MODEL_PATH, else RTA_LOCAL_MODEL, else the default. */
@@ -166,17 +166,15 @@ async function load(
   const governor = threads === "auto" ? startThreadGovernor(llama, { maxThreads }) : undefined;
   const free: LlamaContextSequence[] = Array.from({ length: sequences }, () => context.getSequence());
   const waiting: Array<(sequence: LlamaContextSequence) => void> = [];
-  const prefixCache = new PrefixStateCache(
-    settings.prefixStateDirectory
-      ? {
-          directory: prefixStateFolder(settings.prefixStateDirectory, modelPath, {
-            contextTokens,
-            sequences,
-            nodeLlamaCpp: await getModuleVersion(),
-          }),
-        }
-      : {},
-  );
+  const stateFolder = settings.prefixStateDirectory
+    ? prefixStateFolder(settings.prefixStateDirectory, modelPath, {
+        contextTokens,
+        sequences,
+        nodeLlamaCpp: await getModuleVersion(),
+      })
+    : undefined;
+  if (stateFolder) removeStalePrefixFolders(settings.prefixStateDirectory!, stateFolder);
+  const prefixCache = new PrefixStateCache(stateFolder ? { directory: stateFolder } : {});
 
   const acquireSequence = async (signal?: AbortSignal) => {
     let sequence = free.pop();

@@ -1,11 +1,11 @@
-import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { LlamaContextSequence, Token } from "node-llama-cpp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LoadedLocalModel, loadLocalModel, prefixStateFolder } from "./local-model.ts";
 import { nextTokenProbabilities } from "./next-token-probabilities.ts";
-import { PrefixStateCache } from "./prefix-state-cache.ts";
+import { PrefixStateCache, removeStalePrefixFolders } from "./prefix-state-cache.ts";
 
 // Integration: the real SmolLM2-135M GGUF, one sequence; prefixes are read, saved and restored for real.
 let loaded: LoadedLocalModel;
@@ -126,6 +126,50 @@ describe("PrefixStateCache", () => {
       expect(readdirSync(directory)).toEqual([]);
     } finally {
       rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("PrefixStateCache with a shared folder it cannot write", () => {
+  it("keeps its states in a temporary folder of its own, and the turn goes on", async () => {
+    const parent = mkdtempSync(join(tmpdir(), "rta-prefix-unwritable-"));
+    try {
+      const file = join(parent, "a-file");
+      writeFileSync(file, "");
+      const cache = new PrefixStateCache({ minTokens: 8, directory: join(file, "states") });
+      const { sequence } = lease;
+      const prompt = promptOf("tides", "Why twice a day?");
+      await sequence.clearHistory();
+      expect(await cache.ready(sequence, prompt, prefixLengthOf("tides"))).toBe("saved");
+      expect(cache.saveFailures).toBe(1);
+      expect(sequence.contextTokens).toEqual(prompt.slice(0, prefixLengthOf("tides")));
+      await sequence.clearHistory();
+      expect(await cache.ready(sequence, prompt, prefixLengthOf("tides"))).toBe("restored");
+      expect(cache.statePaths()[0]).not.toContain(parent);
+      cache.close();
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("removeStalePrefixFolders", () => {
+  it("removes other folders whose newest file is older than the limit", () => {
+    const root = mkdtempSync(join(tmpdir(), "rta-prefix-root-"));
+    try {
+      const old = new Date(Date.now() - 30 * 24 * 3_600_000);
+      for (const name of ["current", "stale", "in-use"]) {
+        mkdirSync(join(root, name));
+        writeFileSync(join(root, name, "a.state"), "x");
+        utimesSync(join(root, name, "a.state"), old, old);
+        utimesSync(join(root, name), old, old);
+      }
+      writeFileSync(join(root, "in-use", "b.state"), "x"); // written now
+      utimesSync(join(root, "in-use"), old, old);
+      expect(removeStalePrefixFolders(root, join(root, "current"))).toEqual([join(root, "stale")]);
+      expect(readdirSync(root).sort()).toEqual(["current", "in-use"]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });

@@ -39,8 +39,10 @@ export class PrefixStateCache {
   readonly #saving = new Set<string>();
   #directory: string | undefined;
   /** Whether the directory is kept for other processes (given) rather than this one's (temporary). */
-  readonly #shared: boolean;
+  #shared: boolean;
   readonly counts = { kept: 0, restored: 0, saved: 0, skipped: 0 };
+  /** States that could not be written (the prefix was read all the same). */
+  saveFailures = 0;
 
   constructor(options: PrefixStateCacheOptions = {}) {
     this.#maxEntries = Math.max(1, options.maxEntries ?? 64);
@@ -98,25 +100,42 @@ export class PrefixStateCache {
     if (this.#saving.has(key)) return "saved";
     this.#saving.add(key);
     try {
-      const path = join(this.#ensureDirectory(), `${key}.state`);
-      if (this.#shared) {
-        // Written whole before it has its name: another process never reads half a state.
-        const partial = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.partial`;
-        try {
-          await sequence.saveStateToFile(partial);
-          renameSync(partial, path);
-        } finally {
-          rmSync(partial, { force: true });
-        }
-      } else {
-        await sequence.saveStateToFile(path);
+      await this.#save(sequence, key);
+      return "saved";
+    } catch {
+      // The prefix is read and in the sequence: only keeping it failed (a folder this process may not
+      // write, a full disk). A shared folder is given up for a temporary one of this process's own.
+      this.saveFailures += 1;
+      if (!this.#shared) return "skipped";
+      this.#shared = false;
+      this.#directory = undefined;
+      try {
+        await this.#save(sequence, key);
+        return "saved";
+      } catch {
+        return "skipped";
       }
-      this.#files.set(key, path);
-      this.#evict();
     } finally {
       this.#saving.delete(key);
     }
-    return "saved";
+  }
+
+  async #save(sequence: LlamaContextSequence, key: string): Promise<void> {
+    const path = join(this.#ensureDirectory(), `${key}.state`);
+    if (this.#shared) {
+      // Written whole before it has its name: another process never reads half a state.
+      const partial = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}${partialSuffix}`;
+      try {
+        await sequence.saveStateToFile(partial);
+        renameSync(partial, path);
+      } finally {
+        rmSync(partial, { force: true });
+      }
+    } else {
+      await sequence.saveStateToFile(path);
+    }
+    this.#files.set(key, path);
+    this.#evict();
   }
 
   /** The state file saved for `key`, if any (in a shared directory: by any process). */
@@ -134,6 +153,7 @@ export class PrefixStateCache {
         rmSync(path, { force: true });
         this.#files.delete(keyOfPath(path));
       }
+      removeAbandonedPartials(this.#directory!);
       return;
     }
     while (this.#files.size > this.#maxEntries) {
@@ -190,6 +210,50 @@ export class PrefixStateCache {
   close(): void {
     if (this.#shared) this.#files.clear();
     else this.clear();
+  }
+}
+
+/**
+ * Removes the folders under `root` other than `current` whose newest file is older than `maxAgeDays`:
+ * states of a model, context or node-llama-cpp release no longer used (each folder holds up to 64
+ * states of a few MB). A restored state's time is renewed, so a folder in use is never this old.
+ */
+export function removeStalePrefixFolders(root: string, current: string, maxAgeDays = 14): string[] {
+  const removed: string[] = [];
+  const cutoff = Date.now() - maxAgeDays * 24 * 3_600_000;
+  try {
+    for (const name of readdirSync(root)) {
+      const folder = join(root, name);
+      if (folder === current || !statSync(folder).isDirectory()) continue;
+      const newest = Math.max(
+        statSync(folder).mtimeMs,
+        ...readdirSync(folder).map((file) => statSync(join(folder, file)).mtimeMs),
+      );
+      if (newest < cutoff) {
+        rmSync(folder, { recursive: true, force: true });
+        removed.push(folder);
+      }
+    }
+  } catch {
+    // A folder another process removed or is writing: left for the next start.
+  }
+  return removed;
+}
+
+const partialSuffix = ".partial";
+/** A partial file this old was left by a process that stopped while writing it. */
+const abandonedPartialMs = 10 * 60_000;
+
+/** Deletes partial files that processes stopped while writing (killed mid-save). */
+function removeAbandonedPartials(directory: string): void {
+  try {
+    for (const name of readdirSync(directory)) {
+      if (!name.endsWith(partialSuffix)) continue;
+      const path = join(directory, name);
+      if (Date.now() - statSync(path).mtimeMs > abandonedPartialMs) rmSync(path, { force: true });
+    }
+  } catch {
+    // Another process removed it first.
   }
 }
 

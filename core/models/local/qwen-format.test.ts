@@ -7,7 +7,7 @@ import { ToolRegistry, toToolDefinition } from "../../tools/registry.ts";
 import type { ModelStreamEvent } from "../../contracts/model.ts";
 import { LlamaText, SpecialTokensText } from "node-llama-cpp";
 import { LocalModelProvider } from "./local-provider.ts";
-import { callOpeningTokens } from "./qwen-format.ts";
+import { callLeaning, callOpeningTokens } from "./qwen-format.ts";
 
 // Integration: the real Qwen2.5-Coder-0.5B-Instruct GGUF (`npm test` fetches it), in its own format.
 // Every generation is bounded by tokens: 40 for answers, one grammar-bounded call per tool.
@@ -78,6 +78,27 @@ describe("LocalModelProvider in Qwen2.5's format (Qwen2.5-Coder-0.5B-Instruct)",
       if (event.type === "text-delta") text += event.text;
     expect(text.trim().length).toBeGreaterThan(0);
     expect(text.trimStart()).not.toMatch(/^[{<]/);
+  });
+
+  it("reads a prompt's call leaning once per sequence: the same tokens again reuse it, others read anew", async () => {
+    const loaded = await provider.load();
+    const lease = await loaded.acquireSequence();
+    try {
+      const run = { loaded, sequence: lease.sequence };
+      const tokens = (text: string) =>
+        LlamaText([
+          new SpecialTokensText("<|im_start|>user\n"),
+          text,
+          new SpecialTokensText("<|im_end|>\n<|im_start|>assistant\n"),
+        ]).tokenize(loaded.model.tokenizer);
+      const first = await callLeaning(run, tokens("What is 2 plus 2?"));
+      expect(await callLeaning(run, tokens("What is 2 plus 2?"))).toBe(first);
+      const other = await callLeaning(run, tokens("Tell me a joke."));
+      expect(other).not.toBe(first);
+      expect(await callLeaning(run, tokens("What is 2 plus 2?"))).not.toBe(first); // only the last is kept
+    } finally {
+      lease.release();
+    }
   });
 
   it("keeps a further call after </tool_call> only when it brings a value of its own from the request", async () => {

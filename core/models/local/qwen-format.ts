@@ -213,7 +213,9 @@ const callOpeningCache = new WeakMap<LlamaModel, Token[]>();
 /**
  * Every token of the vocabulary that opens a call as `callLeaning` reads one: `<tool_call>`, or text
  * starting with `{` or `<` (518 of Qwen2.5's 151,936 tokens). Read once per model (~160 ms on 2 cores;
- * the provider's warm-up does it before the first request).
+ * the provider's warm-up does it before the first request). Unlike `callLeaning`, it leaves a ```json
+ * fence allowed (telling a call's fence from a code answer's needs the probabilities): with no tool
+ * in view such a call is text, and the answer still ends before call markup (ProtocolTextGuard).
  */
 export function callOpeningTokens(model: LlamaModel): Token[] {
   let tokens = callOpeningCache.get(model);
