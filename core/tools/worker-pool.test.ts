@@ -1,10 +1,14 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { tool } from "../contracts/tool.ts";
 import { silentLogger } from "../telemetry/logger.ts";
 import { executeToolCall } from "./executor.ts";
 import { ToolRegistry } from "./registry.ts";
-import { closeWorkerPools } from "./worker-pool.ts";
+import { closeWorkerPools, startToolWorkers } from "./worker-pool.ts";
 
 const fixture = new URL("./worker-pool.fixture.ts", import.meta.url);
 const inProcess = () => {
@@ -46,6 +50,34 @@ describe("tools that run in a worker", () => {
   it("times out a call that never ends, and the pool answers the next call", async () => {
     expect(await call("spin", {})).toMatchObject({ ok: false, error: { code: "TOOL_TIMEOUT" } });
     expect(await call("echo", { text: "again" })).toMatchObject({ ok: true, result: { input: { text: "again" } } });
+  });
+
+  it("loads a tool's module when its workers start, before any call comes", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "rta-worker-preload-"));
+    const mark = join(folder, "loaded");
+    process.env.RTA_TEST_PRELOAD_MARK = mark;
+    try {
+      const preloaded = tool({
+        name: "preloaded",
+        description: "Says it is loaded.",
+        inputSchema: z.object({}),
+        // A memory limit of its own: a pool of its own, started here with this module.
+        worker: {
+          module: new URL("./worker-pool-preload.fixture.ts", import.meta.url),
+          exportName: "loaded",
+          maxMemoryMb: 96,
+        },
+        execute: inProcess,
+      });
+      startToolWorkers([preloaded]);
+      // No call is made: a worker blocked waiting for calls (Atomics.wait) never finished the import,
+      // and the first calculator call of a server waited ~2 s for mathjs.
+      for (let attempt = 0; attempt < 600 && !existsSync(mark); attempt++) await sleep(50);
+      expect(existsSync(mark)).toBe(true);
+    } finally {
+      delete process.env.RTA_TEST_PRELOAD_MARK;
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it("stops a running call when the turn is cancelled", async () => {

@@ -21,6 +21,10 @@ function poolFor(maxMemoryMb: number, module: string): Piscina {
       // One worker stays started, with the first tool's module loaded (a replacement for a worker that
       // was stopped loads it at once): starting a worker and loading mathjs takes 0.5–2 s.
       minThreads: 1,
+      // A worker waiting for calls must keep its event loop turning: with piscina's default
+      // (Atomics.wait), the preload's import stood still until the first call came, which then waited
+      // ~2 s for tsx and mathjs (worker-pool.test.ts).
+      atomics: "async",
       workerData: { preload: [module] },
       // Two, so that one runaway call (until its timeout) does not hold up everyone's; more only on
       // machines with cores to spare for them beside the model and the event loop.
