@@ -81,7 +81,8 @@ export interface LocalModelOptions {
   threads?: ThreadSetting;
   /**
    * A folder where evaluated system turns are kept for later processes (`prefixStateFolder` picks a
-   * subfolder for this model file and context). Default: none, they last as long as the process.
+   * subfolder for this model file and context). Default: none, they last as long as the process. The
+   * model is loaded once per process and settings: its first loader's folder is the one it uses.
    */
   prefixStateDirectory?: string;
 }
@@ -116,7 +117,10 @@ export function loadLocalModel(options: LocalModelOptions = {}): Promise<LoadedL
     threads: options.threads ?? threadsFromEnv(),
     prefixStateDirectory: options.prefixStateDirectory,
   };
-  const key = JSON.stringify({ modelPath: resolved.modelPath, ...settings });
+  // Not the prompt-state folder: a second copy of the weights and context (~700 MB for the 0.5B model)
+  // for another folder would cost more than sharing the first loader's.
+  const { prefixStateDirectory: _folder, ...context } = settings;
+  const key = JSON.stringify({ modelPath: resolved.modelPath, ...context });
   let pending = loaded.get(key);
   if (!pending) {
     pending = load(resolved.modelPath, resolved.catalogueModel, settings);

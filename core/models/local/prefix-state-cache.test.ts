@@ -174,6 +174,13 @@ describe("removeStalePrefixFolders", () => {
   });
 });
 
+describe("loadLocalModel with a prompt-state folder", () => {
+  it("shares the model already loaded with the same settings rather than loading a second copy", async () => {
+    const again = await loadLocalModel({ model: "smollm2-135m", sequences: 1, prefixStateDirectory: tmpdir() });
+    expect(again).toBe(loaded);
+  });
+});
+
 describe("prefixStateFolder", () => {
   it("names one folder per model file, context layout and node-llama-cpp release", () => {
     const context = { contextTokens: 4096, sequences: 2, nodeLlamaCpp: "3.21.1" };
