@@ -222,7 +222,7 @@ export function createSemanticCache(env: NodeJS.ProcessEnv): SemanticCache | und
 export function createSpecialistRouter(env: NodeJS.ProcessEnv): SpecialistRouter | undefined {
   const choice = env.RTA_SPECIALISTS || "on";
   if (choice === "off" || missingLocalEmbedderFiles().length > 0) return undefined;
-  const vectorCacheDir = join(resolveModelsRoot(), localEmbedderModelName, "vectors");
+  const vectorCacheDir = exampleVectorsFolder();
   if (choice === "on") return new SpecialistRouter({ embedder: sharedLocalEmbedder(), vectorCacheDir });
   const file = readSpecialistsFile(choice);
   return new SpecialistRouter({
@@ -282,7 +282,7 @@ export function createSafetyGuard(env: NodeJS.ProcessEnv): SafetyGuard | undefin
     ...(choice === "auto" && embedderPresent
       ? {
           embedder: sharedLocalEmbedder(),
-          vectorCacheDir: join(resolveModelsRoot(), localEmbedderModelName, "vectors"),
+          vectorCacheDir: exampleVectorsFolder(),
         }
       : {}),
     ...(threshold !== undefined ? { thresholds: { input: threshold } } : {}),
@@ -305,7 +305,7 @@ export function createToolRouter(env: NodeJS.ProcessEnv, logger?: Logger): ToolR
   const predictor = new ToolPredictor({
     embedder: sharedLocalEmbedder(),
     thresholds: { topK },
-    vectorCacheDir: join(resolveModelsRoot(), localEmbedderModelName, "vectors"),
+    vectorCacheDir: exampleVectorsFolder(),
     fallback: lexical,
     ...(logger ? { logger } : {}),
   });
@@ -315,4 +315,9 @@ export function createToolRouter(env: NodeJS.ProcessEnv, logger?: Logger): ToolR
 function confidenceSamplingOption(value: string | undefined): Pick<LocalProviderOptions, "confidenceSampling"> {
   const sampling = confidenceSamplingFromEnv(value);
   return sampling ? { confidenceSampling: sampling } : {};
+}
+
+/** Where the classifiers' and the tool predictor's example vectors are kept between runs. */
+function exampleVectorsFolder(): string {
+  return join(resolveModelsRoot(), localEmbedderModelName, "vectors");
 }

@@ -115,15 +115,13 @@ export function loadLocalModel(options: LocalModelOptions = {}): Promise<LoadedL
     contextTokens: options.contextTokens ?? resolved.catalogueModel?.contextTokens ?? 4096,
     sequences: options.sequences ?? 2,
     threads: options.threads ?? threadsFromEnv(),
-    prefixStateDirectory: options.prefixStateDirectory,
   };
   // Not the prompt-state folder: a second copy of the weights and context (~700 MB for the 0.5B model)
   // for another folder would cost more than sharing the first loader's.
-  const { prefixStateDirectory: _folder, ...context } = settings;
-  const key = JSON.stringify({ modelPath: resolved.modelPath, ...context });
+  const key = JSON.stringify({ modelPath: resolved.modelPath, ...settings });
   let pending = loaded.get(key);
   if (!pending) {
-    pending = load(resolved.modelPath, resolved.catalogueModel, settings);
+    pending = load(resolved.modelPath, resolved.catalogueModel, settings, options.prefixStateDirectory);
     pending.catch(() => loaded.delete(key));
     loaded.set(key, pending);
   }
@@ -133,12 +131,8 @@ export function loadLocalModel(options: LocalModelOptions = {}): Promise<LoadedL
 async function load(
   modelPath: string,
   catalogueModel: CatalogueModel | undefined,
-  settings: {
-    contextTokens: number;
-    sequences: number;
-    threads: ThreadSetting;
-    prefixStateDirectory: string | undefined;
-  },
+  settings: { contextTokens: number; sequences: number; threads: ThreadSetting },
+  prefixStateDirectory: string | undefined,
 ): Promise<LoadedLocalModel> {
   if (!existsSync(modelPath)) {
     const fetch = catalogueModel
@@ -170,14 +164,12 @@ async function load(
   const governor = threads === "auto" ? startThreadGovernor(llama, { maxThreads }) : undefined;
   const free: LlamaContextSequence[] = Array.from({ length: sequences }, () => context.getSequence());
   const waiting: Array<(sequence: LlamaContextSequence) => void> = [];
-  const stateFolder = settings.prefixStateDirectory
-    ? prefixStateFolder(settings.prefixStateDirectory, modelPath, {
-        contextTokens,
-        sequences,
-        nodeLlamaCpp: await getModuleVersion(),
-      })
-    : undefined;
-  if (stateFolder) removeStalePrefixFolders(settings.prefixStateDirectory!, stateFolder);
+  let stateFolder: string | undefined;
+  if (prefixStateDirectory) {
+    const nodeLlamaCpp = await getModuleVersion();
+    stateFolder = prefixStateFolder(prefixStateDirectory, modelPath, { contextTokens, sequences, nodeLlamaCpp });
+    removeStalePrefixFolders(prefixStateDirectory, stateFolder);
+  }
   const prefixCache = new PrefixStateCache(stateFolder ? { directory: stateFolder } : {});
 
   const acquireSequence = async (signal?: AbortSignal) => {

@@ -208,7 +208,7 @@ function usesTools(messages: readonly ChatMessage[]): boolean {
   );
 }
 
-const callOpeningCache = new WeakMap<LlamaModel, Token[]>();
+const callOpeningCache = new WeakMap<LlamaModel, { list: Token[]; set: ReadonlySet<Token> }>();
 
 /**
  * Every token of the vocabulary that opens a call as `callLeaning` reads one: `<tool_call>`, or text
@@ -218,18 +218,23 @@ const callOpeningCache = new WeakMap<LlamaModel, Token[]>();
  * in view such a call is text, and the answer still ends before call markup (ProtocolTextGuard).
  */
 export function callOpeningTokens(model: LlamaModel): Token[] {
-  let tokens = callOpeningCache.get(model);
-  if (!tokens) {
+  return callOpenings(model).list;
+}
+
+function callOpenings(model: LlamaModel): { list: Token[]; set: ReadonlySet<Token> } {
+  let openings = callOpeningCache.get(model);
+  if (!openings) {
     const markup = markupTokens(model);
     const vocabularySize = vocabularySizeOf(model);
-    tokens = [];
+    const list: Token[] = [];
     for (let token = 0; token < vocabularySize; token++) {
       const text = model.detokenize([token as Token], true).trimStart();
-      if (token === markup.toolCall || text.startsWith("{") || text.startsWith("<")) tokens.push(token as Token);
+      if (token === markup.toolCall || text.startsWith("{") || text.startsWith("<")) list.push(token as Token);
     }
-    callOpeningCache.set(model, tokens);
+    openings = { list, set: new Set(list) };
+    callOpeningCache.set(model, openings);
   }
-  return tokens;
+  return openings;
 }
 
 /** Tokens in the model's vocabulary, as its GGUF file lists them. */
@@ -277,7 +282,7 @@ async function readCallLeaning(
 ): Promise<CallLeaning> {
   const model = run.loaded.model;
   const probabilities = await nextTokenProbabilities(run.sequence, promptTokens);
-  const markup = markupTokens(model);
+  const openings = callOpenings(model).set;
   let call = 0;
   let covered = 0;
   const callTokens: Token[] = [];
@@ -285,11 +290,10 @@ async function readCallLeaning(
   for (const [token, probability] of probabilities) {
     if (covered > 0.995) break;
     covered += probability;
-    const text = model.detokenize([token], true).trimStart();
-    if (token === markup.toolCall || text.startsWith("{") || text.startsWith("<")) {
+    if (openings.has(token)) {
       call += probability;
       callTokens.push(token);
-    } else if (text.startsWith("```") && !fence) {
+    } else if (!fence && model.detokenize([token], true).trimStart().startsWith("```")) {
       fence = { token, probability };
     }
   }
